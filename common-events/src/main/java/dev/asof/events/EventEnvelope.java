@@ -1,0 +1,46 @@
+package dev.asof.events;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The unified event envelope, the same for every source. Immutable once written.
+ *
+ * <p>On the wire (snake_case): {@code event_id, event_type, timestamp_utc, customer_id, source_system,
+ * metadata{channel, interaction_id, agent_id}, payload, schema_version}.
+ *
+ * @param eventId unique id of the event; a re-sent event keeps its id
+ * @param timestampUtc when the change happened (valid time), UTC at millisecond precision
+ * @param customerId the identity the event is addressed to
+ * @param sourceSystem where it came from ({@code genesys_cloud_cx}, {@code nice_cxone}, ...)
+ * @param metadata channel, interaction and agent
+ * @param payload the change itself; its type gives {@code event_type}
+ * @param schemaVersion the envelope schema version, {@link #SCHEMA_VERSION} today
+ */
+public record EventEnvelope(
+        String eventId,
+        Instant timestampUtc,
+        String customerId,
+        String sourceSystem,
+        EventMetadata metadata,
+        ProfileEvent payload,
+        int schemaVersion) {
+
+    /** The envelope schema version this code writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public EventEnvelope {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(timestampUtc, "timestampUtc");
+        Objects.requireNonNull(customerId, "customerId");
+        Objects.requireNonNull(sourceSystem, "sourceSystem");
+        Objects.requireNonNull(payload, "payload");
+        metadata = metadata == null ? EventMetadata.EMPTY : metadata;
+        timestampUtc = Timestamps.truncate(timestampUtc);
+    }
+
+    /** The event type, from the payload. */
+    public EventType eventType() {
+        return payload.type();
+    }
+}

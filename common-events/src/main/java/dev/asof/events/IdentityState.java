@@ -1,0 +1,45 @@
+package dev.asof.events;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The folded state of one identity's own events: the latest version of each attribute, the latest erasure and
+ * the latest merge link. A join (least upper bound) of versions: folding is order-independent and idempotent,
+ * so a snapshot is a partial result and a late event simply joins in.
+ *
+ * @param customerId the identity
+ * @param attributes latest version per attribute key, removals included, none older than {@code erasedAt}
+ * @param erasedAt the latest erasure; {@code null} if none
+ * @param link the latest merge or unmerge; {@code null} if none
+ */
+public record IdentityState(
+        String customerId, Map<String, AttributeVersion> attributes, Version erasedAt, MergeLink link) {
+
+    public IdentityState {
+        Objects.requireNonNull(customerId, "customerId");
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** The state of an identity no event has touched. */
+    public static IdentityState empty(String customerId) {
+        return new IdentityState(customerId, Map.of(), null, null);
+    }
+
+    /** The attributes that are present and not erased, sorted by key. */
+    public Map<String, AttributeVersion> visibleAttributes() {
+        Map<String, AttributeVersion> visible = new TreeMap<>();
+        attributes.forEach((key, version) -> {
+            if (version.isPresent()) {
+                visible.put(key, version);
+            }
+        });
+        return visible;
+    }
+
+    /** Whether no event has touched this identity. */
+    public boolean isEmpty() {
+        return attributes.isEmpty() && erasedAt == null && link == null;
+    }
+}

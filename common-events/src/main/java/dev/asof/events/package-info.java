@@ -1,0 +1,24 @@
+/**
+ * The asof event contract: the unified envelope, the event types, their wire form, and the pure fold
+ * that turns events into a customer profile.
+ *
+ * <h2>Semantics of a profile</h2>
+ *
+ * The profile of customer C at valid time T as known at system time K is built from the events with
+ * {@code timestamp_utc <= T} that were durably recorded ({@code recorded_at}) at or before K.
+ *
+ * <ul>
+ *   <li>Per attribute the latest event wins, ordered by ({@code timestamp_utc}, {@code recorded_at},
+ *       {@code event_id}, position inside a bulk update). Arrival order never matters.
+ *   <li>A {@code null} new value removes the attribute.
+ *   <li>An erasure of identity X at time E hides every attribute version of X ordered before the erasure.
+ *   <li>After A is merged into B at time M, B at T &gt;= M includes A's whole history and A resolves to
+ *       B. After an unmerge at U, B at T &gt;= U no longer includes A and A stands alone. Chains resolve
+ *       recursively; of the merges that would close a cycle, the latest is ignored.
+ * </ul>
+ *
+ * The state of one identity ({@link dev.asof.events.IdentityState}) is a join of per-attribute versions,
+ * so a snapshot is just a partial result, a late event simply joins in, and merged histories combine by
+ * the same rule.
+ */
+package dev.asof.events;
