@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param eventId unique id of the event; a re-sent event keeps its id
  * @param timestampUtc when the change happened (valid time), UTC at millisecond precision
  * @param customerId the identity the event is addressed to
- * @param sourceSystem where it came from ({@code genesys_cloud_cx}, {@code nice_cxone}, ...)
+ * @param sourceSystem where it came from ({@code genesys_cloud_cx}, {@code nice_cxone}, ...); {@code null} when
+ *     the source did not say (the design guide's merge example)
  * @param metadata channel, interaction and agent
  * @param payload the change itself; its type gives {@code event_type}
  * @param schemaVersion the envelope schema version, {@link #SCHEMA_VERSION} today
@@ -33,7 +34,6 @@ public record EventEnvelope(
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(timestampUtc, "timestampUtc");
         Objects.requireNonNull(customerId, "customerId");
-        Objects.requireNonNull(sourceSystem, "sourceSystem");
         Objects.requireNonNull(payload, "payload");
         metadata = metadata == null ? EventMetadata.EMPTY : metadata;
         timestampUtc = Timestamps.truncate(timestampUtc);

@@ -55,7 +55,7 @@ public final class EventJson {
                 node.get("event_id").asString(),
                 Timestamps.parse(node.get("timestamp_utc").asString()).orElseThrow(),
                 node.get("customer_id").asString(),
-                node.get("source_system").asString(),
+                optionalText(node, "source_system"),
                 new EventMetadata(
                         optionalText(metadata, "channel"),
                         optionalText(metadata, "interaction_id"),
@@ -79,11 +79,13 @@ public final class EventJson {
         node.put("event_type", event.eventType().wireName());
         node.put("timestamp_utc", Timestamps.format(event.timestampUtc()));
         node.put("customer_id", event.customerId());
-        node.put("source_system", event.sourceSystem());
-        ObjectNode metadata = node.putObject("metadata");
-        putOptional(metadata, "channel", event.metadata().channel());
-        putOptional(metadata, "interaction_id", event.metadata().interactionId());
-        putOptional(metadata, "agent_id", event.metadata().agentId());
+        putOptional(node, "source_system", event.sourceSystem());
+        if (!event.metadata().equals(EventMetadata.EMPTY)) {
+            ObjectNode metadata = node.putObject("metadata");
+            putOptional(metadata, "channel", event.metadata().channel());
+            putOptional(metadata, "interaction_id", event.metadata().interactionId());
+            putOptional(metadata, "agent_id", event.metadata().agentId());
+        }
         node.set("payload", encodePayload(event.payload()));
         node.put("schema_version", event.schemaVersion());
         return node;

@@ -15,8 +15,7 @@ public final class EventValidator {
     /** Every violation in {@code node}; empty when it is a valid envelope. */
     public static List<Violation> validate(JsonNode node) {
         List<Violation> violations = new ArrayList<>();
-        for (String field :
-                List.of("event_id", "event_type", "timestamp_utc", "customer_id", "source_system", "payload")) {
+        for (String field : List.of("event_id", "event_type", "timestamp_utc", "customer_id", "payload")) {
             if (!node.hasNonNull(field)) {
                 violations.add(new Violation("/" + field, "required", field + " is required"));
             }

@@ -1,0 +1,135 @@
+package dev.asof.stack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * dynalite, the DynamoDB-compatible server from npm, run as a child process. Installs it with {@code npm ci}
+ * from the committed lockfile when {@code node_modules} lacks it.
+ */
+public final class DynaliteProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final int port;
+
+    private DynaliteProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts dynalite on {@code port}, keeping data under {@code dataDir} ({@code null}: in memory), writing its
+     * output to {@code logFile}; returns once it accepts connections.
+     */
+    public static DynaliteProcess start(Path projectRoot, int port, Path dataDir, Path logFile)
+            throws IOException, InterruptedException {
+        Path cli = ensureInstalled(projectRoot);
+        List<String> command = new ArrayList<>(List.of(
+                "node",
+                cli.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--createTableMs",
+                "0",
+                "--deleteTableMs",
+                "0",
+                "--updateTableMs",
+                "0"));
+        if (dataDir != null) {
+            Files.createDirectories(dataDir);
+            command.add("--path");
+            command.add(dataDir.toString());
+        }
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        Process process = new ProcessBuilder(command)
+                .directory(projectRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        DynaliteProcess dynalite = new DynaliteProcess(process, port);
+        dynalite.awaitListening(logFile);
+        return dynalite;
+    }
+
+    /** The path of dynalite's command-line entry point, running {@code npm ci} first when it is missing. */
+    public static synchronized Path ensureInstalled(Path projectRoot) throws IOException, InterruptedException {
+        Path cli = projectRoot.resolve("node_modules/dynalite/cli.js");
+        if (Files.exists(cli)) {
+            return cli;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                .directory(projectRoot.toFile())
+                .inheritIO()
+                .start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+            throw new IOException("`npm ci` in " + projectRoot + " failed; dynalite needs Node.js 20+ and npm");
+        }
+        if (!Files.exists(cli)) {
+            throw new IOException("`npm ci` succeeded but " + cli + " is missing");
+        }
+        return cli;
+    }
+
+    /** The HTTP endpoint to give the AWS SDK. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The operating-system process, for tools that report on it. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitListening(Path logFile) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("dynalite exited with code " + process.exitValue() + "; see " + logFile);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        close();
+        throw new IOException(
+                "dynalite did not listen on port " + port + " within " + START_TIMEOUT + "; see " + logFile);
+    }
+}
