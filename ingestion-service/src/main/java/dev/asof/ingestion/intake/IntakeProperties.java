@@ -1,0 +1,21 @@
+package dev.asof.ingestion.intake;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Intake settings ({@code asof.intake.*}).
+ *
+ * @param maxBatchSize most events one request may carry
+ * @param publishTimeout how long to wait for Kafka to acknowledge before answering 503
+ */
+@Validated
+@ConfigurationProperties("asof.intake")
+record IntakeProperties(
+        @Min(1) @Max(500) @DefaultValue("500") int maxBatchSize,
+        @NotNull @DefaultValue("5s") Duration publishTimeout) {}

@@ -1,0 +1,30 @@
+package dev.asof.ingestion.intake;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened to one submitted event.
+ *
+ * @param index position in the request (0 for a single event)
+ * @param eventId the event's id (generated deterministically from the body when the source sent none)
+ * @param status {@code accepted}, {@code ignored} or {@code rejected}
+ * @param reason why it was ignored or rejected
+ * @param errors the broken rules of a rejected event
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record IntakeResult(int index, String eventId, String status, String reason, List<Map<String, String>> errors) {
+
+    static IntakeResult accepted(int index, String eventId) {
+        return new IntakeResult(index, eventId, "accepted", null, null);
+    }
+
+    static IntakeResult ignored(int index, String eventId, String reason) {
+        return new IntakeResult(index, eventId, "ignored", reason, null);
+    }
+
+    static IntakeResult rejected(int index, String eventId, List<Map<String, String>> errors) {
+        return new IntakeResult(index, eventId, "rejected", "invalid event", errors);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.asof.ingestion.log;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
+import dev.asof.events.InvalidEventException;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.Violation;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes each event from the topic to the immutable log, then folds it into the materialized view. Kafka's
+ * offset is committed only after both writes (ack mode {@code record}), and each write is idempotent, so a crash
+ * between any two steps or a redelivery leaves exactly one log item per event and a view equal to the fold of
+ * the log.
+ */
+@Component
+class LogWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(LogWriter.class);
+
+    private final EventLog eventLog;
+    private final ProfileViews views;
+    private final Clock clock;
+
+    LogWriter(EventLog eventLog, ProfileViews views, Clock clock) {
+        this.eventLog = eventLog;
+        this.views = views;
+        this.clock = clock;
+    }
+
+    @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS)
+    void write(ConsumerRecord<String, String> record) {
+        EventEnvelope event = EventJson.decode(record.value());
+        if (!event.customerId().equals(record.key())) {
+            throw new InvalidEventException(List.of(new Violation(
+                    "/customer_id",
+                    "partition-key",
+                    "record key '" + record.key() + "' differs from customer_id '" + event.customerId() + "'")));
+        }
+        ProfileViews.View view = views.find(event.customerId()).orElse(ProfileViews.View.empty(event.customerId()));
+        Optional<RecordedEvent> alreadyLogged =
+                eventLog.find(event.customerId(), event.timestampUtc(), event.eventId());
+        RecordedEvent logged = alreadyLogged.orElseGet(() -> eventLog.append(
+                        new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), clock.millis())),
+                        record.partition(),
+                        record.offset())
+                .logged());
+        applyToView(logged, view);
+        log.debug("logged {} for {} at {}", event.eventId(), event.customerId(), logged.recordedAt());
+    }
+
+    private void applyToView(RecordedEvent logged, ProfileViews.View view) {
+        ProfileViews.View current = view;
+        while (true) {
+            IdentityState next = ProfileFold.evolve(current.state(), logged);
+            long lastRecordedAt = Math.max(current.lastRecordedAt(), logged.recordedAt());
+            if (next.equals(current.state()) && lastRecordedAt == current.lastRecordedAt() && current.revision() > 0) {
+                return;
+            }
+            if (views.replace(current, next, lastRecordedAt, clock.instant())) {
+                return;
+            }
+            current = views.find(logged.event().customerId())
+                    .orElse(ProfileViews.View.empty(logged.event().customerId()));
+        }
+    }
+}

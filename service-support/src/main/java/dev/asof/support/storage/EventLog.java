@@ -1,0 +1,124 @@
+package dev.asof.support.storage;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.RecordedEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The immutable event log in DynamoDB. Items are only ever created, with a condition that none exists for the
+ * same event, so a redelivered or re-sent event can never be logged twice. The log stores deltas (one event per
+ * item), never whole profiles.
+ */
+public class EventLog {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public EventLog(DynamoDbClient dynamo, AsofTables tables) {
+        this.dynamo = dynamo;
+        this.table = tables.eventLog();
+    }
+
+    /** The outcome of an append: the event as logged, and whether this call logged it. */
+    public record Append(RecordedEvent logged, boolean created) {}
+
+    /**
+     * Logs {@code event} unless the same event is logged already; either way returns the event as logged (with
+     * its original {@code recorded_at}).
+     */
+    public Append append(RecordedEvent event, int kafkaPartition, long kafkaOffset) {
+        EventEnvelope envelope = event.event();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(AsofTables.CUSTOMER_ID, s(envelope.customerId()));
+        item.put(AsofTables.EVENT_KEY, s(LogKeys.eventKey(envelope.timestampUtc(), envelope.eventId())));
+        item.put(AsofTables.RECORDED_AT, n(event.recordedAt()));
+        item.put("event_id", s(envelope.eventId()));
+        item.put("event_type", s(envelope.eventType().wireName()));
+        item.put("timestamp_ms", n(envelope.timestampUtc().toEpochMilli()));
+        item.put("recorded_at_utc", s(Hlc.toInstant(event.recordedAt()).toString()));
+        item.put("event", s(EventJson.encode(envelope)));
+        item.put("kafka_partition", n(kafkaPartition));
+        item.put("kafka_offset", n(kafkaOffset));
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#c)")
+                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
+            return new Append(event, true);
+        } catch (ConditionalCheckFailedException alreadyLogged) {
+            RecordedEvent existing = find(envelope.customerId(), envelope.timestampUtc(), envelope.eventId())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "conditional put failed but event " + envelope.eventId() + " is not in the log"));
+            return new Append(existing, false);
+        }
+    }
+
+    /** The logged event with this valid time and id, read consistently. */
+    public Optional<RecordedEvent> find(String customerId, Instant timestamp, String eventId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                AsofTables.CUSTOMER_ID,
+                                s(customerId),
+                                AsofTables.EVENT_KEY,
+                                s(LogKeys.eventKey(timestamp, eventId)))))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toEvent(item));
+    }
+
+    /**
+     * Every event of {@code customerId} with valid time at or before {@code validAt} recorded at or before {@code
+     * knownAt}, in valid-time order.
+     */
+    public List<RecordedEvent> eventsUpTo(String customerId, Instant validAt, Instant knownAt) {
+        List<RecordedEvent> events = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    .keyConditionExpression("#c = :c AND #k <= :upper")
+                    .filterExpression("#r <= :known")
+                    .expressionAttributeNames(Map.of(
+                            "#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT))
+                    .expressionAttributeValues(Map.of(
+                            ":c", s(customerId),
+                            ":upper", s(LogKeys.upperBound(validAt)),
+                            ":known", n(Hlc.upperBound(knownAt))));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> events.add(toEvent(item)));
+            startKey =
+                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return events;
+    }
+
+    private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
+        return new RecordedEvent(
+                EventJson.decode(item.get("event").s()),
+                Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.asof.support.storage;
+
+import dev.asof.events.IdentityState;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The materialized view: each identity's current folded state. Updated with optimistic concurrency on a
+ * revision number instead of transactions (dynalite has none); because the fold is a join, applying an event
+ * twice leaves the same state, so a retry after a crash is harmless.
+ */
+public class ProfileViews {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ProfileViews(DynamoDbClient dynamo, AsofTables tables) {
+        this.dynamo = dynamo;
+        this.table = tables.profileView();
+    }
+
+    /**
+     * A stored view.
+     *
+     * @param state the identity's folded state over its whole log
+     * @param lastRecordedAt the largest {@code recorded_at} folded in; the log writer's clock never goes below it
+     * @param revision bumped on every write, for optimistic concurrency
+     */
+    public record View(IdentityState state, long lastRecordedAt, long revision) {
+
+        public static View empty(String customerId) {
+            return new View(IdentityState.empty(customerId), 0, 0);
+        }
+    }
+
+    /** The view of {@code customerId}, read consistently. */
+    public Optional<View> find(String customerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.CUSTOMER_ID, EventLog.s(customerId))))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new View(
+                IdentityStateCodec.decode(item.get("state").s()),
+                Long.parseLong(item.get("last_recorded_at").n()),
+                Long.parseLong(item.get("revision").n())));
+    }
+
+    /**
+     * Writes {@code next} if the stored revision is still {@code expected.revision()}; {@code false} when another
+     * writer came first (re-read and try again).
+     */
+    public boolean replace(View expected, IdentityState next, long lastRecordedAt, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(AsofTables.CUSTOMER_ID, EventLog.s(next.customerId()));
+        item.put("state", EventLog.s(IdentityStateCodec.encode(next)));
+        item.put("state_schema_version", EventLog.n(IdentityStateCodec.STATE_SCHEMA_VERSION));
+        item.put("last_recorded_at", EventLog.n(lastRecordedAt));
+        item.put("revision", EventLog.n(expected.revision() + 1));
+        item.put("updated_at", EventLog.s(now.toString()));
+        try {
+            if (expected.revision() == 0) {
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(#c)")
+                        .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
+            } else {
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(item)
+                        .conditionExpression("#rev = :expected")
+                        .expressionAttributeNames(Map.of("#rev", "revision"))
+                        .expressionAttributeValues(Map.of(":expected", EventLog.n(expected.revision()))));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException concurrentWrite) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.asof.support.storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The shared tables, created at start when missing (unless {@code asof.dynamodb.create-tables=false}). */
+@AutoConfiguration(afterName = "io.awspring.cloud.autoconfigure.dynamodb.DynamoDbAutoConfiguration")
+@EnableConfigurationProperties(StorageProperties.class)
+public class StorageConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+    @Bean
+    AsofTables asofTables(StorageProperties properties) {
+        return new AsofTables(properties.tablePrefix());
+    }
+
+    @Bean
+    SmartInitializingSingleton asofTablesInitializer(
+            StorageProperties properties, AsofTables tables, DynamoDbClient dynamo) {
+        return () -> {
+            if (properties.createTables()) {
+                tables.ensureAll(dynamo);
+                log.info("DynamoDB tables ready: {}, {}", tables.eventLog(), tables.profileView());
+            }
+        };
+    }
+
+    @Bean
+    EventLog eventLog(DynamoDbClient dynamo, AsofTables tables) {
+        return new EventLog(dynamo, tables);
+    }
+
+    @Bean
+    ProfileViews profileViews(DynamoDbClient dynamo, AsofTables tables) {
+        return new ProfileViews(dynamo, tables);
+    }
+}

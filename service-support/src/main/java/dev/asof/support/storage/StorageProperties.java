@@ -1,0 +1,20 @@
+package dev.asof.support.storage;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * DynamoDB settings: {@code asof.dynamodb.table-prefix} (default {@code asof_}) and whether a service creates
+ * missing tables at start ({@code asof.dynamodb.create-tables}, default {@code true}; turn it off where tables
+ * are provisioned by infrastructure code).
+ */
+@Validated
+@ConfigurationProperties("asof.dynamodb")
+public record StorageProperties(
+        @NotNull @Pattern(regexp = "^[a-zA-Z0-9_.-]{0,64}$") @DefaultValue("asof_")
+        String tablePrefix,
+
+        @DefaultValue("true") boolean createTables) {}

@@ -1,0 +1,104 @@
+package dev.asof.support.web;
+
+import dev.asof.events.InvalidEventException;
+import dev.asof.events.Violation;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error into {@code application/problem+json}: contract violations name each field and rule;
+ * Spring MVC's own errors (415, 405, 400 for unreadable bodies, ...) keep their status with a stable type.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidEventException.class)
+    ProblemDetail invalidEvent(InvalidEventException e) {
+        return invalid(e.violations());
+    }
+
+    @ExceptionHandler(ApiProblemException.class)
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblemException e) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.problem().getStatus());
+        e.headers().forEach(response::header);
+        return response.body(e.problem());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        return invalid(List.of(
+                new Violation(e.getName(), "type", "'" + e.getValue() + "' is not a valid value for " + e.getName())));
+    }
+
+    /** Let Spring Security answer 403 with its own handler. */
+    @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
+    void accessDenied(RuntimeException e) {
+        throw e;
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return Problems.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
+                "The request failed unexpectedly; nothing was half-written. It is safe to retry.");
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null
+                        || "about:blank".equals(problem.getType().toString()))) {
+            problem.setType(Problems.type(kindOf(statusCode)));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    /** A 400 listing every violation under {@code errors}. */
+    public static ProblemDetail invalid(List<Violation> violations) {
+        ProblemDetail problem = Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid-request",
+                "Invalid request",
+                violations.size() == 1
+                        ? describe(violations.get(0))
+                        : violations.size() + " rules broken; see errors.");
+        problem.setProperty(
+                "errors",
+                violations.stream()
+                        .map(v -> Map.of("pointer", v.pointer(), "rule", v.rule(), "detail", v.message()))
+                        .toList());
+        return problem;
+    }
+
+    private static String describe(Violation violation) {
+        return (violation.pointer().isEmpty() ? "the request" : violation.pointer()) + ": " + violation.message()
+                + " (rule: " + violation.rule() + ")";
+    }
+
+    private static String kindOf(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null
+                ? "http-" + status.value()
+                : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
