@@ -5,6 +5,10 @@ import dev.asof.events.EventJson;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,48 +16,88 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
-/** Publishes accepted events to Kafka, keyed by customer id, and waits for the broker's acknowledgement. */
+/**
+ * Publishes accepted events to Kafka, keyed by customer id, and waits for the broker's acknowledgement
+ * ({@code acks=all}, idempotent producer). A circuit breaker answers {@code 503} at once while the broker is
+ * gone, instead of letting every request wait for the timeout, and lets a few calls through to find out when it
+ * is back.
+ */
 @Component
 class EventPublisher {
 
     private final KafkaTemplate<String, String> kafka;
     private final IntakeProperties properties;
+    private final CircuitBreaker breaker;
+    private final Clock clock;
 
-    EventPublisher(KafkaTemplate<String, String> kafka, IntakeProperties properties) {
+    EventPublisher(
+            KafkaTemplate<String, String> kafka,
+            IntakeProperties properties,
+            CircuitBreaker kafkaCircuitBreaker,
+            Clock clock) {
         this.kafka = kafka;
         this.properties = properties;
+        this.breaker = kafkaCircuitBreaker;
+        this.clock = clock;
     }
 
-    /** Sends every event and returns once all are acknowledged (acks=all); 503 when Kafka does not answer. */
-    void publishAll(List<EventEnvelope> events) {
-        List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>();
-        for (EventEnvelope event : events) {
-            sends.add(kafka.send(AsofTopics.PROFILE_EVENTS, event.customerId(), EventJson.encode(event)));
-        }
+    /** Sends every event and returns once all are acknowledged; {@code 503} when Kafka does not answer in time. */
+    void publishAll(List<EventEnvelope> events, String source, String correlationId) {
         try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                    .get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            breaker.executeCheckedRunnable(() -> send(events, source, correlationId));
+        } catch (CallNotPermittedException open) {
+            throw unavailable("the event stream is unavailable (circuit open)", retryAfterSeconds());
         } catch (ExecutionException | TimeoutException e) {
-            throw unavailable();
+            throw unavailable("Kafka did not acknowledge the events in time", 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable();
+            throw unavailable("interrupted while waiting for Kafka", 1);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("publishing failed", e);
         }
     }
 
-    private static ApiProblemException unavailable() {
+    private void send(List<EventEnvelope> events, String source, String correlationId)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        String acceptedAt = Long.toString(clock.millis());
+        List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>();
+        for (EventEnvelope event : events) {
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, event.customerId(), EventJson.encode(event));
+            record.headers().add(AsofTopics.ACCEPTED_AT_HEADER, acceptedAt.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(AsofTopics.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+            if (correlationId != null) {
+                record.headers().add(AsofTopics.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
+            }
+            sends.add(kafka.send(record));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                .get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private long retryAfterSeconds() {
+        long waitMillis = breaker.getCircuitBreakerConfig()
+                .getWaitIntervalFunctionInOpenState()
+                .apply(1);
+        return Math.max(1, (waitMillis + 999) / 1000);
+    }
+
+    private static ApiProblemException unavailable(String why, long retryAfterSeconds) {
         return new ApiProblemException(
                 Problems.of(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "event-stream-unavailable",
                         "Event stream unavailable",
-                        "Kafka did not acknowledge the events in time; they may or may not have been accepted."
-                                + " Retry with the same event ids: a re-send is recognised and never doubled."),
-                Map.of("Retry-After", "1"));
+                        why + "; the events may or may not have been accepted. Retry with the same event ids (or"
+                                + " the same Idempotency-Key): a re-send is recognised and never doubled."),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 }

@@ -13,9 +13,13 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxBatchSize most events one request may carry
  * @param publishTimeout how long to wait for Kafka to acknowledge before answering 503
+ * @param futureTolerance how far ahead of this server's clock an event may be stamped (clock skew of the source)
+ * @param lateAfter an event stamped this much before arrival is accepted but marked late
  */
 @Validated
 @ConfigurationProperties("asof.intake")
 record IntakeProperties(
         @Min(1) @Max(500) @DefaultValue("500") int maxBatchSize,
-        @NotNull @DefaultValue("5s") Duration publishTimeout) {}
+        @NotNull @DefaultValue("2s") Duration publishTimeout,
+        @NotNull @DefaultValue("5s") Duration futureTolerance,
+        @NotNull @DefaultValue("60s") Duration lateAfter) {}

@@ -8,23 +8,29 @@ import java.util.Map;
  * What happened to one submitted event.
  *
  * @param index position in the request (0 for a single event)
- * @param eventId the event's id (generated deterministically from the body when the source sent none)
- * @param status {@code accepted}, {@code ignored} or {@code rejected}
- * @param reason why it was ignored or rejected
+ * @param eventId the event's id (derived deterministically when the source sent none)
+ * @param status {@code accepted}, {@code duplicate}, {@code ignored} or {@code rejected}
+ * @param reason why it was a duplicate, ignored or rejected
+ * @param late {@code true} when accepted although stamped well before it arrived
  * @param errors the broken rules of a rejected event
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record IntakeResult(int index, String eventId, String status, String reason, List<Map<String, String>> errors) {
+record IntakeResult(
+        int index, String eventId, String status, String reason, Boolean late, List<Map<String, String>> errors) {
 
-    static IntakeResult accepted(int index, String eventId) {
-        return new IntakeResult(index, eventId, "accepted", null, null);
+    static IntakeResult accepted(int index, String eventId, boolean late) {
+        return new IntakeResult(index, eventId, "accepted", null, late ? Boolean.TRUE : null, null);
+    }
+
+    static IntakeResult duplicate(int index, String eventId) {
+        return new IntakeResult(index, eventId, "duplicate", "already accepted", null, null);
     }
 
     static IntakeResult ignored(int index, String eventId, String reason) {
-        return new IntakeResult(index, eventId, "ignored", reason, null);
+        return new IntakeResult(index, eventId, "ignored", reason, null, null);
     }
 
-    static IntakeResult rejected(int index, String eventId, List<Map<String, String>> errors) {
-        return new IntakeResult(index, eventId, "rejected", "invalid event", errors);
+    static IntakeResult rejected(int index, String eventId, String reason, List<Map<String, String>> errors) {
+        return new IntakeResult(index, eventId, "rejected", reason, null, errors);
     }
 }

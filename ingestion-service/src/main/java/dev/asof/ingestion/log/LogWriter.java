@@ -11,10 +11,16 @@ import dev.asof.events.Violation;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -34,11 +40,20 @@ class LogWriter {
     private final EventLog eventLog;
     private final ProfileViews views;
     private final Clock clock;
+    private final Timer lag;
+    private final Counter created;
+    private final Counter redelivered;
 
-    LogWriter(EventLog eventLog, ProfileViews views, Clock clock) {
+    LogWriter(EventLog eventLog, ProfileViews views, Clock clock, MeterRegistry metrics) {
         this.eventLog = eventLog;
         this.views = views;
         this.clock = clock;
+        this.lag = Timer.builder("asof.log.lag")
+                .description("time from intake's Kafka acknowledgement to the event being in the log and the view")
+                .publishPercentileHistogram()
+                .register(metrics);
+        this.created = metrics.counter("asof.log.events", "result", "logged");
+        this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
     }
 
     @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS)
@@ -53,12 +68,24 @@ class LogWriter {
         ProfileViews.View view = views.find(event.customerId()).orElse(ProfileViews.View.empty(event.customerId()));
         Optional<RecordedEvent> alreadyLogged =
                 eventLog.find(event.customerId(), event.timestampUtc(), event.eventId());
-        RecordedEvent logged = alreadyLogged.orElseGet(() -> eventLog.append(
-                        new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), clock.millis())),
-                        record.partition(),
-                        record.offset())
-                .logged());
+        RecordedEvent logged;
+        if (alreadyLogged.isPresent()) {
+            logged = alreadyLogged.get();
+            redelivered.increment();
+        } else {
+            EventLog.Append append = eventLog.append(
+                    new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), clock.millis())),
+                    record.partition(),
+                    record.offset());
+            logged = append.logged();
+            (append.created() ? created : redelivered).increment();
+        }
         applyToView(logged, view);
+        Header acceptedAt = record.headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
+        if (acceptedAt != null) {
+            long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
+            lag.record(Duration.ofMillis(Math.max(0, clock.millis() - millis)));
+        }
         log.debug("logged {} for {} at {}", event.eventId(), event.customerId(), logged.recordedAt());
     }
 

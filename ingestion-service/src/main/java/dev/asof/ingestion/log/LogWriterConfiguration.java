@@ -2,9 +2,13 @@ package dev.asof.ingestion.log;
 
 import dev.asof.events.InvalidEventException;
 import dev.asof.support.kafka.AsofTopics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -21,15 +25,28 @@ import tools.jackson.core.JacksonException;
 @Configuration
 class LogWriterConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(LogWriterConfiguration.class);
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
 
     @Bean
-    DefaultErrorHandler logWriterErrorHandler(KafkaTemplate<String, String> kafka) {
-        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(
-                kafka, (record, exception) -> new TopicPartition(AsofTopics.PROFILE_EVENTS_DLT, record.partition()));
+    DefaultErrorHandler logWriterErrorHandler(KafkaTemplate<String, String> kafka, MeterRegistry metrics) {
+        Counter deadLettered = metrics.counter("asof.log.dead_letters");
+        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka, (record, exception) -> {
+            deadLettered.increment();
+            log.warn(
+                    "dead-lettering {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    exception.getCause() == null
+                            ? exception.getMessage()
+                            : exception.getCause().getMessage());
+            return new TopicPartition(AsofTopics.PROFILE_EVENTS_DLT, record.partition());
+        });
         deadLetters.setExceptionHeadersCreator((headers, exception, isKey, names) -> {
             Throwable cause = exception.getCause() == null ? exception : exception.getCause();
             headers.add("asof-dlt-reason", String.valueOf(cause.getMessage()).getBytes(StandardCharsets.UTF_8));

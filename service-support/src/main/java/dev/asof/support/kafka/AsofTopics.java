@@ -20,6 +20,15 @@ public final class AsofTopics {
     /** Records the log writer could not decode or that break the contract, with the reason in headers. */
     public static final String PROFILE_EVENTS_DLT = "asof.profile-events.dlt";
 
+    /** Header set by intake: when Kafka acknowledged the event, epoch milliseconds as text. */
+    public static final String ACCEPTED_AT_HEADER = "asof-accepted-at";
+
+    /** Header set by intake: the endpoint the event came through ({@code events}, {@code genesys}, {@code cxone}). */
+    public static final String SOURCE_HEADER = "asof-source";
+
+    /** Header carrying the caller's {@code X-Correlation-Id} (or a generated one) along the pipeline. */
+    public static final String CORRELATION_HEADER = "asof-correlation-id";
+
     private AsofTopics() {}
 
     /** The topic definitions. */

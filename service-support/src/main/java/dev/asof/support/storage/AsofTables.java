@@ -24,6 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *       point-in-time read is one range query). Local index {@code by_recorded} on {@code recorded_at} finds
  *       late events.
  *   <li>{@code profile_view}: the materialized current state of each identity, key {@code customer_id}.
+ *   <li>{@code intake_events}: one item per accepted {@code event_id} with a fingerprint of its content, so
+ *       intake recognises a re-sent event (across endpoints, replicas and restarts) and refuses an id reused
+ *       for different content.
+ *   <li>{@code idempotency_keys}: the stored answer per {@code Idempotency-Key}, scoped by API key.
  * </ul>
  */
 public final class AsofTables {
@@ -32,6 +36,8 @@ public final class AsofTables {
     public static final String EVENT_KEY = "event_key";
     public static final String RECORDED_AT = "recorded_at";
     public static final String BY_RECORDED_INDEX = "by_recorded";
+    public static final String EVENT_ID = "event_id";
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
     private final String prefix;
 
@@ -47,6 +53,16 @@ public final class AsofTables {
     /** The materialized view table's name. */
     public String profileView() {
         return prefix + "profile_view";
+    }
+
+    /** The intake's record of accepted event ids. */
+    public String intakeEvents() {
+        return prefix + "intake_events";
+    }
+
+    /** The stored answers per {@code Idempotency-Key}. */
+    public String idempotencyKeys() {
+        return prefix + "idempotency_keys";
     }
 
     /** Creates every table that does not exist yet and waits until each is active. Safe to call again. */
@@ -75,12 +91,18 @@ public final class AsofTables {
                                         .build())
                                 .build())
                         .build(),
-                CreateTableRequest.builder()
-                        .tableName(profileView())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(attribute(CUSTOMER_ID, ScalarAttributeType.S))
-                        .keySchema(key(CUSTOMER_ID, KeyType.HASH))
-                        .build());
+                singleKeyTable(profileView(), CUSTOMER_ID),
+                singleKeyTable(intakeEvents(), EVENT_ID),
+                singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY));
+    }
+
+    private static CreateTableRequest singleKeyTable(String name, String hashKey) {
+        return CreateTableRequest.builder()
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute(hashKey, ScalarAttributeType.S))
+                .keySchema(key(hashKey, KeyType.HASH))
+                .build();
     }
 
     private static void create(DynamoDbClient dynamo, CreateTableRequest request) {

@@ -46,6 +46,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 new Violation(e.getName(), "type", "'" + e.getValue() + "' is not a valid value for " + e.getName())));
     }
 
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            org.springframework.http.converter.HttpMessageNotReadableException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
+                ProblemDetail problem = Problems.of(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "body-too-large",
+                        "Request body too large",
+                        tooLarge.getMessage());
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+            }
+        }
+        return super.handleHttpMessageNotReadable(ex, headers, status, request);
+    }
+
     /** Let Spring Security answer 403 with its own handler. */
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     void accessDenied(RuntimeException e) {

@@ -1,0 +1,125 @@
+package dev.asof.ingestion.intake;
+
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every intake endpoint does around the pipeline: honour {@code Idempotency-Key}, carry a correlation id,
+ * and answer {@code 202} with one result per event.
+ */
+@Component
+class IdempotentIntake {
+
+    static final int MAX_KEY_LENGTH = 255;
+
+    private final IntakePipeline pipeline;
+    private final IdempotencyKeys keys;
+    private final JsonMapper json;
+
+    IdempotentIntake(IntakePipeline pipeline, IdempotencyKeys keys, JsonMapper json) {
+        this.pipeline = pipeline;
+        this.keys = keys;
+        this.json = json;
+    }
+
+    /** The response body: one result per submitted event, in request order. */
+    record IntakeResponse(List<IntakeResult> results) {}
+
+    /**
+     * Runs {@code submission} (built from the scope) under the request's Idempotency-Key, if any.
+     *
+     * @param path the endpoint, part of the request fingerprint
+     * @param body the raw request body
+     * @param idempotencyKey the header value, or {@code null}
+     * @param correlationId the {@code X-Correlation-Id} header, or {@code null} (one is generated)
+     * @param submission builds the pipeline input from the idempotency scope and the correlation id
+     */
+    ResponseEntity<String> handle(
+            Authentication caller,
+            String path,
+            String body,
+            String idempotencyKey,
+            String correlationId,
+            Function<Context, IntakePipeline.Submission> submission) {
+        String correlation = correlationId == null || correlationId.isBlank()
+                ? UUID.randomUUID().toString()
+                : correlationId;
+        if (idempotencyKey == null) {
+            return respond(pipeline.submit(submission.apply(new Context(null, correlation))), correlation);
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid-idempotency-key",
+                    "Invalid Idempotency-Key",
+                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters."));
+        }
+        String scope = caller.getName() + ":" + idempotencyKey;
+        IdempotencyKeys.Outcome outcome = keys.begin(scope, sha256(path + "\n" + body));
+        if (outcome instanceof IdempotencyKeys.Replay replay) {
+            return ResponseEntity.status(replay.status())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header("Idempotent-Replayed", "true")
+                    .header("X-Correlation-Id", correlation)
+                    .body(replay.body());
+        }
+        if (outcome instanceof IdempotencyKeys.Mismatch) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "This Idempotency-Key was used with a different request body; use a new key for a new request."));
+        }
+        if (outcome instanceof IdempotencyKeys.InFlight) {
+            throw new ApiProblemException(
+                    Problems.of(
+                            HttpStatus.CONFLICT,
+                            "request-in-progress",
+                            "Request in progress",
+                            "A request with this Idempotency-Key is still being processed; retry shortly."),
+                    Map.of("Retry-After", "1"));
+        }
+        try {
+            ResponseEntity<String> response =
+                    respond(pipeline.submit(submission.apply(new Context(scope, correlation))), correlation);
+            keys.complete(scope, response.getStatusCode().value(), response.getBody());
+            return response;
+        } catch (RuntimeException e) {
+            keys.abandon(scope);
+            throw e;
+        }
+    }
+
+    /** What a submission may depend on: the idempotency scope ({@code null} without a key) and correlation id. */
+    record Context(String idempotencyScope, String correlationId) {}
+
+    private ResponseEntity<String> respond(List<IntakeResult> results, String correlationId) {
+        return ResponseEntity.accepted()
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("X-Correlation-Id", correlationId)
+                .body(json.writeValueAsString(new IntakeResponse(results)));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

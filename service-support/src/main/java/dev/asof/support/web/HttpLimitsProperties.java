@@ -1,0 +1,23 @@
+package dev.asof.support.web;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Flood protection for every service ({@code asof.http.*}).
+ *
+ * @param maxBodySize larger request bodies are refused with 413 before they are read
+ * @param rateLimit requests each API key may make per {@code rateLimitPeriod}; more get 429 with Retry-After
+ * @param rateLimitPeriod the rate limit's refresh period
+ */
+@Validated
+@ConfigurationProperties("asof.http")
+public record HttpLimitsProperties(
+        @NotNull @DefaultValue("2MB") DataSize maxBodySize,
+        @Min(1) @DefaultValue("2000") int rateLimit,
+        @NotNull @DefaultValue("1s") Duration rateLimitPeriod) {}
