@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
 
 /** The intake over real HTTP, a real Kafka broker and a real dynalite. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -59,7 +60,7 @@ class EventIntakeIT {
                 Events.attributeChange(
                         eventId,
                         customer,
-                        "2026-11-26T14:30:00.123Z",
+                        "2026-11-25T14:30:00.123Z",
                         "preferred_language",
                         "en-US",
                         "es-ES",
@@ -88,7 +89,7 @@ class EventIntakeIT {
     void theSameEventSentThreeTimesIsLoggedOnce() {
         String customer = Events.newCustomerId("cust");
         String event = Events.attributeChange(
-                UUID.randomUUID().toString(), customer, "2026-11-26T14:30:00Z", "tier", "silver", "gold", "chat");
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", "silver", "gold", "chat");
 
         for (int i = 0; i < 3; i++) {
             assertThat(api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, event)
@@ -100,7 +101,7 @@ class EventIntakeIT {
                 .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
         // A later event for the same customer proves the three copies were all consumed before it.
         String marker = Events.attributeChange(
-                UUID.randomUUID().toString(), customer, "2026-11-26T14:31:00Z", "tier", "gold", "platinum", "chat");
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:31:00Z", "tier", "gold", "platinum", "chat");
         api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, marker);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(logItems(customer)).hasSize(2));
@@ -115,7 +116,7 @@ class EventIntakeIT {
                 Events.attributeChange(
                         UUID.randomUUID().toString(),
                         customer,
-                        "2026-11-26T14:30:00Z",
+                        "2026-11-25T14:30:00Z",
                         "tier",
                         "gold",
                         "gold",
@@ -128,7 +129,7 @@ class EventIntakeIT {
     @Test
     void anInvalidEventIsA400ThatNamesTheFieldAndTheRule() {
         String body = Events.attributeChange(
-                UUID.randomUUID().toString(), "cust_x", "2026-11-26T14:30:00", "Bad Key", null, "x", "voice");
+                UUID.randomUUID().toString(), "cust_x", "2026-11-25T14:30:00", "Bad Key", null, "x", "voice");
 
         HttpResponse<String> response = api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, body);
 
@@ -149,7 +150,7 @@ class EventIntakeIT {
     @Test
     void credentialsAreRequiredWithTheRightScope() {
         String body = Events.attributeChange(
-                UUID.randomUUID().toString(), "cust_auth", "2026-11-26T14:30:00Z", "tier", null, "x", "voice");
+                UUID.randomUUID().toString(), "cust_auth", "2026-11-25T14:30:00Z", "tier", null, "x", "voice");
 
         HttpResponse<String> none = api.postJson("/api/v1/events", null, body);
         HttpResponse<String> wrong = api.postJson("/api/v1/events", "not-a-key", body);
@@ -181,6 +182,214 @@ class EventIntakeIT {
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(response.body()).contains("/problems/unsupported-media-type");
+    }
+
+    @Test
+    void aReSendThroughAnotherEndpointIsRecognisedAndLoggedOnce() {
+        String customer = Events.newCustomerId("cust");
+        String eventId = UUID.randomUUID().toString();
+        String envelope = Events.attributeChange(
+                eventId, customer, "2026-11-25T14:30:00Z", "email", "a@example.com", "b@example.com", "email");
+        String eventBridge = """
+                {"version":"0","id":"%s","detail-type":"customer.profile.changed",\
+                "source":"aws.partner/genesys.com/cloud/org/asof","time":"2026-11-25T14:30:00Z",\
+                "detail":%s}""".formatted(eventId, envelope);
+
+        HttpResponse<String> first = api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, envelope);
+        HttpResponse<String> second = api.postJson("/api/v1/ingest/genesys", TestApiKeys.ALL_SCOPES, envelope);
+        HttpResponse<String> third = api.postJson("/api/v1/ingest/genesys", TestApiKeys.ALL_SCOPES, eventBridge);
+
+        assertThat(first.body()).contains("\"status\":\"accepted\"");
+        assertThat(second.body()).contains("\"status\":\"duplicate\"");
+        assertThat(third.body()).contains("\"status\":\"duplicate\"", eventId);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
+    }
+
+    @Test
+    void aGenesysEventBridgeProfileChangeIsMappedAndKeepsItsId() {
+        String customer = Events.newCustomerId("cust");
+        String id = UUID.randomUUID().toString();
+        String body = """
+                {"version":"0","id":"%s","detail-type":"customer.profile.attribute.changed",\
+                "source":"aws.partner/genesys.com/cloud/org/asof","time":"2026-11-25T14:30:00.250Z",\
+                "detail":{"customerId":"%s","attribute":"preferred_language","oldValue":"en-US",\
+                "newValue":"de-DE","conversationId":"conv-1","userId":"agent-9","mediaType":"VOICE"}}""".formatted(id, customer);
+
+        HttpResponse<String> response = api.postJson("/api/v1/ingest/genesys", TestApiKeys.EVENTS_WRITE_ONLY, body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.body()).contains("\"event_id\":\"" + id + "\"", "\"status\":\"accepted\"");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Map<String, AttributeValue>> items = logItems(customer);
+            assertThat(items).hasSize(1);
+            assertThat(items.get(0).get("event").s())
+                    .contains(
+                            "\"source_system\":\"genesys_cloud_cx\"",
+                            "\"channel\":\"voice\"",
+                            "\"agent_id\":\"agent-9\"");
+        });
+    }
+
+    @Test
+    void aGenesysEventBridgeEventMissingFieldsNamesThemInItsOwnTerms() {
+        String body = """
+                {"id":"x1","detail-type":"customer.profile.attribute.changed","time":"2026-11-25T14:30:00Z",\
+                "detail":{"attribute":"tier"}}""";
+
+        HttpResponse<String> response = api.postJson("/api/v1/ingest/genesys", TestApiKeys.ALL_SCOPES, body);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("/detail/customerId", "/detail/newValue", "\"rule\":\"required\"");
+    }
+
+    @Test
+    void aCxoneStudioPostIsMappedAndItsAutomaticRetriesAreDuplicates() {
+        String customer = Events.newCustomerId("cust");
+        String body = """
+                {"customerId":"%s","attribute":"consent.marketing","oldValue":"granted","newValue":"revoked",\
+                "contactId":"584632145","agentId":"agent-77","channel":"chat","timestamp":"2026-11-25T14:30:00Z"}""".formatted(customer);
+
+        HttpResponse<String> first = api.postJson("/api/v1/ingest/cxone", TestApiKeys.ALL_SCOPES, body);
+        HttpResponse<String> retry1 = api.postJson("/api/v1/ingest/cxone", TestApiKeys.ALL_SCOPES, body);
+        HttpResponse<String> retry2 = api.postJson("/api/v1/ingest/cxone", TestApiKeys.ALL_SCOPES, body);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(first.body()).contains("\"status\":\"accepted\"");
+        assertThat(retry1.body()).contains("\"status\":\"duplicate\"");
+        assertThat(retry2.body()).contains("\"status\":\"duplicate\"");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Map<String, AttributeValue>> items = logItems(customer);
+            assertThat(items).hasSize(1);
+            assertThat(items.get(0).get("event").s()).contains("\"source_system\":\"nice_cxone\"", "584632145");
+        });
+    }
+
+    @Test
+    void aCxonePostWithoutATimestampIsRefusedNamingTheField() {
+        HttpResponse<String> response = api.postJson(
+                "/api/v1/ingest/cxone",
+                TestApiKeys.ALL_SCOPES,
+                "{\"customerId\":\"c1\",\"attribute\":\"tier\",\"newValue\":\"gold\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("/timestamp", "timestamp is required");
+    }
+
+    @Test
+    void anEventIdReusedForDifferentContentIsA422() {
+        String customer = Events.newCustomerId("cust");
+        String eventId = UUID.randomUUID().toString();
+        api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(eventId, customer, "2026-11-25T14:30:00Z", "tier", "silver", "gold", "voice"));
+
+        HttpResponse<String> reused = api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(
+                        eventId, customer, "2026-11-25T14:30:00Z", "tier", "silver", "platinum", "voice"));
+
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(reused.body()).contains("/problems/event-id-reused");
+    }
+
+    @Test
+    void theSameIdempotencyKeyAndBodyGetTheSameAnswerAndAnotherBodyIsA422() {
+        String customer = Events.newCustomerId("cust");
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"event_type":"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE","timestamp_utc":"2026-11-25T14:30:00Z",\
+                "customer_id":"%s","source_system":"crm","payload":{"attribute_key":"tier","new_value":"gold"}}""".formatted(customer);
+
+        HttpResponse<String> first = withKey(key, body);
+        HttpResponse<String> again = withKey(key, body);
+        HttpResponse<String> different = withKey(key, body.replace("gold", "bronze"));
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(different.statusCode()).isEqualTo(422);
+        assertThat(different.body()).contains("/problems/idempotency-key-reused");
+    }
+
+    @Test
+    void anEventStampedTooFarInTheFutureIsRefusedStatingTheSkew() {
+        String future = java.time.Instant.now().plusSeconds(3600).toString();
+        HttpResponse<String> response = api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(
+                        UUID.randomUUID().toString(), "cust_future", future, "tier", null, "gold", "voice"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("future-timestamp", "ahead of the server clock", "/timestamp_utc");
+    }
+
+    @Test
+    void aLateEventIsAcceptedAndMarkedLate() {
+        HttpResponse<String> response = api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(
+                        UUID.randomUUID().toString(),
+                        Events.newCustomerId("cust"),
+                        "2020-01-01T00:00:00Z",
+                        "tier",
+                        null,
+                        "gold",
+                        "voice"));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).contains("\"status\":\"accepted\"", "\"late\":true");
+    }
+
+    @Test
+    void oneBadElementDoesNotSinkTheRestOfABatch() {
+        String customer = Events.newCustomerId("cust");
+        String good = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", null, "gold", "voice");
+        String bad = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "yesterday", "tier", null, "gold", "voice");
+        String noise = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:01Z", "tier", "gold", "gold", "voice");
+
+        HttpResponse<String> response =
+                api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, "[" + good + "," + bad + "," + noise + "]");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode results = new tools.jackson.databind.ObjectMapper()
+                .readTree(response.body())
+                .get("results");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).get("status").asString()).isEqualTo("accepted");
+        assertThat(results.get(1).get("status").asString()).isEqualTo("rejected");
+        assertThat(results.get(1).toString()).contains("/timestamp_utc");
+        assertThat(results.get(2).get("status").asString()).isEqualTo("ignored");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
+    }
+
+    @Test
+    void anOversizedBodyIsA413BeforeItIsRead() {
+        String huge = "[" + "\"x\",".repeat(700_000) + "\"x\"]";
+
+        HttpResponse<String> response = api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, huge);
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("/problems/body-too-large");
+    }
+
+    private HttpResponse<String> withKey(String key, String body) {
+        return api.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/events"))
+                        .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                        .build());
     }
 
     private List<Map<String, AttributeValue>> logItems(String customer) {

@@ -48,7 +48,8 @@ public final class ApiClient {
         return builder;
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    /** Sends any request, for tests that need headers of their own. */
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -53,7 +53,10 @@ class EventPublisher {
             breaker.executeCheckedRunnable(() -> send(events, source, correlationId));
         } catch (CallNotPermittedException open) {
             throw unavailable("the event stream is unavailable (circuit open)", retryAfterSeconds());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException
+                | TimeoutException
+                | org.springframework.kafka.KafkaException
+                | org.apache.kafka.common.KafkaException e) {
             throw unavailable("Kafka did not acknowledge the events in time", 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,104 @@
+package dev.asof.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import dev.asof.testing.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Poison records go to the dead-letter topic with the reason in headers, and the partition keeps flowing. */
+@SpringBootTest
+class DeadLetterIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AsofTestProperties.register(registry);
+    }
+
+    @Autowired
+    AsofTables tables;
+
+    @Test
+    void undecodableAndInvalidRecordsAreDeadLetteredAndLaterRecordsStillLand() throws Exception {
+        String customer = Events.newCustomerId("cust_dlt");
+        String valid = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", null, "gold", "voice");
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, "{not json"))
+                    .get();
+            producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, "{\"event_type\":\"NOPE\"}"))
+                    .get();
+            producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, valid))
+                    .get();
+        }
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(SharedInfrastructure.dynamoClient()
+                                .query(b -> b.tableName(tables.eventLog())
+                                        .consistentRead(true)
+                                        .keyConditionExpression("customer_id = :c")
+                                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customer))))
+                                .items())
+                        .hasSize(1));
+        List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(customer, 2);
+        assertThat(deadLetters)
+                .extracting(ConsumerRecord::value)
+                .containsExactly("{not json", "{\"event_type\":\"NOPE\"}");
+        String reason = new String(
+                deadLetters.get(1).headers().lastHeader("asof-dlt-reason").value(), StandardCharsets.UTF_8);
+        assertThat(reason).contains("/event_type");
+        assertThat(deadLetters.get(0).headers().lastHeader("kafka_dlt-original-topic"))
+                .isNotNull();
+    }
+
+    private static List<ConsumerRecord<String, String>> deadLettersFor(String customer, int expected) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-check-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(AsofTopics.PROFILE_EVENTS_DLT));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (customer.equals(record.key())) {
+                        found.add(record);
+                    }
+                });
+                return found.size() >= expected;
+            });
+        }
+        return found;
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers());
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+}
