@@ -3,6 +3,7 @@ package dev.asof.events;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,8 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class EventJson {
 
+    // Exact numbers (1.0 stays 1.0), and a repeated property is malformed rather than "last one wins": another
+    // reader of the same immutable log could pick the first one and see a different event.
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -36,12 +40,18 @@ public final class EventJson {
 
     /** Parses JSON text, reporting malformed JSON as a violation of the whole document. */
     public static JsonNode parse(String json) {
+        JsonNode node;
         try {
-            return MAPPER.readTree(json);
+            node = json == null ? null : MAPPER.readTree(json);
         } catch (JacksonException e) {
             throw new InvalidEventException(
                     List.of(new Violation("", "json", "not valid JSON: " + e.getOriginalMessage())));
         }
+        if (node == null || node.isMissingNode()) {
+            throw new InvalidEventException(
+                    List.of(new Violation("", "json", "not valid JSON: the document is empty")));
+        }
+        return node;
     }
 
     /** Validates one envelope and turns it into an {@link EventEnvelope}. */

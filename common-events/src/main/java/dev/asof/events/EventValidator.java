@@ -1,25 +1,366 @@
 package dev.asof.events;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import com.networknt.schema.path.PathType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks an envelope against the contract and reports every violation with its JSON pointer and rule.
- * Placeholder: the JSON Schema backed validator replaces the body.
+ * Checks an envelope against the contract and reports every violation with its JSON pointer (RFC 6901), a
+ * stable rule name and a message naming the field.
+ *
+ * <p>Two layers: the JSON Schema shipped in this jar ({@value #SCHEMA_RESOURCE}, draft 2020-12), and the rules a
+ * schema cannot express:
+ *
+ * <ul>
+ *   <li>{@code timestamp-offset}: {@code timestamp_utc} has no {@code Z} or offset (a local time is ambiguous);
+ *       {@code date-time}: it is no ISO-8601 date-time at all;
+ *   <li>{@code merged-from}: a merge or unmerge travels in the stream of {@code merged_from}, so {@code
+ *       merged_from} must equal {@code customer_id}; {@code self-merge}: {@code merged_into} must differ from it;
+ *   <li>{@code value-size}: a value's JSON text (and, for a number, its plain decimal form) is at most {@link
+ *       AttributeValue#MAX_JSON_BYTES} UTF-8 bytes;
+ *   <li>{@code schema-version}: a {@code schema_version} this code does not understand.
+ * </ul>
+ *
+ * <p>Violations come sorted by pointer (array indexes numerically), then rule, with at most one violation per
+ * pointer and rule, so the same input always gives the same list. An unknown {@code event_type} is an {@code
+ * enum} violation; its payload cannot be checked further.
  */
 public final class EventValidator {
+
+    /** The classpath location of the envelope schema. */
+    public static final String SCHEMA_RESOURCE = "/schema/event-envelope.schema.json";
+
+    private static final Schema SCHEMA = loadSchema();
+
+    private static final Comparator<Violation> ORDER = Comparator.comparing(
+                    Violation::pointer, EventValidator::comparePointers)
+            .thenComparing(Violation::rule)
+            .thenComparing(Violation::message);
 
     private EventValidator() {}
 
     /** Every violation in {@code node}; empty when it is a valid envelope. */
     public static List<Violation> validate(JsonNode node) {
+        if (node == null || node.isMissingNode() || !node.isObject()) {
+            return List.of(new Violation(
+                    "", "type", "the event must be a JSON object, not " + (node == null ? "nothing" : describe(node))));
+        }
+        Map<String, Violation> found = new LinkedHashMap<>();
+        for (com.networknt.schema.Error error : SCHEMA.validate(node)) {
+            add(found, fromSchema(error));
+        }
+        semanticRules(node).forEach(violation -> add(found, violation));
+        List<Violation> violations = new ArrayList<>(found.values());
+        violations.sort(ORDER);
+        return List.copyOf(violations);
+    }
+
+    private static void add(Map<String, Violation> found, Violation violation) {
+        found.putIfAbsent(violation.pointer() + '\u0000' + violation.rule(), violation);
+    }
+
+    private static Schema loadSchema() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                        .pathType(PathType.JSON_POINTER)
+                        // format is an annotation in 2020-12; timestamp_utc is checked below with the codec's parser
+                        .formatAssertionsEnabled(false)
+                        .build()));
+        try (InputStream in = EventValidator.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("schema " + SCHEMA_RESOURCE + " missing from the classpath");
+            }
+            Schema schema = registry.getSchema(in);
+            schema.initializeValidators();
+            return schema;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SCHEMA_RESOURCE, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // schema violations
+
+    private static Violation fromSchema(com.networknt.schema.Error error) {
+        String keyword = error.getKeyword() == null ? "schema" : error.getKeyword();
+        String pointer = pointer(error.getInstanceLocation());
+        if (error.getProperty() != null && ("required".equals(keyword) || "additionalProperties".equals(keyword))) {
+            pointer = pointer + "/" + escape(error.getProperty());
+        }
+        String field = field(pointer);
+        Object[] args = error.getArguments() == null ? new Object[0] : error.getArguments();
+        String message = switch (keyword) {
+            case "required" -> field + " is required";
+            case "additionalProperties" -> field + " is not part of the contract (additionalProperties: false)";
+            case "type" ->
+                args.length >= 2
+                        ? field + " must be of type " + args[1] + ", not " + args[0]
+                        : field + " has the wrong type";
+            case "enum" -> field + " must be one of " + error.getSchemaNode() + ", not " + shown(error);
+            case "const" -> field + " must be " + error.getSchemaNode() + ", not " + shown(error);
+            case "pattern" ->
+                field + " must match the pattern " + error.getSchemaNode().asString();
+            case "minLength" -> field + " must be at least " + error.getSchemaNode() + " characters long";
+            case "maxLength" -> field + " must be at most " + error.getSchemaNode() + " characters long";
+            case "minItems" -> field + " must have at least " + error.getSchemaNode() + " items";
+            case "maxItems" -> field + " must have at most " + error.getSchemaNode() + " items";
+            case "minimum" -> field + " must be at least " + error.getSchemaNode();
+            case "maximum" -> field + " must be at most " + error.getSchemaNode();
+            default -> field + " breaks " + keyword + ": " + error.getMessage();
+        };
+        return new Violation(pointer, keyword, message);
+    }
+
+    private static String shown(com.networknt.schema.Error error) {
+        JsonNode instance = error.getInstanceNode();
+        return instance == null ? "nothing" : abbreviate(instance.toString());
+    }
+
+    private static String pointer(NodePath path) {
+        if (path == null) {
+            return "";
+        }
+        StringBuilder pointer = new StringBuilder();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            pointer.append('/').append(escape(String.valueOf(path.getElement(i))));
+        }
+        return pointer.toString();
+    }
+
+    /** RFC 6901: {@code ~} becomes {@code ~0}, {@code /} becomes {@code ~1}. */
+    static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static String unescape(String token) {
+        return token.replace("~1", "/").replace("~0", "~");
+    }
+
+    /** The field a pointer names, as a person reads it: {@code payload.changes[2].new_value}. */
+    static String field(String pointer) {
+        if (pointer.isEmpty()) {
+            return "the event";
+        }
+        StringBuilder field = new StringBuilder();
+        for (String token : pointer.substring(1).split("/", -1)) {
+            if (!token.isEmpty() && token.chars().allMatch(Character::isDigit) && field.length() > 0) {
+                field.append('[').append(token).append(']');
+            } else {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(unescape(token));
+            }
+        }
+        return field.toString();
+    }
+
+    private static int comparePointers(String a, String b) {
+        String[] left = a.isEmpty() ? new String[0] : a.substring(1).split("/", -1);
+        String[] right = b.isEmpty() ? new String[0] : b.substring(1).split("/", -1);
+        for (int i = 0; i < Math.min(left.length, right.length); i++) {
+            int order = compareTokens(left[i], right[i]);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(left.length, right.length);
+    }
+
+    private static int compareTokens(String a, String b) {
+        boolean numericA = !a.isEmpty() && a.length() < 10 && a.chars().allMatch(Character::isDigit);
+        boolean numericB = !b.isEmpty() && b.length() < 10 && b.chars().allMatch(Character::isDigit);
+        if (numericA && numericB) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return a.compareTo(b);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // rules the schema cannot express
+
+    private static List<Violation> semanticRules(JsonNode event) {
         List<Violation> violations = new ArrayList<>();
-        for (String field : List.of("event_id", "event_type", "timestamp_utc", "customer_id", "payload")) {
-            if (!node.hasNonNull(field)) {
-                violations.add(new Violation("/" + field, "required", field + " is required"));
+        JsonNode timestamp = event.get("timestamp_utc");
+        if (timestamp != null && timestamp.isString()) {
+            checkTimestamp(timestamp.stringValue(), violations);
+        }
+        JsonNode version = event.get("schema_version");
+        if (version != null && version.isNumber() && version.canConvertToExactIntegral()) {
+            BigDecimal number = version.decimalValue();
+            if (number.compareTo(BigDecimal.valueOf(EventEnvelope.SCHEMA_VERSION)) > 0) {
+                violations.add(new Violation(
+                        "/schema_version",
+                        "schema-version",
+                        "schema_version " + number.toPlainString() + " is not supported; this reader understands up to "
+                                + EventEnvelope.SCHEMA_VERSION));
+            }
+        }
+        JsonNode type = event.get("event_type");
+        JsonNode payload = event.get("payload");
+        if (type == null || !type.isString() || payload == null || !payload.isObject()) {
+            return violations;
+        }
+        EventType eventType = EventType.fromWireName(type.stringValue()).orElse(null);
+        if (eventType == null) {
+            return violations; // the schema reports the unknown type; the payload shape is unknown
+        }
+        switch (eventType) {
+            case CUSTOMER_PROFILE_ATTRIBUTE_CHANGE -> {
+                checkKey(payload, "/payload", violations);
+                checkValue(payload, "/payload", "previous_value", violations);
+                checkValue(payload, "/payload", "new_value", violations);
+            }
+            case BULK_PROFILE_UPDATE -> {
+                JsonNode changes = payload.get("changes");
+                if (changes != null && changes.isArray()) {
+                    for (int i = 0; i < changes.size(); i++) {
+                        JsonNode change = changes.get(i);
+                        if (change.isObject()) {
+                            String at = "/payload/changes/" + i;
+                            checkKey(change, at, violations);
+                            checkValue(change, at, "previous_value", violations);
+                            checkValue(change, at, "new_value", violations);
+                        }
+                    }
+                }
+            }
+            case CUSTOMER_PROFILE_MERGE, CUSTOMER_PROFILE_UNMERGE -> checkMergeLink(event, payload, violations);
+            case CUSTOMER_PROFILE_ERASED -> {
+                // nothing beyond the schema
             }
         }
         return violations;
+    }
+
+    private static void checkTimestamp(String text, List<Violation> violations) {
+        if (Timestamps.parse(text).isPresent()) {
+            return;
+        }
+        if (isLocalDateTime(text)) {
+            violations.add(new Violation(
+                    "/timestamp_utc",
+                    "timestamp-offset",
+                    "timestamp_utc '" + abbreviate(text)
+                            + "' has no offset; write it in UTC with Z (2023-10-27T14:30:00.123Z) or with an offset"));
+        } else {
+            violations.add(new Violation(
+                    "/timestamp_utc",
+                    "date-time",
+                    "timestamp_utc '" + abbreviate(text)
+                            + "' is not an ISO-8601 date-time such as 2023-10-27T14:30:00.123Z"));
+        }
+    }
+
+    private static boolean isLocalDateTime(String text) {
+        try {
+            LocalDateTime.parse(text);
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** The schema pattern already says this; a second opinion from the codec's own grammar keeps them aligned. */
+    private static void checkKey(JsonNode change, String at, List<Violation> violations) {
+        JsonNode key = change.get("attribute_key");
+        if (key != null && key.isString() && !AttributeKeys.isValid(key.stringValue())) {
+            violations.add(new Violation(
+                    at + "/attribute_key",
+                    "pattern",
+                    field(at + "/attribute_key") + " must match the pattern " + AttributeKeys.PATTERN));
+        }
+    }
+
+    private static void checkValue(JsonNode change, String at, String name, List<Violation> violations) {
+        JsonNode value = change.get(name);
+        if (value == null || !(value.isString() || value.isNumber())) {
+            return;
+        }
+        long bytes = jsonBytes(value);
+        if (bytes > AttributeValue.MAX_JSON_BYTES) {
+            violations.add(new Violation(
+                    at + "/" + name,
+                    "value-size",
+                    field(at + "/" + name) + " takes " + bytes + " bytes; a value may take at most "
+                            + AttributeValue.MAX_JSON_BYTES + " bytes of JSON"));
+        }
+    }
+
+    /**
+     * The UTF-8 size of the value's JSON text. A number counts at its plain decimal length as well, since that is
+     * how the flat contract shows it ({@code 1e999999} is short JSON but a million digits).
+     */
+    private static long jsonBytes(JsonNode value) {
+        if (value.isNumber()) {
+            BigDecimal number = value.decimalValue();
+            long plain = plainLength(number);
+            return Math.max(plain, value.toString().length());
+        }
+        return EventJson.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The length of {@link BigDecimal#toPlainString()}, computed without building it. */
+    static long plainLength(BigDecimal number) {
+        long sign = number.signum() < 0 ? 1 : 0;
+        long precision = number.precision();
+        long scale = number.scale();
+        if (scale <= 0) {
+            return sign + precision - scale;
+        }
+        // digits after the point = scale; before it at least one digit
+        return sign + Math.max(precision - scale, 1) + 1 + scale;
+    }
+
+    private static void checkMergeLink(JsonNode event, JsonNode payload, List<Violation> violations) {
+        JsonNode customer = event.get("customer_id");
+        JsonNode into = payload.get("merged_into");
+        JsonNode from = payload.get("merged_from");
+        if (from != null && from.isString() && customer != null && customer.isString()) {
+            if (!from.stringValue().equals(customer.stringValue())) {
+                violations.add(new Violation(
+                        "/payload/merged_from",
+                        "merged-from",
+                        "payload.merged_from '" + abbreviate(from.stringValue())
+                                + "' must equal customer_id '" + abbreviate(customer.stringValue())
+                                + "': a merge travels in the stream of the identity merged away"));
+            }
+        }
+        if (into != null && into.isString() && from != null && from.isString()) {
+            if (into.stringValue().equals(from.stringValue())) {
+                violations.add(
+                        new Violation(
+                                "/payload/merged_into",
+                                "self-merge",
+                                "payload.merged_into must differ from payload.merged_from; an identity cannot merge into itself"));
+            }
+        }
+    }
+
+    private static String describe(JsonNode node) {
+        return node.isMissingNode()
+                ? "an empty document"
+                : "a JSON " + node.getNodeType().name().toLowerCase();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

@@ -1,0 +1,84 @@
+package dev.asof.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TimestampsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "2023-10-27T14:30:00.123Z,      2023-10-27T14:30:00.123Z",
+        "2023-10-27T14:30:00Z,          2023-10-27T14:30:00Z",
+        "2023-10-27T16:30:00.123+02:00, 2023-10-27T14:30:00.123Z",
+        "2023-10-27T09:30:00.123-05:00, 2023-10-27T14:30:00.123Z",
+        "2023-10-28T00:30:00+10:00,     2023-10-27T14:30:00Z",
+        "2023-10-27T14:30:00.1239Z,     2023-10-27T14:30:00.123Z",
+        "2023-10-27T14:30:00.999999999Z, 2023-10-27T14:30:00.999Z",
+        "2023-10-27T14:30Z,             2023-10-27T14:30:00Z"
+    })
+    void anOffsetIsRequiredAndTheResultIsUtcMilliseconds(String text, String expected) {
+        assertThat(Timestamps.parse(text)).contains(Instant.parse(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "2023-10-27T14:30:00.123",
+                "2023-10-27T14:30:00",
+                "2023-10-27",
+                "14:30:00Z",
+                "2023-10-27 14:30:00Z",
+                "2023-02-30T10:00:00Z",
+                "2023-10-27T24:00:00Z",
+                "2023-10-27T14:30:00.123Z[Europe/Paris]",
+                "1698417000123",
+                ""
+            })
+    void anythingElseIsRefused(String text) {
+        assertThat(Timestamps.parse(text)).isEmpty();
+    }
+
+    @Test
+    void nullIsRefused() {
+        assertThat(Timestamps.parse(null)).isEmpty();
+    }
+
+    @Test
+    void theWireFormIsUtcWithThreeFractionDigits() {
+        assertThat(Timestamps.format(Instant.parse("2023-10-27T14:30:00Z"))).isEqualTo("2023-10-27T14:30:00.000Z");
+        assertThat(Timestamps.format(Instant.parse("2023-10-27T14:30:00.1Z"))).isEqualTo("2023-10-27T14:30:00.100Z");
+        assertThat(Timestamps.format(Instant.parse("2023-10-27T14:30:00.123Z"))).isEqualTo("2023-10-27T14:30:00.123Z");
+    }
+
+    @Test
+    void formatAndParseRoundTrip() {
+        Instant instant = Instant.parse("1999-12-31T23:59:59.999Z");
+        assertThat(Timestamps.parse(Timestamps.format(instant))).contains(instant);
+    }
+
+    @Test
+    void truncationCutsToWholeMillisecondsAlsoBefore1970() {
+        assertThat(Timestamps.truncate(Instant.parse("2023-10-27T14:30:00.123999Z")))
+                .isEqualTo(Instant.parse("2023-10-27T14:30:00.123Z"));
+        assertThat(Timestamps.truncate(Instant.parse("1969-12-31T23:59:59.9995Z")))
+                .isEqualTo(Instant.parse("1969-12-31T23:59:59.999Z"));
+    }
+
+    @Test
+    void theEnvelopeKeepsMilliseconds() {
+        EventEnvelope event = new EventEnvelope(
+                "e",
+                Instant.parse("2023-10-27T14:30:00.123456Z"),
+                "c",
+                null,
+                null,
+                new ProfileErased(null),
+                EventEnvelope.SCHEMA_VERSION);
+        assertThat(event.timestampUtc()).isEqualTo(Instant.parse("2023-10-27T14:30:00.123Z"));
+    }
+}
