@@ -143,6 +143,6 @@ class PointInTimeProfileIT {
                 new AttributeChanged(key, null, AttributeValue.text(value), "agent_update"),
                 EventEnvelope.SCHEMA_VERSION);
         eventLog.append(
-                new RecordedEvent(event, Hlc.encode(Instant.parse(recordedAt).toEpochMilli(), 0)), 0, 0);
+                new RecordedEvent(event, Hlc.encode(Instant.parse(recordedAt).toEpochMilli(), 0)), false, 0, 0);
     }
 }

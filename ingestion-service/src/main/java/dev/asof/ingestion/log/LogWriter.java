@@ -6,10 +6,13 @@ import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.ProfileFold;
+import dev.asof.events.ProfileMerged;
+import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Violation;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.IdentityLinks;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,14 +42,16 @@ class LogWriter {
 
     private final EventLog eventLog;
     private final ProfileViews views;
+    private final IdentityLinks identityLinks;
     private final Clock clock;
     private final Timer lag;
     private final Counter created;
     private final Counter redelivered;
 
-    LogWriter(EventLog eventLog, ProfileViews views, Clock clock, MeterRegistry metrics) {
+    LogWriter(EventLog eventLog, ProfileViews views, IdentityLinks identityLinks, Clock clock, MeterRegistry metrics) {
         this.eventLog = eventLog;
         this.views = views;
+        this.identityLinks = identityLinks;
         this.clock = clock;
         this.lag = Timer.builder("asof.log.lag")
                 .description("time from intake's Kafka acknowledgement to the event being in the log and the view")
@@ -73,13 +78,16 @@ class LogWriter {
             logged = alreadyLogged.get();
             redelivered.increment();
         } else {
+            boolean late = event.timestampUtc().toEpochMilli() <= view.maxTimestampMillis();
             EventLog.Append append = eventLog.append(
                     new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), clock.millis())),
+                    late,
                     record.partition(),
                     record.offset());
             logged = append.logged();
             (append.created() ? created : redelivered).increment();
         }
+        recordIdentityLink(event);
         applyToView(logged, view);
         Header acceptedAt = record.headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
         if (acceptedAt != null) {
@@ -89,15 +97,29 @@ class LogWriter {
         log.debug("logged {} for {} at {}", event.eventId(), event.customerId(), logged.recordedAt());
     }
 
+    /** Merges and unmerges are indexed before the view moves on, so a reader can always find the members. */
+    private void recordIdentityLink(EventEnvelope event) {
+        if (event.payload() instanceof ProfileMerged merged) {
+            identityLinks.record(merged.mergedInto(), merged.mergedFrom());
+        } else if (event.payload() instanceof ProfileUnmerged unmerged) {
+            identityLinks.record(unmerged.mergedInto(), unmerged.mergedFrom());
+        }
+    }
+
     private void applyToView(RecordedEvent logged, ProfileViews.View view) {
         ProfileViews.View current = view;
+        long eventMillis = logged.event().timestampUtc().toEpochMilli();
         while (true) {
             IdentityState next = ProfileFold.evolve(current.state(), logged);
             long lastRecordedAt = Math.max(current.lastRecordedAt(), logged.recordedAt());
-            if (next.equals(current.state()) && lastRecordedAt == current.lastRecordedAt() && current.revision() > 0) {
+            long maxTimestamp = Math.max(current.maxTimestampMillis(), eventMillis);
+            if (next.equals(current.state())
+                    && lastRecordedAt == current.lastRecordedAt()
+                    && maxTimestamp == current.maxTimestampMillis()
+                    && current.revision() > 0) {
                 return;
             }
-            if (views.replace(current, next, lastRecordedAt, clock.instant())) {
+            if (views.replace(current, next, lastRecordedAt, maxTimestamp, clock.instant())) {
                 return;
             }
             current = views.find(logged.event().customerId())

@@ -21,13 +21,19 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * <ul>
  *   <li>{@code event_log}: the immutable log. Key {@code customer_id} + {@code event_key}
  *       ({@link LogKeys#eventKey}: valid time then event id, so a re-sent event maps to the same item and a
- *       point-in-time read is one range query). Local index {@code by_recorded} on {@code recorded_at} finds
- *       late events.
+ *       point-in-time read is one range query). Local index {@code by_recorded} on {@code recorded_at} lists a
+ *       customer's events in the order they were recorded; the sparse local index {@code by_late} on {@code
+ *       late_at} holds only events that arrived out of order (stamped at or before the latest time already
+ *       logged for the customer), so a read from a snapshot finds the late arrivals it misses without scanning
+ *       everything recorded since.
  *   <li>{@code profile_view}: the materialized current state of each identity, key {@code customer_id}.
  *   <li>{@code intake_events}: one item per accepted {@code event_id} with a fingerprint of its content, so
  *       intake recognises a re-sent event (across endpoints, replicas and restarts) and refuses an id reused
  *       for different content.
  *   <li>{@code idempotency_keys}: the stored answer per {@code Idempotency-Key}, scoped by API key.
+ *   <li>{@code identity_links}: key {@code merged_into} + {@code merged_from}: every identity ever merged into
+ *       another, so a read can find all identities whose histories may make up a profile.
+ *   <li>{@code snapshots}: saved fold results, key {@code customer_id} + {@code snapshot_key}.
  * </ul>
  */
 public final class AsofTables {
@@ -36,6 +42,11 @@ public final class AsofTables {
     public static final String EVENT_KEY = "event_key";
     public static final String RECORDED_AT = "recorded_at";
     public static final String BY_RECORDED_INDEX = "by_recorded";
+    public static final String LATE_AT = "late_at";
+    public static final String BY_LATE_INDEX = "by_late";
+    public static final String MERGED_INTO = "merged_into";
+    public static final String MERGED_FROM = "merged_from";
+    public static final String SNAPSHOT_KEY = "snapshot_key";
     public static final String EVENT_ID = "event_id";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
@@ -65,6 +76,16 @@ public final class AsofTables {
         return prefix + "idempotency_keys";
     }
 
+    /** Which identities were ever merged into which. */
+    public String identityLinks() {
+        return prefix + "identity_links";
+    }
+
+    /** Saved fold results. */
+    public String snapshots() {
+        return prefix + "snapshots";
+    }
+
     /** Creates every table that does not exist yet and waits until each is active. Safe to call again. */
     public void ensureAll(DynamoDbClient dynamo) {
         for (CreateTableRequest request : definitions()) {
@@ -81,19 +102,40 @@ public final class AsofTables {
                         .attributeDefinitions(
                                 attribute(CUSTOMER_ID, ScalarAttributeType.S),
                                 attribute(EVENT_KEY, ScalarAttributeType.S),
-                                attribute(RECORDED_AT, ScalarAttributeType.N))
+                                attribute(RECORDED_AT, ScalarAttributeType.N),
+                                attribute(LATE_AT, ScalarAttributeType.N))
                         .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(EVENT_KEY, KeyType.RANGE))
-                        .localSecondaryIndexes(LocalSecondaryIndex.builder()
-                                .indexName(BY_RECORDED_INDEX)
-                                .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(RECORDED_AT, KeyType.RANGE))
-                                .projection(Projection.builder()
-                                        .projectionType(ProjectionType.ALL)
-                                        .build())
-                                .build())
+                        .localSecondaryIndexes(
+                                localIndex(BY_RECORDED_INDEX, RECORDED_AT), localIndex(BY_LATE_INDEX, LATE_AT))
+                        .build(),
+                CreateTableRequest.builder()
+                        .tableName(identityLinks())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(MERGED_INTO, ScalarAttributeType.S),
+                                attribute(MERGED_FROM, ScalarAttributeType.S))
+                        .keySchema(key(MERGED_INTO, KeyType.HASH), key(MERGED_FROM, KeyType.RANGE))
+                        .build(),
+                CreateTableRequest.builder()
+                        .tableName(snapshots())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(CUSTOMER_ID, ScalarAttributeType.S),
+                                attribute(SNAPSHOT_KEY, ScalarAttributeType.S))
+                        .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(SNAPSHOT_KEY, KeyType.RANGE))
                         .build(),
                 singleKeyTable(profileView(), CUSTOMER_ID),
                 singleKeyTable(intakeEvents(), EVENT_ID),
                 singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY));
+    }
+
+    private static LocalSecondaryIndex localIndex(String name, String sortKey) {
+        return LocalSecondaryIndex.builder()
+                .indexName(name)
+                .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(sortKey, KeyType.RANGE))
+                .projection(
+                        Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
     }
 
     private static CreateTableRequest singleKeyTable(String name, String hashKey) {

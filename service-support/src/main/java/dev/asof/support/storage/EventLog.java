@@ -37,8 +37,11 @@ public class EventLog {
     /**
      * Logs {@code event} unless the same event is logged already; either way returns the event as logged (with
      * its original {@code recorded_at}).
+     *
+     * @param late whether the event arrived out of order (stamped at or before the latest valid time already
+     *     logged for the customer); late events are also listed in the {@code by_late} index
      */
-    public Append append(RecordedEvent event, int kafkaPartition, long kafkaOffset) {
+    public Append append(RecordedEvent event, boolean late, int kafkaPartition, long kafkaOffset) {
         EventEnvelope envelope = event.event();
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(AsofTables.CUSTOMER_ID, s(envelope.customerId()));
@@ -49,6 +52,9 @@ public class EventLog {
         item.put("timestamp_ms", n(envelope.timestampUtc().toEpochMilli()));
         item.put("recorded_at_utc", s(Hlc.toInstant(event.recordedAt()).toString()));
         item.put("event", s(EventJson.encode(envelope)));
+        if (late) {
+            item.put(AsofTables.LATE_AT, n(event.recordedAt()));
+        }
         item.put("kafka_partition", n(kafkaPartition));
         item.put("kafka_offset", n(kafkaOffset));
         try {

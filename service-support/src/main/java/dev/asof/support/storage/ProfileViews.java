@@ -29,12 +29,14 @@ public class ProfileViews {
      *
      * @param state the identity's folded state over its whole log
      * @param lastRecordedAt the largest {@code recorded_at} folded in; the log writer's clock never goes below it
+     * @param maxTimestampMillis the latest valid time logged for the identity, epoch milliseconds; {@code
+     *     Long.MIN_VALUE} before the first event. An event stamped at or before it arrives out of order (late)
      * @param revision bumped on every write, for optimistic concurrency
      */
-    public record View(IdentityState state, long lastRecordedAt, long revision) {
+    public record View(IdentityState state, long lastRecordedAt, long maxTimestampMillis, long revision) {
 
         public static View empty(String customerId) {
-            return new View(IdentityState.empty(customerId), 0, 0);
+            return new View(IdentityState.empty(customerId), 0, Long.MIN_VALUE, 0);
         }
     }
 
@@ -50,6 +52,7 @@ public class ProfileViews {
         return Optional.of(new View(
                 IdentityStateCodec.decode(item.get("state").s()),
                 Long.parseLong(item.get("last_recorded_at").n()),
+                Long.parseLong(item.get("max_timestamp_ms").n()),
                 Long.parseLong(item.get("revision").n())));
     }
 
@@ -57,12 +60,14 @@ public class ProfileViews {
      * Writes {@code next} if the stored revision is still {@code expected.revision()}; {@code false} when another
      * writer came first (re-read and try again).
      */
-    public boolean replace(View expected, IdentityState next, long lastRecordedAt, Instant now) {
+    public boolean replace(
+            View expected, IdentityState next, long lastRecordedAt, long maxTimestampMillis, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(AsofTables.CUSTOMER_ID, EventLog.s(next.customerId()));
         item.put("state", EventLog.s(IdentityStateCodec.encode(next)));
         item.put("state_schema_version", EventLog.n(IdentityStateCodec.STATE_SCHEMA_VERSION));
         item.put("last_recorded_at", EventLog.n(lastRecordedAt));
+        item.put("max_timestamp_ms", EventLog.n(maxTimestampMillis));
         item.put("revision", EventLog.n(expected.revision() + 1));
         item.put("updated_at", EventLog.s(now.toString()));
         try {

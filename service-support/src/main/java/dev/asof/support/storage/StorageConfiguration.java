@@ -26,7 +26,7 @@ public class StorageConfiguration {
         return () -> {
             if (properties.createTables()) {
                 tables.ensureAll(dynamo);
-                log.info("DynamoDB tables ready: {}, {}", tables.eventLog(), tables.profileView());
+                log.info("DynamoDB tables ready (prefix '{}')", properties.tablePrefix());
             }
         };
     }
@@ -34,6 +34,11 @@ public class StorageConfiguration {
     @Bean
     EventLog eventLog(DynamoDbClient dynamo, AsofTables tables) {
         return new EventLog(dynamo, tables);
+    }
+
+    @Bean
+    IdentityLinks identityLinks(DynamoDbClient dynamo, AsofTables tables) {
+        return new IdentityLinks(dynamo, tables);
     }
 
     @Bean
