@@ -7,24 +7,24 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The intake's record of every accepted {@code event_id} and a fingerprint of its content. It lets intake answer
- * {@code duplicate} to a re-send from any endpoint, replica or restart, and refuse an id reused for different
- * content (which would otherwise put two different events under one id). An event is claimed {@code pending}
- * before publishing and marked {@code published} after Kafka acknowledged it; a re-send of a still pending event
- * is published again (the log writer drops the copy), so a crash between claim and publish loses nothing.
+ * The intake's record of every accepted {@code event_id} and a fingerprint of its content, written with one
+ * conditional put per event. It lets intake answer {@code duplicate} to a re-send from any endpoint, replica or
+ * restart, and refuse an id reused for different content (which would otherwise put two events under one id).
+ * A re-send is published again all the same: if the first attempt crashed between this write and Kafka's
+ * acknowledgement, the re-send is what gets the event in; when it did not, the log writer drops the copy.
  */
 @Component
 class IntakeLedger {
 
     enum Claim {
-        /** First time seen: publish it. */
+        /** First time seen. */
         NEW,
-        /** Seen, but its publish may not have completed: publish again. */
-        PENDING,
-        /** Seen and published already: a duplicate. */
-        PUBLISHED,
+        /** Seen before with the same content. */
+        SEEN,
         /** The id was used for different content. */
         CONFLICT
     }
@@ -41,7 +41,7 @@ class IntakeLedger {
 
     Claim claim(String eventId, String fingerprint, String customerId) {
         try {
-            dynamo.putItem(b -> b.tableName(table)
+            PutItemResponse response = dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of(
                             AsofTables.EVENT_ID,
                             AttributeValue.fromS(eventId),
@@ -49,30 +49,15 @@ class IntakeLedger {
                             AttributeValue.fromS(fingerprint),
                             "customer_id",
                             AttributeValue.fromS(customerId),
-                            "state",
-                            AttributeValue.fromS("pending"),
-                            "first_seen",
+                            "last_seen",
                             AttributeValue.fromS(clock.instant().toString())))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID)));
-            return Claim.NEW;
-        } catch (ConditionalCheckFailedException seenBefore) {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                            .consistentRead(true)
-                            .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId))))
-                    .item();
-            if (!fingerprint.equals(item.get("fingerprint").s())) {
-                return Claim.CONFLICT;
-            }
-            return "published".equals(item.get("state").s()) ? Claim.PUBLISHED : Claim.PENDING;
+                    .conditionExpression("attribute_not_exists(#id) OR #fp = :fp")
+                    .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID, "#fp", "fingerprint"))
+                    .expressionAttributeValues(Map.of(":fp", AttributeValue.fromS(fingerprint)))
+                    .returnValues(ReturnValue.ALL_OLD));
+            return response.hasAttributes() && !response.attributes().isEmpty() ? Claim.SEEN : Claim.NEW;
+        } catch (ConditionalCheckFailedException differentContent) {
+            return Claim.CONFLICT;
         }
-    }
-
-    void markPublished(String eventId) {
-        dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId)))
-                .updateExpression("SET #s = :published")
-                .expressionAttributeNames(Map.of("#s", "state"))
-                .expressionAttributeValues(Map.of(":published", AttributeValue.fromS("published"))));
     }
 }

@@ -84,7 +84,6 @@ class IntakePipeline {
         Instant now = clock.instant();
         List<IntakeResult> results = new ArrayList<>();
         List<EventEnvelope> toPublish = new ArrayList<>();
-        List<Integer> publishIndexes = new ArrayList<>();
         for (int i = 0; i < submission.elements().size(); i++) {
             JsonNode element = submission.elements().get(i);
             IntakeResult result;
@@ -92,10 +91,8 @@ class IntakePipeline {
                 element = withEventId(submission.toEnvelope().apply(element), submission.idempotencyScope(), i);
                 EventEnvelope event = EventJson.decode(element);
                 result = screen(i, event, now);
-                if (result == null) {
+                if (result.status().equals("accepted") || result.status().equals("duplicate")) {
                     toPublish.add(event);
-                    publishIndexes.add(i);
-                    result = IntakeResult.accepted(i, event.eventId(), isLate(event, now));
                 }
             } catch (InvalidEventException e) {
                 if (!submission.batch()) {
@@ -113,7 +110,6 @@ class IntakePipeline {
         }
         if (!toPublish.isEmpty()) {
             publisher.publishAll(toPublish, submission.source(), submission.correlationId());
-            toPublish.forEach(event -> ledger.markPublished(event.eventId()));
         }
         for (IntakeResult result : results) {
             count(submission.source(), result.status(), result.reason() == null ? "none" : result.reason());
@@ -121,7 +117,7 @@ class IntakePipeline {
         return results;
     }
 
-    /** The result for an event that is not to be published, or {@code null} when it is. */
+    /** What becomes of one valid event; accepted events and duplicates are published (see {@link IntakeLedger}). */
     private IntakeResult screen(int index, EventEnvelope event, Instant now) {
         Duration ahead = Duration.between(now, event.timestampUtc());
         if (ahead.compareTo(properties.futureTolerance()) > 0) {
@@ -136,8 +132,8 @@ class IntakePipeline {
             return IntakeResult.ignored(index, event.eventId(), "new_value equals previous_value");
         }
         return switch (ledger.claim(event.eventId(), fingerprint(event), event.customerId())) {
-            case NEW, PENDING -> null;
-            case PUBLISHED -> IntakeResult.duplicate(index, event.eventId());
+            case NEW -> IntakeResult.accepted(index, event.eventId(), isLate(event, now));
+            case SEEN -> IntakeResult.duplicate(index, event.eventId());
             case CONFLICT ->
                 IntakeResult.rejected(
                         index,

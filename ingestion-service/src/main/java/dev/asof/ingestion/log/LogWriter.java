@@ -9,7 +9,6 @@ import dev.asof.events.ProfileFold;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
-import dev.asof.events.Violation;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
@@ -20,38 +19,60 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 
 /**
- * Writes each event from the topic to the immutable log, then folds it into the materialized view. Kafka's
- * offset is committed only after both writes (ack mode {@code record}), and each write is idempotent, so a crash
- * between any two steps or a redelivery leaves exactly one log item per event and a view equal to the fold of
- * the log.
+ * Writes the events of each polled batch to the immutable log, then folds them into the materialized view,
+ * customer by customer in partition order. Kafka offsets are committed only after the whole batch is written
+ * (ack mode {@code batch}); every log write is a conditional put keyed by the event, and the view write is an
+ * optimistic write of a join, so a crash between any two writes, or a redelivery, leaves exactly one log item
+ * per event and a view equal to the fold of the log.
+ *
+ * <p>While it owns a partition, the writer keeps the views of its customers in memory, so a steady stream costs
+ * one log write per event and one view write per customer per batch. The memory is dropped on every rebalance;
+ * the view's revision check catches anything else that moved underneath it.
  */
 @Component
-class LogWriter {
+class LogWriter implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(LogWriter.class);
+    private static final int MAX_CACHED_VIEWS = 100_000;
 
     private final EventLog eventLog;
     private final ProfileViews views;
     private final IdentityLinks identityLinks;
+    private final DeadLetters deadLetters;
     private final Clock clock;
     private final Timer lag;
     private final Counter created;
     private final Counter redelivered;
+    private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
 
-    LogWriter(EventLog eventLog, ProfileViews views, IdentityLinks identityLinks, Clock clock, MeterRegistry metrics) {
+    LogWriter(
+            EventLog eventLog,
+            ProfileViews views,
+            IdentityLinks identityLinks,
+            DeadLetters deadLetters,
+            Clock clock,
+            MeterRegistry metrics) {
         this.eventLog = eventLog;
         this.views = views;
         this.identityLinks = identityLinks;
+        this.deadLetters = deadLetters;
         this.clock = clock;
         this.lag = Timer.builder("asof.log.lag")
                 .description("time from intake's Kafka acknowledgement to the event being in the log and the view")
@@ -61,40 +82,80 @@ class LogWriter {
         this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
     }
 
-    @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS)
-    void write(ConsumerRecord<String, String> record) {
-        EventEnvelope event = EventJson.decode(record.value());
-        if (!event.customerId().equals(record.key())) {
-            throw new InvalidEventException(List.of(new Violation(
-                    "/customer_id",
-                    "partition-key",
-                    "record key '" + record.key() + "' differs from customer_id '" + event.customerId() + "'")));
+    /** One event of a batch with where it came from. */
+    private record Polled(EventEnvelope event, ConsumerRecord<String, String> record) {}
+
+    @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS, batch = "true")
+    void write(List<ConsumerRecord<String, String>> records) {
+        Map<String, List<Polled>> byCustomer = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            EventEnvelope event = decode(record);
+            if (event != null) {
+                byCustomer
+                        .computeIfAbsent(event.customerId(), id -> new ArrayList<>())
+                        .add(new Polled(event, record));
+            }
         }
-        ProfileViews.View view = views.find(event.customerId()).orElse(ProfileViews.View.empty(event.customerId()));
-        Optional<RecordedEvent> alreadyLogged =
-                eventLog.find(event.customerId(), event.timestampUtc(), event.eventId());
-        RecordedEvent logged;
-        if (alreadyLogged.isPresent()) {
-            logged = alreadyLogged.get();
-            redelivered.increment();
-        } else {
-            boolean late = event.timestampUtc().toEpochMilli() <= view.maxTimestampMillis();
+        for (Map.Entry<String, List<Polled>> customer : byCustomer.entrySet()) {
+            writeCustomer(customer.getKey(), customer.getValue());
+        }
+        long now = clock.millis();
+        for (List<Polled> polled : byCustomer.values()) {
+            for (Polled p : polled) {
+                Header acceptedAt = p.record().headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
+                if (acceptedAt != null) {
+                    long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
+                    lag.record(Duration.ofMillis(Math.max(0, now - millis)));
+                }
+            }
+        }
+    }
+
+    /** The event, or {@code null} after sending a record that breaks the contract to the dead-letter topic. */
+    private EventEnvelope decode(ConsumerRecord<String, String> record) {
+        try {
+            EventEnvelope event = EventJson.decode(record.value());
+            if (!event.customerId().equals(record.key())) {
+                deadLetters.send(
+                        record,
+                        "partition-key",
+                        "record key '" + record.key() + "' differs from customer_id '" + event.customerId() + "'");
+                return null;
+            }
+            return event;
+        } catch (InvalidEventException | JacksonException | NullPointerException e) {
+            deadLetters.send(record, e.getClass().getName(), String.valueOf(e.getMessage()));
+            return null;
+        }
+    }
+
+    private void writeCustomer(String customerId, List<Polled> events) {
+        ProfileViews.View view = cachedViews.get(customerId);
+        if (view == null) {
+            view = views.find(customerId).orElse(ProfileViews.View.empty(customerId));
+        }
+        long lastRecordedAt = view.lastRecordedAt();
+        long maxTimestamp = view.maxTimestampMillis();
+        List<RecordedEvent> logged = new ArrayList<>();
+        for (Polled polled : events) {
+            EventEnvelope event = polled.event();
+            boolean late = event.timestampUtc().toEpochMilli() <= maxTimestamp;
             EventLog.Append append = eventLog.append(
-                    new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), clock.millis())),
+                    new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis())),
                     late,
-                    record.partition(),
-                    record.offset());
-            logged = append.logged();
+                    polled.record().partition(),
+                    polled.record().offset());
             (append.created() ? created : redelivered).increment();
+            recordIdentityLink(event);
+            logged.add(append.logged());
+            lastRecordedAt = Math.max(lastRecordedAt, append.logged().recordedAt());
+            maxTimestamp = Math.max(maxTimestamp, event.timestampUtc().toEpochMilli());
         }
-        recordIdentityLink(event);
-        applyToView(logged, view);
-        Header acceptedAt = record.headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
-        if (acceptedAt != null) {
-            long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
-            lag.record(Duration.ofMillis(Math.max(0, clock.millis() - millis)));
+        ProfileViews.View written = applyToView(view, logged);
+        if (cachedViews.size() >= MAX_CACHED_VIEWS) {
+            cachedViews.clear();
         }
-        log.debug("logged {} for {} at {}", event.eventId(), event.customerId(), logged.recordedAt());
+        cachedViews.put(customerId, written);
     }
 
     /** Merges and unmerges are indexed before the view moves on, so a reader can always find the members. */
@@ -106,24 +167,41 @@ class LogWriter {
         }
     }
 
-    private void applyToView(RecordedEvent logged, ProfileViews.View view) {
+    /** Folds {@code logged} into the view and writes it; on a concurrent write, re-reads and folds again. */
+    private ProfileViews.View applyToView(ProfileViews.View view, List<RecordedEvent> logged) {
         ProfileViews.View current = view;
-        long eventMillis = logged.event().timestampUtc().toEpochMilli();
         while (true) {
-            IdentityState next = ProfileFold.evolve(current.state(), logged);
-            long lastRecordedAt = Math.max(current.lastRecordedAt(), logged.recordedAt());
-            long maxTimestamp = Math.max(current.maxTimestampMillis(), eventMillis);
+            IdentityState next = current.state();
+            long lastRecordedAt = current.lastRecordedAt();
+            long maxTimestamp = current.maxTimestampMillis();
+            for (RecordedEvent event : logged) {
+                next = ProfileFold.evolve(next, event);
+                lastRecordedAt = Math.max(lastRecordedAt, event.recordedAt());
+                maxTimestamp =
+                        Math.max(maxTimestamp, event.event().timestampUtc().toEpochMilli());
+            }
             if (next.equals(current.state())
                     && lastRecordedAt == current.lastRecordedAt()
                     && maxTimestamp == current.maxTimestampMillis()
                     && current.revision() > 0) {
-                return;
+                return current;
             }
             if (views.replace(current, next, lastRecordedAt, maxTimestamp, clock.instant())) {
-                return;
+                return new ProfileViews.View(next, lastRecordedAt, maxTimestamp, current.revision() + 1);
             }
-            current = views.find(logged.event().customerId())
-                    .orElse(ProfileViews.View.empty(logged.event().customerId()));
+            String customerId = current.state().customerId();
+            log.debug("view of {} changed underneath; re-reading", customerId);
+            current = views.find(customerId).orElse(ProfileViews.View.empty(customerId));
         }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        cachedViews.clear();
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        cachedViews.clear();
     }
 }
