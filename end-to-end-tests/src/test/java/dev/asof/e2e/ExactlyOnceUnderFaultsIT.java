@@ -14,6 +14,7 @@ import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.ServiceJar;
 import dev.asof.testing.SharedInfrastructure;
 import dev.asof.testing.TestApiKeys;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
+import dev.asof.testing.ServiceJar;
 import dev.asof.testing.TestApiKeys;
 import java.net.http.HttpResponse;
 import java.time.Duration;

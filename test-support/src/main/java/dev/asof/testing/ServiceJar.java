@@ -1,7 +1,5 @@
-package dev.asof.e2e;
+package dev.asof.testing;
 
-import dev.asof.testing.ApiClient;
-import dev.asof.testing.SharedInfrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One service's executable jar, run as its own JVM, the way `./asof up` runs it. */
-final class ServiceJar implements AutoCloseable {
+/** One service's executable jar, run as its own JVM the way `./asof up` runs it, for end-to-end tests and benchmarks. */
+public final class ServiceJar implements AutoCloseable {
 
     private final String name;
     private final int port;
@@ -28,20 +26,22 @@ final class ServiceJar implements AutoCloseable {
     }
 
     /** Starts {@code module}'s jar on a free port with {@code properties}, and waits until it is healthy. */
-    static ServiceJar start(String module, Map<String, String> properties) {
+    public static ServiceJar start(String module, Map<String, String> properties) {
+        return start(module, properties, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** Like {@link #start(String, Map)} with JVM options of your own (heap, GC). */
+    public static ServiceJar start(String module, Map<String, String> properties, List<String> jvmOptions) {
         Path jar = SharedInfrastructure.projectRoot().resolve(module + "/target/" + module + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
                     jar + " is missing: build the services first (./mvnw verify builds" + " them before this module)");
         }
         int port = SharedInfrastructure.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + port));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Path log = Files.createTempFile("asof-" + module, ".log");
@@ -57,8 +57,19 @@ final class ServiceJar implements AutoCloseable {
         }
     }
 
-    ApiClient api() {
+    /** A client for this service. */
+    public ApiClient api() {
         return ApiClient.localhost(port);
+    }
+
+    /** The HTTP port. */
+    public int port() {
+        return port;
+    }
+
+    /** The operating-system process, for tools that measure it. */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     private void awaitHealthy(Duration timeout) {
@@ -91,7 +102,7 @@ final class ServiceJar implements AutoCloseable {
     }
 
     /** Kills the JVM at once, as a crash would: no shutdown hooks, no offset commits, no goodbyes. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
