@@ -1,0 +1,291 @@
+package dev.asof.bench;
+
+import dev.asof.events.AttributeChanged;
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventMetadata;
+import dev.asof.events.Hlc;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.ServiceJar;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Ingestion end to end: sustained events/s from HTTP accepted to in the log and the view, at 1, 8 and 32
+ * concurrent clients, single and batched requests; the accepted-to-logged latency at half the best rate; and, in
+ * the same run against the same dynalite, the raw ceiling: the same log and view writes done by a plain AWS SDK
+ * client. Run with {@code bench/run ingestion}.
+ */
+public final class IngestionBenchmark {
+
+    private static final int CUSTOMERS = 500;
+    private static final int BATCH = 100;
+    private static final int[] CONCURRENCY = {1, 8, 32};
+
+    private IngestionBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int singleEvents = intArg(args, "--single-events", 3_000);
+        int batchEvents = intArg(args, "--batch-events", 20_000);
+        int rawEvents = intArg(args, "--raw-events", 6_000);
+        int steadySeconds = intArg(args, "--steady-seconds", 20);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf(
+                Locale.ROOT,
+                "ingestion benchmark: %d customers, %d-event batches, %d cores, run %s%n",
+                CUSTOMERS,
+                BATCH,
+                Runtime.getRuntime().availableProcessors(),
+                run);
+        try (BenchStack stack = BenchStack.start()) {
+            List<String> rows = new ArrayList<>();
+            double ceiling = 0;
+            try (DynamoDbClient dynamo = stack.dynamoClient()) {
+                EventLog log = new EventLog(dynamo, stack.tables);
+                ProfileViews views = new ProfileViews(dynamo, stack.tables);
+                for (int threads : CONCURRENCY) {
+                    double rate = rawWrites(log, views, rawEvents, threads, run + "raw" + threads);
+                    ceiling = Math.max(ceiling, rate);
+                    rows.add(row("raw SDK log+view writes", threads, rawEvents, rate, Double.NaN));
+                }
+            }
+            try (ServiceJar ingestion = ServiceJar.start(
+                    "ingestion-service", stack.serviceProperties(), List.of("-Xmx512m", "-XX:+UseParallelGC"))) {
+                ApiClient api = ingestion.api();
+                Prometheus prometheus = new Prometheus(api, BenchStack.API_KEY);
+                warmUp(api, prometheus, run);
+                double best = 0;
+                for (boolean batched : new boolean[] {false, true}) {
+                    for (int clients : CONCURRENCY) {
+                        int events = batched ? batchEvents : singleEvents;
+                        String tag = run + (batched ? "b" : "s") + clients;
+                        Prometheus.Scrape before = prometheus.scrape();
+                        double rate = pipeline(api, prometheus, events, clients, batched ? BATCH : 1, tag);
+                        Prometheus.Scrape after = prometheus.scrape();
+                        double p99 = Prometheus.quantileMillis(before, after, "asof_log_lag_seconds", 0.99);
+                        best = Math.max(best, rate);
+                        rows.add(row(
+                                "pipeline " + (batched ? "batched x" + BATCH : "single"), clients, events, rate, p99));
+                    }
+                }
+                double target = best / 2;
+                Prometheus.Scrape before = prometheus.scrape();
+                int sent = steady(api, target, steadySeconds, run + "steady");
+                awaitLogged(prometheus, before, sent);
+                Prometheus.Scrape after = prometheus.scrape();
+                double p50 = Prometheus.quantileMillis(before, after, "asof_log_lag_seconds", 0.50);
+                double p99 = Prometheus.quantileMillis(before, after, "asof_log_lag_seconds", 0.99);
+
+                System.out.println();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-34s %8s %8s %12s %16s%n",
+                        "what",
+                        "clients",
+                        "events",
+                        "events/s",
+                        "lag p99 (ms)");
+                rows.forEach(System.out::println);
+                System.out.println();
+                System.out.printf(Locale.ROOT, "raw ceiling (best raw SDK rate):        %10.0f events/s%n", ceiling);
+                System.out.printf(Locale.ROOT, "best pipeline rate:                     %10.0f events/s%n", best);
+                System.out.printf(
+                        Locale.ROOT,
+                        "pipeline / raw ceiling:                 %10.2f (target >= 0.80)%n",
+                        best / ceiling);
+                System.out.printf(
+                        Locale.ROOT,
+                        "at half the best rate (%.0f events/s, %d s, %d events): accepted->logged p50 <= %.0f ms, p99 <= %.0f ms (target p99 <= 250 ms)%n",
+                        target,
+                        steadySeconds,
+                        sent,
+                        p50,
+                        p99);
+                System.out.println("(latency quantiles are bucket upper bounds of the asof_log_lag_seconds histogram)");
+            }
+        }
+    }
+
+    /** The same log and view writes the log writer makes, by a plain SDK client: one conditional put each. */
+    private static double rawWrites(EventLog log, ProfileViews views, int events, int threads, String tag)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            work.add(pool.submit(() -> {
+                Map<String, ProfileViews.View> known = new HashMap<>();
+                for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
+                    String customer = tag + "_" + thread + "_" + (i % (CUSTOMERS / threads + 1));
+                    ProfileViews.View view = known.getOrDefault(customer, ProfileViews.View.empty(customer));
+                    EventEnvelope event = new EventEnvelope(
+                            UUID.randomUUID().toString(),
+                            Instant.now()
+                                    .minusSeconds(ThreadLocalRandom.current().nextInt(3600)),
+                            customer,
+                            "bench",
+                            EventMetadata.EMPTY,
+                            new AttributeChanged("tier", null, AttributeValue.text("t" + i), "bench"),
+                            EventEnvelope.SCHEMA_VERSION);
+                    RecordedEvent recorded =
+                            new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), System.currentTimeMillis()));
+                    log.append(recorded, false, 0, i);
+                    var next2 = ProfileFold.evolve(view.state(), recorded);
+                    long maxTs = Math.max(
+                            view.maxTimestampMillis(), event.timestampUtc().toEpochMilli());
+                    if (!views.replace(view, next2, recorded.recordedAt(), maxTs, Instant.now())) {
+                        throw new IllegalStateException("unexpected concurrent write in the raw baseline");
+                    }
+                    known.put(
+                            customer, new ProfileViews.View(next2, recorded.recordedAt(), maxTs, view.revision() + 1));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        return events / seconds(System.nanoTime() - start);
+    }
+
+    /** Sends {@code events} as fast as {@code clients} can and returns events/s until all are in the log. */
+    private static double pipeline(
+            ApiClient api, Prometheus prometheus, int events, int clients, int perRequest, String tag)
+            throws Exception {
+        Prometheus.Scrape before = prometheus.scrape();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            work.add(pool.submit(() -> {
+                for (int i = next.getAndAdd(perRequest); i < events; i = next.getAndAdd(perRequest)) {
+                    post(api, body(tag, i, Math.min(perRequest, events - i)), perRequest > 1);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        awaitLogged(prometheus, before, events);
+        return events / seconds(System.nanoTime() - start);
+    }
+
+    /** Sends at a fixed rate (open loop) for a while; returns how many events were sent. */
+    private static int steady(ApiClient api, double eventsPerSecond, int durationSeconds, String tag) throws Exception {
+        int perRequest = 10;
+        long intervalNanos = (long) (1e9 * perRequest / eventsPerSecond);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> work = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(durationSeconds).toNanos();
+        int sent = 0;
+        for (long due = start; due < end; due += intervalNanos) {
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String body = body(tag, sent, perRequest);
+            work.add(pool.submit(() -> post(api, body, true)));
+            sent += perRequest;
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        return sent;
+    }
+
+    private static void warmUp(ApiClient api, Prometheus prometheus, String run) throws Exception {
+        pipeline(api, prometheus, 2_000, 8, BATCH, run + "warm");
+    }
+
+    private static void awaitLogged(Prometheus prometheus, Prometheus.Scrape before, int events)
+            throws InterruptedException {
+        double start = before.value("asof_log_events_total", "result=\"logged\"");
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (prometheus.scrape().value("asof_log_events_total", "result=\"logged\"") - start < events) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("events did not reach the log within 10 minutes");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void post(ApiClient api, String body, boolean batch) {
+        HttpResponse<String> response =
+                api.postJson("/api/v1/events", BenchStack.API_KEY, batch ? "[" + body + "]" : body);
+        if (response.statusCode() != 202 || response.body().contains("\"rejected\"")) {
+            throw new IllegalStateException("intake answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** {@code count} attribute changes, comma-separated, for customers spread over {@link #CUSTOMERS}. */
+    private static String body(String tag, int first, int count) {
+        StringBuilder events = new StringBuilder();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = first; i < first + count; i++) {
+            if (events.length() > 0) {
+                events.append(',');
+            }
+            events.append(String.format(
+                    Locale.ROOT,
+                    "{\"event_id\":\"%s\",\"event_type\":\"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE\","
+                            + "\"timestamp_utc\":\"%s\",\"customer_id\":\"%s_%d\",\"source_system\":\"bench\","
+                            + "\"metadata\":{\"channel\":\"voice\"},\"payload\":{\"attribute_key\":\"tier\","
+                            + "\"new_value\":\"t%d\",\"change_reason\":\"bench\"}}",
+                    UUID.randomUUID(),
+                    Instant.now().minusSeconds(random.nextInt(3600)),
+                    tag,
+                    i % CUSTOMERS,
+                    i));
+        }
+        return events.toString();
+    }
+
+    private static String row(String what, int clients, int events, double rate, double p99) {
+        return String.format(
+                Locale.ROOT,
+                "%-34s %8d %8d %12.0f %16s",
+                what,
+                clients,
+                events,
+                rate,
+                Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.0f", p99));
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static int intArg(String[] args, String name, int defaultValue) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return defaultValue;
+    }
+}
