@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class DynaliteProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final Process process;
     private final int port;
@@ -52,12 +53,7 @@ public final class DynaliteProcess implements AutoCloseable {
             command.add("--path");
             command.add(dataDir.toString());
         }
-        Files.createDirectories(logFile.toAbsolutePath().getParent());
-        Process process = new ProcessBuilder(command)
-                .directory(projectRoot.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .start();
+        Process process = ChildProcesses.start(command, projectRoot, logFile);
         DynaliteProcess dynalite = new DynaliteProcess(process, port);
         dynalite.awaitListening(logFile);
         return dynalite;
@@ -104,15 +100,7 @@ public final class DynaliteProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process.toHandle(), STOP_GRACE);
     }
 
     private void awaitListening(Path logFile) throws IOException, InterruptedException {

@@ -1,0 +1,53 @@
+package dev.asof.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.support.storage.AsofTables;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** dynalite as the local stack and the tests run it: in memory, on a free port. */
+class DynaliteProcessIT {
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void createsTheTablesIdempotentlyAndStops() throws Exception {
+        DynaliteProcess dynalite;
+        try (DynaliteProcess started =
+                DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"))) {
+            dynalite = started;
+            AsofTables tables = new AsofTables("it_");
+            try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                    .endpointOverride(started.endpoint())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                    .build()) {
+                tables.ensureAll(dynamo);
+                tables.ensureAll(dynamo);
+
+                assertThat(dynamo.listTables().tableNames())
+                        .contains("it_event_log", "it_profile_view")
+                        .containsExactlyInAnyOrderElementsOf(tables.definitions().stream()
+                                .map(table -> table.tableName())
+                                .toList());
+                assertThat(dynamo.describeTable(b -> b.tableName("it_event_log"))
+                                .table()
+                                .localSecondaryIndexes())
+                        .extracting(index -> index.indexName())
+                        .contains(AsofTables.BY_RECORDED_INDEX);
+            }
+        }
+        assertThat(dynalite.isAlive()).isFalse();
+    }
+
+    private static Path projectRoot() {
+        return Path.of(System.getProperty("asof.root", "..")).toAbsolutePath().normalize();
+    }
+}
