@@ -7,6 +7,7 @@ import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
+import dev.asof.stack.DynaliteProcess;
 import dev.asof.stack.KafkaBrokerProcess;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
@@ -45,8 +46,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Nothing lost, nothing doubled: 20,000 events for 500 customers are streamed through intake while the log
- * writer is killed mid-batch and restarted, stopped and restarted, and the Kafka broker is restarted; clients
- * re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
+ * writer is killed mid-batch and restarted, stopped and restarted, the Kafka broker is restarted and DynamoDB
+ * (dynalite) is restarted; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
  * view equals the fold of its log.
  */
 class ExactlyOnceUnderFaultsIT {
@@ -66,7 +67,11 @@ class ExactlyOnceUnderFaultsIT {
         Path kafkaLibs = KafkaBrokerProcess.defaultKafkaLibs(SharedInfrastructure.projectRoot());
         KafkaBrokerProcess broker = KafkaBrokerProcess.start(
                 kafkaLibs, work.resolve("kafka"), kafkaPort, controllerPort, work.resolve("kafka.log"));
-        String prefix = "faults_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+        int dynamoPort = SharedInfrastructure.freePort();
+        Path root = SharedInfrastructure.projectRoot();
+        DynaliteProcess dynalite =
+                DynaliteProcess.start(root, dynamoPort, work.resolve("dynalite"), work.resolve("dynalite.log"));
+        String prefix = "faults_";
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             AsofTopics.ensureAll(admin, 6, (short) 1);
@@ -74,6 +79,7 @@ class ExactlyOnceUnderFaultsIT {
         Map<String, String> properties = new HashMap<>(AsofTestProperties.all());
         properties.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
         properties.put("asof.dynamodb.table-prefix", prefix);
+        properties.put("spring.cloud.aws.dynamodb.endpoint", dynalite.endpoint().toString());
         Map<String, String> intakeOnly = new HashMap<>(properties);
         intakeOnly.put("spring.kafka.listener.auto-startup", "false");
 
@@ -109,12 +115,21 @@ class ExactlyOnceUnderFaultsIT {
             awaitSent(sent, total * 70 / 100);
             writer.kill();
             writer = ServiceJar.start("ingestion-service", properties);
+            awaitSent(sent, total * 85 / 100);
+            dynalite.close();
+            Thread.sleep(2_000);
+            dynalite = DynaliteProcess.start(root, dynamoPort, work.resolve("dynalite"), work.resolve("dynalite.log"));
             for (Future<?> client : running) {
                 client.get();
             }
             assertThat(expected.values().stream().mapToInt(Set::size).sum()).isEqualTo(total);
 
-            DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
+            DynamoDbClient dynamo = DynamoDbClient.builder()
+                    .endpointOverride(dynalite.endpoint())
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                    .build();
             AsofTables tables = new AsofTables(prefix);
             EventLog log = new EventLog(dynamo, tables);
             ProfileViews views = new ProfileViews(dynamo, tables);
@@ -152,6 +167,7 @@ class ExactlyOnceUnderFaultsIT {
             writer.close();
             intake.close();
             broker.close();
+            dynalite.close();
         }
     }
 

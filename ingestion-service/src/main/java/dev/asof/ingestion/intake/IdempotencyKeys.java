@@ -20,6 +20,12 @@ class IdempotencyKeys {
 
     static final Duration RETENTION = Duration.ofHours(24);
 
+    /**
+     * How long a request holds its key while it runs. A request that died without answering (crash, store
+     * outage) releases its key after this, so the client's retry can proceed instead of waiting a day.
+     */
+    static final Duration LEASE = Duration.ofSeconds(30);
+
     /** What to do with a request carrying a key. */
     sealed interface Outcome permits Proceed, Replay, InFlight, Mismatch {}
 

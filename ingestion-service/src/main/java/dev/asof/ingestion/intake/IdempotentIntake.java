@@ -99,7 +99,12 @@ class IdempotentIntake {
             keys.complete(scope, response.getStatusCode().value(), response.getBody());
             return response;
         } catch (RuntimeException e) {
-            keys.abandon(scope);
+            try {
+                keys.abandon(scope);
+            } catch (RuntimeException abandonFailed) {
+                // The key's lease runs out by itself; the original failure is what the client needs to see.
+                e.addSuppressed(abandonFailed);
+            }
             throw e;
         }
     }

@@ -71,6 +71,31 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         throw e;
     }
 
+    /**
+     * DynamoDB unreachable, throttling or failing: the request did nothing that a retry would double (every
+     * write path is idempotent), so say when to retry.
+     */
+    @ExceptionHandler({
+        software.amazon.awssdk.core.exception.SdkClientException.class,
+        software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class
+    })
+    ResponseEntity<ProblemDetail> storeUnavailable(software.amazon.awssdk.core.exception.SdkException e) {
+        if (e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException dynamo
+                && dynamo.statusCode() > 0
+                && dynamo.statusCode() < 500
+                && !dynamo.isThrottlingException()) {
+            return ResponseEntity.internalServerError().body(unexpected(e));
+        }
+        log.warn("DynamoDB unavailable: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(Problems.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "store-unavailable",
+                        "Store unavailable",
+                        "DynamoDB did not answer; nothing was half-written. Retry with the same request."));
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("unexpected error", e);

@@ -1,0 +1,155 @@
+package dev.asof.support.storage;
+
+import dev.asof.events.EventJson;
+import dev.asof.events.RecordedEvent;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The bitemporal range reads of the immutable log that a reader starting from a snapshot needs: a valid-time
+ * range bounded by a recorded bound, the late arrivals recorded in a range (through the sparse {@code by_late}
+ * index), and a lazy valid-time scan for timelines. Every read is consistent. Recorded bounds are exact {@link
+ * dev.asof.events.Hlc} values (inclusive), so a caller can ask for exactly what a snapshot covers.
+ */
+public class LogRanges {
+
+    /** The latest valid time the log's sort key can hold (15 digits of epoch milliseconds). */
+    public static final Instant MAX_VALID_TIME = Instant.ofEpochMilli(999_999_999_999_999L);
+
+    private static final String TIMESTAMP_MS = "timestamp_ms";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public LogRanges(DynamoDbClient dynamo, AsofTables tables) {
+        this.dynamo = dynamo;
+        this.table = tables.eventLog();
+    }
+
+    /**
+     * The events of {@code customerId} with valid time in ({@code after}, {@code upTo}] and {@code recorded_at <=
+     * recordedBound}, in sort-key order. {@code after} {@code null} means from the beginning.
+     */
+    public List<RecordedEvent> validTimeRange(String customerId, Instant after, Instant upTo, long recordedBound) {
+        List<RecordedEvent> events = new ArrayList<>();
+        validTimeScan(customerId, after == null ? null : after.plusMillis(1), upTo, recordedBound, 1_000)
+                .forEachRemaining(events::add);
+        return events;
+    }
+
+    /**
+     * The late arrivals of {@code customerId} (events logged out of order, listed in {@code by_late}) with {@code
+     * recordedAfter < recorded_at <= recordedBound} and valid time at or before {@code validUpTo}.
+     */
+    public List<RecordedEvent> lateArrivals(
+            String customerId, long recordedAfter, long recordedBound, Instant validUpTo) {
+        List<RecordedEvent> events = new ArrayList<>();
+        if (recordedAfter >= recordedBound || validUpTo.toEpochMilli() < 0) {
+            return events;
+        }
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(AsofTables.BY_LATE_INDEX)
+                    .consistentRead(true)
+                    .keyConditionExpression("#c = :c AND #l BETWEEN :after AND :bound")
+                    .filterExpression("#t <= :valid")
+                    .expressionAttributeNames(
+                            Map.of("#c", AsofTables.CUSTOMER_ID, "#l", AsofTables.LATE_AT, "#t", TIMESTAMP_MS))
+                    .expressionAttributeValues(Map.of(
+                            ":c", EventLog.s(customerId),
+                            ":after", EventLog.n(recordedAfter + 1),
+                            ":bound", EventLog.n(recordedBound),
+                            ":valid", EventLog.n(validUpTo.toEpochMilli())));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> events.add(toEvent(item)));
+            startKey = nextKey(page);
+        } while (startKey != null);
+        return events;
+    }
+
+    /**
+     * The events of {@code customerId} with valid time in [{@code from}, {@code upTo}] and {@code recorded_at <=
+     * recordedBound}, in sort-key order (valid time, then event id), fetched lazily {@code pageSize} items at a
+     * time. {@code from} {@code null} means from the beginning.
+     */
+    public Iterator<RecordedEvent> validTimeScan(
+            String customerId, Instant from, Instant upTo, long recordedBound, int pageSize) {
+        Instant to = upTo.isAfter(MAX_VALID_TIME) ? MAX_VALID_TIME : upTo;
+        long fromMillis = from == null ? 0 : Math.max(0, from.toEpochMilli());
+        if (to.toEpochMilli() < 0 || fromMillis > to.toEpochMilli()) {
+            return List.<RecordedEvent>of().iterator();
+        }
+        String lower = LogKeys.eventKey(Instant.ofEpochMilli(fromMillis), "");
+        String upper = LogKeys.upperBound(to);
+        return new Iterator<>() {
+            private final Deque<RecordedEvent> buffer = new ArrayDeque<>();
+            private Map<String, AttributeValue> startKey;
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                while (buffer.isEmpty() && !exhausted) {
+                    QueryRequest.Builder query = QueryRequest.builder()
+                            .tableName(table)
+                            .consistentRead(true)
+                            .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
+                            .filterExpression("#r <= :bound")
+                            .expressionAttributeNames(Map.of(
+                                    "#c",
+                                    AsofTables.CUSTOMER_ID,
+                                    "#k",
+                                    AsofTables.EVENT_KEY,
+                                    "#r",
+                                    AsofTables.RECORDED_AT))
+                            .expressionAttributeValues(Map.of(
+                                    ":c", EventLog.s(customerId),
+                                    ":lower", EventLog.s(lower),
+                                    ":upper", EventLog.s(upper),
+                                    ":bound", EventLog.n(recordedBound)))
+                            .limit(pageSize);
+                    if (startKey != null) {
+                        query.exclusiveStartKey(startKey);
+                    }
+                    QueryResponse page = dynamo.query(query.build());
+                    page.items().forEach(item -> buffer.add(toEvent(item)));
+                    startKey = nextKey(page);
+                    exhausted = startKey == null;
+                }
+                return !buffer.isEmpty();
+            }
+
+            @Override
+            public RecordedEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return buffer.removeFirst();
+            }
+        };
+    }
+
+    private static Map<String, AttributeValue> nextKey(QueryResponse page) {
+        return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    }
+
+    private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
+        return new RecordedEvent(
+                EventJson.decode(item.get("event").s()),
+                Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
+    }
+}
