@@ -1,0 +1,368 @@
+package dev.asof.bench;
+
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LogRanges;
+import dev.asof.support.storage.ProfileViews;
+import dev.asof.support.storage.Snapshots;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.ServiceJar;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Point-in-time reads at history depths of 10 to 100,000 events per customer, random T, 1 and 32 concurrent
+ * clients over HTTP; and, in the same run against the same dynalite, (a) the floor: the same DynamoDB reads the
+ * service makes for one answer (view, identity links, nearest snapshot, the log range after it, late arrivals),
+ * done by a plain AWS SDK client without HTTP, folding or JSON; (b) the naive full replay the design guide warns
+ * about: read every event up to T and fold. Events are loaded through Kafka and the real log writer, so the
+ * snapshots are the ones the service writes itself. Run with {@code bench/run reconstruction}.
+ */
+public final class ReconstructionBenchmark {
+
+    private static final int[] DEPTHS = {10, 100, 1_000, 10_000, 100_000};
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private ReconstructionBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int requests = intArg(args, "--requests", 400);
+        int naiveRequests = intArg(args, "--naive-requests", 5);
+        int[] depths = depths(args);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf(
+                Locale.ROOT,
+                "reconstruction benchmark: depths %s, %d requests per measurement, run %s%n",
+                Arrays.toString(depths),
+                requests,
+                run);
+        try (BenchStack stack = BenchStack.start();
+                ServiceJar ingestion = ServiceJar.start(
+                        "ingestion-service", stack.serviceProperties(), List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                ServiceJar reconstruction = ServiceJar.start(
+                        "reconstruction-service",
+                        stack.serviceProperties(),
+                        List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                DynamoDbClient dynamo = stack.dynamoClient()) {
+            Prometheus ingestionMetrics = new Prometheus(ingestion.api(), BenchStack.API_KEY);
+            Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run);
+            Snapshots snapshots = new Snapshots(dynamo, stack.tables);
+            awaitSnapshots(snapshots, depths, run);
+
+            List<String> rows = new ArrayList<>();
+            Map<String, Double> p99 = new java.util.HashMap<>();
+            ApiClient api = reconstruction.api();
+            Floor floor = new Floor(dynamo, stack);
+            for (int depth : depths) {
+                String customer = customer(run, depth);
+                long last = lastTimestamp.get(depth);
+                // Warm the JIT and the connection pools on this customer first.
+                measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
+                for (int clients : new int[] {1, 32}) {
+                    Stats service = measure(requests, clients, t -> read(api, customer, t), last, new Random(depth));
+                    Stats sdk = measure(requests, clients, t -> floor.read(customer, t), last, new Random(depth));
+                    rows.add(row(depth, clients, "service (HTTP)", service));
+                    rows.add(row(depth, clients, "floor (SDK reads)", sdk));
+                    p99.put("service " + depth + " " + clients, service.p99());
+                    p99.put("floor " + depth + " " + clients, sdk.p99());
+                }
+                Stats naive = measure(naiveRequests, 1, t -> floor.naive(customer, t), last, new Random(depth));
+                rows.add(row(depth, 1, "naive full replay", naive));
+                p99.put("naive " + depth, naive.p99());
+            }
+            Prometheus reconstructionMetrics = new Prometheus(api, BenchStack.API_KEY);
+            Prometheus.Scrape scrape = reconstructionMetrics.scrape();
+            System.out.println();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%8s %8s %-20s %9s %9s %9s %10s%n",
+                    "depth",
+                    "clients",
+                    "what",
+                    "p50 ms",
+                    "p99 ms",
+                    "max ms",
+                    "req/s");
+            rows.forEach(System.out::println);
+            System.out.println();
+            int deepest = depths[depths.length - 1];
+            int shallow = depths.length > 1 ? depths[1] : depths[0];
+            for (int clients : new int[] {1, 32}) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "clients %2d: p99 service/floor at %d events: %.2f (target <= 1.5)%n",
+                        clients,
+                        deepest,
+                        p99.get("service " + deepest + " " + clients) / p99.get("floor " + deepest + " " + clients));
+                System.out.printf(
+                        Locale.ROOT,
+                        "clients %2d: p99 at %d / p99 at %d events: %.2f (target <= 1.5)%n",
+                        clients,
+                        deepest,
+                        shallow,
+                        p99.get("service " + deepest + " " + clients) / p99.get("service " + shallow + " " + clients));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "naive p99 / service p99 (1 client) at %d events: %.0fx faster (target >= 200x)%n",
+                    deepest,
+                    p99.get("naive " + deepest) / p99.get("service " + deepest + " 1"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "reconstruction-service heap used: %.0f MB of max %.0f MB; RSS %d MB%n",
+                    scrape.value("jvm_memory_used_bytes", "area=\"heap\"") / 1e6,
+                    scrape.value("jvm_memory_max_bytes", "area=\"heap\"") / 1e6,
+                    rssMegabytes(reconstruction.handle()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "snapshot reads: %.0f hit, %.0f miss; cache: %.0f hit, %.0f miss%n",
+                    scrape.value("asof_reconstruction_snapshots_total", "result=\"hit\""),
+                    scrape.value("asof_reconstruction_snapshots_total", "result=\"miss\""),
+                    scrape.value("cache_gets_total", "result=\"hit\""),
+                    scrape.value("cache_gets_total", "result=\"miss\""));
+        }
+    }
+
+    /** The reads the service makes for one answer, by a plain SDK client, and the naive full replay. */
+    private static final class Floor {
+        private final ProfileViews views;
+        private final IdentityLinks links;
+        private final Snapshots snapshots;
+        private final LogRanges ranges;
+        private final EventLog log;
+
+        Floor(DynamoDbClient dynamo, BenchStack stack) {
+            this.views = new ProfileViews(dynamo, stack.tables);
+            this.links = new IdentityLinks(dynamo, stack.tables);
+            this.snapshots = new Snapshots(dynamo, stack.tables);
+            this.ranges = new LogRanges(dynamo, stack.tables);
+            this.log = new EventLog(dynamo, stack.tables);
+        }
+
+        void read(String customer, Instant validAt) {
+            long bound = Hlc.upperBound(Instant.now());
+            views.find(customer);
+            links.mergedInto(customer);
+            Optional<Snapshots.Snapshot> snapshot = snapshots.latestUsable(customer, validAt, bound);
+            if (snapshot.isEmpty()) {
+                ranges.validTimeRange(customer, null, validAt, bound);
+            } else {
+                ranges.validTimeRange(customer, snapshot.get().validTo(), validAt, bound);
+                ranges.lateArrivals(
+                        customer,
+                        snapshot.get().recordedTo(),
+                        bound,
+                        snapshot.get().validTo());
+            }
+        }
+
+        void naive(String customer, Instant validAt) {
+            Instant now = Instant.now();
+            List<RecordedEvent> all = log.eventsUpTo(customer, validAt, now);
+            IdentityState state = ProfileFold.foldAt(customer, all, validAt, now);
+            if (state.customerId() == null) {
+                throw new IllegalStateException();
+            }
+        }
+    }
+
+    private static void read(ApiClient api, String customer, Instant validAt) {
+        HttpResponse<String> response =
+                api.get("/api/v1/customers/" + customer + "/profile/at/" + validAt.toEpochMilli(), BenchStack.API_KEY);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("read answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    record Stats(double p50, double p99, double max, double perSecond) {}
+
+    private static Stats measure(int requests, int clients, Consumer<Instant> call, long lastMillis, Random random)
+            throws Exception {
+        long span = lastMillis - START.toEpochMilli();
+        List<Instant> times = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            times.add(START.plusMillis((long) (random.nextDouble() * span)));
+        }
+        double[] latencies = new double[requests];
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            work.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    long t0 = System.nanoTime();
+                    call.accept(times.get(i));
+                    latencies[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        Arrays.sort(latencies);
+        return new Stats(
+                latencies[(int) Math.floor(0.50 * (requests - 1))],
+                latencies[(int) Math.ceil(0.99 * (requests - 1))],
+                latencies[requests - 1],
+                requests / seconds);
+    }
+
+    /** Publishes every customer's history to Kafka and waits until the log writer has logged all of it. */
+    private static Map<Integer, Long> load(BenchStack stack, Prometheus ingestion, int[] depths, String run)
+            throws Exception {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5);
+        Map<Integer, Long> last = new java.util.HashMap<>();
+        Prometheus.Scrape before = ingestion.scrape();
+        int total = 0;
+        long loadStart = System.nanoTime();
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (int depth : depths) {
+                String customer = customer(run, depth);
+                Random random = new Random(depth);
+                List<String> keys =
+                        List.of("preferred_language", "tier", "consent.marketing", "email", "phone", "score");
+                // One event a minute on average; about 5% arrive late (stamped up to a day before the newest).
+                long step = 60_000;
+                long newest = START.toEpochMilli();
+                for (int i = 0; i < depth; i++) {
+                    long ts = START.toEpochMilli() + i * step;
+                    if (random.nextInt(20) == 0 && i > 0) {
+                        ts = Math.max(START.toEpochMilli(), ts - random.nextInt(86_400_000));
+                    }
+                    newest = Math.max(newest, ts);
+                    String key = keys.get(random.nextInt(keys.size()));
+                    String event = String.format(
+                            Locale.ROOT,
+                            "{\"event_id\":\"%s\",\"event_type\":\"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE\","
+                                    + "\"timestamp_utc\":\"%s\",\"customer_id\":\"%s\",\"source_system\":\"bench\","
+                                    + "\"metadata\":{\"channel\":\"voice\"},\"payload\":{\"attribute_key\":\"%s\","
+                                    + "\"new_value\":\"v%d\",\"change_reason\":\"bench\"}}",
+                            new UUID(random.nextLong(), random.nextLong()),
+                            Instant.ofEpochMilli(ts),
+                            customer,
+                            key,
+                            i);
+                    producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, event));
+                }
+                last.put(depth, newest);
+                total += depth;
+            }
+            producer.flush();
+        }
+        double start = before.value("asof_log_events_total", "result=\"logged\"");
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (ingestion.scrape().value("asof_log_events_total", "result=\"logged\"") - start < total) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("history did not reach the log within 30 minutes");
+            }
+            Thread.sleep(500);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "loaded %d events through Kafka and the log writer in %.0f s%n",
+                total,
+                (System.nanoTime() - loadStart) / 1e9);
+        return last;
+    }
+
+    /** Waits until the snapshot writer has caught up (the deepest customer's snapshot count stops growing). */
+    private static void awaitSnapshots(Snapshots snapshots, int[] depths, String run) throws InterruptedException {
+        String deepest = customer(run, depths[depths.length - 1]);
+        int previous = -1;
+        int stable = 0;
+        while (stable < 5) {
+            Thread.sleep(1_000);
+            int count = snapshots.count(deepest);
+            stable = count == previous ? stable + 1 : 0;
+            previous = count;
+        }
+        System.out.printf(Locale.ROOT, "snapshots of the deepest customer: %d%n", previous);
+    }
+
+    private static String customer(String run, int depth) {
+        return "bench_" + run + "_depth_" + depth;
+    }
+
+    private static String row(int depth, int clients, String what, Stats stats) {
+        return String.format(
+                Locale.ROOT,
+                "%8d %8d %-20s %9.1f %9.1f %9.1f %10.0f",
+                depth,
+                clients,
+                what,
+                stats.p50(),
+                stats.p99(),
+                stats.max(),
+                stats.perSecond());
+    }
+
+    private static long rssMegabytes(ProcessHandle process) {
+        try {
+            List<String> status =
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + process.pid() + "/status"));
+            for (String line : status) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static int[] depths(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--depths")) {
+                return Arrays.stream(args[i + 1].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+            }
+        }
+        return DEPTHS;
+    }
+
+    private static int intArg(String[] args, String name, int defaultValue) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return defaultValue;
+    }
+}
