@@ -17,10 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -38,13 +42,16 @@ class IntakePipeline {
     private final IntakeProperties properties;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final Executor claimers;
 
     IntakePipeline(
             EventPublisher publisher,
             IntakeLedger ledger,
             IntakeProperties properties,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            @Qualifier("intakeClaimers") Executor intakeClaimers) {
+        this.claimers = intakeClaimers;
         this.publisher = publisher;
         this.ledger = ledger;
         this.properties = properties;
@@ -82,31 +89,38 @@ class IntakePipeline {
                             + submission.elements().size())));
         }
         Instant now = clock.instant();
-        List<IntakeResult> results = new ArrayList<>();
-        List<EventEnvelope> toPublish = new ArrayList<>();
+        IntakeResult[] results = new IntakeResult[submission.elements().size()];
+        Map<Integer, EventEnvelope> toClaim = new LinkedHashMap<>();
         for (int i = 0; i < submission.elements().size(); i++) {
             JsonNode element = submission.elements().get(i);
-            IntakeResult result;
             try {
                 element = withEventId(submission.toEnvelope().apply(element), submission.idempotencyScope(), i);
                 EventEnvelope event = EventJson.decode(element);
-                result = screen(i, event, now);
-                if (result.status().equals("accepted") || result.status().equals("duplicate")) {
-                    toPublish.add(event);
+                IntakeResult refused = screen(i, event, now);
+                if (refused == null) {
+                    toClaim.put(i, event);
+                } else {
+                    results[i] = refused;
                 }
             } catch (InvalidEventException e) {
                 if (!submission.batch()) {
                     count(submission.source(), "rejected", e.violations().get(0).rule());
                     throw e;
                 }
-                result = IntakeResult.rejected(
+                results[i] = IntakeResult.rejected(
                         i, eventIdOf(element), e.violations().get(0).rule(), errors(e.violations()));
             }
-            if (!submission.batch() && result.status().equals("rejected")) {
-                count(submission.source(), "rejected", "event-id-reused");
-                throw conflict(result.eventId());
+        }
+        List<EventEnvelope> toPublish = new ArrayList<>();
+        claimAll(toClaim, now).forEach((index, result) -> {
+            results[index] = result;
+            if (!result.status().equals("rejected")) {
+                toPublish.add(toClaim.get(index));
             }
-            results.add(result);
+        });
+        if (!submission.batch() && results[0].status().equals("rejected")) {
+            count(submission.source(), "rejected", "event-id-reused");
+            throw conflict(results[0].eventId());
         }
         if (!toPublish.isEmpty()) {
             publisher.publishAll(toPublish, submission.source(), submission.correlationId());
@@ -114,23 +128,23 @@ class IntakePipeline {
         for (IntakeResult result : results) {
             count(submission.source(), result.status(), result.reason() == null ? "none" : result.reason());
         }
+        return List.of(results);
+    }
+
+    /**
+     * Claims every event in the intake ledger, in parallel: each claim is a round trip to DynamoDB, and a batch of
+     * a hundred done one after the other would make the caller wait for a hundred round trips.
+     */
+    private Map<Integer, IntakeResult> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
+        Map<Integer, CompletableFuture<IntakeResult>> claims = new LinkedHashMap<>();
+        events.forEach((index, event) ->
+                claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers)));
+        Map<Integer, IntakeResult> results = new LinkedHashMap<>();
+        claims.forEach((index, claim) -> results.put(index, join(claim)));
         return results;
     }
 
-    /** What becomes of one valid event; accepted events and duplicates are published (see {@link IntakeLedger}). */
-    private IntakeResult screen(int index, EventEnvelope event, Instant now) {
-        Duration ahead = Duration.between(now, event.timestampUtc());
-        if (ahead.compareTo(properties.futureTolerance()) > 0) {
-            throw new InvalidEventException(List.of(new Violation(
-                    "/timestamp_utc",
-                    "future-timestamp",
-                    "timestamp_utc " + Timestamps.format(event.timestampUtc()) + " is " + seconds(ahead)
-                            + " s ahead of the server clock (" + Timestamps.format(now) + "); at most "
-                            + seconds(properties.futureTolerance()) + " s of clock skew is accepted")));
-        }
-        if (event.payload() instanceof AttributeChanged change && change.isNoOp()) {
-            return IntakeResult.ignored(index, event.eventId(), "new_value equals previous_value");
-        }
+    private IntakeResult claim(int index, EventEnvelope event, Instant now) {
         return switch (ledger.claim(event.eventId(), fingerprint(event), event.customerId())) {
             case NEW -> IntakeResult.accepted(index, event.eventId(), isLate(event, now));
             case SEEN -> IntakeResult.duplicate(index, event.eventId());
@@ -146,6 +160,34 @@ class IntakePipeline {
                                         "event_id " + event.eventId()
                                                 + " was accepted before with different content")));
         };
+    }
+
+    private static IntakeResult join(CompletableFuture<IntakeResult> claim) {
+        try {
+            return claim.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The result for a valid event that goes no further (noise), or {@code null} when it goes on to the ledger. */
+    private IntakeResult screen(int index, EventEnvelope event, Instant now) {
+        Duration ahead = Duration.between(now, event.timestampUtc());
+        if (ahead.compareTo(properties.futureTolerance()) > 0) {
+            throw new InvalidEventException(List.of(new Violation(
+                    "/timestamp_utc",
+                    "future-timestamp",
+                    "timestamp_utc " + Timestamps.format(event.timestampUtc()) + " is " + seconds(ahead)
+                            + " s ahead of the server clock (" + Timestamps.format(now) + "); at most "
+                            + seconds(properties.futureTolerance()) + " s of clock skew is accepted")));
+        }
+        if (event.payload() instanceof AttributeChanged change && change.isNoOp()) {
+            return IntakeResult.ignored(index, event.eventId(), "new_value equals previous_value");
+        }
+        return null;
     }
 
     private boolean isLate(EventEnvelope event, Instant now) {

@@ -24,12 +24,16 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
@@ -42,7 +46,8 @@ import tools.jackson.core.JacksonException;
  * optimistic write of a join, so a crash between any two writes, or a redelivery, leaves exactly one log item
  * per event and a view equal to the fold of the log.
  *
- * <p>While it owns a partition, the writer keeps the views of its customers in memory, so a steady stream costs
+ * <p>The customers of a batch are written in parallel ({@code asof.log-writer.parallelism} threads in all); each
+ * customer's events stay in partition order. While it owns a partition, the writer keeps the views of its customers in memory, so a steady stream costs
  * one log write per event and one view write per customer per batch. The memory is dropped on every rebalance;
  * the view's revision check catches anything else that moved underneath it.
  */
@@ -57,6 +62,7 @@ class LogWriter implements ConsumerSeekAware {
     private final IdentityLinks identityLinks;
     private final DeadLetters deadLetters;
     private final Clock clock;
+    private final Executor writers;
     private final Timer lag;
     private final Counter created;
     private final Counter redelivered;
@@ -68,7 +74,9 @@ class LogWriter implements ConsumerSeekAware {
             IdentityLinks identityLinks,
             DeadLetters deadLetters,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            @Qualifier("logWriters") Executor logWriters) {
+        this.writers = logWriters;
         this.eventLog = eventLog;
         this.views = views;
         this.identityLinks = identityLinks;
@@ -96,9 +104,13 @@ class LogWriter implements ConsumerSeekAware {
                         .add(new Polled(event, record));
             }
         }
+        // Customers are independent: write them in parallel; each customer's events stay in partition order.
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Map.Entry<String, List<Polled>> customer : byCustomer.entrySet()) {
-            writeCustomer(customer.getKey(), customer.getValue());
+            writes.add(
+                    CompletableFuture.runAsync(() -> writeCustomer(customer.getKey(), customer.getValue()), writers));
         }
+        awaitAll(writes);
         long now = clock.millis();
         for (List<Polled> polled : byCustomer.values()) {
             for (Polled p : polled) {
@@ -108,6 +120,28 @@ class LogWriter implements ConsumerSeekAware {
                     lag.record(Duration.ofMillis(Math.max(0, now - millis)));
                 }
             }
+        }
+    }
+
+    /** Waits for every write; the first failure fails the batch (which is then retried as a whole). */
+    private static void awaitAll(List<CompletableFuture<Void>> writes) {
+        RuntimeException failure = null;
+        for (CompletableFuture<Void> write : writes) {
+            try {
+                write.join();
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException runtime
+                        ? runtime
+                        : new IllegalStateException(e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -1,10 +1,18 @@
 package dev.asof.ingestion.log;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Failure policy of the log writer. Records that break the contract are dead-lettered by the writer itself
@@ -18,6 +26,22 @@ class LogWriterConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** @param parallelism how many customers' writes run at once, over all partitions */
+    @Validated
+    @ConfigurationProperties("asof.log-writer")
+    record LogWriterProperties(
+            @Min(1) @Max(256) @DefaultValue("16") int parallelism) {}
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService logWriters(LogWriterProperties properties) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(properties.parallelism(), task -> {
+            Thread thread = new Thread(task, "log-writer-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Bean

@@ -116,7 +116,7 @@ public class EventLog {
 
     private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
         return new RecordedEvent(
-                EventJson.decode(item.get("event").s()),
+                EventJson.decodeLogged(item.get("event").s()),
                 Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
     }
 
