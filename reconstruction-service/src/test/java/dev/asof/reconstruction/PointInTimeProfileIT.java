@@ -1,148 +1,383 @@
 package dev.asof.reconstruction;
 
+import static dev.asof.reconstruction.Stories.change;
+import static dev.asof.reconstruction.Stories.erase;
+import static dev.asof.reconstruction.Stories.merge;
+import static dev.asof.reconstruction.Stories.unmerge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.events.AttributeChanged;
 import dev.asof.events.AttributeValue;
+import dev.asof.events.BulkProfileUpdate;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventMetadata;
-import dev.asof.events.Hlc;
-import dev.asof.events.RecordedEvent;
-import dev.asof.support.storage.EventLog;
-import dev.asof.testing.ApiClient;
-import dev.asof.testing.AsofTestProperties;
+import dev.asof.support.storage.Snapshots;
 import dev.asof.testing.Events;
 import dev.asof.testing.TestApiKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-/** Point-in-time reads over real HTTP from a real dynalite log. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PointInTimeProfileIT {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        AsofTestProperties.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
+/** Point-in-time and current profiles over real HTTP from a real dynalite log. */
+class PointInTimeProfileIT extends ReconstructionIT {
 
     @Autowired
-    EventLog eventLog;
-
-    final JsonMapper json = JsonMapper.builder().build();
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = ApiClient.localhost(port);
-    }
+    Snapshots snapshots;
 
     @Test
     void theLaterStampedVoiceUpdateWinsAlthoughTheChatUpdateArrivedAfterIt() {
         String customer = Events.newCustomerId("cust");
         // The voice update stamped 14:30:01 is recorded first; the chat update stamped 14:30:00 arrives later.
-        log(customer, "2023-10-27T14:30:01.000Z", "preferred_language", "fr-FR", "voice", "2023-10-27T14:30:02Z");
-        log(customer, "2023-10-27T14:30:00.000Z", "preferred_language", "es-ES", "chat", "2023-10-27T14:30:03Z");
+        fixture.log(
+                change(customer, "2023-10-27T14:30:01.000Z", "preferred_language", "fr-FR", "voice"),
+                Instant.parse("2023-10-27T14:30:02Z"));
+        fixture.log(
+                change(customer, "2023-10-27T14:30:00.000Z", "preferred_language", "es-ES", "chat"),
+                Instant.parse("2023-10-27T14:30:03Z"));
 
-        JsonNode profile = read(customer, "2023-10-27T14:30:05Z", null);
+        JsonNode profile = profileAt(customer, "2023-10-27T14:30:05Z", null);
 
         assertThat(profile.at("/attributes/preferred_language").asString()).isEqualTo("fr-FR");
         assertThat(profile.at("/provenance/preferred_language/updated_at").asString())
                 .isEqualTo("2023-10-27T14:30:01.000Z");
+        assertThat(profile.at("/provenance/preferred_language/recorded_at").asString())
+                .isEqualTo("2023-10-27T14:30:02.000Z");
         assertThat(profile.at("/events_applied").asInt()).isEqualTo(2);
         assertThat(profile.at("/as_of").asString()).isEqualTo("2023-10-27T14:30:05.000Z");
+        assertThat(profile.at("/resolved_customer_id").asString()).isEqualTo(customer);
+    }
+
+    /**
+     * The design guide's consent case: consent granted, a call starts at T, consent revoked after. The profile at T
+     * still shows consent granted, and so does the profile at T as known before the revocation was recorded.
+     */
+    @Test
+    void consentRevokedAfterTheCallStartedStillShowsGrantedAtTheCallsStart() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2025-11-26T14:00:00Z", "consent.marketing", "granted", "voice"),
+                Instant.parse("2025-11-26T14:00:01Z"));
+        String callStart = "2025-11-26T14:30:05Z";
+        fixture.log(
+                change(customer, "2025-11-26T14:45:00Z", "consent.marketing", "revoked", "chat"),
+                Instant.parse("2025-11-26T14:45:02Z"));
+
+        assertThat(profileAt(customer, callStart, null)
+                        .at("/attributes/consent.marketing")
+                        .asString())
+                .isEqualTo("granted");
+        assertThat(profileAt(customer, callStart, "2025-11-26T14:45:01Z")
+                        .at("/attributes/consent.marketing")
+                        .asString())
+                .isEqualTo("granted");
+        assertThat(profileAt(customer, "2025-11-26T14:46:00Z", null)
+                        .at("/attributes/consent.marketing")
+                        .asString())
+                .isEqualTo("revoked");
     }
 
     @Test
     void knownAtHidesWhatWasRecordedLater() {
         String customer = Events.newCustomerId("cust");
-        log(customer, "2023-10-27T14:00:00Z", "consent.marketing", "granted", "voice", "2023-10-27T14:00:01Z");
-        log(customer, "2023-10-27T14:20:00Z", "consent.marketing", "revoked", "chat", "2023-10-27T15:00:00Z");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "consent.marketing", "granted", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        // stamped 14:20, but only recorded at 15:00 (a late event)
+        fixture.log(
+                change(customer, "2023-10-27T14:20:00Z", "consent.marketing", "revoked", "chat"),
+                Instant.parse("2023-10-27T15:00:00Z"));
 
-        assertThat(read(customer, "2023-10-27T14:30:00Z", null)
+        assertThat(profileAt(customer, "2023-10-27T14:30:00Z", null)
                         .at("/attributes/consent.marketing")
                         .asString())
                 .isEqualTo("revoked");
-        assertThat(read(customer, "2023-10-27T14:30:00Z", "2023-10-27T14:45:00Z")
+        assertThat(profileAt(customer, "2023-10-27T14:30:00Z", "2023-10-27T14:45:00Z")
                         .at("/attributes/consent.marketing")
                         .asString())
                 .isEqualTo("granted");
-        assertThat(read(customer, "2023-10-27T14:10:00Z", null)
+        assertThat(profileAt(customer, "2023-10-27T14:10:00Z", null)
                         .at("/attributes/consent.marketing")
                         .asString())
                 .isEqualTo("granted");
     }
 
     @Test
-    void epochMillisecondsAreAcceptedToo() {
+    void epochMillisecondsAndOffsetsAreAcceptedToo() {
         String customer = Events.newCustomerId("cust");
-        log(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice", "2023-10-27T14:00:01Z");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
 
-        JsonNode profile = read(
+        JsonNode byMillis = profileAt(
                 customer, Long.toString(Instant.parse("2023-10-27T14:00:00Z").toEpochMilli()), null);
+        JsonNode byOffset = profileAt(customer, "2023-10-27T15:00:00%2B01:00", null);
 
-        assertThat(profile.at("/attributes/tier").asString()).isEqualTo("gold");
+        assertThat(byMillis.at("/attributes/tier").asString()).isEqualTo("gold");
+        assertThat(byOffset.at("/as_of").asString()).isEqualTo("2023-10-27T14:00:00.000Z");
+        assertThat(byOffset.at("/attributes/tier").asString()).isEqualTo("gold");
+    }
+
+    @Test
+    void theShortFormTakesTheCustomerAsAQueryParameter() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        fixture.log(
+                change(customer, "2023-10-27T15:00:00Z", "tier", "platinum", "voice"),
+                Instant.parse("2023-10-27T15:00:01Z"));
+
+        JsonNode shortForm = ok("/profile/at/2023-10-27T14:30:00Z?customer_id=" + customer);
+        JsonNode longForm = profileAt(customer, "2023-10-27T14:30:00Z", null);
+        JsonNode knownEarlier =
+                ok("/profile/at/2023-10-27T15:30:00Z?customer_id=" + customer + "&known_at=2023-10-27T14:30:00Z");
+
+        assertThat(shortForm.at("/attributes")).isEqualTo(longForm.at("/attributes"));
+        assertThat(shortForm.at("/attributes/tier").asString()).isEqualTo("gold");
+        assertThat(knownEarlier.at("/attributes/tier").asString()).isEqualTo("gold");
+        HttpResponse<String> missing = get("/profile/at/2023-10-27T14:30:00Z");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("\"pointer\":\"customer_id\"", "/problems/invalid-request");
     }
 
     @Test
     void aCustomerWithNoEventsYetIsA404Problem() {
         String customer = Events.newCustomerId("cust");
-        log(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice", "2023-10-27T14:00:01Z");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
 
-        HttpResponse<String> response = api.get(
-                "/api/v1/customers/" + customer + "/profile/at/2023-10-27T13:59:59Z", TestApiKeys.PROFILE_READ_ONLY);
+        HttpResponse<String> before = get("/api/v1/customers/" + customer + "/profile/at/2023-10-27T13:59:59Z");
+        HttpResponse<String> notRecordedYet =
+                get("/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:00Z?known_at=2023-10-27T14:00:00Z");
+        HttpResponse<String> unknown = get("/api/v1/customers/" + Events.newCustomerId("nobody") + "/profile");
+        HttpResponse<String> beforeEpoch = get("/api/v1/customers/" + customer + "/profile/at/1969-07-20T20:17:40Z");
 
-        assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.body()).contains("/problems/profile-not-found");
+        for (HttpResponse<String> response : List.of(before, notRecordedYet, unknown, beforeEpoch)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("/problems/profile-not-found");
+        }
     }
 
     @Test
-    void aMalformedTimestampIsA400ThatShowsTheAcceptedForms() {
-        HttpResponse<String> response =
-                api.get("/api/v1/customers/cust_1/profile/at/2023-10-27T14:30:00", TestApiKeys.PROFILE_READ_ONLY);
+    void aMalformedTimeIsA400ThatShowsTheAcceptedForms() {
+        HttpResponse<String> noOffset = get("/api/v1/customers/cust_1/profile/at/2023-10-27T14:30:00");
+        HttpResponse<String> badKnownAt =
+                get("/api/v1/customers/cust_1/profile/at/2023-10-27T14:30:00Z?known_at=yesterday");
+        HttpResponse<String> tooLate = get("/api/v1/customers/cust_1/profile/at/+12023-10-27T14:30:00Z");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("ISO-8601", "epoch milliseconds", "\"pointer\":\"ts\"");
+        assertThat(noOffset.statusCode()).isEqualTo(400);
+        assertThat(noOffset.body()).contains("ISO-8601", "epoch milliseconds", "\"pointer\":\"ts\"");
+        assertThat(badKnownAt.statusCode()).isEqualTo(400);
+        assertThat(badKnownAt.body()).contains("\"pointer\":\"known_at\"");
+        assertThat(tooLate.statusCode()).isEqualTo(400);
+        assertThat(tooLate.body()).contains("\"pointer\":\"ts\"", "supported range");
     }
 
     @Test
     void readingNeedsTheProfileReadScope() {
-        String path = "/api/v1/customers/cust_1/profile/at/2023-10-27T14:30:00Z";
-
-        assertThat(api.get(path, null).statusCode()).isEqualTo(401);
-        assertThat(api.get(path, TestApiKeys.EVENTS_WRITE_ONLY).statusCode()).isEqualTo(403);
+        for (String path : List.of(
+                "/api/v1/customers/cust_1/profile/at/2023-10-27T14:30:00Z",
+                "/profile/at/2023-10-27T14:30:00Z?customer_id=cust_1",
+                "/api/v1/customers/cust_1/profile",
+                "/api/v1/customers/cust_1/history")) {
+            HttpResponse<String> anonymous = api.get(path, null);
+            HttpResponse<String> writer = api.get(path, TestApiKeys.EVENTS_WRITE_ONLY);
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            assertThat(anonymous.body()).contains("/problems/unauthorized");
+            assertThat(writer.statusCode()).as(path).isEqualTo(403);
+            assertThat(writer.body()).contains("/problems/forbidden");
+        }
     }
 
-    private JsonNode read(String customer, String ts, String knownAt) {
-        String path =
-                "/api/v1/customers/" + customer + "/profile/at/" + ts + (knownAt == null ? "" : "?known_at=" + knownAt);
-        HttpResponse<String> response = api.get(path, TestApiKeys.PROFILE_READ_ONLY);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json.readTree(response.body());
+    @Test
+    void aMergedProfileIncludesTheWholeHistoryOfTheMergedIdentityAndAnUnmergeRestoresIt() {
+        String a = Events.newCustomerId("cust_a");
+        String b = Events.newCustomerId("cust_b");
+        fixture.log(
+                change(a, "2023-10-27T10:00:00Z", "email", "a@example.com", "email"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(change(b, "2023-10-27T11:00:00Z", "tier", "gold", "voice"), Instant.parse("2023-10-27T11:00:01Z"));
+        fixture.log(merge(a, b, "2023-10-27T12:00:00Z"), Instant.parse("2023-10-27T12:00:01Z"));
+        // after the merge, A's own later change still counts for B
+        fixture.log(
+                change(a, "2023-10-27T13:00:00Z", "phone", "+33 1 23", "voice"), Instant.parse("2023-10-27T13:00:01Z"));
+        fixture.log(unmerge(a, b, "2023-10-27T14:00:00Z"), Instant.parse("2023-10-27T14:00:01Z"));
+
+        JsonNode bBefore = profileAt(b, "2023-10-27T11:30:00Z", null);
+        JsonNode bMerged = profileAt(b, "2023-10-27T13:30:00Z", null);
+        JsonNode aMerged = profileAt(a, "2023-10-27T13:30:00Z", null);
+        JsonNode bAfter = profileAt(b, "2023-10-27T14:30:00Z", null);
+        JsonNode aAfter = profileAt(a, "2023-10-27T14:30:00Z", null);
+
+        assertThat(bBefore.at("/attributes").has("email")).isFalse();
+        assertThat(bMerged.at("/attributes/email").asString()).isEqualTo("a@example.com");
+        assertThat(bMerged.at("/attributes/phone").asString()).isEqualTo("+33 1 23");
+        assertThat(bMerged.at("/provenance/email/updated_at").asString()).isEqualTo("2023-10-27T10:00:00.000Z");
+        assertThat(bMerged.at("/members").toString()).contains(a, b);
+        assertThat(aMerged.at("/resolved_customer_id").asString()).isEqualTo(b);
+        assertThat(aMerged.at("/attributes")).isEqualTo(bMerged.at("/attributes"));
+        assertThat(bAfter.at("/attributes").has("email")).isFalse();
+        assertThat(aAfter.at("/resolved_customer_id").asString()).isEqualTo(a);
+        assertThat(aAfter.at("/attributes/email").asString()).isEqualTo("a@example.com");
+        assertThat(aAfter.at("/attributes/phone").asString()).isEqualTo("+33 1 23");
     }
 
-    private void log(String customer, String timestamp, String key, String value, String channel, String recordedAt) {
-        EventEnvelope event = new EventEnvelope(
-                UUID.randomUUID().toString(),
+    @Test
+    void theCurrentProfileIsTheViewOfEveryMemberResolvedAcrossMerges() {
+        String a = Events.newCustomerId("cust_a");
+        String b = Events.newCustomerId("cust_b");
+        fixture.log(
+                change(a, "2023-10-27T10:00:00Z", "email", "a@example.com", "email"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(change(b, "2023-10-27T11:00:00Z", "tier", "gold", "voice"), Instant.parse("2023-10-27T11:00:01Z"));
+        fixture.log(merge(a, b, "2023-10-27T12:00:00Z"), Instant.parse("2023-10-27T12:00:01Z"));
+        fixture.log(
+                change(b, "2023-10-27T12:30:00Z", "tier", (String) null, "voice"),
+                Instant.parse("2023-10-27T12:30:01Z"));
+
+        JsonNode current = ok("/api/v1/customers/" + a + "/profile");
+        JsonNode atNow = profileAt(a, Instant.now().toString(), null);
+
+        assertThat(current.at("/resolved_customer_id").asString()).isEqualTo(b);
+        assertThat(current.at("/attributes/email").asString()).isEqualTo("a@example.com");
+        assertThat(current.at("/attributes").has("tier")).isFalse();
+        assertThat(current.at("/attributes")).isEqualTo(atNow.at("/attributes"));
+        assertThat(current.at("/provenance")).isEqualTo(atNow.at("/provenance"));
+        assertThat(current.at("/events_applied").isNull()).isTrue();
+        assertThat(current.at("/snapshot_at").isNull()).isTrue();
+    }
+
+    @Test
+    void anErasureHidesWhatWasSetBeforeItFromThenOn() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T10:00:00Z", "email", "x@example.com", "email"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(erase(customer, "2023-10-27T11:00:00Z"), Instant.parse("2023-10-27T11:00:01Z"));
+        fixture.log(
+                change(customer, "2023-10-27T12:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T12:00:01Z"));
+
+        assertThat(profileAt(customer, "2023-10-27T10:30:00Z", null)
+                        .at("/attributes/email")
+                        .asString())
+                .isEqualTo("x@example.com");
+        JsonNode after = profileAt(customer, "2023-10-27T12:30:00Z", null);
+        assertThat(after.at("/attributes").has("email")).isFalse();
+        assertThat(after.at("/attributes/tier").asString()).isEqualTo("gold");
+    }
+
+    @Test
+    void readsArePure() {
+        String customer = Events.newCustomerId("cust");
+        for (int i = 0; i < 30; i++) {
+            fixture.log(
+                    change(customer, "2023-10-27T10:00:%02dZ".formatted(i), "counter", Integer.toString(i), "voice"),
+                    Instant.parse("2023-10-27T10:01:00Z").plusSeconds(i));
+        }
+        long revision = views.find(customer).orElseThrow().revision();
+
+        profileAt(customer, "2023-10-27T10:00:15Z", null);
+        profileAt(customer, "2023-10-27T10:00:15Z", "2023-10-27T10:01:10Z");
+        ok("/api/v1/customers/" + customer + "/profile");
+        ok("/api/v1/customers/" + customer + "/history");
+
+        assertThat(snapshots.count(customer)).isZero();
+        assertThat(views.find(customer).orElseThrow().revision()).isEqualTo(revision);
+    }
+
+    /** The response shape is part of the contract: a wire change shows up as a diff of the golden file. */
+    @Test
+    void theResponseMatchesTheGoldenFile() throws IOException {
+        String customer = Events.newCustomerId("cust");
+        String other = Events.newCustomerId("other");
+        fixture.log(
+                golden(
+                        "golden-1",
+                        customer,
+                        "2026-11-26T14:30:00.123Z",
+                        "genesys_cloud_cx",
+                        "voice",
+                        new AttributeChanged(
+                                "preferred_language",
+                                AttributeValue.text("en-US"),
+                                AttributeValue.text("es-ES"),
+                                "agent_update")),
+                Instant.parse("2026-11-26T14:30:01Z"));
+        fixture.log(
+                golden(
+                        "golden-2",
+                        customer,
+                        "2026-11-26T14:30:02Z",
+                        "nice_cxone",
+                        "chat",
+                        new BulkProfileUpdate(
+                                List.of(
+                                        new BulkProfileUpdate.Change(
+                                                "loyalty.points",
+                                                null,
+                                                new AttributeValue.Numeric(new BigDecimal("1200.50"))),
+                                        new BulkProfileUpdate.Change("vip", null, new AttributeValue.Bool(true))),
+                                "campaign")),
+                Instant.parse("2026-11-26T14:30:03Z"));
+        fixture.log(
+                golden(
+                        "golden-3",
+                        other,
+                        "2026-11-26T14:00:00Z",
+                        "nice_cxone",
+                        "email",
+                        new AttributeChanged("email", null, AttributeValue.text("maria@example.com"), null)),
+                Instant.parse("2026-11-26T14:00:01Z"));
+        fixture.log(
+                golden(
+                        "golden-4",
+                        other,
+                        "2026-11-26T14:20:00Z",
+                        null,
+                        null,
+                        new dev.asof.events.ProfileMerged(customer, other)),
+                Instant.parse("2026-11-26T14:20:01Z"));
+
+        String body = get("/api/v1/customers/" + customer
+                        + "/profile/at/2026-11-26T14:30:05Z?known_at=2026-11-26T15:00:00Z")
+                .body()
+                .replace(customer, "CUSTOMER")
+                .replace(other, "OTHER");
+
+        assertThat(json.readTree(body)).isEqualTo(json.readTree(resource("/golden/profile-at.json")));
+    }
+
+    private static EventEnvelope golden(
+            String id,
+            String customer,
+            String timestamp,
+            String source,
+            String channel,
+            dev.asof.events.ProfileEvent payload) {
+        return new EventEnvelope(
+                id,
                 Instant.parse(timestamp),
                 customer,
-                "genesys_cloud_cx",
-                new EventMetadata(channel, null, null),
-                new AttributeChanged(key, null, AttributeValue.text(value), "agent_update"),
+                source,
+                channel == null ? EventMetadata.EMPTY : new EventMetadata(channel, "inter_9928374", "agent_12345"),
+                payload,
                 EventEnvelope.SCHEMA_VERSION);
-        eventLog.append(
-                new RecordedEvent(event, Hlc.encode(Instant.parse(recordedAt).toEpochMilli(), 0)), false, 0, 0);
+    }
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = PointInTimeProfileIT.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

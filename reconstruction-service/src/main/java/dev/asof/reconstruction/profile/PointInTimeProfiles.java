@@ -1,70 +1,200 @@
 package dev.asof.reconstruction.profile;
 
-import dev.asof.events.AttributeValue;
+import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
-import dev.asof.events.ProfileFold;
 import dev.asof.events.ProfileResolver;
-import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
-import dev.asof.support.storage.EventLog;
+import dev.asof.reconstruction.resilience.Deadline;
+import dev.asof.reconstruction.resilience.ProfileStoreGuard;
+import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
+import dev.asof.reconstruction.state.IdentityRead;
+import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
-/** Rebuilds a customer's profile at a valid time as known at a system time, from the immutable log. */
+/**
+ * Customer profiles at a point in time, resolved across merges: the service the HTTP API, and the contact-centre
+ * formats built on it, call. Reads only; never writes.
+ */
 @Service
-class PointInTimeProfiles {
+public class PointInTimeProfiles {
 
-    private final EventLog eventLog;
+    private final IdentityStates identityStates;
+    private final IdentityLinks identityLinks;
+    private final ProfileViews views;
+    private final ProfileCache cache;
+    private final ProfileStoreGuard guard;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final DistributionSummary eventsApplied;
 
-    PointInTimeProfiles(EventLog eventLog) {
-        this.eventLog = eventLog;
+    PointInTimeProfiles(
+            IdentityStates identityStates,
+            IdentityLinks identityLinks,
+            ProfileViews views,
+            ProfileCache cache,
+            ProfileStoreGuard guard,
+            Clock clock,
+            MeterRegistry metrics) {
+        this.identityStates = identityStates;
+        this.identityLinks = identityLinks;
+        this.views = views;
+        this.cache = cache;
+        this.guard = guard;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.eventsApplied = DistributionSummary.builder("asof.reconstruction.events_applied")
+                .description("logged events folded on top of snapshots for one point-in-time answer")
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
-    /** The profile, or empty when the customer has no event at or before {@code validAt} known at {@code knownAt}. */
-    Optional<PointInTimeProfile> reconstructAt(String customerId, Instant validAt, Instant knownAt) {
-        List<RecordedEvent> events = eventLog.eventsUpTo(customerId, validAt, knownAt);
-        if (events.isEmpty()) {
+    /**
+     * The profile of {@code customerId} at valid time {@code validAt} as known at {@code knownAt} (both cut to whole
+     * milliseconds); empty when no identity of the profile has an event at or before {@code validAt} recorded at or
+     * before {@code knownAt}.
+     *
+     * @throws ProfileStoreUnavailableException when DynamoDB is slow or down
+     */
+    public Optional<ProfileAnswer> reconstructAt(String customerId, Instant validAt, Instant knownAt) {
+        Instant asOf = Timestamps.truncate(validAt);
+        Instant known = Timestamps.truncate(knownAt);
+        long bound = Hlc.upperBound(known);
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            Optional<ProfileAnswer> cached = cache.find(customerId, asOf, bound);
+            if (cached.isPresent()) {
+                outcome = "cached";
+                return cached;
+            }
+            long ticket = cache.ticket();
+            // Only a K before the current millisecond can be settled; anything later is not worth the view reads.
+            boolean settleable = cache.accepting() && bound < Hlc.encode(clock.millis(), 0);
+            Reconstruction result =
+                    guard.call(deadline -> reconstruct(customerId, asOf, known, bound, deadline, settleable));
+            if (result.answer().isPresent()) {
+                ProfileAnswer answer = result.answer().get();
+                eventsApplied.record(answer.eventsApplied());
+                if (result.settled()) {
+                    cache.offer(customerId, asOf, bound, answer, result.identities(), ticket);
+                }
+            }
+            outcome = result.answer().isPresent() ? "found" : "not_found";
+            return result.answer();
+        } catch (ProfileStoreUnavailableException unavailable) {
+            outcome = "unavailable";
+            throw unavailable;
+        } finally {
+            latency("at", outcome, start);
+        }
+    }
+
+    /**
+     * The current profile of {@code customerId} from the materialized views of its identities: every event logged
+     * and folded so far, whatever its valid time. Empty when no identity of the profile has an event.
+     *
+     * @throws ProfileStoreUnavailableException when DynamoDB is slow or down
+     */
+    public Optional<ProfileAnswer> current(String customerId) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            Instant now = Timestamps.truncate(clock.instant());
+            Optional<ProfileAnswer> answer = guard.call(deadline -> fromViews(customerId, now, deadline));
+            outcome = answer.isPresent() ? "found" : "not_found";
+            return answer;
+        } catch (ProfileStoreUnavailableException unavailable) {
+            outcome = "unavailable";
+            throw unavailable;
+        } finally {
+            latency("current", outcome, start);
+        }
+    }
+
+    private record Reconstruction(Optional<ProfileAnswer> answer, boolean settled, Set<String> identities) {}
+
+    private Reconstruction reconstruct(
+            String customerId, Instant asOf, Instant known, long bound, Deadline deadline, boolean settleable) {
+        Map<String, IdentityRead> reads = new HashMap<>();
+        Map<String, IdentityState> states = ProfileFamily.gather(
+                customerId,
+                identity -> {
+                    IdentityRead read = identityStates.read(identity, asOf, bound, deadline, settleable);
+                    reads.put(identity, read);
+                    return read.state();
+                },
+                identity -> {
+                    deadline.check();
+                    return identityLinks.mergedInto(identity);
+                });
+        Profile profile = ProfileResolver.profile(customerId, states);
+        long covered = 0;
+        int applied = 0;
+        Instant snapshotAt = null;
+        for (String member : profile.members()) {
+            IdentityRead read = reads.get(member);
+            if (read == null) {
+                continue;
+            }
+            covered += read.eventsCovered();
+            applied += read.eventsFromLog();
+            if (read.snapshot() != null
+                    && (snapshotAt == null || read.snapshot().validTo().isAfter(snapshotAt))) {
+                snapshotAt = read.snapshot().validTo();
+            }
+        }
+        if (covered == 0) {
+            return new Reconstruction(Optional.empty(), false, Set.of());
+        }
+        boolean settled = settleable
+                && reads.values().stream().allMatch(read -> read.watermark() != null && read.watermark() >= bound);
+        return new Reconstruction(
+                Optional.of(new ProfileAnswer(profile, asOf, known, snapshotAt, applied)),
+                settled,
+                Set.copyOf(states.keySet()));
+    }
+
+    private Optional<ProfileAnswer> fromViews(String customerId, Instant now, Deadline deadline) {
+        Map<String, ProfileViews.View> found = new HashMap<>();
+        Map<String, IdentityState> states = ProfileFamily.gather(
+                customerId,
+                identity -> {
+                    deadline.check();
+                    Optional<ProfileViews.View> view = views.find(identity);
+                    view.ifPresent(v -> found.put(identity, v));
+                    return view.map(ProfileViews.View::state).orElse(IdentityState.empty(identity));
+                },
+                identity -> {
+                    deadline.check();
+                    return identityLinks.mergedInto(identity);
+                });
+        Profile profile = ProfileResolver.profile(customerId, states);
+        if (profile.members().stream().noneMatch(found::containsKey)) {
             return Optional.empty();
         }
-        IdentityState state = ProfileFold.foldAt(customerId, events, validAt, knownAt);
-        Profile profile = ProfileResolver.profile(customerId, Map.of(customerId, state));
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        Map<String, PointInTimeProfile.Provenance> provenance = new LinkedHashMap<>();
-        profile.attributes().forEach((key, version) -> {
-            attributes.put(key, plain(version.value()));
-            provenance.put(
-                    key,
-                    new PointInTimeProfile.Provenance(
-                            Timestamps.format(version.version().timestamp()),
-                            version.sourceSystem(),
-                            version.version().eventId()));
-        });
-        return Optional.of(new PointInTimeProfile(
-                customerId,
-                profile.resolvedCustomerId(),
-                Timestamps.format(validAt),
-                Timestamps.format(knownAt),
-                attributes,
-                provenance,
-                null,
-                events.size()));
+        return Optional.of(new ProfileAnswer(profile, now, now, null, null));
     }
 
-    private static Object plain(AttributeValue value) {
-        if (value instanceof AttributeValue.Text text) {
-            return text.value();
-        }
-        if (value instanceof AttributeValue.Numeric number) {
-            return number.value();
-        }
-        if (value instanceof AttributeValue.Bool bool) {
-            return bool.value();
-        }
-        return null;
+    private void latency(String endpoint, String outcome, long startNanos) {
+        Timer.builder("asof.reconstruction.latency")
+                .description("time to answer a profile read, cache look-up included")
+                .tag("endpoint", endpoint)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(metrics)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 }

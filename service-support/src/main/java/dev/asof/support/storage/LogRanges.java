@@ -149,7 +149,7 @@ public class LogRanges {
 
     private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
         return new RecordedEvent(
-                EventJson.decode(item.get("event").s()),
+                EventJson.decodeLogged(item.get("event").s()),
                 Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
     }
 }

@@ -1,4 +1,4 @@
-package dev.asof.reconstruction.profile;
+package dev.asof.reconstruction;
 
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

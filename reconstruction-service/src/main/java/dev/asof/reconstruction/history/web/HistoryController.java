@@ -1,0 +1,90 @@
+package dev.asof.reconstruction.history.web;
+
+import dev.asof.events.AttributeKeys;
+import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.history.HistoryPage;
+import dev.asof.reconstruction.history.HistoryProperties;
+import dev.asof.reconstruction.history.HistoryQuery;
+import dev.asof.reconstruction.history.ProfileHistory;
+import dev.asof.reconstruction.web.RequestParameters;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/customers/{id}/history}: a customer's change timeline, a page at a time. */
+@RestController
+class HistoryController {
+
+    private final ProfileHistory history;
+    private final HistoryProperties properties;
+    private final Clock clock;
+
+    HistoryController(ProfileHistory history, HistoryProperties properties, Clock clock) {
+        this.history = history;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/customers/{customerId}/history")
+    @PreAuthorize("hasAuthority('SCOPE_profile:read')")
+    HistoryResponse history(
+            @PathVariable String customerId,
+            @RequestParam(name = "attribute", required = false) String attribute,
+            @RequestParam(name = "from", required = false) String fromText,
+            @RequestParam(name = "to", required = false) String toText,
+            @RequestParam(name = "known_at", required = false) String knownAtText,
+            @RequestParam(name = "limit", required = false) Integer limit,
+            @RequestParam(name = "cursor", required = false) String cursorText) {
+        String id = RequestParameters.customerId("customer_id", customerId);
+        if (attribute != null && !AttributeKeys.isValid(attribute)) {
+            throw RequestParameters.invalid(
+                    "attribute",
+                    "pattern",
+                    "'" + attribute + "' is not an attribute key (" + AttributeKeys.PATTERN + ")");
+        }
+        Instant from = RequestParameters.optionalInstant("from", fromText);
+        Instant to = RequestParameters.optionalInstant("to", toText);
+        if (from != null && to != null && from.isAfter(to)) {
+            throw RequestParameters.invalid("from", "range", "from is after to");
+        }
+        Instant knownAt = RequestParameters.optionalInstant("known_at", knownAtText);
+        int pageSize = limit == null ? properties.defaultPageSize() : limit;
+        if (pageSize < 1 || pageSize > properties.maxPageSize()) {
+            throw RequestParameters.invalid(
+                    "limit", "range", "limit must be between 1 and " + properties.maxPageSize() + ", not " + pageSize);
+        }
+        HistoryCursor cursor = null;
+        if (cursorText != null) {
+            cursor = HistoryCursor.decode(cursorText)
+                    .orElseThrow(() -> RequestParameters.invalid(
+                            "cursor", "cursor", "not a cursor from a previous page of this endpoint"));
+            if (!cursor.continues(id, attribute, from, to, knownAt)) {
+                throw RequestParameters.invalid(
+                        "cursor",
+                        "cursor",
+                        "the cursor continues another question; repeat customer, attribute, from, to and known_at"
+                                + " exactly as on the first page (or leave known_at out)");
+            }
+            knownAt = cursor.knownAt();
+        }
+        if (knownAt == null) {
+            knownAt = Timestamps.truncate(clock.instant());
+        }
+        HistoryPage page = history.page(
+                new HistoryQuery(id, attribute, from, to, knownAt, pageSize, cursor == null ? null : cursor.after()));
+        String next =
+                page.next() == null ? null : new HistoryCursor(id, attribute, from, to, knownAt, page.next()).encode();
+        return new HistoryResponse(
+                id,
+                attribute,
+                HistoryResponse.format(from),
+                HistoryResponse.format(to),
+                Timestamps.format(knownAt),
+                page.changes().stream().map(HistoryResponse.Change::of).toList(),
+                next);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.asof.reconstruction.history.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.asof.events.Hlc;
+import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.history.HistoryChange;
+import dev.asof.reconstruction.web.JsonValues;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A page of a customer's change timeline (snake_case on the wire).
+ *
+ * @param customerId the identity whose own events are listed
+ * @param attribute the attribute filter; {@code null} for every event
+ * @param from the valid-time range's start as asked; {@code null} from the beginning
+ * @param to the valid-time range's end as asked; {@code null} to the end
+ * @param knownAt the system time the timeline is as known at (the same on every page of a walk)
+ * @param changes the changes, in the total order of changes
+ * @param nextCursor pass as {@code cursor} for the next page; {@code null} on the last page
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+record HistoryResponse(
+        String customerId,
+        String attribute,
+        String from,
+        String to,
+        String knownAt,
+        List<Change> changes,
+        String nextCursor) {
+
+    /**
+     * One change.
+     *
+     * @param oldValue the value just before this change in the fold (by valid time, as known at {@code known_at})
+     * @param newValue the value set; {@code null} for a removal
+     * @param claimedPreviousValue the {@code previous_value} the source sent; {@code null} when it sent none
+     * @param redacted whether {@code old_value}, {@code new_value} and {@code claimed_previous_value} are hidden
+     *     because a later erasure erased them
+     */
+    record Change(
+            String eventId,
+            String eventType,
+            String attribute,
+            Object oldValue,
+            Object newValue,
+            Object claimedPreviousValue,
+            String changedAt,
+            String recordedAt,
+            String sourceSystem,
+            String channel,
+            String agentId,
+            String interactionId,
+            String reason,
+            String mergedInto,
+            boolean redacted) {
+
+        static Change of(HistoryChange change) {
+            return new Change(
+                    change.event().eventId(),
+                    change.event().eventType().wireName(),
+                    change.attribute(),
+                    change.oldValue() == null ? null : JsonValues.plain(change.oldValue()),
+                    change.newValue() == null ? null : JsonValues.plain(change.newValue()),
+                    change.claimedPreviousValue() == null ? null : JsonValues.plain(change.claimedPreviousValue()),
+                    Timestamps.format(change.version().timestamp()),
+                    Timestamps.format(Hlc.toInstant(change.version().recordedAt())),
+                    change.event().sourceSystem(),
+                    change.event().metadata().channel(),
+                    change.event().metadata().agentId(),
+                    change.event().metadata().interactionId(),
+                    change.reason(),
+                    change.mergedInto(),
+                    change.redacted());
+        }
+    }
+
+    static String format(Instant instant) {
+        return instant == null ? null : Timestamps.format(instant);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.asof.reconstruction.integrations;
+
+import dev.asof.events.AttributeVersion;
+import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.profile.ProfileAnswer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The flat view: one JSON object of strings ({@code customer_id}, {@code resolved_customer_id}, {@code as_of},
+ * {@code known_at}, then one field per attribute) that a Genesys data action output contract maps straight to
+ * Architect variables and a CXone Studio script reads as {@code result.<name>}.
+ *
+ * <p>Size: the answer never exceeds {@link IntegrationProperties#maxFlatBytes()}. When a profile would, catalog
+ * attributes are kept first (in catalog order), then the others by key, and whatever does not fit is left out;
+ * the answer then says {@code "truncated": "true"} and {@code "omitted_attributes": "<count>"}.
+ */
+@Component
+public class FlatProfiles {
+
+    private final AttributeCatalog catalog;
+    private final IntegrationProperties properties;
+    private final JsonMapper json;
+
+    FlatProfiles(AttributeCatalog catalog, IntegrationProperties properties, JsonMapper json) {
+        this.catalog = catalog;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /** The flat view of an answer. */
+    public Map<String, String> flatten(ProfileAnswer answer) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flat.put("customer_id", answer.profile().customerId());
+        flat.put("resolved_customer_id", answer.profile().resolvedCustomerId());
+        flat.put("as_of", Timestamps.format(answer.asOf()));
+        flat.put("known_at", Timestamps.format(answer.knownAt()));
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        Map<String, AttributeVersion> remaining =
+                new LinkedHashMap<>(answer.profile().attributes());
+        for (AttributeCatalog.Entry entry : catalog.attributes()) {
+            AttributeVersion version = remaining.remove(entry.key());
+            if (version != null) {
+                fields.add(Map.entry(entry.flatName(), version.value().asText()));
+            }
+        }
+        if (!properties.catalogOnly()) {
+            for (Map.Entry<String, AttributeVersion> attribute : remaining.entrySet()) {
+                String name = AttributeCatalog.defaultFlatName(attribute.getKey());
+                if (!AttributeCatalog.RESERVED.contains(name)
+                        && !flat.containsKey(name)
+                        && !containsName(fields, name)) {
+                    fields.add(Map.entry(name, attribute.getValue().value().asText()));
+                }
+            }
+        }
+        // Reserve room for the truncation marker so adding it never pushes the answer over the limit.
+        int budget = properties.maxFlatBytes() - "\"truncated\":\"true\",\"omitted_attributes\":\"00000\",".length();
+        int size = bytes(flat);
+        int omitted = 0;
+        for (Map.Entry<String, String> field : fields) {
+            int fieldSize = bytes(Map.of(field.getKey(), field.getValue())) - 2 + 1;
+            if (size + fieldSize <= budget) {
+                flat.put(field.getKey(), field.getValue());
+                size += fieldSize;
+            } else {
+                omitted++;
+            }
+        }
+        if (omitted > 0) {
+            flat.put("truncated", "true");
+            flat.put("omitted_attributes", Integer.toString(omitted));
+        }
+        return flat;
+    }
+
+    private int bytes(Map<String, String> fields) {
+        return json.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static boolean containsName(List<Map.Entry<String, String>> fields, String name) {
+        for (Map.Entry<String, String> field : fields) {
+            if (field.getKey().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

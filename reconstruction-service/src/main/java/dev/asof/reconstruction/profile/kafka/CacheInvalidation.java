@@ -1,0 +1,151 @@
+package dev.asof.reconstruction.profile.kafka;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.InvalidEventException;
+import dev.asof.events.ProfileMerged;
+import dev.asof.events.ProfileUnmerged;
+import dev.asof.events.RecordedEvent;
+import dev.asof.reconstruction.profile.ProfileCache;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Follows the event topic to drop cached answers an event may change. Every instance needs every event (each has
+ * its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
+ * starts empty, and nothing is cached until the partitions are assigned and their positions fixed.
+ *
+ * <p>A merge or unmerge keeps its target "pending" until the log writer has logged and folded it: until then this
+ * consumer may be ahead of the log, and an answer read now could miss the joining identity yet be cached. The
+ * record is retried with backoff until the event is in the log and the view (see {@link
+ * CacheInvalidationConfiguration}).
+ */
+@Component
+class CacheInvalidation implements ConsumerSeekAware {
+
+    private static final Logger log = LoggerFactory.getLogger(CacheInvalidation.class);
+
+    private final ProfileCache cache;
+    private final EventLog eventLog;
+    private final ProfileViews views;
+    private final Counter invalidations;
+    private final Counter notEvents;
+
+    CacheInvalidation(ProfileCache cache, EventLog eventLog, ProfileViews views, MeterRegistry metrics) {
+        this.cache = cache;
+        this.eventLog = eventLog;
+        this.views = views;
+        this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
+        this.notEvents = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
+    }
+
+    @KafkaListener(
+            id = "asof-reconstruction-cache",
+            groupId = "asof-reconstruction-cache-#{T(java.util.UUID).randomUUID()}",
+            topics = AsofTopics.PROFILE_EVENTS,
+            autoStartup = "${asof.reconstruction.cache.enabled:true}",
+            properties = "auto.offset.reset=latest")
+    void onEvent(ConsumerRecord<String, String> record) {
+        if (record.key() != null) {
+            cache.invalidate(record.key());
+        }
+        EventEnvelope event;
+        try {
+            event = EventJson.decode(record.value());
+        } catch (InvalidEventException | JacksonException notAnEvent) {
+            // The log writer dead-letters it: it never reaches the log, so no answer can change because of it.
+            notEvents.increment();
+            log.debug("not an event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), notAnEvent);
+            return;
+        }
+        invalidations.increment();
+        cache.invalidate(event.customerId());
+        String target = mergeTarget(event);
+        if (target == null) {
+            return;
+        }
+        cache.linkPending(target, event.eventId());
+        if (!loggedAndFolded(event)) {
+            throw new NotYetLoggedException(event);
+        }
+        cache.linkSettled(target, event.eventId());
+        cache.invalidate(event.customerId());
+    }
+
+    /** Gives up waiting for a merge that never reached the log (retries exhausted): its target is cacheable again. */
+    void abandon(ConsumerRecord<?, ?> record, Exception cause) {
+        try {
+            EventEnvelope event = EventJson.decode(String.valueOf(record.value()));
+            String target = mergeTarget(event);
+            if (target != null) {
+                log.warn(
+                        "merge/unmerge {} of {} into {} is still not in the log; answers for {} are cached again: {}",
+                        event.eventId(),
+                        event.customerId(),
+                        target,
+                        target,
+                        cause.toString());
+                cache.linkSettled(target, event.eventId());
+            }
+        } catch (InvalidEventException | JacksonException notAnEvent) {
+            log.warn("could not read record {}-{}@{} again", record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        // The positions are fixed by now (the container resolved them to report them), so every event recorded
+        // from here on is seen; reads that began earlier are refused by the cache.
+        log.info("following {} partitions for cache invalidation", assignments.size());
+        cache.following();
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            cache.notFollowing();
+        }
+    }
+
+    private boolean loggedAndFolded(EventEnvelope event) {
+        Optional<RecordedEvent> logged = eventLog.find(event.customerId(), event.timestampUtc(), event.eventId());
+        if (logged.isEmpty()) {
+            return false;
+        }
+        // The log writer records the identity link before it folds the event into the view.
+        return views.find(event.customerId())
+                .map(view -> view.lastRecordedAt() >= logged.get().recordedAt())
+                .orElse(false);
+    }
+
+    private static String mergeTarget(EventEnvelope event) {
+        if (event.payload() instanceof ProfileMerged merged) {
+            return merged.mergedInto();
+        }
+        if (event.payload() instanceof ProfileUnmerged unmerged) {
+            return unmerged.mergedInto();
+        }
+        return null;
+    }
+
+    /** A merge or unmerge seen on the topic is not in the log and the view yet. */
+    static final class NotYetLoggedException extends RuntimeException {
+        NotYetLoggedException(EventEnvelope event) {
+            super("event " + event.eventId() + " of " + event.customerId() + " is not logged and folded yet");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.asof.reconstruction.snapshot;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Background snapshots ({@code asof.snapshots.*}).
+ *
+ * @param enabled whether this instance follows the topic to write snapshots
+ * @param everyEvents a customer gets a new snapshot after this many more events on the topic
+ * @param trackedCustomers most customers whose event counts are kept in memory; a customer dropped from it starts
+ *     counting again
+ */
+@Validated
+@ConfigurationProperties("asof.snapshots")
+public record SnapshotProperties(
+        @DefaultValue("true") boolean enabled,
+        @Min(1) @DefaultValue("500") int everyEvents,
+        @Min(1) @DefaultValue("100000") int trackedCustomers) {}

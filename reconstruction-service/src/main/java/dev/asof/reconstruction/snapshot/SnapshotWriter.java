@@ -1,0 +1,95 @@
+package dev.asof.reconstruction.snapshot;
+
+import dev.asof.reconstruction.resilience.Deadline;
+import dev.asof.reconstruction.state.IdentityRead;
+import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.support.storage.ProfileViews;
+import dev.asof.support.storage.Snapshots;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Saves one identity's fold as a snapshot. The rectangle comes from the stored view, never from a Kafka record:
+ * {@code Ks} = the view's {@code last_recorded_at} and {@code Ts} = its {@code max_timestamp_ms}, read together in
+ * one item. Every event logged so far with {@code recorded_at <= Ks} is stamped at or before {@code Ts}, and every
+ * event logged later with a valid time at or before {@code Ts} is late, so it is found through {@code by_late}:
+ * that is what lets a read start from this snapshot, and why no snapshot ever needs rewriting.
+ *
+ * <p>The state is folded from the log (starting from the previous snapshot), not copied from the view, and checked
+ * against the view's state: a snapshot that disagrees with the view is not written.
+ */
+@Component
+public class SnapshotWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotWriter.class);
+
+    /** What {@link #snapshot} did. */
+    public enum Outcome {
+        /** A new snapshot was written. */
+        WRITTEN,
+        /** A snapshot with the same rectangle existed already. */
+        EXISTS,
+        /** Nothing was logged since the latest usable snapshot. */
+        UP_TO_DATE,
+        /** The identity has no view (no event logged yet). */
+        NO_EVENTS,
+        /** The fold from the log differs from the view: nothing written (logged as a warning). */
+        VIEW_MISMATCH
+    }
+
+    private final ProfileViews views;
+    private final Snapshots snapshots;
+    private final IdentityStates states;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    SnapshotWriter(ProfileViews views, Snapshots snapshots, IdentityStates states, Clock clock, MeterRegistry metrics) {
+        this.views = views;
+        this.snapshots = snapshots;
+        this.states = states;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Snapshots {@code customerId} at its view's current rectangle. Idempotent. */
+    public Outcome snapshot(String customerId) {
+        Outcome outcome = write(customerId);
+        metrics.counter("asof.snapshots.written", "result", outcome.name().toLowerCase(Locale.ROOT))
+                .increment();
+        return outcome;
+    }
+
+    private Outcome write(String customerId) {
+        Optional<ProfileViews.View> found = views.find(customerId);
+        if (found.isEmpty() || found.get().maxTimestampMillis() == Long.MIN_VALUE) {
+            return Outcome.NO_EVENTS;
+        }
+        ProfileViews.View view = found.get();
+        long validTo = view.maxTimestampMillis();
+        long recordedTo = view.lastRecordedAt();
+        if (snapshots.exists(customerId, validTo, recordedTo)) {
+            return Outcome.EXISTS;
+        }
+        IdentityRead read = states.read(customerId, Instant.ofEpochMilli(validTo), recordedTo, Deadline.none(), false);
+        if (read.snapshot() != null && read.eventsFromLog() == 0) {
+            return Outcome.UP_TO_DATE;
+        }
+        if (!read.state().equals(view.state())) {
+            log.warn(
+                    "not snapshotting {} at ({}, {}): the fold of the log differs from the view",
+                    customerId,
+                    validTo,
+                    recordedTo);
+            return Outcome.VIEW_MISMATCH;
+        }
+        boolean written = snapshots.save(
+                new Snapshots.Snapshot(read.state(), validTo, recordedTo, read.eventsCovered()), clock.instant());
+        return written ? Outcome.WRITTEN : Outcome.EXISTS;
+    }
+}

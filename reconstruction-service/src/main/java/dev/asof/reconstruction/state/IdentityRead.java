@@ -1,0 +1,21 @@
+package dev.asof.reconstruction.state;
+
+import dev.asof.events.IdentityState;
+import dev.asof.support.storage.Snapshots;
+
+/**
+ * One identity's state at (T, K), and how it was read.
+ *
+ * @param state the fold of the identity's own events with {@code timestamp_utc <= T} recorded at or before K
+ * @param eventsFromLog events read from the log and folded on top of the snapshot (all of them without one)
+ * @param snapshot the snapshot the read started from; {@code null} when it folded the log from the start
+ * @param watermark the identity's {@code last_recorded_at} in the view, read before the log; {@code null} when not
+ *     asked for or when the identity has no view yet. Every event logged later is recorded after it
+ */
+public record IdentityRead(IdentityState state, int eventsFromLog, Snapshots.Snapshot snapshot, Long watermark) {
+
+    /** How many logged events the state holds: those of the snapshot plus those folded on top. */
+    public long eventsCovered() {
+        return (snapshot == null ? 0 : snapshot.eventsCovered()) + eventsFromLog;
+    }
+}

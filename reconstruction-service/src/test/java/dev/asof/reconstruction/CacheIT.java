@@ -1,0 +1,111 @@
+package dev.asof.reconstruction;
+
+import static dev.asof.reconstruction.Stories.change;
+import static dev.asof.reconstruction.Stories.merge;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.reconstruction.profile.ProfileCache;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.testing.Events;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
+import tools.jackson.databind.JsonNode;
+
+/** The settled-answer cache: what it keeps, and how the topic drops what a new event could change. */
+class CacheIT extends ReconstructionIT {
+
+    @Autowired
+    ProfileCache cache;
+
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+
+    String b;
+
+    @BeforeEach
+    void followingAndAStory() {
+        await().atMost(Duration.ofSeconds(60)).until(cache::accepting);
+        b = Events.newCustomerId("cust_b");
+        fixture.log(change(b, "2023-10-27T10:00:00Z", "tier", "gold", "voice"), Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(change(b, "2023-10-27T10:40:00Z", "name", "Bo", "voice"), Instant.parse("2023-10-27T10:40:01Z"));
+    }
+
+    @Test
+    void onlyAnswersWhoseKnownAtIsSettledAreKept() {
+        double hits = hits();
+        JsonNode first = profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T10:30:00Z");
+        JsonNode second = profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T10:30:00Z");
+        assertThat(second).isEqualTo(first);
+        assertThat(hits()).isEqualTo(hits + 1);
+
+        // known_at now, and a known_at after the latest recorded event: events could still be recorded before them
+        profileAt(b, "2023-10-27T10:30:00Z", null);
+        profileAt(b, "2023-10-27T10:30:00Z", null);
+        profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T11:00:00Z");
+        profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T11:00:00Z");
+        assertThat(hits()).isEqualTo(hits + 1);
+    }
+
+    /**
+     * A merge logged by a writer whose clock lags: recorded "before" a settled K although it arrives after the answer
+     * was cached. The merge on the topic drops the cached answers of its target.
+     */
+    @Test
+    void aMergeOnTheTopicDropsTheCachedAnswersOfItsTarget() {
+        String question = "2023-10-27T10:30:00Z";
+        JsonNode cached = profileAt(b, question, question);
+        assertThat(profileAt(b, question, question)).isEqualTo(cached);
+        assertThat(cached.at("/attributes").has("email")).isFalse();
+
+        String a = Events.newCustomerId("cust_a");
+        fixture.log(
+                change(a, "2023-10-27T09:00:00Z", "email", "a@example.com", "email"),
+                Instant.parse("2023-10-27T09:00:01Z"));
+        EventEnvelope merge = merge(a, b, "2023-10-27T10:10:00Z");
+        fixture.log(merge, Instant.parse("2023-10-27T10:20:00Z"));
+        kafka.send(AsofTopics.PROFILE_EVENTS, a, EventJson.encode(merge));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> profileAt(b, question, question)
+                                .at("/attributes/email")
+                                .asString(""),
+                        "a@example.com"::equals);
+    }
+
+    /** The cache consumer may see a merge before the log writer logged it: answers read meanwhile are not kept. */
+    @Test
+    void aMergeSeenBeforeItIsLoggedStillDropsTheCachedAnswers() {
+        String question = "2023-10-27T10:30:00Z";
+        profileAt(b, question, question);
+        String a = Events.newCustomerId("cust_a");
+        fixture.log(
+                change(a, "2023-10-27T09:00:00Z", "email", "a@example.com", "email"),
+                Instant.parse("2023-10-27T09:00:01Z"));
+        EventEnvelope merge = merge(a, b, "2023-10-27T10:10:00Z");
+
+        kafka.send(AsofTopics.PROFILE_EVENTS, a, EventJson.encode(merge));
+        kafka.flush();
+        JsonNode meanwhile = profileAt(b, question, question);
+        fixture.log(merge, Instant.parse("2023-10-27T10:20:00Z"));
+
+        assertThat(meanwhile.at("/attributes").has("email")).isFalse();
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> profileAt(b, question, question)
+                                .at("/attributes/email")
+                                .asString(""),
+                        "a@example.com"::equals);
+    }
+
+    private double hits() {
+        return counter("asof.reconstruction.cache", "result", "hit");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.asof.reconstruction;
+
+import static dev.asof.reconstruction.Stories.change;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.testing.Events;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The contact-centre formats: the flat view under 32 KB, and the Genesys data action generated from the catalog. */
+class ContactCentreIT extends ReconstructionIT {
+
+    @Test
+    void theFlatViewIsOneObjectOfStringsNamedForArchitect() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "consent.marketing", "granted", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        fixture.log(
+                change(customer, "2023-10-27T14:01:00Z", "preferred_language", "es-ES", "chat"),
+                Instant.parse("2023-10-27T14:01:01Z"));
+        fixture.log(
+                change(customer, "2023-10-27T14:02:00Z", "favourite.colour", "teal", "chat"),
+                Instant.parse("2023-10-27T14:02:01Z"));
+
+        JsonNode flat = ok("/api/v1/customers/" + customer
+                + "/profile/at/2023-10-27T14:30:05Z?view=flat&known_at=2026-01-01T00:00:00Z");
+
+        assertThat(flat.get("customer_id").asString()).isEqualTo(customer);
+        assertThat(flat.get("as_of").asString()).isEqualTo("2023-10-27T14:30:05.000Z");
+        assertThat(flat.get("consent_marketing").asString()).isEqualTo("granted");
+        assertThat(flat.get("preferred_language").asString()).isEqualTo("es-ES");
+        assertThat(flat.get("favourite_colour").asString()).isEqualTo("teal");
+        for (Iterator<Map.Entry<String, JsonNode>> fields = flat.properties().iterator(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            assertThat(field.getValue().isString()).as(field.getKey()).isTrue();
+        }
+        assertThat(flat.has("truncated")).isFalse();
+        // The short form gives the same flat answer.
+        JsonNode shortForm = ok("/profile/at/2023-10-27T14:30:05Z?customer_id=" + customer
+                + "&view=flat&known_at=2026-01-01T00:00:00Z");
+        assertThat(shortForm).isEqualTo(flat);
+    }
+
+    @Test
+    void aProfileTooLargeForStudioIsCutBelowTheLimitKeepingCatalogAttributes() {
+        String customer = Events.newCustomerId("cust");
+        String big = "x".repeat(3_000);
+        for (int i = 0; i < 15; i++) {
+            fixture.log(
+                    change(customer, "2023-10-27T14:00:0" + (i % 10) + "Z", "note.n" + i, big, "voice"),
+                    Instant.parse("2023-10-27T14:00:30Z").plusMillis(i));
+        }
+        fixture.log(
+                change(customer, "2023-10-27T14:01:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:01:01Z"));
+
+        HttpResponse<String> response =
+                get("/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:05Z?view=flat");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(30_000);
+        JsonNode flat = json.readTree(response.body());
+        assertThat(flat.get("truncated").asString()).isEqualTo("true");
+        assertThat(Integer.parseInt(flat.get("omitted_attributes").asString())).isPositive();
+        assertThat(flat.get("tier").asString()).isEqualTo("gold");
+    }
+
+    @Test
+    void anUnknownViewIsA400NamingTheParameter() {
+        HttpResponse<String> response = get("/api/v1/customers/c1/profile/at/2023-10-27T14:30:05Z?view=compact");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"pointer\":\"view\"", "flat");
+    }
+
+    @Test
+    void theGenesysDataActionCarriesTheCatalogAsItsFlatOutputContract() {
+        JsonNode action = ok("/api/v1/integrations/genesys/data-action");
+
+        assertThat(action.at("/integrationType").asString()).isEqualTo("custom-rest-actions");
+        assertThat(action.at("/config/request/requestType").asString()).isEqualTo("GET");
+        assertThat(action.at("/config/request/requestUrlTemplate").asString())
+                .contains("${input.customerId}", "${input.timestamp}", "view=flat");
+        assertThat(action.at("/config/request/headers/Authorization").asString())
+                .isEqualTo("Bearer ${credentials.apiKey}");
+        assertThat(action.at("/contract/input/inputSchema/required").toString()).contains("customerId", "timestamp");
+        JsonNode outputs = action.at("/contract/output/successSchema/properties");
+        assertThat(outputs.has("preferred_language")).isTrue();
+        assertThat(outputs.has("consent_marketing")).isTrue();
+        assertThat(outputs.at("/email/description").asString()).contains("personal data");
+        assertThat(outputs.at("/tier/type").asString()).isEqualTo("string");
+        assertThat(action.at("/secure").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theDataActionNeedsTheProfileReadScope() {
+        assertThat(api.get("/api/v1/integrations/genesys/data-action", null).statusCode())
+                .isEqualTo(401);
+        assertThat(api.get("/api/v1/integrations/genesys/data-action", dev.asof.testing.TestApiKeys.EVENTS_WRITE_ONLY)
+                        .statusCode())
+                .isEqualTo(403);
+    }
+}

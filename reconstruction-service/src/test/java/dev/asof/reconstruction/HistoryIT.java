@@ -1,0 +1,222 @@
+package dev.asof.reconstruction;
+
+import static dev.asof.reconstruction.Stories.bulk;
+import static dev.asof.reconstruction.Stories.change;
+import static dev.asof.reconstruction.Stories.changeClaiming;
+import static dev.asof.reconstruction.Stories.erase;
+import static dev.asof.reconstruction.Stories.merge;
+import static dev.asof.reconstruction.Stories.withId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.BulkProfileUpdate;
+import dev.asof.testing.Events;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The change timeline: old values from the fold, the claimed previous value, pagination, filters, erasure. */
+class HistoryIT extends ReconstructionIT {
+
+    String customer;
+    String survivor;
+
+    /**
+     * tier gold at 10:00, a bulk update at 10:05 (tier silver, name Ana, tier platinum), tier removed at 10:10, the
+     * customer merged into another at 10:15, and a change stamped 10:02 (tier bronze) that only arrives at 10:20.
+     */
+    @BeforeEach
+    void story() {
+        customer = Events.newCustomerId("cust");
+        survivor = Events.newCustomerId("survivor");
+        fixture.log(
+                withId(change(customer, "2023-10-27T10:00:00Z", "tier", "gold", "voice"), "h1"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(
+                withId(
+                        bulk(
+                                customer,
+                                "2023-10-27T10:05:00Z",
+                                List.of(
+                                        new BulkProfileUpdate.Change("tier", null, AttributeValue.text("silver")),
+                                        new BulkProfileUpdate.Change("name", null, AttributeValue.text("Ana")),
+                                        new BulkProfileUpdate.Change("tier", null, AttributeValue.text("platinum")))),
+                        "h2"),
+                Instant.parse("2023-10-27T10:05:01Z"));
+        fixture.log(
+                withId(changeClaiming(customer, "2023-10-27T10:10:00Z", "tier", "platinum", null, "chat"), "h3"),
+                Instant.parse("2023-10-27T10:10:01Z"));
+        fixture.log(
+                withId(merge(customer, survivor, "2023-10-27T10:15:00Z"), "h5"), Instant.parse("2023-10-27T10:15:01Z"));
+        fixture.log(
+                withId(changeClaiming(customer, "2023-10-27T10:02:00Z", "tier", "gold", "bronze", "voice"), "h4"),
+                Instant.parse("2023-10-27T10:20:00Z"));
+    }
+
+    @Test
+    void changesAreInValidTimeOrderWithTheValueTheyReplacedInTheFold() {
+        JsonNode page = ok(history(""));
+
+        assertThat(summaries(page))
+                .containsExactly(
+                        "h1 tier null->gold",
+                        "h4 tier gold->bronze",
+                        "h2 tier bronze->silver",
+                        "h2 name null->Ana",
+                        "h2 tier silver->platinum",
+                        "h3 tier platinum->null",
+                        "h5 null null->null");
+        JsonNode late = page.at("/changes/1");
+        assertThat(late.at("/claimed_previous_value").asString()).isEqualTo("gold");
+        assertThat(late.at("/changed_at").asString()).isEqualTo("2023-10-27T10:02:00.000Z");
+        assertThat(late.at("/recorded_at").asString()).isEqualTo("2023-10-27T10:20:00.000Z");
+        assertThat(late.at("/channel").asString()).isEqualTo("voice");
+        assertThat(late.at("/agent_id").asString()).isEqualTo("agent_7");
+        assertThat(late.at("/source_system").asString()).isEqualTo("genesys_cloud_cx");
+        assertThat(late.at("/reason").asString()).isEqualTo("agent_update");
+        assertThat(page.at("/changes/6/event_type").asString()).isEqualTo("CUSTOMER_PROFILE_MERGE");
+        assertThat(page.at("/changes/6/merged_into").asString()).isEqualTo(survivor);
+        assertThat(page.at("/next_cursor").isNull()).isTrue();
+    }
+
+    @Test
+    void knownAtLeavesOutWhatWasRecordedLater() {
+        JsonNode page = ok(history("?attribute=tier&known_at=2023-10-27T10:19:00Z"));
+
+        assertThat(summaries(page))
+                .containsExactly(
+                        "h1 tier null->gold",
+                        "h2 tier gold->silver",
+                        "h2 tier silver->platinum",
+                        "h3 tier platinum->null");
+        assertThat(page.at("/known_at").asString()).isEqualTo("2023-10-27T10:19:00.000Z");
+    }
+
+    @Test
+    void pagesWalkTheWholeTimelineWithAnOpaqueCursor() {
+        List<String> walked = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = ok(history("?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)));
+            assertThat(page.at("/changes").size()).isLessThanOrEqualTo(2);
+            walked.addAll(summaries(page));
+            cursor = page.at("/next_cursor").isNull()
+                    ? null
+                    : page.at("/next_cursor").asString();
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(4);
+        assertThat(walked).isEqualTo(summaries(ok(history(""))));
+    }
+
+    @Test
+    void aWalkStaysAsKnownAtItsFirstPage() {
+        JsonNode first = ok(history("?attribute=tier&limit=1&known_at=2023-10-27T10:19:00Z"));
+        String cursor = first.at("/next_cursor").asString();
+
+        // known_at left out on the next page: the cursor carries it
+        JsonNode second = ok(history("?attribute=tier&limit=5&cursor=" + cursor));
+
+        assertThat(second.at("/known_at").asString()).isEqualTo("2023-10-27T10:19:00.000Z");
+        assertThat(summaries(second))
+                .containsExactly("h2 tier gold->silver", "h2 tier silver->platinum", "h3 tier platinum->null");
+    }
+
+    @Test
+    void filtersByAttributeAndValidTime() {
+        JsonNode names = ok(history("?attribute=name"));
+        JsonNode window = ok(history("?from=2023-10-27T10:02:00Z&to=2023-10-27T10:05:00Z"));
+
+        assertThat(summaries(names)).containsExactly("h2 name null->Ana");
+        assertThat(summaries(window))
+                .containsExactly(
+                        "h4 tier gold->bronze",
+                        "h2 tier bronze->silver",
+                        "h2 name null->Ana",
+                        "h2 tier silver->platinum");
+    }
+
+    @Test
+    void valuesErasedLaterAreRedacted() {
+        String erased = Events.newCustomerId("cust");
+        fixture.log(
+                change(erased, "2023-10-27T09:00:00Z", "email", "old@example.com", "email"),
+                Instant.parse("2023-10-27T09:00:01Z"));
+        fixture.log(erase(erased, "2023-10-27T09:30:00Z"), Instant.parse("2023-10-27T09:30:01Z"));
+        fixture.log(
+                change(erased, "2023-10-27T10:00:00Z", "email", "new@example.com", "email"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+
+        HttpResponse<String> response = get("/api/v1/customers/" + erased + "/history?attribute=email");
+        JsonNode page = json.readTree(response.body());
+
+        assertThat(page.at("/changes").size()).isEqualTo(3);
+        assertThat(page.at("/changes/0/redacted").asBoolean()).isTrue();
+        assertThat(page.at("/changes/0/new_value").isNull()).isTrue();
+        assertThat(response.body()).doesNotContain("old@example.com");
+        assertThat(page.at("/changes/1/event_type").asString()).isEqualTo("CUSTOMER_PROFILE_ERASED");
+        assertThat(page.at("/changes/1/reason").asString()).isEqualTo("gdpr_article_17");
+        assertThat(page.at("/changes/2/redacted").asBoolean()).isFalse();
+        assertThat(page.at("/changes/2/old_value").isNull()).isTrue();
+        assertThat(page.at("/changes/2/new_value").asString()).isEqualTo("new@example.com");
+    }
+
+    @Test
+    void badParametersAre400sThatNameThem() {
+        String cursor = ok(history("?limit=1")).at("/next_cursor").asString();
+
+        assertBadRequest(history("?limit=0"), "limit");
+        assertBadRequest(history("?limit=100000"), "limit");
+        assertBadRequest(history("?attribute=Not-A-Key"), "attribute");
+        assertBadRequest(history("?from=2023-10-27T11:00:00Z&to=2023-10-27T10:00:00Z"), "from");
+        assertBadRequest(history("?from=yesterday"), "from");
+        assertBadRequest(history("?cursor=not-a-cursor"), "cursor");
+        assertBadRequest(history("?attribute=tier&cursor=" + cursor), "cursor");
+        assertBadRequest(history("?known_at=2023-10-27T10:19:00Z&cursor=" + cursor), "cursor");
+    }
+
+    @Test
+    void aPageMatchesTheGoldenFile() throws IOException {
+        String body = get(history("?limit=3&known_at=2023-10-27T12:00:00Z"))
+                .body()
+                .replace(customer, "CUSTOMER")
+                .replace(survivor, "SURVIVOR");
+        JsonNode page = json.readTree(body);
+        String cursor = page.at("/next_cursor").asString();
+
+        assertThat(cursor).matches("[A-Za-z0-9_-]+");
+        ((tools.jackson.databind.node.ObjectNode) page).put("next_cursor", "CURSOR");
+        assertThat(page).isEqualTo(json.readTree(PointInTimeProfileIT.resource("/golden/history-page.json")));
+    }
+
+    private String history(String query) {
+        return "/api/v1/customers/" + customer + "/history" + query;
+    }
+
+    private void assertBadRequest(String path, String pointer) {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(path + " -> " + response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("\"pointer\":\"" + pointer + "\"", "/problems/invalid-request");
+    }
+
+    /** "event attribute old->new" per change. */
+    private static List<String> summaries(JsonNode page) {
+        List<String> summaries = new ArrayList<>();
+        for (JsonNode change : page.get("changes")) {
+            summaries.add(change.get("event_id").asString() + " " + text(change.get("attribute")) + " "
+                    + text(change.get("old_value")) + "->" + text(change.get("new_value")));
+        }
+        return summaries;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? "null" : node.asString();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.asof.reconstruction;
+
+import static dev.asof.reconstruction.Stories.change;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.Timestamps;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.support.storage.Snapshots;
+import dev.asof.testing.Events;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
+
+/** Snapshots written in the background from the topic, and reads that start from them. */
+class SnapshotIT extends ReconstructionIT {
+
+    private static final Instant START = Instant.parse("2023-10-27T09:00:00Z");
+
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    Snapshots snapshots;
+
+    @Autowired
+    DynamoDbClient dynamo;
+
+    @Autowired
+    AsofTables tables;
+
+    @Test
+    void theConsumerSnapshotsEveryNEventsAndALateEventAfterASnapshotStillCounts() {
+        String customer = Events.newCustomerId("cust");
+        logAndPublish(customer, 0, SNAPSHOT_EVERY);
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshots.count(customer) == 1);
+        logAndPublish(customer, SNAPSHOT_EVERY, 2 * SNAPSHOT_EVERY);
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshots.count(customer) == 2);
+        logAndPublish(customer, 2 * SNAPSHOT_EVERY, 2 * SNAPSHOT_EVERY + 5);
+
+        JsonNode now = profileAt(customer, "2023-10-27T12:00:00Z", null);
+        assertThat(now.at("/attributes/counter").asString()).isEqualTo(Integer.toString(2 * SNAPSHOT_EVERY + 4));
+        assertThat(now.at("/snapshot_at").asString()).isEqualTo(timestamp(2 * SNAPSHOT_EVERY - 1));
+        assertThat(now.at("/events_applied").asInt()).isEqualTo(5);
+
+        // stamped before both snapshots, recorded after them: found through by_late, nothing rewritten
+        Instant lateRecorded = START.plusSeconds(3_600);
+        fixture.log(change(customer, timestamp(3), "email", "late@example.com", "email"), lateRecorded);
+        JsonNode withLate = profileAt(customer, "2023-10-27T12:00:00Z", null);
+        JsonNode before = profileAt(customer, "2023-10-27T12:00:00Z", Timestamps.format(lateRecorded.minusMillis(1)));
+        JsonNode early = profileAt(customer, timestamp(10), null);
+
+        assertThat(withLate.at("/attributes/email").asString()).isEqualTo("late@example.com");
+        assertThat(withLate.at("/events_applied").asInt()).isEqualTo(6);
+        assertThat(before.at("/attributes").has("email")).isFalse();
+        assertThat(early.at("/attributes/email").asString()).isEqualTo("late@example.com");
+        assertThat(early.at("/attributes/counter").asString()).isEqualTo("10");
+        assertThat(snapshots.count(customer)).isEqualTo(2);
+        assertThat(counter("asof.snapshots.written", "result", "written")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aSnapshotThatCannotBeTrustedIsIgnored() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(change(customer, "2023-10-27T09:00:00Z", "tier", "gold", "voice"), START.plusSeconds(1));
+        fixture.log(change(customer, "2023-10-27T09:10:00Z", "tier", "silver", "voice"), START.plusSeconds(601));
+        long recordedTo = Hlc.encode(START.plusSeconds(601).toEpochMilli(), 0);
+        long validTo = Instant.parse("2023-10-27T09:10:00Z").toEpochMilli();
+        // unreadable, under the current schema version's key
+        put(customer, Snapshots.key(validTo, recordedTo), "{not json", IdentityStateCodec.STATE_SCHEMA_VERSION);
+        // readable, but of another schema version (so it lies outside the range a reader queries)
+        String forged = IdentityStateCodec.encode(dev.asof.events.IdentityState.empty(customer));
+        put(customer, String.format("v%04d#%015d#%019d", 0, validTo, recordedTo), forged, 0);
+
+        JsonNode profile = profileAt(customer, "2023-10-27T12:00:00Z", null);
+
+        assertThat(profile.at("/attributes/tier").asString()).isEqualTo("silver");
+        assertThat(profile.at("/snapshot_at").isNull()).isTrue();
+        assertThat(profile.at("/events_applied").asInt()).isEqualTo(2);
+    }
+
+    private void logAndPublish(String customer, int from, int to) {
+        for (int i = from; i < to; i++) {
+            EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
+            fixture.log(event, Instant.parse(timestamp(i)).plusSeconds(1));
+            kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
+        }
+        kafka.flush();
+    }
+
+    private static String timestamp(int i) {
+        return Timestamps.format(START.plusSeconds(10L * i));
+    }
+
+    private void put(String customer, String key, String state, int schemaVersion) {
+        dynamo.putItem(b -> b.tableName(tables.snapshots())
+                .item(Map.of(
+                        AsofTables.CUSTOMER_ID,
+                        AttributeValue.fromS(customer),
+                        AsofTables.SNAPSHOT_KEY,
+                        AttributeValue.fromS(key),
+                        "state",
+                        AttributeValue.fromS(state),
+                        "state_schema_version",
+                        AttributeValue.fromN(Integer.toString(schemaVersion)),
+                        "valid_to_ms",
+                        AttributeValue.fromN(key.substring(6, 21)),
+                        "recorded_to",
+                        AttributeValue.fromN(key.substring(22)),
+                        "events_covered",
+                        AttributeValue.fromN("2"))));
+    }
+}
