@@ -42,10 +42,11 @@ public final class IngestionBenchmark {
     private IngestionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int singleEvents = intArg(args, "--single-events", 3_000);
-        int batchEvents = intArg(args, "--batch-events", 20_000);
-        int rawEvents = intArg(args, "--raw-events", 6_000);
-        int steadySeconds = intArg(args, "--steady-seconds", 20);
+        Args options = new Args(args);
+        int singleEvents = options.integer("--single-events", 3_000);
+        int batchEvents = options.integer("--batch-events", 20_000);
+        int rawEvents = options.integer("--raw-events", 6_000);
+        int steadySeconds = options.integer("--steady-seconds", 20);
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(
                 Locale.ROOT,
@@ -278,14 +279,5 @@ public final class IngestionBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static int intArg(String[] args, String name, int defaultValue) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return defaultValue;
     }
 }

@@ -50,9 +50,10 @@ public final class ReconstructionBenchmark {
     private ReconstructionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int requests = intArg(args, "--requests", 400);
-        int naiveRequests = intArg(args, "--naive-requests", 5);
-        int[] depths = depths(args);
+        Args options = new Args(args);
+        int requests = options.integer("--requests", 400);
+        int naiveRequests = options.integer("--naive-requests", 5);
+        int[] depths = depths(options);
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(
                 Locale.ROOT,
@@ -355,14 +356,5 @@ public final class ReconstructionBenchmark {
             }
         }
         return DEPTHS;
-    }
-
-    private static int intArg(String[] args, String name, int defaultValue) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return defaultValue;
     }
 }

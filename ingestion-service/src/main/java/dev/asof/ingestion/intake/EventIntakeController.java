@@ -36,20 +36,8 @@ class EventIntakeController {
             @RequestBody String body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        JsonNode document = EventJson.parse(body);
-        return intake.handle(
-                caller,
-                "/api/v1/events",
-                body,
-                idempotencyKey,
-                correlationId,
-                context -> new IntakePipeline.Submission(
-                        "events",
-                        elements(document),
-                        UnaryOperator.identity(),
-                        document.isArray(),
-                        context.idempotencyScope(),
-                        context.correlationId()));
+        return submit(
+                caller, "/api/v1/events", "events", UnaryOperator.identity(), body, idempotencyKey, correlationId);
     }
 
     @PostMapping(path = "/api/v1/ingest/genesys", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -58,20 +46,14 @@ class EventIntakeController {
             @RequestBody String body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        JsonNode document = EventJson.parse(body);
-        return intake.handle(
+        return submit(
                 caller,
                 "/api/v1/ingest/genesys",
+                "genesys",
+                GenesysMapping::toEnvelope,
                 body,
                 idempotencyKey,
-                correlationId,
-                context -> new IntakePipeline.Submission(
-                        "genesys",
-                        elements(document),
-                        GenesysMapping::toEnvelope,
-                        document.isArray(),
-                        context.idempotencyScope(),
-                        context.correlationId()));
+                correlationId);
     }
 
     @PostMapping(path = "/api/v1/ingest/cxone", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -80,17 +62,30 @@ class EventIntakeController {
             @RequestBody String body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
+        return submit(
+                caller, "/api/v1/ingest/cxone", "cxone", CxoneMapping::toEnvelope, body, idempotencyKey, correlationId);
+    }
+
+    /** What every endpoint does: parse, then run the pipeline under the request's Idempotency-Key. */
+    private ResponseEntity<String> submit(
+            Authentication caller,
+            String path,
+            String source,
+            UnaryOperator<JsonNode> toEnvelope,
+            String body,
+            String idempotencyKey,
+            String correlationId) {
         JsonNode document = EventJson.parse(body);
         return intake.handle(
                 caller,
-                "/api/v1/ingest/cxone",
+                path,
                 body,
                 idempotencyKey,
                 correlationId,
                 context -> new IntakePipeline.Submission(
-                        "cxone",
+                        source,
                         elements(document),
-                        CxoneMapping::toEnvelope,
+                        toEnvelope,
                         document.isArray(),
                         context.idempotencyScope(),
                         context.correlationId()));

@@ -1,13 +1,18 @@
 package dev.asof.reconstruction.snapshot;
 
+import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.support.storage.Snapshots;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,6 +28,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>The state is folded from the log (starting from the previous snapshot), not copied from the view, and checked
  * against the view's state: a snapshot that disagrees with the view is not written.
+ *
+ * <p>Before the head snapshot it fills the gap since the previous one with a snapshot every {@code every-events}
+ * events along valid time (same {@code Ks}, each {@code Ts} the valid time of a logged event, cut only between
+ * different valid times). When the writer falls behind a fast load, the triggers it missed collapse into one
+ * call, and without this a history loaded in one burst would get a single snapshot at its end, leaving reads in
+ * the middle of it to fold everything from the start.
  */
 @Component
 public class SnapshotWriter {
@@ -43,15 +54,28 @@ public class SnapshotWriter {
         VIEW_MISMATCH
     }
 
+    private static final int SCAN_PAGE = 1000;
+
     private final ProfileViews views;
     private final Snapshots snapshots;
+    private final LogRanges logRanges;
+    private final SnapshotProperties properties;
     private final IdentityStates states;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    SnapshotWriter(ProfileViews views, Snapshots snapshots, IdentityStates states, Clock clock, MeterRegistry metrics) {
+    SnapshotWriter(
+            ProfileViews views,
+            Snapshots snapshots,
+            LogRanges logRanges,
+            SnapshotProperties properties,
+            IdentityStates states,
+            Clock clock,
+            MeterRegistry metrics) {
         this.views = views;
         this.snapshots = snapshots;
+        this.logRanges = logRanges;
+        this.properties = properties;
         this.states = states;
         this.clock = clock;
         this.metrics = metrics;
@@ -65,6 +89,37 @@ public class SnapshotWriter {
         return outcome;
     }
 
+    private void fillGap(String customerId, long validTo, long recordedTo) {
+        Optional<Snapshots.Snapshot> previous =
+                snapshots.latestUsable(customerId, Instant.ofEpochMilli(validTo), recordedTo);
+        IdentityState state = IdentityState.empty(customerId);
+        long covered = 0;
+        Instant from = null;
+        if (previous.isPresent()) {
+            IdentityRead base = states.read(customerId, previous.get().validTo(), recordedTo, Deadline.none(), false);
+            state = base.state();
+            covered = base.eventsCovered();
+            from = previous.get().validTo().plusMillis(1);
+        }
+        Iterator<RecordedEvent> events =
+                logRanges.validTimeScan(customerId, from, Instant.ofEpochMilli(validTo), recordedTo, SCAN_PAGE);
+        int sinceLast = 0;
+        long lastMillis = Long.MIN_VALUE;
+        while (events.hasNext()) {
+            RecordedEvent event = events.next();
+            long millis = event.event().timestampUtc().toEpochMilli();
+            if (sinceLast >= properties.everyEvents() && millis > lastMillis && lastMillis < validTo) {
+                snapshots.save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered), clock.instant());
+                metrics.counter("asof.snapshots.written", "result", "gap").increment();
+                sinceLast = 0;
+            }
+            state = ProfileFold.evolve(state, event);
+            covered++;
+            sinceLast++;
+            lastMillis = millis;
+        }
+    }
+
     private Outcome write(String customerId) {
         Optional<ProfileViews.View> found = views.find(customerId);
         if (found.isEmpty() || found.get().maxTimestampMillis() == Long.MIN_VALUE) {
@@ -76,6 +131,7 @@ public class SnapshotWriter {
         if (snapshots.exists(customerId, validTo, recordedTo)) {
             return Outcome.EXISTS;
         }
+        fillGap(customerId, validTo, recordedTo);
         IdentityRead read = states.read(customerId, Instant.ofEpochMilli(validTo), recordedTo, Deadline.none(), false);
         if (read.snapshot() != null && read.eventsFromLog() == 0) {
             return Outcome.UP_TO_DATE;
