@@ -347,14 +347,10 @@ public final class ReconstructionBenchmark {
         return -1;
     }
 
-    private static int[] depths(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--depths")) {
-                return Arrays.stream(args[i + 1].split(","))
-                        .mapToInt(Integer::parseInt)
-                        .toArray();
-            }
-        }
-        return DEPTHS;
+    private static int[] depths(Args options) {
+        String depths = options.value("--depths");
+        return depths == null
+                ? DEPTHS
+                : Arrays.stream(depths.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 }
