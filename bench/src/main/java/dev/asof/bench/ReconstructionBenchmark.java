@@ -88,11 +88,14 @@ public final class ReconstructionBenchmark {
                     Stats sdk = measure(requests, clients, t -> floor.read(customer, t), last, new Random(depth));
                     rows.add(row(depth, clients, "service (HTTP)", service));
                     rows.add(row(depth, clients, "floor (SDK reads)", sdk));
+                    System.out.println(rows.get(rows.size() - 2));
+                    System.out.println(rows.get(rows.size() - 1));
                     p99.put("service " + depth + " " + clients, service.p99());
                     p99.put("floor " + depth + " " + clients, sdk.p99());
                 }
                 Stats naive = measure(naiveRequests, 1, t -> floor.naive(customer, t), last, new Random(depth));
                 rows.add(row(depth, 1, "naive full replay", naive));
+                System.out.println(rows.get(rows.size() - 1));
                 p99.put("naive " + depth, naive.p99());
             }
             Prometheus reconstructionMetrics = new Prometheus(api, BenchStack.API_KEY);
@@ -100,14 +103,15 @@ public final class ReconstructionBenchmark {
             System.out.println();
             System.out.printf(
                     Locale.ROOT,
-                    "%8s %8s %-20s %9s %9s %9s %10s%n",
+                    "%8s %8s %-20s %9s %9s %9s %10s %7s%n",
                     "depth",
                     "clients",
                     "what",
                     "p50 ms",
                     "p99 ms",
                     "max ms",
-                    "req/s");
+                    "req/s",
+                    "failed");
             rows.forEach(System.out::println);
             System.out.println();
             int deepest = depths[depths.length - 1];
@@ -199,7 +203,8 @@ public final class ReconstructionBenchmark {
         }
     }
 
-    record Stats(double p50, double p99, double max, double perSecond) {}
+    /** Latencies of the answered requests; {@code failed} counts answers other than 200 (e.g. 503 over budget). */
+    record Stats(double p50, double p99, double max, double perSecond, int failed) {}
 
     private static Stats measure(int requests, int clients, Consumer<Instant> call, long lastMillis, Random random)
             throws Exception {
@@ -210,6 +215,7 @@ public final class ReconstructionBenchmark {
         }
         double[] latencies = new double[requests];
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long start = System.nanoTime();
         List<Future<?>> work = new ArrayList<>();
@@ -217,7 +223,11 @@ public final class ReconstructionBenchmark {
             work.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                     long t0 = System.nanoTime();
-                    call.accept(times.get(i));
+                    try {
+                        call.accept(times.get(i));
+                    } catch (IllegalStateException refused) {
+                        failed.incrementAndGet();
+                    }
                     latencies[i] = (System.nanoTime() - t0) / 1e6;
                 }
                 return null;
@@ -233,7 +243,8 @@ public final class ReconstructionBenchmark {
                 latencies[(int) Math.floor(0.50 * (requests - 1))],
                 latencies[(int) Math.ceil(0.99 * (requests - 1))],
                 latencies[requests - 1],
-                requests / seconds);
+                requests / seconds,
+                failed.get());
     }
 
     /** Publishes every customer's history to Kafka and waits until the log writer has logged all of it. */
@@ -322,14 +333,15 @@ public final class ReconstructionBenchmark {
     private static String row(int depth, int clients, String what, Stats stats) {
         return String.format(
                 Locale.ROOT,
-                "%8d %8d %-20s %9.1f %9.1f %9.1f %10.0f",
+                "%8d %8d %-20s %9.1f %9.1f %9.1f %10.0f %7d",
                 depth,
                 clients,
                 what,
                 stats.p50(),
                 stats.p99(),
                 stats.max(),
-                stats.perSecond());
+                stats.perSecond(),
+                stats.failed());
     }
 
     private static long rssMegabytes(ProcessHandle process) {
