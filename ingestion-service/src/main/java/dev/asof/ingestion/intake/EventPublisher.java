@@ -50,21 +50,24 @@ class EventPublisher {
     /** Sends every event and returns once all are acknowledged; {@code 503} when Kafka does not answer in time. */
     void publishAll(List<EventEnvelope> events, String source, String correlationId) {
         try {
-            breaker.executeCheckedRunnable(() -> send(events, source, correlationId));
+            breaker.acquirePermission();
         } catch (CallNotPermittedException open) {
             throw unavailable("the event stream is unavailable (circuit open)", retryAfterSeconds());
+        }
+        long start = breaker.getCurrentTimestamp();
+        try {
+            send(events, source, correlationId);
+            breaker.onSuccess(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit());
         } catch (ExecutionException
                 | TimeoutException
                 | org.springframework.kafka.KafkaException
                 | org.apache.kafka.common.KafkaException e) {
+            breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
             throw unavailable("Kafka did not acknowledge the events in time", 1);
         } catch (InterruptedException e) {
+            breaker.releasePermission();
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for Kafka", 1);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("publishing failed", e);
         }
     }
 

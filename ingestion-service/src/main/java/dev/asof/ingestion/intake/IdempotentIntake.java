@@ -1,11 +1,8 @@
 package dev.asof.ingestion.intake;
 
+import dev.asof.support.Digests;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,7 +66,7 @@ class IdempotentIntake {
                     "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters."));
         }
         String scope = caller.getName() + ":" + idempotencyKey;
-        IdempotencyKeys.Outcome outcome = keys.begin(scope, sha256(path + "\n" + body));
+        IdempotencyKeys.Outcome outcome = keys.begin(scope, Digests.sha256Hex(path + "\n" + body));
         if (outcome instanceof IdempotencyKeys.Replay replay) {
             return ResponseEntity.status(replay.status())
                     .contentType(MediaType.APPLICATION_JSON)
@@ -117,14 +114,5 @@ class IdempotentIntake {
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("X-Correlation-Id", correlationId)
                 .body(json.writeValueAsString(new IntakeResponse(results)));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

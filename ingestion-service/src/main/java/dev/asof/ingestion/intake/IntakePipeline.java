@@ -6,17 +6,15 @@ import dev.asof.events.EventJson;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
+import dev.asof.support.Digests;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,13 +218,7 @@ class IntakePipeline {
 
     /** A fingerprint of what the event says, independent of JSON formatting. */
     static String fingerprint(EventEnvelope event) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(EventJson.encode(event).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Digests.sha256Hex(EventJson.encode(event));
     }
 
     private static ApiProblemException conflict(String eventId) {

@@ -1,8 +1,7 @@
 package dev.asof.support.security;
 
-import java.nio.charset.StandardCharsets;
+import dev.asof.support.Digests;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import java.util.Optional;
 public final class ApiKeys {
 
     private final List<ApiKeyProperties.ApiKey> keys;
+    private final List<byte[]> hashes;
 
     public ApiKeys(List<ApiKeyProperties.ApiKey> keys) {
         for (ApiKeyProperties.ApiKey key : keys) {
@@ -22,15 +22,18 @@ public final class ApiKeys {
             }
         }
         this.keys = List.copyOf(keys);
+        this.hashes =
+                keys.stream().map(key -> HexFormat.of().parseHex(key.sha256())).toList();
     }
 
     /** The configured key whose hash matches {@code rawKey}. */
     public Optional<ApiKeyProperties.ApiKey> find(String rawKey) {
-        byte[] presented = sha256(rawKey);
+        byte[] presented = Digests.sha256(rawKey);
         ApiKeyProperties.ApiKey found = null;
-        for (ApiKeyProperties.ApiKey key : keys) {
-            if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(key.sha256())) && found == null) {
-                found = key;
+        for (int i = 0; i < keys.size(); i++) {
+            // Compare with every key, in constant time each, so timing does not tell which key nearly matched.
+            if (MessageDigest.isEqual(presented, hashes.get(i)) && found == null) {
+                found = keys.get(i);
             }
         }
         return Optional.ofNullable(found);
@@ -38,14 +41,6 @@ public final class ApiKeys {
 
     /** The lower-case hex SHA-256 of a raw key, as configuration wants it. */
     public static String sha256Hex(String rawKey) {
-        return HexFormat.of().formatHex(sha256(rawKey));
-    }
-
-    private static byte[] sha256(String rawKey) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(rawKey.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Digests.sha256Hex(rawKey);
     }
 }
