@@ -8,6 +8,7 @@ import dev.asof.events.Hlc;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.ServiceJar;
@@ -149,15 +150,18 @@ public final class IngestionBenchmark {
                             EventEnvelope.SCHEMA_VERSION);
                     RecordedEvent recorded =
                             new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), System.currentTimeMillis()));
-                    log.append(recorded, false, 0, i);
+                    EventLog.Append append = log.append(recorded, view.maxTimestampMillis(), 0, i);
+                    int tiers = view.lateTiers()
+                            | (append.lateTier() == EventLog.NOT_LATE ? 0 : LateTiers.bit(append.lateTier()));
                     var next2 = ProfileFold.evolve(view.state(), recorded);
                     long maxTs = Math.max(
                             view.maxTimestampMillis(), event.timestampUtc().toEpochMilli());
-                    if (!views.replace(view, next2, recorded.recordedAt(), maxTs, Instant.now())) {
+                    if (!views.replace(view, next2, recorded.recordedAt(), maxTs, tiers, Instant.now())) {
                         throw new IllegalStateException("unexpected concurrent write in the raw baseline");
                     }
                     known.put(
-                            customer, new ProfileViews.View(next2, recorded.recordedAt(), maxTs, view.revision() + 1));
+                            customer,
+                            new ProfileViews.View(next2, recorded.recordedAt(), maxTs, tiers, view.revision() + 1));
                 }
                 return null;
             }));

@@ -7,6 +7,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.support.storage.Snapshots;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,8 +39,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Point-in-time reads at history depths of 10 to 100,000 events per customer, random T, 1 and 32 concurrent
  * clients over HTTP; and, in the same run against the same dynalite, (a) the floor: the same DynamoDB reads the
- * service makes for one answer (view, identity links, nearest snapshot, the log range after it, late arrivals),
- * done by a plain AWS SDK client without HTTP, folding or JSON; (b) the naive full replay the design guide warns
+ * service makes for one answer (the view's head, identity links and the nearest snapshot at once, then the log
+ * range after it and the late arrivals of each lateness tier at once), done by a plain AWS SDK client without
+ * HTTP, folding or JSON; (b) the naive full replay the design guide warns
  * about: read every event up to T and fold. Events are loaded through Kafka and the real log writer, so the
  * snapshots are the ones the service writes itself. Run with {@code bench/run reconstruction}.
  */
@@ -159,6 +162,11 @@ public final class ReconstructionBenchmark {
         private final Snapshots snapshots;
         private final LogRanges ranges;
         private final EventLog log;
+        private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "floor-call");
+            thread.setDaemon(true);
+            return thread;
+        });
 
         Floor(DynamoDbClient dynamo, BenchStack stack) {
             this.views = new ProfileViews(dynamo, stack.tables);
@@ -168,21 +176,31 @@ public final class ReconstructionBenchmark {
             this.log = new EventLog(dynamo, stack.tables);
         }
 
+        /** The service's reads for one answer, in the same two rounds of concurrent calls. */
         void read(String customer, Instant validAt) {
             long bound = Hlc.upperBound(Instant.now());
-            views.find(customer);
-            links.mergedInto(customer);
+            CompletableFuture<?> link = CompletableFuture.runAsync(() -> links.mergedInto(customer), pool);
+            CompletableFuture<Optional<ProfileViews.Head>> headRead =
+                    CompletableFuture.supplyAsync(() -> views.head(customer), pool);
             Optional<Snapshots.Snapshot> snapshot = snapshots.latestUsable(customer, validAt, bound);
+            int tiers = headRead.join().map(ProfileViews.Head::lateTiers).orElse(0);
             if (snapshot.isEmpty()) {
                 ranges.validTimeRange(customer, null, validAt, bound);
             } else {
-                ranges.validTimeRange(customer, snapshot.get().validTo(), validAt, bound);
-                ranges.lateArrivals(
-                        customer,
-                        snapshot.get().recordedTo(),
-                        bound,
-                        snapshot.get().validTo());
+                Snapshots.Snapshot from = snapshot.get();
+                List<CompletableFuture<?>> late = new ArrayList<>();
+                for (int tier = 0; tier <= LateTiers.LAST; tier++) {
+                    if ((tiers & LateTiers.bit(tier)) != 0) {
+                        int lateTier = tier;
+                        late.add(CompletableFuture.runAsync(
+                                () -> ranges.lateArrivals(customer, lateTier, from.recordedTo(), bound, from.validTo()),
+                                pool));
+                    }
+                }
+                ranges.validTimeRange(customer, from.validTo(), validAt, bound);
+                late.forEach(CompletableFuture::join);
             }
+            link.join();
         }
 
         void naive(String customer, Instant validAt) {

@@ -12,6 +12,7 @@ import dev.asof.testing.SharedInfrastructure;
 import dev.asof.testing.TestApiKeys;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -105,6 +106,55 @@ class EventIntakeIT {
         api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, marker);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(logItems(customer)).hasSize(2));
+    }
+
+    @Test
+    void lateArrivalsAreIndexedByTierOfLatenessAndTheViewListsTheTiers() {
+        String customer = Events.newCustomerId("cust");
+        String head = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", null, "gold", "voice");
+        assertThat(api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, head).statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
+        // 30 minutes behind the head (tier 6: under 4^6 s), and a second one stamped exactly at the head (tier 0)
+        String halfHourLate = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:00:00Z", "email", null, "a@x.test", "chat");
+        String atTheHead = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "phone", null, "+3461", "chat");
+        assertThat(api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, "[" + halfHourLate + "," + atTheHead + "]")
+                        .statusCode())
+                .isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, String> lateKeys = new java.util.TreeMap<>();
+            for (Map<String, AttributeValue> item : logItems(customer)) {
+                AttributeValue lateKey = item.get(AsofTables.LATE_KEY);
+                lateKeys.put(
+                        item.get("timestamp_ms").n(),
+                        lateKey == null ? "in order" : lateKey.s().substring(0, 3));
+            }
+            assertThat(lateKeys)
+                    .containsEntry(
+                            String.valueOf(Instant.parse("2026-11-25T14:00:00Z").toEpochMilli()), "06#")
+                    .hasSize(2);
+            Map<String, AttributeValue> view = dynamo.getItem(b -> b.tableName(tables.profileView())
+                            .consistentRead(true)
+                            .key(Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(customer))))
+                    .item();
+            assertThat(view.get("late_tiers").n()).isEqualTo(String.valueOf((1 << 6) | 1));
+        });
+        List<String> tiersAtTheHead = logItems(customer).stream()
+                .filter(item -> item.get("timestamp_ms")
+                        .n()
+                        .equals(String.valueOf(
+                                Instant.parse("2026-11-25T14:30:00Z").toEpochMilli())))
+                .map(item -> item.get(AsofTables.LATE_KEY) == null
+                        ? "in order"
+                        : item.get(AsofTables.LATE_KEY).s().substring(0, 3))
+                .sorted()
+                .toList();
+        assertThat(tiersAtTheHead).containsExactly("00#", "in order");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.ProfileViews;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,11 +66,13 @@ final class LogFixture {
             return found;
         });
         long eventMillis = event.timestampUtc().toEpochMilli();
-        boolean late = eventMillis <= view.maxTimestampMillis();
         RecordedEvent recorded = new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), nowMillis));
-        if (!eventLog.append(recorded, late, 0, 0).created()) {
+        EventLog.Append append = eventLog.append(recorded, view.maxTimestampMillis(), 0, 0);
+        if (!append.created()) {
             throw new IllegalStateException("fixture logged " + event.eventId() + " twice");
         }
+        int lateTiers =
+                view.lateTiers() | (append.lateTier() == EventLog.NOT_LATE ? 0 : LateTiers.bit(append.lateTier()));
         if (event.payload() instanceof ProfileMerged merged) {
             links.record(merged.mergedInto(), merged.mergedFrom());
         } else if (event.payload() instanceof ProfileUnmerged unmerged) {
@@ -82,6 +85,7 @@ final class LogFixture {
                         next,
                         Math.max(view.lastRecordedAt(), recorded.recordedAt()),
                         Math.max(view.maxTimestampMillis(), eventMillis),
+                        lateTiers,
                         view.revision()));
         dirty.add(customer);
         logged.add(recorded);
@@ -94,11 +98,21 @@ final class LogFixture {
             ProfileViews.View before = stored.get(customer);
             ProfileViews.View after = running.get(customer);
             Instant now = Hlc.toInstant(after.lastRecordedAt());
-            if (!views.replace(before, after.state(), after.lastRecordedAt(), after.maxTimestampMillis(), now)) {
+            if (!views.replace(
+                    before,
+                    after.state(),
+                    after.lastRecordedAt(),
+                    after.maxTimestampMillis(),
+                    after.lateTiers(),
+                    now)) {
                 throw new IllegalStateException("someone else wrote the view of " + customer);
             }
             ProfileViews.View written = new ProfileViews.View(
-                    after.state(), after.lastRecordedAt(), after.maxTimestampMillis(), before.revision() + 1);
+                    after.state(),
+                    after.lastRecordedAt(),
+                    after.maxTimestampMillis(),
+                    after.lateTiers(),
+                    before.revision() + 1);
             stored.put(customer, written);
             running.put(customer, written);
         }

@@ -12,6 +12,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -171,21 +172,24 @@ class LogWriter implements ConsumerSeekAware {
         long lastRecordedAt = view.lastRecordedAt();
         long maxTimestamp = view.maxTimestampMillis();
         List<RecordedEvent> logged = new ArrayList<>();
+        int lateTiers = 0;
         for (Polled polled : events) {
             EventEnvelope event = polled.event();
-            boolean late = event.timestampUtc().toEpochMilli() <= maxTimestamp;
             EventLog.Append append = eventLog.append(
                     new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis())),
-                    late,
+                    maxTimestamp,
                     polled.record().partition(),
                     polled.record().offset());
             (append.created() ? created : redelivered).increment();
             recordIdentityLink(event);
             logged.add(append.logged());
+            if (append.lateTier() != EventLog.NOT_LATE) {
+                lateTiers |= LateTiers.bit(append.lateTier());
+            }
             lastRecordedAt = Math.max(lastRecordedAt, append.logged().recordedAt());
             maxTimestamp = Math.max(maxTimestamp, event.timestampUtc().toEpochMilli());
         }
-        ProfileViews.View written = applyToView(view, logged);
+        ProfileViews.View written = applyToView(view, logged, lateTiers);
         if (cachedViews.size() >= MAX_CACHED_VIEWS) {
             cachedViews.clear();
         }
@@ -201,8 +205,11 @@ class LogWriter implements ConsumerSeekAware {
         }
     }
 
-    /** Folds {@code logged} into the view and writes it; on a concurrent write, re-reads and folds again. */
-    private ProfileViews.View applyToView(ProfileViews.View view, List<RecordedEvent> logged) {
+    /**
+     * Folds {@code logged} into the view, adds the lateness tiers their log items are listed under, and writes it;
+     * on a concurrent write, re-reads and folds again.
+     */
+    private ProfileViews.View applyToView(ProfileViews.View view, List<RecordedEvent> logged, int lateTiers) {
         ProfileViews.View current = view;
         while (true) {
             IdentityState next = current.state();
@@ -214,14 +221,16 @@ class LogWriter implements ConsumerSeekAware {
                 maxTimestamp =
                         Math.max(maxTimestamp, event.event().timestampUtc().toEpochMilli());
             }
+            int tiers = current.lateTiers() | lateTiers;
             if (next.equals(current.state())
                     && lastRecordedAt == current.lastRecordedAt()
                     && maxTimestamp == current.maxTimestampMillis()
+                    && tiers == current.lateTiers()
                     && current.revision() > 0) {
                 return current;
             }
-            if (views.replace(current, next, lastRecordedAt, maxTimestamp, clock.instant())) {
-                return new ProfileViews.View(next, lastRecordedAt, maxTimestamp, current.revision() + 1);
+            if (views.replace(current, next, lastRecordedAt, maxTimestamp, tiers, clock.instant())) {
+                return new ProfileViews.View(next, lastRecordedAt, maxTimestamp, tiers, current.revision() + 1);
             }
             String customerId = current.state().customerId();
             log.debug("view of {} changed underneath; re-reading", customerId);

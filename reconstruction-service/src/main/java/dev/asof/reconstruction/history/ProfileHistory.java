@@ -86,15 +86,14 @@ public class ProfileHistory {
         String customerId = query.customerId();
         long bound = Hlc.upperBound(query.knownAt());
         // Values set before the latest erasure known at K are hidden from every profile from then on: hide them here.
-        Version erasure = states.read(customerId, LogRanges.MAX_VALID_TIME, bound, deadline, false)
+        Version erasure = states.read(customerId, LogRanges.MAX_VALID_TIME, bound, deadline)
                 .state()
                 .erasedAt();
         Instant start = query.after() != null ? query.after().timestamp() : query.from();
         Instant to = query.to() == null ? LogRanges.MAX_VALID_TIME : query.to();
         IdentityState state = start == null
                 ? IdentityState.empty(customerId)
-                : states.read(customerId, start.minusMillis(1), bound, deadline, false)
-                        .state();
+                : states.read(customerId, start.minusMillis(1), bound, deadline).state();
 
         List<HistoryChange> changes = new ArrayList<>();
         Iterator<RecordedEvent> scan = log.validTimeScan(customerId, start, to, bound, SCAN_PAGE);

@@ -10,6 +10,7 @@ import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.reconstruction.state.StoreCalls;
 import dev.asof.support.storage.IdentityLinks;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,9 +19,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
@@ -36,6 +39,7 @@ public class PointInTimeProfiles {
     private final ProfileViews views;
     private final ProfileCache cache;
     private final ProfileStoreGuard guard;
+    private final StoreCalls calls;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DistributionSummary eventsApplied;
@@ -46,6 +50,7 @@ public class PointInTimeProfiles {
             ProfileViews views,
             ProfileCache cache,
             ProfileStoreGuard guard,
+            StoreCalls calls,
             Clock clock,
             MeterRegistry metrics) {
         this.identityStates = identityStates;
@@ -53,6 +58,7 @@ public class PointInTimeProfiles {
         this.views = views;
         this.cache = cache;
         this.guard = guard;
+        this.calls = calls;
         this.clock = clock;
         this.metrics = metrics;
         this.eventsApplied = DistributionSummary.builder("asof.reconstruction.events_applied")
@@ -129,16 +135,20 @@ public class PointInTimeProfiles {
     private Reconstruction reconstruct(
             String customerId, Instant asOf, Instant known, long bound, Deadline deadline, boolean settleable) {
         Map<String, IdentityRead> reads = new HashMap<>();
+        // Most profiles are rooted at the asked identity: its links are read alongside its own state.
+        CompletableFuture<List<String>> ownLinks = calls.start(() -> identityLinks.mergedInto(customerId));
         Map<String, IdentityState> states = ProfileFamily.gather(
                 customerId,
                 identity -> {
-                    IdentityRead read = identityStates.read(identity, asOf, bound, deadline, settleable);
+                    IdentityRead read = identityStates.read(identity, asOf, bound, deadline);
                     reads.put(identity, read);
                     return read.state();
                 },
                 identity -> {
                     deadline.check();
-                    return identityLinks.mergedInto(identity);
+                    return identity.equals(customerId)
+                            ? StoreCalls.result(ownLinks)
+                            : identityLinks.mergedInto(identity);
                 });
         Profile profile = ProfileResolver.profile(customerId, states);
         long covered = 0;

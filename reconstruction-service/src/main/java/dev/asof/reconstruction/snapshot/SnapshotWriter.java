@@ -96,7 +96,7 @@ public class SnapshotWriter {
         long covered = 0;
         Instant from = null;
         if (previous.isPresent()) {
-            IdentityRead base = states.read(customerId, previous.get().validTo(), recordedTo, Deadline.none(), false);
+            IdentityRead base = states.read(customerId, previous.get().validTo(), recordedTo, Deadline.none());
             state = base.state();
             covered = base.eventsCovered();
             from = previous.get().validTo().plusMillis(1);
@@ -132,7 +132,7 @@ public class SnapshotWriter {
             return Outcome.EXISTS;
         }
         fillGap(customerId, validTo, recordedTo);
-        IdentityRead read = states.read(customerId, Instant.ofEpochMilli(validTo), recordedTo, Deadline.none(), false);
+        IdentityRead read = states.read(customerId, Instant.ofEpochMilli(validTo), recordedTo, Deadline.none());
         if (read.snapshot() != null && read.eventsFromLog() == 0) {
             return Outcome.UP_TO_DATE;
         }

@@ -4,6 +4,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.resilience.Deadline;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.support.storage.Snapshots;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,8 +24,9 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>(a) the events with {@code Ts < ts <= T} and {@code recorded_at <= K} (a valid-time range of the log), and
- *   <li>(b) the events with {@code ts <= Ts} recorded in (Ks, K]: every one of them was stamped at or before a
- *       valid time already logged when it arrived, so the log writer listed it in the sparse {@code by_late} index.
+ *   <li>(b) the events with {@code ts <= Ts} recorded in (Ks, K]: every one of them arrived when the customer's
+ *       latest logged valid time was already at least {@code Ts}, so the log writer listed it in the sparse {@code
+ *       by_lateness} index, in the window before {@code Ts} of its tier of lateness ({@link LateTiers}).
  * </ul>
  *
  * The state is {@code join(snapshot, fold(a ∪ b))}: the fold is a join, so a late event simply joins in, and no
@@ -35,11 +38,13 @@ public class IdentityStates {
     private final LogRanges log;
     private final Snapshots snapshots;
     private final ProfileViews views;
+    private final StoreCalls calls;
     private final Counter snapshotHits;
     private final Counter snapshotMisses;
 
-    IdentityStates(LogRanges log, Snapshots snapshots, ProfileViews views, MeterRegistry metrics) {
+    IdentityStates(LogRanges log, Snapshots snapshots, ProfileViews views, StoreCalls calls, MeterRegistry metrics) {
         this.log = log;
+        this.calls = calls;
         this.snapshots = snapshots;
         this.views = views;
         this.snapshotHits = Counter.builder("asof.reconstruction.snapshots")
@@ -54,21 +59,17 @@ public class IdentityStates {
 
     /**
      * The state of {@code customerId} at {@code validAt} over the events with {@code recorded_at <= recordedBound}.
-     *
-     * @param withWatermark whether to read the identity's view first, for {@link IdentityRead#watermark()}
+     * Two rounds of DynamoDB calls: the view's head and the nearest snapshot together, then the log range after the
+     * snapshot and the late arrivals of each of the view's lateness tiers together.
      */
-    public IdentityRead read(
-            String customerId, Instant validAt, long recordedBound, Deadline deadline, boolean withWatermark) {
-        Long watermark = null;
-        if (withWatermark) {
-            // Read before the log: an event logged after this read is recorded after the watermark.
-            deadline.check();
-            watermark = views.find(customerId)
-                    .map(ProfileViews.View::lastRecordedAt)
-                    .orElse(null);
-        }
+    public IdentityRead read(String customerId, Instant validAt, long recordedBound, Deadline deadline) {
         deadline.check();
+        // The head is read before the log: an event logged after this read is recorded after the watermark, and
+        // every late event recorded at or before it is listed under one of the head's tiers.
+        CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
         Optional<Snapshots.Snapshot> found = snapshots.latestUsable(customerId, validAt, recordedBound);
+        Optional<ProfileViews.Head> head = StoreCalls.result(headRead);
+        Long watermark = head.map(ProfileViews.Head::lastRecordedAt).orElse(null);
         if (found.isEmpty()) {
             snapshotMisses.increment();
             deadline.check();
@@ -77,11 +78,21 @@ public class IdentityStates {
         }
         snapshotHits.increment();
         Snapshots.Snapshot snapshot = found.get();
+        int tiers = head.map(ProfileViews.Head::lateTiers).orElse(0);
         deadline.check();
+        List<CompletableFuture<List<RecordedEvent>>> late = new ArrayList<>();
+        for (int tier = 0; tier <= LateTiers.LAST; tier++) {
+            if ((tiers & LateTiers.bit(tier)) != 0) {
+                int lateTier = tier;
+                late.add(calls.start(() -> log.lateArrivals(
+                        customerId, lateTier, snapshot.recordedTo(), recordedBound, snapshot.validTo())));
+            }
+        }
         List<RecordedEvent> events =
                 new ArrayList<>(log.validTimeRange(customerId, snapshot.validTo(), validAt, recordedBound));
-        deadline.check();
-        events.addAll(log.lateArrivals(customerId, snapshot.recordedTo(), recordedBound, snapshot.validTo()));
+        for (CompletableFuture<List<RecordedEvent>> tier : late) {
+            events.addAll(StoreCalls.result(tier));
+        }
         IdentityState state = ProfileFold.join(snapshot.state(), fold(customerId, events));
         return new IdentityRead(state, events.size(), snapshot, watermark);
     }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -22,10 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *   <li>{@code event_log}: the immutable log. Key {@code customer_id} + {@code event_key}
  *       ({@link LogKeys#eventKey}: valid time then event id, so a re-sent event maps to the same item and a
  *       point-in-time read is one range query). Local index {@code by_recorded} on {@code recorded_at} lists a
- *       customer's events in the order they were recorded; the sparse local index {@code by_late} on {@code
- *       late_at} holds only events that arrived out of order (stamped at or before the latest time already
- *       logged for the customer), so a read from a snapshot finds the late arrivals it misses without scanning
- *       everything recorded since.
+ *       customer's events in the order they were recorded; the sparse local index {@code by_lateness} on {@code
+ *       late_key} holds only events that arrived out of order (stamped at or before the latest time already
+ *       logged for the customer), by tier of lateness and valid time ({@link LateTiers}), so a read from a
+ *       snapshot finds the late arrivals it misses in a few short ranges, however old the snapshot.
  *   <li>{@code profile_view}: the materialized current state of each identity, key {@code customer_id}.
  *   <li>{@code intake_events}: one item per accepted {@code event_id} with a fingerprint of its content, so
  *       intake recognises a re-sent event (across endpoints, replicas and restarts) and refuses an id reused
@@ -42,8 +43,8 @@ public final class AsofTables {
     public static final String EVENT_KEY = "event_key";
     public static final String RECORDED_AT = "recorded_at";
     public static final String BY_RECORDED_INDEX = "by_recorded";
-    public static final String LATE_AT = "late_at";
-    public static final String BY_LATE_INDEX = "by_late";
+    public static final String LATE_KEY = "late_key";
+    public static final String BY_LATENESS_INDEX = "by_lateness";
     public static final String MERGED_INTO = "merged_into";
     public static final String MERGED_FROM = "merged_from";
     public static final String SNAPSHOT_KEY = "snapshot_key";
@@ -103,10 +104,10 @@ public final class AsofTables {
                                 attribute(CUSTOMER_ID, ScalarAttributeType.S),
                                 attribute(EVENT_KEY, ScalarAttributeType.S),
                                 attribute(RECORDED_AT, ScalarAttributeType.N),
-                                attribute(LATE_AT, ScalarAttributeType.N))
+                                attribute(LATE_KEY, ScalarAttributeType.S))
                         .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(EVENT_KEY, KeyType.RANGE))
                         .localSecondaryIndexes(
-                                localIndex(BY_RECORDED_INDEX, RECORDED_AT), localIndex(BY_LATE_INDEX, LATE_AT))
+                                localIndex(BY_RECORDED_INDEX, RECORDED_AT), localIndex(BY_LATENESS_INDEX, LATE_KEY))
                         .build(),
                 CreateTableRequest.builder()
                         .tableName(identityLinks())
@@ -151,9 +152,23 @@ public final class AsofTables {
         try {
             dynamo.createTable(request);
         } catch (ResourceInUseException alreadyThere) {
-            // Another process created it first: exactly what we wanted.
+            // Another process created it first, or an earlier run did: check below that it has our indexes.
         }
         waitUntilActive(dynamo, request.tableName());
+        if (request.hasLocalSecondaryIndexes()) {
+            List<String> existing =
+                    dynamo.describeTable(b -> b.tableName(request.tableName())).table().localSecondaryIndexes().stream()
+                            .map(LocalSecondaryIndexDescription::indexName)
+                            .toList();
+            for (LocalSecondaryIndex index : request.localSecondaryIndexes()) {
+                if (!existing.contains(index.indexName())) {
+                    throw new IllegalStateException("table " + request.tableName() + " exists without the index "
+                            + index.indexName() + " (it was created by an older version of asof, with indexes "
+                            + existing + "); local secondary indexes cannot be added to a table, so delete the"
+                            + " table and load its data again (locally: ./asof reset)");
+                }
+            }
+        }
     }
 
     private static void waitUntilActive(DynamoDbClient dynamo, String table) {

@@ -31,17 +31,24 @@ public class EventLog {
         this.table = tables.eventLog();
     }
 
-    /** The outcome of an append: the event as logged, and whether this call logged it. */
-    public record Append(RecordedEvent logged, boolean created) {}
+    /**
+     * The outcome of an append: the event as logged, whether this call logged it, and the {@link LateTiers} tier it
+     * is indexed under ({@link #NOT_LATE} when it arrived in order). A repeat returns the first append's tier.
+     */
+    public record Append(RecordedEvent logged, boolean created, int lateTier) {}
+
+    /** The {@link Append#lateTier()} of an event that arrived in order. */
+    public static final int NOT_LATE = -1;
 
     /**
      * Logs {@code event} unless the same event is logged already; either way returns the event as logged (with
-     * its original {@code recorded_at}).
+     * its original {@code recorded_at} and lateness).
      *
-     * @param late whether the event arrived out of order (stamped at or before the latest valid time already
-     *     logged for the customer); late events are also listed in the {@code by_late} index
+     * @param headMillis the latest valid time logged for the customer before this event ({@link Long#MIN_VALUE}
+     *     when none): an event stamped at or before it arrived out of order, and is listed in {@code by_lateness}
+     *     under the tier of its lateness
      */
-    public Append append(RecordedEvent event, boolean late, int kafkaPartition, long kafkaOffset) {
+    public Append append(RecordedEvent event, long headMillis, int kafkaPartition, long kafkaOffset) {
         EventEnvelope envelope = event.event();
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(AsofTables.CUSTOMER_ID, s(envelope.customerId()));
@@ -52,8 +59,11 @@ public class EventLog {
         item.put("timestamp_ms", n(envelope.timestampUtc().toEpochMilli()));
         item.put("recorded_at_utc", s(Hlc.toInstant(event.recordedAt()).toString()));
         item.put("event", s(EventJson.encode(envelope)));
-        if (late) {
-            item.put(AsofTables.LATE_AT, n(event.recordedAt()));
+        long timestampMillis = envelope.timestampUtc().toEpochMilli();
+        int tier = NOT_LATE;
+        if (timestampMillis <= headMillis) {
+            tier = LateTiers.tier(headMillis - timestampMillis);
+            item.put(AsofTables.LATE_KEY, s(LateTiers.key(tier, envelope.timestampUtc(), envelope.eventId())));
         }
         item.put("kafka_partition", n(kafkaPartition));
         item.put("kafka_offset", n(kafkaOffset));
@@ -62,17 +72,23 @@ public class EventLog {
                     .item(item)
                     .conditionExpression("attribute_not_exists(#c)")
                     .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
-            return new Append(event, true);
+            return new Append(event, true, tier);
         } catch (ConditionalCheckFailedException alreadyLogged) {
-            RecordedEvent existing = find(envelope.customerId(), envelope.timestampUtc(), envelope.eventId())
+            Map<String, AttributeValue> existing = item(
+                            envelope.customerId(), envelope.timestampUtc(), envelope.eventId())
                     .orElseThrow(() -> new IllegalStateException(
                             "conditional put failed but event " + envelope.eventId() + " is not in the log"));
-            return new Append(existing, false);
+            AttributeValue lateKey = existing.get(AsofTables.LATE_KEY);
+            return new Append(toEvent(existing), false, lateKey == null ? NOT_LATE : LateTiers.tierOf(lateKey.s()));
         }
     }
 
     /** The logged event with this valid time and id, read consistently. */
     public Optional<RecordedEvent> find(String customerId, Instant timestamp, String eventId) {
+        return item(customerId, timestamp, eventId).map(EventLog::toEvent);
+    }
+
+    private Optional<Map<String, AttributeValue>> item(String customerId, Instant timestamp, String eventId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                         .consistentRead(true)
                         .key(Map.of(
@@ -81,7 +97,7 @@ public class EventLog {
                                 AsofTables.EVENT_KEY,
                                 s(LogKeys.eventKey(timestamp, eventId)))))
                 .item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toEvent(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     /**

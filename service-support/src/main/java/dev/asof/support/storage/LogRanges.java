@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The bitemporal range reads of the immutable log that a reader starting from a snapshot needs: a valid-time
- * range bounded by a recorded bound, the late arrivals recorded in a range (through the sparse {@code by_late}
+ * range bounded by a recorded bound, the late arrivals recorded in a range (through the sparse {@code by_lateness}
  * index), and a lazy valid-time scan for timelines. Every read is consistent. Recorded bounds are exact {@link
  * dev.asof.events.Hlc} values (inclusive), so a caller can ask for exactly what a snapshot covers.
  */
@@ -25,8 +25,6 @@ public class LogRanges {
 
     /** The latest valid time the log's sort key can hold (15 digits of epoch milliseconds). */
     public static final Instant MAX_VALID_TIME = Instant.ofEpochMilli(999_999_999_999_999L);
-
-    private static final String TIMESTAMP_MS = "timestamp_ms";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -48,30 +46,34 @@ public class LogRanges {
     }
 
     /**
-     * The late arrivals of {@code customerId} (events logged out of order, listed in {@code by_late}) with {@code
-     * recordedAfter < recorded_at <= recordedBound} and valid time at or before {@code validUpTo}.
+     * The late arrivals of {@code customerId} of lateness tier {@code tier} ({@link LateTiers}) recorded in
+     * ({@code recordedAfter}, {@code recordedBound}] and stamped in the tier's window before {@code validAt}. For a
+     * snapshot at {@code validAt} with recorded bound {@code recordedAfter}, the union over the view's tiers is
+     * exactly what the snapshot misses of the events stamped at or before {@code validAt}.
      */
     public List<RecordedEvent> lateArrivals(
-            String customerId, long recordedAfter, long recordedBound, Instant validUpTo) {
+            String customerId, int tier, long recordedAfter, long recordedBound, Instant validAt) {
         List<RecordedEvent> events = new ArrayList<>();
-        if (recordedAfter >= recordedBound || validUpTo.toEpochMilli() < 0) {
+        if (recordedAfter >= recordedBound || validAt.toEpochMilli() < 0) {
             return events;
         }
+        String[] window = LateTiers.window(tier, validAt.isAfter(MAX_VALID_TIME) ? MAX_VALID_TIME : validAt);
         Map<String, AttributeValue> startKey = null;
         do {
             QueryRequest.Builder query = QueryRequest.builder()
                     .tableName(table)
-                    .indexName(AsofTables.BY_LATE_INDEX)
+                    .indexName(AsofTables.BY_LATENESS_INDEX)
                     .consistentRead(true)
-                    .keyConditionExpression("#c = :c AND #l BETWEEN :after AND :bound")
-                    .filterExpression("#t <= :valid")
-                    .expressionAttributeNames(
-                            Map.of("#c", AsofTables.CUSTOMER_ID, "#l", AsofTables.LATE_AT, "#t", TIMESTAMP_MS))
+                    .keyConditionExpression("#c = :c AND #l BETWEEN :from AND :to")
+                    .filterExpression("#r BETWEEN :after AND :bound")
+                    .expressionAttributeNames(Map.of(
+                            "#c", AsofTables.CUSTOMER_ID, "#l", AsofTables.LATE_KEY, "#r", AsofTables.RECORDED_AT))
                     .expressionAttributeValues(Map.of(
                             ":c", EventLog.s(customerId),
+                            ":from", EventLog.s(window[0]),
+                            ":to", EventLog.s(window[1]),
                             ":after", EventLog.n(recordedAfter + 1),
-                            ":bound", EventLog.n(recordedBound),
-                            ":valid", EventLog.n(validUpTo.toEpochMilli())));
+                            ":bound", EventLog.n(recordedBound)));
             if (startKey != null) {
                 query.exclusiveStartKey(startKey);
             }

@@ -31,14 +31,31 @@ public class ProfileViews {
      * @param lastRecordedAt the largest {@code recorded_at} folded in; the log writer's clock never goes below it
      * @param maxTimestampMillis the latest valid time logged for the identity, epoch milliseconds; {@code
      *     Long.MIN_VALUE} before the first event. An event stamped at or before it arrives out of order (late)
+     * @param lateTiers the {@link LateTiers} tiers the identity's late events are listed under, one bit each: a
+     *     reader queries only these
      * @param revision bumped on every write, for optimistic concurrency
      */
-    public record View(IdentityState state, long lastRecordedAt, long maxTimestampMillis, long revision) {
+    public record View(
+            IdentityState state, long lastRecordedAt, long maxTimestampMillis, int lateTiers, long revision) {
 
         public static View empty(String customerId) {
-            return new View(IdentityState.empty(customerId), 0, Long.MIN_VALUE, 0);
+            return new View(IdentityState.empty(customerId), 0, Long.MIN_VALUE, 0, 0);
+        }
+
+        /** This view's head: what a point-in-time reader needs of it. */
+        public Head head() {
+            return new Head(lastRecordedAt, maxTimestampMillis, lateTiers);
         }
     }
+
+    /**
+     * The small part of a view a point-in-time reader needs: where the log stood when the view was written.
+     *
+     * @param lastRecordedAt the view's {@code last_recorded_at}; every event logged later is recorded after it
+     * @param maxTimestampMillis the view's latest valid time
+     * @param lateTiers the view's lateness tiers (see {@link View#lateTiers()})
+     */
+    public record Head(long lastRecordedAt, long maxTimestampMillis, int lateTiers) {}
 
     /** The view of {@code customerId}, read consistently. */
     public Optional<View> find(String customerId) {
@@ -49,11 +66,34 @@ public class ProfileViews {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
+        Head head = head(item);
         return Optional.of(new View(
                 IdentityStateCodec.decode(item.get("state").s()),
+                head.lastRecordedAt(),
+                head.maxTimestampMillis(),
+                head.lateTiers(),
+                Long.parseLong(item.get("revision").n())));
+    }
+
+    /** The head of the view of {@code customerId}, read consistently without the state. */
+    public Optional<Head> head(String customerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.CUSTOMER_ID, EventLog.s(customerId)))
+                        .projectionExpression("last_recorded_at, max_timestamp_ms, late_tiers"))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(head(item));
+    }
+
+    private static Head head(Map<String, AttributeValue> item) {
+        AttributeValue tiers = item.get("late_tiers");
+        return new Head(
                 Long.parseLong(item.get("last_recorded_at").n()),
                 Long.parseLong(item.get("max_timestamp_ms").n()),
-                Long.parseLong(item.get("revision").n())));
+                tiers == null ? 0 : Integer.parseInt(tiers.n()));
     }
 
     /**
@@ -61,13 +101,19 @@ public class ProfileViews {
      * writer came first (re-read and try again).
      */
     public boolean replace(
-            View expected, IdentityState next, long lastRecordedAt, long maxTimestampMillis, Instant now) {
+            View expected,
+            IdentityState next,
+            long lastRecordedAt,
+            long maxTimestampMillis,
+            int lateTiers,
+            Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(AsofTables.CUSTOMER_ID, EventLog.s(next.customerId()));
         item.put("state", EventLog.s(IdentityStateCodec.encode(next)));
         item.put("state_schema_version", EventLog.n(IdentityStateCodec.STATE_SCHEMA_VERSION));
         item.put("last_recorded_at", EventLog.n(lastRecordedAt));
         item.put("max_timestamp_ms", EventLog.n(maxTimestampMillis));
+        item.put("late_tiers", EventLog.n(lateTiers));
         item.put("revision", EventLog.n(expected.revision() + 1));
         item.put("updated_at", EventLog.s(now.toString()));
         try {
