@@ -123,4 +123,17 @@ final class LogFixture {
     List<RecordedEvent> logged() {
         return List.copyOf(logged);
     }
+
+    /**
+     * The logged events whose customer's stored view has folded them in (written at a {@link #flush()}): what a
+     * read answers from. An event logged in a batch whose views are not written yet is not part of any answer.
+     */
+    List<RecordedEvent> folded() {
+        return logged.stream()
+                .filter(event -> {
+                    ProfileViews.View view = stored.get(event.event().customerId());
+                    return view != null && view.lastRecordedAt() >= event.recordedAt();
+                })
+                .toList();
+    }
 }

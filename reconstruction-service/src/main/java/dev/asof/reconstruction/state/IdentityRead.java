@@ -9,8 +9,8 @@ import dev.asof.support.storage.Snapshots;
  * @param state the fold of the identity's own events with {@code timestamp_utc <= T} recorded at or before K
  * @param eventsFromLog events read from the log and folded on top of the snapshot (all of them without one)
  * @param snapshot the snapshot the read started from; {@code null} when it folded the log from the start
- * @param watermark the identity's {@code last_recorded_at} in the view, read before the log; {@code null} when not
- *     asked for or when the identity has no view yet. Every event logged later is recorded after it
+ * @param watermark the identity's {@code last_recorded_at} in the view, read before the log (the state holds no
+ *     event recorded after it); {@code null} when the identity has no view yet
  */
 public record IdentityRead(IdentityState state, int eventsFromLog, Snapshots.Snapshot snapshot, Long watermark) {
 

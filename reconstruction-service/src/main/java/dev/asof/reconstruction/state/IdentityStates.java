@@ -58,38 +58,52 @@ public class IdentityStates {
     }
 
     /**
-     * The state of {@code customerId} at {@code validAt} over the events with {@code recorded_at <= recordedBound}.
-     * Two rounds of DynamoDB calls: the view's head and the nearest snapshot together, then the log range after the
-     * snapshot and the late arrivals of each of the view's lateness tiers together.
+     * The state of {@code customerId} at {@code validAt} over the events with {@code recorded_at <= recordedBound}
+     * that the identity's view has folded in: the bound is cut to the view's {@code last_recorded_at}, so an answer
+     * never holds part of a batch the log writer is still writing, and the same (T, K) always gets the same answer
+     * once the view has passed K. An identity without a view has no events yet.
+     *
+     * <p>Two rounds of DynamoDB calls: the view's head and the nearest snapshot together, then the log range after
+     * the snapshot and the late arrivals of each of the view's lateness tiers together.
      */
     public IdentityRead read(String customerId, Instant validAt, long recordedBound, Deadline deadline) {
         deadline.check();
-        // The head is read before the log: an event logged after this read is recorded after the watermark, and
-        // every late event recorded at or before it is listed under one of the head's tiers.
+        // Every event recorded at or before the head's last_recorded_at is in the log, and each late one is listed
+        // under one of the head's tiers: the view is written after its batch's log items.
         CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
         Optional<Snapshots.Snapshot> found = snapshots.latestUsable(customerId, validAt, recordedBound);
         Optional<ProfileViews.Head> head = StoreCalls.result(headRead);
-        Long watermark = head.map(ProfileViews.Head::lastRecordedAt).orElse(null);
+        if (head.isEmpty()) {
+            return new IdentityRead(IdentityState.empty(customerId), 0, null, null);
+        }
+        long watermark = head.get().lastRecordedAt();
+        long bound = Math.min(recordedBound, watermark);
+        if (found.isPresent() && found.get().recordedTo() > bound) {
+            // written from a view newer than the head just read: look again within the bound
+            deadline.check();
+            found = snapshots.latestUsable(customerId, validAt, bound);
+        }
         if (found.isEmpty()) {
             snapshotMisses.increment();
             deadline.check();
-            List<RecordedEvent> events = log.validTimeRange(customerId, null, validAt, recordedBound);
+            List<RecordedEvent> events = log.validTimeRange(customerId, null, validAt, bound);
             return new IdentityRead(fold(customerId, events), events.size(), null, watermark);
         }
         snapshotHits.increment();
         Snapshots.Snapshot snapshot = found.get();
-        int tiers = head.map(ProfileViews.Head::lateTiers).orElse(0);
+        // Nothing folded into the view since the snapshot was taken: no late arrival to look for.
+        int tiers = bound <= snapshot.recordedTo() ? 0 : head.get().lateTiers();
         deadline.check();
         List<CompletableFuture<List<RecordedEvent>>> late = new ArrayList<>();
         for (int tier = 0; tier <= LateTiers.LAST; tier++) {
             if ((tiers & LateTiers.bit(tier)) != 0) {
                 int lateTier = tier;
-                late.add(calls.start(() -> log.lateArrivals(
-                        customerId, lateTier, snapshot.recordedTo(), recordedBound, snapshot.validTo())));
+                late.add(calls.start(() ->
+                        log.lateArrivals(customerId, lateTier, snapshot.recordedTo(), bound, snapshot.validTo())));
             }
         }
         List<RecordedEvent> events =
-                new ArrayList<>(log.validTimeRange(customerId, snapshot.validTo(), validAt, recordedBound));
+                new ArrayList<>(log.validTimeRange(customerId, snapshot.validTo(), validAt, bound));
         for (CompletableFuture<List<RecordedEvent>> tier : late) {
             events.addAll(StoreCalls.result(tier));
         }
