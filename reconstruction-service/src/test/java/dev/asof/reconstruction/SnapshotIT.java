@@ -8,6 +8,7 @@ import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.Hlc;
 import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.snapshot.SnapshotWriter;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.IdentityStateCodec;
@@ -39,6 +40,9 @@ class SnapshotIT extends ReconstructionIT {
 
     @Autowired
     AsofTables tables;
+
+    @Autowired
+    SnapshotWriter snapshotWriter;
 
     @Test
     void theConsumerSnapshotsEveryNEventsAndALateEventAfterASnapshotStillCounts() {
@@ -88,6 +92,36 @@ class SnapshotIT extends ReconstructionIT {
         assertThat(profile.at("/attributes/tier").asString()).isEqualTo("silver");
         assertThat(profile.at("/snapshot_at").isNull()).isTrue();
         assertThat(profile.at("/events_applied").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aHistoryImportedBehindItsHeadGetsSnapshotsFromTheReadsThatNeedThem() {
+        String customer = Events.newCustomerId("cust");
+        Instant recorded = Instant.parse("2023-10-28T00:00:00Z");
+        fixture.log(change(customer, "2023-10-27T12:00:00Z", "tier", "gold", "voice"), recorded);
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+        // then a backfill of the morning: every event arrives behind the head, so none moves the head forward
+        int imported = 5 * SNAPSHOT_EVERY;
+        for (int i = 0; i < imported; i++) {
+            fixture.append(
+                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
+                    recorded.plusMillis(1 + i).toEpochMilli());
+        }
+        fixture.flush();
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+        int before = snapshots.count(customer);
+
+        String question = timestamp(imported - 10);
+        JsonNode slow = profileAt(customer, question, null);
+        assertThat(slow.at("/snapshot_at").isNull()).isTrue();
+        assertThat(slow.at("/events_applied").asInt()).isEqualTo(imported - 9);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshots.count(customer) >= before + 4);
+        JsonNode fast = profileAt(customer, question, null);
+        assertThat(fast.at("/attributes/counter").asString()).isEqualTo(Integer.toString(imported - 10));
+        assertThat(fast.at("/snapshot_at").isNull()).isFalse();
+        assertThat(fast.at("/events_applied").asInt()).isLessThanOrEqualTo(SNAPSHOT_EVERY);
+        assertThat(counter("asof.snapshots.written", "result", "repair")).isGreaterThanOrEqualTo(4);
     }
 
     private void logAndPublish(String customer, int from, int to) {

@@ -8,6 +8,7 @@ import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
+import dev.asof.reconstruction.snapshot.SnapshotRepairs;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
 import dev.asof.reconstruction.state.StoreCalls;
@@ -40,6 +41,7 @@ public class PointInTimeProfiles {
     private final ProfileCache cache;
     private final ProfileStoreGuard guard;
     private final StoreCalls calls;
+    private final SnapshotRepairs repairs;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DistributionSummary eventsApplied;
@@ -51,6 +53,7 @@ public class PointInTimeProfiles {
             ProfileCache cache,
             ProfileStoreGuard guard,
             StoreCalls calls,
+            SnapshotRepairs repairs,
             Clock clock,
             MeterRegistry metrics) {
         this.identityStates = identityStates;
@@ -59,6 +62,7 @@ public class PointInTimeProfiles {
         this.cache = cache;
         this.guard = guard;
         this.calls = calls;
+        this.repairs = repairs;
         this.clock = clock;
         this.metrics = metrics;
         this.eventsApplied = DistributionSummary.builder("asof.reconstruction.events_applied")
@@ -150,6 +154,7 @@ public class PointInTimeProfiles {
                             ? StoreCalls.result(ownLinks)
                             : identityLinks.mergedInto(identity);
                 });
+        reads.forEach((identity, read) -> repairs.afterRead(identity, asOf, read.eventsFromLog()));
         Profile profile = ProfileResolver.profile(customerId, states);
         long covered = 0;
         int applied = 0;

@@ -89,7 +89,24 @@ public class SnapshotWriter {
         return outcome;
     }
 
-    private void fillGap(String customerId, long validTo, long recordedTo) {
+    /**
+     * Fills the stretch of valid time before {@code validAt} (or before the view's latest valid time, if earlier)
+     * since the nearest snapshot with a snapshot every {@code every-events} events, at the view's current {@code
+     * last_recorded_at}. Returns how many were written. Idempotent.
+     */
+    public int fillBefore(String customerId, Instant validAt) {
+        Optional<ProfileViews.Head> head = views.head(customerId);
+        if (head.isEmpty() || head.get().maxTimestampMillis() == Long.MIN_VALUE) {
+            return 0;
+        }
+        // Ts at or before the head of the view that gave Ks: the late-event rule holds for every snapshot written.
+        long validTo = Math.min(validAt.toEpochMilli(), head.get().maxTimestampMillis());
+        int written = fillGap(customerId, validTo, head.get().lastRecordedAt());
+        metrics.counter("asof.snapshots.written", "result", "repair").increment(written);
+        return written;
+    }
+
+    private int fillGap(String customerId, long validTo, long recordedTo) {
         Optional<Snapshots.Snapshot> previous =
                 snapshots.latestUsable(customerId, Instant.ofEpochMilli(validTo), recordedTo);
         IdentityState state = IdentityState.empty(customerId);
@@ -104,13 +121,15 @@ public class SnapshotWriter {
         Iterator<RecordedEvent> events =
                 logRanges.validTimeScan(customerId, from, Instant.ofEpochMilli(validTo), recordedTo, SCAN_PAGE);
         int sinceLast = 0;
+        int written = 0;
         long lastMillis = Long.MIN_VALUE;
         while (events.hasNext()) {
             RecordedEvent event = events.next();
             long millis = event.event().timestampUtc().toEpochMilli();
             if (sinceLast >= properties.everyEvents() && millis > lastMillis && lastMillis < validTo) {
-                snapshots.save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered), clock.instant());
-                metrics.counter("asof.snapshots.written", "result", "gap").increment();
+                if (snapshots.save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered), clock.instant())) {
+                    written++;
+                }
                 sinceLast = 0;
             }
             state = ProfileFold.evolve(state, event);
@@ -118,6 +137,7 @@ public class SnapshotWriter {
             sinceLast++;
             lastMillis = millis;
         }
+        return written;
     }
 
     private Outcome write(String customerId) {
@@ -131,7 +151,8 @@ public class SnapshotWriter {
         if (snapshots.exists(customerId, validTo, recordedTo)) {
             return Outcome.EXISTS;
         }
-        fillGap(customerId, validTo, recordedTo);
+        int filled = fillGap(customerId, validTo, recordedTo);
+        metrics.counter("asof.snapshots.written", "result", "gap").increment(filled);
         IdentityRead read = states.read(customerId, Instant.ofEpochMilli(validTo), recordedTo, Deadline.none());
         if (read.snapshot() != null && read.eventsFromLog() == 0) {
             return Outcome.UP_TO_DATE;

@@ -1,0 +1,90 @@
+package dev.asof.reconstruction.snapshot;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Snapshots asked for by reads. A read that had to fold more than twice {@code every-events} logged events found a
+ * stretch of valid time without snapshots: a history imported out of order (its events all arrived behind the
+ * head, so the snapshots along it sit at its end), or one the background writer has not reached yet. The read
+ * asks for that stretch to be filled ({@link SnapshotWriter#fillBefore}); the next read there starts from a near
+ * snapshot. The work runs on one background thread, at most one request per customer at a time, and requests
+ * beyond a short queue are dropped: a later slow read asks again.
+ */
+@Component
+public class SnapshotRepairs implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotRepairs.class);
+
+    private static final int QUEUE = 64;
+
+    private final SnapshotWriter writer;
+    private final int threshold;
+    private final boolean enabled;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor worker;
+    private final Counter requested;
+    private final Counter dropped;
+
+    SnapshotRepairs(SnapshotWriter writer, SnapshotProperties properties, MeterRegistry metrics) {
+        this.writer = writer;
+        this.threshold = 2 * properties.everyEvents();
+        this.enabled = properties.enabled();
+        this.worker = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "snapshot-repairs");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+        this.requested = metrics.counter("asof.snapshots.repairs", "result", "requested");
+        this.dropped = metrics.counter("asof.snapshots.repairs", "result", "dropped");
+    }
+
+    /** Called after a read of {@code customerId} at {@code validAt} folded {@code eventsFromLog} logged events. */
+    public void afterRead(String customerId, Instant validAt, int eventsFromLog) {
+        if (!enabled || eventsFromLog <= threshold || !pending.add(customerId)) {
+            return;
+        }
+        try {
+            worker.execute(() -> repair(customerId, validAt));
+            requested.increment();
+        } catch (RejectedExecutionException busy) {
+            pending.remove(customerId);
+            dropped.increment();
+        }
+    }
+
+    private void repair(String customerId, Instant validAt) {
+        try {
+            int written = writer.fillBefore(customerId, validAt);
+            log.debug("filled the snapshots of {} before {}: {} written", customerId, validAt, written);
+        } catch (RuntimeException e) {
+            // Only a shortcut: the read that asked was answered from the log, and a later one asks again.
+            log.warn("could not fill the snapshots of {} before {}: {}", customerId, validAt, e.toString());
+        } finally {
+            pending.remove(customerId);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        worker.shutdownNow();
+    }
+}
