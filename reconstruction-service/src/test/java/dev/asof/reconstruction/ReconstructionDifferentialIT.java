@@ -10,6 +10,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.reconstruction.snapshot.SnapshotWriter;
+import dev.asof.reconstruction.state.LateArrivals;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,10 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             new Regression(-8073631855370026167L, 42, false),
             // caught: answers cached whenever K is in the past, without the per-identity watermark rule
             new Regression(-7411092093374635989L, 45, false),
-            new Regression(-1530941530050970516L, 48, false));
+            new Regression(-1530941530050970516L, 48, false),
+            // caught: late arrivals taken from memory without catching up on what was recorded since it was loaded
+            new Regression(-8136994737264349764L, 92, false),
+            new Regression(-2619477194163611161L, 113, false));
 
     private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -76,6 +80,9 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
 
     @Autowired
     ProfileCache cache;
+
+    @Autowired
+    LateArrivals lateArrivals;
 
     @BeforeEach
     void cacheFollowsTheTopic() {
@@ -96,6 +103,9 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
         }
         String summary = run.summary("seed=" + seed);
         System.out.println(summary);
+        // both ways of finding late arrivals were checked: from by_lateness and from the in-memory copy
+        assertThat(run.lateFromMemory()).as(summary).isPositive();
+        assertThat(run.lateFromIndex()).as(summary).isPositive();
         assertThat(run.mismatches)
                 .as(
                         "%s%nfailing family seeds %s (pin them in REGRESSION_FAMILIES); rerun with -Dasof.seed=%d%n%s",
@@ -120,6 +130,9 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
         final List<String> failures = new ArrayList<>();
         final double snapshotHitsBefore = counter("asof.reconstruction.snapshots", "result", "hit");
         final double cacheHitsBefore = counter("asof.reconstruction.cache", "result", "hit");
+        final Random forgetting = new Random(20261126L);
+        final double lateFromMemoryBefore = counter("asof.reconstruction.late_arrivals", "source", "memory");
+        final double lateFromIndexBefore = counter("asof.reconstruction.late_arrivals", "source", "index");
         int families;
         int events;
         int deepest;
@@ -214,6 +227,11 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
         /** Asks one question over HTTP; the number of mismatches (0 or 1). */
         private int check(long familySeed, Question question, List<RecordedEvent> logged, Random random) {
             questions++;
+            // half the questions start with no late arrivals in memory, so the by_lateness tiers answer them (and
+            // the in-memory copy is loaded again); its own draws, so the question draws stay as they were
+            if (forgetting.nextBoolean()) {
+                lateArrivals.clear();
+            }
             NaiveProfiles.Expected expected = NaiveProfiles.expect(
                     logged,
                     question.identity(),
@@ -236,12 +254,20 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             return 1;
         }
 
+        double lateFromIndex() {
+            return counter("asof.reconstruction.late_arrivals", "source", "index") - lateFromIndexBefore;
+        }
+
+        double lateFromMemory() {
+            return counter("asof.reconstruction.late_arrivals", "source", "memory") - lateFromMemoryBefore;
+        }
+
         String summary(String what) {
             return String.format(
                     "reconstruction differential: %d families (%d events; %d for the deepest customer), %d snapshots"
                             + " written, %d questions over HTTP (%d re-asked after later and late arrivals, %d 404,"
-                            + " %d merged profiles), %.0f states read from snapshots, %.0f answers from the cache,"
-                            + " %d mismatches, %s",
+                            + " %d merged profiles), %.0f states read from snapshots (late arrivals from memory %.0f,"
+                            + " from by_lateness %.0f), %.0f answers from the cache, %d mismatches, %s",
                     families,
                     events,
                     deepest,
@@ -251,6 +277,8 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
                     notFound,
                     merged,
                     counter("asof.reconstruction.snapshots", "result", "hit") - snapshotHitsBefore,
+                    lateFromMemory(),
+                    lateFromIndex(),
                     counter("asof.reconstruction.cache", "result", "hit") - cacheHitsBefore,
                     mismatches,
                     what);

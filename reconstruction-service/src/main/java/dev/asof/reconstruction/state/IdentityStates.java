@@ -39,12 +39,20 @@ public class IdentityStates {
     private final Snapshots snapshots;
     private final ProfileViews views;
     private final StoreCalls calls;
+    private final LateArrivals lateArrivals;
     private final Counter snapshotHits;
     private final Counter snapshotMisses;
 
-    IdentityStates(LogRanges log, Snapshots snapshots, ProfileViews views, StoreCalls calls, MeterRegistry metrics) {
+    IdentityStates(
+            LogRanges log,
+            Snapshots snapshots,
+            ProfileViews views,
+            StoreCalls calls,
+            LateArrivals lateArrivals,
+            MeterRegistry metrics) {
         this.log = log;
         this.calls = calls;
+        this.lateArrivals = lateArrivals;
         this.snapshots = snapshots;
         this.views = views;
         this.snapshotHits = Counter.builder("asof.reconstruction.snapshots")
@@ -64,7 +72,8 @@ public class IdentityStates {
      * once the view has passed K. An identity without a view has no events yet.
      *
      * <p>Two rounds of DynamoDB calls: the view's head and the nearest snapshot together, then the log range after
-     * the snapshot and the late arrivals of each of the view's lateness tiers together.
+     * the snapshot together with the late arrivals: from memory caught up with what was recorded since ({@link
+     * LateArrivals}), or one range per lateness tier of the view.
      */
     public IdentityRead read(String customerId, Instant validAt, long recordedBound, Deadline deadline) {
         deadline.check();
@@ -94,18 +103,35 @@ public class IdentityStates {
         // Nothing folded into the view since the snapshot was taken: no late arrival to look for.
         int tiers = bound <= snapshot.recordedTo() ? 0 : head.get().lateTiers();
         deadline.check();
+        Optional<LateArrivals.Entry> kept = tiers == 0 ? Optional.empty() : lateArrivals.find(customerId);
+        CompletableFuture<List<RecordedEvent>> catchUp = null;
         List<CompletableFuture<List<RecordedEvent>>> late = new ArrayList<>();
-        for (int tier = 0; tier <= LateTiers.LAST; tier++) {
-            if ((tiers & LateTiers.bit(tier)) != 0) {
-                int lateTier = tier;
-                late.add(calls.start(() ->
-                        log.lateArrivals(customerId, lateTier, snapshot.recordedTo(), bound, snapshot.validTo())));
+        if (kept.isPresent() && kept.get().completeTo() < watermark) {
+            long from = kept.get().completeTo();
+            catchUp = calls.start(() -> log.lateArrivalsRecorded(customerId, from, watermark));
+        } else if (kept.isEmpty()) {
+            for (int tier = 0; tier <= LateTiers.LAST; tier++) {
+                if ((tiers & LateTiers.bit(tier)) != 0) {
+                    int lateTier = tier;
+                    late.add(calls.start(() ->
+                            log.lateArrivals(customerId, lateTier, snapshot.recordedTo(), bound, snapshot.validTo())));
+                }
             }
         }
         List<RecordedEvent> events =
                 new ArrayList<>(log.validTimeRange(customerId, snapshot.validTo(), validAt, bound));
-        for (CompletableFuture<List<RecordedEvent>> tier : late) {
-            events.addAll(StoreCalls.result(tier));
+        if (kept.isPresent()) {
+            LateArrivals.Entry entry = catchUp == null
+                    ? kept.get()
+                    : lateArrivals.extend(customerId, kept.get(), StoreCalls.result(catchUp), watermark);
+            events.addAll(entry.select(snapshot.recordedTo(), bound, snapshot.validTo()));
+            lateArrivals.counted(true);
+        } else if (tiers != 0) {
+            for (CompletableFuture<List<RecordedEvent>> tier : late) {
+                events.addAll(StoreCalls.result(tier));
+            }
+            lateArrivals.counted(false);
+            lateArrivals.load(customerId);
         }
         IdentityState state = ProfileFold.join(snapshot.state(), fold(customerId, events));
         return new IdentityRead(state, events.size(), snapshot, watermark);

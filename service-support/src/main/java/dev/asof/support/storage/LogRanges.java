@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -72,6 +73,72 @@ public class LogRanges {
                             ":c", EventLog.s(customerId),
                             ":from", EventLog.s(window[0]),
                             ":to", EventLog.s(window[1]),
+                            ":after", EventLog.n(recordedAfter + 1),
+                            ":bound", EventLog.n(recordedBound)));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> events.add(toEvent(item)));
+            startKey = nextKey(page);
+        } while (startKey != null);
+        return events;
+    }
+
+    /**
+     * Every late arrival of {@code customerId} (all tiers of {@code by_lateness}) recorded at or before {@code
+     * recordedBound}; empty when there are more than {@code limit} of them in the index.
+     */
+    public Optional<List<RecordedEvent>> allLateArrivals(String customerId, long recordedBound, int limit) {
+        List<RecordedEvent> events = new ArrayList<>();
+        int scanned = 0;
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(AsofTables.BY_LATENESS_INDEX)
+                    .consistentRead(true)
+                    .keyConditionExpression("#c = :c")
+                    .filterExpression("#r <= :bound")
+                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT))
+                    .expressionAttributeValues(
+                            Map.of(":c", EventLog.s(customerId), ":bound", EventLog.n(recordedBound)));
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            scanned += page.scannedCount();
+            if (scanned > limit) {
+                return Optional.empty();
+            }
+            page.items().forEach(item -> events.add(toEvent(item)));
+            startKey = nextKey(page);
+        } while (startKey != null);
+        return Optional.of(events);
+    }
+
+    /**
+     * The late arrivals of {@code customerId} recorded in ({@code recordedAfter}, {@code recordedBound}], through
+     * {@code by_recorded}: it reads every event recorded in the range and keeps the late ones, so it is meant for
+     * short ranges (catching up on what was logged since an earlier read).
+     */
+    public List<RecordedEvent> lateArrivalsRecorded(String customerId, long recordedAfter, long recordedBound) {
+        List<RecordedEvent> events = new ArrayList<>();
+        if (recordedAfter >= recordedBound) {
+            return events;
+        }
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(AsofTables.BY_RECORDED_INDEX)
+                    .consistentRead(true)
+                    .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
+                    .filterExpression("attribute_exists(#l)")
+                    .expressionAttributeNames(Map.of(
+                            "#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#l", AsofTables.LATE_KEY))
+                    .expressionAttributeValues(Map.of(
+                            ":c", EventLog.s(customerId),
                             ":after", EventLog.n(recordedAfter + 1),
                             ":bound", EventLog.n(recordedBound)));
             if (startKey != null) {

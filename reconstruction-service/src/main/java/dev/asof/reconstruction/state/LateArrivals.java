@@ -1,0 +1,197 @@
+package dev.asof.reconstruction.state;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.asof.events.RecordedEvent;
+import dev.asof.support.storage.LogRanges;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The late arrivals of identities that are read often, kept in memory so a read from a snapshot finds what it
+ * misses without one query per lateness tier.
+ *
+ * <p>An entry holds every late event of one identity recorded at or before its {@code completeTo}. The log is
+ * immutable and each identity's events are logged in {@code recorded_at} order, so an entry never goes stale: it
+ * only falls behind, and a read first catches it up to the view's {@code last_recorded_at} with one short range of
+ * {@code by_recorded} (usually empty). An identity is loaded in the background after a read had to query the
+ * tiers; until then, and when it has more than {@code max-per-identity} late events, its reads query the tiers.
+ */
+@Component
+public class LateArrivals implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(LateArrivals.class);
+
+    /** Late events of one identity, sorted by {@code recorded_at}: all of them recorded at or before completeTo. */
+    record Entry(long completeTo, List<RecordedEvent> byRecorded) {
+
+        /** The events recorded in ({@code after}, {@code bound}] stamped at or before {@code validTo}. */
+        List<RecordedEvent> select(long after, long bound, Instant validTo) {
+            List<RecordedEvent> selected = new ArrayList<>();
+            int low = 0;
+            int high = byRecorded.size();
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (byRecorded.get(middle).recordedAt() <= after) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            for (int i = low; i < byRecorded.size() && byRecorded.get(i).recordedAt() <= bound; i++) {
+                RecordedEvent event = byRecorded.get(i);
+                if (!event.event().timestampUtc().isAfter(validTo)) {
+                    selected.add(event);
+                }
+            }
+            return selected;
+        }
+
+        Entry extendedBy(List<RecordedEvent> recorded, long to) {
+            List<RecordedEvent> events = new ArrayList<>(byRecorded.size() + recorded.size());
+            events.addAll(byRecorded);
+            recorded.stream()
+                    .filter(event -> event.recordedAt() > completeTo && event.recordedAt() <= to)
+                    .sorted(BY_RECORDED)
+                    .forEach(events::add);
+            return new Entry(to, List.copyOf(events));
+        }
+    }
+
+    private static final Comparator<RecordedEvent> BY_RECORDED = Comparator.comparingLong(RecordedEvent::recordedAt);
+
+    private final LogRanges logRanges;
+    private final ProfileViews views;
+    private final LateArrivalsProperties properties;
+    private final Cache<String, Entry> entries;
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor loader;
+    private final Counter fromMemory;
+    private final Counter fromIndex;
+
+    LateArrivals(LogRanges logRanges, ProfileViews views, LateArrivalsProperties properties, MeterRegistry metrics) {
+        this.logRanges = logRanges;
+        this.views = views;
+        this.properties = properties;
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(properties.maxEvents())
+                .weigher((String identity, Entry entry) -> entry.byRecorded().size() + 1)
+                .build();
+        this.loader = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "late-arrivals-loader");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+        this.fromMemory = Counter.builder("asof.reconstruction.late_arrivals")
+                .description("reads from a snapshot that found the late arrivals it misses in memory or in by_lateness")
+                .tag("source", "memory")
+                .register(metrics);
+        this.fromIndex = Counter.builder("asof.reconstruction.late_arrivals")
+                .description("reads from a snapshot that found the late arrivals it misses in memory or in by_lateness")
+                .tag("source", "index")
+                .register(metrics);
+        Gauge.builder(
+                        "asof.reconstruction.late_arrivals.kept",
+                        entries,
+                        cache -> cache.asMap().values().stream()
+                                .mapToLong(entry -> entry.byRecorded().size())
+                                .sum())
+                .description("late events kept in memory")
+                .register(metrics);
+    }
+
+    /** The entry of {@code identity}, if kept. */
+    Optional<Entry> find(String identity) {
+        return properties.enabled() ? Optional.ofNullable(entries.getIfPresent(identity)) : Optional.empty();
+    }
+
+    /** Keeps {@code entry} caught up with {@code recorded} to {@code to}, unless a newer one is kept already. */
+    Entry extend(String identity, Entry entry, List<RecordedEvent> recorded, long to) {
+        Entry extended = entry.extendedBy(recorded, to);
+        if (extended.byRecorded().size() > properties.maxPerIdentity()) {
+            entries.invalidate(identity);
+            return extended;
+        }
+        entries.asMap()
+                .merge(
+                        identity,
+                        extended,
+                        (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+        return extended;
+    }
+
+    /** Counts a read that took its late arrivals from memory ({@code true}) or from the tiers. */
+    void counted(boolean memory) {
+        (memory ? fromMemory : fromIndex).increment();
+    }
+
+    /** Loads {@code identity}'s late arrivals in the background, once. */
+    void load(String identity) {
+        if (!properties.enabled() || entries.getIfPresent(identity) != null || !loading.add(identity)) {
+            return;
+        }
+        try {
+            loader.execute(() -> {
+                try {
+                    // The bound is read first: every event recorded at or before it is in the log already.
+                    Optional<ProfileViews.Head> head = views.head(identity);
+                    if (head.isEmpty()) {
+                        return;
+                    }
+                    long completeTo = head.get().lastRecordedAt();
+                    Optional<List<RecordedEvent>> all =
+                            logRanges.allLateArrivals(identity, completeTo, properties.maxPerIdentity());
+                    if (all.isPresent()) {
+                        List<RecordedEvent> sorted = new ArrayList<>(all.get());
+                        sorted.sort(BY_RECORDED);
+                        entries.asMap()
+                                .merge(
+                                        identity,
+                                        new Entry(completeTo, List.copyOf(sorted)),
+                                        (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("could not load the late arrivals of {}: {}", identity, e.toString());
+                } finally {
+                    loading.remove(identity);
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            loading.remove(identity);
+        }
+    }
+
+    /** Drops every kept entry; reads query the tiers again until reloaded. For tests that check both paths. */
+    public void clear() {
+        entries.invalidateAll();
+    }
+
+    @Override
+    public void destroy() {
+        loader.shutdownNow();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.asof.reconstruction.state;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The in-process copy of the late arrivals of identities that are read often ({@code asof.reconstruction.late-arrivals.*}).
+ *
+ * @param enabled whether late arrivals are kept in memory (otherwise every read queries {@code by_lateness})
+ * @param maxEvents most late events kept, over all identities
+ * @param maxPerIdentity an identity with more late events than this is not kept (its reads query the index)
+ */
+@Validated
+@ConfigurationProperties("asof.reconstruction.late-arrivals")
+public record LateArrivalsProperties(
+        @DefaultValue("true") boolean enabled,
+        @Min(1) @DefaultValue("100000") int maxEvents,
+        @Min(1) @DefaultValue("20000") int maxPerIdentity) {}
