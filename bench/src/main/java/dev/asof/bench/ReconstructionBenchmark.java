@@ -68,9 +68,7 @@ public final class ReconstructionBenchmark {
                 ServiceJar ingestion = ServiceJar.start(
                         "ingestion-service", stack.serviceProperties(), List.of("-Xmx512m", "-XX:+UseParallelGC"));
                 ServiceJar reconstruction = ServiceJar.start(
-                        "reconstruction-service",
-                        stack.serviceProperties(),
-                        List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                        "reconstruction-service", stack.serviceProperties(), reconstructionJvm(options));
                 DynamoDbClient dynamo = stack.dynamoClient()) {
             Prometheus ingestionMetrics = new Prometheus(ingestion.api(), BenchStack.API_KEY);
             Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run);
@@ -398,6 +396,16 @@ public final class ReconstructionBenchmark {
             return -1;
         }
         return -1;
+    }
+
+    /** The service's JVM options; {@code --jfr <file>} records a flight recording of it (to see where time goes). */
+    private static List<String> reconstructionJvm(Args options) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
+        String recording = options.value("--jfr");
+        if (recording != null) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);
+        }
+        return jvm;
     }
 
     private static int[] depths(Args options) {

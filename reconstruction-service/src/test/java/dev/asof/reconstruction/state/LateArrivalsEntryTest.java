@@ -1,0 +1,56 @@
+package dev.asof.reconstruction.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeChanged;
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventMetadata;
+import dev.asof.events.RecordedEvent;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LateArrivalsEntryTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void selectsTheEventsRecordedInTheRangeAndStampedAtOrBeforeTheValidTime() {
+        LateArrivals.Entry entry = new LateArrivals.Entry(
+                50, List.of(late("a", 10, 5), late("b", 20, 40), late("c", 30, 15), late("d", 40, 15)));
+
+        assertThat(ids(entry.select(10, 40, T0.plusSeconds(15)))).containsExactly("c", "d");
+        assertThat(ids(entry.select(0, 30, T0.plusSeconds(15)))).containsExactly("a", "c");
+        assertThat(ids(entry.select(40, 50, T0.plusSeconds(100)))).isEmpty();
+        assertThat(ids(entry.select(9, 10, T0.plusSeconds(5)))).containsExactly("a");
+    }
+
+    @Test
+    void catchingUpKeepsOnlyWhatIsNewWithinTheBoundInRecordedOrder() {
+        LateArrivals.Entry entry = new LateArrivals.Entry(20, List.of(late("a", 10, 5), late("b", 20, 6)));
+
+        LateArrivals.Entry caughtUp =
+                entry.extendedBy(List.of(late("e", 45, 1), late("b", 20, 6), late("d", 35, 2), late("f", 60, 3)), 50);
+
+        assertThat(caughtUp.completeTo()).isEqualTo(50);
+        assertThat(ids(caughtUp.byRecorded())).containsExactly("a", "b", "d", "e");
+    }
+
+    private static RecordedEvent late(String id, long recordedAt, long secondsAfterT0) {
+        return new RecordedEvent(
+                new EventEnvelope(
+                        id,
+                        T0.plusSeconds(secondsAfterT0),
+                        "cust_1",
+                        "test",
+                        EventMetadata.EMPTY,
+                        new AttributeChanged("tier", null, AttributeValue.text(id), "test"),
+                        EventEnvelope.SCHEMA_VERSION),
+                recordedAt);
+    }
+
+    private static List<String> ids(List<RecordedEvent> events) {
+        return events.stream().map(event -> event.event().eventId()).toList();
+    }
+}
