@@ -11,6 +11,7 @@ import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.reconstruction.snapshot.SnapshotWriter;
 import dev.asof.reconstruction.state.LateArrivals;
+import dev.asof.reconstruction.state.SnapshotDirectory;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,9 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
     @Autowired
     LateArrivals lateArrivals;
 
+    @Autowired
+    SnapshotDirectory snapshotDirectory;
+
     @BeforeEach
     void cacheFollowsTheTopic() {
         // answers are cached only once the invalidation consumer follows the topic
@@ -106,6 +110,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
         // both ways of finding late arrivals were checked: from by_lateness and from the in-memory copy
         assertThat(run.lateFromMemory()).as(summary).isPositive();
         assertThat(run.lateFromIndex()).as(summary).isPositive();
+        assertThat(run.oneRound()).as(summary).isPositive();
         assertThat(run.mismatches)
                 .as(
                         "%s%nfailing family seeds %s (pin them in REGRESSION_FAMILIES); rerun with -Dasof.seed=%d%n%s",
@@ -131,6 +136,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
         final double snapshotHitsBefore = counter("asof.reconstruction.snapshots", "result", "hit");
         final double cacheHitsBefore = counter("asof.reconstruction.cache", "result", "hit");
         final Random forgetting = new Random(20261126L);
+        final double oneRoundBefore = counter("asof.reconstruction.one_round_reads", null, null);
         final double lateFromMemoryBefore = counter("asof.reconstruction.late_arrivals", "source", "memory");
         final double lateFromIndexBefore = counter("asof.reconstruction.late_arrivals", "source", "index");
         int families;
@@ -232,6 +238,10 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             if (forgetting.nextBoolean()) {
                 lateArrivals.clear();
             }
+            // and a third start without the snapshot directory, so they take two rounds instead of one
+            if (forgetting.nextInt(3) == 0) {
+                snapshotDirectory.clear();
+            }
             NaiveProfiles.Expected expected = NaiveProfiles.expect(
                     logged,
                     question.identity(),
@@ -254,6 +264,10 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             return 1;
         }
 
+        double oneRound() {
+            return counter("asof.reconstruction.one_round_reads", null, null) - oneRoundBefore;
+        }
+
         double lateFromIndex() {
             return counter("asof.reconstruction.late_arrivals", "source", "index") - lateFromIndexBefore;
         }
@@ -266,7 +280,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             return String.format(
                     "reconstruction differential: %d families (%d events; %d for the deepest customer), %d snapshots"
                             + " written, %d questions over HTTP (%d re-asked after later and late arrivals, %d 404,"
-                            + " %d merged profiles), %.0f states read from snapshots (late arrivals from memory %.0f,"
+                            + " %d merged profiles), %.0f states read from snapshots (%.0f in one round; late arrivals from memory %.0f,"
                             + " from by_lateness %.0f), %.0f answers from the cache, %d mismatches, %s",
                     families,
                     events,
@@ -277,6 +291,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
                     notFound,
                     merged,
                     counter("asof.reconstruction.snapshots", "result", "hit") - snapshotHitsBefore,
+                    oneRound(),
                     lateFromMemory(),
                     lateFromIndex(),
                     counter("asof.reconstruction.cache", "result", "hit") - cacheHitsBefore,

@@ -78,8 +78,11 @@ abstract class ReconstructionIT {
                 + (knownAt == null ? "" : "?known_at=" + knownAt));
     }
 
+    /** A counter's count; {@code tag} {@code null} for a counter without tags. */
     double counter(String name, String tag, String value) {
-        var counter = metrics.find(name).tag(tag, value).counter();
+        var counter = tag == null
+                ? metrics.find(name).counter()
+                : metrics.find(name).tag(tag, value).counter();
         return counter == null ? 0 : counter.count();
     }
 }

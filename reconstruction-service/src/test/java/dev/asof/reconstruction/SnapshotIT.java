@@ -124,6 +124,33 @@ class SnapshotIT extends ReconstructionIT {
         assertThat(counter("asof.snapshots.written", "result", "repair")).isGreaterThanOrEqualTo(4);
     }
 
+    @Test
+    void aReadInOneRoundNeverMissesWhatWasFoldedSinceTheLastRead() {
+        String customer = Events.newCustomerId("cust");
+        for (int i = 0; i < 30; i++) {
+            fixture.log(
+                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
+                    Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+        // read until the identity's head and snapshot directory are kept and a read takes one round
+        double oneRound = counter("asof.reconstruction.one_round_reads", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            profileAt(customer, timestamp(25), null);
+            return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
+        });
+
+        Instant lateRecorded = START.plusSeconds(7_200);
+        fixture.log(change(customer, timestamp(20), "email", "late@example.com", "email"), lateRecorded);
+        JsonNode now = profileAt(customer, timestamp(35), null);
+        JsonNode before = profileAt(customer, timestamp(35), Timestamps.format(lateRecorded.minusMillis(1)));
+
+        assertThat(now.at("/attributes/email").asString()).isEqualTo("late@example.com");
+        assertThat(now.at("/attributes/counter").asString()).isEqualTo("29");
+        assertThat(before.at("/attributes").has("email")).isFalse();
+        assertThat(before.at("/attributes/counter").asString()).isEqualTo("29");
+    }
+
     private void logAndPublish(String customer, int from, int to) {
         for (int i = from; i < to; i++) {
             EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");

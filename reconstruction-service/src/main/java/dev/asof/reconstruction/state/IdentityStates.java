@@ -1,5 +1,7 @@
 package dev.asof.reconstruction.state;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
@@ -35,11 +37,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class IdentityStates {
 
+    /** A read that folds more logged events than this after its snapshot asks for the directory to be reloaded. */
+    private static final int DIRECTORY_BEHIND = 256;
+
     private final LogRanges log;
     private final Snapshots snapshots;
     private final ProfileViews views;
     private final StoreCalls calls;
     private final LateArrivals lateArrivals;
+    private final SnapshotDirectory directory;
+    private final Cache<String, ProfileViews.Head> heads =
+            Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Counter oneRoundReads;
     private final Counter snapshotHits;
     private final Counter snapshotMisses;
 
@@ -49,10 +58,16 @@ public class IdentityStates {
             ProfileViews views,
             StoreCalls calls,
             LateArrivals lateArrivals,
+            SnapshotDirectory directory,
             MeterRegistry metrics) {
         this.log = log;
         this.calls = calls;
         this.lateArrivals = lateArrivals;
+        this.directory = directory;
+        this.oneRoundReads = Counter.builder("asof.reconstruction.one_round_reads")
+                .description("identity states read in one round of DynamoDB calls, from the kept head and snapshot"
+                        + " directory")
+                .register(metrics);
         this.snapshots = snapshots;
         this.views = views;
         this.snapshotHits = Counter.builder("asof.reconstruction.snapshots")
@@ -71,12 +86,19 @@ public class IdentityStates {
      * never holds part of a batch the log writer is still writing, and the same (T, K) always gets the same answer
      * once the view has passed K. An identity without a view has no events yet.
      *
-     * <p>Two rounds of DynamoDB calls: the view's head and the nearest snapshot together, then the log range after
-     * the snapshot together with the late arrivals: from memory caught up with what was recorded since ({@link
-     * LateArrivals}), or one range per lateness tier of the view.
+     * <p>An identity read before, whose snapshot directory is kept, is read in one round of DynamoDB calls: the
+     * view's head, the log range after the nearest snapshot and the late arrivals all at once, bounded by the head
+     * seen last time. When the head read in that round shows nothing was folded since (or K is not later than
+     * the head seen last time), that is the answer; otherwise the read starts again the ordinary way. The ordinary
+     * way is two rounds: the view's head and the nearest snapshot, then the log range and the late arrivals.
      */
     public IdentityRead read(String customerId, Instant validAt, long recordedBound, Deadline deadline) {
         deadline.check();
+        Optional<IdentityRead> oneRound = readFromWhatIsKept(customerId, validAt, recordedBound, deadline);
+        if (oneRound.isPresent()) {
+            oneRoundReads.increment();
+            return oneRound.get();
+        }
         // Every event recorded at or before the head's last_recorded_at is in the log, and each late one is listed
         // under one of the head's tiers: the view is written after its batch's log items.
         CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
@@ -85,6 +107,7 @@ public class IdentityStates {
         if (head.isEmpty()) {
             return new IdentityRead(IdentityState.empty(customerId), 0, null, null);
         }
+        remember(customerId, head.get());
         long watermark = head.get().lastRecordedAt();
         long bound = Math.min(recordedBound, watermark);
         if (found.isPresent() && found.get().recordedTo() > bound) {
@@ -100,8 +123,73 @@ public class IdentityStates {
         }
         snapshotHits.increment();
         Snapshots.Snapshot snapshot = found.get();
+        directory.keep(customerId, snapshot);
+        directory.loadIfMissing(customerId);
+        List<RecordedEvent> events = eventsAfter(
+                customerId, snapshot.validTo(), snapshot.recordedTo(), head.get(), bound, validAt, deadline);
+        IdentityState state = ProfileFold.join(snapshot.state(), fold(customerId, events));
+        return new IdentityRead(state, events.size(), snapshot, watermark);
+    }
+
+    /** The one-round read, when the identity's last head and snapshot directory are kept and still hold. */
+    private Optional<IdentityRead> readFromWhatIsKept(
+            String customerId, Instant validAt, long recordedBound, Deadline deadline) {
+        ProfileViews.Head known = heads.getIfPresent(customerId);
+        if (known == null) {
+            return Optional.empty();
+        }
+        long bound = Math.min(recordedBound, known.lastRecordedAt());
+        Optional<SnapshotDirectory.Rectangle> nearest = directory.nearest(customerId, validAt, bound);
+        if (nearest.isEmpty()) {
+            return Optional.empty();
+        }
+        SnapshotDirectory.Rectangle rectangle = nearest.get();
+        CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
+        CompletableFuture<Optional<Snapshots.Snapshot>> snapshotRead = directory.snapshot(customerId, rectangle);
+        // Every event recorded at or before the known head was logged before this read began, so these reads
+        // see all of them.
+        List<RecordedEvent> events = eventsAfter(
+                customerId,
+                Instant.ofEpochMilli(rectangle.validTo()),
+                rectangle.recordedTo(),
+                known,
+                bound,
+                validAt,
+                deadline);
+        Optional<ProfileViews.Head> head = StoreCalls.result(headRead);
+        Optional<Snapshots.Snapshot> snapshot = StoreCalls.result(snapshotRead);
+        if (head.isEmpty() || snapshot.isEmpty()) {
+            return Optional.empty();
+        }
+        remember(customerId, head.get());
+        long watermark = head.get().lastRecordedAt();
+        boolean foldedSince = watermark != known.lastRecordedAt();
+        if (watermark < known.lastRecordedAt() || (foldedSince && recordedBound > known.lastRecordedAt())) {
+            // the answer as of the known head is not the answer as of K: read again with the new head
+            return Optional.empty();
+        }
+        snapshotHits.increment();
+        IdentityState state = ProfileFold.join(snapshot.get().state(), fold(customerId, events));
+        return Optional.of(new IdentityRead(state, events.size(), snapshot.get(), watermark));
+    }
+
+    /**
+     * The events a snapshot with rectangle ({@code snapshotValidTo}, {@code snapshotRecordedTo}) misses of (validAt,
+     * bound): the log range after it, and the late arrivals recorded after it (from memory caught up to {@code
+     * head}, or one range per lateness tier of {@code head}). Every event recorded at or before {@code head} must be
+     * in the log already, and {@code bound} must not be after it.
+     */
+    private List<RecordedEvent> eventsAfter(
+            String customerId,
+            Instant snapshotValidTo,
+            long snapshotRecordedTo,
+            ProfileViews.Head head,
+            long bound,
+            Instant validAt,
+            Deadline deadline) {
+        long watermark = head.lastRecordedAt();
         // Nothing folded into the view since the snapshot was taken: no late arrival to look for.
-        int tiers = bound <= snapshot.recordedTo() ? 0 : head.get().lateTiers();
+        int tiers = bound <= snapshotRecordedTo ? 0 : head.lateTiers();
         deadline.check();
         Optional<LateArrivals.Entry> kept = tiers == 0 ? Optional.empty() : lateArrivals.find(customerId);
         CompletableFuture<List<RecordedEvent>> catchUp = null;
@@ -113,18 +201,21 @@ public class IdentityStates {
             for (int tier = 0; tier <= LateTiers.LAST; tier++) {
                 if ((tiers & LateTiers.bit(tier)) != 0) {
                     int lateTier = tier;
-                    late.add(calls.start(() ->
-                            log.lateArrivals(customerId, lateTier, snapshot.recordedTo(), bound, snapshot.validTo())));
+                    late.add(calls.start(
+                            () -> log.lateArrivals(customerId, lateTier, snapshotRecordedTo, bound, snapshotValidTo)));
                 }
             }
         }
-        List<RecordedEvent> events =
-                new ArrayList<>(log.validTimeRange(customerId, snapshot.validTo(), validAt, bound));
+        List<RecordedEvent> events = new ArrayList<>(log.validTimeRange(customerId, snapshotValidTo, validAt, bound));
+        if (events.size() > DIRECTORY_BEHIND) {
+            // a newer snapshot is likely to exist by now
+            directory.load(customerId);
+        }
         if (kept.isPresent()) {
             LateArrivals.Entry entry = catchUp == null
                     ? kept.get()
                     : lateArrivals.extend(customerId, kept.get(), StoreCalls.result(catchUp), watermark);
-            events.addAll(entry.select(snapshot.recordedTo(), bound, snapshot.validTo()));
+            events.addAll(entry.select(snapshotRecordedTo, bound, snapshotValidTo));
             lateArrivals.counted(true);
         } else if (tiers != 0) {
             for (CompletableFuture<List<RecordedEvent>> tier : late) {
@@ -133,8 +224,12 @@ public class IdentityStates {
             lateArrivals.counted(false);
             lateArrivals.load(customerId);
         }
-        IdentityState state = ProfileFold.join(snapshot.state(), fold(customerId, events));
-        return new IdentityRead(state, events.size(), snapshot, watermark);
+        return events;
+    }
+
+    private void remember(String customerId, ProfileViews.Head head) {
+        heads.asMap()
+                .merge(customerId, head, (kept, seen) -> kept.lastRecordedAt() >= seen.lastRecordedAt() ? kept : seen);
     }
 
     private static IdentityState fold(String customerId, List<RecordedEvent> events) {

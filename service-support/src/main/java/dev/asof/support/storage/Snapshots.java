@@ -2,7 +2,9 @@ package dev.asof.support.storage;
 
 import dev.asof.events.IdentityState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -113,6 +115,47 @@ public class Snapshots {
                     page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
         return Optional.empty();
+    }
+
+    /**
+     * The rectangles of every snapshot of {@code customerId} of the current schema version, as {@code {validTo,
+     * recordedTo}} pairs in key order (valid time, then recorded bound): the sort keys only, not the states.
+     */
+    public List<long[]> rectangles(String customerId) {
+        List<long[]> rectangles = new ArrayList<>();
+        String prefix = versionPrefix();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("#c = :c AND begins_with(#k, :prefix)")
+                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY))
+                    .expressionAttributeValues(Map.of(":c", EventLog.s(customerId), ":prefix", EventLog.s(prefix)))
+                    .projectionExpression("#k");
+            if (startKey != null) {
+                query.exclusiveStartKey(startKey);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                String key = item.get(AsofTables.SNAPSHOT_KEY).s().substring(prefix.length());
+                rectangles.add(new long[] {Long.parseLong(key.substring(0, 15)), Long.parseLong(key.substring(16))});
+            }
+            startKey =
+                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return rectangles;
+    }
+
+    /** The snapshot of {@code customerId} with exactly this rectangle; empty when none, or when it cannot be trusted. */
+    public Optional<Snapshot> find(String customerId, long validToMillis, long recordedTo) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of(
+                                AsofTables.CUSTOMER_ID,
+                                EventLog.s(customerId),
+                                AsofTables.SNAPSHOT_KEY,
+                                EventLog.s(key(validToMillis, recordedTo)))))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : decode(customerId, item);
     }
 
     /** Whether a snapshot of the current schema version with exactly this rectangle exists. */

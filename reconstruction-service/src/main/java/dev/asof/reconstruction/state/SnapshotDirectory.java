@@ -1,0 +1,163 @@
+package dev.asof.reconstruction.state;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.asof.support.storage.Snapshots;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which snapshots identities that are read often have, kept in memory with the snapshots read so far, so a read
+ * knows where to start before it calls DynamoDB. Snapshots are immutable, so nothing kept here is ever wrong: a
+ * directory that misses newer snapshots only makes a read start further back, and it is loaded again in the
+ * background when it is older than {@link #RELOAD_AFTER} or when a read had to fold many events.
+ */
+@Component
+public class SnapshotDirectory implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotDirectory.class);
+
+    /** A directory older than this is loaded again in the background (it is still used meanwhile). */
+    static final Duration RELOAD_AFTER = Duration.ofSeconds(30);
+
+    /** A snapshot's rectangle: valid-time bound (epoch ms) and recorded bound (HLC). */
+    record Rectangle(long validTo, long recordedTo) {}
+
+    private record Directory(List<long[]> rectangles, long loadedAtNanos) {}
+
+    private final Snapshots snapshots;
+    private final StoreCalls calls;
+    private final Cache<String, Directory> directories;
+    private final Cache<String, Snapshots.Snapshot> states;
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor loader;
+
+    SnapshotDirectory(Snapshots snapshots, StoreCalls calls) {
+        this.snapshots = snapshots;
+        this.calls = calls;
+        this.directories = Caffeine.newBuilder()
+                .maximumWeight(500_000)
+                .weigher((String identity, Directory directory) ->
+                        directory.rectangles().size() + 1)
+                .build();
+        this.states = Caffeine.newBuilder().maximumSize(20_000).build();
+        this.loader = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "snapshot-directory-loader");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * The rectangle of the snapshot a read of {@code identity} at {@code validAt} with recorded bound {@code bound}
+     * starts from: the latest valid-time bound at or before {@code validAt}, then the latest recorded bound at or
+     * before {@code bound}. Empty when the directory is not loaded or holds no such snapshot. Asks for a reload
+     * when the directory is old.
+     */
+    Optional<Rectangle> nearest(String identity, Instant validAt, long bound) {
+        Directory directory = directories.getIfPresent(identity);
+        if (directory == null) {
+            return Optional.empty();
+        }
+        if (System.nanoTime() - directory.loadedAtNanos() > RELOAD_AFTER.toNanos()) {
+            load(identity);
+        }
+        List<long[]> rectangles = directory.rectangles();
+        long at = validAt.toEpochMilli();
+        int low = 0;
+        int high = rectangles.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (rectangles.get(middle)[0] <= at) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        for (int i = low - 1; i >= 0; i--) {
+            long[] rectangle = rectangles.get(i);
+            if (rectangle[1] <= bound) {
+                return Optional.of(new Rectangle(rectangle[0], rectangle[1]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The snapshot with this rectangle: kept, or read (empty when it cannot be trusted). */
+    CompletableFuture<Optional<Snapshots.Snapshot>> snapshot(String identity, Rectangle rectangle) {
+        String key = identity + "#" + Snapshots.key(rectangle.validTo(), rectangle.recordedTo());
+        Snapshots.Snapshot kept = states.getIfPresent(key);
+        if (kept != null) {
+            return CompletableFuture.completedFuture(Optional.of(kept));
+        }
+        return calls.start(() -> {
+            Optional<Snapshots.Snapshot> found = snapshots.find(identity, rectangle.validTo(), rectangle.recordedTo());
+            found.ifPresent(snapshot -> states.put(key, snapshot));
+            return found;
+        });
+    }
+
+    /** Keeps a snapshot a read found another way. */
+    void keep(String identity, Snapshots.Snapshot snapshot) {
+        states.put(identity + "#" + Snapshots.key(snapshot.validToMillis(), snapshot.recordedTo()), snapshot);
+    }
+
+    /** Loads the directory of {@code identity} in the background unless it is kept already. */
+    void loadIfMissing(String identity) {
+        if (directories.getIfPresent(identity) == null) {
+            load(identity);
+        }
+    }
+
+    /** Loads (or reloads) the directory of {@code identity} in the background, one load at a time per identity. */
+    void load(String identity) {
+        if (!loading.add(identity)) {
+            return;
+        }
+        try {
+            loader.execute(() -> {
+                try {
+                    long started = System.nanoTime();
+                    directories.put(identity, new Directory(List.copyOf(snapshots.rectangles(identity)), started));
+                } catch (RuntimeException e) {
+                    log.debug("could not load the snapshot directory of {}: {}", identity, e.toString());
+                } finally {
+                    loading.remove(identity);
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            loading.remove(identity);
+        }
+    }
+
+    /** Drops everything kept; reads find their snapshots in DynamoDB until reloaded. For tests. */
+    public void clear() {
+        directories.invalidateAll();
+        states.invalidateAll();
+    }
+
+    @Override
+    public void destroy() {
+        loader.shutdownNow();
+    }
+}
