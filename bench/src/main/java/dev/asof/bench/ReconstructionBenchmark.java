@@ -445,7 +445,8 @@ public final class ReconstructionBenchmark {
 
     /** The service's JVM options; {@code --jfr <file>} records a flight recording of it (to see where time goes). */
     private static List<String> reconstructionJvm(Args options) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
+        // the heap the targets allow, and the JVM's default collector, as in the service image (docker/)
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
         String recording = options.value("--jfr");
         if (recording != null) {
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);

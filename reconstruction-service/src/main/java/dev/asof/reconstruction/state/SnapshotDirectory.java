@@ -22,8 +22,10 @@ import org.springframework.stereotype.Component;
 /**
  * Which snapshots identities that are read often have, kept in memory with the snapshots read so far, so a read
  * knows where to start before it calls DynamoDB. Snapshots are immutable, so nothing kept here is ever wrong: a
- * directory that misses newer snapshots only makes a read start further back, and it is loaded again in the
- * background when it is older than {@link #RELOAD_AFTER} or when a read had to fold many events.
+ * directory that misses newer snapshots only makes a read start further back. It is loaded again in the
+ * background when a read had to fold many events after its snapshot (the sign that newer ones exist), and in any
+ * case once it is older than {@link #RELOAD_AFTER}. Reloads are rare on purpose: one reads every key of the
+ * identity, and on a single-threaded store it delays the reads queued behind it.
  */
 @Component
 public class SnapshotDirectory implements DisposableBean {
@@ -31,7 +33,7 @@ public class SnapshotDirectory implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(SnapshotDirectory.class);
 
     /** A directory older than this is loaded again in the background (it is still used meanwhile). */
-    static final Duration RELOAD_AFTER = Duration.ofSeconds(30);
+    static final Duration RELOAD_AFTER = Duration.ofMinutes(10);
 
     /** A snapshot's rectangle: valid-time bound (epoch ms) and recorded bound (HLC). */
     record Rectangle(long validTo, long recordedTo) {}
