@@ -207,7 +207,8 @@ public final class ReconstructionBenchmark {
                 Long loadedTo = lateLoadedTo.get(customer);
                 if (loadedTo != null && loadedTo < known.lastRecordedAt()) {
                     calls.add(CompletableFuture.runAsync(
-                            () -> ranges.lateArrivalsRecorded(customer, loadedTo, known.lastRecordedAt()), pool));
+                            () -> ranges.lateArrivalsRecorded(customer, loadedTo, known.lastRecordedAt(), 2_000),
+                            pool));
                     lateLoadedTo.put(customer, known.lastRecordedAt());
                 }
                 ranges.validTimeRange(customer, Instant.ofEpochMilli(rectangle[0]), validAt, knownBound);
@@ -231,7 +232,7 @@ public final class ReconstructionBenchmark {
                 Long loadedTo = lateLoadedTo.get(customer);
                 if (loadedTo != null) {
                     late.add(CompletableFuture.runAsync(
-                            () -> ranges.lateArrivalsRecorded(customer, loadedTo, watermark), pool));
+                            () -> ranges.lateArrivalsRecorded(customer, loadedTo, watermark, 2_000), pool));
                     lateLoadedTo.put(customer, Math.max(loadedTo, watermark));
                 } else {
                     for (int tier = 0; tier <= LateTiers.LAST; tier++) {

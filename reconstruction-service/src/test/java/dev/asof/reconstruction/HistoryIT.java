@@ -85,6 +85,18 @@ class HistoryIT extends ReconstructionIT {
     }
 
     @Test
+    void aBatchWhoseViewIsNotWrittenYetIsNotInTheTimeline() {
+        // logged, but the writer has not written the view of its batch yet: no read shows any of it
+        fixture.append(
+                withId(change(customer, "2023-10-27T10:30:00Z", "tier", "diamond", "voice"), "h6"),
+                Instant.parse("2023-10-27T10:30:01Z").toEpochMilli());
+        assertThat(summaries(ok(history("?attribute=tier")))).doesNotContain("h6 tier null->diamond");
+
+        fixture.flush();
+        assertThat(summaries(ok(history("?attribute=tier")))).contains("h6 tier null->diamond");
+    }
+
+    @Test
     void knownAtLeavesOutWhatWasRecordedLater() {
         JsonNode page = ok(history("?attribute=tier&known_at=2023-10-27T10:19:00Z"));
 

@@ -57,7 +57,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
      * was found with: when either changes, find them again. Any family that ever fails goes here.
      */
     static final List<Regression> REGRESSION_FAMILIES = List.of(
-            // caught: late arrivals after a snapshot ignored (no by_late read)
+            // caught: late arrivals after a snapshot ignored (no by_late read, the index before by_lateness)
             new Regression(-2181606265476688937L, 66, false),
             // caught: a snapshot recorded after K used for a question as known at K; snapshots taken at a valid
             // time after the latest one logged (which breaks the late-event rule)

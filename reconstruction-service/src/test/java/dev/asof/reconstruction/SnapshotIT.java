@@ -58,7 +58,7 @@ class SnapshotIT extends ReconstructionIT {
         assertThat(now.at("/snapshot_at").asString()).isEqualTo(timestamp(2 * SNAPSHOT_EVERY - 1));
         assertThat(now.at("/events_applied").asInt()).isEqualTo(5);
 
-        // stamped before both snapshots, recorded after them: found through by_late, nothing rewritten
+        // stamped before both snapshots, recorded after them: found through by_lateness, nothing rewritten
         Instant lateRecorded = START.plusSeconds(3_600);
         fixture.log(change(customer, timestamp(3), "email", "late@example.com", "email"), lateRecorded);
         JsonNode withLate = profileAt(customer, "2023-10-27T12:00:00Z", null);

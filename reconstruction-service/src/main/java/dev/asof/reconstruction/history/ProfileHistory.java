@@ -16,6 +16,7 @@ import dev.asof.events.Version;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
+import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
 import dev.asof.support.storage.LogRanges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,11 +85,13 @@ public class ProfileHistory {
 
     private HistoryPage read(HistoryQuery query, Deadline deadline) {
         String customerId = query.customerId();
-        long bound = Hlc.upperBound(query.knownAt());
+        long asked = Hlc.upperBound(query.knownAt());
         // Values set before the latest erasure known at K are hidden from every profile from then on: hide them here.
-        Version erasure = states.read(customerId, LogRanges.MAX_VALID_TIME, bound, deadline)
-                .state()
-                .erasedAt();
+        IdentityRead whole = states.read(customerId, LogRanges.MAX_VALID_TIME, asked, deadline);
+        Version erasure = whole.state().erasedAt();
+        // K cut to what the view has folded, as every read does, so the timeline, its base state and the erasure
+        // all see the same events (no part of a batch still being written); no view means no events yet.
+        long bound = whole.watermark() == null ? 0 : Math.min(asked, whole.watermark());
         Instant start = query.after() != null ? query.after().timestamp() : query.from();
         Instant to = query.to() == null ? LogRanges.MAX_VALID_TIME : query.to();
         IdentityState state = start == null

@@ -1,7 +1,10 @@
 package dev.asof.reconstruction.snapshot;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,7 +23,7 @@ import org.springframework.stereotype.Component;
  * head, so the snapshots along it sit at its end), or one the background writer has not reached yet. The read
  * asks for that stretch to be filled ({@link SnapshotWriter#fillBefore}); the next read there starts from a near
  * snapshot. The work runs on one background thread, at most one request per customer at a time, and requests
- * beyond a short queue are dropped: a later slow read asks again.
+ * beyond a short queue are dropped: a later slow read asks again. A customer is repaired at most once a minute.
  */
 @Component
 public class SnapshotRepairs implements DisposableBean {
@@ -29,10 +32,18 @@ public class SnapshotRepairs implements DisposableBean {
 
     private static final int QUEUE = 64;
 
+    private static final Duration COOL_DOWN = Duration.ofMinutes(1);
+
     private final SnapshotWriter writer;
     private final int threshold;
     private final boolean enabled;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Customers repaired a moment ago: a repair that could not help (too few events to cut) is not redone at once. */
+    private final Cache<String, Boolean> recent = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(COOL_DOWN)
+            .build();
+
     private final ThreadPoolExecutor worker;
     private final Counter requested;
     private final Counter dropped;
@@ -59,7 +70,10 @@ public class SnapshotRepairs implements DisposableBean {
 
     /** Called after a read of {@code customerId} at {@code validAt} folded {@code eventsFromLog} logged events. */
     public void afterRead(String customerId, Instant validAt, int eventsFromLog) {
-        if (!enabled || eventsFromLog <= threshold || !pending.add(customerId)) {
+        if (!enabled
+                || eventsFromLog <= threshold
+                || recent.getIfPresent(customerId) != null
+                || !pending.add(customerId)) {
             return;
         }
         try {
@@ -79,6 +93,7 @@ public class SnapshotRepairs implements DisposableBean {
             // Only a shortcut: the read that asked was answered from the log, and a later one asks again.
             log.warn("could not fill the snapshots of {} before {}: {}", customerId, validAt, e.toString());
         } finally {
+            recent.put(customerId, Boolean.TRUE);
             pending.remove(customerId);
         }
     }

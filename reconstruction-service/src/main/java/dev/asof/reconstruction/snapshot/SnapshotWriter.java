@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * Saves one identity's fold as a snapshot. The rectangle comes from the stored view, never from a Kafka record:
  * {@code Ks} = the view's {@code last_recorded_at} and {@code Ts} = its {@code max_timestamp_ms}, read together in
  * one item. Every event logged so far with {@code recorded_at <= Ks} is stamped at or before {@code Ts}, and every
- * event logged later with a valid time at or before {@code Ts} is late, so it is found through {@code by_late}:
+ * event logged later with a valid time at or before {@code Ts} is late, so it is found through {@code by_lateness}:
  * that is what lets a read start from this snapshot, and why no snapshot ever needs rewriting.
  *
  * <p>The state is folded from the log (starting from the previous snapshot), not copied from the view, and checked

@@ -40,6 +40,9 @@ public class IdentityStates {
     /** A read that folds more logged events than this after its snapshot asks for the directory to be reloaded. */
     private static final int DIRECTORY_BEHIND = 256;
 
+    /** A catch-up of the in-memory late arrivals reads at most this many logged events; beyond, the tiers answer. */
+    private static final int CATCH_UP_LIMIT = 2_000;
+
     private final LogRanges log;
     private final Snapshots snapshots;
     private final ProfileViews views;
@@ -192,32 +195,35 @@ public class IdentityStates {
         int tiers = bound <= snapshotRecordedTo ? 0 : head.lateTiers();
         deadline.check();
         Optional<LateArrivals.Entry> kept = tiers == 0 ? Optional.empty() : lateArrivals.find(customerId);
-        CompletableFuture<List<RecordedEvent>> catchUp = null;
-        List<CompletableFuture<List<RecordedEvent>>> late = new ArrayList<>();
+        CompletableFuture<Optional<List<RecordedEvent>>> catchUp = null;
         if (kept.isPresent() && kept.get().completeTo() < watermark) {
             long from = kept.get().completeTo();
-            catchUp = calls.start(() -> log.lateArrivalsRecorded(customerId, from, watermark));
-        } else if (kept.isEmpty()) {
-            for (int tier = 0; tier <= LateTiers.LAST; tier++) {
-                if ((tiers & LateTiers.bit(tier)) != 0) {
-                    int lateTier = tier;
-                    late.add(calls.start(
-                            () -> log.lateArrivals(customerId, lateTier, snapshotRecordedTo, bound, snapshotValidTo)));
-                }
-            }
+            catchUp = calls.start(() -> log.lateArrivalsRecorded(customerId, from, watermark, CATCH_UP_LIMIT));
         }
+        List<CompletableFuture<List<RecordedEvent>>> late =
+                kept.isEmpty() ? lateByTier(customerId, tiers, snapshotValidTo, snapshotRecordedTo, bound) : List.of();
         List<RecordedEvent> events = new ArrayList<>(log.validTimeRange(customerId, snapshotValidTo, validAt, bound));
         if (events.size() > DIRECTORY_BEHIND) {
             // a newer snapshot is likely to exist by now
             directory.load(customerId);
         }
         if (kept.isPresent()) {
-            LateArrivals.Entry entry = catchUp == null
-                    ? kept.get()
-                    : lateArrivals.extend(customerId, kept.get(), StoreCalls.result(catchUp), watermark);
-            events.addAll(entry.select(snapshotRecordedTo, bound, snapshotValidTo));
-            lateArrivals.counted(true);
-        } else if (tiers != 0) {
+            Optional<List<RecordedEvent>> recorded =
+                    catchUp == null ? Optional.of(List.of()) : StoreCalls.result(catchUp);
+            if (recorded.isPresent()) {
+                LateArrivals.Entry entry = catchUp == null
+                        ? kept.get()
+                        : lateArrivals.extend(customerId, kept.get(), recorded.get(), watermark);
+                events.addAll(entry.select(snapshotRecordedTo, bound, snapshotValidTo));
+                lateArrivals.counted(true);
+                return events;
+            }
+            // too much was logged since the copy was made: drop it, ask the tiers, and load it again
+            lateArrivals.forget(customerId);
+            deadline.check();
+            late = lateByTier(customerId, tiers, snapshotValidTo, snapshotRecordedTo, bound);
+        }
+        if (tiers != 0) {
             for (CompletableFuture<List<RecordedEvent>> tier : late) {
                 events.addAll(StoreCalls.result(tier));
             }
@@ -225,6 +231,19 @@ public class IdentityStates {
             lateArrivals.load(customerId);
         }
         return events;
+    }
+
+    private List<CompletableFuture<List<RecordedEvent>>> lateByTier(
+            String customerId, int tiers, Instant snapshotValidTo, long snapshotRecordedTo, long bound) {
+        List<CompletableFuture<List<RecordedEvent>>> late = new ArrayList<>();
+        for (int tier = 0; tier <= LateTiers.LAST; tier++) {
+            if ((tiers & LateTiers.bit(tier)) != 0) {
+                int lateTier = tier;
+                late.add(calls.start(
+                        () -> log.lateArrivals(customerId, lateTier, snapshotRecordedTo, bound, snapshotValidTo)));
+            }
+        }
+        return late;
     }
 
     private void remember(String customerId, ProfileViews.Head head) {

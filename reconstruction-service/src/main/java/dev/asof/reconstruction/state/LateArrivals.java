@@ -8,6 +8,7 @@ import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,6 +66,9 @@ public class LateArrivals implements DisposableBean {
         }
 
         Entry extendedBy(List<RecordedEvent> recorded, long to) {
+            if (recorded.isEmpty()) {
+                return new Entry(Math.max(completeTo, to), byRecorded);
+            }
             List<RecordedEvent> events = new ArrayList<>(byRecorded.size() + recorded.size());
             events.addAll(byRecorded);
             recorded.stream()
@@ -82,6 +86,12 @@ public class LateArrivals implements DisposableBean {
     private final LateArrivalsProperties properties;
     private final Cache<String, Entry> entries;
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    /** Identities found to have too many late events to keep: not loaded again for a while. */
+    private final Cache<String, Boolean> tooMany = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build();
+
     private final ThreadPoolExecutor loader;
     private final Counter fromMemory;
     private final Counter fromIndex;
@@ -134,6 +144,7 @@ public class LateArrivals implements DisposableBean {
         Entry extended = entry.extendedBy(recorded, to);
         if (extended.byRecorded().size() > properties.maxPerIdentity()) {
             entries.invalidate(identity);
+            tooMany.put(identity, Boolean.TRUE);
             return extended;
         }
         entries.asMap()
@@ -151,7 +162,10 @@ public class LateArrivals implements DisposableBean {
 
     /** Loads {@code identity}'s late arrivals in the background, once. */
     void load(String identity) {
-        if (!properties.enabled() || entries.getIfPresent(identity) != null || !loading.add(identity)) {
+        if (!properties.enabled()
+                || entries.getIfPresent(identity) != null
+                || tooMany.getIfPresent(identity) != null
+                || !loading.add(identity)) {
             return;
         }
         try {
@@ -165,7 +179,9 @@ public class LateArrivals implements DisposableBean {
                     long completeTo = head.get().lastRecordedAt();
                     Optional<List<RecordedEvent>> all =
                             logRanges.allLateArrivals(identity, completeTo, properties.maxPerIdentity());
-                    if (all.isPresent()) {
+                    if (all.isEmpty()) {
+                        tooMany.put(identity, Boolean.TRUE);
+                    } else {
                         List<RecordedEvent> sorted = new ArrayList<>(all.get());
                         sorted.sort(BY_RECORDED);
                         entries.asMap()
@@ -185,9 +201,15 @@ public class LateArrivals implements DisposableBean {
         }
     }
 
+    /** Drops the entry of {@code identity}: it fell too far behind to catch up in one read. */
+    void forget(String identity) {
+        entries.invalidate(identity);
+    }
+
     /** Drops every kept entry; reads query the tiers again until reloaded. For tests that check both paths. */
     public void clear() {
         entries.invalidateAll();
+        tooMany.invalidateAll();
     }
 
     @Override

@@ -35,6 +35,9 @@ public class SnapshotDirectory implements DisposableBean {
     /** A directory older than this is loaded again in the background (it is still used meanwhile). */
     static final Duration RELOAD_AFTER = Duration.ofMinutes(10);
 
+    /** A directory is not loaded again sooner than this after the last load, whatever the reads say. */
+    static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(10);
+
     /** A snapshot's rectangle: valid-time bound (epoch ms) and recorded bound (HLC). */
     record Rectangle(long validTo, long recordedTo) {}
 
@@ -55,7 +58,8 @@ public class SnapshotDirectory implements DisposableBean {
                 .weigher((String identity, Directory directory) ->
                         directory.rectangles().size() + 1)
                 .build();
-        this.states = Caffeine.newBuilder().maximumSize(20_000).build();
+        // Snapshot states vary in size (a profile's attributes); kept by count, few enough for any realistic profile.
+        this.states = Caffeine.newBuilder().maximumSize(5_000).build();
         this.loader = new ThreadPoolExecutor(
                 1,
                 1,
@@ -131,8 +135,15 @@ public class SnapshotDirectory implements DisposableBean {
         }
     }
 
-    /** Loads (or reloads) the directory of {@code identity} in the background, one load at a time per identity. */
+    /**
+     * Loads (or reloads) the directory of {@code identity} in the background, one load at a time per identity, and
+     * not again within {@link #RELOAD_AT_MOST_EVERY} of the last.
+     */
     void load(String identity) {
+        Directory kept = directories.getIfPresent(identity);
+        if (kept != null && System.nanoTime() - kept.loadedAtNanos() < RELOAD_AT_MOST_EVERY.toNanos()) {
+            return;
+        }
         if (!loading.add(identity)) {
             return;
         }

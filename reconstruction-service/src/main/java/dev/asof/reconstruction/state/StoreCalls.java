@@ -2,6 +2,7 @@ package dev.asof.reconstruction.state;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs independent DynamoDB calls of one read at the same time, so a read costs the round trips of its longest
  * chain rather than their sum. When every thread is busy the caller runs the call itself: slower, never stuck.
+ * Calls do not check the request's deadline themselves: each is one bounded DynamoDB call (or a few pages),
+ * started after the caller checked it.
  */
 @Component
 public class StoreCalls implements DisposableBean {
@@ -34,7 +37,13 @@ public class StoreCalls implements DisposableBean {
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                (call, executor) -> {
+                    // a shut-down pool would drop the call and leave its future waiting for ever: refuse instead
+                    if (executor.isShutdown()) {
+                        throw new RejectedExecutionException("the service is shutting down");
+                    }
+                    call.run();
+                });
     }
 
     /** Starts {@code call}. */

@@ -120,13 +120,16 @@ public class LogRanges {
     /**
      * The late arrivals of {@code customerId} recorded in ({@code recordedAfter}, {@code recordedBound}], through
      * {@code by_recorded}: it reads every event recorded in the range and keeps the late ones, so it is meant for
-     * short ranges (catching up on what was logged since an earlier read).
+     * short ranges (catching up on what was logged since an earlier read). Empty when the range holds more than
+     * {@code limit} events.
      */
-    public List<RecordedEvent> lateArrivalsRecorded(String customerId, long recordedAfter, long recordedBound) {
+    public Optional<List<RecordedEvent>> lateArrivalsRecorded(
+            String customerId, long recordedAfter, long recordedBound, int limit) {
         List<RecordedEvent> events = new ArrayList<>();
         if (recordedAfter >= recordedBound) {
-            return events;
+            return Optional.of(events);
         }
+        int scanned = 0;
         Map<String, AttributeValue> startKey = null;
         do {
             QueryRequest.Builder query = QueryRequest.builder()
@@ -140,15 +143,20 @@ public class LogRanges {
                     .expressionAttributeValues(Map.of(
                             ":c", EventLog.s(customerId),
                             ":after", EventLog.n(recordedAfter + 1),
-                            ":bound", EventLog.n(recordedBound)));
+                            ":bound", EventLog.n(recordedBound)))
+                    .limit(Math.min(limit + 1, 1_000));
             if (startKey != null) {
                 query.exclusiveStartKey(startKey);
             }
             QueryResponse page = dynamo.query(query.build());
+            scanned += page.scannedCount();
+            if (scanned > limit) {
+                return Optional.empty();
+            }
             page.items().forEach(item -> events.add(toEvent(item)));
             startKey = nextKey(page);
         } while (startKey != null);
-        return events;
+        return Optional.of(events);
     }
 
     /**
