@@ -2,16 +2,11 @@ package dev.asof.reconstruction.snapshot;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.asof.reconstruction.state.KeyedBackgroundWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -37,14 +32,13 @@ public class SnapshotRepairs implements DisposableBean {
     private final SnapshotWriter writer;
     private final int threshold;
     private final boolean enabled;
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Customers repaired a moment ago: a repair that could not help (too few events to cut) is not redone at once. */
     private final Cache<String, Boolean> recent = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(COOL_DOWN)
             .build();
 
-    private final ThreadPoolExecutor worker;
+    private final KeyedBackgroundWork worker;
     private final Counter requested;
     private final Counter dropped;
 
@@ -52,35 +46,20 @@ public class SnapshotRepairs implements DisposableBean {
         this.writer = writer;
         this.threshold = 2 * properties.everyEvents();
         this.enabled = properties.enabled();
-        this.worker = new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "snapshot-repairs");
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        this.worker = new KeyedBackgroundWork("snapshot-repairs", QUEUE);
         this.requested = metrics.counter("asof.snapshots.repairs", "result", "requested");
         this.dropped = metrics.counter("asof.snapshots.repairs", "result", "dropped");
     }
 
     /** Called after a read of {@code customerId} at {@code validAt} folded {@code eventsFromLog} logged events. */
     public void afterRead(String customerId, Instant validAt, int eventsFromLog) {
-        if (!enabled
-                || eventsFromLog <= threshold
-                || recent.getIfPresent(customerId) != null
-                || !pending.add(customerId)) {
+        if (!enabled || eventsFromLog <= threshold || recent.getIfPresent(customerId) != null) {
             return;
         }
-        try {
-            worker.execute(() -> repair(customerId, validAt));
+        KeyedBackgroundWork.Submitted submitted = worker.submit(customerId, () -> repair(customerId, validAt));
+        if (submitted == KeyedBackgroundWork.Submitted.QUEUED) {
             requested.increment();
-        } catch (RejectedExecutionException busy) {
-            pending.remove(customerId);
+        } else if (submitted == KeyedBackgroundWork.Submitted.REFUSED) {
             dropped.increment();
         }
     }
@@ -94,12 +73,11 @@ public class SnapshotRepairs implements DisposableBean {
             log.warn("could not fill the snapshots of {} before {}: {}", customerId, validAt, e.toString());
         } finally {
             recent.put(customerId, Boolean.TRUE);
-            pending.remove(customerId);
         }
     }
 
     @Override
     public void destroy() {
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -14,12 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -85,14 +79,13 @@ public class LateArrivals implements DisposableBean {
     private final ProfileViews views;
     private final LateArrivalsProperties properties;
     private final Cache<String, Entry> entries;
-    private final Set<String> loading = ConcurrentHashMap.newKeySet();
     /** Identities found to have too many late events to keep: not loaded again for a while. */
     private final Cache<String, Boolean> tooMany = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
 
-    private final ThreadPoolExecutor loader;
+    private final KeyedBackgroundWork loader;
     private final Counter fromMemory;
     private final Counter fromIndex;
 
@@ -104,18 +97,7 @@ public class LateArrivals implements DisposableBean {
                 .maximumWeight(properties.maxEvents())
                 .weigher((String identity, Entry entry) -> entry.byRecorded().size() + 1)
                 .build();
-        this.loader = new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "late-arrivals-loader");
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        this.loader = new KeyedBackgroundWork("late-arrivals-loader", 64);
         this.fromMemory = Counter.builder("asof.reconstruction.late_arrivals")
                 .description("reads from a snapshot that found the late arrivals it misses in memory or in by_lateness")
                 .tag("source", "memory")
@@ -162,43 +144,34 @@ public class LateArrivals implements DisposableBean {
 
     /** Loads {@code identity}'s late arrivals in the background, once. */
     void load(String identity) {
-        if (!properties.enabled()
-                || entries.getIfPresent(identity) != null
-                || tooMany.getIfPresent(identity) != null
-                || !loading.add(identity)) {
+        if (!properties.enabled() || entries.getIfPresent(identity) != null || tooMany.getIfPresent(identity) != null) {
             return;
         }
-        try {
-            loader.execute(() -> {
-                try {
-                    // The bound is read first: every event recorded at or before it is in the log already.
-                    Optional<ProfileViews.Head> head = views.head(identity);
-                    if (head.isEmpty()) {
-                        return;
-                    }
-                    long completeTo = head.get().lastRecordedAt();
-                    Optional<List<RecordedEvent>> all =
-                            logRanges.allLateArrivals(identity, completeTo, properties.maxPerIdentity());
-                    if (all.isEmpty()) {
-                        tooMany.put(identity, Boolean.TRUE);
-                    } else {
-                        List<RecordedEvent> sorted = new ArrayList<>(all.get());
-                        sorted.sort(BY_RECORDED);
-                        entries.asMap()
-                                .merge(
-                                        identity,
-                                        new Entry(completeTo, List.copyOf(sorted)),
-                                        (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("could not load the late arrivals of {}: {}", identity, e.toString());
-                } finally {
-                    loading.remove(identity);
+        loader.submit(identity, () -> {
+            try {
+                // The bound is read first: every event recorded at or before it is in the log already.
+                Optional<ProfileViews.Head> head = views.head(identity);
+                if (head.isEmpty()) {
+                    return;
                 }
-            });
-        } catch (RejectedExecutionException busy) {
-            loading.remove(identity);
-        }
+                long completeTo = head.get().lastRecordedAt();
+                Optional<List<RecordedEvent>> all =
+                        logRanges.allLateArrivals(identity, completeTo, properties.maxPerIdentity());
+                if (all.isEmpty()) {
+                    tooMany.put(identity, Boolean.TRUE);
+                } else {
+                    List<RecordedEvent> sorted = new ArrayList<>(all.get());
+                    sorted.sort(BY_RECORDED);
+                    entries.asMap()
+                            .merge(
+                                    identity,
+                                    new Entry(completeTo, List.copyOf(sorted)),
+                                    (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+                }
+            } catch (RuntimeException e) {
+                log.debug("could not load the late arrivals of {}: {}", identity, e.toString());
+            }
+        });
     }
 
     /** Drops the entry of {@code identity}: it fell too far behind to catch up in one read. */
@@ -214,6 +187,6 @@ public class LateArrivals implements DisposableBean {
 
     @Override
     public void destroy() {
-        loader.shutdownNow();
+        loader.close();
     }
 }

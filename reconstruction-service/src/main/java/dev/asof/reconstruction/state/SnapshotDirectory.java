@@ -7,13 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -47,8 +41,7 @@ public class SnapshotDirectory implements DisposableBean {
     private final StoreCalls calls;
     private final Cache<String, Directory> directories;
     private final Cache<String, Snapshots.Snapshot> states;
-    private final Set<String> loading = ConcurrentHashMap.newKeySet();
-    private final ThreadPoolExecutor loader;
+    private final KeyedBackgroundWork loader;
 
     SnapshotDirectory(Snapshots snapshots, StoreCalls calls) {
         this.snapshots = snapshots;
@@ -60,18 +53,7 @@ public class SnapshotDirectory implements DisposableBean {
                 .build();
         // Snapshot states vary in size (a profile's attributes); kept by count, few enough for any realistic profile.
         this.states = Caffeine.newBuilder().maximumSize(5_000).build();
-        this.loader = new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "snapshot-directory-loader");
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        this.loader = new KeyedBackgroundWork("snapshot-directory-loader", 64);
     }
 
     /**
@@ -144,23 +126,14 @@ public class SnapshotDirectory implements DisposableBean {
         if (kept != null && System.nanoTime() - kept.loadedAtNanos() < RELOAD_AT_MOST_EVERY.toNanos()) {
             return;
         }
-        if (!loading.add(identity)) {
-            return;
-        }
-        try {
-            loader.execute(() -> {
-                try {
-                    long started = System.nanoTime();
-                    directories.put(identity, new Directory(List.copyOf(snapshots.rectangles(identity)), started));
-                } catch (RuntimeException e) {
-                    log.debug("could not load the snapshot directory of {}: {}", identity, e.toString());
-                } finally {
-                    loading.remove(identity);
-                }
-            });
-        } catch (RejectedExecutionException busy) {
-            loading.remove(identity);
-        }
+        loader.submit(identity, () -> {
+            try {
+                long started = System.nanoTime();
+                directories.put(identity, new Directory(List.copyOf(snapshots.rectangles(identity)), started));
+            } catch (RuntimeException e) {
+                log.debug("could not load the snapshot directory of {}: {}", identity, e.toString());
+            }
+        });
     }
 
     /** Drops everything kept; reads find their snapshots in DynamoDB until reloaded. For tests. */
@@ -171,6 +144,6 @@ public class SnapshotDirectory implements DisposableBean {
 
     @Override
     public void destroy() {
-        loader.shutdownNow();
+        loader.close();
     }
 }

@@ -54,35 +54,32 @@ public class LogRanges {
      */
     public List<RecordedEvent> lateArrivals(
             String customerId, int tier, long recordedAfter, long recordedBound, Instant validAt) {
-        List<RecordedEvent> events = new ArrayList<>();
         if (recordedAfter >= recordedBound || validAt.toEpochMilli() < 0) {
-            return events;
+            return List.of();
         }
         String[] window = LateTiers.window(tier, validAt.isAfter(MAX_VALID_TIME) ? MAX_VALID_TIME : validAt);
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .indexName(AsofTables.BY_LATENESS_INDEX)
-                    .consistentRead(true)
-                    .keyConditionExpression("#c = :c AND #l BETWEEN :from AND :to")
-                    .filterExpression("#r BETWEEN :after AND :bound")
-                    .expressionAttributeNames(Map.of(
-                            "#c", AsofTables.CUSTOMER_ID, "#l", AsofTables.LATE_KEY, "#r", AsofTables.RECORDED_AT))
-                    .expressionAttributeValues(Map.of(
-                            ":c", EventLog.s(customerId),
-                            ":from", EventLog.s(window[0]),
-                            ":to", EventLog.s(window[1]),
-                            ":after", EventLog.n(recordedAfter + 1),
-                            ":bound", EventLog.n(recordedBound)));
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> events.add(toEvent(item)));
-            startKey = nextKey(page);
-        } while (startKey != null);
-        return events;
+        return allPages(
+                        QueryRequest.builder()
+                                .tableName(table)
+                                .indexName(AsofTables.BY_LATENESS_INDEX)
+                                .consistentRead(true)
+                                .keyConditionExpression("#c = :c AND #l BETWEEN :from AND :to")
+                                .filterExpression("#r BETWEEN :after AND :bound")
+                                .expressionAttributeNames(Map.of(
+                                        "#c",
+                                        AsofTables.CUSTOMER_ID,
+                                        "#l",
+                                        AsofTables.LATE_KEY,
+                                        "#r",
+                                        AsofTables.RECORDED_AT))
+                                .expressionAttributeValues(Map.of(
+                                        ":c", EventLog.s(customerId),
+                                        ":from", EventLog.s(window[0]),
+                                        ":to", EventLog.s(window[1]),
+                                        ":after", EventLog.n(recordedAfter + 1),
+                                        ":bound", EventLog.n(recordedBound))),
+                        Integer.MAX_VALUE)
+                .orElseThrow();
     }
 
     /**
@@ -90,31 +87,17 @@ public class LogRanges {
      * recordedBound}; empty when there are more than {@code limit} of them in the index.
      */
     public Optional<List<RecordedEvent>> allLateArrivals(String customerId, long recordedBound, int limit) {
-        List<RecordedEvent> events = new ArrayList<>();
-        int scanned = 0;
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .indexName(AsofTables.BY_LATENESS_INDEX)
-                    .consistentRead(true)
-                    .keyConditionExpression("#c = :c")
-                    .filterExpression("#r <= :bound")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT))
-                    .expressionAttributeValues(
-                            Map.of(":c", EventLog.s(customerId), ":bound", EventLog.n(recordedBound)));
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            scanned += page.scannedCount();
-            if (scanned > limit) {
-                return Optional.empty();
-            }
-            page.items().forEach(item -> events.add(toEvent(item)));
-            startKey = nextKey(page);
-        } while (startKey != null);
-        return Optional.of(events);
+        return allPages(
+                QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(AsofTables.BY_LATENESS_INDEX)
+                        .consistentRead(true)
+                        .keyConditionExpression("#c = :c")
+                        .filterExpression("#r <= :bound")
+                        .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT))
+                        .expressionAttributeValues(
+                                Map.of(":c", EventLog.s(customerId), ":bound", EventLog.n(recordedBound))),
+                limit);
     }
 
     /**
@@ -125,26 +108,32 @@ public class LogRanges {
      */
     public Optional<List<RecordedEvent>> lateArrivalsRecorded(
             String customerId, long recordedAfter, long recordedBound, int limit) {
-        List<RecordedEvent> events = new ArrayList<>();
         if (recordedAfter >= recordedBound) {
-            return Optional.of(events);
+            return Optional.of(List.of());
         }
-        int scanned = 0;
+        return allPages(
+                QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(AsofTables.BY_RECORDED_INDEX)
+                        .consistentRead(true)
+                        .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
+                        .filterExpression("attribute_exists(#l)")
+                        .expressionAttributeNames(Map.of(
+                                "#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#l", AsofTables.LATE_KEY))
+                        .expressionAttributeValues(Map.of(
+                                ":c", EventLog.s(customerId),
+                                ":after", EventLog.n(recordedAfter + 1),
+                                ":bound", EventLog.n(recordedBound)))
+                        .limit(Math.min(limit + 1, 1_000)),
+                limit);
+    }
+
+    /** Every page of {@code query}, decoded; empty once more than {@code limit} items were read (before filtering). */
+    private Optional<List<RecordedEvent>> allPages(QueryRequest.Builder query, int limit) {
+        List<RecordedEvent> events = new ArrayList<>();
+        long scanned = 0;
         Map<String, AttributeValue> startKey = null;
         do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .indexName(AsofTables.BY_RECORDED_INDEX)
-                    .consistentRead(true)
-                    .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
-                    .filterExpression("attribute_exists(#l)")
-                    .expressionAttributeNames(Map.of(
-                            "#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#l", AsofTables.LATE_KEY))
-                    .expressionAttributeValues(Map.of(
-                            ":c", EventLog.s(customerId),
-                            ":after", EventLog.n(recordedAfter + 1),
-                            ":bound", EventLog.n(recordedBound)))
-                    .limit(Math.min(limit + 1, 1_000));
             if (startKey != null) {
                 query.exclusiveStartKey(startKey);
             }
