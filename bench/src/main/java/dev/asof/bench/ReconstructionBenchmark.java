@@ -6,7 +6,7 @@ import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
-import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
@@ -48,6 +48,7 @@ public final class ReconstructionBenchmark {
 
     private static final int[] DEPTHS = {10, 100, 1_000, 10_000, 100_000};
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final String LATENCY = "asof_reconstruction_latency_seconds";
 
     private ReconstructionBenchmark() {}
 
@@ -78,17 +79,28 @@ public final class ReconstructionBenchmark {
             Map<String, Double> p99 = new java.util.HashMap<>();
             ApiClient api = reconstruction.api();
             Floor floor = new Floor(dynamo, stack);
+            Prometheus reconstructionMetrics = new Prometheus(api, BenchStack.API_KEY);
             for (int depth : depths) {
                 String customer = customer(run, depth);
                 long last = lastTimestamp.get(depth);
                 // Warm the JIT and the connection pools on this customer first.
                 measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
                 for (int clients : new int[] {1, 32}) {
+                    Prometheus.Scrape before = reconstructionMetrics.scrape();
                     Stats service = measure(requests, clients, t -> read(api, customer, t), last, new Random(depth));
+                    Prometheus.Scrape after = reconstructionMetrics.scrape();
                     Stats sdk = measure(requests, clients, t -> floor.read(customer, t), last, new Random(depth));
                     rows.add(row(depth, clients, "service (HTTP)", service));
                     rows.add(row(depth, clients, "floor (SDK reads)", sdk));
                     System.out.println(rows.get(rows.size() - 2));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%8d %8d %-20s %9.1f %9.1f   (inside the service, histogram bucket bounds)%n",
+                            depth,
+                            clients,
+                            "service (inside)",
+                            Prometheus.quantileMillis(before, after, LATENCY, 0.50),
+                            Prometheus.quantileMillis(before, after, LATENCY, 0.99));
                     System.out.println(rows.get(rows.size() - 1));
                     p99.put("service " + depth + " " + clients, service.p99());
                     p99.put("floor " + depth + " " + clients, sdk.p99());
@@ -98,7 +110,6 @@ public final class ReconstructionBenchmark {
                 System.out.println(rows.get(rows.size() - 1));
                 p99.put("naive " + depth, naive.p99());
             }
-            Prometheus reconstructionMetrics = new Prometheus(api, BenchStack.API_KEY);
             Prometheus.Scrape scrape = reconstructionMetrics.scrape();
             System.out.println();
             System.out.printf(
@@ -158,8 +169,7 @@ public final class ReconstructionBenchmark {
 
     /** The reads the service makes for one answer, by a plain SDK client, and the naive full replay. */
     private static final class Floor {
-        private final ProfileViews views;
-        private final IdentityLinks links;
+        private final HeadReads heads;
         private final Snapshots snapshots;
         private final LogRanges ranges;
         private final EventLog log;
@@ -174,8 +184,7 @@ public final class ReconstructionBenchmark {
         });
 
         Floor(DynamoDbClient dynamo, BenchStack stack) {
-            this.views = new ProfileViews(dynamo, stack.tables);
-            this.links = new IdentityLinks(dynamo, stack.tables);
+            this.heads = new HeadReads(dynamo, stack.tables);
             this.snapshots = new Snapshots(dynamo, stack.tables);
             this.ranges = new LogRanges(dynamo, stack.tables);
             this.log = new EventLog(dynamo, stack.tables);
@@ -183,27 +192,24 @@ public final class ReconstructionBenchmark {
 
         /**
          * The service's reads for one answer, in the same rounds of concurrent calls. Like the service, a customer
-         * read before (whose last head and snapshot rectangles are known) is read in one round: head, identity
-         * links, the snapshot when not read before, the log range after it and the late arrivals recorded since the
-         * last read. Otherwise two rounds: head, links and the snapshot look-up, then the log range and the late
+         * read before (whose last head and snapshot rectangles are known) is read in one round: one batch of head,
+         * identity links and the snapshot when not read before, beside the log range after it and the late arrivals
+         * recorded since the last read. Otherwise two rounds: the batch of head and links beside the snapshot
+         * look-up, then the log range and the late
          * arrivals (per lateness tier on the first read, after which all late arrivals are loaded once; the service
          * does that in the background).
          */
         void read(String customer, Instant validAt) {
             long bound = Hlc.upperBound(Instant.now());
-            CompletableFuture<?> link = CompletableFuture.runAsync(() -> links.mergedInto(customer), pool);
             ProfileViews.Head known = lastHead.get(customer);
             long[] rectangle =
                     known == null ? null : nearest(customer, validAt, Math.min(bound, known.lastRecordedAt()));
             if (rectangle != null) {
                 long knownBound = Math.min(bound, known.lastRecordedAt());
-                CompletableFuture<Optional<ProfileViews.Head>> headRead =
-                        CompletableFuture.supplyAsync(() -> views.head(customer), pool);
+                boolean readBefore = !statesRead.add(customer + "#" + rectangle[0] + "#" + rectangle[1]);
+                CompletableFuture<HeadReads.Result> first = CompletableFuture.supplyAsync(
+                        () -> heads.read(customer, readBefore ? null : rectangle[0], rectangle[1]), pool);
                 List<CompletableFuture<?>> calls = new ArrayList<>();
-                if (statesRead.add(customer + "#" + rectangle[0] + "#" + rectangle[1])) {
-                    calls.add(CompletableFuture.runAsync(
-                            () -> snapshots.find(customer, rectangle[0], rectangle[1]), pool));
-                }
                 Long loadedTo = lateLoadedTo.get(customer);
                 if (loadedTo != null && loadedTo < known.lastRecordedAt()) {
                     calls.add(CompletableFuture.runAsync(
@@ -213,14 +219,13 @@ public final class ReconstructionBenchmark {
                 }
                 ranges.validTimeRange(customer, Instant.ofEpochMilli(rectangle[0]), validAt, knownBound);
                 calls.forEach(CompletableFuture::join);
-                headRead.join().ifPresent(head -> lastHead.put(customer, head));
-                link.join();
+                first.join().head().ifPresent(head -> lastHead.put(customer, head));
                 return;
             }
-            CompletableFuture<Optional<ProfileViews.Head>> headRead =
-                    CompletableFuture.supplyAsync(() -> views.head(customer), pool);
+            CompletableFuture<HeadReads.Result> first =
+                    CompletableFuture.supplyAsync(() -> heads.read(customer, null, 0), pool);
             Optional<Snapshots.Snapshot> snapshot = snapshots.latestUsable(customer, validAt, bound);
-            Optional<ProfileViews.Head> head = headRead.join();
+            Optional<ProfileViews.Head> head = first.join().head();
             head.ifPresent(seen -> lastHead.put(customer, seen));
             int tiers = head.map(ProfileViews.Head::lateTiers).orElse(0);
             long watermark = head.map(ProfileViews.Head::lastRecordedAt).orElse(0L);
@@ -253,7 +258,6 @@ public final class ReconstructionBenchmark {
                 }
                 directories.computeIfAbsent(customer, snapshots::rectangles);
             }
-            link.join();
         }
 
         private long[] nearest(String customer, Instant validAt, long bound) {
@@ -289,7 +293,7 @@ public final class ReconstructionBenchmark {
     }
 
     /** Latencies of the answered requests; {@code failed} counts answers other than 200 (e.g. 503 over budget). */
-    record Stats(double p50, double p99, double max, double perSecond, int failed) {}
+    record Stats(double p50, double p99, double max, double perSecond, int failed, String slowest) {}
 
     private static Stats measure(int requests, int clients, Consumer<Instant> call, long lastMillis, Random random)
             throws Exception {
@@ -299,6 +303,7 @@ public final class ReconstructionBenchmark {
             times.add(START.plusMillis((long) (random.nextDouble() * span)));
         }
         double[] latencies = new double[requests];
+        Integer[] order = new Integer[requests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -323,13 +328,22 @@ public final class ReconstructionBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
+        for (int i = 0; i < requests; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(latencies[b], latencies[a]));
+        StringBuilder slowest = new StringBuilder();
+        for (int i = 0; i < Math.min(6, requests); i++) {
+            slowest.append(String.format(Locale.ROOT, " %.1f@%d", latencies[order[i]], order[i]));
+        }
         Arrays.sort(latencies);
         return new Stats(
                 latencies[(int) Math.floor(0.50 * (requests - 1))],
                 latencies[(int) Math.ceil(0.99 * (requests - 1))],
                 latencies[requests - 1],
                 requests / seconds,
-                failed.get());
+                failed.get(),
+                slowest.toString());
     }
 
     /** Publishes every customer's history to Kafka and waits until the log writer has logged all of it. */
@@ -417,16 +431,17 @@ public final class ReconstructionBenchmark {
 
     private static String row(int depth, int clients, String what, Stats stats) {
         return String.format(
-                Locale.ROOT,
-                "%8d %8d %-20s %9.1f %9.1f %9.1f %10.0f %7d",
-                depth,
-                clients,
-                what,
-                stats.p50(),
-                stats.p99(),
-                stats.max(),
-                stats.perSecond(),
-                stats.failed());
+                        Locale.ROOT,
+                        "%8d %8d %-20s %9.1f %9.1f %9.1f %10.0f %7d",
+                        depth,
+                        clients,
+                        what,
+                        stats.p50(),
+                        stats.p99(),
+                        stats.max(),
+                        stats.perSecond(),
+                        stats.failed())
+                + "   slowest (ms@request):" + stats.slowest();
     }
 
     private static long rssMegabytes(ProcessHandle process) {

@@ -11,7 +11,6 @@ import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
 import dev.asof.reconstruction.snapshot.SnapshotRepairs;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
-import dev.asof.reconstruction.state.StoreCalls;
 import dev.asof.support.storage.IdentityLinks;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -20,11 +19,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
@@ -40,7 +37,6 @@ public class PointInTimeProfiles {
     private final ProfileViews views;
     private final ProfileCache cache;
     private final ProfileStoreGuard guard;
-    private final StoreCalls calls;
     private final SnapshotRepairs repairs;
     private final Clock clock;
     private final MeterRegistry metrics;
@@ -52,7 +48,6 @@ public class PointInTimeProfiles {
             ProfileViews views,
             ProfileCache cache,
             ProfileStoreGuard guard,
-            StoreCalls calls,
             SnapshotRepairs repairs,
             Clock clock,
             MeterRegistry metrics) {
@@ -61,7 +56,6 @@ public class PointInTimeProfiles {
         this.views = views;
         this.cache = cache;
         this.guard = guard;
-        this.calls = calls;
         this.repairs = repairs;
         this.clock = clock;
         this.metrics = metrics;
@@ -139,8 +133,6 @@ public class PointInTimeProfiles {
     private Reconstruction reconstruct(
             String customerId, Instant asOf, Instant known, long bound, Deadline deadline, boolean settleable) {
         Map<String, IdentityRead> reads = new HashMap<>();
-        // Most profiles are rooted at the asked identity: its links are read alongside its own state.
-        CompletableFuture<List<String>> ownLinks = calls.start(() -> identityLinks.mergedInto(customerId));
         Map<String, IdentityState> states = ProfileFamily.gather(
                 customerId,
                 identity -> {
@@ -149,10 +141,13 @@ public class PointInTimeProfiles {
                     return read.state();
                 },
                 identity -> {
+                    // read with the identity's head; every identity walked was read first
+                    IdentityRead read = reads.get(identity);
+                    if (read != null) {
+                        return read.mergedInto();
+                    }
                     deadline.check();
-                    return identity.equals(customerId)
-                            ? StoreCalls.result(ownLinks)
-                            : identityLinks.mergedInto(identity);
+                    return identityLinks.mergedInto(identity);
                 });
         reads.forEach((identity, read) -> repairs.afterRead(identity, asOf, read.eventsFromLog()));
         Profile profile = ProfileResolver.profile(customerId, states);

@@ -6,6 +6,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.resilience.Deadline;
+import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
@@ -45,11 +46,11 @@ public class IdentityStates {
 
     private final LogRanges log;
     private final Snapshots snapshots;
-    private final ProfileViews views;
+    private final HeadReads heads;
     private final StoreCalls calls;
     private final LateArrivals lateArrivals;
     private final SnapshotDirectory directory;
-    private final Cache<String, ProfileViews.Head> heads =
+    private final Cache<String, ProfileViews.Head> headsSeen =
             Caffeine.newBuilder().maximumSize(100_000).build();
     private final Counter oneRoundReads;
     private final Counter snapshotHits;
@@ -58,7 +59,7 @@ public class IdentityStates {
     IdentityStates(
             LogRanges log,
             Snapshots snapshots,
-            ProfileViews views,
+            HeadReads heads,
             StoreCalls calls,
             LateArrivals lateArrivals,
             SnapshotDirectory directory,
@@ -72,7 +73,7 @@ public class IdentityStates {
                         + " directory")
                 .register(metrics);
         this.snapshots = snapshots;
-        this.views = views;
+        this.heads = heads;
         this.snapshotHits = Counter.builder("asof.reconstruction.snapshots")
                 .description("identity states read starting from a snapshot (hit) or from the start of the log (miss)")
                 .tag("result", "hit")
@@ -104,11 +105,13 @@ public class IdentityStates {
         }
         // Every event recorded at or before the head's last_recorded_at is in the log, and each late one is listed
         // under one of the head's tiers: the view is written after its batch's log items.
-        CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
+        CompletableFuture<HeadReads.Result> first = calls.start(() -> heads.read(customerId, null, 0));
         Optional<Snapshots.Snapshot> found = snapshots.latestUsable(customerId, validAt, recordedBound);
-        Optional<ProfileViews.Head> head = StoreCalls.result(headRead);
+        HeadReads.Result headAndLinks = StoreCalls.result(first);
+        List<String> mergedInto = headAndLinks.mergedInto();
+        Optional<ProfileViews.Head> head = headAndLinks.head();
         if (head.isEmpty()) {
-            return new IdentityRead(IdentityState.empty(customerId), 0, null, null);
+            return new IdentityRead(IdentityState.empty(customerId), 0, null, null, mergedInto);
         }
         remember(customerId, head.get());
         long watermark = head.get().lastRecordedAt();
@@ -122,7 +125,7 @@ public class IdentityStates {
             snapshotMisses.increment();
             deadline.check();
             List<RecordedEvent> events = log.validTimeRange(customerId, null, validAt, bound);
-            return new IdentityRead(fold(customerId, events), events.size(), null, watermark);
+            return new IdentityRead(fold(customerId, events), events.size(), null, watermark, mergedInto);
         }
         snapshotHits.increment();
         Snapshots.Snapshot snapshot = found.get();
@@ -131,13 +134,13 @@ public class IdentityStates {
         List<RecordedEvent> events = eventsAfter(
                 customerId, snapshot.validTo(), snapshot.recordedTo(), head.get(), bound, validAt, deadline);
         IdentityState state = ProfileFold.join(snapshot.state(), fold(customerId, events));
-        return new IdentityRead(state, events.size(), snapshot, watermark);
+        return new IdentityRead(state, events.size(), snapshot, watermark, mergedInto);
     }
 
     /** The one-round read, when the identity's last head and snapshot directory are kept and still hold. */
     private Optional<IdentityRead> readFromWhatIsKept(
             String customerId, Instant validAt, long recordedBound, Deadline deadline) {
-        ProfileViews.Head known = heads.getIfPresent(customerId);
+        ProfileViews.Head known = headsSeen.getIfPresent(customerId);
         if (known == null) {
             return Optional.empty();
         }
@@ -147,8 +150,10 @@ public class IdentityStates {
             return Optional.empty();
         }
         SnapshotDirectory.Rectangle rectangle = nearest.get();
-        CompletableFuture<Optional<ProfileViews.Head>> headRead = calls.start(() -> views.head(customerId));
-        CompletableFuture<Optional<Snapshots.Snapshot>> snapshotRead = directory.snapshot(customerId, rectangle);
+        Optional<Snapshots.Snapshot> kept = directory.kept(customerId, rectangle);
+        // the head, the links and (unless kept) the snapshot in one request, beside the log ranges
+        CompletableFuture<HeadReads.Result> first = calls.start(
+                () -> heads.read(customerId, kept.isPresent() ? null : rectangle.validTo(), rectangle.recordedTo()));
         // Every event recorded at or before the known head was logged before this read began, so these reads
         // see all of them.
         List<RecordedEvent> events = eventsAfter(
@@ -159,10 +164,14 @@ public class IdentityStates {
                 bound,
                 validAt,
                 deadline);
-        Optional<ProfileViews.Head> head = StoreCalls.result(headRead);
-        Optional<Snapshots.Snapshot> snapshot = StoreCalls.result(snapshotRead);
+        HeadReads.Result headAndLinks = StoreCalls.result(first);
+        Optional<ProfileViews.Head> head = headAndLinks.head();
+        Optional<Snapshots.Snapshot> snapshot = kept.isPresent() ? kept : headAndLinks.snapshot();
         if (head.isEmpty() || snapshot.isEmpty()) {
             return Optional.empty();
+        }
+        if (kept.isEmpty()) {
+            directory.keep(customerId, snapshot.get());
         }
         remember(customerId, head.get());
         long watermark = head.get().lastRecordedAt();
@@ -173,7 +182,8 @@ public class IdentityStates {
         }
         snapshotHits.increment();
         IdentityState state = ProfileFold.join(snapshot.get().state(), fold(customerId, events));
-        return Optional.of(new IdentityRead(state, events.size(), snapshot.get(), watermark));
+        return Optional.of(
+                new IdentityRead(state, events.size(), snapshot.get(), watermark, headAndLinks.mergedInto()));
     }
 
     /**
@@ -247,7 +257,8 @@ public class IdentityStates {
     }
 
     private void remember(String customerId, ProfileViews.Head head) {
-        heads.asMap()
+        headsSeen
+                .asMap()
                 .merge(customerId, head, (kept, seen) -> kept.lastRecordedAt() >= seen.lastRecordedAt() ? kept : seen);
     }
 

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -38,14 +37,12 @@ public class SnapshotDirectory implements DisposableBean {
     private record Directory(List<long[]> rectangles, long loadedAtNanos) {}
 
     private final Snapshots snapshots;
-    private final StoreCalls calls;
     private final Cache<String, Directory> directories;
     private final Cache<String, Snapshots.Snapshot> states;
     private final KeyedBackgroundWork loader;
 
-    SnapshotDirectory(Snapshots snapshots, StoreCalls calls) {
+    SnapshotDirectory(Snapshots snapshots) {
         this.snapshots = snapshots;
-        this.calls = calls;
         this.directories = Caffeine.newBuilder()
                 .maximumWeight(500_000)
                 .weigher((String identity, Directory directory) ->
@@ -91,21 +88,13 @@ public class SnapshotDirectory implements DisposableBean {
         return Optional.empty();
     }
 
-    /** The snapshot with this rectangle: kept, or read (empty when it cannot be trusted). */
-    CompletableFuture<Optional<Snapshots.Snapshot>> snapshot(String identity, Rectangle rectangle) {
-        String key = identity + "#" + Snapshots.key(rectangle.validTo(), rectangle.recordedTo());
-        Snapshots.Snapshot kept = states.getIfPresent(key);
-        if (kept != null) {
-            return CompletableFuture.completedFuture(Optional.of(kept));
-        }
-        return calls.start(() -> {
-            Optional<Snapshots.Snapshot> found = snapshots.find(identity, rectangle.validTo(), rectangle.recordedTo());
-            found.ifPresent(snapshot -> states.put(key, snapshot));
-            return found;
-        });
+    /** The snapshot with this rectangle, if kept. */
+    Optional<Snapshots.Snapshot> kept(String identity, Rectangle rectangle) {
+        return Optional.ofNullable(
+                states.getIfPresent(identity + "#" + Snapshots.key(rectangle.validTo(), rectangle.recordedTo())));
     }
 
-    /** Keeps a snapshot a read found another way. */
+    /** Keeps a snapshot a read found. */
     void keep(String identity, Snapshots.Snapshot snapshot) {
         states.put(identity + "#" + Snapshots.key(snapshot.validToMillis(), snapshot.recordedTo()), snapshot);
     }

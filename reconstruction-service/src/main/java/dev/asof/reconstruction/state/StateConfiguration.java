@@ -1,19 +1,25 @@
 package dev.asof.reconstruction.state;
 
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.Snapshots;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The storage parts only this service uses: range reads of the log, and the snapshots table. */
+/** The storage parts only this service uses: range reads of the log, the snapshots table, batched head reads. */
 @Configuration
 class StateConfiguration {
 
     @Bean
     LogRanges logRanges(DynamoDbClient dynamo, AsofTables tables) {
         return new LogRanges(dynamo, tables);
+    }
+
+    @Bean
+    HeadReads headReads(DynamoDbClient dynamo, AsofTables tables) {
+        return new HeadReads(dynamo, tables);
     }
 
     @Bean

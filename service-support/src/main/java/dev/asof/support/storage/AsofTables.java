@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
@@ -32,8 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *       intake recognises a re-sent event (across endpoints, replicas and restarts) and refuses an id reused
  *       for different content.
  *   <li>{@code idempotency_keys}: the stored answer per {@code Idempotency-Key}, scoped by API key.
- *   <li>{@code identity_links}: key {@code merged_into} + {@code merged_from}: every identity ever merged into
- *       another, so a read can find all identities whose histories may make up a profile.
+ *   <li>{@code identity_links}: key {@code merged_into}, with the string set {@code merged_from} of every
+ *       identity ever merged into it, so a read finds all identities whose histories may make up a profile with
+ *       one get, batched with the view's head.
  *   <li>{@code snapshots}: saved fold results, key {@code customer_id} + {@code snapshot_key}.
  * </ul>
  */
@@ -112,10 +114,8 @@ public final class AsofTables {
                 CreateTableRequest.builder()
                         .tableName(identityLinks())
                         .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                attribute(MERGED_INTO, ScalarAttributeType.S),
-                                attribute(MERGED_FROM, ScalarAttributeType.S))
-                        .keySchema(key(MERGED_INTO, KeyType.HASH), key(MERGED_FROM, KeyType.RANGE))
+                        .attributeDefinitions(attribute(MERGED_INTO, ScalarAttributeType.S))
+                        .keySchema(key(MERGED_INTO, KeyType.HASH))
                         .build(),
                 CreateTableRequest.builder()
                         .tableName(snapshots())
@@ -155,11 +155,17 @@ public final class AsofTables {
             // Another process created it first, or an earlier run did: check below that it has our indexes.
         }
         waitUntilActive(dynamo, request.tableName());
+        TableDescription table =
+                dynamo.describeTable(b -> b.tableName(request.tableName())).table();
+        if (!table.keySchema().equals(request.keySchema())) {
+            throw new IllegalStateException("table " + request.tableName() + " exists with the key " + table.keySchema()
+                    + " (it was created by an older version of asof); this version needs the key "
+                    + request.keySchema() + ", so delete the table and load its data again (locally: ./asof reset)");
+        }
         if (request.hasLocalSecondaryIndexes()) {
-            List<String> existing =
-                    dynamo.describeTable(b -> b.tableName(request.tableName())).table().localSecondaryIndexes().stream()
-                            .map(LocalSecondaryIndexDescription::indexName)
-                            .toList();
+            List<String> existing = table.localSecondaryIndexes().stream()
+                    .map(LocalSecondaryIndexDescription::indexName)
+                    .toList();
             for (LocalSecondaryIndex index : request.localSecondaryIndexes()) {
                 if (!existing.contains(index.indexName())) {
                     throw new IllegalStateException("table " + request.tableName() + " exists without the index "

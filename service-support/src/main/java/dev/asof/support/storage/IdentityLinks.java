@@ -1,16 +1,16 @@
 package dev.asof.support.storage;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Which identities were ever merged into which, written by the log writer for every merge and unmerge. A
- * reader finds every identity whose history may make up a profile by walking it from the profile's identity;
- * whether a link is active at a given time is decided by the fold, never by this table.
+ * Which identities were ever merged into which, written by the log writer for every merge and unmerge: one item
+ * per surviving identity with the set of identities ever merged into it, so a reader gets them with one get (or
+ * within the batch of {@link HeadReads}). A reader finds every identity whose history may make up a profile by
+ * walking it from the profile's identity; whether a link is active at a given time is decided by the fold, never by
+ * this table.
  */
 public class IdentityLinks {
 
@@ -22,36 +22,31 @@ public class IdentityLinks {
         this.table = tables.identityLinks();
     }
 
-    /** Records that {@code mergedFrom} was (at some time) merged into {@code mergedInto}. Idempotent. */
+    /** Records that {@code mergedFrom} was (at some time) merged into {@code mergedInto}. Idempotent: a set add. */
     public void record(String mergedInto, String mergedFrom) {
-        dynamo.putItem(b -> b.tableName(table)
-                .item(Map.of(
-                        AsofTables.MERGED_INTO, AttributeValue.fromS(mergedInto),
-                        AsofTables.MERGED_FROM, AttributeValue.fromS(mergedFrom))));
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(key(mergedInto))
+                .updateExpression("ADD #from :from")
+                .expressionAttributeNames(Map.of("#from", AsofTables.MERGED_FROM))
+                .expressionAttributeValues(Map.of(":from", AttributeValue.fromSs(List.of(mergedFrom)))));
     }
 
-    /** Every identity ever merged directly into {@code mergedInto}. */
+    /** Every identity ever merged directly into {@code mergedInto}, in string order. */
     public List<String> mergedInto(String mergedInto) {
-        List<String> identities = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            Map<String, AttributeValue> from = startKey;
-            QueryResponse page = dynamo.query(b -> {
-                b.tableName(table)
-                        .consistentRead(true)
-                        .keyConditionExpression("#into = :into")
-                        .expressionAttributeNames(Map.of("#into", AsofTables.MERGED_INTO))
-                        .expressionAttributeValues(Map.of(":into", AttributeValue.fromS(mergedInto)));
-                if (from != null) {
-                    b.exclusiveStartKey(from);
-                }
-            });
-            page.items()
-                    .forEach(item ->
-                            identities.add(item.get(AsofTables.MERGED_FROM).s()));
-            startKey =
-                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return identities;
+        return decode(
+                dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(mergedInto)))
+                        .item());
+    }
+
+    static Map<String, AttributeValue> key(String mergedInto) {
+        return Map.of(AsofTables.MERGED_INTO, AttributeValue.fromS(mergedInto));
+    }
+
+    /** The identities an item of this table lists; none for a missing item. */
+    static List<String> decode(Map<String, AttributeValue> item) {
+        if (item == null || !item.containsKey(AsofTables.MERGED_FROM)) {
+            return List.of();
+        }
+        return item.get(AsofTables.MERGED_FROM).ss().stream().sorted().toList();
     }
 }

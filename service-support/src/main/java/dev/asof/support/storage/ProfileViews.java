@@ -80,7 +80,7 @@ public class ProfileViews {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                         .consistentRead(true)
                         .key(Map.of(AsofTables.CUSTOMER_ID, EventLog.s(customerId)))
-                        .projectionExpression("last_recorded_at, max_timestamp_ms, late_tiers"))
+                        .projectionExpression(HEAD_ATTRIBUTES))
                 .item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -88,7 +88,10 @@ public class ProfileViews {
         return Optional.of(head(item));
     }
 
-    private static Head head(Map<String, AttributeValue> item) {
+    /** The attributes of a view item that make up its {@link Head}. */
+    static final String HEAD_ATTRIBUTES = "last_recorded_at, max_timestamp_ms, late_tiers";
+
+    static Head head(Map<String, AttributeValue> item) {
         AttributeValue tiers = item.get("late_tiers");
         return new Head(
                 Long.parseLong(item.get("last_recorded_at").n()),

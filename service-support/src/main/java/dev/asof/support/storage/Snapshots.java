@@ -219,7 +219,7 @@ public class Snapshots {
     }
 
     /** The snapshot an item holds; empty (and logged) when it is not one this code can trust. */
-    private static Optional<Snapshot> decode(String customerId, Map<String, AttributeValue> item) {
+    static Optional<Snapshot> decode(String customerId, Map<String, AttributeValue> item) {
         try {
             AttributeValue version = item.get(STATE_SCHEMA_VERSION);
             if (version == null || Integer.parseInt(version.n()) != IdentityStateCodec.STATE_SCHEMA_VERSION) {
