@@ -17,5 +17,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("asof.snapshots")
 public record SnapshotProperties(
         @DefaultValue("true") boolean enabled,
-        @Min(1) @DefaultValue("100") int everyEvents,
+        @Min(1) @DefaultValue("50") int everyEvents,
         @Min(1) @DefaultValue("100000") int trackedCustomers) {}
