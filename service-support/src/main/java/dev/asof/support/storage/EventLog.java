@@ -58,7 +58,7 @@ public class EventLog {
         item.put("event_type", s(envelope.eventType().wireName()));
         item.put("timestamp_ms", n(envelope.timestampUtc().toEpochMilli()));
         item.put("recorded_at_utc", s(Hlc.toInstant(event.recordedAt()).toString()));
-        item.put("event", s(EventJson.encode(envelope)));
+        item.put(LogRanges.EVENT, s(EventJson.encode(envelope)));
         long timestampMillis = envelope.timestampUtc().toEpochMilli();
         int tier = NOT_LATE;
         if (timestampMillis <= headMillis) {
@@ -113,8 +113,16 @@ public class EventLog {
                     .consistentRead(true)
                     .keyConditionExpression("#c = :c AND #k <= :upper")
                     .filterExpression("#r <= :known")
+                    .projectionExpression(LogRanges.DECODED)
                     .expressionAttributeNames(Map.of(
-                            "#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT))
+                            "#c",
+                            AsofTables.CUSTOMER_ID,
+                            "#k",
+                            AsofTables.EVENT_KEY,
+                            "#r",
+                            AsofTables.RECORDED_AT,
+                            "#ev",
+                            LogRanges.EVENT))
                     .expressionAttributeValues(Map.of(
                             ":c", s(customerId),
                             ":upper", s(LogKeys.upperBound(validAt)),
@@ -132,7 +140,7 @@ public class EventLog {
 
     private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
         return new RecordedEvent(
-                EventJson.decodeLogged(item.get("event").s()),
+                EventJson.decodeLogged(item.get(LogRanges.EVENT).s()),
                 Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
     }
 

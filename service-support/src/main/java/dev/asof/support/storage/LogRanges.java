@@ -24,6 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public class LogRanges {
 
+    /** The item attribute holding the event's JSON. */
+    static final String EVENT = "event";
+
+    /** What decoding an item needs (with {@code #ev} and {@code #r} named): queries fetch nothing else. */
+    static final String DECODED = "#ev, #r";
+
     /** The latest valid time the log's sort key can hold (15 digits of epoch milliseconds). */
     public static final Instant MAX_VALID_TIME = Instant.ofEpochMilli(999_999_999_999_999L);
 
@@ -65,13 +71,16 @@ public class LogRanges {
                                 .consistentRead(true)
                                 .keyConditionExpression("#c = :c AND #l BETWEEN :from AND :to")
                                 .filterExpression("#r BETWEEN :after AND :bound")
+                                .projectionExpression(DECODED)
                                 .expressionAttributeNames(Map.of(
                                         "#c",
                                         AsofTables.CUSTOMER_ID,
                                         "#l",
                                         AsofTables.LATE_KEY,
                                         "#r",
-                                        AsofTables.RECORDED_AT))
+                                        AsofTables.RECORDED_AT,
+                                        "#ev",
+                                        EVENT))
                                 .expressionAttributeValues(Map.of(
                                         ":c", EventLog.s(customerId),
                                         ":from", EventLog.s(window[0]),
@@ -94,7 +103,9 @@ public class LogRanges {
                         .consistentRead(true)
                         .keyConditionExpression("#c = :c")
                         .filterExpression("#r <= :bound")
-                        .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT))
+                        .projectionExpression(DECODED)
+                        .expressionAttributeNames(
+                                Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#ev", EVENT))
                         .expressionAttributeValues(
                                 Map.of(":c", EventLog.s(customerId), ":bound", EventLog.n(recordedBound))),
                 limit);
@@ -118,8 +129,16 @@ public class LogRanges {
                         .consistentRead(true)
                         .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
                         .filterExpression("attribute_exists(#l)")
+                        .projectionExpression(DECODED)
                         .expressionAttributeNames(Map.of(
-                                "#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#l", AsofTables.LATE_KEY))
+                                "#c",
+                                AsofTables.CUSTOMER_ID,
+                                "#r",
+                                AsofTables.RECORDED_AT,
+                                "#l",
+                                AsofTables.LATE_KEY,
+                                "#ev",
+                                EVENT))
                         .expressionAttributeValues(Map.of(
                                 ":c", EventLog.s(customerId),
                                 ":after", EventLog.n(recordedAfter + 1),
@@ -175,13 +194,16 @@ public class LogRanges {
                             .consistentRead(true)
                             .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
                             .filterExpression("#r <= :bound")
+                            .projectionExpression(DECODED)
                             .expressionAttributeNames(Map.of(
                                     "#c",
                                     AsofTables.CUSTOMER_ID,
                                     "#k",
                                     AsofTables.EVENT_KEY,
                                     "#r",
-                                    AsofTables.RECORDED_AT))
+                                    AsofTables.RECORDED_AT,
+                                    "#ev",
+                                    EVENT))
                             .expressionAttributeValues(Map.of(
                                     ":c", EventLog.s(customerId),
                                     ":lower", EventLog.s(lower),
@@ -215,7 +237,7 @@ public class LogRanges {
 
     private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
         return new RecordedEvent(
-                EventJson.decodeLogged(item.get("event").s()),
+                EventJson.decodeLogged(item.get(EVENT).s()),
                 Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
     }
 }
