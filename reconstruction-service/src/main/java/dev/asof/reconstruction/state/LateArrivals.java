@@ -34,26 +34,44 @@ public class LateArrivals implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(LateArrivals.class);
 
-    /** Late events of one identity, sorted by {@code recorded_at}: all of them recorded at or before completeTo. */
-    record Entry(long completeTo, List<RecordedEvent> byRecorded) {
+    /**
+     * Late events of one identity, sorted by {@code recorded_at}: all of them recorded at or before completeTo. The
+     * recorded and valid times are also kept as arrays, so a read scans primitives, not events (an identity may have
+     * thousands of late events).
+     */
+    record Entry(long completeTo, List<RecordedEvent> byRecorded, long[] recordedAt, long[] validMillis) {
 
-        /** The events recorded in ({@code after}, {@code bound}] stamped at or before {@code validTo}. */
+        Entry(long completeTo, List<RecordedEvent> byRecorded) {
+            this(
+                    completeTo,
+                    byRecorded,
+                    byRecorded.stream().mapToLong(RecordedEvent::recordedAt).toArray(),
+                    // valid times are whole milliseconds (the envelope truncates them)
+                    byRecorded.stream()
+                            .mapToLong(event -> event.event().timestampUtc().toEpochMilli())
+                            .toArray());
+        }
+
+        /**
+         * The events recorded in ({@code after}, {@code bound}] stamped at or before {@code validTo} (a whole
+         * millisecond).
+         */
         List<RecordedEvent> select(long after, long bound, Instant validTo) {
-            List<RecordedEvent> selected = new ArrayList<>();
+            long to = validTo.toEpochMilli();
             int low = 0;
-            int high = byRecorded.size();
+            int high = recordedAt.length;
             while (low < high) {
                 int middle = (low + high) >>> 1;
-                if (byRecorded.get(middle).recordedAt() <= after) {
+                if (recordedAt[middle] <= after) {
                     low = middle + 1;
                 } else {
                     high = middle;
                 }
             }
-            for (int i = low; i < byRecorded.size() && byRecorded.get(i).recordedAt() <= bound; i++) {
-                RecordedEvent event = byRecorded.get(i);
-                if (!event.event().timestampUtc().isAfter(validTo)) {
-                    selected.add(event);
+            List<RecordedEvent> selected = new ArrayList<>();
+            for (int i = low; i < recordedAt.length && recordedAt[i] <= bound; i++) {
+                if (validMillis[i] <= to) {
+                    selected.add(byRecorded.get(i));
                 }
             }
             return selected;

@@ -8,7 +8,9 @@ import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventMetadata;
 import dev.asof.events.RecordedEvent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LateArrivalsEntryTest {
@@ -24,6 +26,31 @@ class LateArrivalsEntryTest {
         assertThat(ids(entry.select(0, 30, T0.plusSeconds(15)))).containsExactly("a", "c");
         assertThat(ids(entry.select(40, 50, T0.plusSeconds(100)))).isEmpty();
         assertThat(ids(entry.select(9, 10, T0.plusSeconds(5)))).containsExactly("a");
+    }
+
+    @Test
+    void selectsExactlyWhatAFilterOverAllEventsSelects() {
+        Random random = new Random(20261126);
+        for (int round = 0; round < 200; round++) {
+            List<RecordedEvent> events = new ArrayList<>();
+            long recordedAt = 0;
+            for (int i = random.nextInt(300); i > 0; i--) {
+                recordedAt += random.nextInt(3); // equal recorded_at values too
+                events.add(late("e" + i, recordedAt, random.nextInt(1_000)));
+            }
+            LateArrivals.Entry entry = new LateArrivals.Entry(recordedAt, List.copyOf(events));
+            for (int query = 0; query < 20; query++) {
+                long after = random.nextInt((int) recordedAt + 2) - 1;
+                long bound = after + random.nextInt(200);
+                Instant validTo = T0.plusSeconds(random.nextInt(1_000));
+                List<RecordedEvent> expected = events.stream()
+                        .filter(event -> event.recordedAt() > after && event.recordedAt() <= bound)
+                        .filter(event -> !event.event().timestampUtc().isAfter(validTo))
+                        .toList();
+
+                assertThat(entry.select(after, bound, validTo)).containsExactlyElementsOf(expected);
+            }
+        }
     }
 
     @Test
