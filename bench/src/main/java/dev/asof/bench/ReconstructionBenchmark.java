@@ -97,12 +97,17 @@ public final class ReconstructionBenchmark {
                     System.out.println(rows.get(rows.size() - 2));
                     System.out.printf(
                             Locale.ROOT,
-                            "%8d %8d %-20s %9.1f %9.1f   (inside the service, histogram bucket bounds)%n",
+                            "%8d %8d %-20s %9.1f %9.1f   (inside the service, histogram bucket bounds;"
+                                    + " %.0f GC pauses, %.0f ms in all)%n",
                             depth,
                             clients,
                             "service (inside)",
                             Prometheus.quantileMillis(before, after, LATENCY, 0.50),
-                            Prometheus.quantileMillis(before, after, LATENCY, 0.99));
+                            Prometheus.quantileMillis(before, after, LATENCY, 0.99),
+                            after.value("jvm_gc_pause_seconds_count", "")
+                                    - before.value("jvm_gc_pause_seconds_count", ""),
+                            (after.value("jvm_gc_pause_seconds_sum", "") - before.value("jvm_gc_pause_seconds_sum", ""))
+                                    * 1000);
                     System.out.println(rows.get(rows.size() - 1));
                     p99.put("service " + depth + " " + clients, service.p99());
                     p50.put("service " + depth + " " + clients, service.p50());
