@@ -154,9 +154,7 @@ public final class AsofTables {
         } catch (ResourceInUseException alreadyThere) {
             // Another process created it first, or an earlier run did: check below that it has our indexes.
         }
-        waitUntilActive(dynamo, request.tableName());
-        TableDescription table =
-                dynamo.describeTable(b -> b.tableName(request.tableName())).table();
+        TableDescription table = waitUntilActive(dynamo, request.tableName());
         if (!table.keySchema().equals(request.keySchema())) {
             throw new IllegalStateException("table " + request.tableName() + " exists with the key " + table.keySchema()
                     + " (it was created by an older version of asof); this version needs the key "
@@ -177,14 +175,15 @@ public final class AsofTables {
         }
     }
 
-    private static void waitUntilActive(DynamoDbClient dynamo, String table) {
+    /** The table's description once it is active. */
+    private static TableDescription waitUntilActive(DynamoDbClient dynamo, String table) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                TableStatus status =
-                        dynamo.describeTable(b -> b.tableName(table)).table().tableStatus();
-                if (status == TableStatus.ACTIVE) {
-                    return;
+                TableDescription description =
+                        dynamo.describeTable(b -> b.tableName(table)).table();
+                if (description.tableStatus() == TableStatus.ACTIVE) {
+                    return description;
                 }
             } catch (ResourceNotFoundException notYet) {
                 // Created a moment ago; keep polling.

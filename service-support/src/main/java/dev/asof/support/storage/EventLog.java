@@ -13,8 +13,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The immutable event log in DynamoDB. Items are only ever created, with a condition that none exists for the
@@ -25,10 +23,12 @@ public class EventLog {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final LogRanges ranges;
 
     public EventLog(DynamoDbClient dynamo, AsofTables tables) {
         this.dynamo = dynamo;
         this.table = tables.eventLog();
+        this.ranges = new LogRanges(dynamo, tables);
     }
 
     /**
@@ -79,13 +79,14 @@ public class EventLog {
                     .orElseThrow(() -> new IllegalStateException(
                             "conditional put failed but event " + envelope.eventId() + " is not in the log"));
             AttributeValue lateKey = existing.get(AsofTables.LATE_KEY);
-            return new Append(toEvent(existing), false, lateKey == null ? NOT_LATE : LateTiers.tierOf(lateKey.s()));
+            return new Append(
+                    LogRanges.toEvent(existing), false, lateKey == null ? NOT_LATE : LateTiers.tierOf(lateKey.s()));
         }
     }
 
     /** The logged event with this valid time and id, read consistently. */
     public Optional<RecordedEvent> find(String customerId, Instant timestamp, String eventId) {
-        return item(customerId, timestamp, eventId).map(EventLog::toEvent);
+        return item(customerId, timestamp, eventId).map(LogRanges::toEvent);
     }
 
     private Optional<Map<String, AttributeValue>> item(String customerId, Instant timestamp, String eventId) {
@@ -106,42 +107,10 @@ public class EventLog {
      */
     public List<RecordedEvent> eventsUpTo(String customerId, Instant validAt, Instant knownAt) {
         List<RecordedEvent> events = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .consistentRead(true)
-                    .keyConditionExpression("#c = :c AND #k <= :upper")
-                    .filterExpression("#r <= :known")
-                    .projectionExpression(LogRanges.DECODED)
-                    .expressionAttributeNames(Map.of(
-                            "#c",
-                            AsofTables.CUSTOMER_ID,
-                            "#k",
-                            AsofTables.EVENT_KEY,
-                            "#r",
-                            AsofTables.RECORDED_AT,
-                            "#ev",
-                            LogRanges.EVENT))
-                    .expressionAttributeValues(Map.of(
-                            ":c", s(customerId),
-                            ":upper", s(LogKeys.upperBound(validAt)),
-                            ":known", n(Hlc.upperBound(knownAt))));
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> events.add(toEvent(item)));
-            startKey =
-                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
+        // pages as large as the store allows (1 MB): this reads a whole history
+        ranges.validTimeScan(customerId, null, validAt, Hlc.upperBound(knownAt), Integer.MAX_VALUE)
+                .forEachRemaining(events::add);
         return events;
-    }
-
-    private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
-        return new RecordedEvent(
-                EventJson.decodeLogged(item.get(LogRanges.EVENT).s()),
-                Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));
     }
 
     static AttributeValue s(String value) {

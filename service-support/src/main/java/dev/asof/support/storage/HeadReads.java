@@ -34,8 +34,8 @@ public class HeadReads {
     /**
      * @param head the view's head, read consistently; empty when the identity has no view (no event logged yet)
      * @param mergedInto every identity ever merged directly into this one (read consistently), in string order
-     * @param snapshot the snapshot asked for; empty when not asked for, missing or not trusted (see {@link
-     *     Snapshots#find})
+     * @param snapshot the snapshot asked for; empty when not asked for, missing, or not trusted (another state
+     *     schema version, or another identity's state)
      */
     public record Result(
             Optional<ProfileViews.Head> head, List<String> mergedInto, Optional<Snapshots.Snapshot> snapshot) {}
@@ -62,11 +62,7 @@ public class HeadReads {
             asked.put(
                     snapshots,
                     KeysAndAttributes.builder()
-                            .keys(Map.of(
-                                    AsofTables.CUSTOMER_ID,
-                                    EventLog.s(customerId),
-                                    AsofTables.SNAPSHOT_KEY,
-                                    EventLog.s(Snapshots.key(snapshotValidTo, snapshotRecordedTo))))
+                            .keys(Snapshots.itemKey(customerId, snapshotValidTo, snapshotRecordedTo))
                             .build());
         }
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
@@ -76,7 +72,7 @@ public class HeadReads {
                         + " times in a row: " + asked.keySet());
             }
             if (attempt > 1) {
-                pause(attempt);
+                pause(customerId, attempt);
             }
             Map<String, KeysAndAttributes> request = asked;
             BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
@@ -95,12 +91,12 @@ public class HeadReads {
                 snapshot == null ? Optional.empty() : Snapshots.decode(customerId, snapshot));
     }
 
-    private static void pause(int attempt) {
+    private static void pause(String customerId, int attempt) {
         try {
             Thread.sleep(10L << attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + e.getMessage(), e);
+            throw new IllegalStateException("interrupted while asking again for unprocessed keys of " + customerId, e);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public class LogRanges {
     static final String EVENT = "event";
 
     /** What decoding an item needs (with {@code #ev} and {@code #r} named): queries fetch nothing else. */
-    static final String DECODED = "#ev, #r";
+    private static final String DECODED = "#ev, #r";
 
     /** The latest valid time the log's sort key can hold (15 digits of epoch milliseconds). */
     public static final Instant MAX_VALID_TIME = Instant.ofEpochMilli(999_999_999_999_999L);
@@ -72,15 +73,7 @@ public class LogRanges {
                                 .keyConditionExpression("#c = :c AND #l BETWEEN :from AND :to")
                                 .filterExpression("#r BETWEEN :after AND :bound")
                                 .projectionExpression(DECODED)
-                                .expressionAttributeNames(Map.of(
-                                        "#c",
-                                        AsofTables.CUSTOMER_ID,
-                                        "#l",
-                                        AsofTables.LATE_KEY,
-                                        "#r",
-                                        AsofTables.RECORDED_AT,
-                                        "#ev",
-                                        EVENT))
+                                .expressionAttributeNames(names("#l", AsofTables.LATE_KEY))
                                 .expressionAttributeValues(Map.of(
                                         ":c", EventLog.s(customerId),
                                         ":from", EventLog.s(window[0]),
@@ -104,8 +97,7 @@ public class LogRanges {
                         .keyConditionExpression("#c = :c")
                         .filterExpression("#r <= :bound")
                         .projectionExpression(DECODED)
-                        .expressionAttributeNames(
-                                Map.of("#c", AsofTables.CUSTOMER_ID, "#r", AsofTables.RECORDED_AT, "#ev", EVENT))
+                        .expressionAttributeNames(names())
                         .expressionAttributeValues(
                                 Map.of(":c", EventLog.s(customerId), ":bound", EventLog.n(recordedBound))),
                 limit);
@@ -130,15 +122,7 @@ public class LogRanges {
                         .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
                         .filterExpression("attribute_exists(#l)")
                         .projectionExpression(DECODED)
-                        .expressionAttributeNames(Map.of(
-                                "#c",
-                                AsofTables.CUSTOMER_ID,
-                                "#r",
-                                AsofTables.RECORDED_AT,
-                                "#l",
-                                AsofTables.LATE_KEY,
-                                "#ev",
-                                EVENT))
+                        .expressionAttributeNames(names("#l", AsofTables.LATE_KEY))
                         .expressionAttributeValues(Map.of(
                                 ":c", EventLog.s(customerId),
                                 ":after", EventLog.n(recordedAfter + 1),
@@ -195,15 +179,7 @@ public class LogRanges {
                             .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
                             .filterExpression("#r <= :bound")
                             .projectionExpression(DECODED)
-                            .expressionAttributeNames(Map.of(
-                                    "#c",
-                                    AsofTables.CUSTOMER_ID,
-                                    "#k",
-                                    AsofTables.EVENT_KEY,
-                                    "#r",
-                                    AsofTables.RECORDED_AT,
-                                    "#ev",
-                                    EVENT))
+                            .expressionAttributeNames(names("#k", AsofTables.EVENT_KEY))
                             .expressionAttributeValues(Map.of(
                                     ":c", EventLog.s(customerId),
                                     ":lower", EventLog.s(lower),
@@ -231,11 +207,27 @@ public class LogRanges {
         };
     }
 
+    /**
+     * The attribute names of a log query: {@code #c} the customer, {@code #r} {@code recorded_at} and {@code #ev}
+     * the event (for {@link #DECODED}), plus {@code name, attribute} pairs of its own.
+     */
+    private static Map<String, String> names(String... more) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#c", AsofTables.CUSTOMER_ID);
+        names.put("#r", AsofTables.RECORDED_AT);
+        names.put("#ev", EVENT);
+        for (int i = 0; i < more.length; i += 2) {
+            names.put(more[i], more[i + 1]);
+        }
+        return names;
+    }
+
     private static Map<String, AttributeValue> nextKey(QueryResponse page) {
         return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     }
 
-    private static RecordedEvent toEvent(Map<String, AttributeValue> item) {
+    /** The event a log item holds (fetched with at least {@link #DECODED}). */
+    static RecordedEvent toEvent(Map<String, AttributeValue> item) {
         return new RecordedEvent(
                 EventJson.decodeLogged(item.get(EVENT).s()),
                 Long.parseLong(item.get(AsofTables.RECORDED_AT).n()));

@@ -146,28 +146,21 @@ public class Snapshots {
         return rectangles;
     }
 
-    /** The snapshot of {@code customerId} with exactly this rectangle; empty when none, or when it cannot be trusted. */
-    public Optional<Snapshot> find(String customerId, long validToMillis, long recordedTo) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                        .key(Map.of(
-                                AsofTables.CUSTOMER_ID,
-                                EventLog.s(customerId),
-                                AsofTables.SNAPSHOT_KEY,
-                                EventLog.s(key(validToMillis, recordedTo)))))
-                .item();
-        return item == null || item.isEmpty() ? Optional.empty() : decode(customerId, item);
-    }
-
     /** Whether a snapshot of the current schema version with exactly this rectangle exists. */
     public boolean exists(String customerId, long validToMillis, long recordedTo) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                        .key(Map.of(
-                                AsofTables.CUSTOMER_ID,
-                                EventLog.s(customerId),
-                                AsofTables.SNAPSHOT_KEY,
-                                EventLog.s(key(validToMillis, recordedTo)))))
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(itemKey(customerId, validToMillis, recordedTo)))
                 .item();
         return item != null && !item.isEmpty();
+    }
+
+    /** The table key of the snapshot of {@code customerId} with this rectangle. */
+    static Map<String, AttributeValue> itemKey(String customerId, long validToMillis, long recordedTo) {
+        return Map.of(
+                AsofTables.CUSTOMER_ID,
+                EventLog.s(customerId),
+                AsofTables.SNAPSHOT_KEY,
+                EventLog.s(key(validToMillis, recordedTo)));
     }
 
     /**
