@@ -140,15 +140,8 @@ public class PointInTimeProfiles {
                     reads.put(identity, read);
                     return read.state();
                 },
-                identity -> {
-                    // read with the identity's head; every identity walked was read first
-                    IdentityRead read = reads.get(identity);
-                    if (read != null) {
-                        return read.mergedInto();
-                    }
-                    deadline.check();
-                    return identityLinks.mergedInto(identity);
-                });
+                // read with each identity's head: ProfileFamily walks only identities it has read
+                identity -> reads.get(identity).mergedInto());
         reads.forEach((identity, read) -> repairs.afterRead(identity, asOf, read.eventsFromLog()));
         Profile profile = ProfileResolver.profile(customerId, states);
         long covered = 0;

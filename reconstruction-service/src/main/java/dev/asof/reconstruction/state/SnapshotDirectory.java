@@ -91,12 +91,16 @@ public class SnapshotDirectory implements DisposableBean {
     /** The snapshot with this rectangle, if kept. */
     Optional<Snapshots.Snapshot> kept(String identity, Rectangle rectangle) {
         return Optional.ofNullable(
-                states.getIfPresent(identity + "#" + Snapshots.key(rectangle.validTo(), rectangle.recordedTo())));
+                states.getIfPresent(stateKey(identity, rectangle.validTo(), rectangle.recordedTo())));
     }
 
     /** Keeps a snapshot a read found. */
     void keep(String identity, Snapshots.Snapshot snapshot) {
-        states.put(identity + "#" + Snapshots.key(snapshot.validToMillis(), snapshot.recordedTo()), snapshot);
+        states.put(stateKey(identity, snapshot.validToMillis(), snapshot.recordedTo()), snapshot);
+    }
+
+    private static String stateKey(String identity, long validTo, long recordedTo) {
+        return identity + "#" + Snapshots.key(validTo, recordedTo);
     }
 
     /** Loads the directory of {@code identity} in the background unless it is kept already. */
