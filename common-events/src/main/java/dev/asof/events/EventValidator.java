@@ -28,14 +28,24 @@ import tools.jackson.databind.JsonNode;
  * schema cannot express:
  *
  * <ul>
+ *   <li>{@code max-values}: the event holds more than {@value #MAX_VALUES} JSON values (checked first and alone,
+ *       so no input makes the validator build an unbounded list of violations);
+ *   <li>{@code unicode}: a string or property name holds an unpaired UTF-16 surrogate ({@code "\ud800"}), which
+ *       has no UTF-8 form and would be stored as something else;
  *   <li>{@code timestamp-offset}: {@code timestamp_utc} has no {@code Z} or offset (a local time is ambiguous);
- *       {@code date-time}: it is no ISO-8601 date-time at all;
+ *       {@code date-time}: it is no ISO-8601 date-time at all; {@code timestamp-range}: it lies outside {@link
+ *       Timestamps#range()}, which the log cannot store;
  *   <li>{@code merged-from}: a merge or unmerge travels in the stream of {@code merged_from}, so {@code
  *       merged_from} must equal {@code customer_id}; {@code self-merge}: {@code merged_into} must differ from it;
  *   <li>{@code value-size}: a value's JSON text (and, for a number, its plain decimal form) is at most {@link
  *       AttributeValue#MAX_JSON_BYTES} UTF-8 bytes;
+ *   <li>{@code event-size}: the event's JSON text is more than {@value #MAX_EVENT_BYTES} bytes (a log item must
+ *       fit DynamoDB's item size with room to spare);
  *   <li>{@code schema-version}: a {@code schema_version} this code does not understand.
  * </ul>
+ *
+ * <p>These are the rules of what the log can store: intake refuses what breaks them with 400 before answering
+ * {@code 202}, and the log writer checks the same rules again, so the two cannot disagree.
  *
  * <p>Violations come sorted by pointer (array indexes numerically), then rule, with at most one violation per
  * pointer and rule, so the same input always gives the same list. An unknown {@code event_type} is an {@code
@@ -53,6 +63,12 @@ public final class EventValidator {
             .thenComparing(Violation::rule)
             .thenComparing(Violation::message);
 
+    /** The most JSON values (objects, arrays, scalars) one event may hold; a full bulk update holds about 2,000. */
+    public static final int MAX_VALUES = 4096;
+
+    /** The most bytes an event's JSON text may take. */
+    public static final int MAX_EVENT_BYTES = 256 * 1024;
+
     private EventValidator() {}
 
     /** Every violation in {@code node}; empty when it is a valid envelope. */
@@ -61,7 +77,14 @@ public final class EventValidator {
             return List.of(new Violation(
                     "", "type", "the event must be a JSON object, not " + (node == null ? "nothing" : describe(node))));
         }
+        if (countValues(node, MAX_VALUES + 1) > MAX_VALUES) {
+            return List.of(new Violation(
+                    "",
+                    "max-values",
+                    "the event holds more than " + MAX_VALUES + " JSON values; an event holds at most " + MAX_VALUES));
+        }
         Map<String, Violation> found = new LinkedHashMap<>();
+        unpairedSurrogates(node, "", found);
         for (com.networknt.schema.Error error : SCHEMA.validate(node)) {
             add(found, fromSchema(error));
         }
@@ -69,6 +92,51 @@ public final class EventValidator {
         List<Violation> violations = new ArrayList<>(found.values());
         violations.sort(ORDER);
         return List.copyOf(violations);
+    }
+
+    /** How many values {@code node} holds, counting no further than {@code limit}. */
+    private static int countValues(JsonNode node, int limit) {
+        int count = 1;
+        for (JsonNode child : node) {
+            if (count >= limit) {
+                return count;
+            }
+            count += countValues(child, limit - count);
+        }
+        return count;
+    }
+
+    private static void unpairedSurrogates(JsonNode node, String at, Map<String, Violation> found) {
+        if (node.isString() && hasUnpairedSurrogate(node.stringValue())) {
+            add(found, new Violation(at, "unicode", field(at) + " holds an unpaired UTF-16 surrogate"));
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> property : node.properties()) {
+                String child = at + "/" + escape(property.getKey());
+                if (hasUnpairedSurrogate(property.getKey())) {
+                    add(
+                            found,
+                            new Violation(
+                                    at, "unicode", field(at) + " has a property name with an unpaired surrogate"));
+                }
+                unpairedSurrogates(property.getValue(), child, found);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                unpairedSurrogates(node.get(i), at + "/" + i, found);
+            }
+        }
+    }
+
+    static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void add(Map<String, Violation> found, Violation violation) {
@@ -198,6 +266,13 @@ public final class EventValidator {
 
     private static List<Violation> semanticRules(JsonNode event) {
         List<Violation> violations = new ArrayList<>();
+        int bytes = EventJson.mapper().writeValueAsBytes(event).length;
+        if (bytes > MAX_EVENT_BYTES) {
+            violations.add(new Violation(
+                    "",
+                    "event-size",
+                    "the event takes " + bytes + " bytes of JSON; an event may take at most " + MAX_EVENT_BYTES));
+        }
         JsonNode timestamp = event.get("timestamp_utc");
         if (timestamp != null && timestamp.isString()) {
             checkTimestamp(timestamp.stringValue(), violations);
@@ -251,7 +326,15 @@ public final class EventValidator {
     }
 
     private static void checkTimestamp(String text, List<Violation> violations) {
-        if (Timestamps.parse(text).isPresent()) {
+        java.util.Optional<java.time.Instant> parsed = Timestamps.parse(text);
+        if (parsed.isPresent()) {
+            if (!Timestamps.inRange(parsed.get())) {
+                violations.add(new Violation(
+                        "/timestamp_utc",
+                        "timestamp-range",
+                        "timestamp_utc '" + abbreviate(text) + "' is outside the storable range "
+                                + Timestamps.range()));
+            }
             return;
         }
         if (isLocalDateTime(text)) {

@@ -67,6 +67,7 @@ class EventValidatorTest {
         assertThat(rules(event))
                 .containsExactly(
                         "/customer_id minLength",
+                        "/customer_id pattern",
                         "/event_id required",
                         "/payload/attribute_key pattern",
                         "/payload/comment additionalProperties",
@@ -155,7 +156,103 @@ class EventValidatorTest {
             ObjectNode event = change();
             event.put("event_id", "x".repeat(129));
             event.put("customer_id", 42);
-            assertThat(rules(event)).containsExactly("/customer_id type", "/event_id maxLength");
+            assertThat(rules(event)).containsExactly("/customer_id type", "/event_id maxLength", "/event_id pattern");
+        }
+
+        @Test
+        void idsFollowOneSafeGrammar() {
+            for (String good : List.of(
+                    "cust_88291023",
+                    "7d1f0b8e-2f6c-4a51-9d3e-0c8b6f7a1e01",
+                    "ana.perez+vip@example.com",
+                    "a",
+                    "Zx:9=")) {
+                ObjectNode event = change();
+                event.put("customer_id", good);
+                event.put("event_id", good);
+                assertThat(rules(event)).as(good).isEmpty();
+                assertThat(Identifiers.isValid(good)).as(good).isTrue();
+            }
+            for (String bad : List.of(
+                    "cust/1",
+                    "cust 1",
+                    "cust\n1",
+                    "cust\u00001",
+                    "iso_bad\ufffd",
+                    "caf\u00e9",
+                    "_leading",
+                    "-x",
+                    "a#b",
+                    "..")) {
+                ObjectNode event = change();
+                event.put("customer_id", bad);
+                assertThat(rules(event)).as(bad).containsExactly("/customer_id pattern");
+                assertThat(Identifiers.isValid(bad)).as(bad).isFalse();
+            }
+        }
+
+        @Test
+        void theSchemaAndTheCodeShareTheIdGrammar() {
+            String schema;
+            try (var in = EventValidator.class.getResourceAsStream(EventValidator.SCHEMA_RESOURCE)) {
+                schema = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertThat(schema).contains("\"pattern\": \"" + Identifiers.PATTERN + "\"");
+        }
+
+        @Test
+        void timestampsOutsideTheStorableRangeAreRefused() {
+            for (String outside : List.of(
+                    "1969-12-31T23:59:59.999Z",
+                    "0001-01-01T00:00:00Z",
+                    "+10000-01-01T00:00:00Z",
+                    "+999999999-12-31T23:59:59Z",
+                    "-999999999-01-01T00:00:00Z",
+                    "1970-01-01T00:59:59+01:00")) {
+                ObjectNode event = change();
+                event.put("timestamp_utc", outside);
+                assertThat(rules(event)).as(outside).containsExactly("/timestamp_utc timestamp-range");
+            }
+            for (String inside :
+                    List.of("1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "1970-01-01T01:00:00+01:00")) {
+                ObjectNode event = change();
+                event.put("timestamp_utc", inside);
+                assertThat(rules(event)).as(inside).isEmpty();
+            }
+        }
+
+        @Test
+        void anEventWithTooManyValuesGetsOneViolationNotOnePerValue() {
+            ObjectNode event = change();
+            for (int i = 0; i < 170_000; i++) {
+                event.put("unknown_" + i, i);
+            }
+            assertThat(rules(event)).containsExactly(" max-values");
+        }
+
+        @Test
+        void anEventLargerThanTheLogTakesIsRefused() {
+            ObjectNode event = change();
+            event.put("event_type", "BULK_PROFILE_UPDATE");
+            ArrayNode changes = event.putObject("payload").putArray("changes");
+            for (int i = 0; i < 100; i++) {
+                changes.addObject().put("attribute_key", "k" + i).put("new_value", "v".repeat(4000));
+            }
+            assertThat(rules(event)).containsExactly(" event-size");
+        }
+
+        @Test
+        void unpairedSurrogatesAreRefusedWherever() {
+            ObjectNode event = change();
+            payloadOf(event).put("new_value", "abc\ud800");
+            ObjectNode metadata = event.putObject("metadata");
+            metadata.put("agent_id", "\udc00x");
+            assertThat(rules(event)).containsExactly("/metadata/agent_id unicode", "/payload/new_value unicode");
+            payloadOf(event).put("new_value", "\ud83d\ude00 fine");
+            metadata.put("agent_id", "agent_1");
+            assertThat(rules(event)).isEmpty();
         }
 
         @Test
@@ -414,6 +511,7 @@ class EventValidatorTest {
                     .containsExactly(
                             "/payload/merged_from merged-from",
                             "/payload/merged_from minLength",
+                            "/payload/merged_from pattern",
                             "/payload/merged_into required");
         }
     }
