@@ -1,6 +1,7 @@
 package dev.asof.ingestion.intake;
 
 import dev.asof.events.EventJson;
+import dev.asof.support.web.RequestBodies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -33,7 +34,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/events", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> events(
             Authentication caller,
-            @RequestBody String body,
+            @RequestBody byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
@@ -43,7 +44,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/ingest/genesys", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> genesys(
             Authentication caller,
-            @RequestBody String body,
+            @RequestBody byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
@@ -59,7 +60,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/ingest/cxone", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> cxone(
             Authentication caller,
-            @RequestBody String body,
+            @RequestBody byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
@@ -72,9 +73,10 @@ class EventIntakeController {
             String path,
             String source,
             UnaryOperator<JsonNode> toEnvelope,
-            String body,
+            byte[] bytes,
             String idempotencyKey,
             String correlationId) {
+        String body = RequestBodies.utf8(bytes);
         JsonNode document = EventJson.parse(body);
         return intake.handle(
                 caller,

@@ -12,25 +12,42 @@ import java.util.Map;
  * @param status {@code accepted}, {@code duplicate}, {@code ignored} or {@code rejected}
  * @param reason why it was a duplicate, ignored or rejected
  * @param late {@code true} when accepted although stamped well before it arrived
- * @param errors the broken rules of a rejected event
+ * @param errors the broken rules of a rejected event, the first {@value #MAX_ERRORS} of them
+ * @param errorsTotal how many rules it broke in all, when that is more than {@code errors} lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record IntakeResult(
-        int index, String eventId, String status, String reason, Boolean late, List<Map<String, String>> errors) {
+        int index,
+        String eventId,
+        String status,
+        String reason,
+        Boolean late,
+        List<Map<String, String>> errors,
+        Integer errorsTotal) {
+
+    /** The most errors listed per event of a batch, so 500 broken events still make a bounded answer. */
+    static final int MAX_ERRORS = 10;
 
     static IntakeResult accepted(int index, String eventId, boolean late) {
-        return new IntakeResult(index, eventId, "accepted", null, late ? Boolean.TRUE : null, null);
+        return new IntakeResult(index, eventId, "accepted", null, late ? Boolean.TRUE : null, null, null);
     }
 
     static IntakeResult duplicate(int index, String eventId) {
-        return new IntakeResult(index, eventId, "duplicate", "already accepted", null, null);
+        return new IntakeResult(index, eventId, "duplicate", "already accepted", null, null, null);
     }
 
     static IntakeResult ignored(int index, String eventId, String reason) {
-        return new IntakeResult(index, eventId, "ignored", reason, null, null);
+        return new IntakeResult(index, eventId, "ignored", reason, null, null, null);
     }
 
     static IntakeResult rejected(int index, String eventId, String reason, List<Map<String, String>> errors) {
-        return new IntakeResult(index, eventId, "rejected", reason, null, errors);
+        return new IntakeResult(
+                index,
+                eventId,
+                "rejected",
+                reason,
+                null,
+                errors.size() > MAX_ERRORS ? List.copyOf(errors.subList(0, MAX_ERRORS)) : errors,
+                errors.size() > MAX_ERRORS ? errors.size() : null);
     }
 }

@@ -33,12 +33,16 @@ class DeadLetters {
         this.count = metrics.counter("asof.log.dead_letters");
     }
 
-    void send(ConsumerRecord<String, String> record, String exception, String reason) {
+    /**
+     * @param kind {@code invalid-event}, {@code unreadable}, {@code partition-key} or {@code unstorable}
+     * @param reason what is wrong, naming fields and rules but quoting no attribute value
+     */
+    void send(ConsumerRecord<String, String> record, String kind, String reason) {
         ProducerRecord<String, String> dead =
                 new ProducerRecord<>(AsofTopics.PROFILE_EVENTS_DLT, record.partition(), record.key(), record.value());
         record.headers().forEach(header -> dead.headers().add(header));
         dead.headers().add("asof-dlt-reason", bytes(reason));
-        dead.headers().add("asof-dlt-exception", bytes(exception));
+        dead.headers().add("asof-dlt-kind", bytes(kind));
         dead.headers().add(KafkaHeaders.DLT_ORIGINAL_TOPIC, bytes(record.topic()));
         dead.headers().add(KafkaHeaders.DLT_ORIGINAL_PARTITION, bytes(Integer.toString(record.partition())));
         dead.headers().add(KafkaHeaders.DLT_ORIGINAL_OFFSET, bytes(Long.toString(record.offset())));
@@ -51,7 +55,7 @@ class DeadLetters {
             throw new IllegalStateException("interrupted while dead-lettering " + origin(record), e);
         }
         count.increment();
-        log.warn("dead-lettered {}: {}", origin(record), reason);
+        log.warn("dead-lettered {} ({}): {}", origin(record), kind, reason);
     }
 
     private static String origin(ConsumerRecord<String, String> record) {

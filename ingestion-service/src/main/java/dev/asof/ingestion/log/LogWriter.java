@@ -25,6 +25,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +64,7 @@ class LogWriter implements ConsumerSeekAware {
     private final ProfileViews views;
     private final IdentityLinks identityLinks;
     private final DeadLetters deadLetters;
+    private final PartitionProgress progress;
     private final Clock clock;
     private final Executor writers;
     private final Timer lag;
@@ -74,6 +77,7 @@ class LogWriter implements ConsumerSeekAware {
             ProfileViews views,
             IdentityLinks identityLinks,
             DeadLetters deadLetters,
+            PartitionProgress progress,
             Clock clock,
             MeterRegistry metrics,
             @Qualifier("logWriters") Executor logWriters) {
@@ -82,6 +86,7 @@ class LogWriter implements ConsumerSeekAware {
         this.views = views;
         this.identityLinks = identityLinks;
         this.deadLetters = deadLetters;
+        this.progress = progress;
         this.clock = clock;
         this.lag = Timer.builder("asof.log.lag")
                 .description("time from intake's Kafka acknowledgement to the event being in the log and the view")
@@ -96,6 +101,18 @@ class LogWriter implements ConsumerSeekAware {
 
     @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS, batch = "true")
     void write(List<ConsumerRecord<String, String>> records) {
+        Set<Integer> partitions = new TreeSet<>();
+        records.forEach(record -> partitions.add(record.partition()));
+        try {
+            writeBatch(records);
+        } catch (RuntimeException e) {
+            progress.failed(partitions, e);
+            throw e;
+        }
+        progress.succeeded(partitions);
+    }
+
+    private void writeBatch(List<ConsumerRecord<String, String>> records) {
         Map<String, List<Polled>> byCustomer = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
             EventEnvelope event = decode(record);
@@ -158,10 +175,29 @@ class LogWriter implements ConsumerSeekAware {
                 return null;
             }
             return event;
-        } catch (InvalidEventException | JacksonException | NullPointerException e) {
-            deadLetters.send(record, e.getClass().getName(), String.valueOf(e.getMessage()));
+        } catch (InvalidEventException e) {
+            deadLetters.send(record, "invalid-event", rules(e));
+            return null;
+        } catch (JacksonException | NullPointerException e) {
+            deadLetters.send(record, "unreadable", e.getClass().getSimpleName());
             return null;
         }
+    }
+
+    /** The broken rules by pointer, without the messages (which may quote values that must not reach a log). */
+    private static String rules(InvalidEventException e) {
+        StringBuilder rules = new StringBuilder("broken rules:");
+        e.violations().stream()
+                .limit(10)
+                .forEach(v -> rules.append(' ')
+                        .append(v.pointer().isEmpty() ? "/" : v.pointer())
+                        .append(' ')
+                        .append(v.rule())
+                        .append(';'));
+        if (e.violations().size() > 10) {
+            rules.append(" and ").append(e.violations().size() - 10).append(" more");
+        }
+        return rules.toString();
     }
 
     private void writeCustomer(String customerId, List<Polled> events) {
@@ -175,13 +211,22 @@ class LogWriter implements ConsumerSeekAware {
         int lateTiers = 0;
         for (Polled polled : events) {
             EventEnvelope event = polled.event();
-            EventLog.Append append = eventLog.append(
-                    new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis())),
-                    maxTimestamp,
-                    polled.record().partition(),
-                    polled.record().offset());
+            EventLog.Append append;
+            try {
+                append = eventLog.append(
+                        new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis())),
+                        maxTimestamp,
+                        polled.record().partition(),
+                        polled.record().offset());
+                recordIdentityLink(event);
+            } catch (RuntimeException e) {
+                if (!PoisonRecords.isPoison(e)) {
+                    throw e;
+                }
+                deadLetters.send(polled.record(), "unstorable", PoisonRecords.reason(e));
+                continue;
+            }
             (append.created() ? created : redelivered).increment();
-            recordIdentityLink(event);
             logged.add(append.logged());
             if (append.lateTier() != EventLog.NOT_LATE) {
                 lateTiers |= LateTiers.bit(append.lateTier());
@@ -246,5 +291,6 @@ class LogWriter implements ConsumerSeekAware {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         cachedViews.clear();
+        progress.revoked(partitions.stream().map(TopicPartition::partition).toList());
     }
 }

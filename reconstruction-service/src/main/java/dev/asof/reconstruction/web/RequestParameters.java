@@ -1,5 +1,6 @@
 package dev.asof.reconstruction.web;
 
+import dev.asof.events.Identifiers;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
 import dev.asof.support.web.ApiExceptionHandler;
@@ -16,28 +17,55 @@ public final class RequestParameters {
             "an ISO-8601 instant with Z or an offset (2026-11-26T14:30:05Z, 2026-11-26T15:30:05+01:00)"
                     + " or epoch milliseconds (1795703405000)";
 
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
-    private static final int MAX_CUSTOMER_ID_LENGTH = 128;
-
     private RequestParameters() {}
 
-    /** Parses an instant in one of the {@link #ACCEPTED_FORMS}, cut to whole milliseconds. */
+    /**
+     * The range a read may ask about, in both forms: year 1 to 9999. Before {@link Timestamps#EARLIEST} no event
+     * can exist, so such a read is answered like any time before a customer's first event.
+     */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    /**
+     * Parses an instant in one of the {@link #ACCEPTED_FORMS}, cut to whole milliseconds. Both forms accept the
+     * same range, {@code 0001-01-01T00:00:00Z} to {@link Timestamps#LATEST}; outside it the rule is {@code range}.
+     */
     public static Instant instant(String name, String text) {
-        Optional<Instant> parsed =
-                !text.isEmpty() && text.length() <= 15 && text.chars().allMatch(Character::isDigit)
-                        ? Optional.of(Instant.ofEpochMilli(Long.parseLong(text)))
-                        : Timestamps.parse(text);
-        Instant instant = parsed.orElseThrow(
-                () -> invalid(name, "timestamp", "'" + text + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        Optional<Instant> parsed = isEpochMillis(text) ? epochMillis(text) : Timestamps.parse(text);
+        Instant instant = parsed.orElseThrow(() ->
+                invalid(name, "timestamp", "'" + shown(text) + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
+        if (instant.isBefore(EARLIEST) || instant.isAfter(Timestamps.LATEST)) {
             throw invalid(
                     name,
-                    "timestamp",
-                    "'" + text + "' is outside the supported range " + Timestamps.format(EARLIEST) + " to "
-                            + Timestamps.format(LATEST));
+                    "range",
+                    "'" + shown(text) + "' is outside the supported range " + Timestamps.format(EARLIEST) + " to "
+                            + Timestamps.format(Timestamps.LATEST) + " (epoch milliseconds " + EARLIEST.toEpochMilli()
+                            + " to " + Timestamps.LATEST.toEpochMilli() + ")");
         }
         return instant;
+    }
+
+    private static boolean isEpochMillis(String text) {
+        String digits = text.startsWith("-") ? text.substring(1) : text;
+        return !digits.isEmpty() && digits.length() <= 19 && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** Epoch milliseconds; a number too large for a long is simply out of range. */
+    private static Optional<Instant> epochMillis(String text) {
+        try {
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(text)));
+        } catch (NumberFormatException e) {
+            return Optional.of(text.startsWith("-") ? Instant.MIN : Instant.MAX);
+        }
+    }
+
+    /** A parameter as it may be quoted back: printable ASCII, at most 64 characters. */
+    private static String shown(String text) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < text.length() && shown.length() < 64; i++) {
+            char c = text.charAt(i);
+            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return text.length() > 64 ? shown + "..." : shown.toString();
     }
 
     /** An optional instant: {@code null} stays {@code null}. */
@@ -45,13 +73,20 @@ public final class RequestParameters {
         return text == null ? null : instant(name, text);
     }
 
-    /** A customer id as the event contract allows it: 1 to 128 characters. */
+    /** A customer id as the event contract allows it ({@link Identifiers}). */
     public static String customerId(String name, String value) {
         if (value == null || value.isEmpty()) {
             throw invalid(name, "required", name + " is required");
         }
-        if (value.length() > MAX_CUSTOMER_ID_LENGTH) {
-            throw invalid(name, "maxLength", name + " has more than " + MAX_CUSTOMER_ID_LENGTH + " characters");
+        if (value.length() > Identifiers.MAX_LENGTH) {
+            throw invalid(name, "maxLength", name + " has more than " + Identifiers.MAX_LENGTH + " characters");
+        }
+        if (!Identifiers.isValid(value)) {
+            throw invalid(
+                    name,
+                    "pattern",
+                    name + " '" + shown(value) + "' must match the pattern " + Identifiers.PATTERN
+                            + " (ASCII letters, digits and . _ - : @ + =)");
         }
         return value;
     }

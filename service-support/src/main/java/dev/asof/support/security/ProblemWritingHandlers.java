@@ -52,7 +52,7 @@ class ProblemWritingHandlers implements AuthenticationEntryPoint, AccessDeniedHa
 
     private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
-        problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        problem.setInstance(dev.asof.support.web.Problems.instance(request));
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);

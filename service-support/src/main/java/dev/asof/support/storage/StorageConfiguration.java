@@ -1,11 +1,13 @@
 package dev.asof.support.storage;
 
+import io.awspring.cloud.autoconfigure.dynamodb.DynamoDbClientCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The shared tables, created at start when missing (unless {@code asof.dynamodb.create-tables=false}). */
@@ -14,6 +16,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public class StorageConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+    /** Every DynamoDB call has a deadline: a hung store fails calls within {@code api-call-timeout}. */
+    @Bean
+    DynamoDbClientCustomizer asofDynamoDbDeadlines(StorageProperties properties) {
+        return builder -> {
+            ClientOverrideConfiguration current = builder.overrideConfiguration();
+            builder.overrideConfiguration(
+                    (current == null ? ClientOverrideConfiguration.builder() : current.toBuilder())
+                            .apiCallTimeout(properties.apiCallTimeout())
+                            .apiCallAttemptTimeout(properties.apiCallAttemptTimeout())
+                            .build());
+        };
+    }
 
     @Bean
     AsofTables asofTables(StorageProperties properties) {

@@ -112,12 +112,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail problem
                 && (problem.getType() == null
                         || "about:blank".equals(problem.getType().toString()))) {
-            problem.setType(Problems.type(kindOf(statusCode)));
+            problem.setType(Problems.type(Problems.kindOf(statusCode.value())));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
-    /** A 400 listing every violation under {@code errors}. */
+    /** The most violations a 400 lists; {@code errors_total} says how many there were. */
+    public static final int MAX_ERRORS = 100;
+
+    /** A 400 listing the violations under {@code errors}: the first {@value #MAX_ERRORS}, and the total. */
     public static ProblemDetail invalid(List<Violation> violations) {
         ProblemDetail problem = Problems.of(
                 HttpStatus.BAD_REQUEST,
@@ -129,20 +132,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setProperty(
                 "errors",
                 violations.stream()
+                        .limit(MAX_ERRORS)
                         .map(v -> Map.of("pointer", v.pointer(), "rule", v.rule(), "detail", v.message()))
                         .toList());
+        if (violations.size() > MAX_ERRORS) {
+            problem.setProperty("errors_total", violations.size());
+        }
         return problem;
     }
 
     private static String describe(Violation violation) {
         return (violation.pointer().isEmpty() ? "the request" : violation.pointer()) + ": " + violation.message()
                 + " (rule: " + violation.rule() + ")";
-    }
-
-    private static String kindOf(HttpStatusCode status) {
-        HttpStatus known = HttpStatus.resolve(status.value());
-        return known == null
-                ? "http-" + status.value()
-                : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

@@ -1,22 +1,77 @@
 package dev.asof.support.web;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 /** problem+json error handling, the body size limit and the per-client rate limit, in every service. */
-@AutoConfiguration
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @EnableConfigurationProperties(HttpLimitsProperties.class)
 public class ProblemConfiguration {
 
     @Bean
     ApiExceptionHandler apiExceptionHandler() {
         return new ApiExceptionHandler();
+    }
+
+    /** Replaces Spring Boot's error controller: container errors are problem+json too. */
+    @Bean
+    ProblemErrorController problemErrorController() {
+        return new ProblemErrorController();
+    }
+
+    /**
+     * Tomcat's own error pages as problem+json: Spring Boot adds an {@code ErrorReportValve} to the host; this
+     * replaces it (the customizer runs after Boot's).
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            StandardHost host = (StandardHost) context.getParent();
+            for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve) {
+                    host.getPipeline().removeValve(valve);
+                }
+            }
+            host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            host.getPipeline().addValve(new ProblemErrorReportValve());
+        });
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestHygieneFilter> requestHygieneFilter(JsonMapper json) {
+        FilterRegistrationBean<RequestHygieneFilter> registration =
+                new FilterRegistrationBean<>(new RequestHygieneFilter(json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<BodyBulkheadFilter> bodyBulkheadFilter(HttpLimitsProperties limits, JsonMapper json) {
+        Bulkhead bulkhead = Bulkhead.of(
+                "request-bodies",
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(limits.maxConcurrentBodies())
+                        .maxWaitDuration(limits.maxBodyWait())
+                        .build());
+        FilterRegistrationBean<BodyBulkheadFilter> registration =
+                new FilterRegistrationBean<>(new BodyBulkheadFilter(bulkhead, json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 8);
+        return registration;
     }
 
     @Bean

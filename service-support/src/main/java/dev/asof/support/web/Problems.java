@@ -20,6 +20,30 @@ public final class Problems {
         return problem;
     }
 
+    /**
+     * The request's path as a problem's {@code instance}, or {@code null} when the raw path is no valid URI
+     * reference (a hostile path must not turn a 4xx into a 500).
+     */
+    public static URI instance(jakarta.servlet.http.HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path == null || path.length() > 2048) {
+            return null;
+        }
+        try {
+            return new URI(path);
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** The kind of error a bare HTTP status stands for, for errors raised below the API (the container's). */
+    public static String kindOf(int status) {
+        HttpStatus known = HttpStatus.resolve(status);
+        return known == null
+                ? "http-" + status
+                : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     /** The stable type URI of an error kind. */
     public static URI type(String kind) {
         return URI.create("/problems/" + kind);

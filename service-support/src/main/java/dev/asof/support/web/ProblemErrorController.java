@@ -1,0 +1,63 @@
+package dev.asof.support.web;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Answers the container's error dispatches ({@code sendError} from Tomcat, Spring Security's firewall, a
+ * request that timed out) with problem+json, in place of Spring Boot's default JSON. A request for {@code /error}
+ * itself is a 404 like any unknown path.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping(
+            path = "/error",
+            produces = {MediaType.APPLICATION_PROBLEM_JSON_VALUE, "*/*"})
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer value && value >= 400 && value <= 599 ? value : 404;
+        ProblemDetail problem = problem(status);
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (code != null && uri instanceof String path) {
+            try {
+                problem.setInstance(new java.net.URI(path));
+            } catch (java.net.URISyntaxException e) {
+                // a hostile path is no instance worth naming
+            }
+        }
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    /** The problem for a bare status raised by the container, with a stable type per status. */
+    static ProblemDetail problem(int status) {
+        HttpStatus known = HttpStatus.resolve(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        String detail = switch (status) {
+            case 400 -> "The request is malformed (its path, headers or framing); it was not processed.";
+            case 404 -> "No such resource; see /v3/api-docs for the API.";
+            case 405 -> "This method is not allowed on this path.";
+            case 408 -> "The request body did not arrive in time; send the whole body promptly.";
+            case 413 -> "The request is too large.";
+            case 431 -> "The request's headers are too large.";
+            case 503 -> "The service is unavailable right now; retry shortly.";
+            default ->
+                status >= 500
+                        ? "The request failed unexpectedly; nothing was half-written. It is safe to retry."
+                        : "The request was refused (" + title + ").";
+        };
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status), detail);
+        problem.setType(Problems.type(Problems.kindOf(status)));
+        problem.setTitle(title);
+        return problem;
+    }
+}
