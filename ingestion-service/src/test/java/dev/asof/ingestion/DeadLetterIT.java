@@ -47,10 +47,15 @@ class DeadLetterIT {
         String customer = Events.newCustomerId("cust_dlt");
         String valid = Events.attributeChange(
                 UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", null, "gold", "voice");
+        String beforeEpoch = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "1969-12-31T23:59:59Z", "tier", null, "silver", "voice");
         try (KafkaProducer<String, String> producer = producer()) {
             producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, "{not json"))
                     .get();
             producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, "{\"event_type\":\"NOPE\"}"))
+                    .get();
+            // The probe's lost event: stamped before 1970, it once blocked its partition for good.
+            producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, beforeEpoch))
                     .get();
             producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, valid))
                     .get();
@@ -64,10 +69,15 @@ class DeadLetterIT {
                                         .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customer))))
                                 .items())
                         .hasSize(1));
-        List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(customer, 2);
+        List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(customer, 3);
         assertThat(deadLetters)
                 .extracting(ConsumerRecord::value)
-                .containsExactly("{not json", "{\"event_type\":\"NOPE\"}");
+                .containsExactly("{not json", "{\"event_type\":\"NOPE\"}", beforeEpoch);
+        String range = new String(
+                deadLetters.get(2).headers().lastHeader("asof-dlt-reason").value(), StandardCharsets.UTF_8);
+        assertThat(range).contains("/timestamp_utc timestamp-range").doesNotContain("silver");
+        assertThat(new String(deadLetters.get(2).headers().lastHeader("asof-dlt-kind").value(), StandardCharsets.UTF_8))
+                .isEqualTo("invalid-event");
         String reason = new String(
                 deadLetters.get(1).headers().lastHeader("asof-dlt-reason").value(), StandardCharsets.UTF_8);
         assertThat(reason).contains("/event_type");

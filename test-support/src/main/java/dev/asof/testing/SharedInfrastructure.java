@@ -57,6 +57,29 @@ public final class SharedInfrastructure {
         return dynalite.endpoint();
     }
 
+    /** The shared dynalite's process, for tests that pause it ({@code kill -STOP}) to play a hung store. */
+    public static synchronized ProcessHandle dynaliteProcess() {
+        dynamoEndpoint();
+        return dynalite.handle();
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to {@code process}: the JDK can only terminate processes. */
+    public static void signal(ProcessHandle process, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A plain AWS SDK client for dynalite, for tests that look at the tables directly. */
     public static DynamoDbClient dynamoClient() {
         return DynamoDbClient.builder()

@@ -14,9 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodySize larger request bodies are refused with 413 before they are read
  * @param rateLimit requests each API key may make per {@code rateLimitPeriod}; more get 429 with Retry-After
  * @param rateLimitPeriod the rate limit's refresh period
- * @param maxConcurrentBodies how many requests with a body are read and handled at once; bounds the memory that
- *     parsing bodies can take
- * @param maxBodyWait how long a request with a body waits for a place before {@code 503 busy}
+ * @param maxBodyBytesInFlight how many bytes of request bodies are read and handled at once; bounds the memory
+ *     that parsing bodies can take (a parsed body takes 10-20 times its size)
+ * @param maxBodyWait how long a request with a body waits for room before {@code 503 busy}
  */
 @Validated
 @ConfigurationProperties("asof.http")
@@ -24,5 +24,5 @@ public record HttpLimitsProperties(
         @NotNull @DefaultValue("2MB") DataSize maxBodySize,
         @Min(1) @DefaultValue("2000") int rateLimit,
         @NotNull @DefaultValue("1s") Duration rateLimitPeriod,
-        @Min(1) @DefaultValue("16") int maxConcurrentBodies,
+        @NotNull @DefaultValue("6MB") DataSize maxBodyBytesInFlight,
         @NotNull @DefaultValue("2s") Duration maxBodyWait) {}

@@ -1,7 +1,5 @@
 package dev.asof.support.web;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -61,15 +59,9 @@ public class ProblemConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<BodyBulkheadFilter> bodyBulkheadFilter(HttpLimitsProperties limits, JsonMapper json) {
-        Bulkhead bulkhead = Bulkhead.of(
-                "request-bodies",
-                BulkheadConfig.custom()
-                        .maxConcurrentCalls(limits.maxConcurrentBodies())
-                        .maxWaitDuration(limits.maxBodyWait())
-                        .build());
-        FilterRegistrationBean<BodyBulkheadFilter> registration =
-                new FilterRegistrationBean<>(new BodyBulkheadFilter(bulkhead, json));
+    FilterRegistrationBean<BodyBudgetFilter> bodyBudgetFilter(HttpLimitsProperties limits, JsonMapper json) {
+        FilterRegistrationBean<BodyBudgetFilter> registration =
+                new FilterRegistrationBean<>(new BodyBudgetFilter(limits, json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 8);
         return registration;
     }
