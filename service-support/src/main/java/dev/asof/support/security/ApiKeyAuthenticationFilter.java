@@ -15,17 +15,20 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Authenticates {@code Authorization: Bearer <api key>}; a wrong key is refused at once with a 401. */
+/**
+ * Authenticates {@code Authorization: Bearer <api key>}; a wrong key is refused at once with a 401. When bearer JWTs
+ * are accepted, a JWT-shaped credential is left to the token filter, which ran before this one.
+ */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
-
-    private static final String BEARER = "Bearer ";
 
     private final ApiKeys apiKeys;
     private final AuthenticationEntryPoint entryPoint;
+    private final boolean tokensAccepted;
 
-    ApiKeyAuthenticationFilter(ApiKeys apiKeys, AuthenticationEntryPoint entryPoint) {
+    ApiKeyAuthenticationFilter(ApiKeys apiKeys, AuthenticationEntryPoint entryPoint, boolean tokensAccepted) {
         this.apiKeys = apiKeys;
         this.entryPoint = entryPoint;
+        this.tokensAccepted = tokensAccepted;
     }
 
     @Override
@@ -36,13 +39,17 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String credential = BearerTokens.credential(header);
+        if (credential == null) {
             entryPoint.commence(
                     request, response, new BadCredentialsException("Authorization must be 'Bearer <api key>'"));
             return;
         }
-        Optional<ApiKeyProperties.ApiKey> key =
-                apiKeys.find(header.substring(BEARER.length()).trim());
+        if (tokensAccepted && BearerTokens.looksLikeJwt(credential)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<ApiKeyProperties.ApiKey> key = apiKeys.find(credential);
         if (key.isEmpty()) {
             entryPoint.commence(request, response, new BadCredentialsException("unknown API key"));
             return;

@@ -12,15 +12,26 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import tools.jackson.databind.json.JsonMapper;
 
-/** 401 and 403 as {@code application/problem+json}. */
-class ProblemWritingHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+/**
+ * 401, 403 and 503 as {@code application/problem+json}: a missing or unknown API key, a refused bearer JWT, a missing
+ * scope, and an issuer whose keys could not be fetched.
+ */
+class ProblemWritingHandlers implements AuthenticationEntryPoint, AccessDeniedHandler, AuthenticationFailureHandler {
+
+    /** How long a caller should wait before retrying when the issuer's keys could not be fetched. */
+    static final int KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private final JsonMapper json;
+    private final String credentialHint;
 
-    ProblemWritingHandlers(JsonMapper json) {
+    ProblemWritingHandlers(JsonMapper json, boolean tokensAccepted) {
         this.json = json;
+        this.credentialHint = tokensAccepted
+                ? "Send 'Authorization: Bearer <api key>' or 'Authorization: Bearer <access token>'."
+                : "Send 'Authorization: Bearer <api key>'.";
     }
 
     @Override
@@ -31,10 +42,35 @@ class ProblemWritingHandlers implements AuthenticationEntryPoint, AccessDeniedHa
                 "unauthorized",
                 "Missing or invalid credentials",
                 e.getMessage() == null || e.getMessage().startsWith("Full authentication")
-                        ? "Send 'Authorization: Bearer <api key>'."
-                        : e.getMessage() + ". Send 'Authorization: Bearer <api key>'.");
+                        ? credentialHint
+                        : e.getMessage() + ". " + credentialHint);
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"asof\"");
         write(request, response, problem);
+    }
+
+    /** A bearer JWT that did not authenticate: refused (401), or not checkable because the keys are out of reach (503). */
+    @Override
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+        if (TokenFailures.isKeysUnavailable(e)) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS));
+            write(
+                    request,
+                    response,
+                    Problems.of(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "token-keys-unavailable",
+                            "Token keys unavailable",
+                            "The token issuer's signing keys (JWK set) could not be fetched in time, so the token"
+                                    + " could not be checked. Retry later."));
+            return;
+        }
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"asof\", error=\"invalid_token\"");
+        write(
+                request,
+                response,
+                Problems.of(
+                        HttpStatus.UNAUTHORIZED, "invalid-token", "Invalid bearer token", TokenFailures.describe(e)));
     }
 
     @Override
@@ -47,7 +83,7 @@ class ProblemWritingHandlers implements AuthenticationEntryPoint, AccessDeniedHa
                         HttpStatus.FORBIDDEN,
                         "forbidden",
                         "Missing scope",
-                        "This API key lacks the scope this endpoint requires."));
+                        "These credentials lack the scope this endpoint requires."));
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
