@@ -76,7 +76,8 @@ class DeadLetterIT {
         String range = new String(
                 deadLetters.get(2).headers().lastHeader("asof-dlt-reason").value(), StandardCharsets.UTF_8);
         assertThat(range).contains("/timestamp_utc timestamp-range").doesNotContain("silver");
-        assertThat(new String(deadLetters.get(2).headers().lastHeader("asof-dlt-kind").value(), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        deadLetters.get(2).headers().lastHeader("asof-dlt-kind").value(), StandardCharsets.UTF_8))
                 .isEqualTo("invalid-event");
         String reason = new String(
                 deadLetters.get(1).headers().lastHeader("asof-dlt-reason").value(), StandardCharsets.UTF_8);

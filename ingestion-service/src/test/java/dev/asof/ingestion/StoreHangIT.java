@@ -64,23 +64,30 @@ class StoreHangIT {
                     "/api/v1/events",
                     TestApiKeys.ALL_SCOPES,
                     Events.attributeChange(
-                            UUID.randomUUID().toString(), customer, "2026-11-25T14:31:00Z", "tier", null, "x", "voice"));
+                            UUID.randomUUID().toString(),
+                            customer,
+                            "2026-11-25T14:31:00Z",
+                            "tier",
+                            null,
+                            "x",
+                            "voice"));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(refused.body()).contains("/problems/store-unavailable");
 
             HttpResponse<String> health = api.get("/actuator/health", null);
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).contains("\"dynamoDb\":{\"status\":\"DOWN\"");
+            assertThat(health.body()).contains("\"dynamoDbHealth\":{\"status\":\"DOWN\"");
 
             // An event already in Kafka waits; its partition is reported stuck.
             try (KafkaProducer<String, String> producer = producer()) {
                 producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, waiting))
                         .get();
             }
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                            api.get("/actuator/health", null).body())
-                    .contains("\"logWriter\":{\"status\":\"DOWN\""));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(api.get("/actuator/health", null).body())
+                                    .contains("\"logWriter\":{\"status\":\"DOWN\""));
             HttpResponse<String> metrics = api.get("/actuator/prometheus", TestApiKeys.ALL_SCOPES);
             assertThat(metrics.body()).containsPattern("asof_log_stuck_partitions\\S* [1-9]");
         } finally {

@@ -56,6 +56,11 @@ class ChildProcessesTest {
     @Test
     void childrenIgnoreCtrlCButStopOnRequest() throws Exception {
         Process sleeper = ChildProcesses.start(List.of("sleep", "30"), dir, dir.resolve("sleep.log"));
+        // The wrapper shell sets the trap, then execs: a signal sent before that would reach a shell without it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!sleeper.toHandle().info().command().orElse("").endsWith("sleep") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         new ProcessBuilder("kill", "-INT", Long.toString(sleeper.pid())).start().waitFor();
         Thread.sleep(300);
         assertThat(sleeper.isAlive()).as("SIGINT is ignored").isTrue();

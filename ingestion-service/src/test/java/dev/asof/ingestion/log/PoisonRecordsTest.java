@@ -17,9 +17,12 @@ class PoisonRecordsTest {
     void whatTheRecordItselfBreaksIsPoison() {
         assertThat(PoisonRecords.isPoison(new IllegalArgumentException("timestamps before 1970 are not stored")))
                 .isTrue();
-        assertThat(PoisonRecords.isPoison(new ArithmeticException("long overflow"))).isTrue();
-        assertThat(PoisonRecords.isPoison(new DateTimeException("out of range"))).isTrue();
-        assertThat(PoisonRecords.isPoison(dynamo("ValidationException", "Item size has exceeded the maximum allowed size", 400)))
+        assertThat(PoisonRecords.isPoison(new ArithmeticException("long overflow")))
+                .isTrue();
+        assertThat(PoisonRecords.isPoison(new DateTimeException("out of range")))
+                .isTrue();
+        assertThat(PoisonRecords.isPoison(
+                        dynamo("ValidationException", "Item size has exceeded the maximum allowed size", 400)))
                 .isTrue();
     }
 
@@ -40,16 +43,20 @@ class PoisonRecordsTest {
                         .statusCode(400)
                         .build()))
                 .isFalse();
-        assertThat(PoisonRecords.isPoison(dynamo("InternalServerError", "oops", 500))).isFalse();
-        assertThat(PoisonRecords.isPoison(dynamo("UnrecognizedClientException", "bad key", 400))).isFalse();
-        assertThat(PoisonRecords.isPoison(new IllegalStateException("interrupted"))).isFalse();
+        assertThat(PoisonRecords.isPoison(dynamo("InternalServerError", "oops", 500)))
+                .isFalse();
+        assertThat(PoisonRecords.isPoison(dynamo("UnrecognizedClientException", "bad key", 400)))
+                .isFalse();
+        assertThat(PoisonRecords.isPoison(new IllegalStateException("interrupted")))
+                .isFalse();
     }
 
     @Test
     void theReasonNamesTheKindAndTheStoresWordsBounded() {
         assertThat(PoisonRecords.reason(dynamo("ValidationException", "Item size has exceeded", 400)))
                 .isEqualTo("DynamoDbException: Item size has exceeded");
-        assertThat(PoisonRecords.reason(new IllegalArgumentException("x".repeat(1000)))).hasSize(300);
+        assertThat(PoisonRecords.reason(new IllegalArgumentException("x".repeat(1000))))
+                .hasSize(300);
     }
 
     private static DynamoDbException dynamo(String code, String message, int status) {

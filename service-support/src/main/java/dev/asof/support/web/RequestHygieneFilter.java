@@ -118,7 +118,7 @@ class RequestHygieneFilter extends OncePerRequestFilter {
 
     /** Decodes {@code %XX} escapes and {@code +} strictly as UTF-8; anything malformed is refused. */
     static String percentDecode(String text) {
-        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0 && text.chars().allMatch(c -> c < 0x80)) {
             return text;
         }
         ByteBuffer bytes = ByteBuffer.allocate(text.length());

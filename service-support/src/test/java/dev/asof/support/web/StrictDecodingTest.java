@@ -30,7 +30,10 @@ class StrictDecodingTest {
                 new byte[] {'a', (byte) 0xe2, (byte) 0x82})) {
             assertThatThrownBy(() -> RequestBodies.utf8(bad))
                     .isInstanceOf(InvalidEventException.class)
-                    .satisfies(e -> assertThat(((InvalidEventException) e).violations().get(0).rule())
+                    .satisfies(e -> assertThat(((InvalidEventException) e)
+                                    .violations()
+                                    .get(0)
+                                    .rule())
                             .isEqualTo("utf-8"))
                     .hasMessageContaining("at byte 1");
         }
@@ -46,9 +49,7 @@ class StrictDecodingTest {
             random.nextBytes(bytes);
             boolean valid;
             try {
-                StandardCharsets.UTF_8
-                        .newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(bytes));
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
                 valid = true;
             } catch (java.nio.charset.CharacterCodingException e) {
                 valid = false;
