@@ -46,8 +46,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Nothing lost, nothing doubled: 20,000 events for 500 customers are streamed through intake while the log
- * writer is killed mid-batch and restarted, stopped and restarted, the Kafka broker is restarted and DynamoDB
- * (dynalite) is restarted; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
+ * writer is killed mid-batch and restarted, stopped and restarted, DynamoDB (dynalite) and then the Kafka broker
+ * hang for seconds (SIGSTOP, SIGCONT), the broker is restarted and dynalite is restarted, with poison records
+ * (an event before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
  * view equals the fold of its log.
  */
 class ExactlyOnceUnderFaultsIT {
@@ -80,9 +81,31 @@ class ExactlyOnceUnderFaultsIT {
         properties.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
         properties.put("asof.dynamodb.table-prefix", prefix);
         properties.put("spring.cloud.aws.dynamodb.endpoint", dynalite.endpoint().toString());
+        properties.put("asof.log-writer.stuck-after", "3s");
         Map<String, String> intakeOnly = new HashMap<>(properties);
         intakeOnly.put("spring.kafka.listener.auto-startup", "false");
 
+        // Poison records ahead of the stream, on partitions everyone's events share: they must be dead-lettered,
+        // not block their partitions.
+        String poisoned = "fault_" + SEED + "_poison";
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        Map.of("bootstrap.servers", broker.bootstrapServers()),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int p = 0; p < 6; p++) {
+                String beforeEpoch = """
+                        {"event_id":"%s","event_type":"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE",\
+                        "timestamp_utc":"1969-12-31T23:59:59Z","customer_id":"%s",\
+                        "payload":{"attribute_key":"tier","new_value":"x"}}""".formatted(UUID.randomUUID(), poisoned);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                AsofTopics.PROFILE_EVENTS, p, poisoned, beforeEpoch))
+                        .get();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                AsofTopics.PROFILE_EVENTS, p, poisoned, "{not json"))
+                        .get();
+            }
+        }
         ServiceJar intake = ServiceJar.start("ingestion-service", intakeOnly);
         ServiceJar writer = ServiceJar.start("ingestion-service", properties);
         List<List<String>> batches = batches(new Random(SEED));
@@ -112,6 +135,25 @@ class ExactlyOnceUnderFaultsIT {
             Thread.sleep(2_000);
             broker = KafkaBrokerProcess.start(
                     kafkaLibs, work.resolve("kafka"), kafkaPort, controllerPort, work.resolve("kafka.log"));
+            awaitSent(sent, total * 60 / 100);
+            // A store that hangs instead of failing: health says so within its own deadline, intake answers 503s.
+            SharedInfrastructure.signal(dynalite.handle(), "STOP");
+            try {
+                assertHealthDown(writer.api(), "dynamoDbHealth");
+                assertHealthDown(intake.api(), "dynamoDbHealth");
+                Thread.sleep(4_000);
+            } finally {
+                SharedInfrastructure.signal(dynalite.handle(), "CONT");
+            }
+            awaitSent(sent, total * 65 / 100);
+            // A broker that hangs: intake answers 503 within its publish timeout, health says so.
+            SharedInfrastructure.signal(broker.handle(), "STOP");
+            try {
+                assertHealthDown(intake.api(), "kafkaHealth");
+                Thread.sleep(4_000);
+            } finally {
+                SharedInfrastructure.signal(broker.handle(), "CONT");
+            }
             awaitSent(sent, total * 70 / 100);
             writer.kill();
             writer = ServiceJar.start("ingestion-service", properties);
@@ -160,6 +202,9 @@ class ExactlyOnceUnderFaultsIT {
                                 .isEqualTo(fold));
                 checkedViews++;
             }
+            assertThat(log.eventsUpTo(poisoned, end, end))
+                    .as("poison records logged")
+                    .isEmpty();
             System.out.println("exactly-once fault test: " + total + " events, " + checkedViews
                     + " views equal to the fold of their log, seed=" + SEED);
         } finally {
@@ -169,6 +214,15 @@ class ExactlyOnceUnderFaultsIT {
             broker.close();
             dynalite.close();
         }
+    }
+
+    /** Health answers (no hang) and names {@code component} DOWN within a few of its own deadlines. */
+    private static void assertHealthDown(ApiClient api, String component) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> health = api.get("/actuator/health", null);
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"" + component + "\":{\"status\":\"DOWN\"");
+        });
     }
 
     /** Re-sends the same body until intake answers 202: what an integrator's retry loop does. */

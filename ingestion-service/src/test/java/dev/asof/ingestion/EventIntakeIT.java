@@ -3,6 +3,7 @@ package dev.asof.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.events.EventJson;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.testing.ApiClient;
@@ -324,6 +325,44 @@ class EventIntakeIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("/timestamp", "timestamp is required");
+    }
+
+    @Test
+    void cxoneAndGenesysErrorsNameTheirOwnFieldsOnce() throws Exception {
+        HttpResponse<String> cxone = api.postJson(
+                "/api/v1/ingest/cxone",
+                TestApiKeys.ALL_SCOPES,
+                "{\"customerId\":\"c/1\",\"attribute\":\"Tier\",\"newValue\":\"gold\","
+                        + "\"timestamp\":\"1969-12-31T23:59:59Z\"}");
+        HttpResponse<String> cxoneType = api.postJson(
+                "/api/v1/ingest/cxone",
+                TestApiKeys.ALL_SCOPES,
+                "{\"customerId\":42,\"attribute\":\"tier\",\"newValue\":\"gold\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
+        HttpResponse<String> genesys = api.postJson(
+                "/api/v1/ingest/genesys",
+                TestApiKeys.ALL_SCOPES,
+                "{\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"customer_profile_updated\","
+                        + "\"time\":\"0001-01-01T00:00:00Z\",\"detail\":{\"customerId\":\"a b\","
+                        + "\"attribute\":\"tier\",\"newValue\":\"gold\"}}");
+
+        assertThat(List.of(cxone.statusCode(), cxoneType.statusCode(), genesys.statusCode()))
+                .containsExactly(400, 400, 400);
+        assertThat(pointers(cxone))
+                .containsExactlyInAnyOrder("/attribute pattern", "/customerId pattern", "/timestamp timestamp-range");
+        assertThat(cxone.body())
+                .contains("timestamp '1969-12-31T23:59:59Z' is outside")
+                .doesNotContain("timestamp_utc");
+        assertThat(pointers(cxoneType)).containsExactly("/customerId type");
+        assertThat(pointers(genesys)).containsExactlyInAnyOrder("/detail/customerId pattern", "/time timestamp-range");
+    }
+
+    private static List<String> pointers(HttpResponse<String> response) throws Exception {
+        List<String> pointers = new java.util.ArrayList<>();
+        for (JsonNode error : EventJson.mapper().readTree(response.body()).path("errors")) {
+            pointers.add(
+                    error.path("pointer").asString() + " " + error.path("rule").asString());
+        }
+        return pointers;
     }
 
     @Test

@@ -189,7 +189,8 @@ class HostileInputIT {
             return "server error";
         }
         if (c.expect() == Expect.NOTHING_ACCEPTED) {
-            return answer.status() == 202 && answer.body().contains("\"rejected\"")
+            return answer.status() == 202
+                            && answer.body().contains("\"rejected\"")
                             && !answer.body().contains("\"accepted\"")
                     ? null
                     : "a batch of broken events was not answered with every element rejected";

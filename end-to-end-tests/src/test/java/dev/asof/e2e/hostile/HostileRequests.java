@@ -302,9 +302,15 @@ final class HostileRequests {
             for (int i = 0, n = 1 + r.nextInt(20); i < n; i++) {
                 batch.append(i == 0 ? "" : ",").append(elements[r.nextInt(elements.length)]);
             }
-            return new Case(Service.INGESTION, "batch-of-garbage",
-                    RawHttp.request("POST", intakePath(), json(), utf8(batch.append(']').toString())),
-                    Expect.NOTHING_ACCEPTED, null, null, false);
+            return new Case(
+                    Service.INGESTION,
+                    "batch-of-garbage",
+                    RawHttp.request(
+                            "POST", intakePath(), json(), utf8(batch.append(']').toString())),
+                    Expect.NOTHING_ACCEPTED,
+                    null,
+                    null,
+                    false);
         });
         kinds.add(r -> {
             StringBuilder batch = new StringBuilder("[");

@@ -1,5 +1,6 @@
 package dev.asof.ingestion.intake;
 
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,13 +17,34 @@ import tools.jackson.databind.node.ObjectNode;
  * eventId     -> event_id (optional; otherwise derived from the content, so retries map to the same id)
  * </pre>
  */
-final class CxoneMapping {
+final class CxoneMapping implements SourceMapping {
 
     static final String SOURCE_SYSTEM = "nice_cxone";
 
+    static final CxoneMapping INSTANCE = new CxoneMapping();
+
+    /** Envelope fields and the CXone fields they come from. */
+    private static final Map<String, String> POINTERS = Map.of(
+            "/event_id", "/eventId",
+            "/customer_id", "/customerId",
+            "/timestamp_utc", "/timestamp",
+            "/payload/attribute_key", "/attribute",
+            "/payload/new_value", "/newValue",
+            "/payload/previous_value", "/oldValue",
+            "/payload/change_reason", "/changeReason",
+            "/metadata/interaction_id", "/contactId",
+            "/metadata/agent_id", "/agentId",
+            "/metadata/channel", "/channel");
+
     private CxoneMapping() {}
 
-    static JsonNode toEnvelope(JsonNode flat) {
+    @Override
+    public Map<String, String> sourcePointers(JsonNode element) {
+        return POINTERS;
+    }
+
+    @Override
+    public JsonNode toEnvelope(JsonNode flat) {
         SourceFields fields = new SourceFields(SourceFields.requireObject(flat, "a CXone event"), "");
         String customerId = fields.requiredText("customerId");
         String attribute = fields.requiredText("attribute");

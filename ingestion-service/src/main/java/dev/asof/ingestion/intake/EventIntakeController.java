@@ -4,7 +4,6 @@ import dev.asof.events.EventJson;
 import dev.asof.support.web.RequestBodies;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -37,8 +36,7 @@ class EventIntakeController {
             @RequestBody byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        return submit(
-                caller, "/api/v1/events", "events", UnaryOperator.identity(), body, idempotencyKey, correlationId);
+        return submit(caller, "/api/v1/events", "events", SourceMapping.UNIFIED, body, idempotencyKey, correlationId);
     }
 
     @PostMapping(path = "/api/v1/ingest/genesys", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -51,7 +49,7 @@ class EventIntakeController {
                 caller,
                 "/api/v1/ingest/genesys",
                 "genesys",
-                GenesysMapping::toEnvelope,
+                GenesysMapping.INSTANCE,
                 body,
                 idempotencyKey,
                 correlationId);
@@ -64,7 +62,7 @@ class EventIntakeController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
-                caller, "/api/v1/ingest/cxone", "cxone", CxoneMapping::toEnvelope, body, idempotencyKey, correlationId);
+                caller, "/api/v1/ingest/cxone", "cxone", CxoneMapping.INSTANCE, body, idempotencyKey, correlationId);
     }
 
     /** What every endpoint does: parse, then run the pipeline under the request's Idempotency-Key. */
@@ -72,7 +70,7 @@ class EventIntakeController {
             Authentication caller,
             String path,
             String source,
-            UnaryOperator<JsonNode> toEnvelope,
+            SourceMapping mapping,
             byte[] bytes,
             String idempotencyKey,
             String correlationId) {
@@ -87,7 +85,7 @@ class EventIntakeController {
                 context -> new IntakePipeline.Submission(
                         source,
                         elements(document),
-                        toEnvelope,
+                        mapping,
                         document.isArray(),
                         context.idempotencyScope(),
                         context.correlationId()));

@@ -1,5 +1,7 @@
 package dev.asof.ingestion.intake;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,13 +28,46 @@ import tools.jackson.databind.node.ObjectNode;
  *       </pre>
  * </ul>
  */
-final class GenesysMapping {
+final class GenesysMapping implements SourceMapping {
 
     static final String SOURCE_SYSTEM = "genesys_cloud_cx";
 
+    static final GenesysMapping INSTANCE = new GenesysMapping();
+
     private GenesysMapping() {}
 
-    static JsonNode toEnvelope(JsonNode body) {
+    /**
+     * The unified envelope sent as is has its own names; inside an EventBridge {@code detail} it sits under {@code
+     * /detail}; the flat {@code detail} shape has names of its own.
+     */
+    @Override
+    public Map<String, String> sourcePointers(JsonNode body) {
+        JsonNode detail = body.path("detail");
+        if (!detail.isObject()) {
+            return Map.of();
+        }
+        if (detail.has("event_type")) {
+            Map<String, String> nested = new LinkedHashMap<>();
+            nested.put("/event_id", detail.has("event_id") ? "/detail/event_id" : "/id");
+            nested.put("", "/detail");
+            return nested;
+        }
+        Map<String, String> pointers = new LinkedHashMap<>();
+        pointers.put("/event_id", "/id");
+        pointers.put("/customer_id", "/detail/customerId");
+        pointers.put("/timestamp_utc", detail.hasNonNull("timestamp") ? "/detail/timestamp" : "/time");
+        pointers.put("/payload/attribute_key", "/detail/attribute");
+        pointers.put("/payload/new_value", "/detail/newValue");
+        pointers.put("/payload/previous_value", "/detail/oldValue");
+        pointers.put("/payload/change_reason", detail.has("changeReason") ? "/detail/changeReason" : "/detail-type");
+        pointers.put("/metadata/interaction_id", "/detail/conversationId");
+        pointers.put("/metadata/agent_id", detail.has("agentId") ? "/detail/agentId" : "/detail/userId");
+        pointers.put("/metadata/channel", detail.has("channel") ? "/detail/channel" : "/detail/mediaType");
+        return pointers;
+    }
+
+    @Override
+    public JsonNode toEnvelope(JsonNode body) {
         ObjectNode object = SourceFields.requireObject(body, "a Genesys event");
         if (!object.has("detail-type") && !object.has("detail")) {
             return withDefaultSource(object.deepCopy());

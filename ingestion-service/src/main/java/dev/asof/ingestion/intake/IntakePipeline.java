@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -62,8 +61,8 @@ class IntakePipeline {
      *
      * @param source the endpoint ({@code events}, {@code genesys}, {@code cxone}), for metrics
      * @param elements the request's events as sent, in request order
-     * @param toEnvelope maps one element to the unified envelope shape (identity for {@code /api/v1/events});
-     *     throws {@link InvalidEventException} naming the source's own fields
+     * @param mapping maps one element to the unified envelope shape ({@link SourceMapping#UNIFIED} for {@code
+     *     /api/v1/events}) and names broken rules in the source's own fields
      * @param batch whether the request held an array: then each element gets its own result; otherwise the first
      *     problem is the answer
      * @param idempotencyScope {@code apiKeyName:Idempotency-Key}, or {@code null}
@@ -72,7 +71,7 @@ class IntakePipeline {
     record Submission(
             String source,
             List<JsonNode> elements,
-            UnaryOperator<JsonNode> toEnvelope,
+            SourceMapping mapping,
             boolean batch,
             String idempotencyScope,
             String correlationId) {}
@@ -90,11 +89,19 @@ class IntakePipeline {
         IntakeResult[] results = new IntakeResult[submission.elements().size()];
         Map<Integer, EventEnvelope> toClaim = new LinkedHashMap<>();
         for (int i = 0; i < submission.elements().size(); i++) {
-            JsonNode element = submission.elements().get(i);
+            JsonNode sent = submission.elements().get(i);
+            JsonNode element = sent;
             try {
-                element = withEventId(submission.toEnvelope().apply(element), submission.idempotencyScope(), i);
-                EventEnvelope event = EventJson.decode(element);
-                IntakeResult refused = screen(i, event, now);
+                element = withEventId(submission.mapping().toEnvelope(sent), submission.idempotencyScope(), i);
+                EventEnvelope event;
+                IntakeResult refused;
+                try {
+                    event = EventJson.decode(element);
+                    refused = screen(i, event, now);
+                } catch (InvalidEventException e) {
+                    // the envelope's rules, named as the platform's own fields
+                    throw new InvalidEventException(submission.mapping().inSourceTerms(sent, e.violations()));
+                }
                 if (refused == null) {
                     toClaim.put(i, event);
                 } else {

@@ -29,8 +29,10 @@ final class SourceFields {
 
     /** The first present text field among {@code names}; a violation naming the first when none is. */
     String requiredText(String... names) {
+        int before = violations.size();
         String value = optionalText(names);
-        if (value == null) {
+        // present with the wrong type is already said; "required" as well would report one mistake twice
+        if (value == null && violations.size() == before) {
             violations.add(new Violation(
                     pointerPrefix + "/" + names[0],
                     "required",

@@ -1,5 +1,8 @@
 package dev.asof.support.storage;
 
+import java.time.Duration;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -148,9 +151,19 @@ public final class AsofTables {
                 .build();
     }
 
+    /**
+     * Creating a table and waiting for it are start-up work, slower than any request (dynalite takes seconds for a
+     * table with indexes on a busy machine): they get a deadline of their own instead of the client's, which is
+     * sized for requests.
+     */
+    private static final AwsRequestOverrideConfiguration TABLE_ADMIN = AwsRequestOverrideConfiguration.builder()
+            .apiCallTimeout(Duration.ofSeconds(60))
+            .apiCallAttemptTimeout(Duration.ofSeconds(30))
+            .build();
+
     private static void create(DynamoDbClient dynamo, CreateTableRequest request) {
         try {
-            dynamo.createTable(request);
+            dynamo.createTable(request.toBuilder().overrideConfiguration(TABLE_ADMIN).build());
         } catch (ResourceInUseException alreadyThere) {
             // Another process created it first, or an earlier run did: check below that it has our indexes.
         }
@@ -181,7 +194,8 @@ public final class AsofTables {
         while (System.nanoTime() < deadline) {
             try {
                 TableDescription description =
-                        dynamo.describeTable(b -> b.tableName(table)).table();
+                        dynamo.describeTable(b -> b.tableName(table).overrideConfiguration(TABLE_ADMIN))
+                                .table();
                 if (description.tableStatus() == TableStatus.ACTIVE) {
                     return description;
                 }
