@@ -99,6 +99,22 @@ class ContactCentreIT extends ReconstructionIT {
     }
 
     @Test
+    void theDataActionCanAuthenticateWithAnOAuthIntegrationsToken() {
+        assertThat(ok("/api/v1/integrations/genesys/data-action?credentials=oauth")
+                        .at("/config/request/headers/Authorization")
+                        .asString())
+                .isEqualTo("Bearer ${authResponse.access_token}");
+        assertThat(ok("/api/v1/integrations/genesys/data-action?credentials=api-key")
+                        .at("/config/request/headers/Authorization")
+                        .asString())
+                .isEqualTo("Bearer ${credentials.apiKey}");
+        var refused = api.get(
+                "/api/v1/integrations/genesys/data-action?credentials=basic", dev.asof.testing.TestApiKeys.ALL_SCOPES);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"pointer\":\"credentials\"", "api-key", "oauth");
+    }
+
+    @Test
     void theDataActionNeedsTheProfileReadScope() {
         assertThat(api.get("/api/v1/integrations/genesys/data-action", null).statusCode())
                 .isEqualTo(401);

@@ -535,6 +535,9 @@ final class HostileRequests {
                 "/api/v1/customers/" + hostileCustomer() + "/profile",
                 "/api/v1/customers/" + pathId(r) + "/history",
                 "/api/v1/integrations/genesys/data-action?x=1&x=2",
+                "/api/v1/integrations/genesys/data-action?credentials="
+                        + List.of("basic", "", "OAUTH", "%FF", "oauth&credentials=oauth")
+                                .get(r.nextInt(5)),
                 "/api/v1/customers/" + hostileCustomer() + "/profile?view=flat&view=x"
             };
             return read(r, paths[r.nextInt(paths.length)]);

@@ -1,9 +1,8 @@
 package dev.asof.support.storage;
 
 import java.time.Duration;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-
 import java.util.List;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -163,7 +162,8 @@ public final class AsofTables {
 
     private static void create(DynamoDbClient dynamo, CreateTableRequest request) {
         try {
-            dynamo.createTable(request.toBuilder().overrideConfiguration(TABLE_ADMIN).build());
+            dynamo.createTable(
+                    request.toBuilder().overrideConfiguration(TABLE_ADMIN).build());
         } catch (ResourceInUseException alreadyThere) {
             // Another process created it first, or an earlier run did: check below that it has our indexes.
         }
@@ -193,9 +193,9 @@ public final class AsofTables {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                TableDescription description =
-                        dynamo.describeTable(b -> b.tableName(table).overrideConfiguration(TABLE_ADMIN))
-                                .table();
+                TableDescription description = dynamo.describeTable(
+                                b -> b.tableName(table).overrideConfiguration(TABLE_ADMIN))
+                        .table();
                 if (description.tableStatus() == TableStatus.ACTIVE) {
                     return description;
                 }

@@ -2,12 +2,14 @@ package dev.asof.reconstruction.integrations.web;
 
 import dev.asof.reconstruction.integrations.AttributeCatalog;
 import dev.asof.reconstruction.integrations.IntegrationProperties;
+import dev.asof.reconstruction.web.RequestParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,7 +31,8 @@ class GenesysDataActionController {
 
     @GetMapping("/api/v1/integrations/genesys/data-action")
     @PreAuthorize("hasAuthority('SCOPE_profile:read')")
-    Map<String, Object> dataAction() {
+    Map<String, Object> dataAction(@RequestParam(name = "credentials", required = false) String credentials) {
+        String authorization = authorization(credentials);
         String base = properties.publicBaseUrl().replaceAll("/+$", "");
         Map<String, Object> action = new LinkedHashMap<>();
         action.put("name", "asof - Customer profile at interaction start");
@@ -46,9 +49,7 @@ class GenesysDataActionController {
                                 "requestType",
                                 "GET",
                                 "headers",
-                                ordered(
-                                        "Authorization", "Bearer ${credentials.apiKey}",
-                                        "Accept", "application/json"),
+                                ordered("Authorization", authorization, "Accept", "application/json"),
                                 "requestTemplate",
                                 "${input.rawRequest}"),
                         "response",
@@ -64,6 +65,20 @@ class GenesysDataActionController {
         // Personal data stays out of Architect's execution logs when the action is secure.
         action.put("secure", catalog.attributes().stream().anyMatch(AttributeCatalog.Entry::pii));
         return action;
+    }
+
+    /**
+     * The Authorization header the action sends: the integration's API key (User Defined credentials, the default),
+     * or the access token a "User Defined (OAuth)" integration fetched ({@code credentials=oauth}; docs/security.md).
+     */
+    private static String authorization(String credentials) {
+        if (credentials == null || credentials.equals("api-key")) {
+            return "Bearer ${credentials.apiKey}";
+        }
+        if (credentials.equals("oauth")) {
+            return "Bearer ${authResponse.access_token}";
+        }
+        throw RequestParameters.invalid("credentials", "enum", "credentials must be api-key (the default) or oauth");
     }
 
     private static Map<String, Object> inputSchema() {
