@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * dynalite, the DynamoDB-compatible server from npm, run as a child process. Installs it with {@code npm ci}
  * from the committed lockfile when {@code node_modules} lacks it.
  */
-public final class DynaliteProcess implements AutoCloseable {
+public final class DynaliteProcess implements AutoCloseable, SupervisedProcess {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -94,8 +94,21 @@ public final class DynaliteProcess implements AutoCloseable {
     }
 
     /** The operating-system process, for tools that report on it. */
+    @Override
     public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /** The exit code, once it exited. */
+    @Override
+    public int exitValue() {
+        return process.onExit().join().exitValue();
+    }
+
+    /** Whether it accepts connections. */
+    @Override
+    public boolean isReady() {
+        return accepts(port);
     }
 
     @Override
@@ -109,15 +122,22 @@ public final class DynaliteProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("dynalite exited with code " + process.exitValue() + "; see " + logFile);
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (accepts(port)) {
                 return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
             }
+            Thread.sleep(50);
         }
         close();
         throw new IOException(
                 "dynalite did not listen on port " + port + " within " + START_TIMEOUT + "; see " + logFile);
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 }
