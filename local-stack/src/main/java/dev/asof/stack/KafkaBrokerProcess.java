@@ -28,7 +28,7 @@ import org.apache.kafka.common.Uuid;
  * <p>The working directory holds {@code server.properties} and {@code log4j2.properties} (rewritten on every start,
  * so ports may change) and {@code data/}, the log directory. The broker's output goes to the given log file.
  */
-public final class KafkaBrokerProcess implements AutoCloseable {
+public final class KafkaBrokerProcess implements AutoCloseable, SupervisedProcess {
 
     /** Heap and start-up settings for a developer machine; a broker at rest needs far less than 512 MB. */
     static final List<String> JVM_OPTIONS = List.of(
@@ -117,8 +117,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     /** The operating-system process, for tools that report on it. */
+    @Override
     public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /** The exit code, once it exited. */
+    @Override
+    public int exitValue() {
+        return process.onExit().join().exitValue();
+    }
+
+    /** Whether it accepts client connections; {@link #start} already waited for the controller as well. */
+    @Override
+    public boolean isReady() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** Stops the broker, giving it time for a controlled shutdown so the next start needs no log recovery. */

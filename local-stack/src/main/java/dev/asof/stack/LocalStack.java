@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./asof up}: starts Kafka and dynalite, creates the topics and tables, starts the services, waits until
- * everything is healthy, then watches it until Ctrl-C, {@code ./asof down} or a crash. Stopping is the reverse:
+ * everything is healthy, then keeps it running until Ctrl-C or {@code ./asof down}: a child that dies on its own is
+ * restarted ({@link Supervisor}); one that keeps dying stops the stack. Stopping is the reverse of starting:
  * services first, Kafka last, so nothing loses its broker while it still works.
  */
 final class LocalStack {
@@ -39,25 +42,30 @@ final class LocalStack {
     static final String SECRET_KEY = "local";
 
     private static final Duration POLL = Duration.ofMillis(250);
+    /** How long a stop waits for a restart that was under way; the restart gives up once its child is killed. */
+    private static final Duration RESTART_SETTLE = Duration.ofSeconds(20);
+
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     private static final int TAIL_LINES = 25;
+    /** Stopped after the services, in this order: the services need both, and Kafka goes last. */
+    private static final List<String> INFRASTRUCTURE = List.of("dynalite", "kafka");
 
     private final StackConfig config;
     private final PrintStream out;
     private final RunDirectory run;
     private final long startedAt = System.nanoTime();
+    private final Supervisor supervisor;
 
     // Guarded by this; the shutdown hook and the starting thread both touch them.
     private boolean stopping;
     private boolean claimed;
-    private KafkaBrokerProcess kafka;
-    private DynaliteProcess dynalite;
-    private final List<ServiceProcess> services = new ArrayList<>();
 
     LocalStack(StackConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
         this.run = new RunDirectory(config.runDir());
+        this.supervisor = new Supervisor(
+                RestartPolicy.withMaxRapidFailures(config.restartLimit()), Clock.systemUTC(), this::progress);
     }
 
     /** Starts everything and keeps it running; returns an exit code only when something failed. */
@@ -191,6 +199,24 @@ final class LocalStack {
         }
     }
 
+    /**
+     * A restart that first checks the child's ports, like the first start: whatever took one meanwhile would make
+     * the child fail, or, worse, make it look ready because something answers there.
+     */
+    private Supervisor.Launch onFreePorts(String child, Supervisor.Launch launch) {
+        return restart -> {
+            for (Map.Entry<String, Integer> port : config.ports().entrySet()) {
+                if (port.getKey().startsWith(child) && !Ports.isFree(port.getValue())) {
+                    throw new StackException("port " + port.getValue() + " (" + port.getKey() + ") is in use"
+                            + Ports.ownerOf(port.getValue())
+                                    .map(owner -> " by " + owner)
+                                    .orElse(""));
+                }
+            }
+            return launch.start(restart);
+        };
+    }
+
     private DevApiKey loadApiKey() throws StackException {
         try {
             return DevApiKey.loadOrCreate(config.apiKeyFile());
@@ -206,42 +232,70 @@ final class LocalStack {
                 "kafka",
                 "starting on localhost:" + config.kafkaPort() + " (controller " + config.kafkaControllerPort()
                         + (firstStart ? ", first start: formatting storage" : "") + ")");
+        KafkaBrokerProcess broker = launchKafka(log);
+        supervisor.add(
+                "kafka", log, broker, onFreePorts("kafka", restart -> recordKafka(launchKafka(log), log, restart)));
+        recordKafka(broker, log, 0);
         try {
-            KafkaBrokerProcess broker = KafkaBrokerProcess.start(
-                    config.kafkaLibs(), config.kafkaDir(), config.kafkaPort(), config.kafkaControllerPort(), log);
-            register(broker::close, () -> kafka = broker);
-            write(() -> run.record(
-                    "kafka",
-                    broker.handle(),
-                    "localhost:" + config.kafkaPort(),
-                    "tcp:127.0.0.1:" + config.kafkaPort(),
-                    log));
             progress("kafka", "ready (cluster " + broker.clusterId() + ")");
-            return broker;
+        } catch (IOException e) {
+            throw new StackException("Kafka's meta.properties is unreadable: " + e.getMessage(), e);
+        }
+        return broker;
+    }
+
+    private KafkaBrokerProcess launchKafka(Path log) throws StackException, InterruptedException {
+        try {
+            return KafkaBrokerProcess.start(
+                    config.kafkaLibs(), config.kafkaDir(), config.kafkaPort(), config.kafkaControllerPort(), log);
         } catch (IOException e) {
             throw new StackException("Kafka did not start: " + e.getMessage(), e);
         }
     }
 
+    private KafkaBrokerProcess recordKafka(KafkaBrokerProcess broker, Path log, int restarts) throws StackException {
+        write(() -> run.record(
+                "kafka",
+                broker.handle(),
+                "localhost:" + config.kafkaPort(),
+                "tcp:127.0.0.1:" + config.kafkaPort(),
+                log,
+                restarts));
+        return broker;
+    }
+
     private DynaliteProcess startDynalite() throws StackException, InterruptedException {
         Path log = rotatedLog("dynalite");
         progress("dynalite", "starting on http://localhost:" + config.dynamoPort());
+        DynaliteProcess started = launchDynalite(log);
+        supervisor.add(
+                "dynalite",
+                log,
+                started,
+                onFreePorts("dynalite", restart -> recordDynalite(launchDynalite(log), log, restart)));
+        recordDynalite(started, log, 0);
+        progress("dynalite", "ready");
+        return started;
+    }
+
+    private DynaliteProcess launchDynalite(Path log) throws StackException, InterruptedException {
         try {
-            DynaliteProcess started =
-                    DynaliteProcess.start(config.root(), config.dynamoPort(), config.dynaliteDir(), log);
-            register(started::close, () -> dynalite = started);
-            write(() -> run.record(
-                    "dynalite",
-                    started.handle(),
-                    "http://localhost:" + config.dynamoPort(),
-                    "tcp:127.0.0.1:" + config.dynamoPort(),
-                    log));
-            progress("dynalite", "ready");
-            return started;
+            return DynaliteProcess.start(config.root(), config.dynamoPort(), config.dynaliteDir(), log);
         } catch (IOException e) {
             throw new StackException("dynalite did not start: " + e.getMessage() + System.lineSeparator()
                     + ChildProcesses.tail(log, TAIL_LINES));
         }
+    }
+
+    private DynaliteProcess recordDynalite(DynaliteProcess dynalite, Path log, int restarts) throws StackException {
+        write(() -> run.record(
+                "dynalite",
+                dynalite.handle(),
+                "http://localhost:" + config.dynamoPort(),
+                "tcp:127.0.0.1:" + config.dynamoPort(),
+                log,
+                restarts));
+        return dynalite;
     }
 
     private List<String> createTopics(KafkaBrokerProcess broker) throws StackException {
@@ -275,29 +329,44 @@ final class LocalStack {
         List<ServiceProcess> starting = new ArrayList<>();
         for (StackConfig.ServiceSpec spec : config.services()) {
             Path log = rotatedLog(spec.name());
-            try {
-                ServiceProcess service = ServiceProcess.start(
-                        spec.name(),
-                        spec.jar(),
-                        spec.port(),
-                        config.serviceJavaOptions(),
-                        serviceArguments(spec, apiKey),
-                        config.home(),
-                        log);
-                register(service::stop, () -> services.add(service));
-                write(() -> run.record(
-                        spec.name(),
-                        service.handle(),
-                        "http://localhost:" + spec.port(),
-                        service.healthUri().toString(),
-                        log));
-                starting.add(service);
-                progress(spec.name(), "starting on http://localhost:" + spec.port() + " (log " + log + ")");
-            } catch (IOException e) {
-                throw new StackException("could not start " + spec.name() + ": " + e.getMessage(), e);
-            }
+            ServiceProcess service = launchService(spec, apiKey, log);
+            supervisor.add(
+                    spec.name(),
+                    log,
+                    service,
+                    onFreePorts(spec.name(), restart -> recordService(launchService(spec, apiKey, log), log, restart)));
+            recordService(service, log, 0);
+            starting.add(service);
+            progress(spec.name(), "starting on http://localhost:" + spec.port() + " (log " + log + ")");
         }
         awaitHealthy(starting);
+    }
+
+    private ServiceProcess launchService(StackConfig.ServiceSpec spec, DevApiKey apiKey, Path log)
+            throws StackException {
+        try {
+            return ServiceProcess.start(
+                    spec.name(),
+                    spec.jar(),
+                    spec.port(),
+                    config.serviceJavaOptions(),
+                    serviceArguments(spec, apiKey),
+                    config.home(),
+                    log);
+        } catch (IOException e) {
+            throw new StackException("could not start " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ServiceProcess recordService(ServiceProcess service, Path log, int restarts) throws StackException {
+        write(() -> run.record(
+                service.name(),
+                service.handle(),
+                "http://localhost:" + service.port(),
+                service.healthUri().toString(),
+                log,
+                restarts));
+        return service;
     }
 
     private List<String> serviceArguments(StackConfig.ServiceSpec spec, DevApiKey apiKey) {
@@ -362,46 +431,24 @@ final class LocalStack {
         }
     }
 
-    /** Blocks while everything runs; returns 1 as soon as a child dies on its own. */
+    /** Blocks while everything runs, restarting what dies; returns 1 when a child kept dying. */
     private int watch() {
-        while (true) {
-            for (Component component : components()) {
-                if (!component.process().isAlive()) {
-                    synchronized (this) {
-                        if (stopping) {
-                            return 0;
-                        }
-                    }
-                    out.println();
-                    out.println("error: " + component.name() + " stopped unexpectedly. Last lines of " + component.log()
-                            + ":");
-                    out.println(ChildProcesses.tail(component.log(), TAIL_LINES));
-                    return 1;
-                }
-            }
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 130;
-            }
+        Optional<Supervisor.GaveUp> gaveUp;
+        try {
+            gaveUp = supervisor.watch();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
         }
-    }
-
-    private record Component(String name, ProcessHandle process, Path log) {}
-
-    private synchronized List<Component> components() {
-        List<Component> all = new ArrayList<>();
-        if (kafka != null) {
-            all.add(new Component("kafka", kafka.handle(), config.logs().resolve("kafka.log")));
+        if (gaveUp.isEmpty()) {
+            return 0;
         }
-        if (dynalite != null) {
-            all.add(new Component("dynalite", dynalite.handle(), config.logs().resolve("dynalite.log")));
-        }
-        for (ServiceProcess service : services) {
-            all.add(new Component(service.name(), service.handle(), service.logFile()));
-        }
-        return all;
+        out.println();
+        out.println("error: " + gaveUp.get().message());
+        out.println("Last lines of " + gaveUp.get().log() + ":");
+        out.println(ChildProcesses.tail(gaveUp.get().log(), TAIL_LINES));
+        stop();
+        return 1;
     }
 
     /** Stops everything this launcher started, services first and Kafka last. Safe to call more than once. */
@@ -411,7 +458,9 @@ final class LocalStack {
         }
         stopping = true;
         long begin = System.nanoTime();
-        boolean anything = kafka != null || dynalite != null || !services.isEmpty();
+        // From here on nothing is restarted, so the children stopped below stay stopped.
+        Map<String, SupervisedProcess> running = supervisor.stop();
+        boolean anything = !running.isEmpty();
         if (anything) {
             out.println();
             out.println("Stopping the asof local stack...");
@@ -419,26 +468,23 @@ final class LocalStack {
         if (claimed) {
             quietly(() -> run.state("STOPPING"));
         }
-        services.parallelStream().forEach(service -> {
-            service.stop();
-            progress(service.name(), "stopped");
-            run.forget(service.name());
-        });
-        if (dynalite != null) {
-            dynalite.close();
-            progress("dynalite", "stopped");
-            run.forget("dynalite");
+        List<String> services = running.keySet().stream()
+                .filter(name -> !INFRASTRUCTURE.contains(name))
+                .toList();
+        services.parallelStream().forEach(name -> stopChild(name, running.get(name)));
+        for (String name : INFRASTRUCTURE) {
+            if (running.containsKey(name)) {
+                stopChild(name, running.get(name));
+            }
         }
-        if (kafka != null) {
-            kafka.close();
-            progress("kafka", "stopped");
-            run.forget("kafka");
+        // Whatever was still starting when the stop came (a broker formatting its storage, npm ci, a restart ...).
+        stopDescendants();
+        try {
+            supervisor.awaitRestartFinished(RESTART_SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        // Whatever was still starting when the stop came (a broker formatting its storage, npm ci, ...).
-        ProcessHandle.current()
-                .descendants()
-                .filter(ProcessHandle::isAlive)
-                .forEach(process -> ChildProcesses.stop(process, Duration.ofSeconds(10)));
+        stopDescendants();
         if (claimed) {
             // Only the launcher that recorded the stack may forget it; a refused second `up` must not.
             run.clear();
@@ -448,17 +494,21 @@ final class LocalStack {
         }
     }
 
-    private synchronized boolean isStopping() {
-        return stopping;
+    private void stopChild(String name, SupervisedProcess process) {
+        process.close();
+        progress(name, "stopped");
+        run.forget(name);
     }
 
-    /** Keeps a started process, or stops it at once when the stack is already stopping. */
-    private synchronized void register(Runnable close, Runnable keep) throws StackException {
-        if (stopping) {
-            close.run();
-            throw new StackException("stopped while starting");
-        }
-        keep.run();
+    private static void stopDescendants() {
+        ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .forEach(process -> ChildProcesses.stop(process, Duration.ofSeconds(10)));
+    }
+
+    private synchronized boolean isStopping() {
+        return stopping;
     }
 
     private void printSummary(DevApiKey apiKey) {

@@ -34,8 +34,11 @@ final class RunDirectory {
         this.dir = dir;
     }
 
-    /** One recorded process. {@code probe} is {@code tcp:host:port} or an HTTP health URL. */
-    record Entry(String name, long pid, String started, String endpoint, String probe, String log) {
+    /**
+     * One recorded process. {@code probe} is {@code tcp:host:port} or an HTTP health URL; {@code restarts} counts how
+     * often the launcher started it again after it died.
+     */
+    record Entry(String name, long pid, String started, String endpoint, String probe, String log, int restarts) {
 
         /** The process, if it still runs and is the one recorded. */
         Optional<ProcessHandle> live() {
@@ -46,14 +49,15 @@ final class RunDirectory {
 
     /** Records the current process as the stack's launcher. */
     void recordLauncher(boolean detached, Path log) throws IOException {
-        record(SUPERVISOR, ProcessHandle.current(), detached ? "detached" : "foreground", "", log);
+        record(SUPERVISOR, ProcessHandle.current(), detached ? "detached" : "foreground", "", log, 0);
     }
 
     Optional<Entry> launcher() {
         return read(dir.resolve(SUPERVISOR + ".properties"));
     }
 
-    void record(String name, ProcessHandle process, String endpoint, String probe, Path log) throws IOException {
+    void record(String name, ProcessHandle process, String endpoint, String probe, Path log, int restarts)
+            throws IOException {
         Files.createDirectories(dir);
         Properties properties = new Properties();
         properties.setProperty("pid", Long.toString(process.pid()));
@@ -61,6 +65,7 @@ final class RunDirectory {
         properties.setProperty("endpoint", endpoint);
         properties.setProperty("probe", probe);
         properties.setProperty("log", log == null ? "" : log.toString());
+        properties.setProperty("restarts", Integer.toString(restarts));
         Path file = dir.resolve(name + ".properties");
         Path temporary = dir.resolve(name + ".properties.tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
@@ -139,7 +144,8 @@ final class RunDirectory {
                     properties.getProperty("started", ""),
                     properties.getProperty("endpoint", ""),
                     properties.getProperty("probe", ""),
-                    properties.getProperty("log", "")));
+                    properties.getProperty("log", ""),
+                    Integer.parseInt(properties.getProperty("restarts", "0"))));
         } catch (IOException | NumberFormatException unreadable) {
             // Half-written by a launcher that was killed: as good as absent.
             return Optional.empty();

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One of the Spring Boot services, run from its executable jar as a child JVM. */
-final class ServiceProcess {
+final class ServiceProcess implements SupervisedProcess {
 
     /** Small heaps and a quick start: three of these share a laptop with Kafka and an IDE. */
     static final List<String> JVM_OPTIONS = List.of(
@@ -54,6 +54,11 @@ final class ServiceProcess {
         return isHealthy(healthUri());
     }
 
+    @Override
+    public boolean isReady() {
+        return isHealthy();
+    }
+
     /** Whether the health endpoint at {@code uri} answers {@code UP}. */
     static boolean isHealthy(URI uri) {
         try {
@@ -93,15 +98,18 @@ final class ServiceProcess {
         return process.isAlive();
     }
 
-    int exitValue() {
-        return process.exitValue();
+    @Override
+    public int exitValue() {
+        return process.onExit().join().exitValue();
     }
 
-    ProcessHandle handle() {
+    @Override
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    void stop() {
+    @Override
+    public void close() {
         ChildProcesses.stop(process.toHandle(), STOP_GRACE);
     }
 }

@@ -27,6 +27,7 @@ record StackConfig(
         int partitions,
         String tablePrefix,
         Duration startTimeout,
+        int restartLimit,
         boolean infraOnly,
         boolean detach,
         boolean supervisor,
@@ -64,6 +65,8 @@ record StackConfig(
               --partitions N                  partitions of new topics (ASOF_PARTITIONS, default 6)
               --table-prefix P                DynamoDB table prefix (ASOF_TABLE_PREFIX, default asof_)
               --timeout SECONDS               how long `up` waits for health (ASOF_START_TIMEOUT, default 180)
+              --restart-limit N               up: restarts in a row of a child that keeps dying before the stack
+                                              stops (ASOF_RESTART_LIMIT, default 5; 0: never restart)
               ASOF_SERVICE_JAVA_OPTS          extra JVM options for the three services
             """;
 
@@ -79,6 +82,10 @@ record StackConfig(
             new Option("--partitions", "ASOF_PARTITIONS", "6"),
             new Option("--table-prefix", "ASOF_TABLE_PREFIX", "asof_"),
             new Option("--timeout", "ASOF_START_TIMEOUT", "180"),
+            new Option(
+                    "--restart-limit",
+                    "ASOF_RESTART_LIMIT",
+                    Integer.toString(RestartPolicy.DEFAULT_MAX_RAPID_FAILURES)),
             new Option("--infra-only", "ASOF_INFRA_ONLY", "false"));
 
     private record Option(String flag, String env, String fallback) {}
@@ -163,6 +170,7 @@ record StackConfig(
                 number(values, "--partitions", 1, 1024),
                 tablePrefix(values.get("--table-prefix")),
                 Duration.ofSeconds(number(values, "--timeout", 5, 3600)),
+                number(values, "--restart-limit", 0, 100),
                 bool(values, "--infra-only"),
                 detach,
                 supervisor,
@@ -230,7 +238,8 @@ record StackConfig(
                 "--merge-port", Integer.toString(mergePort),
                 "--partitions", Integer.toString(partitions),
                 "--table-prefix", tablePrefix,
-                "--timeout", Long.toString(startTimeout.toSeconds())));
+                "--timeout", Long.toString(startTimeout.toSeconds()),
+                "--restart-limit", Integer.toString(restartLimit)));
         if (infraOnly) {
             args.add("--infra-only");
         }

@@ -86,11 +86,18 @@ final class StackControl {
         } else {
             out.println("The launcher is gone but some of its processes still run; `./asof down` stops them.");
         }
-        out.printf(Locale.ROOT, "  %-24s %-8s %-9s %8s  %s%n", "NAME", "PID", "STATE", "RSS", "ENDPOINT");
+        out.printf(
+                Locale.ROOT, "  %-24s %-8s %-10s %8s %8s  %s%n", "NAME", "PID", "STATE", "RESTARTS", "RSS", "ENDPOINT");
         boolean allGood = launcher.isPresent();
         for (RunDirectory.Entry child : children) {
             Optional<ProcessHandle> process = child.live();
-            String state = process.isEmpty() ? "exited" : probe(child.probe()) ? "up" : "starting";
+            String state = process.isPresent()
+                    ? probe(child.probe()) ? "up" : "starting"
+                    // A ready stack's launcher starts a child that died again after a backoff.
+                    : launcher.isPresent()
+                                    && run.state().filter("READY"::equals).isPresent()
+                            ? "restarting"
+                            : "exited";
             allGood &= state.equals("up");
             String rss = process.stream()
                     .mapToLong(p -> residentKilobytes(p.pid()).orElse(-1))
@@ -100,10 +107,11 @@ final class StackControl {
                     .orElse("-");
             out.printf(
                     Locale.ROOT,
-                    "  %-24s %-8d %-9s %8s  %s%n",
+                    "  %-24s %-8d %-10s %8d %8s  %s%n",
                     child.name(),
                     child.pid(),
                     state,
+                    child.restarts(),
                     rss,
                     child.endpoint());
         }

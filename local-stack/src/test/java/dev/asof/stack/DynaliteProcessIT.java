@@ -47,6 +47,26 @@ class DynaliteProcessIT {
         assertThat(dynalite.isAlive()).isFalse();
     }
 
+    @Test
+    void ignoresCtrlCWhichIsTheLaunchersToHandle() throws Exception {
+        try (DynaliteProcess started =
+                        DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"));
+                DynamoDbClient dynamo = DynamoDbClient.builder()
+                        .endpointOverride(started.endpoint())
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                        .build()) {
+            // Node.js resets the SIGINT disposition the launcher's `trap '' INT` leaves it; the preload does not.
+            Process interrupt = new ProcessBuilder(
+                            "kill", "-INT", Long.toString(started.handle().pid()))
+                    .start();
+            assertThat(interrupt.waitFor()).isZero();
+
+            assertThat(dynamo.listTables().tableNames()).isEmpty();
+            assertThat(started.isAlive()).isTrue();
+        }
+    }
+
     private static Path projectRoot() {
         return Path.of(System.getProperty("asof.root", "..")).toAbsolutePath().normalize();
     }

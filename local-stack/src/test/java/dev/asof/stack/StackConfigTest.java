@@ -38,6 +38,7 @@ class StackConfigTest {
                         Map.entry("merge-service", 8083));
         assertThat(config.partitions()).isEqualTo(6);
         assertThat(config.tablePrefix()).isEqualTo("asof_");
+        assertThat(config.restartLimit()).isEqualTo(5);
         assertThat(config.detach()).isFalse();
         assertThat(config.services().get(0).jar())
                 .isEqualTo(checkout.toAbsolutePath().resolve("ingestion-service/target/ingestion-service.jar"));
@@ -49,6 +50,7 @@ class StackConfigTest {
                 "ASOF_KAFKA_PORT", "19092",
                 "ASOF_DYNAMODB_PORT", "18000",
                 "ASOF_HOME", "/tmp/asof-env-home",
+                "ASOF_RESTART_LIMIT", "2",
                 "ASOF_SERVICE_JAVA_OPTS", " -Xmx512m  -Dx=y ");
 
         StackConfig config = StackConfig.parse(
@@ -63,6 +65,7 @@ class StackConfigTest {
         assertThat(config.home()).isEqualTo(Path.of("/tmp/asof-env-home"));
         assertThat(config.root()).isEqualTo(checkout.toAbsolutePath());
         assertThat(config.startTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.restartLimit()).isEqualTo(2);
         assertThat(config.detach()).isTrue();
         assertThat(config.infraOnly()).isTrue();
         assertThat(config.ports()).doesNotContainKey("ingestion-service");
@@ -72,7 +75,7 @@ class StackConfigTest {
     @Test
     void theBackgroundLauncherGetsTheSameConfiguration() {
         StackConfig config = StackConfig.parse(
-                List.of("up", "--merge-port", "9999", "--table-prefix", "dev_", "--infra-only"),
+                List.of("up", "--merge-port", "9999", "--table-prefix", "dev_", "--restart-limit", "0", "--infra-only"),
                 Map.of(),
                 Optional.empty(),
                 checkout);
@@ -95,6 +98,7 @@ class StackConfigTest {
                         config.partitions(),
                         config.tablePrefix(),
                         config.startTimeout(),
+                        0,
                         config.infraOnly(),
                         false,
                         true,
@@ -113,6 +117,8 @@ class StackConfigTest {
         assertThatThrownBy(() -> parse("sideways")).hasMessage("unknown command sideways");
         assertThatThrownBy(() -> parse("down", "--detach")).hasMessage("--detach only applies to `up`");
         assertThatThrownBy(() -> parse("up", "--home")).hasMessage("--home needs a value");
+        assertThatThrownBy(() -> parse("up", "--restart-limit", "-1"))
+                .hasMessage("--restart-limit must be between 0 and 100, not -1");
         assertThatThrownBy(() -> parse()).hasMessage("no command given");
     }
 
