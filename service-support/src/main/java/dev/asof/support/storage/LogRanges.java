@@ -9,6 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.function.Supplier;
+import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -171,8 +174,11 @@ public class LogRanges {
                         ":bound", EventLog.n(recordedBound)))
                 .limit(pageSize)
                 .build();
-        // lazy: the paginator asks for the next page only once the caller has used up the items before it
-        return dynamo.queryPaginator(query).items().stream()
+        // Lazy: the first page is asked for at the first hasNext() (so after the caller checked its deadline), not
+        // here, and each later page only once the items before it are used up.
+        Supplier<Spliterator<Map<String, AttributeValue>>> items =
+                () -> dynamo.queryPaginator(query).items().spliterator();
+        return StreamSupport.stream(items, Spliterator.ORDERED, false)
                 .map(LogRanges::toEvent)
                 .iterator();
     }
