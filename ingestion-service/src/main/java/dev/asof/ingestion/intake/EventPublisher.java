@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,32 +50,36 @@ class EventPublisher {
 
     /** Sends every event and returns once all are acknowledged; {@code 503} when Kafka does not answer in time. */
     void publishAll(List<EventEnvelope> events, String source, String correlationId) {
+        List<ProducerRecord<String, String>> records = records(events, source, correlationId);
+        // the breaker takes the permission and records the outcome; which exceptions count is its configuration
+        Callable<Void> guarded = CircuitBreaker.decorateCallable(breaker, () -> {
+            send(records);
+            return null;
+        });
         try {
-            breaker.acquirePermission();
+            guarded.call();
         } catch (CallNotPermittedException open) {
             throw unavailable("the event stream is unavailable (circuit open)", retryAfterSeconds());
-        }
-        long start = breaker.getCurrentTimestamp();
-        try {
-            send(events, source, correlationId);
-            breaker.onSuccess(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit());
         } catch (ExecutionException
                 | TimeoutException
                 | org.springframework.kafka.KafkaException
                 | org.apache.kafka.common.KafkaException e) {
-            breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
             throw unavailable("Kafka did not acknowledge the events in time", 1);
         } catch (InterruptedException e) {
-            breaker.releasePermission();
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for Kafka", 1);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // send throws no other checked exception
+            throw new IllegalStateException(e);
         }
     }
 
-    private void send(List<EventEnvelope> events, String source, String correlationId)
-            throws ExecutionException, TimeoutException, InterruptedException {
+    private List<ProducerRecord<String, String>> records(
+            List<EventEnvelope> events, String source, String correlationId) {
         String acceptedAt = Long.toString(clock.millis());
-        List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (EventEnvelope event : events) {
             ProducerRecord<String, String> record =
                     new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, event.customerId(), EventJson.encode(event));
@@ -83,6 +88,15 @@ class EventPublisher {
             if (correlationId != null) {
                 record.headers().add(AsofTopics.CORRELATION_HEADER, correlationId.getBytes(StandardCharsets.UTF_8));
             }
+            records.add(record);
+        }
+        return records;
+    }
+
+    private void send(List<ProducerRecord<String, String>> records)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>();
+        for (ProducerRecord<String, String> record : records) {
             sends.add(kafka.send(record));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))

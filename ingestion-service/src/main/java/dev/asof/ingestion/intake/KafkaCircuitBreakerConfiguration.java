@@ -42,6 +42,10 @@ class KafkaCircuitBreakerConfiguration {
                 .waitDurationInOpenState(properties.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                // Everything inside the breaker is a call to the broker (the records are built before it), so every
+                // failure counts, timeouts included; an interrupt (shutdown) says nothing about Kafka and only frees
+                // the permission.
+                .ignoreExceptions(InterruptedException.class)
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(metrics);
         return registry.circuitBreaker("kafka");

@@ -1,53 +1,81 @@
 package dev.asof.reconstruction.resilience;
 
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs a read against DynamoDB within the request's time budget and behind a circuit breaker. The read runs on a
- * bounded pool while the request thread waits at most the budget, so a hanging DynamoDB costs a caller the budget
- * and never more; once the breaker is open, callers get 503 at once. Reads that fail because of DynamoDB
- * ({@link SdkException}) or run out of time count against the breaker; anything else (a bug) does not.
+ * Runs a read against DynamoDB within the request's time budget and behind a circuit breaker, composed from
+ * resilience4j's decorators: a {@link ThreadPoolBulkhead} runs the read on a bounded pool with a short queue and
+ * refuses beyond it, a {@link TimeLimiter} lets the request thread wait at most the budget and then cancels the
+ * read, and a {@link CircuitBreaker} answers 503 at once while it is open. So a hanging DynamoDB costs a caller the
+ * budget and never more. Reads that fail because of DynamoDB ({@link SdkException}) or run out of time count against
+ * the breaker; anything else (a bug, a full pool, an interrupt) does not.
  */
 public class ProfileStoreGuard implements AutoCloseable {
 
     private final CircuitBreaker breaker;
-    private final ExecutorService reads;
+    private final ThreadPoolBulkhead reads;
+    private final TimeLimiter budgetLimiter;
     private final Duration budget;
     private final Duration openRetryAfter;
 
-    public ProfileStoreGuard(CircuitBreaker breaker, ReconstructionProperties properties) {
-        this.breaker = breaker;
+    /** Creates the {@code profile-store} breaker in {@code breakers}, so that its metrics are those of the registry. */
+    public ProfileStoreGuard(CircuitBreakerRegistry breakers, ReconstructionProperties properties) {
+        this.breaker = breakers.circuitBreaker("profile-store", breakerConfig(properties.breaker()));
         this.budget = properties.timeBudget();
         this.openRetryAfter = properties.breaker().waitInOpenState();
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = runnable -> {
-            Thread thread = new Thread(runnable, "profile-read-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
         int size = properties.maxConcurrentReads();
-        // A short queue absorbs bursts; waiting in it counts against the budget. Beyond it a read is refused (503).
-        this.reads = new ThreadPoolExecutor(
-                size,
-                size,
-                60,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(size * 4),
-                threads,
-                new ThreadPoolExecutor.AbortPolicy());
+        this.reads = ThreadPoolBulkhead.of(
+                "profile-read",
+                ThreadPoolBulkheadConfig.custom()
+                        .maxThreadPoolSize(size)
+                        .coreThreadPoolSize(size)
+                        // A short queue absorbs bursts; waiting in it counts against the budget. Beyond it a read is
+                        // refused (503).
+                        .queueCapacity(size * 4)
+                        .build());
+        this.budgetLimiter = TimeLimiter.of(
+                "profile-read",
+                TimeLimiterConfig.custom()
+                        .timeoutDuration(budget)
+                        .cancelRunningFuture(true)
+                        .build());
+    }
+
+    /**
+     * The breaker around reads: DynamoDB failures and reads past the budget count; every other exception only frees
+     * the permission, so a bug or a busy pool never opens it.
+     */
+    static CircuitBreakerConfig breakerConfig(ReconstructionProperties.Breaker breaker) {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+                .waitDurationInOpenState(breaker.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(ProfileStoreGuard::isTheStoresFault)
+                .ignoreException(failure -> !isTheStoresFault(failure))
+                .build();
+    }
+
+    private static boolean isTheStoresFault(Throwable failure) {
+        return failure instanceof SdkException
+                || failure instanceof Deadline.Exceeded
+                || failure instanceof TimeoutException;
     }
 
     /** The circuit breaker's state, for health and tests. */
@@ -55,71 +83,91 @@ public class ProfileStoreGuard implements AutoCloseable {
         return breaker.getState();
     }
 
+    /** The circuit breaker around reads (for its metrics, health and tests). */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Stops the pool: reads still running get up to 5 s (each is bounded by the budget), then are interrupted. */
     @Override
     public void close() {
-        reads.shutdownNow();
+        try {
+            reads.close();
+        } catch (Exception e) {
+            // ThreadPoolBulkhead.close() is declared to throw; the fixed pool's does not
+            throw new IllegalStateException("could not stop the profile reads", e);
+        }
     }
 
     /** The result of {@code read}, given the deadline it must check before each DynamoDB call. */
     public <T> T call(Function<Deadline, T> read) {
-        if (!breaker.tryAcquirePermission()) {
+        Deadline deadline = Deadline.after(budget);
+        // A FutureTask run by the bulkhead's pool rather than the CompletableFuture the bulkhead returns: cancelling a
+        // FutureTask interrupts the read, which stops its waits for DynamoDB.
+        FutureTask<T> task = new FutureTask<>(() -> read.apply(deadline));
+        Callable<T> withinBudget = TimeLimiter.decorateFutureSupplier(budgetLimiter, () -> {
+            reads.submit(task);
+            return task;
+        });
+        Callable<T> guarded = CircuitBreaker.decorateCallable(breaker, () -> {
+            try {
+                return withinBudget.call();
+            } catch (Error error) {
+                // the breaker's decorators see exceptions only: an error would keep a half-open trial permission
+                throw new ErrorInRead(error);
+            }
+        });
+        try {
+            return guarded.call();
+        } catch (CallNotPermittedException open) {
             throw new ProfileStoreUnavailableException(
                     "The profile store failed repeatedly; the circuit breaker is open. Retry after "
                             + seconds(openRetryAfter) + " s.",
                     openRetryAfter,
                     null);
-        }
-        long start = System.nanoTime();
-        Deadline deadline = Deadline.after(budget);
-        Future<T> future;
-        try {
-            future = reads.submit(() -> read.apply(deadline));
-        } catch (RejectedExecutionException busy) {
-            breaker.releasePermission();
+        } catch (BulkheadFullException busy) {
             throw new ProfileStoreUnavailableException(
                     "Too many profile reads are waiting for the profile store; retry in a moment.",
                     Duration.ofSeconds(1),
                     busy);
-        }
-        try {
-            T result = future.get(budget.toNanos(), TimeUnit.NANOSECONDS);
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return result;
         } catch (TimeoutException slow) {
-            future.cancel(true);
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, slow);
             throw new ProfileStoreUnavailableException(
                     "The profile store did not answer within the time budget of " + budget.toMillis() + " ms.",
                     Duration.ofSeconds(1),
                     slow);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
-            breaker.releasePermission();
+            task.cancel(true);
             throw new ProfileStoreUnavailableException(
                     "The read was interrupted (the service is shutting down).", Duration.ofSeconds(1), interrupted);
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof SdkException || cause instanceof Deadline.Exceeded) {
-                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
-                throw new ProfileStoreUnavailableException(
-                        "The profile store is unavailable (" + cause.getClass().getSimpleName() + ").",
-                        Duration.ofSeconds(1),
-                        cause);
-            }
-            breaker.releasePermission();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+        } catch (SdkException | Deadline.Exceeded failed) {
+            throw new ProfileStoreUnavailableException(
+                    "The profile store is unavailable (" + failed.getClass().getSimpleName() + ").",
+                    Duration.ofSeconds(1),
+                    failed);
+        } catch (ErrorInRead error) {
+            throw error.error;
+        } catch (RuntimeException bug) {
+            throw bug;
+        } catch (Exception checked) {
+            // a Function throws no checked exception, and the decorators add none beyond those above
+            throw new IllegalStateException(checked);
         }
     }
 
     /** Whole seconds for a Retry-After header: at least one. */
     public static long seconds(Duration duration) {
         return Math.max(1, (duration.toMillis() + 999) / 1000);
+    }
+
+    /** An {@link Error} thrown by a read, carried past the circuit breaker (which ignores it) and rethrown as is. */
+    private static final class ErrorInRead extends RuntimeException {
+
+        private final Error error;
+
+        ErrorInRead(Error error) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.asof.reconstruction.resilience;
 
 import io.awspring.cloud.autoconfigure.dynamodb.DynamoDbClientCustomizer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,23 +31,15 @@ class ResilienceConfiguration {
     }
 
     @Bean
-    CircuitBreaker profileStoreCircuitBreaker(ReconstructionProperties properties, MeterRegistry metrics) {
-        ReconstructionProperties.Breaker breaker = properties.breaker();
-        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .slidingWindowSize(breaker.slidingWindowSize())
-                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
-                .waitDurationInOpenState(breaker.waitInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(metrics);
-        return registry.circuitBreaker("profile-store");
+    ProfileStoreGuard profileStoreGuard(ReconstructionProperties properties, MeterRegistry metrics) {
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics);
+        return new ProfileStoreGuard(breakers, properties);
     }
 
+    /** The guard's breaker, for health and tests. */
     @Bean
-    ProfileStoreGuard profileStoreGuard(
-            CircuitBreaker profileStoreCircuitBreaker, ReconstructionProperties properties) {
-        return new ProfileStoreGuard(profileStoreCircuitBreaker, properties);
+    CircuitBreaker profileStoreCircuitBreaker(ProfileStoreGuard profileStoreGuard) {
+        return profileStoreGuard.breaker();
     }
 }

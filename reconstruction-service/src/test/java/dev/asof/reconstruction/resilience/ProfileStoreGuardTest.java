@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -14,21 +14,14 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /** The time budget and the circuit breaker, with reads that fail, hang or have bugs. */
 class ProfileStoreGuardTest {
 
-    final CircuitBreaker breaker = CircuitBreaker.of(
-            "test",
-            CircuitBreakerConfig.custom()
-                    .slidingWindowSize(2)
-                    .minimumNumberOfCalls(2)
-                    .failureRateThreshold(50)
-                    .waitDurationInOpenState(Duration.ofSeconds(30))
-                    .build());
     final ProfileStoreGuard guard = new ProfileStoreGuard(
-            breaker,
+            CircuitBreakerRegistry.ofDefaults(),
             new ReconstructionProperties(
                     Duration.ofMillis(200),
                     2,
                     new ReconstructionProperties.DynamoTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500)),
                     new ReconstructionProperties.Breaker(50, 2, 2, Duration.ofSeconds(30))));
+    final CircuitBreaker breaker = guard.breaker();
     final CountDownLatch never = new CountDownLatch(1);
 
     @AfterEach

@@ -3,6 +3,8 @@ package dev.asof.support.storage;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -14,10 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndexDescrip
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * The DynamoDB tables the services share, and their idempotent creation. The layout:
@@ -54,6 +55,11 @@ public final class AsofTables {
     public static final String SNAPSHOT_KEY = "snapshot_key";
     public static final String EVENT_ID = "event_id";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
+
+    /** How often table creation polls for the table to be active, and for how long at most. */
+    private static final Duration ACTIVE_POLL = Duration.ofMillis(50);
+
+    private static final Duration ACTIVE_WAIT = Duration.ofSeconds(60);
 
     private final String prefix;
 
@@ -188,28 +194,22 @@ public final class AsofTables {
         }
     }
 
-    /** The table's description once it is active. */
+    /** The table's description once it is active: the SDK's waiter, polling far more often than its default 20 s. */
     private static TableDescription waitUntilActive(DynamoDbClient dynamo, String table) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                TableDescription description = dynamo.describeTable(
-                                b -> b.tableName(table).overrideConfiguration(TABLE_ADMIN))
-                        .table();
-                if (description.tableStatus() == TableStatus.ACTIVE) {
-                    return description;
-                }
-            } catch (ResourceNotFoundException notYet) {
-                // Created a moment ago; keep polling.
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for table " + table, e);
-            }
+        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder()
+                .client(dynamo)
+                .overrideConfiguration(WaiterOverrideConfiguration.builder()
+                        .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(ACTIVE_POLL))
+                        .maxAttempts(Integer.MAX_VALUE)
+                        .waitTimeout(ACTIVE_WAIT)
+                        .build())
+                .build()) {
+            return waiter.waitUntilTableExists(b -> b.tableName(table).overrideConfiguration(TABLE_ADMIN))
+                    .matched()
+                    .response()
+                    .orElseThrow()
+                    .table();
         }
-        throw new IllegalStateException("table " + table + " did not become active within 60 s");
     }
 
     private static AttributeDefinition attribute(String name, ScalarAttributeType type) {

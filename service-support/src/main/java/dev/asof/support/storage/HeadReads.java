@@ -1,9 +1,14 @@
 package dev.asof.support.storage;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -18,6 +23,20 @@ public class HeadReads {
 
     /** Unprocessed keys are asked for again this many times before the read fails. */
     private static final int ATTEMPTS = 5;
+
+    /**
+     * Asks again for what a batch left unprocessed, after 40, 80, 160 and 320 ms. Only unprocessed keys are asked
+     * for again: a call that fails was already retried by the SDK, and its exception is the answer. Interrupted
+     * while waiting, it throws a {@link java.util.concurrent.CancellationException} with the interrupt kept.
+     */
+    private final Retry unprocessedKeys = Retry.of(
+            "head-reads-unprocessed-keys",
+            RetryConfig.<Map<String, KeysAndAttributes>>custom()
+                    .maxAttempts(ATTEMPTS)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
+                    .retryOnResult(left -> !left.isEmpty())
+                    .retryOnException(failed -> false)
+                    .build());
 
     private final DynamoDbClient dynamo;
     private final String views;
@@ -66,22 +85,21 @@ public class HeadReads {
                             .build());
         }
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int attempt = 1; !asked.isEmpty(); attempt++) {
-            if (attempt > ATTEMPTS) {
-                throw new IllegalStateException("DynamoDB left keys of " + customerId + " unprocessed " + ATTEMPTS
-                        + " times in a row: " + asked.keySet());
-            }
-            if (attempt > 1) {
-                pause(customerId, attempt);
-            }
-            Map<String, KeysAndAttributes> request = asked;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-            response.responses().forEach((table, items) -> {
-                if (!items.isEmpty()) {
-                    found.put(table, items.get(0));
-                }
-            });
-            asked = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        AtomicReference<Map<String, KeysAndAttributes>> unprocessed = new AtomicReference<>(asked);
+        Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedKeys, () -> {
+                    BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(unprocessed.get()));
+                    response.responses().forEach((table, items) -> {
+                        if (!items.isEmpty()) {
+                            found.put(table, items.get(0));
+                        }
+                    });
+                    unprocessed.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
+                    return unprocessed.get();
+                })
+                .get();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left keys of " + customerId + " unprocessed " + ATTEMPTS
+                    + " times in a row: " + left.keySet());
         }
         Map<String, AttributeValue> view = found.get(views);
         Map<String, AttributeValue> snapshot = found.get(snapshots);
@@ -89,14 +107,5 @@ public class HeadReads {
                 view == null ? Optional.empty() : Optional.of(ProfileViews.head(view)),
                 IdentityLinks.decode(found.get(links)),
                 snapshot == null ? Optional.empty() : Snapshots.decode(customerId, snapshot));
-    }
-
-    private static void pause(String customerId, int attempt) {
-        try {
-            Thread.sleep(10L << attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking again for unprocessed keys of " + customerId, e);
-        }
     }
 }

@@ -3,15 +3,15 @@ package dev.asof.support.storage;
 import dev.asof.events.EventJson;
 import dev.asof.events.RecordedEvent;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.function.Supplier;
+import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -135,19 +135,14 @@ public class LogRanges {
     private Optional<List<RecordedEvent>> allPages(QueryRequest.Builder query, int limit) {
         List<RecordedEvent> events = new ArrayList<>();
         long scanned = 0;
-        Map<String, AttributeValue> startKey = null;
-        do {
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
+        // page by page, not item by item: the limit counts what DynamoDB read, and stops before the next page
+        for (QueryResponse page : dynamo.queryPaginator(query.build())) {
             scanned += page.scannedCount();
             if (scanned > limit) {
                 return Optional.empty();
             }
             page.items().forEach(item -> events.add(toEvent(item)));
-            startKey = nextKey(page);
-        } while (startKey != null);
+        }
         return Optional.of(events);
     }
 
@@ -165,46 +160,27 @@ public class LogRanges {
         }
         String lower = LogKeys.eventKey(Instant.ofEpochMilli(fromMillis), "");
         String upper = LogKeys.upperBound(to);
-        return new Iterator<>() {
-            private final Deque<RecordedEvent> buffer = new ArrayDeque<>();
-            private Map<String, AttributeValue> startKey;
-            private boolean exhausted;
-
-            @Override
-            public boolean hasNext() {
-                while (buffer.isEmpty() && !exhausted) {
-                    QueryRequest.Builder query = QueryRequest.builder()
-                            .tableName(table)
-                            .consistentRead(true)
-                            .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
-                            .filterExpression("#r <= :bound")
-                            .projectionExpression(DECODED)
-                            .expressionAttributeNames(names("#k", AsofTables.EVENT_KEY))
-                            .expressionAttributeValues(Map.of(
-                                    ":c", EventLog.s(customerId),
-                                    ":lower", EventLog.s(lower),
-                                    ":upper", EventLog.s(upper),
-                                    ":bound", EventLog.n(recordedBound)))
-                            .limit(pageSize);
-                    if (startKey != null) {
-                        query.exclusiveStartKey(startKey);
-                    }
-                    QueryResponse page = dynamo.query(query.build());
-                    page.items().forEach(item -> buffer.add(toEvent(item)));
-                    startKey = nextKey(page);
-                    exhausted = startKey == null;
-                }
-                return !buffer.isEmpty();
-            }
-
-            @Override
-            public RecordedEvent next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return buffer.removeFirst();
-            }
-        };
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
+                .filterExpression("#r <= :bound")
+                .projectionExpression(DECODED)
+                .expressionAttributeNames(names("#k", AsofTables.EVENT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":c", EventLog.s(customerId),
+                        ":lower", EventLog.s(lower),
+                        ":upper", EventLog.s(upper),
+                        ":bound", EventLog.n(recordedBound)))
+                .limit(pageSize)
+                .build();
+        // Lazy: the first page is asked for at the first hasNext() (so after the caller checked its deadline), not
+        // here, and each later page only once the items before it are used up.
+        Supplier<Spliterator<Map<String, AttributeValue>>> items =
+                () -> dynamo.queryPaginator(query).items().spliterator();
+        return StreamSupport.stream(items, Spliterator.ORDERED, false)
+                .map(LogRanges::toEvent)
+                .iterator();
     }
 
     /**
@@ -220,10 +196,6 @@ public class LogRanges {
             names.put(more[i], more[i + 1]);
         }
         return names;
-    }
-
-    private static Map<String, AttributeValue> nextKey(QueryResponse page) {
-        return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     }
 
     /** The event a log item holds (fetched with at least {@link #DECODED}). */

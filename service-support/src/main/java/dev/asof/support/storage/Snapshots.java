@@ -86,34 +86,27 @@ public class Snapshots {
         String lower = versionPrefix();
         // '~' sorts after '#' and every digit: the bound includes every recorded bound at validAt
         String upper = versionPrefix() + String.format("%015d#~", Math.min(validAtMillis, 999_999_999_999_999L));
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
-                    .filterExpression("#r <= :bound")
-                    .expressionAttributeNames(
-                            Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY, "#r", RECORDED_TO))
-                    .expressionAttributeValues(Map.of(
-                            ":c", EventLog.s(customerId),
-                            ":lower", EventLog.s(lower),
-                            ":upper", EventLog.s(upper),
-                            ":bound", EventLog.n(recordedBound)))
-                    .scanIndexForward(false)
-                    .limit(LOOKUP_PAGE);
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
+                .filterExpression("#r <= :bound")
+                .expressionAttributeNames(
+                        Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY, "#r", RECORDED_TO))
+                .expressionAttributeValues(Map.of(
+                        ":c", EventLog.s(customerId),
+                        ":lower", EventLog.s(lower),
+                        ":upper", EventLog.s(upper),
+                        ":bound", EventLog.n(recordedBound)))
+                .scanIndexForward(false)
+                .limit(LOOKUP_PAGE)
+                .build();
+        // the paginator fetches a page only when the items before it are used up: returning stops it
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
+            Optional<Snapshot> snapshot = decode(customerId, item);
+            if (snapshot.isPresent()) {
+                return snapshot;
             }
-            QueryResponse page = dynamo.query(query.build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                Optional<Snapshot> snapshot = decode(customerId, item);
-                if (snapshot.isPresent()) {
-                    return snapshot;
-                }
-            }
-            startKey =
-                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
+        }
         return Optional.empty();
     }
 
@@ -124,25 +117,17 @@ public class Snapshots {
     public List<long[]> rectangles(String customerId) {
         List<long[]> rectangles = new ArrayList<>();
         String prefix = versionPrefix();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#c = :c AND begins_with(#k, :prefix)")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY))
-                    .expressionAttributeValues(Map.of(":c", EventLog.s(customerId), ":prefix", EventLog.s(prefix)))
-                    .projectionExpression("#k");
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                String key = item.get(AsofTables.SNAPSHOT_KEY).s().substring(prefix.length());
-                rectangles.add(new long[] {Long.parseLong(key.substring(0, 15)), Long.parseLong(key.substring(16))});
-            }
-            startKey =
-                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#c = :c AND begins_with(#k, :prefix)")
+                .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY))
+                .expressionAttributeValues(Map.of(":c", EventLog.s(customerId), ":prefix", EventLog.s(prefix)))
+                .projectionExpression("#k")
+                .build();
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
+            String key = item.get(AsofTables.SNAPSHOT_KEY).s().substring(prefix.length());
+            rectangles.add(new long[] {Long.parseLong(key.substring(0, 15)), Long.parseLong(key.substring(16))});
+        }
         return rectangles;
     }
 
@@ -190,25 +175,16 @@ public class Snapshots {
 
     /** How many snapshots of the current schema version {@code customerId} has (for tests and tools). */
     public int count(String customerId) {
-        int count = 0;
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#c = :c AND begins_with(#k, :prefix)")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY))
-                    .expressionAttributeValues(
-                            Map.of(":c", EventLog.s(customerId), ":prefix", EventLog.s(versionPrefix())))
-                    .projectionExpression("#k");
-            if (startKey != null) {
-                query.exclusiveStartKey(startKey);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            count += page.count();
-            startKey =
-                    page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return count;
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#c = :c AND begins_with(#k, :prefix)")
+                .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.SNAPSHOT_KEY))
+                .expressionAttributeValues(Map.of(":c", EventLog.s(customerId), ":prefix", EventLog.s(versionPrefix())))
+                .projectionExpression("#k")
+                .build();
+        return dynamo.queryPaginator(query).stream()
+                .mapToInt(QueryResponse::count)
+                .sum();
     }
 
     /** The snapshot an item holds; empty (and logged) when it is not one this code can trust. */
