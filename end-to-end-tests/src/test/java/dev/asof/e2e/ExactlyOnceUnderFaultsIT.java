@@ -3,10 +3,6 @@ package dev.asof.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.asof.events.EventJson;
-import dev.asof.events.IdentityState;
-import dev.asof.events.ProfileFold;
-import dev.asof.events.RecordedEvent;
 import dev.asof.stack.DynaliteProcess;
 import dev.asof.stack.KafkaBrokerProcess;
 import dev.asof.support.kafka.AsofTopics;
@@ -17,8 +13,6 @@ import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.ServiceJar;
 import dev.asof.testing.SharedInfrastructure;
-import dev.asof.testing.TestApiKeys;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +31,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Nothing lost, nothing doubled: 20,000 events for 500 customers are streamed through intake while the log
@@ -108,8 +96,9 @@ class ExactlyOnceUnderFaultsIT {
         }
         ServiceJar intake = ServiceJar.start("ingestion-service", intakeOnly);
         ServiceJar writer = ServiceJar.start("ingestion-service", properties);
-        List<List<String>> batches = batches(new Random(SEED));
-        Map<String, Set<String>> expected = new ConcurrentHashMap<>();
+        List<List<String>> batches = RandomEventBatches.generate(SEED, "fault", CUSTOMERS, EVENTS_PER_CUSTOMER, BATCH)
+                .batches();
+        AcceptedEvents expected = new AcceptedEvents();
         AtomicInteger sent = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
@@ -118,7 +107,7 @@ class ExactlyOnceUnderFaultsIT {
             for (int c = 0; c < CLIENTS; c++) {
                 running.add(clients.submit(() -> {
                     for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
-                        sendUntilAnswered(intake.api(), batches.get(i), expected);
+                        ResendingClient.sendUntilAnswered(attempt -> intake.api(), 0, batches.get(i), expected);
                         sent.addAndGet(batches.get(i).size());
                     }
                 }));
@@ -164,7 +153,7 @@ class ExactlyOnceUnderFaultsIT {
             for (Future<?> client : running) {
                 client.get();
             }
-            assertThat(expected.values().stream().mapToInt(Set::size).sum()).isEqualTo(total);
+            assertThat(expected.total()).isEqualTo(total);
 
             DynamoDbClient dynamo = DynamoDbClient.builder()
                     .endpointOverride(dynalite.endpoint())
@@ -175,33 +164,9 @@ class ExactlyOnceUnderFaultsIT {
             AsofTables tables = new AsofTables(prefix);
             EventLog log = new EventLog(dynamo, tables);
             ProfileViews views = new ProfileViews(dynamo, tables);
+            int checkedViews = expected.assertLoggedExactlyOnce(log, views, Duration.ofMinutes(5))
+                    .size();
             Instant end = Instant.parse("3000-01-01T00:00:00Z");
-            await().atMost(Duration.ofMinutes(5))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .untilAsserted(() -> {
-                        int logged = 0;
-                        for (String customer : expected.keySet()) {
-                            logged += log.eventsUpTo(customer, end, end).size();
-                        }
-                        assertThat(logged).isGreaterThanOrEqualTo(total);
-                    });
-            int checkedViews = 0;
-            for (Map.Entry<String, Set<String>> customer : expected.entrySet()) {
-                List<RecordedEvent> logged = log.eventsUpTo(customer.getKey(), end, end);
-                List<String> ids = logged.stream().map(e -> e.event().eventId()).toList();
-                assertThat(ids).as("log of %s", customer.getKey()).doesNotHaveDuplicates();
-                assertThat(new HashSet<>(ids))
-                        .as("log of %s", customer.getKey())
-                        .isEqualTo(customer.getValue());
-                IdentityState fold = ProfileFold.foldAt(customer.getKey(), logged, end, end);
-                await().atMost(Duration.ofSeconds(30))
-                        .untilAsserted(() -> assertThat(views.find(customer.getKey())
-                                        .orElseThrow()
-                                        .state())
-                                .as("view of %s", customer.getKey())
-                                .isEqualTo(fold));
-                checkedViews++;
-            }
             assertThat(log.eventsUpTo(poisoned, end, end))
                     .as("poison records logged")
                     .isEmpty();
@@ -225,84 +190,7 @@ class ExactlyOnceUnderFaultsIT {
         });
     }
 
-    /** Re-sends the same body until intake answers 202: what an integrator's retry loop does. */
-    private static void sendUntilAnswered(ApiClient api, List<String> batch, Map<String, Set<String>> expected) {
-        String body = "[" + String.join(",", batch) + "]";
-        while (true) {
-            try {
-                HttpResponse<String> response = api.postJson("/api/v1/events", TestApiKeys.EVENTS_WRITE_ONLY, body);
-                if (response.statusCode() == 202) {
-                    JsonNode results =
-                            EventJson.mapper().readTree(response.body()).get("results");
-                    for (int i = 0; i < batch.size(); i++) {
-                        String status = results.get(i).get("status").asString();
-                        assertThat(status).as(results.get(i).toString()).isIn("accepted", "duplicate");
-                        JsonNode event = EventJson.mapper().readTree(batch.get(i));
-                        expected.computeIfAbsent(
-                                        event.get("customer_id").asString(), k -> ConcurrentHashMap.newKeySet())
-                                .add(event.get("event_id").asString());
-                    }
-                    return;
-                }
-                assertThat(response.statusCode()).as(response.body()).isIn(503, 429);
-            } catch (UncheckedIOException connectionTrouble) {
-                // intake unreachable for a moment: retry the same body
-            }
-            sleep(200);
-        }
-    }
-
-    private static List<List<String>> batches(Random random) {
-        List<String> events = new ArrayList<>();
-        Instant base = Instant.parse("2026-11-20T00:00:00Z");
-        Map<Integer, Integer> merges = new LinkedHashMap<>();
-        for (int c = 0; c < CUSTOMERS; c++) {
-            String customer = "fault_" + SEED + "_" + c;
-            for (int e = 0; e < EVENTS_PER_CUSTOMER; e++) {
-                String id = new UUID(random.nextLong(), random.nextLong()).toString();
-                // Timestamps in random order within a day, with ties, so many events arrive late.
-                String ts = base.plusSeconds(random.nextInt(86_400 / 60) * 60L).toString();
-                if (e == 0 && c % 50 == 1) {
-                    merges.put(c, c - 1);
-                    events.add("""
-                            {"event_id":"%s","event_type":"CUSTOMER_PROFILE_MERGE","timestamp_utc":"%s",\
-                            "customer_id":"%s","source_system":"merge_service",\
-                            "payload":{"merged_into":"fault_%d_%d","merged_from":"%s"}}""".formatted(id, ts, customer, SEED, c - 1, customer));
-                } else if (e % 10 == 9) {
-                    events.add("""
-                            {"event_id":"%s","event_type":"BULK_PROFILE_UPDATE","timestamp_utc":"%s",\
-                            "customer_id":"%s","source_system":"crm",\
-                            "payload":{"changes":[{"attribute_key":"tier","new_value":"t%d"},\
-                            {"attribute_key":"score","new_value":%d}],"change_reason":"campaign"}}""".formatted(id, ts, customer, random.nextInt(5), random.nextInt(100)));
-                } else {
-                    String key = List.of("preferred_language", "email", "tier", "consent.marketing")
-                            .get(random.nextInt(4));
-                    String value = random.nextInt(10) == 0 ? "null" : "\"v" + random.nextInt(1000) + "\"";
-                    events.add("""
-                            {"event_id":"%s","event_type":"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE","timestamp_utc":"%s",\
-                            "customer_id":"%s","source_system":"genesys_cloud_cx","metadata":{"channel":"voice"},\
-                            "payload":{"attribute_key":"%s","new_value":%s,"change_reason":"agent_update"}}""".formatted(id, ts, customer, key, value));
-                }
-            }
-        }
-        java.util.Collections.shuffle(events, random);
-        List<List<String>> batches = new ArrayList<>();
-        for (int i = 0; i < events.size(); i += BATCH) {
-            batches.add(events.subList(i, Math.min(events.size(), i + BATCH)));
-        }
-        return batches;
-    }
-
     private static void awaitSent(AtomicInteger sent, int atLeast) {
         await().atMost(Duration.ofMinutes(5)).until(() -> sent.get() >= atLeast);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
