@@ -26,4 +26,14 @@ class ComposeFileTest {
 
         assertThat(dockerfile).contains("COPY package.json package-lock.json").contains("npm ci");
     }
+
+    @Test
+    void startsDynaliteWithThePreloadThatClosesItsIterators() throws Exception {
+        String dockerfile = Files.readString(ROOT.resolve("docker/dynalite.Dockerfile"));
+
+        assertThat(dockerfile)
+                .contains("COPY " + DynaliteProcess.PRELOAD + " ./dynalite-preload.cjs")
+                .contains("\"--require\", \"./dynalite-preload.cjs\"");
+        assertThat(Files.isRegularFile(ROOT.resolve(DynaliteProcess.PRELOAD))).isTrue();
+    }
 }
