@@ -5,6 +5,7 @@ import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
 import dev.asof.support.web.ApiExceptionHandler;
 import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +33,12 @@ public final class RequestParameters {
     public static Instant instant(String name, String text) {
         Optional<Instant> parsed = isEpochMillis(text) ? epochMillis(text) : Timestamps.parse(text);
         Instant instant = parsed.orElseThrow(() ->
-                invalid(name, "timestamp", "'" + shown(text) + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
+                invalid(name, "timestamp", "'" + Problems.quoted(text) + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
         if (instant.isBefore(EARLIEST) || instant.isAfter(Timestamps.LATEST)) {
             throw invalid(
                     name,
                     "range",
-                    "'" + shown(text) + "' is outside the supported range " + Timestamps.format(EARLIEST) + " to "
+                    "'" + Problems.quoted(text) + "' is outside the supported range " + Timestamps.format(EARLIEST) + " to "
                             + Timestamps.format(Timestamps.LATEST) + " (epoch milliseconds " + EARLIEST.toEpochMilli()
                             + " to " + Timestamps.LATEST.toEpochMilli() + ")");
         }
@@ -58,15 +59,6 @@ public final class RequestParameters {
         }
     }
 
-    /** A parameter as it may be quoted back: printable ASCII, at most 64 characters. */
-    private static String shown(String text) {
-        StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < text.length() && shown.length() < 64; i++) {
-            char c = text.charAt(i);
-            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return text.length() > 64 ? shown + "..." : shown.toString();
-    }
 
     /** An optional instant: {@code null} stays {@code null}. */
     public static Instant optionalInstant(String name, String text) {
@@ -85,7 +77,7 @@ public final class RequestParameters {
             throw invalid(
                     name,
                     "pattern",
-                    name + " '" + shown(value) + "' must match the pattern " + Identifiers.PATTERN
+                    name + " '" + Problems.quoted(value) + "' must match the pattern " + Identifiers.PATTERN
                             + " (ASCII letters, digits and . _ - : @ + =)");
         }
         return value;

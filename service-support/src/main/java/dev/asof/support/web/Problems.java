@@ -44,6 +44,19 @@ public final class Problems {
                 : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Text from a request as a problem may quote it back: printable ASCII (anything else becomes {@code ?}), at most
+     * 64 characters, so a hostile value can neither bloat the answer nor carry control characters into it.
+     */
+    public static String quoted(String text) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < text.length() && shown.length() < 64; i++) {
+            char c = text.charAt(i);
+            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return text.length() > 64 ? shown + "..." : shown.toString();
+    }
+
     /** The stable type URI of an error kind. */
     public static URI type(String kind) {
         return URI.create("/problems/" + kind);

@@ -85,7 +85,7 @@ class RequestHygieneFilter extends OncePerRequestFilter {
                     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported-content-encoding",
                     "Unsupported content encoding",
-                    "Content-Encoding '" + printable(encoding) + "' is not accepted; send the body uncompressed"
+                    "Content-Encoding '" + Problems.quoted(encoding) + "' is not accepted; send the body uncompressed"
                             + " (bodies are limited to a few MB of JSON).");
         }
         String query = request.getQueryString();
@@ -108,9 +108,9 @@ class RequestHygieneFilter extends OncePerRequestFilter {
             }
             if (!seen.add(name)) {
                 return ApiExceptionHandler.invalid(List.of(new Violation(
-                        printable(name),
+                        Problems.quoted(name),
                         "repeated-parameter",
-                        "the query parameter '" + printable(name) + "' may be given only once")));
+                        "the query parameter '" + Problems.quoted(name) + "' may be given only once")));
             }
         }
         return null;
@@ -156,13 +156,4 @@ class RequestHygieneFilter extends OncePerRequestFilter {
         }
     }
 
-    /** A header or name as it may be quoted back: printable ASCII, at most 64 characters. */
-    static String printable(String text) {
-        StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < text.length() && shown.length() < 64; i++) {
-            char c = text.charAt(i);
-            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return shown.toString();
-    }
 }
