@@ -1,6 +1,8 @@
 package dev.asof.ingestion.intake;
 
 import dev.asof.events.EventJson;
+import dev.asof.submission.IdempotentRequests;
+import dev.asof.submission.Submission;
 import dev.asof.support.web.RequestBodies;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +26,9 @@ import tools.jackson.databind.JsonNode;
 @PreAuthorize("hasAuthority('SCOPE_events:write')")
 class EventIntakeController {
 
-    private final IdempotentIntake intake;
+    private final IdempotentRequests intake;
 
-    EventIntakeController(IdempotentIntake intake) {
+    EventIntakeController(IdempotentRequests intake) {
         this.intake = intake;
     }
 
@@ -65,7 +67,7 @@ class EventIntakeController {
                 caller, "/api/v1/ingest/cxone", "cxone", CxoneMapping.INSTANCE, body, idempotencyKey, correlationId);
     }
 
-    /** What every endpoint does: parse, then run the pipeline under the request's Idempotency-Key. */
+    /** What every endpoint does: parse, then run the write path under the request's Idempotency-Key. */
     private ResponseEntity<String> submit(
             Authentication caller,
             String path,
@@ -82,7 +84,7 @@ class EventIntakeController {
                 body,
                 idempotencyKey,
                 correlationId,
-                context -> new IntakePipeline.Submission(
+                context -> new Submission(
                         source,
                         elements(document),
                         mapping,

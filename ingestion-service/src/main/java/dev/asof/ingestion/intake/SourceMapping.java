@@ -1,6 +1,7 @@
 package dev.asof.ingestion.intake;
 
 import dev.asof.events.Violation;
+import dev.asof.submission.SubmissionMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,10 @@ import tools.jackson.databind.JsonNode;
  * platform's own field names: a CXone Studio author who sent {@code timestamp} must be told about {@code
  * timestamp}, not about an envelope field they never wrote.
  */
-interface SourceMapping {
+interface SourceMapping extends SubmissionMapping {
 
     /** The unified envelope of one element as the platform sent it; throws naming the platform's own fields. */
+    @Override
     JsonNode toEnvelope(JsonNode element);
 
     /** Where each envelope field came from in {@code element}, as JSON pointers; empty when the element is one. */
@@ -37,6 +39,7 @@ interface SourceMapping {
      * message rewritten to the platform's own fields. A violation of a field the mapping fills in itself keeps the
      * envelope's name.
      */
+    @Override
     default List<Violation> inSourceTerms(JsonNode element, List<Violation> violations) {
         Map<String, String> pointers = sourcePointers(element);
         if (pointers.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import dev.asof.support.Digests;
 import dev.asof.support.web.ApiProblemException;
@@ -11,30 +11,30 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What every intake endpoint does around the pipeline: honour {@code Idempotency-Key}, carry a correlation id,
- * and answer {@code 202} with one result per event.
+ * What every write endpoint does around {@link ProfileEventSubmitter}: honour {@code Idempotency-Key} (same key
+ * and same body: the stored answer again, marked {@code Idempotent-Replayed}; another body: {@code 422
+ * idempotency-key-reused}; still running: {@code 409 request-in-progress}), carry a correlation id, and answer
+ * {@code 202} with one result per event.
  */
-@Component
-class IdempotentIntake {
+public final class IdempotentRequests {
 
     static final int MAX_KEY_LENGTH = 255;
 
-    private final IntakePipeline pipeline;
+    private final ProfileEventSubmitter pipeline;
     private final IdempotencyKeys keys;
     private final JsonMapper json;
 
-    IdempotentIntake(IntakePipeline pipeline, IdempotencyKeys keys, JsonMapper json) {
+    IdempotentRequests(ProfileEventSubmitter pipeline, IdempotencyKeys keys, JsonMapper json) {
         this.pipeline = pipeline;
         this.keys = keys;
         this.json = json;
     }
 
     /** The response body: one result per submitted event, in request order. */
-    record IntakeResponse(List<IntakeResult> results) {}
+    public record IntakeResponse(List<SubmissionResult> results) {}
 
     /**
      * Runs {@code submission} (built from the scope) under the request's Idempotency-Key, if any.
@@ -45,13 +45,13 @@ class IdempotentIntake {
      * @param correlationId the {@code X-Correlation-Id} header, or {@code null} (one is generated)
      * @param submission builds the pipeline input from the idempotency scope and the correlation id
      */
-    ResponseEntity<String> handle(
+    public ResponseEntity<String> handle(
             Authentication caller,
             String path,
             String body,
             String idempotencyKey,
             String correlationId,
-            Function<Context, IntakePipeline.Submission> submission) {
+            Function<Context, Submission> submission) {
         String correlation = correlationId == null || correlationId.isBlank()
                 ? UUID.randomUUID().toString()
                 : correlationId;
@@ -107,9 +107,9 @@ class IdempotentIntake {
     }
 
     /** What a submission may depend on: the idempotency scope ({@code null} without a key) and correlation id. */
-    record Context(String idempotencyScope, String correlationId) {}
+    public record Context(String idempotencyScope, String correlationId) {}
 
-    private ResponseEntity<String> respond(List<IntakeResult> results, String correlationId) {
+    private ResponseEntity<String> respond(List<SubmissionResult> results, String correlationId) {
         return ResponseEntity.accepted()
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("X-Correlation-Id", correlationId)

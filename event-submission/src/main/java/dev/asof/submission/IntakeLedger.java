@@ -1,9 +1,8 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import dev.asof.support.storage.AsofTables;
 import java.time.Clock;
 import java.util.Map;
-import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -17,7 +16,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * A re-send is published again all the same: if the first attempt crashed between this write and Kafka's
  * acknowledgement, the re-send is what gets the event in; when it did not, the log writer drops the copy.
  */
-@Component
 class IntakeLedger {
 
     enum Claim {

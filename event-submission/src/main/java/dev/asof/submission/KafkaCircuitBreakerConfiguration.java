@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
-import org.springframework.stereotype.Component;
 
 /**
  * Publishes accepted events to Kafka, keyed by customer id, and waits for the broker's acknowledgement
@@ -29,7 +28,6 @@ import org.springframework.stereotype.Component;
  * gone, instead of letting every request wait for the timeout, and lets a few calls through to find out when it
  * is back.
  */
-@Component
 class EventPublisher {
 
     private final KafkaTemplate<String, String> kafka;

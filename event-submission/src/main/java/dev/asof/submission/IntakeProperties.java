@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.Map;
  * @param errorsTotal how many rules it broke in all, when that is more than {@code errors} lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record IntakeResult(
+public record SubmissionResult(
         int index,
         String eventId,
         String status,
@@ -28,20 +28,20 @@ record IntakeResult(
     /** The most errors listed per event of a batch, so 500 broken events still make a bounded answer. */
     static final int MAX_ERRORS = 10;
 
-    static IntakeResult accepted(int index, String eventId, boolean late) {
-        return new IntakeResult(index, eventId, "accepted", null, late ? Boolean.TRUE : null, null, null);
+    static SubmissionResult accepted(int index, String eventId, boolean late) {
+        return new SubmissionResult(index, eventId, "accepted", null, late ? Boolean.TRUE : null, null, null);
     }
 
-    static IntakeResult duplicate(int index, String eventId) {
-        return new IntakeResult(index, eventId, "duplicate", "already accepted", null, null, null);
+    static SubmissionResult duplicate(int index, String eventId) {
+        return new SubmissionResult(index, eventId, "duplicate", "already accepted", null, null, null);
     }
 
-    static IntakeResult ignored(int index, String eventId, String reason) {
-        return new IntakeResult(index, eventId, "ignored", reason, null, null, null);
+    static SubmissionResult ignored(int index, String eventId, String reason) {
+        return new SubmissionResult(index, eventId, "ignored", reason, null, null, null);
     }
 
-    static IntakeResult rejected(int index, String eventId, String reason, List<Map<String, String>> errors) {
-        return new IntakeResult(
+    static SubmissionResult rejected(int index, String eventId, String reason, List<Map<String, String>> errors) {
+        return new SubmissionResult(
                 index,
                 eventId,
                 "rejected",

@@ -1,11 +1,10 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import dev.asof.support.storage.AsofTables;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -15,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * with the same body gets the same answer again; the same key with another body is refused. Keys are scoped by
  * API key, so two integrators never collide, and kept for {@link #RETENTION}.
  */
-@Component
 class IdempotencyKeys {
 
     static final Duration RETENTION = Duration.ofHours(24);

@@ -1,4 +1,4 @@
-package dev.asof.ingestion.intake;
+package dev.asof.submission;
 
 import dev.asof.events.AttributeChanged;
 import dev.asof.events.EventEnvelope;
@@ -21,18 +21,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one intake path every endpoint shares: give each event a deterministic id, validate it, refuse clock skew,
- * drop noise, recognise re-sends, publish the rest to Kafka and wait for the acknowledgement.
+ * The one write path every writer shares (ingestion's endpoints, merge-service's commands): give each event a
+ * deterministic id, validate it, refuse clock skew, drop noise, recognise re-sends through the intake ledger,
+ * publish the rest to Kafka ({@code acks=all}, behind the circuit breaker) and wait for the acknowledgement.
+ *
+ * <p>Failures are {@link InvalidEventException} (400, the broken rules named) and {@link ApiProblemException}
+ * ({@code 422 event-id-reused} for a single event; {@code 503 event-stream-unavailable} with {@code Retry-After}
+ * when Kafka does not acknowledge or the breaker is open). A request's {@code Idempotency-Key} is handled around
+ * this by {@link IdempotentRequests}.
  */
-@Component
-class IntakePipeline {
+public final class ProfileEventSubmitter {
 
     private final EventPublisher publisher;
     private final IntakeLedger ledger;
@@ -41,13 +44,13 @@ class IntakePipeline {
     private final MeterRegistry metrics;
     private final Executor claimers;
 
-    IntakePipeline(
+    ProfileEventSubmitter(
             EventPublisher publisher,
             IntakeLedger ledger,
             IntakeProperties properties,
             Clock clock,
             MeterRegistry metrics,
-            @Qualifier("intakeClaimers") Executor intakeClaimers) {
+            Executor intakeClaimers) {
         this.claimers = intakeClaimers;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -57,26 +60,26 @@ class IntakePipeline {
     }
 
     /**
-     * A request's events, already in the unified envelope shape.
+     * Typed events from a command (merge, unmerge, erase): each gets its own result, in order, exactly as the
+     * elements of a batch sent to {@code POST /api/v1/events}.
      *
-     * @param source the endpoint ({@code events}, {@code genesys}, {@code cxone}), for metrics
-     * @param elements the request's events as sent, in request order
-     * @param mapping maps one element to the unified envelope shape ({@link SourceMapping#UNIFIED} for {@code
-     *     /api/v1/events}) and names broken rules in the source's own fields
-     * @param batch whether the request held an array: then each element gets its own result; otherwise the first
-     *     problem is the answer
+     * @param events 1 to {@code asof.intake.max-batch-size} events
+     * @param source the writer, for metrics and the Kafka source header (e.g. {@code merge})
      * @param idempotencyScope {@code apiKeyName:Idempotency-Key}, or {@code null}
-     * @param correlationId travels with the events in Kafka headers
+     * @param correlationId travels with the events in Kafka headers, or {@code null}
      */
-    record Submission(
-            String source,
-            List<JsonNode> elements,
-            SourceMapping mapping,
-            boolean batch,
-            String idempotencyScope,
-            String correlationId) {}
+    public List<SubmissionResult> submit(
+            List<EventEnvelope> events, String source, String idempotencyScope, String correlationId) {
+        List<JsonNode> elements = new ArrayList<>(events.size());
+        for (EventEnvelope event : events) {
+            elements.add(EventJson.toTree(event));
+        }
+        return submit(
+                new Submission(source, elements, SubmissionMapping.ENVELOPE, true, idempotencyScope, correlationId));
+    }
 
-    List<IntakeResult> submit(Submission submission) {
+    /** Events as sent (raw JSON elements), mapped to the envelope by the submission's mapping. */
+    public List<SubmissionResult> submit(Submission submission) {
         if (submission.batch()
                 && (submission.elements().isEmpty() || submission.elements().size() > properties.maxBatchSize())) {
             throw new InvalidEventException(List.of(new Violation(
@@ -86,7 +89,7 @@ class IntakePipeline {
                             + submission.elements().size())));
         }
         Instant now = clock.instant();
-        IntakeResult[] results = new IntakeResult[submission.elements().size()];
+        SubmissionResult[] results = new SubmissionResult[submission.elements().size()];
         Map<Integer, EventEnvelope> toClaim = new LinkedHashMap<>();
         for (int i = 0; i < submission.elements().size(); i++) {
             JsonNode sent = submission.elements().get(i);
@@ -94,7 +97,7 @@ class IntakePipeline {
             try {
                 element = withEventId(submission.mapping().toEnvelope(sent), submission.idempotencyScope(), i);
                 EventEnvelope event;
-                IntakeResult refused;
+                SubmissionResult refused;
                 try {
                     event = EventJson.decode(element);
                     refused = screen(i, event, now);
@@ -112,7 +115,7 @@ class IntakePipeline {
                     count(submission.source(), "rejected", e.violations().get(0).rule());
                     throw e;
                 }
-                results[i] = IntakeResult.rejected(
+                results[i] = SubmissionResult.rejected(
                         i, eventIdOf(element), e.violations().get(0).rule(), errors(e.violations()));
             }
         }
@@ -130,7 +133,7 @@ class IntakePipeline {
         if (!toPublish.isEmpty()) {
             publisher.publishAll(toPublish, submission.source(), submission.correlationId());
         }
-        for (IntakeResult result : results) {
+        for (SubmissionResult result : results) {
             count(submission.source(), result.status(), result.reason() == null ? "none" : result.reason());
         }
         return List.of(results);
@@ -140,21 +143,21 @@ class IntakePipeline {
      * Claims every event in the intake ledger, in parallel: each claim is a round trip to DynamoDB, and a batch of
      * a hundred done one after the other would make the caller wait for a hundred round trips.
      */
-    private Map<Integer, IntakeResult> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
-        Map<Integer, CompletableFuture<IntakeResult>> claims = new LinkedHashMap<>();
+    private Map<Integer, SubmissionResult> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
+        Map<Integer, CompletableFuture<SubmissionResult>> claims = new LinkedHashMap<>();
         events.forEach((index, event) ->
                 claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers)));
-        Map<Integer, IntakeResult> results = new LinkedHashMap<>();
+        Map<Integer, SubmissionResult> results = new LinkedHashMap<>();
         claims.forEach((index, claim) -> results.put(index, join(claim)));
         return results;
     }
 
-    private IntakeResult claim(int index, EventEnvelope event, Instant now) {
+    private SubmissionResult claim(int index, EventEnvelope event, Instant now) {
         return switch (ledger.claim(event.eventId(), fingerprint(event), event.customerId())) {
-            case NEW -> IntakeResult.accepted(index, event.eventId(), isLate(event, now));
-            case SEEN -> IntakeResult.duplicate(index, event.eventId());
+            case NEW -> SubmissionResult.accepted(index, event.eventId(), isLate(event, now));
+            case SEEN -> SubmissionResult.duplicate(index, event.eventId());
             case CONFLICT ->
-                IntakeResult.rejected(
+                SubmissionResult.rejected(
                         index,
                         event.eventId(),
                         "event-id-reused",
@@ -167,7 +170,7 @@ class IntakePipeline {
         };
     }
 
-    private static IntakeResult join(CompletableFuture<IntakeResult> claim) {
+    private static SubmissionResult join(CompletableFuture<SubmissionResult> claim) {
         try {
             return claim.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -179,7 +182,7 @@ class IntakePipeline {
     }
 
     /** The result for a valid event that goes no further (noise), or {@code null} when it goes on to the ledger. */
-    private IntakeResult screen(int index, EventEnvelope event, Instant now) {
+    private SubmissionResult screen(int index, EventEnvelope event, Instant now) {
         Duration ahead = Duration.between(now, event.timestampUtc());
         if (ahead.compareTo(properties.futureTolerance()) > 0) {
             throw new InvalidEventException(List.of(new Violation(
@@ -190,7 +193,7 @@ class IntakePipeline {
                             + seconds(properties.futureTolerance()) + " s of clock skew is accepted")));
         }
         if (event.payload() instanceof AttributeChanged change && change.isNoOp()) {
-            return IntakeResult.ignored(index, event.eventId(), "new_value equals previous_value");
+            return SubmissionResult.ignored(index, event.eventId(), "new_value equals previous_value");
         }
         return null;
     }
