@@ -1,6 +1,6 @@
 /**
- * The asof event contract: the unified envelope, the event types, their wire form, and the pure fold
- * that turns events into a customer profile.
+ * The asof event contract: the unified envelope, the event types, their wire form, the pure fold
+ * that turns events into a customer profile, and the pure decisions on merge and unmerge commands.
  *
  * <h2>Semantics of a profile</h2>
  *
@@ -22,5 +22,11 @@
  * The state of one identity ({@link dev.asof.events.IdentityState}) is a join of per-attribute versions,
  * so a snapshot is just a partial result, a late event simply joins in, and merged histories combine by
  * the same rule.
+ *
+ * <h2>Decisions</h2>
+ *
+ * Beside the fold, {@link dev.asof.events.ProfileDecider} decides merge and unmerge commands just as purely:
+ * a command and the {@link dev.asof.events.KnownIdentities} at its effective time give the events to append
+ * or a refusal with a stable {@link dev.asof.events.RefusalKind}.
  */
 package dev.asof.events;

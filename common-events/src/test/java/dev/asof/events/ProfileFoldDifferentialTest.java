@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * (valid time, known at) questions, and the fold must be a join: independent of arrival order, splittable into
  * snapshots, and idempotent.
  *
- * <p>The run is fixed by a printed seed. Another seed: {@code ./mvnw -o -pl common-events install
- * -Dasof.seed=42}; more histories: {@code -Dasof.histories=50000}. A failure names the seed of the one failing
+ * <p>The run is fixed by a printed seed. Another seed: {@code ./mvnw -o -pl common-events verify
+ * -Dasof.seed=42}; more histories: {@code -Dasof.histories=50000} ({@code -Dasof.decided.histories} for the histories
+ * whose merges and unmerges {@link ProfileDecider} decided, see {@link DecidedHistories}). A failure names the seed of the one failing
  * history; add it to {@link #REGRESSION_SEEDS} so it runs forever.
  */
 class ProfileFoldDifferentialTest {
@@ -72,6 +73,50 @@ class ProfileFoldDifferentialTest {
                 .isZero();
     }
 
+    /** How many histories of decided merges and unmerges the standard run checks. */
+    static final int DEFAULT_DECIDED_HISTORIES = 5_000;
+
+    @Test
+    void historiesOfDecidedMergesFoldLikeTheNaiveReplay() {
+        long seed = Long.getLong("asof.seed", DEFAULT_SEED);
+        int histories = Integer.getInteger("asof.decided.histories", DEFAULT_DECIDED_HISTORIES);
+        SplittableRandom seeds = new SplittableRandom(seed);
+        Run run = new Run();
+        DecidedHistories.Tally tally = new DecidedHistories.Tally();
+        List<Long> badDecisionSeeds = new ArrayList<>();
+        for (int i = 0; i < histories; i++) {
+            long historySeed = seeds.nextLong();
+            int problemsBefore = tally.problems.size();
+            List<RecordedEvent> events = DecidedHistories.history(historySeed, tally);
+            if (tally.problems.size() > problemsBefore) {
+                badDecisionSeeds.add(historySeed);
+            }
+            run.check(historySeed, events);
+        }
+        String summary = String.format(
+                "differential (decided): %d histories, %d mismatches, %d wrong decisions, seed=%d",
+                run.histories, run.mismatches, tally.problems.size(), seed);
+        System.out.println(summary + " " + run.coverage() + "; " + tally);
+        assertThat(tally.problems.subList(0, Math.min(3, tally.problems.size())))
+                .as(
+                        "%s; failing history seeds %s; rerun with -Dasof.seed=%d",
+                        summary, badDecisionSeeds.subList(0, Math.min(20, badDecisionSeeds.size())), seed)
+                .isEmpty();
+        assertThat(run.mismatches)
+                .as(
+                        "%s; failing history seeds %s; rerun with -Dasof.seed=%d%n%s",
+                        summary,
+                        run.failingSeeds.subList(0, Math.min(20, run.failingSeeds.size())),
+                        seed,
+                        run.firstFailures())
+                .isZero();
+        // the run must exercise what it claims to
+        assertThat(tally.mergesAccepted).isPositive();
+        assertThat(tally.unmergesAccepted).isPositive();
+        assertThat(tally.refused).containsOnlyKeys(RefusalKind.values());
+        assertThat(run.stats.chains).isPositive();
+    }
+
     @Test
     void regressionSeedsStillPass() {
         Run run = new Run();
@@ -91,8 +136,12 @@ class ProfileFoldDifferentialTest {
         int mismatches;
 
         void check(long historySeed) {
+            check(historySeed, RandomHistories.history(historySeed));
+        }
+
+        void check(long historySeed, List<RecordedEvent> events) {
             histories++;
-            List<String> found = ProfileFoldDifferentialTest.check(historySeed, stats);
+            List<String> found = ProfileFoldDifferentialTest.check(historySeed, events, stats);
             if (!found.isEmpty()) {
                 mismatches += found.size();
                 failingSeeds.add(historySeed);
@@ -124,8 +173,12 @@ class ProfileFoldDifferentialTest {
 
     /** Every property for one history; the mismatches found, each naming the history seed. */
     static List<String> check(long historySeed, Stats stats) {
+        return check(historySeed, RandomHistories.history(historySeed), stats);
+    }
+
+    /** Every property for one history generated from {@code historySeed}. */
+    static List<String> check(long historySeed, List<RecordedEvent> events, Stats stats) {
         List<String> mismatches = new ArrayList<>();
-        List<RecordedEvent> events = RandomHistories.history(historySeed);
         Random random = new Random(historySeed ^ 0x5DEECE66DL);
         stats.events += events.size();
         try {
@@ -295,7 +348,7 @@ class ProfileFoldDifferentialTest {
         return RandomHistories.BASE.plusMillis(random.nextInt((RandomHistories.SPAN_SECONDS + 70) * 1000) - 3000L);
     }
 
-    private static String describe(long historySeed, String what, List<RecordedEvent> events) {
+    static String describe(long historySeed, String what, List<RecordedEvent> events) {
         StringBuilder text = new StringBuilder("history seed ")
                 .append(historySeed)
                 .append(": ")

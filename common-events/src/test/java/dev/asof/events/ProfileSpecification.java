@@ -24,7 +24,10 @@ import java.util.TreeMap;
  *     .then().has("preferred_language", "es-ES");
  * }</pre>
  *
- * Every "when" answers twice, with the optimized path ({@link ProfileFold#foldAt} per identity, then {@link
+ * Commands read the same way: {@code given(...).whenMerging(A, B, "14:31:00").thenRefusedAs(RefusalKind.MERGE_CYCLE)},
+ * or {@code .thenAccepted(CUSTOMER_PROFILE_MERGE)}, which continues the story with the decided event.
+ *
+ * <p>Every "when" answers twice, with the optimized path ({@link ProfileFold#foldAt} per identity, then {@link
  * ProfileResolver#profile}) and with {@link NaiveReplay}, and fails if they differ: every story is also a
  * differential test.
  */
@@ -58,6 +61,85 @@ final class ProfileSpecification {
     /** Asks for the profile of {@code customerId}. */
     When whenProfileOf(String customerId) {
         return new When(customerId);
+    }
+
+    /** Decides a merge of {@code mergedFrom} into {@code mergedInto}, effective at {@code effectiveAt}, on the story so far. */
+    Decided whenMerging(String mergedFrom, String mergedInto, String effectiveAt) {
+        String eventId = "decided-" + events.size();
+        MergeProfiles command =
+                new MergeProfiles(eventId, mergedInto, mergedFrom, time(effectiveAt), "same person", "agent_7", null);
+        return new Decided(ProfileDecider.decide(command, known(effectiveAt)), eventId, mergedFrom, mergedInto);
+    }
+
+    /** Decides the unmerge of {@code mergedFrom} from {@code mergedInto}, effective at {@code effectiveAt}. */
+    Decided whenUnmerging(String mergedFrom, String mergedInto, String effectiveAt) {
+        String eventId = "decided-" + events.size();
+        UnmergeProfiles command =
+                new UnmergeProfiles(eventId, mergedInto, mergedFrom, time(effectiveAt), "wrong match", "agent_7", null);
+        return new Decided(ProfileDecider.decide(command, known(effectiveAt)), eventId, mergedFrom, mergedInto);
+    }
+
+    private KnownIdentities known(String effectiveAt) {
+        return KnownIdentities.at(time(effectiveAt), events);
+    }
+
+    /** What the decider said, and, if it accepted, the story with its events appended. */
+    final class Decided {
+        private final Decision decision;
+        private final String eventId;
+        private final String mergedFrom;
+        private final String mergedInto;
+
+        private Decided(Decision decision, String eventId, String mergedFrom, String mergedInto) {
+            this.decision = decision;
+            this.eventId = eventId;
+            this.mergedFrom = mergedFrom;
+            this.mergedInto = mergedInto;
+        }
+
+        Decision decision() {
+            return decision;
+        }
+
+        /** Refused for this reason; nothing to append. */
+        Decided thenRefusedAs(RefusalKind kind) {
+            assertThat(decision)
+                    .as("decision on %s and %s%n%s", mergedFrom, mergedInto, story())
+                    .isInstanceOf(Decision.Refused.class);
+            assertThat(((Decision.Refused) decision).kind())
+                    .as("refusal %s%n%s", decision, story())
+                    .isEqualTo(kind);
+            return this;
+        }
+
+        /**
+         * Accepted as one event of this type in the stream of {@code mergedFrom}; the story continues with it,
+         * recorded after everything the story had recorded.
+         */
+        ProfileSpecification thenAccepted(EventType type) {
+            assertThat(decision)
+                    .as("decision on %s and %s%n%s", mergedFrom, mergedInto, story())
+                    .isInstanceOf(Decision.Accepted.class);
+            List<EventEnvelope> decided = ((Decision.Accepted) decision).events();
+            assertThat(decided).hasSize(1);
+            EventEnvelope event = decided.get(0);
+            assertThat(event.eventId()).isEqualTo(eventId);
+            assertThat(event.customerId()).isEqualTo(mergedFrom);
+            assertThat(event.eventType()).isEqualTo(type);
+            assertThat(event.payload())
+                    .isEqualTo(
+                            type == EventType.CUSTOMER_PROFILE_MERGE
+                                    ? new ProfileMerged(mergedInto, mergedFrom)
+                                    : new ProfileUnmerged(mergedInto, mergedFrom));
+            assertThat(EventValidator.validate(EventJson.toTree(event)))
+                    .as("the decided event is a valid event")
+                    .isEmpty();
+            long latest =
+                    events.stream().mapToLong(RecordedEvent::recordedAt).max().orElse(Long.MIN_VALUE);
+            events.add(new RecordedEvent(
+                    event, Math.max(latest + 1, Hlc.encode(event.timestampUtc().toEpochMilli(), 0))));
+            return ProfileSpecification.this;
+        }
     }
 
     /** A time of day on {@link #DAY} ({@code "14:30:01"}, {@code "14:30:01.250"}) or a full ISO-8601 instant. */

@@ -125,6 +125,26 @@ final class RandomHistories {
         return new ProfileErased(random.nextBoolean() ? "gdpr_article_17" : null);
     }
 
+    /**
+     * A change that is not a merge: an attribute change, a bulk update with repeated keys, or now and then an
+     * erasure. For histories whose merges come from {@link ProfileDecider} instead.
+     */
+    static ProfileEvent change(int keyCount, Random random) {
+        int roll = random.nextInt(100);
+        if (roll < 65) {
+            return new AttributeChanged(key(keyCount, random), null, value(random), "agent_update");
+        }
+        if (roll < 93) {
+            List<BulkProfileUpdate.Change> changes = new ArrayList<>();
+            int size = 1 + random.nextInt(4);
+            for (int i = 0; i < size; i++) {
+                changes.add(new BulkProfileUpdate.Change(key(keyCount, random), null, value(random)));
+            }
+            return new BulkProfileUpdate(changes, "campaign");
+        }
+        return new ProfileErased("gdpr_article_17");
+    }
+
     private static String key(int keyCount, Random random) {
         return KEYS[random.nextInt(keyCount)];
     }

@@ -1,105 +1,121 @@
 package dev.asof.reconstruction;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The feature boundaries of this service, checked on its sources (ArchUnit is not available to this build): the
- * state reader and the resilience plumbing know nothing of the features built on them, and no feature's core
- * knows its web or Kafka edge.
+ * The feature boundaries of this service, on its compiled classes: every feature package names the packages of
+ * this service it may use (the state reader and the resilience plumbing know nothing of the features built on
+ * them), no feature's core knows its web or Kafka edge, and no two packages depend on each other.
  */
 class PackageBoundariesTest {
 
     private static final String BASE = "dev.asof.reconstruction";
-    private static final Pattern IMPORT =
-            Pattern.compile("^import (?:static )?(dev\\.asof\\.reconstruction\\.[\\w.]+);", Pattern.MULTILINE);
+
+    private static final JavaClasses SERVICE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(BASE);
 
     @Test
-    void lowerLayersDoNotKnowTheFeatures() throws IOException {
-        List<String> violations = new ArrayList<>();
-        for (Source source : sources()) {
-            for (String imported : source.imports()) {
-                if (in(source.pkg(), "state") && inAny(imported, "profile", "history", "snapshot", "web")) {
-                    violations.add(source + " -> " + imported);
-                }
-                if (in(source.pkg(), "resilience")
-                        && inAny(imported, "profile", "history", "snapshot", "state", "web")) {
-                    violations.add(source + " -> " + imported);
-                }
-                if (in(source.pkg(), "web") && inAny(imported, "profile", "history", "snapshot", "state")) {
-                    violations.add(source + " -> " + imported);
-                }
-            }
-        }
-        assertThat(violations).isEmpty();
+    void resilienceKnowsNoOtherPackage() {
+        feature("resilience").check(SERVICE);
     }
 
     @Test
-    void aFeaturesCoreDoesNotKnowItsEdges() throws IOException {
-        List<String> violations = new ArrayList<>();
-        for (Source source : sources()) {
-            boolean core = !source.pkg().endsWith(".web") && !source.pkg().endsWith(".kafka");
-            for (String imported : source.imports()) {
-                String importedPackage = imported.substring(0, imported.lastIndexOf('.'));
-                if (core
-                        && (importedPackage.endsWith(".web") || importedPackage.endsWith(".kafka"))
-                        && !importedPackage.equals(BASE + ".web")) {
-                    violations.add(source + " -> " + imported);
-                }
-            }
-            if (core && source.text().contains("org.springframework.web.bind.annotation")) {
-                violations.add(source + " uses Spring MVC annotations outside a web edge");
-            }
-        }
-        assertThat(violations).isEmpty();
+    void theStateReaderKnowsOnlyResilience() {
+        feature("state", "resilience").check(SERVICE);
     }
 
-    private record Source(Path path, String pkg, String text, List<String> imports) {
-        @Override
-        public String toString() {
-            return pkg + "." + path.getFileName().toString().replace(".java", "");
-        }
+    @Test
+    void theSharedWebEdgeKnowsOnlyResilience() {
+        feature("web", "resilience").check(SERVICE);
     }
 
-    private static boolean in(String pkg, String feature) {
-        return pkg.equals(BASE + "." + feature) || pkg.startsWith(BASE + "." + feature + ".");
+    @Test
+    void snapshotsBuildOnTheStateReader() {
+        feature("snapshot", "state", "resilience").check(SERVICE);
     }
 
-    private static boolean inAny(String imported, String... features) {
-        for (String feature : features) {
-            if (imported.startsWith(BASE + "." + feature + ".")) {
-                return true;
-            }
-        }
-        return false;
+    @Test
+    void historyBuildsOnTheStateReader() {
+        feature("history", "state", "resilience", "web").check(SERVICE);
     }
 
-    private static List<Source> sources() throws IOException {
-        Path root = Path.of("src/main/java/dev/asof/reconstruction");
-        assertThat(root).isDirectory();
-        List<Source> sources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                String text = Files.readString(file);
-                Matcher pkg = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE)
-                        .matcher(text);
-                List<String> imports = new ArrayList<>();
-                Matcher imported = IMPORT.matcher(text);
-                while (imported.find()) {
-                    imports.add(imported.group(1));
-                }
-                sources.add(new Source(file, pkg.find() ? pkg.group(1) : "", text, imports));
-            }
-        }
-        return sources;
+    @Test
+    void profilesBuildOnSnapshotsAndTheStateReader() {
+        // profile.web answers with the integrations' views of a profile
+        feature("profile", "snapshot", "state", "resilience", "web", "integrations")
+                .check(SERVICE);
+    }
+
+    @Test
+    void integrationsKnowOnlyTheProfileCoreAndTheWebEdge() {
+        feature("integrations", "profile", "web").check(SERVICE);
+    }
+
+    @Test
+    void theProfileCoreDoesNotKnowTheIntegrations() {
+        noClasses()
+                .that()
+                .resideInAPackage(BASE + ".profile")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(BASE + ".integrations..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void aFeaturesCoreDoesNotKnowItsEdges() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("..web", "..kafka")
+                .should()
+                .dependOnClassesThat(
+                        resideInAnyPackage(BASE + "..web", BASE + "..kafka").and(resideOutsideOfPackage(BASE + ".web")))
+                .check(SERVICE);
+    }
+
+    @Test
+    void springMvcStaysInTheWebEdges() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("..web")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework.web.bind.annotation..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching(BASE + ".(**)").should().beFreeOfCycles().check(SERVICE);
+    }
+
+    /**
+     * The classes of {@code feature} (and its edges) use, of this service, only their own feature and the exact
+     * packages named: {@code "profile"} is the profile core, not its web or Kafka edge.
+     */
+    private static ArchRule feature(String feature, String... mayUse) {
+        String[] allowed = Stream.concat(
+                        Stream.of(BASE + "." + feature + ".."),
+                        Arrays.stream(mayUse).map(used -> BASE + "." + used))
+                .toArray(String[]::new);
+        return classes()
+                .that()
+                .resideInAPackage(BASE + "." + feature + "..")
+                .should()
+                .onlyDependOnClassesThat(resideOutsideOfPackage(BASE + "..").or(resideInAnyPackage(allowed)))
+                .as(String.format("%s may use only %s of %s", feature, Arrays.toString(mayUse), BASE));
     }
 }

@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The contract stays a plain library, and the fold stays pure: no framework, no I/O, no clock, no randomness. */
+/**
+ * The contract stays a plain library, and the fold and the decisions beside it stay pure: no framework, no I/O, no
+ * clock, no randomness.
+ */
 class ContractPurityTest {
 
     private final JavaClasses contract = new ClassFileImporter()
@@ -19,15 +22,27 @@ class ContractPurityTest {
         noClasses()
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.springframework..", "software.amazon..", "org.apache.kafka..")
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "software.amazon..",
+                        "com.amazonaws..",
+                        "io.awspring..",
+                        "org.apache.kafka..",
+                        "io.confluent..")
                 .check(contract);
     }
 
     @Test
-    void theFoldReadsNoClockAndNoRandomness() {
+    void theFoldAndTheDecisionsReadNoClockAndNoRandomness() {
         noClasses()
                 .that()
                 .haveSimpleNameStartingWith("Profile")
+                .or()
+                .haveSimpleNameStartingWith("Decision")
+                .or()
+                .haveSimpleName("KnownIdentities")
+                .or()
+                .haveSimpleNameEndingWith("Profiles")
                 .should()
                 .callMethod(java.time.Instant.class, "now")
                 .orShould()
