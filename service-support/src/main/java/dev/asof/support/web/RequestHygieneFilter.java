@@ -155,5 +155,4 @@ class RequestHygieneFilter extends OncePerRequestFilter {
             throw new IllegalArgumentException("the escapes are not valid UTF-8");
         }
     }
-
 }

@@ -6,7 +6,7 @@ import dev.asof.reconstruction.history.HistoryPage;
 import dev.asof.reconstruction.history.HistoryProperties;
 import dev.asof.reconstruction.history.HistoryQuery;
 import dev.asof.reconstruction.history.ProfileHistory;
-import dev.asof.reconstruction.web.RequestParameters;
+import dev.asof.support.web.RequestParameters;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.security.access.prepost.PreAuthorize;

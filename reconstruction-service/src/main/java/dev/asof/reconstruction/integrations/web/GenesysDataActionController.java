@@ -2,7 +2,7 @@ package dev.asof.reconstruction.integrations.web;
 
 import dev.asof.reconstruction.integrations.AttributeCatalog;
 import dev.asof.reconstruction.integrations.IntegrationProperties;
-import dev.asof.reconstruction.web.RequestParameters;
+import dev.asof.support.web.RequestParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,8 @@
-package dev.asof.reconstruction.web;
+package dev.asof.support.web;
 
 import dev.asof.events.Identifiers;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
-import dev.asof.support.web.ApiExceptionHandler;
-import dev.asof.support.web.ApiProblemException;
-import dev.asof.support.web.Problems;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +29,16 @@ public final class RequestParameters {
      */
     public static Instant instant(String name, String text) {
         Optional<Instant> parsed = isEpochMillis(text) ? epochMillis(text) : Timestamps.parse(text);
-        Instant instant = parsed.orElseThrow(() ->
-                invalid(name, "timestamp", "'" + Problems.quoted(text) + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
+        Instant instant = parsed.orElseThrow(() -> invalid(
+                name,
+                "timestamp",
+                "'" + Problems.quoted(text) + "' is not a valid " + name + "; use " + ACCEPTED_FORMS));
         if (instant.isBefore(EARLIEST) || instant.isAfter(Timestamps.LATEST)) {
             throw invalid(
                     name,
                     "range",
-                    "'" + Problems.quoted(text) + "' is outside the supported range " + Timestamps.format(EARLIEST) + " to "
+                    "'" + Problems.quoted(text) + "' is outside the supported range " + Timestamps.format(EARLIEST)
+                            + " to "
                             + Timestamps.format(Timestamps.LATEST) + " (epoch milliseconds " + EARLIEST.toEpochMilli()
                             + " to " + Timestamps.LATEST.toEpochMilli() + ")");
         }
@@ -58,7 +58,6 @@ public final class RequestParameters {
             return Optional.of(text.startsWith("-") ? Instant.MIN : Instant.MAX);
         }
     }
-
 
     /** An optional instant: {@code null} stays {@code null}. */
     public static Instant optionalInstant(String name, String text) {
