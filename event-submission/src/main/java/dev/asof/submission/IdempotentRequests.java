@@ -52,11 +52,33 @@ public final class IdempotentRequests {
             String idempotencyKey,
             String correlationId,
             Function<Context, Submission> submission) {
+        return handleCommand(
+                caller,
+                path,
+                body,
+                idempotencyKey,
+                correlationId,
+                context -> new IntakeResponse(pipeline.submit(submission.apply(context))));
+    }
+
+    /**
+     * Runs a command under the request's Idempotency-Key, if any, exactly as {@link #handle} does; {@code command}
+     * decides, submits through {@link ProfileEventSubmitter} and returns the {@code 202} body. It runs only when
+     * there is no stored answer to replay, so a retry is answered from the store, never decided again; a command
+     * that throws leaves no answer behind.
+     */
+    public ResponseEntity<String> handleCommand(
+            Authentication caller,
+            String path,
+            String body,
+            String idempotencyKey,
+            String correlationId,
+            Function<Context, ?> command) {
         String correlation = correlationId == null || correlationId.isBlank()
                 ? UUID.randomUUID().toString()
                 : correlationId;
         if (idempotencyKey == null) {
-            return respond(pipeline.submit(submission.apply(new Context(null, correlation))), correlation);
+            return respond(command.apply(new Context(null, correlation)), correlation);
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
             throw new ApiProblemException(Problems.of(
@@ -92,7 +114,7 @@ public final class IdempotentRequests {
         }
         try {
             ResponseEntity<String> response =
-                    respond(pipeline.submit(submission.apply(new Context(scope, correlation))), correlation);
+                    respond(command.apply(new Context(scope, correlation)), correlation);
             keys.complete(scope, response.getStatusCode().value(), response.getBody());
             return response;
         } catch (RuntimeException e) {
@@ -109,10 +131,10 @@ public final class IdempotentRequests {
     /** What a submission may depend on: the idempotency scope ({@code null} without a key) and correlation id. */
     public record Context(String idempotencyScope, String correlationId) {}
 
-    private ResponseEntity<String> respond(List<SubmissionResult> results, String correlationId) {
+    private ResponseEntity<String> respond(Object answer, String correlationId) {
         return ResponseEntity.accepted()
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("X-Correlation-Id", correlationId)
-                .body(json.writeValueAsString(new IntakeResponse(results)));
+                .body(json.writeValueAsString(answer));
     }
 }

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("asof.intake")
-record IntakeProperties(
+public record IntakeProperties(
         @Min(1) @Max(500) @DefaultValue("500") int maxBatchSize,
         @NotNull @DefaultValue("2s") Duration publishTimeout,
         @NotNull @DefaultValue("5s") Duration futureTolerance,
