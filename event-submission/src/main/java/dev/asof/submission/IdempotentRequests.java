@@ -113,8 +113,7 @@ public final class IdempotentRequests {
                     Map.of("Retry-After", "1"));
         }
         try {
-            ResponseEntity<String> response =
-                    respond(command.apply(new Context(scope, correlation)), correlation);
+            ResponseEntity<String> response = respond(command.apply(new Context(scope, correlation)), correlation);
             keys.complete(scope, response.getStatusCode().value(), response.getBody());
             return response;
         } catch (RuntimeException e) {

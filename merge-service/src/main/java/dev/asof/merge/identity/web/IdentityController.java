@@ -1,0 +1,91 @@
+package dev.asof.merge.identity.web;
+
+import dev.asof.events.ProfileMerged;
+import dev.asof.events.ProfileUnmerged;
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.RefusalKind;
+import dev.asof.events.Timestamps;
+import dev.asof.merge.identity.Identity;
+import dev.asof.merge.identity.IdentityLog;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
+import dev.asof.support.web.RequestParameters;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/customers/{id}/identity?at=&known_at=}: who a customer was, through merges. */
+@RestController
+@PreAuthorize("hasAuthority('SCOPE_profile:read')")
+class IdentityController {
+
+    private final IdentityLog log;
+    private final Clock clock;
+
+    IdentityController(IdentityLog log, Clock clock) {
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** The answer, as documented in {@code docs/identity.md}. */
+    record IdentityAnswer(
+            String customerId, String resolvedCustomerId, List<String> members, List<LineageEntry> lineage) {}
+
+    record LineageEntry(String eventId, String eventType, String mergedFrom, String mergedInto, String timestampUtc) {}
+
+    @GetMapping("/api/v1/customers/{id}/identity")
+    IdentityAnswer identity(
+            @PathVariable("id") String id,
+            @RequestParam(name = "at", required = false) String at,
+            @RequestParam(name = "known_at", required = false) String knownAt) {
+        String customerId = RequestParameters.customerId("id", id);
+        Instant now = clock.instant();
+        Instant validAt = orNow(RequestParameters.optionalInstant("at", at), now);
+        Instant known = orNow(RequestParameters.optionalInstant("known_at", knownAt), now);
+        List<RecordedEvent> group = log.group(customerId, validAt, known);
+        if (group.stream().noneMatch(e -> e.event().customerId().equals(customerId))) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.NOT_FOUND,
+                    RefusalKind.PROFILE_NOT_FOUND.wireName(),
+                    "Profile not found",
+                    customerId + " has no events (as known at " + Timestamps.format(known) + ")"));
+        }
+        Identity identity = Identity.of(customerId, validAt, group);
+        return new IdentityAnswer(
+                identity.customerId(),
+                identity.resolvedCustomerId(),
+                identity.members(),
+                identity.lineage().stream().map(IdentityController::entry).toList());
+    }
+
+    private static LineageEntry entry(RecordedEvent recorded) {
+        var event = recorded.event();
+        // Identity's lineage holds only merges and unmerges
+        String mergedFrom;
+        String mergedInto;
+        if (event.payload() instanceof ProfileMerged merged) {
+            mergedFrom = merged.mergedFrom();
+            mergedInto = merged.mergedInto();
+        } else {
+            ProfileUnmerged unmerged = (ProfileUnmerged) event.payload();
+            mergedFrom = unmerged.mergedFrom();
+            mergedInto = unmerged.mergedInto();
+        }
+        return new LineageEntry(
+                event.eventId(),
+                event.eventType().wireName(),
+                mergedFrom,
+                mergedInto,
+                Timestamps.format(event.timestampUtc()));
+    }
+
+    private static Instant orNow(Instant instant, Instant now) {
+        return instant == null ? now : instant;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.asof.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.ProfileMerged;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.IdentityLinks;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import dev.asof.testing.TestApiKeys;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /api/v1/merges}, {@code /unmerges} and {@code GET /api/v1/customers/{id}/identity} over the real
+ * Kafka broker and dynalite; the log writer's part is played by {@link IdentityLogFixture}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class MergeApiIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AsofTestProperties.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EventLog eventLog;
+
+    @Autowired
+    IdentityLinks identityLinks;
+
+    ApiClient api;
+    IdentityLogFixture log;
+    String a;
+    String b;
+    String c;
+
+    @BeforeEach
+    void customers() {
+        api = ApiClient.localhost(port);
+        log = new IdentityLogFixture(eventLog, identityLinks);
+        a = Events.newCustomerId("ma");
+        b = Events.newCustomerId("mb");
+        c = Events.newCustomerId("mc");
+        for (String customer : List.of(a, b, c)) {
+            log.seed(customer, "2026-01-01T00:00:00Z");
+        }
+    }
+
+    @Test
+    void aMergeIsAcceptedOnceKafkaHasTheEvent() {
+        HttpResponse<String> response = post("/api/v1/merges", body(b, a, "2026-02-01T00:00:00Z"), null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode answer = EventJson.parse(response.body());
+        assertThat(names(answer)).containsExactlyInAnyOrder("event_id", "merged_into", "merged_from", "effective_at");
+        assertThat(answer.get("merged_into").stringValue()).isEqualTo(b);
+        assertThat(answer.get("merged_from").stringValue()).isEqualTo(a);
+        assertThat(answer.get("effective_at").stringValue()).isEqualTo("2026-02-01T00:00:00.000Z");
+        List<EventEnvelope> published = IdentityLogFixture.published(a, 1);
+        assertThat(published).singleElement().satisfies(event -> {
+            assertThat(event.eventId()).isEqualTo(answer.get("event_id").stringValue());
+            assertThat(event.payload()).isEqualTo(new ProfileMerged(b, a));
+            assertThat(event.timestampUtc()).isEqualTo("2026-02-01T00:00:00Z");
+        });
+
+        log.log(published.get(0));
+        HttpResponse<String> again = post("/api/v1/merges", body(c, a, "2026-02-02T00:00:00Z"), null);
+        assertProblem(again, 409, "already-merged");
+    }
+
+    @Test
+    void everyRefusalIsAProblemOfItsKind() {
+        log.merged(c, b, "2026-02-01T00:00:00Z");
+
+        assertProblem(post("/api/v1/merges", body(a, a, null), null), 422, "self-merge");
+        assertProblem(
+                post("/api/v1/merges", body(b, Events.newCustomerId("none"), null), null), 404, "profile-not-found");
+        assertProblem(post("/api/v1/merges", body(a, c, "2026-03-01T00:00:00Z"), null), 409, "already-merged");
+        // b resolves to ... c is merged into b; merging b into c would close the cycle
+        assertProblem(post("/api/v1/merges", body(c, b, "2026-03-01T00:00:00Z"), null), 409, "merge-cycle");
+        assertProblem(post("/api/v1/unmerges", body(b, a, null), null), 409, "not-merged");
+        // before the merge's effective time c was not merged yet
+        assertProblem(post("/api/v1/unmerges", body(b, c, "2026-01-15T00:00:00Z"), null), 409, "not-merged");
+        assertThat(IdentityLogFixture.published(a, 0)).isEmpty();
+        assertThat(IdentityLogFixture.published(c, 0)).isEmpty();
+    }
+
+    @Test
+    void anUnmergeOfAMergeIsAccepted() {
+        log.merged(a, b, "2026-02-01T00:00:00Z");
+
+        HttpResponse<String> response = post("/api/v1/unmerges", body(b, a, "2026-03-01T00:00:00Z"), null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(IdentityLogFixture.published(a, 1))
+                .singleElement()
+                .satisfies(event -> assertThat(event.eventType().wireName()).isEqualTo("CUSTOMER_PROFILE_UNMERGE"));
+    }
+
+    @Test
+    void anIdempotencyKeyReplaysTheAnswerAndWritesOneEvent() {
+        String key = UUID.randomUUID().toString();
+        String body = body(b, a, "2026-02-01T00:00:00Z");
+
+        HttpResponse<String> first = post("/api/v1/merges", body, key);
+        HttpResponse<String> replay = post("/api/v1/merges", body, key);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(replay.body()).isEqualTo(first.body());
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(IdentityLogFixture.published(a, 2)).hasSize(1);
+        assertProblem(post("/api/v1/merges", body(c, a, "2026-02-01T00:00:00Z"), key), 422, "idempotency-key-reused");
+    }
+
+    @Test
+    void theSameKeyNamesTheSameEvent() {
+        String key = UUID.randomUUID().toString();
+        String otherA = Events.newCustomerId("ma");
+        log.seed(otherA, "2026-01-01T00:00:00Z");
+
+        HttpResponse<String> first = post("/api/v1/merges", body(b, a, null), key);
+        HttpResponse<String> unkeyed = post("/api/v1/merges", body(b, otherA, null), null);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(EventJson.parse(first.body()).get("event_id").stringValue())
+                .isEqualTo(UUID.nameUUIDFromBytes(
+                                ("all\n/api/v1/merges\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString());
+        assertThat(unkeyed.statusCode()).as(unkeyed.body()).isEqualTo(202);
+    }
+
+    @Test
+    void writesNeedMergeWriteAndReadsNeedProfileRead() {
+        String body = body(b, a, null);
+
+        assertProblem(api.postJson("/api/v1/merges", null, body), 401, "unauthorized");
+        assertProblem(api.postJson("/api/v1/merges", TestApiKeys.PROFILE_READ_ONLY, body), 403, "forbidden");
+        assertProblem(api.postJson("/api/v1/unmerges", TestApiKeys.EVENTS_WRITE_ONLY, body), 403, "forbidden");
+        assertProblem(api.get("/api/v1/customers/" + a + "/identity", null), 401, "unauthorized");
+        assertProblem(api.get("/api/v1/customers/" + a + "/identity", TestApiKeys.EVENTS_WRITE_ONLY), 403, "forbidden");
+        assertThat(IdentityLogFixture.published(a, 0)).isEmpty();
+    }
+
+    @Test
+    void malformedBodiesAreRefusedNamingTheField() {
+        assertInvalid(
+                post(
+                        "/api/v1/merges",
+                        "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a + "\",\"colour\":1}",
+                        null),
+                "/colour",
+                "additionalProperties");
+        assertInvalid(post("/api/v1/merges", body("bad id!", a, null), null), "/merged_into", "pattern");
+        assertInvalid(
+                post("/api/v1/merges", "{\"merged_into\":7,\"merged_from\":\"" + a + "\"}", null),
+                "/merged_into",
+                "type");
+        assertInvalid(post("/api/v1/merges", "{\"merged_into\":\"" + b + "\"}", null), "/merged_from", "required");
+        assertInvalid(
+                post("/api/v1/unmerges", body(b, a, "2026-02-01 10:00"), null), "/effective_at", "timestamp-offset");
+        assertInvalid(
+                post("/api/v1/merges", body(b, a, "1969-12-31T23:59:59Z"), null), "/effective_at", "timestamp-range");
+        assertInvalid(
+                post("/api/v1/merges", body(b, a, "2999-01-01T00:00:00Z"), null), "/effective_at", "future-timestamp");
+        assertInvalid(
+                post(
+                        "/api/v1/merges",
+                        "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a + "\",\"reason\":\"" + "x".repeat(257)
+                                + "\"}",
+                        null),
+                "/reason",
+                "maxLength");
+        assertInvalid(
+                post(
+                        "/api/v1/merges",
+                        "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a + "\",\"evidence\":[1]}",
+                        null),
+                "/evidence",
+                "type");
+        assertInvalid(
+                post(
+                        "/api/v1/merges",
+                        "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a + "\",\"evidence\":{\"x\":\""
+                                + "y".repeat(5000) + "\"}}",
+                        null),
+                "/evidence",
+                "value-size");
+        assertInvalid(post("/api/v1/merges", "[]", null), "", "type");
+        assertInvalid(post("/api/v1/merges", "{", null), "", "json");
+
+        byte[] notUtf8 =
+                ("{\"merged_into\":\"" + b + "\",\"merged_from\":\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(notUtf8, notUtf8.length + 3);
+        bytes[notUtf8.length] = (byte) 0xC3;
+        bytes[notUtf8.length + 1] = (byte) 0x28;
+        bytes[notUtf8.length + 2] = (byte) '"';
+        HttpResponse<String> invalidUtf8 =
+                api.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/merges"))
+                        .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .build());
+        assertThat(invalidUtf8.statusCode()).as(invalidUtf8.body()).isEqualTo(400);
+        assertThat(invalidUtf8.body()).contains("utf-8");
+        assertThat(IdentityLogFixture.published(a, 0)).isEmpty();
+    }
+
+    @Test
+    void theIdentityFollowsMergesAndUnmerges() {
+        EventEnvelope merge = log.merged(a, b, "2026-02-01T00:00:00Z");
+        EventEnvelope unmerge = log.unmerged(a, b, "2026-03-01T00:00:00Z");
+
+        JsonNode before = identity(a, "2026-01-15T00:00:00Z");
+        assertThat(before.get("customer_id").stringValue()).isEqualTo(a);
+        assertThat(before.get("resolved_customer_id").stringValue()).isEqualTo(a);
+        assertThat(strings(before.get("members"))).containsExactly(a);
+        assertThat(before.get("lineage")).isEmpty();
+
+        JsonNode merged = identity(a, "2026-02-15T00:00:00Z");
+        assertThat(merged.get("resolved_customer_id").stringValue()).isEqualTo(b);
+        assertThat(strings(merged.get("members"))).containsExactlyElementsOf(new java.util.TreeSet<>(List.of(a, b)));
+        assertThat(merged.get("lineage")).singleElement().satisfies(entry -> {
+            assertThat(entry.get("event_id").stringValue()).isEqualTo(merge.eventId());
+            assertThat(entry.get("event_type").stringValue()).isEqualTo("CUSTOMER_PROFILE_MERGE");
+            assertThat(entry.get("merged_from").stringValue()).isEqualTo(a);
+            assertThat(entry.get("merged_into").stringValue()).isEqualTo(b);
+            assertThat(entry.get("timestamp_utc").stringValue()).isEqualTo("2026-02-01T00:00:00.000Z");
+        });
+        JsonNode survivor = identity(b, "2026-02-15T00:00:00Z");
+        assertThat(survivor.get("resolved_customer_id").stringValue()).isEqualTo(b);
+        assertThat(strings(survivor.get("members"))).containsExactlyInAnyOrder(a, b);
+
+        JsonNode after = identity(a, "2026-03-15T00:00:00Z");
+        assertThat(after.get("resolved_customer_id").stringValue()).isEqualTo(a);
+        assertThat(strings(after.get("members"))).containsExactly(a);
+        assertThat(strings(after.get("lineage"), "event_id")).containsExactly(merge.eventId(), unmerge.eventId());
+        assertThat(strings(identity(b, "2026-03-15T00:00:00Z").get("members"))).containsExactly(b);
+
+        // known_at before anything was logged: no events yet
+        assertProblem(
+                api.get("/api/v1/customers/" + a + "/identity?known_at=2020-01-01T00:00:00Z", TestApiKeys.ALL_SCOPES),
+                404,
+                "profile-not-found");
+    }
+
+    @Test
+    void identityRefusesUnknownIdsAndBadParameters() {
+        assertProblem(
+                api.get(
+                        "/api/v1/customers/" + Events.newCustomerId("none") + "/identity",
+                        TestApiKeys.PROFILE_READ_ONLY),
+                404,
+                "profile-not-found");
+        assertInvalid(
+                api.get("/api/v1/customers/" + a + "/identity?at=yesterday", TestApiKeys.PROFILE_READ_ONLY),
+                "at",
+                "timestamp");
+        assertInvalid(
+                api.get(
+                        "/api/v1/customers/" + a + "/identity?known_at=9999999999999999999",
+                        TestApiKeys.PROFILE_READ_ONLY),
+                "known_at",
+                "range");
+        assertInvalid(api.get("/api/v1/customers/bad%21id/identity", TestApiKeys.PROFILE_READ_ONLY), "id", "pattern");
+    }
+
+    private JsonNode identity(String customer, String at) {
+        HttpResponse<String> response =
+                api.get("/api/v1/customers/" + customer + "/identity?at=" + at, TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return EventJson.parse(response.body());
+    }
+
+    private HttpResponse<String> post(String path, String body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return api.send(request.build());
+    }
+
+    static String body(String into, String from, String effectiveAt) {
+        return "{\"merged_into\":\"" + into + "\",\"merged_from\":\"" + from + "\",\"reason\":\"same phone and email\","
+                + "\"decided_by\":\"agent_12345\",\"evidence\":{\"matched\":[\"phone\",\"email\"]}"
+                + (effectiveAt == null ? "" : ",\"effective_at\":\"" + effectiveAt + "\"") + "}";
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String kind) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(EventJson.parse(response.body()).get("type").stringValue()).isEqualTo("/problems/" + kind);
+    }
+
+    private static void assertInvalid(HttpResponse<String> response, String pointer, String rule) {
+        assertProblem(response, 400, "invalid-request");
+        JsonNode errors = EventJson.parse(response.body()).get("errors");
+        List<String> found = new ArrayList<>();
+        errors.forEach(error -> found.add(
+                error.get("pointer").stringValue() + " " + error.get("rule").stringValue()));
+        assertThat(found).as(response.body()).contains(pointer + " " + rule);
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.properties().forEach(property -> names.add(property.getKey()));
+        return names;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.stringValue()));
+        return values;
+    }
+
+    private static List<String> strings(JsonNode array, String field) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.get(field).stringValue()));
+        return values;
+    }
+}
