@@ -601,14 +601,91 @@ final class HostileRequests {
                     RawHttp.request(
                             methods[r.nextInt(methods.length)], "/actuator/health", new LinkedHashMap<>(), utf8("{}")));
         });
-        kinds.add(r -> Case.refused(
-                Service.MERGE,
-                "merge-unknown-api",
-                RawHttp.request(
-                        r.nextBoolean() ? "POST" : "GET",
-                        "/api/v1/merges/" + pathId(r),
-                        json(),
-                        utf8("{\"merged_into\":1}"))));
+        // merge-service: every body carries a defect (or names hostile customers, who have no events, so even a
+        // well-formed one is a 404), so nothing can be written
+        kinds.add(r -> {
+            String path = r.nextBoolean() ? "/api/v1/merges" : "/api/v1/unmerges";
+            String from = hostileCustomer();
+            String into = hostileCustomer();
+            String ids = "\"merged_into\":\"" + into + "\",\"merged_from\":\"" + from + "\"";
+            String[] bodies = {
+                "{" + ids + ",\"colour\":1}",
+                "{\"merged_into\":\"" + BAD_IDS.get(r.nextInt(BAD_IDS.size())) + "\",\"merged_from\":\"" + from + "\"}",
+                "{\"merged_into\":\"" + into + "\",\"merged_from\":\"" + BAD_IDS.get(r.nextInt(BAD_IDS.size())) + "\"}",
+                "{" + ids + ",\"effective_at\":\"" + OUT_OF_RANGE_TIMES.get(r.nextInt(OUT_OF_RANGE_TIMES.size()))
+                        + "\"}",
+                "{" + ids + ",\"effective_at\":\"2999-01-01T00:00:00Z\"}",
+                "{" + ids + ",\"effective_at\":\"2026-02-30 10:00\"}",
+                "{\"merged_into\":\"" + from + "\",\"merged_from\":\"" + from + "\"}",
+                "{\"merged_into\":1,\"merged_from\":[\"" + from + "\"]}",
+                "{\"merged_into\":\"" + into + "\"}",
+                "{" + ids + ",\"reason\":\"" + "r".repeat(257 + r.nextInt(10_000)) + "\"}",
+                "{" + ids + ",\"decided_by\":{\"agent\":1}}",
+                "{" + ids + ",\"evidence\":[1,2]}",
+                "{" + ids + ",\"evidence\":{\"blob\":\"" + "e".repeat(5_000 + r.nextInt(50_000)) + "\"}}",
+                "{" + ids + ",\"merged_into\":\"" + from + "\"",
+                "[{" + ids + "}]",
+                "",
+                "null"
+            };
+            if (r.nextInt(8) == 0) {
+                return Case.refused(
+                        Service.MERGE,
+                        "merge-bad-utf8",
+                        RawHttp.request(
+                                "POST",
+                                path,
+                                json(),
+                                splice(
+                                        "{" + ids + ",\"reason\":\"<bad>\"}",
+                                        "<bad>",
+                                        BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
+            }
+            return Case.refused(
+                    Service.MERGE,
+                    "merge-body",
+                    RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
+        });
+        kinds.add(r -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            if (r.nextBoolean()) {
+                headers.put(
+                        "Authorization",
+                        "Bearer " + (r.nextBoolean() ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.EVENTS_WRITE_ONLY));
+            }
+            String body =
+                    "{\"merged_into\":\"" + hostileCustomer() + "\",\"merged_from\":\"" + hostileCustomer() + "\"}";
+            return Case.refused(
+                    Service.MERGE,
+                    "merge-bad-credentials",
+                    RawHttp.request(
+                            r.nextBoolean() ? "POST" : "PUT",
+                            r.nextBoolean() ? "/api/v1/merges" : "/api/v1/unmerges",
+                            headers,
+                            utf8(body)));
+        });
+        kinds.add(r -> {
+            String customer = hostileCustomer();
+            String[] targets = {
+                "/api/v1/customers/" + pathId(r) + "/identity",
+                "/api/v1/customers/" + customer + "/identity?at=yesterday",
+                "/api/v1/customers/" + customer + "/identity?known_at=99999999999999999999",
+                "/api/v1/customers/" + customer + "/identity?at=-99999999999999999",
+                "/api/v1/customers/" + customer + "/identity?at=2026-02-30T00:00:00Z",
+                "/api/v1/customers/" + customer + "/identity?at=2026-01-01T00:00:00",
+                "/api/v1/customers/" + customer + "/identity"
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            // a hostile customer has no events: the plain read is a 404, the others a 400 or a refused key
+            headers.put(
+                    "Authorization",
+                    "Bearer " + (r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY));
+            return Case.refused(
+                    Service.MERGE,
+                    "identity-read",
+                    RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, null));
+        });
         return kinds;
     }
 
