@@ -49,24 +49,21 @@ class MergeController {
             @RequestBody byte[] bytes,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        String body = RequestBodies.utf8(bytes);
-        Instant now = clock.instant();
-        CommandBody command = CommandBody.parse(body, now, intake.futureTolerance());
-        return requests.handleCommand(
+        return handle(
                 caller,
                 MERGES,
-                body,
+                bytes,
                 idempotencyKey,
                 correlationId,
-                context -> commands.merge(
+                (eventId, body, effectiveAt, context) -> commands.merge(
                         new MergeProfiles(
-                                eventId(caller, MERGES, idempotencyKey),
-                                command.mergedInto(),
-                                command.mergedFrom(),
-                                effectiveAt(command, now),
-                                command.reason(),
-                                command.decidedBy(),
-                                command.evidence()),
+                                eventId,
+                                body.mergedInto(),
+                                body.mergedFrom(),
+                                effectiveAt,
+                                body.reason(),
+                                body.decidedBy(),
+                                body.evidence()),
                         context.idempotencyScope(),
                         context.correlationId()));
     }
@@ -77,26 +74,49 @@ class MergeController {
             @RequestBody byte[] bytes,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
-        String body = RequestBodies.utf8(bytes);
-        Instant now = clock.instant();
-        CommandBody command = CommandBody.parse(body, now, intake.futureTolerance());
-        return requests.handleCommand(
+        return handle(
                 caller,
                 UNMERGES,
+                bytes,
+                idempotencyKey,
+                correlationId,
+                (eventId, body, effectiveAt, context) -> commands.unmerge(
+                        new UnmergeProfiles(
+                                eventId,
+                                body.mergedInto(),
+                                body.mergedFrom(),
+                                effectiveAt,
+                                body.reason(),
+                                body.decidedBy(),
+                                body.evidence()),
+                        context.idempotencyScope(),
+                        context.correlationId()));
+    }
+
+    /** One command once its body is read and checked: decide and write it. */
+    private interface Command {
+        Object run(String eventId, CommandBody body, Instant effectiveAt, IdempotentRequests.Context context);
+    }
+
+    /** What both endpoints do: strict body, then the command under the request's Idempotency-Key. */
+    private ResponseEntity<String> handle(
+            Authentication caller,
+            String path,
+            byte[] bytes,
+            String idempotencyKey,
+            String correlationId,
+            Command command) {
+        String body = RequestBodies.utf8(bytes);
+        Instant now = clock.instant();
+        CommandBody parsed = CommandBody.parse(body, now, intake.futureTolerance());
+        String eventId = eventId(caller, path, idempotencyKey);
+        return requests.handleCommand(
+                caller,
+                path,
                 body,
                 idempotencyKey,
                 correlationId,
-                context -> commands.unmerge(
-                        new UnmergeProfiles(
-                                eventId(caller, UNMERGES, idempotencyKey),
-                                command.mergedInto(),
-                                command.mergedFrom(),
-                                effectiveAt(command, now),
-                                command.reason(),
-                                command.decidedBy(),
-                                command.evidence()),
-                        context.idempotencyScope(),
-                        context.correlationId()));
+                context -> command.run(eventId, parsed, effectiveAt(parsed, now), context));
     }
 
     private static Instant effectiveAt(CommandBody command, Instant now) {
