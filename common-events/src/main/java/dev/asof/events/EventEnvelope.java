@@ -16,7 +16,8 @@ import java.util.Objects;
  *     the source did not say (the design guide's merge example)
  * @param metadata channel, interaction and agent
  * @param payload the change itself; its type gives {@code event_type}
- * @param schemaVersion the envelope schema version, {@link #SCHEMA_VERSION} today
+ * @param schemaVersion the envelope schema version: {@link #FIRST_SCHEMA_VERSION} when the source left it out, at
+ *     most {@link #SCHEMA_VERSION}
  */
 public record EventEnvelope(
         String eventId,
@@ -27,8 +28,15 @@ public record EventEnvelope(
         ProfileEvent payload,
         int schemaVersion) {
 
-    /** The envelope schema version this code writes. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * The latest envelope schema version, which this code writes for its own events. Version 2 added {@code
+     * reason}, {@code decided_by} and {@code evidence} to merge and unmerge payloads; every version 1 event is a
+     * valid version 2 event.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** The version of an event that does not say: the first one. */
+    public static final int FIRST_SCHEMA_VERSION = 1;
 
     public EventEnvelope {
         Objects.requireNonNull(eventId, "eventId");

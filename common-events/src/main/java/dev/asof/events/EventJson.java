@@ -91,7 +91,7 @@ public final class EventJson {
                         EventType.fromWireName(node.get("event_type").asString())
                                 .orElseThrow(),
                         node.get("payload")),
-                node.path("schema_version").asInt(EventEnvelope.SCHEMA_VERSION));
+                node.path("schema_version").asInt(EventEnvelope.FIRST_SCHEMA_VERSION));
     }
 
     /** The canonical JSON text of an envelope. */
@@ -170,11 +170,17 @@ public final class EventJson {
             case CUSTOMER_PROFILE_MERGE ->
                 new ProfileMerged(
                         payload.get("merged_into").asString(),
-                        payload.get("merged_from").asString());
+                        payload.get("merged_from").asString(),
+                        optionalText(payload, "reason"),
+                        optionalText(payload, "decided_by"),
+                        optionalJson(payload, "evidence"));
             case CUSTOMER_PROFILE_UNMERGE ->
                 new ProfileUnmerged(
                         payload.get("merged_into").asString(),
-                        payload.get("merged_from").asString());
+                        payload.get("merged_from").asString(),
+                        optionalText(payload, "reason"),
+                        optionalText(payload, "decided_by"),
+                        optionalJson(payload, "evidence"));
             case CUSTOMER_PROFILE_ERASED -> new ProfileErased(optionalText(payload, "reason"));
         };
     }
@@ -202,9 +208,11 @@ public final class EventJson {
         } else if (payload instanceof ProfileMerged merged) {
             node.put("merged_into", merged.mergedInto());
             node.put("merged_from", merged.mergedFrom());
+            putRationale(node, merged.reason(), merged.decidedBy(), merged.evidence());
         } else if (payload instanceof ProfileUnmerged unmerged) {
             node.put("merged_into", unmerged.mergedInto());
             node.put("merged_from", unmerged.mergedFrom());
+            putRationale(node, unmerged.reason(), unmerged.decidedBy(), unmerged.evidence());
         } else if (payload instanceof ProfileErased erased) {
             putOptional(node, "reason", erased.reason());
         } else {
@@ -216,6 +224,20 @@ public final class EventJson {
     private static String optionalText(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asString();
+    }
+
+    /** A JSON object or array as compact JSON text; {@code null} when absent. */
+    private static String optionalJson(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : MAPPER.writeValueAsString(value);
+    }
+
+    private static void putRationale(ObjectNode node, String reason, String decidedBy, String evidence) {
+        putOptional(node, "reason", reason);
+        putOptional(node, "decided_by", decidedBy);
+        if (evidence != null) {
+            node.set("evidence", MAPPER.readTree(evidence));
+        }
     }
 
     private static void putOptional(ObjectNode node, String field, String value) {

@@ -37,11 +37,15 @@ import tools.jackson.databind.JsonNode;
  *       Timestamps#range()}, which the log cannot store;
  *   <li>{@code merged-from}: a merge or unmerge travels in the stream of {@code merged_from}, so {@code
  *       merged_from} must equal {@code customer_id}; {@code self-merge}: {@code merged_into} must differ from it;
+ *       {@code evidence-size}: its {@code evidence} takes at most {@value #MAX_EVIDENCE_BYTES} bytes as compact
+ *       JSON;
  *   <li>{@code value-size}: a value's JSON text (and, for a number, its plain decimal form) is at most {@link
  *       AttributeValue#MAX_JSON_BYTES} UTF-8 bytes;
  *   <li>{@code event-size}: the event's JSON text is more than {@value #MAX_EVENT_BYTES} bytes (a log item must
  *       fit DynamoDB's item size with room to spare);
- *   <li>{@code schema-version}: a {@code schema_version} this code does not understand.
+ *   <li>{@code schema-version}: a {@code schema_version} this code does not understand, or a field that came with
+ *       a later version than the event says ({@code reason}, {@code decided_by} and {@code evidence} of a merge or
+ *       unmerge need version 2).
  * </ul>
  *
  * <p>These are the rules of what the log can store: intake refuses what breaks them with 400 before answering
@@ -68,6 +72,9 @@ public final class EventValidator {
 
     /** The most bytes an event's JSON text may take. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
+
+    /** The largest {@code evidence} of a merge or unmerge, in bytes of compact UTF-8 JSON. */
+    public static final int MAX_EVIDENCE_BYTES = 4096;
 
     private EventValidator() {}
 
@@ -317,7 +324,10 @@ public final class EventValidator {
                     }
                 }
             }
-            case CUSTOMER_PROFILE_MERGE, CUSTOMER_PROFILE_UNMERGE -> checkMergeLink(event, payload, violations);
+            case CUSTOMER_PROFILE_MERGE, CUSTOMER_PROFILE_UNMERGE -> {
+                checkMergeLink(event, payload, violations);
+                checkRationale(event, payload, violations);
+            }
             case CUSTOMER_PROFILE_ERASED -> {
                 // nothing beyond the schema
             }
@@ -433,6 +443,34 @@ public final class EventValidator {
                                 "/payload/merged_into",
                                 "self-merge",
                                 "payload.merged_into must differ from payload.merged_from; an identity cannot merge into itself"));
+            }
+        }
+    }
+
+    /** The fields version 2 added to a merge or unmerge payload. */
+    private static final List<String> RATIONALE = List.of("reason", "decided_by", "evidence");
+
+    private static void checkRationale(JsonNode event, JsonNode payload, List<Violation> violations) {
+        JsonNode version = event.get("schema_version");
+        boolean first =
+                version == null || version.isNumber() && version.decimalValue().compareTo(BigDecimal.valueOf(2)) < 0;
+        for (String field : RATIONALE) {
+            if (first && payload.has(field)) {
+                violations.add(new Violation(
+                        "/payload/" + field,
+                        "schema-version",
+                        "payload." + field + " came with schema_version 2; this event says "
+                                + (version == null ? "nothing (version 1)" : version.asString())));
+            }
+        }
+        JsonNode evidence = payload.get("evidence");
+        if (evidence != null && evidence.isObject()) {
+            int bytes = EventJson.mapper().writeValueAsBytes(evidence).length;
+            if (bytes > MAX_EVIDENCE_BYTES) {
+                violations.add(new Violation(
+                        "/payload/evidence",
+                        "evidence-size",
+                        "payload.evidence takes " + bytes + " bytes as compact JSON; at most " + MAX_EVIDENCE_BYTES));
             }
         }
     }

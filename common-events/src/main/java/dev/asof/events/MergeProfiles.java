@@ -7,8 +7,8 @@ import java.util.Objects;
  * The command to merge identity {@code mergedFrom} (A) into {@code mergedInto} (B): from {@code effectiveAt} on,
  * A resolves to B. Decided by {@link ProfileDecider#decide(MergeProfiles, KnownIdentities)}.
  *
- * <p>{@code reason}, {@code decidedBy} and {@code evidence} are part of the request but are not yet carried by the
- * event: envelope {@code schema_version} 1 has no field for them.
+ * <p>{@code reason}, {@code decidedBy} and {@code evidence} are carried by the event (envelope {@code
+ * schema_version} 2).
  *
  * @param eventId the {@code event_id} the merge event gets; the caller chooses it (a retry keeps it)
  * @param mergedInto B, the surviving identity

@@ -53,7 +53,11 @@ public final class ProfileDecider {
                     b + " resolves to " + a + " at " + command.effectiveAt() + "; merging " + a
                             + " into it would close a cycle");
         }
-        return accepted(command.eventId(), command.effectiveAt(), a, new ProfileMerged(b, a));
+        return accepted(
+                command.eventId(),
+                command.effectiveAt(),
+                a,
+                new ProfileMerged(b, a, command.reason(), command.decidedBy(), command.evidence()));
     }
 
     /**
@@ -75,7 +79,11 @@ public final class ProfileDecider {
             return new Decision.Refused(
                     RefusalKind.NOT_MERGED, a + " is not merged into " + b + " at " + command.effectiveAt());
         }
-        return accepted(command.eventId(), command.effectiveAt(), a, new ProfileUnmerged(b, a));
+        return accepted(
+                command.eventId(),
+                command.effectiveAt(),
+                a,
+                new ProfileUnmerged(b, a, command.reason(), command.decidedBy(), command.evidence()));
     }
 
     private static Decision.Refused missing(String a, String b, KnownIdentities known) {

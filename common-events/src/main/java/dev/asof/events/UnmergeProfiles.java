@@ -7,8 +7,8 @@ import java.util.Objects;
  * The command to undo the merge of identity {@code mergedFrom} (A) into {@code mergedInto} (B): from {@code
  * effectiveAt} on, A stands alone again. Decided by {@link ProfileDecider#decide(UnmergeProfiles, KnownIdentities)}.
  *
- * <p>{@code reason}, {@code decidedBy} and {@code evidence} are part of the request but are not yet carried by the
- * event: envelope {@code schema_version} 1 has no field for them.
+ * <p>{@code reason}, {@code decidedBy} and {@code evidence} are carried by the event (envelope {@code
+ * schema_version} 2).
  *
  * @param eventId the {@code event_id} the unmerge event gets; the caller chooses it (a retry keeps it)
  * @param mergedInto B, the identity A had been merged into

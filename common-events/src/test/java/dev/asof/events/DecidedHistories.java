@@ -24,6 +24,9 @@ final class DecidedHistories {
 
     static final String GHOST = "cust_ghost";
 
+    /** The evidence every decided command carries: it must reach the event and survive the wire unchanged. */
+    static final String EVIDENCE = "{\"score\":11.27,\"fields\":[{\"field\":\"email\",\"weight\":8.91}]}";
+
     private DecidedHistories() {}
 
     /** What a generated history holds besides its events. */
@@ -129,10 +132,10 @@ final class DecidedHistories {
         String eventId = "cmd-" + n;
         Decision decision = merge
                 ? ProfileDecider.decide(
-                        new MergeProfiles(eventId, b, a, effectiveAt, "random", "differential", null),
+                        new MergeProfiles(eventId, b, a, effectiveAt, "random", "differential", EVIDENCE),
                         KnownIdentities.at(effectiveAt, events))
                 : ProfileDecider.decide(
-                        new UnmergeProfiles(eventId, b, a, effectiveAt, "random", "differential", null),
+                        new UnmergeProfiles(eventId, b, a, effectiveAt, "random", "differential", EVIDENCE),
                         KnownIdentities.at(effectiveAt, events));
         RefusalKind expected = expectedRefusal(merge, a, b, events, effectiveAt);
         String command = (merge ? "merge " : "unmerge ") + a + " into " + b + " at " + effectiveAt;
@@ -148,14 +151,17 @@ final class DecidedHistories {
         if (expected != null) {
             tally.problems.add("seed " + seed + ": " + command + " accepted, expected " + expected);
         }
-        ProfileEvent payload = merge ? new ProfileMerged(b, a) : new ProfileUnmerged(b, a);
+        ProfileEvent payload = merge
+                ? new ProfileMerged(b, a, "random", "differential", EVIDENCE)
+                : new ProfileUnmerged(b, a, "random", "differential", EVIDENCE);
         if (decided.size() != 1
                 || !decided.get(0).payload().equals(payload)
                 || !decided.get(0).customerId().equals(a)
                 || !decided.get(0).timestampUtc().equals(effectiveAt)) {
             tally.problems.add("seed " + seed + ": " + command + " decided " + decided);
         }
-        decided.forEach(event -> events.add(new RecordedEvent(event, clock)));
+        // through the wire form, as the log holds it
+        decided.forEach(event -> events.add(new RecordedEvent(EventJson.decode(EventJson.encode(event)), clock)));
         if (merge) {
             tally.mergesAccepted++;
         } else {

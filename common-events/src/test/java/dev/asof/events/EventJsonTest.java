@@ -46,6 +46,13 @@ class EventJsonTest {
                 "campaign")));
         assertRoundTrips(envelope(new ProfileMerged("cust_99382910", "cust_88291023")));
         assertRoundTrips(envelope(new ProfileUnmerged("cust_99382910", "cust_88291023")));
+        assertRoundTrips(envelope(new ProfileMerged(
+                "cust_99382910",
+                "cust_88291023",
+                "same caller",
+                "agent_12345",
+                "{\"score\":11.27,\"fields\":[{\"field\":\"email\",\"weight\":8.91}]}")));
+        assertRoundTrips(envelope(new ProfileUnmerged("cust_99382910", "cust_88291023", "not the same", "dpo", null)));
         assertRoundTrips(envelope(new ProfileErased("gdpr_article_17")));
         assertRoundTrips(envelope(new ProfileErased(null)));
     }
@@ -148,7 +155,7 @@ class EventJsonTest {
                         + "\"timestamp_utc\":\"2023-10-27T14:30:00.123Z\",\"customer_id\":\"cust_88291023\","
                         + "\"source_system\":\"genesys_cloud_cx\",\"metadata\":{\"channel\":\"voice\","
                         + "\"interaction_id\":\"inter_9928374\",\"agent_id\":\"agent_12345\"},"
-                        + "\"payload\":{\"reason\":\"gdpr_article_17\"},\"schema_version\":1}");
+                        + "\"payload\":{\"reason\":\"gdpr_article_17\"},\"schema_version\":2}");
     }
 
     @Test

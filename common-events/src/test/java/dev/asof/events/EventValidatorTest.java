@@ -278,20 +278,62 @@ class EventValidatorTest {
         }
 
         @Test
-        void schemaVersionOneIsUnderstoodAndNothingNewer() {
+        void schemaVersionsOneAndTwoAreUnderstoodAndNothingNewer() {
             ObjectNode event = change();
             event.put("schema_version", 1);
             assertThat(rules(event)).isEmpty();
             event.put("schema_version", 2);
+            assertThat(rules(event)).isEmpty();
+            event.put("schema_version", 3);
             assertThat(EventValidator.validate(event)).singleElement().satisfies(v -> {
                 assertThat(v.pointer()).isEqualTo("/schema_version");
                 assertThat(v.rule()).isEqualTo("schema-version");
-                assertThat(v.message()).contains("schema_version 2");
+                assertThat(v.message()).contains("schema_version 3").contains("up to 2");
             });
             event.put("schema_version", 0);
             assertThat(rules(event)).containsExactly("/schema_version minimum");
             event.put("schema_version", 1.5);
             assertThat(rules(event)).containsExactly("/schema_version type");
+        }
+
+        @Test
+        void theRationaleOfAMergeCameWithVersionTwo() {
+            for (String type : List.of("CUSTOMER_PROFILE_MERGE", "CUSTOMER_PROFILE_UNMERGE")) {
+                ObjectNode event = (ObjectNode) EventJson.parse(MERGE);
+                event.put("event_type", type);
+                payloadOf(event).put("reason", "same email");
+                payloadOf(event).put("decided_by", "agent_12345");
+                payloadOf(event).putObject("evidence").put("score", 0.97);
+                assertThat(rules(event))
+                        .as("%s without schema_version", type)
+                        .containsExactly(
+                                "/payload/decided_by schema-version",
+                                "/payload/evidence schema-version",
+                                "/payload/reason schema-version");
+                event.put("schema_version", 1);
+                assertThat(rules(event)).as("%s, version 1", type).hasSize(3);
+                assertThat(EventValidator.validate(event).get(0).message())
+                        .contains("payload.decided_by came with schema_version 2");
+                event.put("schema_version", 2);
+                assertThat(rules(event)).as("%s, version 2", type).isEmpty();
+            }
+        }
+
+        @Test
+        void theRationaleIsCheckedFieldByField() {
+            ObjectNode event = (ObjectNode) EventJson.parse(MERGE);
+            event.put("schema_version", 2);
+            payloadOf(event).put("reason", "r".repeat(257));
+            payloadOf(event).put("decided_by", 12);
+            payloadOf(event).putArray("evidence");
+            assertThat(rules(event))
+                    .containsExactly("/payload/decided_by type", "/payload/evidence type", "/payload/reason maxLength");
+            payloadOf(event).remove(List.of("reason", "decided_by"));
+            payloadOf(event).putObject("evidence").put("note", "x".repeat(EventValidator.MAX_EVIDENCE_BYTES));
+            assertThat(EventValidator.validate(event)).singleElement().satisfies(v -> {
+                assertThat(v.pointer()).isEqualTo("/payload/evidence");
+                assertThat(v.rule()).isEqualTo("evidence-size");
+            });
         }
     }
 

@@ -290,7 +290,7 @@ class ProfileDecisionsTest {
                         ProfileSpecification.time("14:30:00.123"),
                         "same person",
                         "agent_7",
-                        "same e-mail"),
+                        "{\"email\":\"exact\"}"),
                 KnownIdentities.at(
                         ProfileSpecification.time("14:30:00.123"),
                         anaBeaAndCleo().events()));
@@ -301,7 +301,7 @@ class ProfileDecisionsTest {
                         ANA,
                         null,
                         EventMetadata.EMPTY,
-                        new ProfileMerged(BEA, ANA),
+                        new ProfileMerged(BEA, ANA, "same person", "agent_7", "{\"email\":\"exact\"}"),
                         EventEnvelope.SCHEMA_VERSION))));
     }
 }

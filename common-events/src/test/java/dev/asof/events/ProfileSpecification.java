@@ -129,8 +129,8 @@ final class ProfileSpecification {
             assertThat(event.payload())
                     .isEqualTo(
                             type == EventType.CUSTOMER_PROFILE_MERGE
-                                    ? new ProfileMerged(mergedInto, mergedFrom)
-                                    : new ProfileUnmerged(mergedInto, mergedFrom));
+                                    ? new ProfileMerged(mergedInto, mergedFrom, "same person", "agent_7", null)
+                                    : new ProfileUnmerged(mergedInto, mergedFrom, "wrong match", "agent_7", null));
             assertThat(EventValidator.validate(EventJson.toTree(event)))
                     .as("the decided event is a valid event")
                     .isEmpty();

@@ -1,5 +1,7 @@
 package dev.asof.merge.identity.web;
 
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/v1/customers/{id}/identity?at=&known_at=}: who a customer was, through merges. */
 @RestController
@@ -37,7 +40,20 @@ class IdentityController {
     record IdentityAnswer(
             String customerId, String resolvedCustomerId, List<String> members, List<LineageEntry> lineage) {}
 
-    record LineageEntry(String eventId, String eventType, String mergedFrom, String mergedInto, String timestampUtc) {}
+    /**
+     * One merge or unmerge: {@code reason}, {@code decided_by} and {@code evidence} are {@code null} for events of
+     * schema version 1 and when the command left them out.
+     */
+    record LineageEntry(
+            String eventId,
+            String eventType,
+            String mergedFrom,
+            String mergedInto,
+            String timestampUtc,
+            String recordedAt,
+            String decidedBy,
+            String reason,
+            JsonNode evidence) {}
 
     @GetMapping("/api/v1/customers/{id}/identity")
     IdentityAnswer identity(
@@ -67,22 +83,34 @@ class IdentityController {
     private static LineageEntry entry(RecordedEvent recorded) {
         var event = recorded.event();
         // Identity's lineage holds only merges and unmerges
-        String mergedFrom;
-        String mergedInto;
+        String recordedAt = Timestamps.format(Hlc.toInstant(recorded.recordedAt()));
         if (event.payload() instanceof ProfileMerged merged) {
-            mergedFrom = merged.mergedFrom();
-            mergedInto = merged.mergedInto();
-        } else {
-            ProfileUnmerged unmerged = (ProfileUnmerged) event.payload();
-            mergedFrom = unmerged.mergedFrom();
-            mergedInto = unmerged.mergedInto();
+            return new LineageEntry(
+                    event.eventId(),
+                    event.eventType().wireName(),
+                    merged.mergedFrom(),
+                    merged.mergedInto(),
+                    Timestamps.format(event.timestampUtc()),
+                    recordedAt,
+                    merged.decidedBy(),
+                    merged.reason(),
+                    json(merged.evidence()));
         }
+        ProfileUnmerged unmerged = (ProfileUnmerged) event.payload();
         return new LineageEntry(
                 event.eventId(),
                 event.eventType().wireName(),
-                mergedFrom,
-                mergedInto,
-                Timestamps.format(event.timestampUtc()));
+                unmerged.mergedFrom(),
+                unmerged.mergedInto(),
+                Timestamps.format(event.timestampUtc()),
+                recordedAt,
+                unmerged.decidedBy(),
+                unmerged.reason(),
+                json(unmerged.evidence()));
+    }
+
+    private static JsonNode json(String compact) {
+        return compact == null ? null : EventJson.mapper().readTree(compact);
     }
 
     private static Instant orNow(Instant instant, Instant now) {
