@@ -55,17 +55,25 @@ final class IdentityLogFixture {
     }
 
     synchronized EventEnvelope log(EventEnvelope event) {
+        if (!logIfNew(event)) {
+            throw new IllegalStateException("fixture logged " + event.eventId() + " twice");
+        }
+        return event;
+    }
+
+    /** Logs {@code event} unless it is logged already, as the log writer does; whether it was new. */
+    synchronized boolean logIfNew(EventEnvelope event) {
         lastRecordedAt = Hlc.next(lastRecordedAt, System.currentTimeMillis());
         if (!log.append(new RecordedEvent(event, lastRecordedAt), Long.MIN_VALUE, 0, 0)
                 .created()) {
-            throw new IllegalStateException("fixture logged " + event.eventId() + " twice");
+            return false;
         }
         if (event.payload() instanceof ProfileMerged merged) {
             links.record(merged.mergedInto(), merged.mergedFrom());
         } else if (event.payload() instanceof ProfileUnmerged unmerged) {
             links.record(unmerged.mergedInto(), unmerged.mergedFrom());
         }
-        return event;
+        return true;
     }
 
     private static EventEnvelope envelope(String customer, Instant timestamp, dev.asof.events.ProfileEvent payload) {

@@ -17,7 +17,14 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,6 +56,7 @@ class MergeApiIT {
 
     ApiClient api;
     IdentityLogFixture log;
+    LogWriterStandIn logWriter;
     String a;
     String b;
     String c;
@@ -63,6 +71,12 @@ class MergeApiIT {
         for (String customer : List.of(a, b, c)) {
             log.seed(customer, "2026-01-01T00:00:00Z");
         }
+        logWriter = LogWriterStandIn.start(log);
+    }
+
+    @AfterEach
+    void stopLogWriter() throws InterruptedException {
+        logWriter.close();
     }
 
     @Test
@@ -78,11 +92,14 @@ class MergeApiIT {
         List<EventEnvelope> published = IdentityLogFixture.published(a, 1);
         assertThat(published).singleElement().satisfies(event -> {
             assertThat(event.eventId()).isEqualTo(answer.get("event_id").stringValue());
-            assertThat(event.payload()).isEqualTo(new ProfileMerged(b, a));
+            assertThat(event.payload())
+                    .isEqualTo(new ProfileMerged(
+                            b, a, "same phone and email", "agent_12345", "{\"matched\":[\"phone\",\"email\"]}"));
+            assertThat(event.schemaVersion()).isEqualTo(2);
             assertThat(event.timestampUtc()).isEqualTo("2026-02-01T00:00:00Z");
         });
 
-        log.log(published.get(0));
+        // logged before the answer (here by the stand-in log writer): the next command decides on it
         HttpResponse<String> again = post("/api/v1/merges", body(c, a, "2026-02-02T00:00:00Z"), null);
         assertProblem(again, 409, "already-merged");
     }
@@ -264,6 +281,123 @@ class MergeApiIT {
     }
 
     @Test
+    void eachCommandDecidesOnTheCommandsBeforeIt() {
+        assertThat(post("/api/v1/merges", body(b, a, "2026-02-01T00:00:00Z"), null)
+                        .statusCode())
+                .isEqualTo(202);
+        // answered only once logged: the next command sees the merge at once
+        assertProblem(post("/api/v1/merges", body(c, a, "2026-02-01T00:00:00Z"), null), 409, "already-merged");
+        assertProblem(post("/api/v1/merges", body(a, b, "2026-02-01T00:00:00Z"), null), 409, "merge-cycle");
+        assertThat(post("/api/v1/unmerges", body(b, a, "2026-03-01T00:00:00Z"), null)
+                        .statusCode())
+                .isEqualTo(202);
+        assertProblem(post("/api/v1/unmerges", body(b, a, "2026-03-02T00:00:00Z"), null), 409, "not-merged");
+    }
+
+    @RepeatedTest(5)
+    void ofConcurrentConflictingCommandsOnlyConsistentOnesWin() throws Exception {
+        // every pair of these conflicts: a can be merged once, and any two of them close a cycle or repeat a merge
+        List<String> bodies = List.of(
+                body(b, a, "2026-02-01T00:00:00Z"),
+                body(c, a, "2026-02-01T00:00:00Z"),
+                body(a, b, "2026-02-01T00:00:00Z"),
+                body(a, c, "2026-02-01T00:00:00Z"),
+                body(c, b, "2026-02-01T00:00:00Z"),
+                body(b, c, "2026-02-01T00:00:00Z"));
+        ExecutorService pool = Executors.newFixedThreadPool(bodies.size());
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> pending = new ArrayList<>();
+            for (String body : bodies) {
+                pending.add(pool.submit(() -> {
+                    start.await();
+                    return post("/api/v1/merges", body, null);
+                }));
+            }
+            start.countDown();
+            for (Future<HttpResponse<String>> answer : pending) {
+                answers.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<String> accepted = new ArrayList<>();
+        for (HttpResponse<String> answer : answers) {
+            if (answer.statusCode() == 202) {
+                JsonNode written = EventJson.parse(answer.body());
+                accepted.add(written.get("merged_from").stringValue() + ">"
+                        + written.get("merged_into").stringValue());
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(409);
+                assertThat(EventJson.parse(answer.body()).get("type").stringValue())
+                        .isIn("/problems/already-merged", "/problems/merge-cycle", "/problems/identity-busy");
+            }
+        }
+        // of three identities at one valid time, at most two merges are consistent (a chain x > y > z)
+        assertThat(accepted).as("accepted %s", accepted).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        java.util.Map<String, String> links = new java.util.HashMap<>();
+        for (String merge : accepted) {
+            String[] pair = merge.split(">");
+            assertThat(links.put(pair[0], pair[1]))
+                    .as("%s merged twice: %s", pair[0], accepted)
+                    .isNull();
+        }
+        for (String start : links.keySet()) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String at = start; at != null; at = links.get(at)) {
+                assertThat(seen.add(at))
+                        .as("cycle through %s in %s", at, accepted)
+                        .isTrue();
+            }
+        }
+        // and the identity answer agrees: everyone resolves to the end of the chain
+        String root = links.values().stream()
+                .filter(id -> !links.containsKey(id))
+                .findFirst()
+                .orElseThrow();
+        for (String member : links.keySet()) {
+            assertThat(identity(member, "2026-02-15T00:00:00Z")
+                            .get("resolved_customer_id")
+                            .stringValue())
+                    .isEqualTo(root);
+        }
+    }
+
+    @Test
+    void theLineageSaysWhoDecidedWhyAndOnWhatEvidence() throws Exception {
+        String merge = EventJson.parse(post("/api/v1/merges", body(b, a, "2026-02-01T00:00:00Z"), null)
+                        .body())
+                .get("event_id")
+                .stringValue();
+        String unmerge = EventJson.parse(post(
+                                "/api/v1/unmerges",
+                                "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a
+                                        + "\",\"effective_at\":\"2026-03-01T00:00:00Z\"}",
+                                null)
+                        .body())
+                .get("event_id")
+                .stringValue();
+
+        HttpResponse<String> response =
+                api.get("/api/v1/customers/" + a + "/identity?at=2026-03-15T00:00:00Z", TestApiKeys.PROFILE_READ_ONLY);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = EventJson.parse(response.body());
+        answer.get("lineage")
+                .forEach(entry -> assertThat(entry.get("recorded_at").stringValue())
+                        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+        String normalized = response.body()
+                .replace(merge, "merge-event-id")
+                .replace(unmerge, "unmerge-event-id")
+                .replace(a, "cust_a")
+                .replace(b, "cust_b")
+                .replaceAll("\"recorded_at\":\"[^\"]+\"", "\"recorded_at\":\"(recorded)\"");
+        assertThat(EventJson.parse(normalized)).isEqualTo(EventJson.parse(golden("identity-answer.json")));
+    }
+
+    @Test
     void identityRefusesUnknownIdsAndBadParameters() {
         assertProblem(
                 api.get(
@@ -282,6 +416,12 @@ class MergeApiIT {
                 "known_at",
                 "range");
         assertInvalid(api.get("/api/v1/customers/bad%21id/identity", TestApiKeys.PROFILE_READ_ONLY), "id", "pattern");
+    }
+
+    private static String golden(String name) throws java.io.IOException {
+        try (var in = MergeApiIT.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private JsonNode identity(String customer, String at) {

@@ -11,13 +11,17 @@ import dev.asof.testing.SharedInfrastructure;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** With no Kafka broker reachable, merge-service's commands get ingestion's answer: 503 with Retry-After. */
 @SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 class MergeKafkaUnavailableIT {
 
     @DynamicPropertySource
@@ -33,7 +37,7 @@ class MergeKafkaUnavailableIT {
     ProfileEventSubmitter submitter;
 
     @Test
-    void commandsAnswer503WithRetryAfterAndThenFailFastWhileTheBreakerIsOpen() {
+    void commandsAnswer503WithRetryAfterAndThenFailFastWhileTheBreakerIsOpen(CapturedOutput output) {
         String customer = Events.newCustomerId("merge");
         ApiProblemException last = null;
         for (int i = 0; i < 5; i++) {
@@ -46,5 +50,10 @@ class MergeKafkaUnavailableIT {
             assertThat(last.headers()).containsKey("Retry-After");
         }
         assertThat(last.getMessage()).contains("circuit open");
+        // a failed send is logged without the record: no key, no value
+        assertThat(output.getAll())
+                .doesNotContain("payload=")
+                .doesNotContain("gold0")
+                .doesNotContain(customer);
     }
 }

@@ -6,6 +6,7 @@ import dev.asof.events.EventJson;
 import dev.asof.events.KnownIdentities;
 import dev.asof.events.MergeProfiles;
 import dev.asof.events.ProfileDecider;
+import dev.asof.events.RecordedEvent;
 import dev.asof.events.RefusalKind;
 import dev.asof.events.Timestamps;
 import dev.asof.events.UnmergeProfiles;
@@ -14,8 +15,17 @@ import dev.asof.submission.Submission;
 import dev.asof.submission.SubmissionMapping;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -23,57 +33,151 @@ import org.springframework.http.HttpStatus;
  * decided by {@link ProfileDecider}; an accepted event goes through the one write port ({@link
  * ProfileEventSubmitter}), so the ledger, acks=all and the breaker hold as for every writer. A refusal is a
  * problem {@code /problems/<kind>} with the kind's status; nothing is written.
+ *
+ * <p>Concurrent commands: the command holds the leases ({@link IdentityLocks}) of every identity its decision reads,
+ * from before it reads until the log writer has logged its event, so of two commands that share an identity the
+ * second decides on the first's event (two merges of A into different identities, or A into B and B into A, cannot
+ * both be accepted). An event acknowledged by Kafka but not logged within {@code settleTimeout} leaves its leases to
+ * run out; the answer is still {@code 202}, since the event is safe in Kafka.
  */
 public class IdentityCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityCommands.class);
 
     /** The Kafka source header and metrics tag of events this service writes. */
     static final String SOURCE = "merge";
 
+    /** How often a command looks whether its event is logged yet. */
+    private static final Duration SETTLE_POLL = Duration.ofMillis(50);
+
+    /** Rounds of "read, then take the leases of identities the read found" before giving up as busy. */
+    private static final int LOCK_ROUNDS = 8;
+
     private final IdentityLog log;
     private final ProfileEventSubmitter submitter;
+    private final IdentityLocks locks;
+    private final Retry settle;
+    private final MeterRegistry meters;
 
-    public IdentityCommands(IdentityLog log, ProfileEventSubmitter submitter) {
+    public IdentityCommands(
+            IdentityLog log,
+            ProfileEventSubmitter submitter,
+            IdentityLocks locks,
+            IdentityProperties properties,
+            MeterRegistry meters) {
         this.log = log;
         this.submitter = submitter;
+        this.locks = locks;
+        this.meters = meters;
+        this.settle = Retry.of(
+                "identity-settle",
+                RetryConfig.<Boolean>custom()
+                        .maxAttempts(
+                                (int) Math.max(1, properties.settleTimeout().toMillis() / SETTLE_POLL.toMillis()))
+                        .waitDuration(SETTLE_POLL)
+                        .retryOnResult(logged -> !logged)
+                        .retryOnException(failed -> false)
+                        .build());
     }
 
     /** What a {@code 202} says: the event written (or recognised as written before). */
     public record Written(String eventId, String mergedInto, String mergedFrom, String effectiveAt) {}
 
     public Written merge(MergeProfiles command, String idempotencyScope, String correlationId) {
-        KnownIdentities known = known(command.mergedFrom(), command.mergedInto(), command.effectiveAt());
-        return write(ProfileDecider.decide(command, known), command.mergedInto(), idempotencyScope, correlationId);
+        return decideAndWrite(
+                command.mergedFrom(),
+                command.mergedInto(),
+                command.effectiveAt(),
+                known -> ProfileDecider.decide(command, known),
+                idempotencyScope,
+                correlationId);
     }
 
     public Written unmerge(UnmergeProfiles command, String idempotencyScope, String correlationId) {
-        KnownIdentities known = known(command.mergedFrom(), command.mergedInto(), command.effectiveAt());
-        return write(ProfileDecider.decide(command, known), command.mergedInto(), idempotencyScope, correlationId);
-    }
-
-    /** A, B and their chains at the effective time, with everything recorded so far. */
-    private KnownIdentities known(String mergedFrom, String mergedInto, Instant effectiveAt) {
-        return KnownIdentities.at(
-                effectiveAt, log.chains(List.of(mergedFrom, mergedInto), effectiveAt, Timestamps.LATEST));
-    }
-
-    private Written write(Decision decision, String mergedInto, String idempotencyScope, String correlationId) {
-        if (decision instanceof Decision.Refused refused) {
-            throw new ApiProblemException(Problems.of(
-                    HttpStatus.valueOf(refused.kind().status()),
-                    refused.kind().wireName(),
-                    title(refused.kind()),
-                    refused.detail()));
-        }
-        EventEnvelope event = ((Decision.Accepted) decision).events().get(0);
-        // one event, not a batch: a refusal of the write path (event-id-reused) is the answer itself
-        submitter.submit(new Submission(
-                SOURCE,
-                List.of(EventJson.toTree(event)),
-                SubmissionMapping.ENVELOPE,
-                false,
+        return decideAndWrite(
+                command.mergedFrom(),
+                command.mergedInto(),
+                command.effectiveAt(),
+                known -> ProfileDecider.decide(command, known),
                 idempotencyScope,
-                correlationId));
-        return new Written(event.eventId(), mergedInto, event.customerId(), Timestamps.format(event.timestampUtc()));
+                correlationId);
+    }
+
+    private Written decideAndWrite(
+            String mergedFrom,
+            String mergedInto,
+            Instant effectiveAt,
+            Function<KnownIdentities, Decision> decide,
+            String idempotencyScope,
+            String correlationId) {
+        List<String> seeds = List.of(mergedFrom, mergedInto);
+        try (IdentityLocks.Lease lease = locks.lease()) {
+            List<RecordedEvent> read = readUnderLease(lease, seeds, effectiveAt);
+            Decision decision = decide.apply(KnownIdentities.at(effectiveAt, read));
+            if (decision instanceof Decision.Refused refused) {
+                count("refused", refused.kind().wireName());
+                throw new ApiProblemException(Problems.of(
+                        HttpStatus.valueOf(refused.kind().status()),
+                        refused.kind().wireName(),
+                        title(refused.kind()),
+                        refused.detail()));
+            }
+            EventEnvelope event = ((Decision.Accepted) decision).events().get(0);
+            // from here the event may reach Kafka even when the answer is an error: keep the leases until logged
+            lease.keepUntilExpiry();
+            // one event, not a batch: a refusal of the write path (event-id-reused) is the answer itself
+            submitter.submit(new Submission(
+                    SOURCE,
+                    List.of(EventJson.toTree(event)),
+                    SubmissionMapping.ENVELOPE,
+                    false,
+                    idempotencyScope,
+                    correlationId));
+            if (settle.executeSupplier(() -> log.isLogged(event))) {
+                lease.releaseOnClose();
+                count("accepted", "logged");
+            } else {
+                LOG.warn(
+                        "a {} was acknowledged by Kafka but not logged within the settle timeout; its identities stay"
+                                + " leased until the lease runs out",
+                        event.eventType().wireName());
+                count("accepted", "unsettled");
+            }
+            return new Written(
+                    event.eventId(), mergedInto, event.customerId(), Timestamps.format(event.timestampUtc()));
+        }
+    }
+
+    /**
+     * Reads the histories the decision rests on while holding the lease of every identity read: take the leases of
+     * A and B, read A, B and their chains, take the leases of any identity the read found on a chain, read again,
+     * until the read finds nothing new.
+     */
+    private List<RecordedEvent> readUnderLease(IdentityLocks.Lease lease, List<String> seeds, Instant effectiveAt) {
+        lease.add(seeds);
+        for (int round = 0; round < LOCK_ROUNDS; round++) {
+            List<RecordedEvent> read = log.chains(seeds, effectiveAt, Timestamps.LATEST);
+            Set<String> identities = new TreeSet<>(seeds);
+            read.forEach(e -> identities.add(e.event().customerId()));
+            if (lease.holds(identities)) {
+                return read;
+            }
+            lease.add(identities);
+        }
+        count("busy", "chains-changing");
+        throw new ApiProblemException(
+                Problems.of(
+                        HttpStatus.CONFLICT,
+                        "identity-busy",
+                        "Identity busy",
+                        "the merges around " + String.join(" and ", seeds)
+                                + " kept changing while this command read them; retry with the same Idempotency-Key"),
+                java.util.Map.of("Retry-After", "1"));
+    }
+
+    private void count(String outcome, String detail) {
+        meters.counter("asof.identity.commands", "outcome", outcome, "detail", detail)
+                .increment();
     }
 
     private static String title(RefusalKind kind) {

@@ -1,21 +1,35 @@
 package dev.asof.merge.identity;
 
 import dev.asof.submission.ProfileEventSubmitter;
+import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 @Configuration(proxyBeanMethods = false)
 class IdentityConfiguration {
 
     @Bean
-    IdentityLog identityLog(EventLog log, IdentityLinks links) {
-        return new IdentityLog(log, links);
+    IdentityLog identityLog(EventLog log, IdentityLinks links, IdentityProperties properties) {
+        return new IdentityLog(log, links, properties);
     }
 
     @Bean
-    IdentityCommands identityCommands(IdentityLog log, ProfileEventSubmitter submitter) {
-        return new IdentityCommands(log, submitter);
+    IdentityLocks identityLocks(DynamoDbClient dynamo, AsofTables tables, Clock clock, IdentityProperties properties) {
+        return new IdentityLocks(dynamo, tables, clock, properties);
+    }
+
+    @Bean
+    IdentityCommands identityCommands(
+            IdentityLog log,
+            ProfileEventSubmitter submitter,
+            IdentityLocks locks,
+            IdentityProperties properties,
+            MeterRegistry meters) {
+        return new IdentityCommands(log, submitter, locks, properties, meters);
     }
 }

@@ -1,11 +1,14 @@
 package dev.asof.merge.identity;
 
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.MergeLink;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,21 +17,35 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 
 /**
  * Reads from the event log the histories a merge decision or an identity answer rests on: every event (at any valid
  * time) of the identities asked about and of each identity on their chains of active merge links at the valid time,
  * and, for an identity answer, of every identity ever merged into one of those. Which links hold at the valid time
  * is decided by {@link ProfileFold}; the {@link IdentityLinks} index only says whose history to read.
+ *
+ * <p>Bounded: past {@code asof.identity.max-identities} identities or {@code max-events} events it stops reading
+ * and answers {@code 422 identity-too-large}.
  */
 public class IdentityLog {
 
     private final EventLog log;
     private final IdentityLinks links;
+    private final int maxIdentities;
+    private final int maxEvents;
 
-    public IdentityLog(EventLog log, IdentityLinks links) {
+    public IdentityLog(EventLog log, IdentityLinks links, IdentityProperties properties) {
         this.log = log;
         this.links = links;
+        this.maxIdentities = properties.maxIdentities();
+        this.maxEvents = properties.maxEvents();
+    }
+
+    /** Whether the log writer has logged {@code event}. */
+    public boolean isLogged(EventEnvelope event) {
+        return log.find(event.customerId(), event.timestampUtc(), event.eventId())
+                .isPresent();
     }
 
     /**
@@ -47,12 +64,20 @@ public class IdentityLog {
     private List<RecordedEvent> read(Collection<String> seeds, Instant validAt, Instant knownAt, boolean members) {
         Map<String, List<RecordedEvent>> read = new LinkedHashMap<>();
         Deque<String> pending = new ArrayDeque<>(seeds);
+        int eventsRead = 0;
         while (!pending.isEmpty()) {
             String identity = pending.pop();
             if (read.containsKey(identity)) {
                 continue;
             }
+            if (read.size() == maxIdentities) {
+                throw tooLarge(seeds, "more than " + maxIdentities + " identities (asof.identity.max-identities)");
+            }
             List<RecordedEvent> events = log.eventsUpTo(identity, Timestamps.LATEST, knownAt);
+            eventsRead += events.size();
+            if (eventsRead > maxEvents) {
+                throw tooLarge(seeds, "more than " + maxEvents + " events (asof.identity.max-events)");
+            }
             read.put(identity, events);
             MergeLink link =
                     ProfileFold.foldAt(identity, events, validAt, Instant.MAX).link();
@@ -66,5 +91,14 @@ public class IdentityLog {
         List<RecordedEvent> all = new ArrayList<>();
         read.values().forEach(all::addAll);
         return all;
+    }
+
+    private static ApiProblemException tooLarge(Collection<String> seeds, String what) {
+        return new ApiProblemException(Problems.of(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                "identity-too-large",
+                "Identity too large",
+                "the identities of " + String.join(", ", seeds) + " and their merges hold " + what
+                        + "; nothing was decided or written"));
     }
 }

@@ -92,6 +92,11 @@ public final class AsofTables {
         return prefix + "identity_links";
     }
 
+    /** The leases merge-service holds on identities while it decides and writes a merge or unmerge. */
+    public String identityLocks() {
+        return prefix + "identity_locks";
+    }
+
     /** Saved fold results. */
     public String snapshots() {
         return prefix + "snapshots";
@@ -135,7 +140,8 @@ public final class AsofTables {
                         .build(),
                 singleKeyTable(profileView(), CUSTOMER_ID),
                 singleKeyTable(intakeEvents(), EVENT_ID),
-                singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY));
+                singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY),
+                singleKeyTable(identityLocks(), CUSTOMER_ID));
     }
 
     private static LocalSecondaryIndex localIndex(String name, String sortKey) {

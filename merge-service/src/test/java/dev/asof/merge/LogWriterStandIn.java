@@ -1,0 +1,65 @@
+package dev.asof.merge;
+
+import dev.asof.events.EventJson;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.testing.SharedInfrastructure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Logs what merge-service publishes, as the log writer in ingestion-service would, so a command's event becomes
+ * visible to the next decision (and the command's wait for its event to be logged ends). Follows {@code
+ * asof.profile-events} from its end at start, on a daemon thread, through {@link IdentityLogFixture}.
+ */
+final class LogWriterStandIn implements AutoCloseable {
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private LogWriterStandIn(KafkaConsumer<String, String> consumer, IdentityLogFixture log) {
+        thread = new Thread(
+                () -> {
+                    try (consumer) {
+                        while (running.get()) {
+                            consumer.poll(Duration.ofMillis(50))
+                                    .forEach(record -> log.logIfNew(EventJson.decode(record.value())));
+                        }
+                    }
+                },
+                "log-writer-stand-in");
+        thread.setDaemon(true);
+    }
+
+    /** Starts following from the current end of every partition; returns once positioned there. */
+    static LogWriterStandIn start(IdentityLogFixture log) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedInfrastructure.kafkaBootstrapServers(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false"),
+                new StringDeserializer(),
+                new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(AsofTopics.PROFILE_EVENTS).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end now, before any test publishes
+        LogWriterStandIn standIn = new LogWriterStandIn(consumer, log);
+        standIn.thread.start();
+        return standIn;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(Duration.ofSeconds(5).toMillis());
+    }
+}
