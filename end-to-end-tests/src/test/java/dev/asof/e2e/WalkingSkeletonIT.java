@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole path through real parts: HTTP into ingestion-service, Kafka, the log writer into dynalite, and a
- * point-in-time read from reconstruction-service, each service its own JVM from its built jar.
+ * point-in-time read from reconstruction-service, each service its own JVM from its built jar; and identity:
+ * merges and unmerges through merge-service, read back from reconstruction-service.
  */
 class WalkingSkeletonIT {
 
@@ -80,6 +81,82 @@ class WalkingSkeletonIT {
         assertThat(before.body()).contains("\"preferred_language\":\"es-ES\"");
     }
 
+    /**
+     * Identity through the built jars: two customers' histories via ingestion, a merge by merge-service's API, the
+     * survivor read before and after the merge, the unmerge, the survivor read again, and the lineage.
+     */
+    @Test
+    void aMergeByApiIsReadBeforeAndAfterUndoneAndTraced() {
+        String chat = Events.newCustomerId("cust_chat");
+        String voice = Events.newCustomerId("cust_voice");
+        post(Events.attributeChange(
+                UUID.randomUUID().toString(),
+                chat,
+                "2026-11-01T10:00:00Z",
+                "email",
+                null,
+                "maria@example.com",
+                "chat"));
+        post(Events.attributeChange(
+                UUID.randomUUID().toString(), voice, "2026-11-01T11:00:00Z", "phone", null, "+34600111222", "voice"));
+        for (String customer : new String[] {chat, voice}) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> profile(customer, "2026-11-02T00:00:00Z").statusCode() == 200);
+        }
+
+        HttpResponse<String> merged = merge.api()
+                .postJson(
+                        "/api/v1/merges",
+                        TestApiKeys.ALL_SCOPES,
+                        "{\"merged_into\":\"" + voice + "\",\"merged_from\":\"" + chat + "\","
+                                + "\"effective_at\":\"2026-11-10T09:00:00Z\",\"reason\":\"caller confirmed the chat email\","
+                                + "\"decided_by\":\"agent_12345\",\"evidence\":{\"email\":\"exact\"}}");
+        assertThat(merged.statusCode()).as(merged.body()).isEqualTo(202);
+        // the answer comes once the event is logged: the next command and every read see the merge
+        assertThat(merge.api()
+                        .postJson(
+                                "/api/v1/merges",
+                                TestApiKeys.ALL_SCOPES,
+                                "{\"merged_into\":\"" + chat + "\",\"merged_from\":\"" + voice + "\"}")
+                        .body())
+                .contains("/problems/merge-cycle");
+
+        assertThat(profile(voice, "2026-11-05T00:00:00Z").body())
+                .contains("\"members\":[\"" + voice + "\"]")
+                .doesNotContain("maria@example.com");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(profile(voice, "2026-11-15T00:00:00Z").body())
+                                .contains("\"email\":\"maria@example.com\"", "\"phone\":\"+34600111222\"")
+                                .contains("\"members\":[\"" + chat + "\",\"" + voice + "\"]"));
+        assertThat(profile(chat, "2026-11-15T00:00:00Z").body()).contains("\"resolved_customer_id\":\"" + voice + "\"");
+
+        HttpResponse<String> unmerged = merge.api()
+                .postJson(
+                        "/api/v1/unmerges",
+                        TestApiKeys.ALL_SCOPES,
+                        "{\"merged_into\":\"" + voice + "\",\"merged_from\":\"" + chat + "\","
+                                + "\"effective_at\":\"2026-11-20T09:00:00Z\",\"reason\":\"different people\","
+                                + "\"decided_by\":\"privacy_officer_2\"}");
+        assertThat(unmerged.statusCode()).as(unmerged.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(profile(voice, "2026-11-25T00:00:00Z").body())
+                                .doesNotContain("maria@example.com")
+                                .contains("\"members\":[\"" + voice + "\"]"));
+        // what was true while merged stays true
+        assertThat(profile(voice, "2026-11-15T00:00:00Z").body()).contains("maria@example.com");
+
+        HttpResponse<String> identity = merge.api()
+                .get("/api/v1/customers/" + chat + "/identity?at=2026-11-25T00:00:00Z", TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(identity.statusCode()).as(identity.body()).isEqualTo(200);
+        assertThat(identity.body())
+                .contains("\"resolved_customer_id\":\"" + chat + "\"")
+                .contains("\"event_type\":\"CUSTOMER_PROFILE_MERGE\"", "\"decided_by\":\"agent_12345\"")
+                .contains("\"evidence\":{\"email\":\"exact\"}")
+                .contains("\"event_type\":\"CUSTOMER_PROFILE_UNMERGE\"", "\"decided_by\":\"privacy_officer_2\"");
+    }
+
     @Test
     void everyServiceRefusesRequestsWithoutCredentials() {
         assertThat(ingestion.api().postJson("/api/v1/events", null, "{}").statusCode())
@@ -91,6 +168,12 @@ class WalkingSkeletonIT {
                 .isEqualTo(401);
         assertThat(merge.api().get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
         assertThat(merge.api().get("/actuator/health", null).statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> profile(String customer, String at) {
+        return reconstruction
+                .api()
+                .get("/api/v1/customers/" + customer + "/profile/at/" + at, TestApiKeys.PROFILE_READ_ONLY);
     }
 
     private static void post(String event) {
