@@ -1,0 +1,75 @@
+package dev.asof.merge;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The boundaries of merge-service, on its compiled classes: the identity core knows nothing of its web edge, every
+ * event leaves through the one write port (event-submission's {@code ProfileEventSubmitter}, never a Kafka client of
+ * its own), the log is read through service-support's storage classes, and only the identity leases talk to
+ * DynamoDB themselves.
+ */
+class PackageBoundariesTest {
+
+    private static final String BASE = "dev.asof.merge";
+
+    private static final JavaClasses SERVICE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(BASE);
+
+    @Test
+    void theIdentityCoreDoesNotKnowItsWebEdge() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(BASE + "..web..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void springMvcStaysInTheWebEdges() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.web.bind.annotation..", "org.springframework.http.server..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void eventsLeaveOnlyThroughTheOneWritePort() {
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
+                .as("merge-service publishes only through dev.asof.submission.ProfileEventSubmitter")
+                .check(SERVICE);
+    }
+
+    @Test
+    void onlyTheIdentityLeasesTalkToDynamoDbThemselves() {
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("IdentityLocks")
+                .and()
+                .doNotHaveSimpleName("IdentityConfiguration")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon.awssdk..")
+                .as("the log and the identity links are read through dev.asof.support.storage")
+                .check(SERVICE);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching(BASE + ".(**)").should().beFreeOfCycles().check(SERVICE);
+    }
+}
