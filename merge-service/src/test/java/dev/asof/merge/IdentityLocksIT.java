@@ -55,16 +55,16 @@ class IdentityLocksIT {
 
     @Test
     void aLeaseIsExclusiveUntilReleased() {
-        IdentityLocks.Lease first = locks.lease();
+        IdentityLocks.Lease first = locks.lease("command-1");
         first.add(List.of(a, b));
         assertThat(first.holds(List.of(a, b))).isTrue();
 
-        IdentityLocks.Lease second = locks.lease();
+        IdentityLocks.Lease second = locks.lease("command-2");
         assertBusy(second, b);
         second.close();
 
         first.close();
-        try (IdentityLocks.Lease third = locks.lease()) {
+        try (IdentityLocks.Lease third = locks.lease("command-3")) {
             third.add(List.of(b, a));
             assertThat(third.holds(List.of(a, b))).isTrue();
         }
@@ -72,26 +72,44 @@ class IdentityLocksIT {
 
     @Test
     void closingALeaseThatNeverHeldReleasesNothingOfAnother() {
-        IdentityLocks.Lease holder = locks.lease();
+        IdentityLocks.Lease holder = locks.lease("command-4");
         holder.add(List.of(a));
-        IdentityLocks.Lease other = locks.lease();
+        IdentityLocks.Lease other = locks.lease("command-5");
         assertBusy(other, a);
         other.close(); // holds nothing: must not delete the holder's item
 
-        assertBusy(locks.lease(), a);
+        assertBusy(locks.lease("command-6"), a);
         holder.close();
     }
 
     @Test
     void aLeaseKeptUntilExpiryBlocksUntilItRunsOut() throws InterruptedException {
-        IdentityLocks.Lease crashed = locks.lease();
+        IdentityLocks.Lease crashed = locks.lease("command-7");
         crashed.add(List.of(a));
         crashed.keepUntilExpiry();
         crashed.close();
 
-        assertBusy(locks.lease(), a);
+        assertBusy(locks.lease("command-8"), a);
         Thread.sleep(LEASE.plusMillis(200).toMillis());
-        try (IdentityLocks.Lease next = locks.lease()) {
+        try (IdentityLocks.Lease next = locks.lease("command-9")) {
+            next.add(List.of(a));
+            assertThat(next.holds(List.of(a))).isTrue();
+        }
+    }
+
+    @Test
+    void aRetryOfTheSameCommandTakesOverTheLeasesItsFirstAttemptKept() {
+        IdentityLocks.Lease first = locks.lease("event-1");
+        first.add(List.of(a, b));
+        first.keepUntilExpiry(); // its publish failed; the event may yet reach Kafka
+        first.close();
+
+        assertBusy(locks.lease("event-2"), a);
+        try (IdentityLocks.Lease retry = locks.lease("event-1")) {
+            retry.add(List.of(a, b));
+            assertThat(retry.holds(List.of(a, b))).isTrue();
+        }
+        try (IdentityLocks.Lease next = locks.lease("event-2")) {
             next.add(List.of(a));
             assertThat(next.holds(List.of(a))).isTrue();
         }

@@ -85,6 +85,7 @@ public class IdentityCommands {
 
     public Written merge(MergeProfiles command, String idempotencyScope, String correlationId) {
         return decideAndWrite(
+                command.eventId(),
                 command.mergedFrom(),
                 command.mergedInto(),
                 command.effectiveAt(),
@@ -95,6 +96,7 @@ public class IdentityCommands {
 
     public Written unmerge(UnmergeProfiles command, String idempotencyScope, String correlationId) {
         return decideAndWrite(
+                command.eventId(),
                 command.mergedFrom(),
                 command.mergedInto(),
                 command.effectiveAt(),
@@ -104,6 +106,7 @@ public class IdentityCommands {
     }
 
     private Written decideAndWrite(
+            String eventId,
             String mergedFrom,
             String mergedInto,
             Instant effectiveAt,
@@ -111,7 +114,7 @@ public class IdentityCommands {
             String idempotencyScope,
             String correlationId) {
         List<String> seeds = List.of(mergedFrom, mergedInto);
-        try (IdentityLocks.Lease lease = locks.lease()) {
+        try (IdentityLocks.Lease lease = locks.lease(eventId)) {
             List<RecordedEvent> read = readUnderLease(lease, seeds, effectiveAt);
             Decision decision = decide.apply(KnownIdentities.at(effectiveAt, read));
             if (decision instanceof Decision.Refused refused) {

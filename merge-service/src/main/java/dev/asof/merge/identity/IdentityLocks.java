@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -66,11 +65,13 @@ public class IdentityLocks {
      */
     public final class Lease implements AutoCloseable {
 
-        private final String owner = UUID.randomUUID().toString();
+        private final String owner;
         private final Set<String> held = new TreeSet<>();
         private boolean keep;
 
-        private Lease() {}
+        private Lease(String owner) {
+            this.owner = owner;
+        }
 
         /** Whether every one of {@code identities} is held. */
         public boolean holds(Collection<String> identities) {
@@ -121,9 +122,12 @@ public class IdentityLocks {
         }
     }
 
-    /** A lease holding nothing yet. */
-    public Lease lease() {
-        return new Lease();
+    /**
+     * A lease holding nothing yet, for the command writing event {@code owner}. A retry of the command (same
+     * Idempotency-Key, so the same event id) takes over the leases its first attempt kept; any other command waits.
+     */
+    public Lease lease(String owner) {
+        return new Lease(owner);
     }
 
     private boolean tryTake(String identity, String owner) {
