@@ -4,12 +4,16 @@ import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.EventMetadata;
 import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.Timestamps;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.Events;
 import dev.asof.testing.SharedInfrastructure;
 import java.time.Duration;
@@ -31,11 +35,18 @@ final class IdentityLogFixture {
 
     private final EventLog log;
     private final IdentityLinks links;
+    private final ProfileViews views;
     private long lastRecordedAt = Long.MIN_VALUE;
 
     IdentityLogFixture(EventLog log, IdentityLinks links) {
+        this(log, links, null);
+    }
+
+    /** With {@code views}, every logged event is folded into its identity's view too, as the log writer does. */
+    IdentityLogFixture(EventLog log, IdentityLinks links, ProfileViews views) {
         this.log = log;
         this.links = links;
+        this.views = views;
     }
 
     /** Logs an attribute change of {@code customer} at {@code timestamp}, so the customer has a history. */
@@ -73,7 +84,25 @@ final class IdentityLogFixture {
         } else if (event.payload() instanceof ProfileUnmerged unmerged) {
             links.record(unmerged.mergedInto(), unmerged.mergedFrom());
         }
+        if (views != null) {
+            fold(event.customerId());
+        }
         return true;
+    }
+
+    /** Rewrites the view of {@code customer} from its whole log. */
+    private void fold(String customer) {
+        List<RecordedEvent> events = log.eventsUpTo(customer, Timestamps.LATEST, Timestamps.LATEST);
+        IdentityState state = ProfileFold.foldAt(customer, events, Timestamps.LATEST, Instant.MAX);
+        long recorded = events.stream().mapToLong(RecordedEvent::recordedAt).max().orElse(0);
+        long latest = events.stream()
+                .mapToLong(e -> e.event().timestampUtc().toEpochMilli())
+                .max()
+                .orElse(Long.MIN_VALUE);
+        ProfileViews.View expected = views.find(customer).orElse(ProfileViews.View.empty(customer));
+        if (!views.replace(expected, state, recorded, latest, 0, Instant.now())) {
+            throw new IllegalStateException("the fixture's view of " + customer + " was written concurrently");
+        }
     }
 
     private static EventEnvelope envelope(String customer, Instant timestamp, dev.asof.events.ProfileEvent payload) {

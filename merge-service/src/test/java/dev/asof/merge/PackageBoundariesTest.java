@@ -9,10 +9,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The boundaries of merge-service, on its compiled classes: the identity core knows nothing of its web edge, every
- * event leaves through the one write port (event-submission's {@code ProfileEventSubmitter}, never a Kafka client of
- * its own), the log is read through service-support's storage classes, and only the identity leases talk to
- * DynamoDB themselves.
+ * The boundaries of merge-service, on its compiled classes: no core knows its web or Kafka edge, every event leaves
+ * through the one write port (event-submission's {@code ProfileEventSubmitter}, never a producer of its own), the log
+ * is read through service-support's storage classes, only the identity leases and the match index talk to DynamoDB
+ * themselves, identity knows nothing of matching, and the matching model is pure.
  */
 class PackageBoundariesTest {
 
@@ -23,7 +23,7 @@ class PackageBoundariesTest {
             .importPackages(BASE);
 
     @Test
-    void theIdentityCoreDoesNotKnowItsWebEdge() {
+    void noCoreKnowsItsWebEdge() {
         noClasses()
                 .that()
                 .resideOutsideOfPackage("..web..")
@@ -49,22 +49,73 @@ class PackageBoundariesTest {
         noClasses()
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
+                .resideInAnyPackage("org.apache.kafka.clients.producer..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleName("KafkaTemplate")
                 .as("merge-service publishes only through dev.asof.submission.ProfileEventSubmitter")
                 .check(SERVICE);
     }
 
     @Test
-    void onlyTheIdentityLeasesTalkToDynamoDbThemselves() {
+    void kafkaStaysInTheKafkaEdges() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..kafka..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void onlyTheLeasesAndTheMatchIndexTalkToDynamoDbThemselves() {
         noClasses()
                 .that()
                 .doNotHaveSimpleName("IdentityLocks")
                 .and()
                 .doNotHaveSimpleName("IdentityConfiguration")
+                .and()
+                .doNotHaveSimpleName("MatchIndex")
+                .and()
+                .doNotHaveSimpleName("MatchingConfiguration")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("software.amazon.awssdk..")
                 .as("the log and the identity links are read through dev.asof.support.storage")
+                .check(SERVICE);
+    }
+
+    @Test
+    void identityKnowsNothingOfMatching() {
+        noClasses()
+                .that()
+                .resideInAPackage(BASE + ".identity..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(BASE + ".matching..")
+                .check(SERVICE);
+    }
+
+    @Test
+    void theMatchingModelIsPure() {
+        noClasses()
+                .that()
+                .resideInAPackage(BASE + ".matching")
+                .and()
+                .doNotHaveSimpleName("MatchIndex")
+                .and()
+                .doNotHaveSimpleName("MatchIndexer")
+                .and()
+                .doNotHaveSimpleName("MatchLookup")
+                .and()
+                .doNotHaveSimpleName("MatchingConfiguration")
+                .and()
+                .doNotHaveSimpleName("MatchingProperties")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "software.amazon..", "dev.asof.support..", "io.micrometer..")
+                .as("normalisers, blocking keys and the Fellegi-Sunter model take no I/O and no framework")
                 .check(SERVICE);
     }
 

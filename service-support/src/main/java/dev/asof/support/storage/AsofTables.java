@@ -55,6 +55,7 @@ public final class AsofTables {
     public static final String SNAPSHOT_KEY = "snapshot_key";
     public static final String EVENT_ID = "event_id";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
+    public static final String BLOCK_KEY = "block_key";
 
     /** How often table creation polls for the table to be active, and for how long at most. */
     private static final Duration ACTIVE_POLL = Duration.ofMillis(50);
@@ -95,6 +96,16 @@ public final class AsofTables {
     /** The leases merge-service holds on identities while it decides and writes a merge or unmerge. */
     public String identityLocks() {
         return prefix + "identity_locks";
+    }
+
+    /** merge-service's blocking index for match suggestions: one item per blocking key and identity. */
+    public String matchIndex() {
+        return prefix + "match_index";
+    }
+
+    /** merge-service's normalised match fields per identity, with the blocking keys it is indexed under. */
+    public String matchRecords() {
+        return prefix + "match_records";
     }
 
     /** Saved fold results. */
@@ -141,7 +152,16 @@ public final class AsofTables {
                 singleKeyTable(profileView(), CUSTOMER_ID),
                 singleKeyTable(intakeEvents(), EVENT_ID),
                 singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY),
-                singleKeyTable(identityLocks(), CUSTOMER_ID));
+                singleKeyTable(identityLocks(), CUSTOMER_ID),
+                CreateTableRequest.builder()
+                        .tableName(matchIndex())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(BLOCK_KEY, ScalarAttributeType.S),
+                                attribute(CUSTOMER_ID, ScalarAttributeType.S))
+                        .keySchema(key(BLOCK_KEY, KeyType.HASH), key(CUSTOMER_ID, KeyType.RANGE))
+                        .build(),
+                singleKeyTable(matchRecords(), CUSTOMER_ID));
     }
 
     private static LocalSecondaryIndex localIndex(String name, String sortKey) {

@@ -1,0 +1,203 @@
+package dev.asof.merge.matching;
+
+import dev.asof.support.storage.AsofTables;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * The blocking index in DynamoDB: {@code match_index} holds one item per blocking key and identity, so the
+ * identities sharing a key are one {@code Query}; {@code match_records} holds each identity's normalised match
+ * fields, the keys it is indexed under (so a change removes the stale ones) and its active merge link. A lookup
+ * never scans.
+ */
+public class MatchIndex {
+
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final DynamoDbClient dynamo;
+    private final String index;
+    private final String records;
+    private final Retry unprocessedKeys = Retry.of(
+            "match-records-unprocessed-keys",
+            RetryConfig.<Map<String, KeysAndAttributes>>custom()
+                    .maxAttempts(5)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
+                    .retryOnResult(left -> !left.isEmpty())
+                    .retryOnException(failed -> false)
+                    .build());
+
+    public MatchIndex(DynamoDbClient dynamo, AsofTables tables) {
+        this.dynamo = dynamo;
+        this.index = tables.matchIndex();
+        this.records = tables.matchRecords();
+    }
+
+    /**
+     * One identity as indexed.
+     *
+     * @param record its match fields, from its own current attributes
+     * @param keys the blocking keys it is indexed under
+     * @param mergedInto the identity its active merge link points to; {@code null} when not merged
+     */
+    public record Indexed(MatchRecord record, Set<String> keys, String mergedInto) {
+
+        public Indexed {
+            keys = Set.copyOf(keys);
+        }
+
+        public String customerId() {
+            return record.customerId();
+        }
+    }
+
+    /** The identity as indexed; empty when never indexed. */
+    public Optional<Indexed> find(String customerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(records)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(customerId))))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(decode(item));
+    }
+
+    /** The identities among {@code customerIds} that are indexed, by id. */
+    public Map<String, Indexed> findAll(Collection<String> customerIds) {
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(customerIds));
+        Map<String, Indexed> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))
+                    .stream()
+                    .map(id -> Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(id)))
+                    .toList();
+            AtomicReference<Map<String, KeysAndAttributes>> asked = new AtomicReference<>(
+                    Map.of(records, KeysAndAttributes.builder().keys(keys).build()));
+            Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedKeys, () -> {
+                        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked.get()));
+                        response.responses()
+                                .getOrDefault(records, List.of())
+                                .forEach(item -> {
+                                    Indexed indexed = decode(item);
+                                    found.put(indexed.customerId(), indexed);
+                                });
+                        asked.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
+                        return asked.get();
+                    })
+                    .get();
+            if (!left.isEmpty()) {
+                throw new IllegalStateException("DynamoDB left match records unprocessed 5 times in a row");
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The identities indexed under {@code blockingKey}, at most {@code limit} + 1 of them (so the caller can tell
+     * "more than limit"), in string order.
+     */
+    public List<String> sharing(String blockingKey, int limit) {
+        return dynamo
+                .query(b -> b.tableName(index)
+                        .keyConditionExpression("#key = :key")
+                        .expressionAttributeNames(Map.of("#key", AsofTables.BLOCK_KEY))
+                        .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(blockingKey)))
+                        .projectionExpression(AsofTables.CUSTOMER_ID)
+                        .limit(limit + 1))
+                .items()
+                .stream()
+                .map(item -> item.get(AsofTables.CUSTOMER_ID).s())
+                .toList();
+    }
+
+    /**
+     * Indexes {@code next}, replacing {@code previous}: new keys first, then the record, then the stale keys, so a
+     * crash in between leaves extra keys (a candidate that scores low), never a record missing from a key it has.
+     */
+    public void put(Indexed next, Indexed previous) {
+        String customer = next.customerId();
+        Set<String> stale = new TreeSet<>(previous == null ? Set.of() : previous.keys());
+        stale.removeAll(next.keys());
+        for (String key : new TreeSet<>(next.keys())) {
+            if (previous == null || !previous.keys().contains(key)) {
+                dynamo.putItem(b -> b.tableName(index).item(indexKey(key, customer)));
+            }
+        }
+        dynamo.putItem(b -> b.tableName(records).item(encode(next)));
+        for (String key : stale) {
+            dynamo.deleteItem(b -> b.tableName(index).key(indexKey(key, customer)));
+        }
+    }
+
+    private static Map<String, AttributeValue> indexKey(String key, String customer) {
+        return Map.of(AsofTables.BLOCK_KEY, AttributeValue.fromS(key), AsofTables.CUSTOMER_ID, AttributeValue.fromS(customer));
+    }
+
+    private static Map<String, AttributeValue> encode(Indexed indexed) {
+        MatchRecord record = indexed.record();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(AsofTables.CUSTOMER_ID, AttributeValue.fromS(record.customerId()));
+        item.put("phones", strings(record.phones()));
+        item.put("emails", strings(record.emails()));
+        item.put("keys", strings(indexed.keys()));
+        putOptional(item, "first_name", record.firstName());
+        putOptional(item, "last_name", record.lastName());
+        putOptional(item, "postcode", record.postcode());
+        putOptional(item, "date_of_birth", record.dateOfBirth() == null ? null : record.dateOfBirth().toString());
+        putOptional(item, "merged_into", indexed.mergedInto());
+        return item;
+    }
+
+    private static Indexed decode(Map<String, AttributeValue> item) {
+        String dateOfBirth = optional(item, "date_of_birth");
+        return new Indexed(
+                new MatchRecord(
+                        item.get(AsofTables.CUSTOMER_ID).s(),
+                        strings(item.get("phones")),
+                        strings(item.get("emails")),
+                        optional(item, "first_name"),
+                        optional(item, "last_name"),
+                        optional(item, "postcode"),
+                        dateOfBirth == null ? null : LocalDate.parse(dateOfBirth)),
+                strings(item.get("keys")),
+                optional(item, "merged_into"));
+    }
+
+    private static AttributeValue strings(Collection<String> values) {
+        // a list, not a string set: DynamoDB refuses an empty set
+        return AttributeValue.fromL(new TreeSet<>(values).stream().map(AttributeValue::fromS).toList());
+    }
+
+    private static Set<String> strings(AttributeValue list) {
+        Set<String> values = new TreeSet<>();
+        if (list != null && list.hasL()) {
+            list.l().forEach(value -> values.add(value.s()));
+        }
+        return values;
+    }
+
+    private static void putOptional(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String optional(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}

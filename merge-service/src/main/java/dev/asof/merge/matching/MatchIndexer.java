@@ -1,0 +1,100 @@
+package dev.asof.merge.matching;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.IdentityState;
+import dev.asof.events.MergeLink;
+import dev.asof.events.RecordedEvent;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Keeps one identity's entry in the {@link MatchIndex} equal to its current state: once the log writer has logged
+ * the latest event seen for it and written its view, the view's state (the fold of the identity's whole log) gives
+ * its own current attributes and merge link, normalised by {@link MatchFields} and keyed by {@link BlockingKeys}.
+ * Erased values are gone from the state, so they leave the index too.
+ */
+public class MatchIndexer {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final EventLog log;
+    private final ProfileViews views;
+    private final MatchIndex index;
+    private final MatchCatalog catalog;
+    private final MatchSettings settings;
+    private final Retry waitForView;
+    private final MeterRegistry meters;
+
+    public MatchIndexer(
+            EventLog log,
+            ProfileViews views,
+            MatchIndex index,
+            MatchingProperties properties,
+            MatchSettings settings,
+            MeterRegistry meters) {
+        this.log = log;
+        this.views = views;
+        this.index = index;
+        this.catalog = properties.catalog();
+        this.settings = settings;
+        this.meters = meters;
+        this.waitForView = Retry.of(
+                "match-index-wait-for-view",
+                RetryConfig.<Boolean>custom()
+                        .maxAttempts((int) Math.max(1, properties.indexWait().toMillis() / POLL.toMillis()))
+                        .waitDuration(POLL)
+                        .retryOnResult(covered -> !covered)
+                        .retryOnException(failed -> false)
+                        .build());
+    }
+
+    /**
+     * Re-indexes {@code customerId} once its view covers {@code latestSeen}; after {@code asof.matching.index-wait}
+     * without that (the log writer is behind, or dead-lettered the event) it indexes what the view holds.
+     */
+    public void refresh(String customerId, EventEnvelope latestSeen) {
+        boolean covered = waitForView.executeSupplier(() -> covers(latestSeen));
+        if (!covered) {
+            meters.counter("asof.matching.index.updates", "outcome", "view-behind")
+                    .increment();
+        }
+        refresh(customerId);
+    }
+
+    /** Re-indexes {@code customerId} from its view as it stands. */
+    public void refresh(String customerId) {
+        Optional<ProfileViews.View> view = views.find(customerId);
+        IdentityState state = view.map(ProfileViews.View::state).orElse(IdentityState.empty(customerId));
+        Map<String, AttributeValue> attributes = new TreeMap<>();
+        state.visibleAttributes().forEach((key, version) -> attributes.put(key, version.value()));
+        MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
+        MergeLink link = state.link();
+        MatchIndex.Indexed next = new MatchIndex.Indexed(
+                record, BlockingKeys.of(record), link != null && link.active() ? link.mergedInto() : null);
+        MatchIndex.Indexed previous = index.find(customerId).orElse(null);
+        if (next.equals(previous)) {
+            meters.counter("asof.matching.index.updates", "outcome", "unchanged").increment();
+            return;
+        }
+        index.put(next, previous);
+        meters.counter("asof.matching.index.updates", "outcome", "written").increment();
+    }
+
+    private boolean covers(EventEnvelope event) {
+        Optional<RecordedEvent> logged = log.find(event.customerId(), event.timestampUtc(), event.eventId());
+        if (logged.isEmpty()) {
+            return false;
+        }
+        return views.head(event.customerId())
+                .map(head -> head.lastRecordedAt() >= logged.get().recordedAt())
+                .orElse(false);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.asof.merge.matching;
+
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@Configuration(proxyBeanMethods = false)
+class MatchingConfiguration {
+
+    @Bean
+    MatchSettings matchSettings(MatchingProperties properties) {
+        return properties.settings();
+    }
+
+    @Bean
+    MatchModel matchModel(MatchSettings settings) {
+        return new MatchModel(settings);
+    }
+
+    @Bean
+    MatchIndex matchIndex(DynamoDbClient dynamo, AsofTables tables) {
+        return new MatchIndex(dynamo, tables);
+    }
+
+    @Bean
+    MatchIndexer matchIndexer(
+            EventLog log,
+            ProfileViews views,
+            MatchIndex index,
+            MatchingProperties properties,
+            MatchSettings settings,
+            MeterRegistry meters) {
+        return new MatchIndexer(log, views, index, properties, settings, meters);
+    }
+
+    @Bean
+    MatchLookup matchLookup(MatchIndex index, MatchModel model, MatchingProperties properties) {
+        return new MatchLookup(index, model, properties);
+    }
+}
