@@ -36,7 +36,7 @@ import java.util.TreeSet;
  * to it; an old value is what {@link ProfileResolver#profile} shows of the customer (its own fold while it is merged
  * into another); a merge or unmerge lists itself and every attribute whose profile value it changes.
  */
-final class NaiveHistory {
+public final class NaiveHistory {
 
     private NaiveHistory() {}
 
@@ -49,9 +49,9 @@ final class NaiveHistory {
      * @param version its place in the total order
      * @param erasure whether it is an erasure
      */
-    record Change(String rendered, String attribute, AttributeValue rawNew, Version version, boolean erasure) {}
+    public record Change(String rendered, String attribute, AttributeValue rawNew, Version version, boolean erasure) {}
 
-    static List<Change> expect(
+    public static List<Change> expect(
             List<RecordedEvent> folded,
             String customerId,
             String attribute,
@@ -283,7 +283,7 @@ final class NaiveHistory {
     }
 
     /** One change as the test compares it with the API's: every field the API shows that the oracle decides. */
-    static String render(
+    public static String render(
             EventEnvelope event,
             Version version,
             String attribute,
