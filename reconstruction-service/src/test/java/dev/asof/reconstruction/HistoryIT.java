@@ -5,6 +5,7 @@ import static dev.asof.reconstruction.Stories.change;
 import static dev.asof.reconstruction.Stories.changeClaiming;
 import static dev.asof.reconstruction.Stories.erase;
 import static dev.asof.reconstruction.Stories.merge;
+import static dev.asof.reconstruction.Stories.unmerge;
 import static dev.asof.reconstruction.Stories.withId;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -206,6 +207,120 @@ class HistoryIT extends ReconstructionIT {
         assertThat(cursor).matches("[A-Za-z0-9_-]+");
         ((tools.jackson.databind.node.ObjectNode) page).put("next_cursor", "CURSOR");
         assertThat(page).isEqualTo(json.readTree(PointInTimeProfileIT.resource("/golden/history-page.json")));
+    }
+
+    /**
+     * The survivor has tier gold at 09:00. Its member-to-be has tier silver at 08:00 and an email at 08:30, is merged
+     * into the survivor at 10:00, changes tier at 10:30, is unmerged at 11:00 and changes tier again at 11:30.
+     */
+    private List<String> mergedStory(String survivor, String member) {
+        fixture.log(
+                withId(change(member, "2023-10-27T08:00:00Z", "tier", "silver", "voice"), member + "-m1"),
+                Instant.parse("2023-10-27T08:00:01Z"));
+        fixture.log(
+                withId(change(member, "2023-10-27T08:30:00Z", "email", "m@example.com", "email"), member + "-m2"),
+                Instant.parse("2023-10-27T08:30:01Z"));
+        fixture.log(
+                withId(change(survivor, "2023-10-27T09:00:00Z", "tier", "gold", "voice"), survivor + "-s1"),
+                Instant.parse("2023-10-27T09:00:01Z"));
+        fixture.log(
+                withId(merge(member, survivor, "2023-10-27T10:00:00Z"), member + "-merge"),
+                Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(
+                withId(change(member, "2023-10-27T10:30:00Z", "tier", "platinum", "chat"), member + "-m3"),
+                Instant.parse("2023-10-27T10:30:01Z"));
+        fixture.log(
+                withId(unmerge(member, survivor, "2023-10-27T11:00:00Z"), member + "-unmerge"),
+                Instant.parse("2023-10-27T11:00:01Z"));
+        fixture.log(
+                withId(change(member, "2023-10-27T11:30:00Z", "tier", "diamond", "chat"), member + "-m4"),
+                Instant.parse("2023-10-27T11:30:01Z"));
+        return List.of(survivor, member);
+    }
+
+    @Test
+    void aSurvivorsTimelineListsItsMembersChangesWhileTheyWereMerged() {
+        String alone = Events.newCustomerId("survivor");
+        String member = Events.newCustomerId("member");
+        mergedStory(alone, member);
+
+        JsonNode page = ok("/api/v1/customers/" + alone + "/history");
+
+        assertThat(summaries(page))
+                .containsExactly(
+                        alone + "-s1 tier null->gold",
+                        member + "-merge null null->null",
+                        member + "-merge email null->m@example.com",
+                        member + "-m3 tier gold->platinum",
+                        member + "-unmerge null null->null",
+                        member + "-unmerge email m@example.com->null",
+                        member + "-unmerge tier platinum->gold");
+        assertThat(page.at("/changes/0/member_customer_id").asString()).isEqualTo(alone);
+        assertThat(page.at("/changes/1/member_customer_id").asString()).isEqualTo(member);
+        assertThat(page.at("/changes/1/merged_from").asString()).isEqualTo(member);
+        assertThat(page.at("/changes/1/merged_into").asString()).isEqualTo(alone);
+        assertThat(page.at("/changes/3/member_customer_id").asString()).isEqualTo(member);
+        // the profile read agrees with the timeline just before and after the merge
+        assertThat(profileAt(alone, "2023-10-27T10:29:59Z", null)
+                        .at("/attributes/email")
+                        .asString())
+                .isEqualTo("m@example.com");
+        assertThat(profileAt(alone, "2023-10-27T10:29:59Z", null)
+                        .at("/attributes/tier")
+                        .asString())
+                .isEqualTo("gold");
+
+        // filtered: the merge's change of the attribute is listed, the merge itself is not
+        assertThat(summaries(ok("/api/v1/customers/" + alone + "/history?attribute=email")))
+                .containsExactly(
+                        member + "-merge email null->m@example.com", member + "-unmerge email m@example.com->null");
+        // the member's own timeline still lists all its changes, with its own fold's old values
+        assertThat(summaries(ok("/api/v1/customers/" + member + "/history?attribute=tier")))
+                .containsExactly(
+                        member + "-m1 tier null->silver",
+                        member + "-m3 tier silver->platinum",
+                        member + "-m4 tier platinum->diamond");
+        // known before the merge was recorded: the survivor's own changes only
+        assertThat(summaries(ok("/api/v1/customers/" + alone + "/history?known_at=2023-10-27T09:59:00Z")))
+                .containsExactly(alone + "-s1 tier null->gold");
+    }
+
+    @Test
+    void aMergedPageMatchesTheGoldenFile() throws IOException {
+        String alone = Events.newCustomerId("survivor");
+        String member = Events.newCustomerId("member");
+        mergedStory(alone, member);
+
+        String body = get("/api/v1/customers/" + alone + "/history?limit=4&known_at=2023-10-27T12:00:00Z")
+                .body()
+                .replace(alone, "SURVIVOR")
+                .replace(member, "MEMBER");
+        JsonNode page = json.readTree(body);
+        assertThat(page.at("/next_cursor").asString()).matches("[A-Za-z0-9_-]+");
+        ((tools.jackson.databind.node.ObjectNode) page).put("next_cursor", "CURSOR");
+        assertThat(page).isEqualTo(json.readTree(PointInTimeProfileIT.resource("/golden/history-merged-page.json")));
+    }
+
+    @Test
+    void moreMembersThanTheBoundIsA422ThatNamesTheCustomer() {
+        String crowded = Events.newCustomerId("crowded");
+        fixture.log(
+                change(crowded, "2023-10-27T09:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T09:00:01Z"));
+        // only the links: who would be read is decided by identity_links, before any member is read
+        for (int i = 0; i <= 100; i++) {
+            identityLinks.record(crowded, crowded + "-m" + i);
+        }
+
+        HttpResponse<String> response = get("/api/v1/customers/" + crowded + "/history");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.at("/type").asString()).isEqualTo("/problems/too-many-members");
+        assertThat(problem.at("/pointer").asString()).isEqualTo("customer_id");
+        assertThat(problem.at("/max_members").asInt()).isEqualTo(100);
     }
 
     private String history(String query) {

@@ -22,9 +22,9 @@ import java.util.Random;
  * recorded clock's counter decides), bulk updates with repeated keys, removals, merges into identities with and
  * without events, unmerges, chains, cycles and erasures. The same seed always gives the same family.
  */
-final class RandomFamilies {
+public final class RandomFamilies {
 
-    static final Instant BASE = Instant.parse("2023-10-27T14:00:00Z");
+    public static final Instant BASE = Instant.parse("2023-10-27T14:00:00Z");
 
     private static final String[] KEYS = {"name", "email", "tier", "consent.marketing", "phone", "preferred_language"};
     private static final String[] SOURCES = {"genesys_cloud_cx", "nice_cxone"};
@@ -32,13 +32,13 @@ final class RandomFamilies {
     private RandomFamilies() {}
 
     /** An event and the writer's wall clock when it arrives at the log. */
-    record Arrival(EventEnvelope event, long arrivalMillis) {}
+    public record Arrival(EventEnvelope event, long arrivalMillis) {}
 
     /**
      * @param identities the identities events are addressed to, then one that never gets an event of its own
      * @param arrivals the events in the order the log writer sees them
      */
-    record Family(List<String> identities, List<Arrival> arrivals) {
+    public record Family(List<String> identities, List<Arrival> arrivals) {
 
         String ghost() {
             return identities.get(identities.size() - 1);
@@ -49,7 +49,7 @@ final class RandomFamilies {
      * A family of {@code events} events. A deep family puts nine in ten events on its first identity and has few
      * merges and erasures, so that one customer's history is long.
      */
-    static Family generate(long seed, String prefix, int events, boolean deep) {
+    public static Family generate(long seed, String prefix, int events, boolean deep) {
         Random random = new Random(seed);
         int addressed = deep ? 2 : 2 + random.nextInt(4);
         List<String> identities = new ArrayList<>();

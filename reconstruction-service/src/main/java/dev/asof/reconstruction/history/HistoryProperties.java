@@ -11,9 +11,13 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param defaultPageSize changes per page when {@code limit} is not given
  * @param maxPageSize the largest {@code limit} accepted
+ * @param maxMembers the most identities ever merged into the asked one (transitively) that one page reads; a
+ *     timeline with more is refused ({@code 422 /problems/too-many-members}), so a page's reads and memory stay
+ *     bounded
  */
 @Validated
 @ConfigurationProperties("asof.history")
 public record HistoryProperties(
         @Min(1) @Max(1000) @DefaultValue("50") int defaultPageSize,
-        @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize) {}
+        @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
+        @Min(0) @Max(1000) @DefaultValue("100") int maxMembers) {}

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One page of a customer's change timeline.
  *
- * @param customerId the identity whose own events are listed
+ * @param customerId the identity whose timeline it is (its own events and those of its members while merged in)
  * @param attribute only changes of this attribute (erasures are always listed); {@code null} for every event
  * @param from valid time of the first change listed (inclusive); {@code null} from the beginning
  * @param to valid time of the last change listed (inclusive); {@code null} to the end

@@ -1,16 +1,7 @@
 package dev.asof.reconstruction.history;
 
-import dev.asof.events.AttributeChanged;
-import dev.asof.events.AttributeValue;
-import dev.asof.events.AttributeVersion;
-import dev.asof.events.BulkProfileUpdate;
-import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
-import dev.asof.events.ProfileErased;
-import dev.asof.events.ProfileFold;
-import dev.asof.events.ProfileMerged;
-import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Version;
 import dev.asof.reconstruction.resilience.Deadline;
@@ -22,20 +13,26 @@ import dev.asof.support.storage.LogRanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
 /**
- * A customer's change timeline: the changes of its own events in the total order of changes (valid time, then
- * recorded time, event id and position in a bulk update), as known at a system time, each with the value it
- * replaced in the fold. A page starts from the state just before its first valid time (read from a snapshot where
- * one helps) and scans the log from there, so deep pages cost no more than early ones.
+ * A customer's change timeline: the changes of its own events and of the events of every identity while it resolved
+ * to the customer through merges (see {@link GroupTimeline}), in the total order of changes (valid time, then
+ * recorded time, event id and position in an event), as known at a system time, each with the value it replaced in
+ * the customer's profile. A page starts from the states just before its first valid time (read from snapshots where
+ * they help) of the customer and of every identity ever merged into it ({@code identity_links}, transitively, at
+ * most {@code asof.history.max-members}), and scans their logs from there, merged in order, so deep pages cost no
+ * more than early ones.
  */
 @Service
 public class ProfileHistory {
@@ -48,12 +45,19 @@ public class ProfileHistory {
     private final IdentityStates states;
     private final LogRanges log;
     private final ProfileStoreGuard guard;
+    private final HistoryProperties properties;
     private final MeterRegistry metrics;
 
-    ProfileHistory(IdentityStates states, LogRanges log, ProfileStoreGuard guard, MeterRegistry metrics) {
+    ProfileHistory(
+            IdentityStates states,
+            LogRanges log,
+            ProfileStoreGuard guard,
+            HistoryProperties properties,
+            MeterRegistry metrics) {
         this.states = states;
         this.log = log;
         this.guard = guard;
+        this.properties = properties;
         this.metrics = metrics;
     }
 
@@ -61,6 +65,7 @@ public class ProfileHistory {
      * One page of the timeline.
      *
      * @throws ProfileStoreUnavailableException when DynamoDB is slow or down
+     * @throws TooManyMembersException when more identities were ever merged into the customer than a page may read
      */
     public HistoryPage page(HistoryQuery query) {
         long start = System.nanoTime();
@@ -72,6 +77,9 @@ public class ProfileHistory {
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
+        } catch (TooManyMembersException tooMany) {
+            outcome = "too_many_members";
+            throw tooMany;
         } finally {
             Timer.builder("asof.reconstruction.latency")
                     .description("time to answer a profile read, cache look-up included")
@@ -86,36 +94,76 @@ public class ProfileHistory {
     private HistoryPage read(HistoryQuery query, Deadline deadline) {
         String customerId = query.customerId();
         long asked = Hlc.upperBound(query.knownAt());
-        // Values set before the latest erasure known at K are hidden from every profile from then on: hide them here.
-        IdentityRead whole = states.read(customerId, LogRanges.MAX_VALID_TIME, asked, deadline);
-        Version erasure = whole.state().erasedAt();
-        // K cut to what the view has folded, as every read does, so the timeline, its base state and the erasure
-        // all see the same events (no part of a batch still being written); no view means no events yet.
-        long bound = whole.watermark() == null ? 0 : Math.min(asked, whole.watermark());
+        // Every identity that may resolve to the customer at some time: ever merged into it, transitively. Whether a
+        // link holds is decided by the fold as the walk goes; identity_links only says whose logs to read.
+        Map<String, IdentityRead> wholes = new LinkedHashMap<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(customerId));
+        while (!pending.isEmpty()) {
+            String identity = pending.poll();
+            if (wholes.containsKey(identity)) {
+                continue;
+            }
+            if (!identity.equals(customerId) && wholes.size() - 1 >= properties.maxMembers()) {
+                throw new TooManyMembersException(customerId, properties.maxMembers());
+            }
+            // Values set before an identity's latest erasure known at K are hidden from every profile from then on:
+            // hide them here too.
+            IdentityRead whole = states.read(identity, LogRanges.MAX_VALID_TIME, asked, deadline);
+            wholes.put(identity, whole);
+            pending.addAll(whole.mergedInto());
+        }
         Instant start = query.after() != null ? query.after().timestamp() : query.from();
         Instant to = query.to() == null ? LogRanges.MAX_VALID_TIME : query.to();
-        IdentityState state = start == null
-                ? IdentityState.empty(customerId)
-                : states.read(customerId, start.minusMillis(1), bound, deadline).state();
+        Map<String, Version> erasures = new HashMap<>();
+        Map<String, IdentityState> before = new HashMap<>();
+        List<Scan> scans = new ArrayList<>();
+        for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
+            String identity = entry.getKey();
+            IdentityRead whole = entry.getValue();
+            if (whole.state().erasedAt() != null) {
+                erasures.put(identity, whole.state().erasedAt());
+            }
+            // K cut to what each view has folded, as every read does, so the timeline, its base states and the
+            // erasures all see the same events (no part of a batch still being written); no view means no events.
+            if (whole.watermark() == null) {
+                before.put(identity, IdentityState.empty(identity));
+                continue;
+            }
+            long bound = Math.min(asked, whole.watermark());
+            before.put(
+                    identity,
+                    start == null
+                            ? IdentityState.empty(identity)
+                            : states.read(identity, start.minusMillis(1), bound, deadline)
+                                    .state());
+            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE)));
+        }
 
+        GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute());
         List<HistoryChange> changes = new ArrayList<>();
-        Iterator<RecordedEvent> scan = log.validTimeScan(customerId, start, to, bound, SCAN_PAGE);
         List<RecordedEvent> sameTime = new ArrayList<>();
         while (true) {
             deadline.check();
-            RecordedEvent next = scan.hasNext() ? scan.next() : null;
-            if (next != null
-                    && (sameTime.isEmpty()
-                            || next.event()
-                                    .timestampUtc()
-                                    .equals(sameTime.get(0).event().timestampUtc()))) {
-                sameTime.add(next);
-                continue;
+            Instant next = null;
+            for (Scan scan : scans) {
+                if (scan.hasNext()
+                        && (next == null || scan.peek().event().timestampUtc().isBefore(next))) {
+                    next = scan.peek().event().timestampUtc();
+                }
             }
-            // the log sorts one valid time by event id; the order of changes puts recorded_at first
+            if (next == null) {
+                return new HistoryPage(changes, null);
+            }
+            sameTime.clear();
+            for (Scan scan : scans) {
+                while (scan.hasNext() && scan.peek().event().timestampUtc().equals(next)) {
+                    sameTime.add(scan.next());
+                }
+            }
+            // each log sorts one valid time by event id; the order of changes puts recorded_at first
             sameTime.sort(CHANGE_ORDER);
             for (RecordedEvent event : sameTime) {
-                for (HistoryChange change : changesOf(event, state, query.attribute(), erasure)) {
+                for (HistoryChange change : timeline.apply(event)) {
                     if (change.version().isAfter(query.after())) {
                         changes.add(change);
                         if (changes.size() == query.limit()) {
@@ -123,81 +171,35 @@ public class ProfileHistory {
                         }
                     }
                 }
-                state = ProfileFold.evolve(state, event);
             }
-            if (next == null) {
-                return new HistoryPage(changes, null);
-            }
-            sameTime.clear();
-            sameTime.add(next);
         }
     }
 
-    /** The changes one event makes to {@code before}, the fold of every change ordered before it. */
-    private static List<HistoryChange> changesOf(
-            RecordedEvent recorded, IdentityState before, String attribute, Version erasure) {
-        EventEnvelope event = recorded.event();
-        Version version = recorded.version();
-        List<HistoryChange> changes = new ArrayList<>();
-        if (event.payload() instanceof AttributeChanged change) {
-            if (attribute == null || attribute.equals(change.attributeKey())) {
-                changes.add(valueChange(
-                        event,
-                        version,
-                        change.attributeKey(),
-                        valueOf(before, change.attributeKey()),
-                        change.newValue(),
-                        change.previousValue(),
-                        change.changeReason(),
-                        erasure));
-            }
-        } else if (event.payload() instanceof BulkProfileUpdate bulk) {
-            // entries apply in order, so a key repeated in one update replaces its own earlier entry
-            Map<String, AttributeValue> applied = new HashMap<>();
-            for (int i = 0; i < bulk.changes().size(); i++) {
-                BulkProfileUpdate.Change change = bulk.changes().get(i);
-                String key = change.attributeKey();
-                AttributeValue old = applied.containsKey(key) ? applied.get(key) : valueOf(before, key);
-                applied.put(key, change.newValue());
-                if (attribute == null || attribute.equals(key)) {
-                    changes.add(valueChange(
-                            event,
-                            new Version(version.timestamp(), version.recordedAt(), version.eventId(), i),
-                            key,
-                            old,
-                            change.newValue(),
-                            change.previousValue(),
-                            bulk.changeReason(),
-                            erasure));
-                }
-            }
-        } else if (event.payload() instanceof ProfileErased erased) {
-            changes.add(new HistoryChange(event, version, null, null, null, null, erased.reason(), null, false));
-        } else if (attribute == null && event.payload() instanceof ProfileMerged merged) {
-            changes.add(new HistoryChange(event, version, null, null, null, null, null, merged.mergedInto(), false));
-        } else if (attribute == null && event.payload() instanceof ProfileUnmerged unmerged) {
-            changes.add(new HistoryChange(event, version, null, null, null, null, null, unmerged.mergedInto(), false));
-        }
-        return changes;
-    }
+    /** One identity's log scan, able to look at its next event. */
+    private static final class Scan {
 
-    private static HistoryChange valueChange(
-            EventEnvelope event,
-            Version version,
-            String key,
-            AttributeValue old,
-            AttributeValue value,
-            AttributeValue claimed,
-            String reason,
-            Version erasure) {
-        if (erasure != null && !version.isAfter(erasure)) {
-            return new HistoryChange(event, version, key, null, null, null, reason, null, true);
-        }
-        return new HistoryChange(event, version, key, old, value, claimed, reason, null, false);
-    }
+        private final Iterator<RecordedEvent> events;
+        private RecordedEvent peeked;
 
-    private static AttributeValue valueOf(IdentityState state, String key) {
-        AttributeVersion version = state.attributes().get(key);
-        return version == null ? AttributeValue.NULL : version.value();
+        Scan(Iterator<RecordedEvent> events) {
+            this.events = events;
+        }
+
+        boolean hasNext() {
+            return peeked != null || events.hasNext();
+        }
+
+        RecordedEvent peek() {
+            if (peeked == null) {
+                peeked = events.next();
+            }
+            return peeked;
+        }
+
+        RecordedEvent next() {
+            RecordedEvent next = peek();
+            peeked = null;
+            return next;
+        }
     }
 }

@@ -6,16 +6,21 @@ import dev.asof.reconstruction.history.HistoryPage;
 import dev.asof.reconstruction.history.HistoryProperties;
 import dev.asof.reconstruction.history.HistoryQuery;
 import dev.asof.reconstruction.history.ProfileHistory;
+import dev.asof.reconstruction.history.TooManyMembersException;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestParameters;
 import java.time.Clock;
 import java.time.Instant;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/customers/{id}/history}: a customer's change timeline, a page at a time. */
+/** {@code GET /api/v1/customers/{id}/history}: a customer's change timeline across merges, a page at a time. */
 @RestController
 class HistoryController {
 
@@ -74,8 +79,22 @@ class HistoryController {
         if (knownAt == null) {
             knownAt = Timestamps.truncate(clock.instant());
         }
-        HistoryPage page = history.page(
-                new HistoryQuery(id, attribute, from, to, knownAt, pageSize, cursor == null ? null : cursor.after()));
+        HistoryPage page;
+        try {
+            page = history.page(new HistoryQuery(
+                    id, attribute, from, to, knownAt, pageSize, cursor == null ? null : cursor.after()));
+        } catch (TooManyMembersException tooMany) {
+            ProblemDetail problem = Problems.of(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "too-many-members",
+                    "Too many merged identities",
+                    "customer_id: more than " + tooMany.maxMembers()
+                            + " identities were merged into this customer (asof.history.max-members); its timeline"
+                            + " is not read. Ask for the timelines of its members one by one.");
+            problem.setProperty("pointer", "customer_id");
+            problem.setProperty("max_members", tooMany.maxMembers());
+            throw new ApiProblemException(problem);
+        }
         String next =
                 page.next() == null ? null : new HistoryCursor(id, attribute, from, to, knownAt, page.next()).encode();
         return new HistoryResponse(

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A page of a customer's change timeline (snake_case on the wire).
  *
- * @param customerId the identity whose own events are listed
+ * @param customerId the identity whose timeline this is: its own changes and those of the members resolving to it
  * @param attribute the attribute filter; {@code null} for every event
  * @param from the valid-time range's start as asked; {@code null} from the beginning
  * @param to the valid-time range's end as asked; {@code null} to the end
@@ -32,15 +32,18 @@ record HistoryResponse(
     /**
      * One change.
      *
+     * @param memberCustomerId the identity whose event made the change: {@code customer_id} itself, or a member
+     *     merged into it at the time
      * @param oldValue the value just before this change in the fold (by valid time, as known at {@code known_at})
      * @param newValue the value set; {@code null} for a removal
      * @param claimedPreviousValue the {@code previous_value} the source sent; {@code null} when it sent none
-     * @param redacted whether {@code old_value}, {@code new_value} and {@code claimed_previous_value} are hidden
-     *     because a later erasure erased them
+     * @param mergedFrom for a merge or unmerge (and the attribute changes it makes), the identity merged
+     * @param redacted whether a value is hidden because a later erasure erased it
      */
     record Change(
             String eventId,
             String eventType,
+            String memberCustomerId,
             String attribute,
             Object oldValue,
             Object newValue,
@@ -52,6 +55,7 @@ record HistoryResponse(
             String agentId,
             String interactionId,
             String reason,
+            String mergedFrom,
             String mergedInto,
             boolean redacted) {
 
@@ -59,6 +63,7 @@ record HistoryResponse(
             return new Change(
                     change.event().eventId(),
                     change.event().eventType().wireName(),
+                    change.event().customerId(),
                     change.attribute(),
                     change.oldValue() == null ? null : JsonValues.plain(change.oldValue()),
                     change.newValue() == null ? null : JsonValues.plain(change.newValue()),
@@ -70,6 +75,7 @@ record HistoryResponse(
                     change.event().metadata().agentId(),
                     change.event().metadata().interactionId(),
                     change.reason(),
+                    change.mergedFrom(),
                     change.mergedInto(),
                     change.redacted());
         }

@@ -1,0 +1,279 @@
+package dev.asof.reconstruction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.snapshot.SnapshotWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Randomized differential test of the timeline across merges, over real dynalite and real HTTP: for random families
+ * with merges, unmerges, chains, cycles, erasures, late arrivals and snapshots ({@link RandomFamilies}), the paged
+ * {@code GET .../history} of every identity (random {@code attribute}, {@code from}, {@code to}, {@code known_at}
+ * and {@code limit}, walked with the cursor) must equal {@link NaiveHistory}, computed from the whole log. The oracle
+ * itself is checked against the profile read's definition ({@link NaiveProfiles}): replaying a whole timeline's new
+ * values up to its first erasure gives, at every valid time it reaches, the profile of the identity at that time.
+ *
+ * <p>The run is fixed by a printed seed: {@code ./mvnw -o -pl reconstruction-service -am verify
+ * -Dit.test=HistoryDifferentialIT -Dasof.seed=42}; more families: {@code -Dasof.history.families=40}.
+ */
+class HistoryDifferentialIT extends ReconstructionIT {
+
+    static final long DEFAULT_SEED = 20261130_1605L;
+
+    static final int DEFAULT_FAMILIES = 8;
+
+    private static final String[] KEYS = {"name", "email", "tier", "consent.marketing", "phone", "preferred_language"};
+
+    @Autowired
+    SnapshotWriter snapshotWriter;
+
+    int questions;
+    int pages;
+    int listed;
+    int merged;
+    int replayed;
+    final List<String> failures = new ArrayList<>();
+
+    @Test
+    void pagedTimelinesAcrossMergesEqualTheNaiveOracle() {
+        long seed = Long.getLong("asof.seed", DEFAULT_SEED);
+        int families = Integer.getInteger("asof.history.families", DEFAULT_FAMILIES);
+        System.out.println("HistoryDifferentialIT seed=" + seed + " families=" + families);
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<Long> failing = new ArrayList<>();
+        for (int f = 0; f < families; f++) {
+            long familySeed = seeds.nextLong();
+            int before = failures.size();
+            family(familySeed);
+            if (failures.size() > before) {
+                failing.add(familySeed);
+            }
+        }
+        String summary = String.format(
+                "HistoryDifferentialIT seed=%d: %d families, %d questions, %d pages, %d changes listed (%d from"
+                        + " merged members or merges), %d timelines replayed against the profile",
+                seed, families, questions, pages, listed, merged, replayed);
+        System.out.println(summary);
+        assertThat(failures)
+                .as("%s%nfailing family seeds %s; rerun with -Dasof.seed=%d", summary, failing, seed)
+                .isEmpty();
+        assertThat(merged).as("the families must exercise merges").isPositive();
+    }
+
+    private void family(long familySeed) {
+        String prefix = "hist" + UUID.randomUUID().toString().substring(0, 8);
+        Random random = new Random(familySeed ^ 0x5DEECE66DL);
+        RandomFamilies.Family family = RandomFamilies.generate(familySeed, prefix, 30 + random.nextInt(60), false);
+        LogFixture log = new LogFixture(eventLog, views, identityLinks);
+        int split = family.arrivals().size() * 3 / 4;
+        logArrivals(family, log, 0, split, random);
+        // views may lag the log here: each identity's timeline is cut to what its view has folded
+        for (int q = 0; q < 6; q++) {
+            ask(familySeed, family, log, random);
+        }
+        logArrivals(family, log, split, family.arrivals().size(), random);
+        log.flush();
+        for (String identity : family.identities()) {
+            replay(familySeed, identity, log.folded());
+        }
+        for (int q = 0; q < 12; q++) {
+            ask(familySeed, family, log, random);
+        }
+    }
+
+    private void logArrivals(RandomFamilies.Family family, LogFixture log, int from, int to, Random random) {
+        for (RandomFamilies.Arrival arrival : family.arrivals().subList(from, to)) {
+            log.append(arrival.event(), arrival.arrivalMillis());
+            if (random.nextInt(3) == 0) {
+                log.flush();
+            }
+            if (random.nextInt(10) == 0) {
+                // the pages start from snapshots where they help
+                snapshotWriter.snapshot(family.identities()
+                        .get(random.nextInt(family.identities().size())));
+            }
+        }
+    }
+
+    /** One random question, walked page by page, compared with the oracle. */
+    private void ask(long familySeed, RandomFamilies.Family family, LogFixture log, Random random) {
+        questions++;
+        List<RecordedEvent> logged = log.logged();
+        String identity =
+                family.identities().get(random.nextInt(family.identities().size()));
+        String attribute = random.nextInt(3) == 0 ? KEYS[random.nextInt(KEYS.length)] : null;
+        Instant from = random.nextInt(3) == 0 ? someTime(logged, random) : null;
+        Instant to = random.nextInt(3) == 0 ? someTime(logged, random) : null;
+        if (from != null && to != null && from.isAfter(to)) {
+            Instant swap = from;
+            from = to;
+            to = swap;
+        }
+        Instant knownAt = random.nextInt(3) == 0
+                ? Hlc.toInstant(logged.get(random.nextInt(logged.size())).recordedAt())
+                : null;
+        int limit = 1 + random.nextInt(7);
+        StringBuilder query = new StringBuilder("?limit=" + limit);
+        if (attribute != null) {
+            query.append("&attribute=").append(attribute);
+        }
+        if (from != null) {
+            query.append("&from=").append(Timestamps.format(from));
+        }
+        if (to != null) {
+            query.append("&to=").append(Timestamps.format(to));
+        }
+        if (knownAt != null) {
+            query.append("&known_at=").append(Timestamps.format(knownAt));
+        }
+        String question = identity + "/history" + query;
+
+        List<String> walked = new ArrayList<>();
+        String cursor = null;
+        Instant pinned = null;
+        int walkedPages = 0;
+        do {
+            HttpResponse<String> response = get("/api/v1/customers/" + question
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+            if (response.statusCode() != 200) {
+                failures.add("family seed " + familySeed + ": " + question + " -> " + response.statusCode() + " "
+                        + response.body());
+                return;
+            }
+            JsonNode page = json.readTree(response.body());
+            pinned = Timestamps.parse(page.at("/known_at").asString()).orElseThrow();
+            if (page.at("/changes").size() > limit) {
+                failures.add("family seed " + familySeed + ": " + question + ": a page over the limit");
+                return;
+            }
+            for (JsonNode change : page.get("changes")) {
+                walked.add(render(change));
+                if (!change.get("member_customer_id").asString().equals(identity)
+                        || change.get("event_type").asString().contains("MERGE")) {
+                    merged++;
+                }
+            }
+            cursor = page.at("/next_cursor").isNull()
+                    ? null
+                    : page.at("/next_cursor").asString();
+            walkedPages++;
+            pages++;
+        } while (cursor != null && walkedPages < 500);
+        listed += walked.size();
+
+        List<String> expected = NaiveHistory.expect(log.folded(), identity, attribute, from, to, pinned).stream()
+                .map(NaiveHistory.Change::rendered)
+                .toList();
+        if (!walked.equals(expected)) {
+            failures.add("family seed " + familySeed + ": " + question + " (known_at " + pinned + ")\n  expected:\n    "
+                    + String.join("\n    ", expected) + "\n  walked:\n    " + String.join("\n    ", walked));
+        }
+    }
+
+    /**
+     * The oracle against the profile's definition: the new values of a whole timeline, replayed in order up to its
+     * first erasure, give the identity's profile (by {@link NaiveProfiles}, or its own fold while it is merged into
+     * another) at every valid time where the timeline has a change.
+     */
+    private void replay(long familySeed, String identity, List<RecordedEvent> folded) {
+        Instant now = Instant.now();
+        List<NaiveHistory.Change> timeline = NaiveHistory.expect(folded, identity, null, null, null, now);
+        Map<String, AttributeValue> values = new HashMap<>();
+        for (int i = 0; i < timeline.size(); i++) {
+            NaiveHistory.Change change = timeline.get(i);
+            if (change.erasure()) {
+                return;
+            }
+            if (change.attribute() != null) {
+                values.put(change.attribute(), change.rawNew());
+            }
+            Instant at = change.version().timestamp();
+            boolean lastAtThisTime = i + 1 == timeline.size()
+                    || !timeline.get(i + 1).version().timestamp().equals(at);
+            if (!lastAtThisTime) {
+                continue;
+            }
+            // changes of identities outside the timeline can still land at this time: compare once all are in
+            NaiveProfiles.Expected profile = NaiveProfiles.expect(folded, identity, at, now);
+            Map<String, AttributeValue> shown = new HashMap<>();
+            if (profile.resolved().equals(identity)) {
+                profile.attributes().forEach((key, version) -> shown.put(key, version.value()));
+            } else {
+                IdentityState own = ProfileFold.foldAt(identity, ownEvents(folded, identity), at, now);
+                own.visibleAttributes().forEach((key, version) -> shown.put(key, version.value()));
+            }
+            Map<String, AttributeValue> present = new HashMap<>();
+            values.forEach((key, value) -> {
+                if (!(value instanceof AttributeValue.Null)) {
+                    present.put(key, value);
+                }
+            });
+            if (!present.equals(shown)) {
+                failures.add("family seed " + familySeed + ": replaying the oracle's timeline of " + identity
+                        + " up to " + at + " gives " + new TreeSet<>(present.entrySet()) + ", the profile is "
+                        + new TreeSet<>(shown.entrySet()));
+                return;
+            }
+        }
+        replayed++;
+    }
+
+    private static List<RecordedEvent> ownEvents(List<RecordedEvent> folded, String identity) {
+        return folded.stream()
+                .filter(e -> e.event().customerId().equals(identity))
+                .toList();
+    }
+
+    private static Instant someTime(List<RecordedEvent> logged, Random random) {
+        Instant at = logged.get(random.nextInt(logged.size())).event().timestampUtc();
+        return random.nextBoolean() ? at : at.plusMillis(random.nextInt(2_000) - 1_000);
+    }
+
+    /** A change of the API's answer in the oracle's rendering. */
+    private static String render(JsonNode change) {
+        return String.join(
+                " ",
+                change.get("event_id").asString(),
+                change.get("event_type").asString(),
+                "member=" + change.get("member_customer_id").asString(),
+                "attr=" + text(change.get("attribute")),
+                "old=" + value(change.get("old_value")),
+                "new=" + value(change.get("new_value")),
+                "claimed=" + value(change.get("claimed_previous_value")),
+                "at=" + change.get("changed_at").asString(),
+                "recorded=" + change.get("recorded_at").asString(),
+                "reason=" + text(change.get("reason")),
+                "from=" + text(change.get("merged_from")),
+                "into=" + text(change.get("merged_into")),
+                "redacted=" + change.get("redacted").asBoolean());
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? "null" : node.asString();
+    }
+
+    private static String value(JsonNode node) {
+        return node == null || node.isNull() ? "null" : EventJson.mapper().writeValueAsString(node);
+    }
+}
