@@ -142,12 +142,13 @@ public final class NaiveHistory {
                         payload instanceof ProfileMerged m ? m.mergedFrom() : ((ProfileUnmerged) payload).mergedFrom();
                 String mergedInto =
                         payload instanceof ProfileMerged m ? m.mergedInto() : ((ProfileUnmerged) payload).mergedInto();
+                String reason = payload instanceof ProfileMerged m ? m.reason() : ((ProfileUnmerged) payload).reason();
                 if (groupBefore.contains(mergedFrom)
                         || groupBefore.contains(mergedInto)
                         || groupAfter.contains(mergedFrom)
                         || groupAfter.contains(mergedInto)) {
                     made.add(new Change(
-                            render(event, version, null, null, null, null, null, mergedFrom, mergedInto, false),
+                            render(event, version, null, null, null, null, reason, mergedFrom, mergedInto, false),
                             null,
                             null,
                             version,
@@ -174,7 +175,7 @@ public final class NaiveHistory {
                                     oldHidden ? null : valueOf(old),
                                     newHidden ? null : valueOf(now),
                                     null,
-                                    null,
+                                    reason,
                                     mergedFrom,
                                     mergedInto,
                                     oldHidden || newHidden),

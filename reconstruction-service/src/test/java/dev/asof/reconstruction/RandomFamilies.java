@@ -131,7 +131,12 @@ public final class RandomFamilies {
                     other = identities.get(random.nextInt(identities.size() - 1));
                 } while (other.equals(customer));
             }
-            return random.nextInt(3) > 0 ? new ProfileMerged(other, customer) : new ProfileUnmerged(other, customer);
+            // half carry who decided and why (schema version 2): the history shows the reason
+            String reason = random.nextBoolean() ? "same person " + random.nextInt(100) : null;
+            String decidedBy = reason == null ? null : "agent_" + random.nextInt(10);
+            return random.nextInt(3) > 0
+                    ? new ProfileMerged(other, customer, reason, decidedBy, null)
+                    : new ProfileUnmerged(other, customer, reason, decidedBy, null);
         }
         return new ProfileErased(random.nextBoolean() ? "gdpr_article_17" : null);
     }

@@ -122,9 +122,11 @@ final class GroupTimeline {
                         event, recorded.version(), null, null, null, null, erased.reason(), null, null, false));
             }
         } else if (payload instanceof ProfileMerged merged) {
-            changes.addAll(linkChanges(event, recorded.version(), after, merged.mergedFrom(), merged.mergedInto()));
+            changes.addAll(linkChanges(
+                    event, recorded.version(), after, merged.mergedFrom(), merged.mergedInto(), merged.reason()));
         } else if (payload instanceof ProfileUnmerged unmerged) {
-            changes.addAll(linkChanges(event, recorded.version(), after, unmerged.mergedFrom(), unmerged.mergedInto()));
+            changes.addAll(linkChanges(
+                    event, recorded.version(), after, unmerged.mergedFrom(), unmerged.mergedInto(), unmerged.reason()));
         } else {
             throw new IllegalStateException("no timeline rule for " + payload.type());
         }
@@ -134,7 +136,7 @@ final class GroupTimeline {
 
     /** A merge or unmerge: itself (position 0) when it involves a member, and what it changes in the profile. */
     private List<HistoryChange> linkChanges(
-            EventEnvelope event, Version version, IdentityState after, String from, String into) {
+            EventEnvelope event, Version version, IdentityState after, String from, String into, String reason) {
         Map<String, IdentityState> next = new HashMap<>(states);
         next.put(event.customerId(), after);
         Set<String> groupAfter = groupOf(next);
@@ -142,7 +144,7 @@ final class GroupTimeline {
         boolean involved =
                 group.contains(from) || group.contains(into) || groupAfter.contains(from) || groupAfter.contains(into);
         if (involved && attribute == null) {
-            changes.add(new HistoryChange(event, version, null, null, null, null, null, from, into, false));
+            changes.add(new HistoryChange(event, version, null, null, null, null, reason, from, into, false));
         }
         if (!groupAfter.equals(group)) {
             Set<String> keys = new TreeSet<>();
@@ -170,7 +172,7 @@ final class GroupTimeline {
                             oldHidden ? null : valueOf(old),
                             newHidden ? null : valueOf(now),
                             null,
-                            null,
+                            reason,
                             from,
                             into,
                             oldHidden || newHidden));

@@ -17,7 +17,7 @@ import dev.asof.events.Version;
  * @param newValue the value set; {@link AttributeValue#NULL} for a removal
  * @param claimedPreviousValue the {@code previous_value} the source sent with the change; {@code null} when it sent
  *     none. It can differ from {@code oldValue}: sources do not see each other's changes
- * @param reason the event's {@code change_reason} (or the erasure's {@code reason})
+ * @param reason the event's {@code change_reason} (or the erasure's, merge's or unmerge's {@code reason})
  * @param mergedFrom for a merge or unmerge (and the attribute changes it makes), the identity merged
  * @param mergedInto for a merge or unmerge (and the attribute changes it makes), the identity merged into
  * @param redacted whether a value is hidden because a later erasure (as known at {@code known_at}) of the identity
