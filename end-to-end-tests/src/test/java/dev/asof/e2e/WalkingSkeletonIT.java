@@ -147,6 +147,17 @@ class WalkingSkeletonIT {
         // what was true while merged stays true
         assertThat(profile(voice, "2026-11-15T00:00:00Z").body()).contains("maria@example.com");
 
+        // the survivor's history: the merge, what it brought in (from the chat identity), and the unmerge
+        HttpResponse<String> history = reconstruction
+                .api()
+                .get("/api/v1/customers/" + voice + "/history", TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        assertThat(history.body())
+                .contains("\"event_type\":\"CUSTOMER_PROFILE_MERGE\"", "\"reason\":\"caller confirmed the chat email\"")
+                .contains("\"member_customer_id\":\"" + chat + "\"")
+                .contains("\"attribute\":\"email\"", "\"new_value\":\"maria@example.com\"")
+                .contains("\"event_type\":\"CUSTOMER_PROFILE_UNMERGE\"");
+
         HttpResponse<String> identity = merge.api()
                 .get("/api/v1/customers/" + chat + "/identity?at=2026-11-25T00:00:00Z", TestApiKeys.PROFILE_READ_ONLY);
         assertThat(identity.statusCode()).as(identity.body()).isEqualTo(200);
