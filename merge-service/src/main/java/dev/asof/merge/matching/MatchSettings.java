@@ -1,0 +1,217 @@
+package dev.asof.merge.matching;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the matcher can be tuned by. {@link #defaults()} gives values chosen for contact-centre data and checked
+ * against the synthetic population of the accuracy test.
+ *
+ * @param defaultRegion the ISO 3166 region national-format phone numbers are read in; default {@code US}. A contact
+ *     centre whose callers are mostly in one country sets its own ({@code ES}, {@code GB}, ...): the region never
+ *     changes a number written with {@code +} or {@code 00}
+ * @param autoMergeThreshold score at or above which a candidate is {@link MatchDecision#AUTO_MERGE}
+ * @param reviewThreshold score at or above which a candidate is {@link MatchDecision#REVIEW}
+ * @param genericValueProfiles a phone or email shared by more indexed profiles than this is generic (a switchboard,
+ *     a shared mailbox) and is compared at the {@code generic} level
+ * @param blockedValues values that never count, in any field (placeholders such as {@code anonymous},
+ *     {@code unknown}, {@code 0000000000}); given raw, held and compared as {@link #blockKey} forms
+ * @param prior the probability that two profiles picked at random from one blocking bucket are the same person,
+ *     before any comparison
+ * @param levels per field, the m and u probabilities of each comparison level; {@code missing} is never in the table
+ *     (it contributes 0)
+ */
+public record MatchSettings(
+        String defaultRegion,
+        double autoMergeThreshold,
+        double reviewThreshold,
+        int genericValueProfiles,
+        Set<String> blockedValues,
+        double prior,
+        Map<MatchField, Map<String, MatchLevel>> levels) {
+
+    /** The levels each field must have in {@link #levels}, besides {@code missing}. */
+    public static final Map<MatchField, List<String>> REQUIRED_LEVELS = Map.of(
+            MatchField.PHONE, List.of("exact", "generic", "different"),
+            MatchField.EMAIL, List.of("exact", "generic", "different"),
+            MatchField.FIRST_NAME, List.of("exact", "nickname", "close", "similar", "different"),
+            MatchField.LAST_NAME, List.of("exact", "exact-shared-phone", "close", "similar", "different"),
+            MatchField.POSTCODE, List.of("exact", "exact-shared-phone", "prefix", "different"),
+            MatchField.DATE_OF_BIRTH, List.of("exact", "typo", "different"));
+
+    public MatchSettings {
+        Objects.requireNonNull(defaultRegion, "defaultRegion");
+        if (!(reviewThreshold > 0 && reviewThreshold <= autoMergeThreshold && autoMergeThreshold < 1)) {
+            throw new IllegalArgumentException("thresholds must satisfy 0 < reviewThreshold <= autoMergeThreshold < 1");
+        }
+        if (genericValueProfiles < 1) {
+            throw new IllegalArgumentException("genericValueProfiles must be at least 1");
+        }
+        if (!(prior > 0 && prior < 1)) {
+            throw new IllegalArgumentException("prior must be in (0, 1)");
+        }
+        blockedValues = blockedValues.stream()
+                .map(MatchSettings::blockKey)
+                .filter(key -> !key.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        Map<MatchField, Map<String, MatchLevel>> copy = new EnumMap<>(MatchField.class);
+        for (MatchField field : MatchField.values()) {
+            Map<String, MatchLevel> fieldLevels = levels.get(field);
+            for (String level : REQUIRED_LEVELS.get(field)) {
+                if (fieldLevels == null || !fieldLevels.containsKey(level)) {
+                    throw new IllegalArgumentException("no m/u for level " + level + " of " + field);
+                }
+            }
+            copy.put(field, Map.copyOf(fieldLevels));
+        }
+        levels = Map.copyOf(copy);
+        // Merge protection, checked rather than hoped for: generic values alone stay below review.
+        double genericOnly = log2(prior / (1 - prior))
+                + Math.max(0, copy.get(MatchField.PHONE).get("generic").weight())
+                + Math.max(0, copy.get(MatchField.EMAIL).get("generic").weight());
+        if (genericOnly >= log2(reviewThreshold / (1 - reviewThreshold))) {
+            throw new IllegalArgumentException("a generic phone and email alone would reach review");
+        }
+    }
+
+    /**
+     * The defaults. Region {@code US}; auto-merge at 0.995, review at 0.50; a phone or email shared by more than 5
+     * profiles is generic; prior 1/1000. The m/u table (weight = log2(m/u)):
+     *
+     * <ul>
+     *   <li>m: how often the level occurs between two profiles of one person. Set from what contact-centre duplicates
+     *       look like (one channel each, typos, nicknames, old addresses) and checked against the synthetic
+     *       population of {@code MatchAccuracyTest}; re-estimate them from confirmed merges.
+     *   <li>u: how often the level occurs between two different people. For an exact phone or email about one in a few
+     *       thousand (households and shared numbers, not 1/N); for names from name frequencies (the commonest first
+     *       names cover ~1%, last names ~0.5%); for a date of birth 1/365 x 1/60 years, raised for birthday
+     *       clustering; for postcodes one in a hundred.
+     *   <li>{@code exact-shared-phone}: when a personal phone already agrees, household members (same phone, same last
+     *       name, same postcode) are the usual non-matches, so last name and postcode agreement say little more; their
+     *       u is conditioned on the phone agreeing.
+     *   <li>{@code generic}: a shared switchboard says next to nothing (weight about +0.5).
+     * </ul>
+     */
+    public static MatchSettings defaults() {
+        Map<MatchField, Map<String, MatchLevel>> levels = new EnumMap<>(MatchField.class);
+        levels.put(MatchField.PHONE, table("exact", 0.90, 0.0005, "generic", 0.90, 0.64, "different", 0.10, 0.9995));
+        levels.put(MatchField.EMAIL, table("exact", 0.90, 0.0002, "generic", 0.90, 0.64, "different", 0.10, 0.9998));
+        levels.put(
+                MatchField.FIRST_NAME,
+                table(
+                        "exact",
+                        0.80,
+                        0.01,
+                        "nickname",
+                        0.06,
+                        0.002,
+                        "close",
+                        0.07,
+                        0.004,
+                        "similar",
+                        0.04,
+                        0.02,
+                        "different",
+                        0.03,
+                        0.964));
+        levels.put(
+                MatchField.LAST_NAME,
+                table(
+                        "exact",
+                        0.85,
+                        0.005,
+                        "exact-shared-phone",
+                        0.85,
+                        0.60,
+                        "close",
+                        0.08,
+                        0.003,
+                        "similar",
+                        0.04,
+                        0.02,
+                        "different",
+                        0.03,
+                        0.972));
+        levels.put(
+                MatchField.DATE_OF_BIRTH, table("exact", 0.90, 0.0002, "typo", 0.07, 0.002, "different", 0.03, 0.9978));
+        levels.put(
+                MatchField.POSTCODE,
+                table(
+                        "exact",
+                        0.85,
+                        0.01,
+                        "exact-shared-phone",
+                        0.85,
+                        0.80,
+                        "prefix",
+                        0.05,
+                        0.05,
+                        "different",
+                        0.10,
+                        0.94));
+        return new MatchSettings(
+                "US",
+                0.995,
+                0.50,
+                5,
+                Set.of(
+                        "anonymous",
+                        "unknown",
+                        "withheld",
+                        "private",
+                        "restricted",
+                        "unavailable",
+                        "blocked",
+                        "none",
+                        "null",
+                        "n/a",
+                        "na",
+                        "test",
+                        "-",
+                        "0000000000",
+                        "+0000000000",
+                        "1234567890",
+                        "noemail@noemail.com",
+                        "noemail@example.com",
+                        "no@email.com",
+                        "none@none.com",
+                        "test@test.com",
+                        "unknown@unknown.com",
+                        "1900-01-01"),
+                0.001,
+                levels);
+    }
+
+    /** Whether a raw value is a blocked placeholder: its {@link #blockKey} is one of {@link #blockedValues}. */
+    public boolean isBlocked(String raw) {
+        return raw != null && blockedValues.contains(blockKey(raw));
+    }
+
+    /** The m/u of one level of one field; {@code null} for {@code missing} and unknown levels. */
+    public MatchLevel level(MatchField field, String level) {
+        return levels.get(field).get(level);
+    }
+
+    /** The form blocked values are compared in: lower case, letters and digits only. */
+    public static String blockKey(String raw) {
+        return raw.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{Nd}]", "");
+    }
+
+    static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    private static Map<String, MatchLevel> table(Object... levelMU) {
+        Map<String, MatchLevel> table = new LinkedHashMap<>();
+        for (int i = 0; i < levelMU.length; i += 3) {
+            table.put((String) levelMU[i], new MatchLevel((Double) levelMU[i + 1], (Double) levelMU[i + 2]));
+        }
+        return table;
+    }
+}
