@@ -6,10 +6,10 @@ import dev.asof.events.EventMetadata;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
-import dev.asof.events.Timestamps;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
+import dev.asof.events.Timestamps;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
@@ -94,7 +94,8 @@ final class IdentityLogFixture {
     private void fold(String customer) {
         List<RecordedEvent> events = log.eventsUpTo(customer, Timestamps.LATEST, Timestamps.LATEST);
         IdentityState state = ProfileFold.foldAt(customer, events, Timestamps.LATEST, Instant.MAX);
-        long recorded = events.stream().mapToLong(RecordedEvent::recordedAt).max().orElse(0);
+        long recorded =
+                events.stream().mapToLong(RecordedEvent::recordedAt).max().orElse(0);
         long latest = events.stream()
                 .mapToLong(e -> e.event().timestampUtc().toEpochMilli())
                 .max()

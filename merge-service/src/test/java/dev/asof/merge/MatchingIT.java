@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,9 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MatchingIT {
+
+    /** Each event a millisecond after the one before: a later write is a later change. */
+    private static final AtomicLong CLOCK = new AtomicLong();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -109,8 +113,9 @@ class MatchingIT {
 
     @Test
     void theSamePersonOnTwoChannelsIsSuggestedWithItsEvidence() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ids(match("{\"email\":\"" + email + "\"}")))
-                .contains(chat, voice));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(ids(match("{\"email\":\"" + email + "\"}"))).contains(chat, voice));
 
         JsonNode answer = candidatesOf(chat);
         JsonNode best = answer.get("candidates").get(0);
@@ -118,12 +123,15 @@ class MatchingIT {
         assertThat(best.get("decision").stringValue()).isIn("auto_merge", "review");
         assertThat(best.get("score").doubleValue()).isBetween(0.0, 1.0);
         List<String> evidence = new ArrayList<>();
-        best.get("evidence").forEach(e -> evidence.add(e.get("attribute").stringValue() + " " + e.get("level").stringValue()));
+        best.get("evidence")
+                .forEach(e -> evidence.add(
+                        e.get("attribute").stringValue() + " " + e.get("level").stringValue()));
         assertThat(evidence).anyMatch(e -> e.startsWith("email "));
         assertThat(ids(answer)).doesNotContain(chat).doesNotContain(other);
 
-        JsonNode flat = EventJson.parse(post("/api/v1/match?view=flat", "{\"attributes\":{\"phone\":\"" + phone + "\"}}")
-                .body());
+        JsonNode flat =
+                EventJson.parse(post("/api/v1/match?view=flat", "{\"attributes\":{\"phone\":\"" + phone + "\"}}")
+                        .body());
         assertThat(flat.get("best_customer_id").stringValue()).isEqualTo(voice);
         assertThat(flat.get("best_decision").stringValue()).isIn("auto_merge", "review", "none");
         assertThat(flat.get("candidate_count").stringValue()).isEqualTo("1");
@@ -132,7 +140,8 @@ class MatchingIT {
     @Test
     void theIndexFollowsChangesMergesUnmergesAndErasures() {
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(ids(match("{\"phone\":\"" + phone + "\"}"))).containsExactly(voice));
+                .untilAsserted(() ->
+                        assertThat(ids(match("{\"phone\":\"" + phone + "\"}"))).containsExactly(voice));
 
         String newPhone = "+3462" + phone.substring(5);
         write(voice, "phone", newPhone);
@@ -153,7 +162,8 @@ class MatchingIT {
 
         publish(other, new ProfileErased("gdpr_article_17"));
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(ids(match("{\"phone\":\"" + otherPhone + "\"}"))).isEmpty());
+                .untilAsserted(() -> assertThat(ids(match("{\"phone\":\"" + otherPhone + "\"}")))
+                        .isEmpty());
     }
 
     @Test
@@ -163,16 +173,20 @@ class MatchingIT {
         assertInvalid(post("/api/v1/match", "{\"attributes\":[]}"), "/attributes");
         assertInvalid(post("/api/v1/match", "{}"), "/attributes");
         assertInvalid(post("/api/v1/match", "[1]"), "");
-        assertInvalid(post("/api/v1/match", "{\"attributes\":{\"email\":\"" + "x".repeat(300) + "\"}}"), "/attributes/email");
-        assertInvalid(api.get("/api/v1/customers/" + chat + "/match-candidates?limit=99", TestApiKeys.ALL_SCOPES), "limit");
+        assertInvalid(
+                post("/api/v1/match", "{\"attributes\":{\"email\":\"" + "x".repeat(300) + "\"}}"), "/attributes/email");
+        assertInvalid(
+                api.get("/api/v1/customers/" + chat + "/match-candidates?limit=99", TestApiKeys.ALL_SCOPES), "limit");
         assertInvalid(api.get("/api/v1/customers/bad%21id/match-candidates", TestApiKeys.ALL_SCOPES), "id");
-        assertInvalid(api.get("/api/v1/customers/" + chat + "/match-candidates?view=tiny", TestApiKeys.ALL_SCOPES), "view");
+        assertInvalid(
+                api.get("/api/v1/customers/" + chat + "/match-candidates?view=tiny", TestApiKeys.ALL_SCOPES), "view");
         HttpResponse<String> unknown = api.get(
                 "/api/v1/customers/" + Events.newCustomerId("nobody") + "/match-candidates", TestApiKeys.ALL_SCOPES);
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         assertThat(unknown.body()).contains("/problems/profile-not-found");
         // an interaction that tells nothing usable finds nobody, and that is no error
-        HttpResponse<String> withheld = post("/api/v1/match", "{\"attributes\":{\"phone\":\"anonymous\",\"email\":\"\"}}");
+        HttpResponse<String> withheld =
+                post("/api/v1/match", "{\"attributes\":{\"phone\":\"anonymous\",\"email\":\"\"}}");
         assertThat(withheld.statusCode()).as(withheld.body()).isEqualTo(200);
         assertThat(EventJson.parse(withheld.body()).get("candidates")).isEmpty();
     }
@@ -182,14 +196,21 @@ class MatchingIT {
         String body = "{\"attributes\":{\"phone\":\"" + phone + "\"}}";
         for (String key : new String[] {null, "no-such-key"}) {
             assertThat(api.postJson("/api/v1/match", key, body).statusCode()).isEqualTo(401);
-            assertThat(api.get("/api/v1/customers/" + chat + "/match-candidates", key).statusCode()).isEqualTo(401);
-            assertThat(api.get("/api/v1/integrations/genesys/match-action", key).statusCode()).isEqualTo(401);
+            assertThat(api.get("/api/v1/customers/" + chat + "/match-candidates", key)
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(api.get("/api/v1/integrations/genesys/match-action", key).statusCode())
+                    .isEqualTo(401);
         }
-        assertThat(api.postJson("/api/v1/match", TestApiKeys.EVENTS_WRITE_ONLY, body).statusCode()).isEqualTo(403);
+        assertThat(api.postJson("/api/v1/match", TestApiKeys.EVENTS_WRITE_ONLY, body)
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(api.get("/api/v1/customers/" + chat + "/match-candidates", TestApiKeys.EVENTS_WRITE_ONLY)
                         .statusCode())
                 .isEqualTo(403);
-        assertThat(api.postJson("/api/v1/match", TestApiKeys.PROFILE_READ_ONLY, body).statusCode()).isEqualTo(200);
+        assertThat(api.postJson("/api/v1/match", TestApiKeys.PROFILE_READ_ONLY, body)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -202,9 +223,14 @@ class MatchingIT {
         JsonNode request = action.get("config").get("request");
         assertThat(request.get("requestUrlTemplate").stringValue()).endsWith("/api/v1/match?view=flat");
         assertThat(request.get("requestType").stringValue()).isEqualTo("POST");
-        assertThat(request.get("requestTemplate").stringValue()).contains("${input.phone}", "${input.address_postcode}");
+        assertThat(request.get("requestTemplate").stringValue())
+                .contains("${input.phone}", "${input.address_postcode}");
         assertThat(action.get("secure").booleanValue()).isTrue();
-        assertThat(action.get("contract").get("output").get("successSchema").get("properties").has("best_customer_id"))
+        assertThat(action.get("contract")
+                        .get("output")
+                        .get("successSchema")
+                        .get("properties")
+                        .has("best_customer_id"))
                 .isTrue();
         assertThat(api.get("/api/v1/integrations/genesys/match-action?credentials=oauth", TestApiKeys.PROFILE_READ_ONLY)
                         .body())
@@ -237,7 +263,8 @@ class MatchingIT {
 
     private static List<String> ids(JsonNode answer) {
         List<String> ids = new ArrayList<>();
-        answer.get("candidates").forEach(candidate -> ids.add(candidate.get("customer_id").stringValue()));
+        answer.get("candidates")
+                .forEach(candidate -> ids.add(candidate.get("customer_id").stringValue()));
         return ids;
     }
 
@@ -248,7 +275,7 @@ class MatchingIT {
     private void publish(String customer, ProfileEvent payload) {
         EventEnvelope event = new EventEnvelope(
                 UUID.randomUUID().toString(),
-                Instant.parse("2026-01-01T00:00:00Z").plusMillis(System.nanoTime() % 1_000_000),
+                Instant.parse("2026-01-01T00:00:00Z").plusMillis(CLOCK.incrementAndGet()),
                 customer,
                 "test",
                 EventMetadata.EMPTY,
@@ -261,10 +288,12 @@ class MatchingIT {
 
     private static void assertInvalid(HttpResponse<String> response, String pointer) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         List<String> pointers = new ArrayList<>();
-        EventJson.parse(response.body()).get("errors").forEach(e -> pointers.add(e.get("pointer").stringValue()));
+        EventJson.parse(response.body())
+                .get("errors")
+                .forEach(e -> pointers.add(e.get("pointer").stringValue()));
         assertThat(pointers).as(response.body()).contains(pointer);
     }
 }

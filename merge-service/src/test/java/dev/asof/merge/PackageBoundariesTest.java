@@ -114,7 +114,8 @@ class PackageBoundariesTest {
                 .doNotHaveSimpleName("MatchingProperties")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("org.springframework..", "software.amazon..", "dev.asof.support..", "io.micrometer..")
+                .resideInAnyPackage(
+                        "org.springframework..", "software.amazon..", "dev.asof.support..", "io.micrometer..")
                 .as("normalisers, blocking keys and the Fellegi-Sunter model take no I/O and no framework")
                 .check(SERVICE);
     }

@@ -81,20 +81,18 @@ public class MatchIndex {
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(customerIds));
         Map<String, Indexed> found = new HashMap<>();
         for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))
-                    .stream()
-                    .map(id -> Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(id)))
-                    .toList();
+            List<Map<String, AttributeValue>> keys =
+                    ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT)).stream()
+                            .map(id -> Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(id)))
+                            .toList();
             AtomicReference<Map<String, KeysAndAttributes>> asked = new AtomicReference<>(
                     Map.of(records, KeysAndAttributes.builder().keys(keys).build()));
             Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedKeys, () -> {
                         BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked.get()));
-                        response.responses()
-                                .getOrDefault(records, List.of())
-                                .forEach(item -> {
-                                    Indexed indexed = decode(item);
-                                    found.put(indexed.customerId(), indexed);
-                                });
+                        response.responses().getOrDefault(records, List.of()).forEach(item -> {
+                            Indexed indexed = decode(item);
+                            found.put(indexed.customerId(), indexed);
+                        });
                         asked.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
                         return asked.get();
                     })
@@ -144,7 +142,11 @@ public class MatchIndex {
     }
 
     private static Map<String, AttributeValue> indexKey(String key, String customer) {
-        return Map.of(AsofTables.BLOCK_KEY, AttributeValue.fromS(key), AsofTables.CUSTOMER_ID, AttributeValue.fromS(customer));
+        return Map.of(
+                AsofTables.BLOCK_KEY,
+                AttributeValue.fromS(key),
+                AsofTables.CUSTOMER_ID,
+                AttributeValue.fromS(customer));
     }
 
     private static Map<String, AttributeValue> encode(Indexed indexed) {
@@ -157,7 +159,10 @@ public class MatchIndex {
         putOptional(item, "first_name", record.firstName());
         putOptional(item, "last_name", record.lastName());
         putOptional(item, "postcode", record.postcode());
-        putOptional(item, "date_of_birth", record.dateOfBirth() == null ? null : record.dateOfBirth().toString());
+        putOptional(
+                item,
+                "date_of_birth",
+                record.dateOfBirth() == null ? null : record.dateOfBirth().toString());
         putOptional(item, "merged_into", indexed.mergedInto());
         return item;
     }
@@ -179,7 +184,8 @@ public class MatchIndex {
 
     private static AttributeValue strings(Collection<String> values) {
         // a list, not a string set: DynamoDB refuses an empty set
-        return AttributeValue.fromL(new TreeSet<>(values).stream().map(AttributeValue::fromS).toList());
+        return AttributeValue.fromL(
+                new TreeSet<>(values).stream().map(AttributeValue::fromS).toList());
     }
 
     private static Set<String> strings(AttributeValue list) {

@@ -81,7 +81,8 @@ public class MatchIndexer {
                 record, BlockingKeys.of(record), link != null && link.active() ? link.mergedInto() : null);
         MatchIndex.Indexed previous = index.find(customerId).orElse(null);
         if (next.equals(previous)) {
-            meters.counter("asof.matching.index.updates", "outcome", "unchanged").increment();
+            meters.counter("asof.matching.index.updates", "outcome", "unchanged")
+                    .increment();
             return;
         }
         index.put(next, previous);

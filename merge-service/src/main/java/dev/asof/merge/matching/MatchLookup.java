@@ -66,7 +66,10 @@ public class MatchLookup {
             }
             Candidate candidate = model.score(query, indexed.record(), counts);
             Suggestion suggestion = new Suggestion(root, id, candidate);
-            best.merge(root, suggestion, (a, b) -> a.candidate().score() >= b.candidate().score() ? a : b);
+            best.merge(
+                    root,
+                    suggestion,
+                    (a, b) -> a.candidate().score() >= b.candidate().score() ? a : b);
         }
         List<Suggestion> ranked = new ArrayList<>(best.values());
         ranked.sort(Comparator.comparingDouble((Suggestion s) -> -s.candidate().score())

@@ -31,7 +31,8 @@ class GenesysMatchActionController {
     @PreAuthorize("hasAuthority('SCOPE_profile:read')")
     Map<String, Object> matchAction(@RequestParam(name = "credentials", required = false) String credentials) {
         String base = properties.publicBaseUrl().replaceAll("/+$", "");
-        List<String> keys = new ArrayList<>(new TreeSet<>(properties.catalog().fields().keySet()));
+        List<String> keys =
+                new ArrayList<>(new TreeSet<>(properties.catalog().fields().keySet()));
         Map<String, Object> action = new LinkedHashMap<>();
         action.put("name", "asof - Match suggestion at interaction start");
         action.put("integrationType", "custom-rest-actions");

@@ -53,8 +53,12 @@ record MatchRequest(Map<String, AttributeValue> attributes, Integer limit) {
                             pointer,
                             "additionalProperties",
                             "'" + Problems.quoted(key) + "' is no match attribute; the catalog has "
-                                    + String.join(", ", new java.util.TreeSet<>(catalog.fields().keySet()))));
-                } else if (value.isNull() || value.isString() && value.stringValue().isBlank()) {
+                                    + String.join(
+                                            ", ",
+                                            new java.util.TreeSet<>(
+                                                    catalog.fields().keySet()))));
+                } else if (value.isNull()
+                        || value.isString() && value.stringValue().isBlank()) {
                     continue;
                 } else if (!value.isString() && !value.isNumber()) {
                     violations.add(new Violation(pointer, "type", key + " must be a string"));

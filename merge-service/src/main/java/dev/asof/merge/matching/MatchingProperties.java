@@ -1,0 +1,67 @@
+package dev.asof.merge.matching;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Match suggestion settings ({@code asof.matching.*}). The model's own settings (region, thresholds, the generic
+ * limit, blocked values) default to {@link MatchSettings#defaults()}; each may be overridden here.
+ *
+ * @param publicBaseUrl the URL Genesys reaches merge-service at, for the generated match action
+ * @param defaultRegion the ISO 3166 region national phone numbers are read in; {@code null}: the model's default
+ * @param autoMergeThreshold the score from which a candidate is {@code auto_merge}; {@code null}: the model's default
+ * @param reviewThreshold the score from which a candidate is {@code review}; {@code null}: the model's default
+ * @param genericValueProfiles a phone or email shared by more profiles than this is generic; {@code null}: default
+ * @param blockedValues values never matched on (withheld numbers, placeholders); {@code null}: the model's list
+ * @param fields which attribute keys feed which match field; empty: the default catalog. A key with dots is written
+ *     in brackets: {@code asof.matching.fields[address.postcode]=POSTCODE}
+ * @param maxBlockSize a blocking key shared by more identities than this finds no candidates (it is too generic to
+ *     narrow anything down; the model down-weights such values anyway)
+ * @param defaultLimit candidates per answer without {@code limit}
+ * @param maxLimit the largest {@code limit}
+ * @param indexWait how long the index follower waits for the log writer to fold an event before indexing the view
+ *     as it stands
+ * @param indexEnabled whether this replica follows the topic to keep the index
+ */
+@Validated
+@ConfigurationProperties("asof.matching")
+public record MatchingProperties(
+        @NotBlank @DefaultValue("http://localhost:8083") String publicBaseUrl,
+        String defaultRegion,
+        Double autoMergeThreshold,
+        Double reviewThreshold,
+        Integer genericValueProfiles,
+        Set<String> blockedValues,
+        Map<String, MatchField> fields,
+        @Min(1) @Max(10_000) @DefaultValue("200") int maxBlockSize,
+        @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
+        @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
+        @NotNull @DefaultValue("30s") Duration indexWait,
+        @DefaultValue("true") boolean indexEnabled) {
+
+    /** The attribute catalog of match fields. */
+    public MatchCatalog catalog() {
+        return fields == null || fields.isEmpty() ? MatchCatalog.defaults() : new MatchCatalog(fields);
+    }
+
+    /** The model's settings: its defaults, with what is set here. */
+    public MatchSettings settings() {
+        MatchSettings defaults = MatchSettings.defaults();
+        return new MatchSettings(
+                defaultRegion != null ? defaultRegion : defaults.defaultRegion(),
+                autoMergeThreshold != null ? autoMergeThreshold : defaults.autoMergeThreshold(),
+                reviewThreshold != null ? reviewThreshold : defaults.reviewThreshold(),
+                genericValueProfiles != null ? genericValueProfiles : defaults.genericValueProfiles(),
+                blockedValues != null ? blockedValues : defaults.blockedValues(),
+                defaults.prior(),
+                defaults.levels());
+    }
+}
