@@ -112,6 +112,8 @@ class PackageBoundariesTest {
                 .doNotHaveSimpleName("MatchingConfiguration")
                 .and()
                 .doNotHaveSimpleName("MatchingProperties")
+                .and()
+                .doNotHaveSimpleName("AutoMerge")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

@@ -55,8 +55,9 @@ public class MatchIndex {
      * @param record its match fields, from its own current attributes
      * @param keys the blocking keys it is indexed under
      * @param mergedInto the identity its active merge link points to; {@code null} when not merged
+     * @param linked whether it was ever merged or unmerged: such an identity is never merged automatically
      */
-    public record Indexed(MatchRecord record, Set<String> keys, String mergedInto) {
+    public record Indexed(MatchRecord record, Set<String> keys, String mergedInto, boolean linked) {
 
         public Indexed {
             keys = Set.copyOf(keys);
@@ -164,6 +165,7 @@ public class MatchIndex {
                 "date_of_birth",
                 record.dateOfBirth() == null ? null : record.dateOfBirth().toString());
         putOptional(item, "merged_into", indexed.mergedInto());
+        item.put("linked", AttributeValue.fromBool(indexed.linked()));
         return item;
     }
 
@@ -179,7 +181,8 @@ public class MatchIndex {
                         optional(item, "postcode"),
                         dateOfBirth == null ? null : LocalDate.parse(dateOfBirth)),
                 strings(item.get("keys")),
-                optional(item, "merged_into"));
+                optional(item, "merged_into"),
+                item.containsKey("linked") && item.get("linked").bool());
     }
 
     private static AttributeValue strings(Collection<String> values) {

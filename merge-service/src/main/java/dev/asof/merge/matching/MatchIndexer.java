@@ -32,14 +32,21 @@ public class MatchIndexer {
     private final MatchSettings settings;
     private final Retry waitForView;
     private final MeterRegistry meters;
+    private final java.util.function.Consumer<MatchIndex.Indexed> autoMerge;
 
+    /**
+     * @param autoMerge told of every identity whose entry changed, after the index holds it (see {@link AutoMerge});
+     *     a no-op unless auto-merge is on
+     */
     public MatchIndexer(
             EventLog log,
             ProfileViews views,
             MatchIndex index,
             MatchingProperties properties,
             MatchSettings settings,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            java.util.function.Consumer<MatchIndex.Indexed> autoMerge) {
+        this.autoMerge = autoMerge;
         this.log = log;
         this.views = views;
         this.index = index;
@@ -78,7 +85,10 @@ public class MatchIndexer {
         MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
         MergeLink link = state.link();
         MatchIndex.Indexed next = new MatchIndex.Indexed(
-                record, BlockingKeys.of(record), link != null && link.active() ? link.mergedInto() : null);
+                record,
+                BlockingKeys.of(record),
+                link != null && link.active() ? link.mergedInto() : null,
+                link != null);
         MatchIndex.Indexed previous = index.find(customerId).orElse(null);
         if (next.equals(previous)) {
             meters.counter("asof.matching.index.updates", "outcome", "unchanged")
@@ -87,6 +97,7 @@ public class MatchIndexer {
         }
         index.put(next, previous);
         meters.counter("asof.matching.index.updates", "outcome", "written").increment();
+        autoMerge.accept(next);
     }
 
     private boolean covers(EventEnvelope event) {

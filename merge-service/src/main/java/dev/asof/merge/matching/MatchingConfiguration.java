@@ -1,9 +1,12 @@
 package dev.asof.merge.matching;
 
+import dev.asof.merge.identity.IdentityCommands;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -33,8 +36,13 @@ class MatchingConfiguration {
             MatchIndex index,
             MatchingProperties properties,
             MatchSettings settings,
-            MeterRegistry meters) {
-        return new MatchIndexer(log, views, index, properties, settings, meters);
+            MeterRegistry meters,
+            MatchLookup lookup,
+            IdentityCommands commands,
+            Clock clock) {
+        Consumer<MatchIndex.Indexed> autoMerge =
+                properties.autoMerge() ? new AutoMerge(lookup, commands, clock, meters) : indexed -> {};
+        return new MatchIndexer(log, views, index, properties, settings, meters, autoMerge);
     }
 
     @Bean

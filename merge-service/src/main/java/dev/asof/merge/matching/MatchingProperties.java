@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param indexWait how long the index follower waits for the log writer to fold an event before indexing the view
  *     as it stands
  * @param indexEnabled whether this replica follows the topic to keep the index
+ * @param autoMerge whether an identity whose best candidate is {@code auto_merge} is merged into it without a person
+ *     ({@link AutoMerge}); off by default
  */
 @Validated
 @ConfigurationProperties("asof.matching")
@@ -45,7 +47,8 @@ public record MatchingProperties(
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
         @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
         @NotNull @DefaultValue("30s") Duration indexWait,
-        @DefaultValue("true") boolean indexEnabled) {
+        @DefaultValue("true") boolean indexEnabled,
+        @DefaultValue("false") boolean autoMerge) {
 
     /** The attribute catalog of match fields. */
     public MatchCatalog catalog() {
