@@ -686,6 +686,62 @@ final class HostileRequests {
                     "identity-read",
                     RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, null));
         });
+        // match suggestions: every body or parameter carries a defect, or asks about a hostile customer (a 404)
+        kinds.add(r -> {
+            String[] bodies = {
+                "{\"attributes\":{\"shoe_size\":\"44\"}}",
+                "{\"attributes\":[\"phone\"]}",
+                "{\"attributes\":\"+34600111222\"}",
+                "{\"attributes\":{\"phone\":{\"e164\":\"+34600111222\"}}}",
+                "{\"attributes\":{\"phone\":[\"+34600111222\"]}}",
+                "{\"attributes\":{\"email\":\"" + "m".repeat(257 + r.nextInt(100_000)) + "@x.es\"}}",
+                "{\"attributes\":{\"phone\":\"+34600111222\"},\"limit\":" + new String[] {"0", "-1", "51", "1e9",
+                    "1.5", "\"5\"", "true", "99999999999999999999"}[r.nextInt(8)] + "}",
+                "{\"attributes\":{\"phone\":\"+34600111222\"},\"colour\":1}",
+                "{\"attributes\":{\"phone\":\"1\",\"phone\":\"2\"}}",
+                "{\"limit\":5}",
+                "{\"attributes\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}",
+                "",
+                "null",
+                "[]"
+            };
+            String path = "/api/v1/match" + (r.nextInt(4) == 0 ? "?view=flat" : "");
+            if (r.nextInt(8) == 0) {
+                return Case.refused(
+                        Service.MERGE,
+                        "match-bad-utf8",
+                        RawHttp.request(
+                                "POST",
+                                path,
+                                json(),
+                                splice(
+                                        "{\"attributes\":{\"name_last\":\"<bad>\"}}",
+                                        "<bad>",
+                                        BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
+            }
+            return Case.refused(
+                    Service.MERGE, "match-body", RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
+        });
+        kinds.add(r -> {
+            String customer = hostileCustomer();
+            String[] targets = {
+                "/api/v1/customers/" + pathId(r) + "/match-candidates",
+                "/api/v1/customers/" + customer + "/match-candidates?limit=0",
+                "/api/v1/customers/" + customer + "/match-candidates?limit=1e3",
+                "/api/v1/customers/" + customer + "/match-candidates?limit=99999999999999999999",
+                "/api/v1/customers/" + customer + "/match-candidates?view=xml",
+                "/api/v1/customers/" + customer + "/match-candidates",
+                "/api/v1/integrations/genesys/match-action?credentials=basic"
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put(
+                    "Authorization",
+                    "Bearer " + (r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY));
+            return Case.refused(
+                    Service.MERGE,
+                    "match-read",
+                    RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, null));
+        });
         return kinds;
     }
 
