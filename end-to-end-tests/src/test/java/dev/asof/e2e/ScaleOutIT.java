@@ -98,7 +98,10 @@ class ScaleOutIT {
                 DynamoDbClient dynamo = SharedInfrastructure.dynamoClient()) {
             List<ServiceJar> ingestion = start(started, "ingestion-service", ingestionProperties(properties), "1", "2");
             List<ServiceJar> reconstruction = start(started, "reconstruction-service", i -> properties, "1", "2");
-            List<ServiceJar> merge = start(started, "merge-service", i -> properties, "1", "2");
+            // merge-service's match index would re-read the whole load: not what this test measures
+            Map<String, String> mergeProperties = new java.util.HashMap<>(properties);
+            mergeProperties.put("asof.matching.index-enabled", "false");
+            List<ServiceJar> merge = start(started, "merge-service", i -> mergeProperties, "1", "2");
             int partitions = admin.describeTopics(List.of(AsofTopics.PROFILE_EVENTS))
                     .allTopicNames()
                     .get(30, TimeUnit.SECONDS)

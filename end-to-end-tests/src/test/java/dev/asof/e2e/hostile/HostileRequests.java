@@ -695,8 +695,10 @@ final class HostileRequests {
                 "{\"attributes\":{\"phone\":{\"e164\":\"+34600111222\"}}}",
                 "{\"attributes\":{\"phone\":[\"+34600111222\"]}}",
                 "{\"attributes\":{\"email\":\"" + "m".repeat(257 + r.nextInt(100_000)) + "@x.es\"}}",
-                "{\"attributes\":{\"phone\":\"+34600111222\"},\"limit\":" + new String[] {"0", "-1", "51", "1e9",
-                    "1.5", "\"5\"", "true", "99999999999999999999"}[r.nextInt(8)] + "}",
+                "{\"attributes\":{\"phone\":\"+34600111222\"},\"limit\":"
+                        + new String[] {"0", "-1", "51", "1e9", "1.5", "\"5\"", "true", "99999999999999999999"}
+                                [r.nextInt(8)]
+                        + "}",
                 "{\"attributes\":{\"phone\":\"+34600111222\"},\"colour\":1}",
                 "{\"attributes\":{\"phone\":\"1\",\"phone\":\"2\"}}",
                 "{\"limit\":5}",
@@ -720,7 +722,9 @@ final class HostileRequests {
                                         BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
             }
             return Case.refused(
-                    Service.MERGE, "match-body", RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
+                    Service.MERGE,
+                    "match-body",
+                    RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
         });
         kinds.add(r -> {
             String customer = hostileCustomer();
