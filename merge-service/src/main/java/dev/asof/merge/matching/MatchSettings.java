@@ -1,7 +1,6 @@
 package dev.asof.merge.matching;
 
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +37,18 @@ public record MatchSettings(
 
     /** The levels each field must have in {@link #levels}, besides {@code missing}. */
     public static final Map<MatchField, List<String>> REQUIRED_LEVELS = Map.of(
-            MatchField.PHONE, List.of("exact", "generic", "different"),
-            MatchField.EMAIL, List.of("exact", "generic", "different"),
-            MatchField.FIRST_NAME, List.of("exact", "nickname", "close", "similar", "different"),
-            MatchField.LAST_NAME, List.of("exact", "exact-shared-phone", "close", "similar", "different"),
-            MatchField.POSTCODE, List.of("exact", "exact-shared-phone", "prefix", "different"),
-            MatchField.DATE_OF_BIRTH, List.of("exact", "typo", "different"));
+            MatchField.PHONE,
+            List.of("exact", "generic", "different"),
+            MatchField.EMAIL,
+            List.of("exact", "generic", "different"),
+            MatchField.FIRST_NAME,
+            List.of("exact", "nickname", "close", "similar", "different"),
+            MatchField.LAST_NAME,
+            List.of("exact", "exact-shared-phone", "close", "close-shared-phone", "similar", "different"),
+            MatchField.POSTCODE,
+            List.of("exact", "exact-shared-phone", "prefix", "different"),
+            MatchField.DATE_OF_BIRTH,
+            List.of("exact", "typo", "different"));
 
     public MatchSettings {
         Objects.requireNonNull(defaultRegion, "defaultRegion");
@@ -81,7 +86,7 @@ public record MatchSettings(
     }
 
     /**
-     * The defaults. Region {@code US}; auto-merge at 0.995, review at 0.50; a phone or email shared by more than 5
+     * The defaults. Region {@code US}; auto-merge at 0.99, review at 0.60; a phone or email shared by more than 5
      * profiles is generic; prior 1/1000. The m/u table (weight = log2(m/u)):
      *
      * <ul>
@@ -92,73 +97,63 @@ public record MatchSettings(
      *       thousand (households and shared numbers, not 1/N); for names from name frequencies (the commonest first
      *       names cover ~1%, last names ~0.5%); for a date of birth 1/365 x 1/60 years, raised for birthday
      *       clustering; for postcodes one in a hundred.
-     *   <li>{@code exact-shared-phone}: when a personal phone already agrees, household members (same phone, same last
-     *       name, same postcode) are the usual non-matches, so last name and postcode agreement say little more; their
-     *       u is conditioned on the phone agreeing.
+     *   <li>{@code exact-shared-phone}, {@code close-shared-phone}: when the phones already agree, household members
+     *       (same phone, same last name, same postcode) and colleagues (same switchboard, same office) are the usual
+     *       non-matches, so last name and postcode agreement say little more; their u is conditioned on the phone
+     *       agreeing.
+     *   <li>A date of birth that differs by more than a typo is rare between two profiles of one person (m = 0.01):
+     *       it is the strongest evidence against a match.
      *   <li>{@code generic}: a shared switchboard says next to nothing (weight about +0.5).
      * </ul>
      */
     public static MatchSettings defaults() {
         Map<MatchField, Map<String, MatchLevel>> levels = new EnumMap<>(MatchField.class);
-        levels.put(MatchField.PHONE, table("exact", 0.90, 0.0005, "generic", 0.90, 0.64, "different", 0.10, 0.9995));
-        levels.put(MatchField.EMAIL, table("exact", 0.90, 0.0002, "generic", 0.90, 0.64, "different", 0.10, 0.9998));
+        levels.put(
+                MatchField.PHONE,
+                Map.of(
+                        "exact", new MatchLevel(0.90, 0.0005),
+                        "generic", new MatchLevel(0.90, 0.64),
+                        "different", new MatchLevel(0.10, 0.9995)));
+        levels.put(
+                MatchField.EMAIL,
+                Map.of(
+                        "exact", new MatchLevel(0.90, 0.0002),
+                        "generic", new MatchLevel(0.90, 0.64),
+                        "different", new MatchLevel(0.10, 0.9998)));
         levels.put(
                 MatchField.FIRST_NAME,
-                table(
-                        "exact",
-                        0.80,
-                        0.01,
-                        "nickname",
-                        0.06,
-                        0.002,
-                        "close",
-                        0.07,
-                        0.004,
-                        "similar",
-                        0.04,
-                        0.02,
-                        "different",
-                        0.03,
-                        0.964));
+                Map.of(
+                        "exact", new MatchLevel(0.80, 0.01),
+                        "nickname", new MatchLevel(0.06, 0.002),
+                        "close", new MatchLevel(0.07, 0.004),
+                        "similar", new MatchLevel(0.04, 0.02),
+                        "different", new MatchLevel(0.03, 0.964)));
         levels.put(
                 MatchField.LAST_NAME,
-                table(
-                        "exact",
-                        0.85,
-                        0.005,
-                        "exact-shared-phone",
-                        0.85,
-                        0.60,
-                        "close",
-                        0.08,
-                        0.003,
-                        "similar",
-                        0.04,
-                        0.02,
-                        "different",
-                        0.03,
-                        0.972));
+                Map.of(
+                        "exact", new MatchLevel(0.85, 0.005),
+                        "exact-shared-phone", new MatchLevel(0.85, 0.60),
+                        "close", new MatchLevel(0.08, 0.003),
+                        "close-shared-phone", new MatchLevel(0.08, 0.05),
+                        "similar", new MatchLevel(0.04, 0.02),
+                        "different", new MatchLevel(0.03, 0.972)));
         levels.put(
-                MatchField.DATE_OF_BIRTH, table("exact", 0.90, 0.0002, "typo", 0.07, 0.002, "different", 0.03, 0.9978));
+                MatchField.DATE_OF_BIRTH,
+                Map.of(
+                        "exact", new MatchLevel(0.90, 0.0002),
+                        "typo", new MatchLevel(0.09, 0.002),
+                        "different", new MatchLevel(0.01, 0.9978)));
         levels.put(
                 MatchField.POSTCODE,
-                table(
-                        "exact",
-                        0.85,
-                        0.01,
-                        "exact-shared-phone",
-                        0.85,
-                        0.80,
-                        "prefix",
-                        0.05,
-                        0.05,
-                        "different",
-                        0.10,
-                        0.94));
+                Map.of(
+                        "exact", new MatchLevel(0.85, 0.01),
+                        "exact-shared-phone", new MatchLevel(0.85, 0.80),
+                        "prefix", new MatchLevel(0.05, 0.05),
+                        "different", new MatchLevel(0.10, 0.94)));
         return new MatchSettings(
                 "US",
-                0.995,
-                0.50,
+                0.99,
+                0.60,
                 5,
                 Set.of(
                         "anonymous",
@@ -205,13 +200,5 @@ public record MatchSettings(
 
     static double log2(double x) {
         return Math.log(x) / Math.log(2);
-    }
-
-    private static Map<String, MatchLevel> table(Object... levelMU) {
-        Map<String, MatchLevel> table = new LinkedHashMap<>();
-        for (int i = 0; i < levelMU.length; i += 3) {
-            table.put((String) levelMU[i], new MatchLevel((Double) levelMU[i + 1], (Double) levelMU[i + 2]));
-        }
-        return table;
     }
 }

@@ -107,7 +107,7 @@ class MatchFieldsAndKeysTest {
                 .isEqualTo(BlockingKeys.of(maria))
                 .contains("phone:+34600111222", "email:maria@example.com")
                 .anyMatch(key -> key.startsWith("ld:") && key.endsWith(":1985-03-14"))
-                .anyMatch(key -> key.startsWith("flp:") && key.endsWith(":28013"))
+                .anyMatch(key -> key.startsWith("lp:") && key.endsWith(":28013"))
                 .allMatch(key -> key.length() < BlockingKeys.MAX_LENGTH);
         // a nickname and an accent still meet the full name in a phonetic key
         assertThat(BlockingKeys.of(maria)).containsAll(BlockingKeys.of(sameAgain));
