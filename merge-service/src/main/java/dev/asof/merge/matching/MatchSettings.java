@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  *     a shared mailbox) and is compared at the {@code generic} level
  * @param blockedValues values that never count, in any field (placeholders such as {@code anonymous},
  *     {@code unknown}, {@code 0000000000}); given raw, held and compared as {@link #blockKey} forms
- * @param prior the probability that two profiles picked at random from one blocking bucket are the same person,
- *     before any comparison
+ * @param prior the match probability of a pair before any comparison. The u probabilities are those of pairs of
+ *     different people in general, so the prior is that of a pair in general too: low (1/1000, log-odds -9.96) although
+ *     pairs that share a blocking key are the same person far more often. Raising it raises every score
  * @param levels per field, the m and u probabilities of each comparison level; {@code missing} is never in the table
  *     (it contributes 0)
  */
@@ -105,6 +106,38 @@ public record MatchSettings(
      *       it is the strongest evidence against a match.
      *   <li>{@code generic}: a shared switchboard says next to nothing (weight about +0.5).
      * </ul>
+     *
+     * <pre>
+     * field         level                 m      u        log2(m/u)
+     * PHONE         exact                 0.90   0.0005   +10.81
+     * PHONE         generic               0.90   0.64      +0.49
+     * PHONE         different             0.10   0.9995    -3.32
+     * EMAIL         exact                 0.90   0.0002   +12.14
+     * EMAIL         generic               0.90   0.64      +0.49
+     * EMAIL         different             0.10   0.9998    -3.32
+     * FIRST_NAME    exact                 0.80   0.01      +6.32
+     * FIRST_NAME    nickname              0.06   0.002     +4.91
+     * FIRST_NAME    close (JW &gt;= 0.92)    0.07   0.004     +4.13
+     * FIRST_NAME    similar (JW &gt;= 0.85)  0.04   0.02      +1.00
+     * FIRST_NAME    different             0.03   0.964     -5.01
+     * LAST_NAME     exact                 0.85   0.005     +7.41
+     * LAST_NAME     exact-shared-phone    0.85   0.60      +0.50
+     * LAST_NAME     close                 0.08   0.003     +4.74
+     * LAST_NAME     close-shared-phone    0.08   0.05      +0.68
+     * LAST_NAME     similar               0.04   0.02      +1.00
+     * LAST_NAME     different             0.03   0.972     -5.02
+     * POSTCODE      exact                 0.85   0.01      +6.41
+     * POSTCODE      exact-shared-phone    0.85   0.80      +0.09
+     * POSTCODE      prefix                0.05   0.05       0.00
+     * POSTCODE      different             0.10   0.94      -3.23
+     * DATE_OF_BIRTH exact                 0.90   0.0002   +12.14
+     * DATE_OF_BIRTH typo                  0.09   0.002     +5.49
+     * DATE_OF_BIRTH different             0.01   0.9978    -6.64
+     * any           missing               -      -          0
+     * </pre>
+     *
+     * With the prior's -9.96, review (0.60, log-odds +0.58) needs about +10.5 of evidence, auto-merge (0.99, +6.63)
+     * about +16.6 and a personal identifier in common (see {@link MatchModel}).
      */
     public static MatchSettings defaults() {
         Map<MatchField, Map<String, MatchLevel>> levels = new EnumMap<>(MatchField.class);

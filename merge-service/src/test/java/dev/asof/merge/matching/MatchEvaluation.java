@@ -42,6 +42,14 @@ public final class MatchEvaluation {
             return ratio(reviewTrue, reviewTrue + reviewFalse);
         }
 
+        public double reviewRecall() {
+            return ratio(reviewTrue, truePairs);
+        }
+
+        public double reviewF1() {
+            return f1(reviewPrecision(), reviewRecall());
+        }
+
         public double bothPrecision() {
             return ratio(autoTrue + reviewTrue, autoTrue + autoFalse + reviewTrue + reviewFalse);
         }
@@ -64,7 +72,7 @@ public final class MatchEvaluation {
                     Locale.ROOT,
                     "matching accuracy: seed=%d profiles=%d truePairs=%d candidatePairs=%d missedByBlocking=%d%n"
                             + "  auto_merge:        pairs=%d true=%d false=%d precision=%.4f recall=%.4f F1=%.4f%n"
-                            + "  review:            pairs=%d true=%d false=%d precision=%.4f%n"
+                            + "  review:            pairs=%d true=%d false=%d precision=%.4f recall=%.4f F1=%.4f%n"
                             + "  auto_merge+review: precision=%.4f recall=%.4f F1=%.4f%n"
                             + "  targets (issue 11, reported not asserted): F1 both bands >= 0.95 -> %s;"
                             + " auto_merge precision >= 0.995 -> %s",
@@ -83,6 +91,8 @@ public final class MatchEvaluation {
                     reviewTrue,
                     reviewFalse,
                     reviewPrecision(),
+                    reviewRecall(),
+                    reviewF1(),
                     bothPrecision(),
                     bothRecall(),
                     bothF1(),
