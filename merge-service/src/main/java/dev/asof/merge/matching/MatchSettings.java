@@ -199,7 +199,6 @@ public record MatchSettings(
                         "none",
                         "null",
                         "n/a",
-                        "na",
                         "test",
                         "-",
                         "0000000000",
@@ -226,9 +225,13 @@ public record MatchSettings(
         return levels.get(field).get(level);
     }
 
-    /** The form blocked values are compared in: lower case, letters and digits only. */
+    /**
+     * The form blocked values are compared in: lower case, without white space and phone punctuation ({@code +-().}),
+     * so {@code +0000000000}, {@code 000-000-0000} and {@code 0000000000} are one value. Other characters stay:
+     * {@code n/a} is blocked, the surname {@code Na} is not.
+     */
     public static String blockKey(String raw) {
-        return raw.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{Nd}]", "");
+        return raw.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s+\\-().]", "");
     }
 
     static double log2(double x) {

@@ -69,6 +69,18 @@ class MatchFieldsAndKeysTest {
     }
 
     @Test
+    void blockingComparesPlaceholdersNotLookalikes() {
+        assertThat(settings.isBlocked("000-000-0000")).isTrue();
+        assertThat(settings.isBlocked("(000) 000 0000")).isTrue();
+        assertThat(settings.isBlocked(" N/A ")).isTrue();
+        assertThat(settings.isBlocked("Na")).isFalse();
+        assertThat(settings.isBlocked("Unknown")).isTrue();
+        MatchRecord record = MatchFields.from(
+                "c-9", Map.of("name_last", AttributeValue.text("Na")), MatchCatalog.defaults(), settings);
+        assertThat(record.lastName()).isEqualTo("Na");
+    }
+
+    @Test
     void theCatalogDecidesWhichAttributesFeedWhichField() {
         MatchCatalog catalog = new MatchCatalog(
                 Map.of("phone", MatchField.PHONE, "phone_mobile", MatchField.PHONE, "surname", MatchField.LAST_NAME));
