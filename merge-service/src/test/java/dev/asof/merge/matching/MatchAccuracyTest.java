@@ -28,4 +28,10 @@ class MatchAccuracyTest {
         assertThat(figures.autoPrecision()).as("auto_merge precision").isGreaterThanOrEqualTo(0.98);
         assertThat(figures.bothRecall()).as("recall over auto_merge+review").isGreaterThanOrEqualTo(0.90);
     }
+
+    @Test
+    void theSameSeedGivesTheSamePopulation() {
+        assertThat(SyntheticPeople.generate(SEED, 300)).isEqualTo(SyntheticPeople.generate(SEED, 300));
+        assertThat(SyntheticPeople.generate(SEED, 300)).isNotEqualTo(SyntheticPeople.generate(SEED + 1, 300));
+    }
 }
