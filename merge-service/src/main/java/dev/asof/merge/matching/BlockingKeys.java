@@ -16,12 +16,15 @@ import org.apache.commons.codec.language.DoubleMetaphone;
  *       different phone and email, with a misspelt first name.
  *   <li>{@code fd:} Double Metaphone of each canonical first name ({@link Nicknames}) and the date of birth: finds
  *       the same person with a misspelt or changed last name.
- *   <li>{@code flp:} Double Metaphone of each canonical first name, of the last name, and the postcode: finds the same
- *       person without a date of birth.
+ *   <li>{@code fl:} Double Metaphone of each canonical first name and of the last name: finds the same person with
+ *       nothing else in common (a call and a chat, no date of birth), and with a date-of-birth typo.
+ *   <li>{@code lp:} Double Metaphone of the last name and the postcode: finds the same person with a first name that
+ *       is neither a typo nor a known nickname.
+ *   <li>{@code pd:} the postcode and the date of birth: finds the same person with both names misspelt.
  * </ul>
  *
  * Keys are deterministic, shorter than {@link #MAX_LENGTH}, and only built from values {@link MatchFields} kept, so
- * never from a blocked value. Phonetic codes are the primary Double Metaphone code of the folded name ({@link Names}),
+ * never from a blocked value (a postcode longer than 20 characters is no postcode and makes no key). Phonetic codes are the primary Double Metaphone code of the folded name ({@link Names}),
  * at most 6 characters.
  */
 public final class BlockingKeys {
@@ -30,6 +33,7 @@ public final class BlockingKeys {
     public static final int MAX_LENGTH = 200;
 
     private static final int CODE_LENGTH = 6;
+    private static final int MAX_POSTCODE = 20;
 
     private BlockingKeys() {}
 
@@ -61,15 +65,23 @@ public final class BlockingKeys {
             }
         }
         LocalDate born = record.dateOfBirth();
+        String postcode =
+                record.postcode() != null && record.postcode().length() <= MAX_POSTCODE ? record.postcode() : null;
         if (last != null && born != null) {
             keys.add("ld:" + last + ":" + born);
+        }
+        if (last != null && postcode != null) {
+            keys.add("lp:" + last + ":" + postcode);
+        }
+        if (postcode != null && born != null) {
+            keys.add("pd:" + postcode + ":" + born);
         }
         for (String first : firsts) {
             if (born != null) {
                 keys.add("fd:" + first + ":" + born);
             }
-            if (last != null && record.postcode() != null && record.postcode().length() <= 20) {
-                keys.add("flp:" + first + ":" + last + ":" + record.postcode());
+            if (last != null) {
+                keys.add("fl:" + first + ":" + last);
             }
         }
         return keys;

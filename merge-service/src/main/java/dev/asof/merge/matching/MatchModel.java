@@ -16,12 +16,17 @@ import java.util.function.Function;
  * match log-odds are {@code log2(prior/(1-prior))} plus the sum of the weights, and the score is the posterior
  * probability {@code 1 / (1 + 2^-logOdds)}. The decision follows the two thresholds.
  *
- * <p>One departure from independent fields: when a personal phone agrees, last-name and postcode agreement are
- * weighed at their {@code exact-shared-phone} levels, because the non-matches that share a phone are mostly the
- * household, who share those too. Without it a household member would out-score a real duplicate.
+ * <p>One departure from independent fields: when the phones agree (personal or generic), last-name and postcode
+ * agreement are weighed at their {@code exact-shared-phone} and {@code close-shared-phone} levels, because the
+ * non-matches that share a phone are mostly the household (same last name, same postcode) or colleagues behind one
+ * switchboard (same office postcode), who share those too. Without it a household member would out-score a real
+ * duplicate.
  *
- * <p>Merge protection: blocked values never reach the model ({@link MatchFields} drops them), and a generic phone or
- * email alone cannot reach review ({@link MatchSettings} refuses settings where it could). Pure and thread-safe.
+ * <p>Merge protection: blocked values never reach the model ({@link MatchFields} drops them); a generic phone or
+ * email alone cannot reach review ({@link MatchSettings} refuses settings where it could); and a candidate reaches
+ * {@link MatchDecision#AUTO_MERGE} only with a personal identifier in common (a non-generic phone or email, or the
+ * date of birth exact or within a typo): names and a postcode are shared by households and namesakes, so on their
+ * own, however high the score, they are {@link MatchDecision#REVIEW} at most. Pure and thread-safe.
  */
 public final class MatchModel {
 
@@ -39,8 +44,9 @@ public final class MatchModel {
         String email = contactLevel(query.emails(), candidate.emails(), BlockingKeys::email, frequencies);
         String lastName = Names.compare(query.lastName(), candidate.lastName());
         String postcode = Postcodes.compare(query.postcode(), candidate.postcode());
-        if (phone.equals("exact")) {
-            lastName = lastName.equals("exact") ? "exact-shared-phone" : lastName;
+        String dateOfBirth = BirthDates.compare(query.dateOfBirth(), candidate.dateOfBirth());
+        if (phone.equals("exact") || phone.equals("generic")) {
+            lastName = lastName.equals("exact") || lastName.equals("close") ? lastName + "-shared-phone" : lastName;
             postcode = postcode.equals("exact") ? "exact-shared-phone" : postcode;
         }
         List<Evidence> evidence = new ArrayList<>(MatchField.values().length);
@@ -50,21 +56,22 @@ public final class MatchModel {
                 MatchField.FIRST_NAME, Names.COMPARISON, Names.compare(query.firstName(), candidate.firstName())));
         evidence.add(evidence(MatchField.LAST_NAME, Names.COMPARISON, lastName));
         evidence.add(evidence(MatchField.POSTCODE, Postcodes.COMPARISON, postcode));
-        evidence.add(evidence(
-                MatchField.DATE_OF_BIRTH,
-                BirthDates.COMPARISON,
-                BirthDates.compare(query.dateOfBirth(), candidate.dateOfBirth())));
+        evidence.add(evidence(MatchField.DATE_OF_BIRTH, BirthDates.COMPARISON, dateOfBirth));
         double logOdds = priorLogOdds;
         for (Evidence each : evidence) {
             logOdds += each.weight();
         }
         double score = 1 / (1 + Math.pow(2, -logOdds));
-        return new Candidate(candidate.customerId(), score, decide(score), evidence);
+        boolean identified = phone.equals("exact")
+                || email.equals("exact")
+                || dateOfBirth.equals("exact")
+                || dateOfBirth.equals("typo");
+        return new Candidate(candidate.customerId(), score, decide(score, identified), evidence);
     }
 
-    private MatchDecision decide(double score) {
+    private MatchDecision decide(double score, boolean identified) {
         if (score >= settings.autoMergeThreshold()) {
-            return MatchDecision.AUTO_MERGE;
+            return identified ? MatchDecision.AUTO_MERGE : MatchDecision.REVIEW;
         }
         if (score >= settings.reviewThreshold()) {
             return MatchDecision.REVIEW;

@@ -1,14 +1,13 @@
 package dev.asof.merge.matching;
 
 import java.time.LocalDate;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * The match fields of one profile, normalised (see {@link MatchFields#from}). Sets may be empty; strings and the date
  * may be {@code null} when the profile has no usable value.
  *
- * @param customerId the profile
+ * @param customerId the profile; {@code null} for a query that is no profile (a lookup by attributes)
  * @param phones E.164, e.g. {@code +34600111222}
  * @param emails normalised by {@link Emails#normalise}
  * @param firstName as given, trimmed; compared through {@link Names}
@@ -26,7 +25,6 @@ public record MatchRecord(
         LocalDate dateOfBirth) {
 
     public MatchRecord {
-        Objects.requireNonNull(customerId, "customerId");
         phones = phones == null ? Set.of() : Set.copyOf(phones);
         emails = emails == null ? Set.of() : Set.copyOf(emails);
     }

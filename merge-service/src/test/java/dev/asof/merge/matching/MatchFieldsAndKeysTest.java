@@ -69,6 +69,18 @@ class MatchFieldsAndKeysTest {
     }
 
     @Test
+    void blockingComparesPlaceholdersNotLookalikes() {
+        assertThat(settings.isBlocked("000-000-0000")).isTrue();
+        assertThat(settings.isBlocked("(000) 000 0000")).isTrue();
+        assertThat(settings.isBlocked(" N/A ")).isTrue();
+        assertThat(settings.isBlocked("Na")).isFalse();
+        assertThat(settings.isBlocked("Unknown")).isTrue();
+        MatchRecord record = MatchFields.from(
+                "c-9", Map.of("name_last", AttributeValue.text("Na")), MatchCatalog.defaults(), settings);
+        assertThat(record.lastName()).isEqualTo("Na");
+    }
+
+    @Test
     void theCatalogDecidesWhichAttributesFeedWhichField() {
         MatchCatalog catalog = new MatchCatalog(
                 Map.of("phone", MatchField.PHONE, "phone_mobile", MatchField.PHONE, "surname", MatchField.LAST_NAME));
@@ -107,7 +119,7 @@ class MatchFieldsAndKeysTest {
                 .isEqualTo(BlockingKeys.of(maria))
                 .contains("phone:+34600111222", "email:maria@example.com")
                 .anyMatch(key -> key.startsWith("ld:") && key.endsWith(":1985-03-14"))
-                .anyMatch(key -> key.startsWith("flp:") && key.endsWith(":28013"))
+                .anyMatch(key -> key.startsWith("lp:") && key.endsWith(":28013"))
                 .allMatch(key -> key.length() < BlockingKeys.MAX_LENGTH);
         // a nickname and an accent still meet the full name in a phonetic key
         assertThat(BlockingKeys.of(maria)).containsAll(BlockingKeys.of(sameAgain));

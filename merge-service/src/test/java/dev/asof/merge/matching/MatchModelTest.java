@@ -105,6 +105,31 @@ class MatchModelTest {
     }
 
     @Test
+    void namesAndAPostcodeAloneAreReviewNeverAutoMerge() {
+        MatchRecord a = person("c-1", null, null, "Maria", "Lopez", "28013", null);
+        MatchRecord b = person("c-2", null, null, "Maria", "Lopez", "28013", null);
+        Candidate candidate = model.score(a, b, KeyFrequencies.none());
+        assertThat(candidate.score()).isGreaterThanOrEqualTo(settings.autoMergeThreshold());
+        assertThat(candidate.decision()).isEqualTo(MatchDecision.REVIEW);
+        // with the date of birth in common it is an identified match
+        MatchRecord c = person("c-3", null, null, "Maria", "Lopez", "28013", LocalDate.of(1985, 3, 14));
+        MatchRecord d = person("c-4", null, null, "María", "López", null, LocalDate.of(1985, 3, 14));
+        assertThat(model.score(c, d, KeyFrequencies.none()).decision()).isEqualTo(MatchDecision.AUTO_MERGE);
+    }
+
+    @Test
+    void aLargeHouseholdBehindAGenericPhoneIsStillNotOnePerson() {
+        MatchRecord mother = person("c-1", SWITCHBOARD, null, null, "Garcia", "28013", null);
+        MatchRecord son = person("c-2", SWITCHBOARD, null, "Pablo", "Garcia", "28013", null);
+        Candidate candidate = model.score(mother, son, switchboardSharedBy(7));
+        assertThat(candidate.decision()).isEqualTo(MatchDecision.NONE);
+        assertThat(candidate.evidence())
+                .extracting(Evidence::level)
+                .containsExactly(
+                        "generic", "missing", "missing", "exact-shared-phone", "exact-shared-phone", "missing");
+    }
+
+    @Test
     void theScoreIsThePosteriorOfPriorAndWeights() {
         MatchRecord a = person("c-1", null, null, "Maria", "Lopez", null, LocalDate.of(1985, 3, 14));
         MatchRecord b = person("c-2", null, null, "Marai", "Lopez", null, LocalDate.of(1985, 4, 3));
