@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The boundaries of merge-service, on its compiled classes: no core knows its web or Kafka edge, every event leaves
  * through the one write port (event-submission's {@code ProfileEventSubmitter}, never a producer of its own), the log
  * is read through service-support's storage classes, only the identity leases and the match index talk to DynamoDB
- * themselves, identity knows nothing of matching, and the matching model is pure.
+ * themselves, and identity knows nothing of matching. (The matching model is its own module, pure: see
+ * matching-model's {@code ModelPurityTest}.)
  */
 class PackageBoundariesTest {
 
@@ -94,31 +95,6 @@ class PackageBoundariesTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage(BASE + ".matching..")
-                .check(SERVICE);
-    }
-
-    @Test
-    void theMatchingModelIsPure() {
-        noClasses()
-                .that()
-                .resideInAPackage(BASE + ".matching")
-                .and()
-                .doNotHaveSimpleName("MatchIndex")
-                .and()
-                .doNotHaveSimpleName("MatchIndexer")
-                .and()
-                .doNotHaveSimpleName("MatchLookup")
-                .and()
-                .doNotHaveSimpleName("MatchingConfiguration")
-                .and()
-                .doNotHaveSimpleName("MatchingProperties")
-                .and()
-                .doNotHaveSimpleName("AutoMerge")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "org.springframework..", "software.amazon..", "dev.asof.support..", "io.micrometer..")
-                .as("normalisers, blocking keys and the Fellegi-Sunter model take no I/O and no framework")
                 .check(SERVICE);
     }
 

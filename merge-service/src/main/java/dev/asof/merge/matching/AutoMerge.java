@@ -2,6 +2,8 @@ package dev.asof.merge.matching;
 
 import dev.asof.events.MergeProfiles;
 import dev.asof.events.Timestamps;
+import dev.asof.matching.Evidence;
+import dev.asof.matching.MatchDecision;
 import dev.asof.merge.identity.IdentityCommands;
 import dev.asof.support.web.ApiProblemException;
 import io.micrometer.core.instrument.MeterRegistry;

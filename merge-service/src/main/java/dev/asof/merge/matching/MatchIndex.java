@@ -1,5 +1,6 @@
 package dev.asof.merge.matching;
 
+import dev.asof.matching.MatchRecord;
 import dev.asof.support.storage.AsofTables;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;

@@ -1,5 +1,10 @@
 package dev.asof.merge.matching;
 
+import dev.asof.matching.BlockingKeys;
+import dev.asof.matching.Candidate;
+import dev.asof.matching.KeyFrequencies;
+import dev.asof.matching.MatchModel;
+import dev.asof.matching.MatchRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

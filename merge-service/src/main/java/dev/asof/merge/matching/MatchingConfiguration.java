@@ -1,5 +1,7 @@
 package dev.asof.merge.matching;
 
+import dev.asof.matching.MatchModel;
+import dev.asof.matching.MatchSettings;
 import dev.asof.merge.identity.IdentityCommands;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;

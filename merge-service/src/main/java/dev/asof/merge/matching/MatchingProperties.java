@@ -1,5 +1,8 @@
 package dev.asof.merge.matching;
 
+import dev.asof.matching.MatchCatalog;
+import dev.asof.matching.MatchField;
+import dev.asof.matching.MatchSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;

@@ -3,7 +3,7 @@ package dev.asof.merge.matching.web;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.EventJson;
 import dev.asof.events.Violation;
-import dev.asof.merge.matching.MatchCatalog;
+import dev.asof.matching.MatchCatalog;
 import dev.asof.support.web.ApiExceptionHandler;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
