@@ -2,6 +2,7 @@ package dev.asof.merge.matching;
 
 import dev.asof.matching.MatchCatalog;
 import dev.asof.matching.MatchField;
+import dev.asof.matching.MatchLevel;
 import dev.asof.matching.MatchSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -24,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param reviewThreshold the score from which a candidate is {@code review}; {@code null}: the model's default
  * @param genericValueProfiles a phone or email shared by more profiles than this is generic; {@code null}: default
  * @param blockedValues values never matched on (withheld numbers, placeholders); {@code null}: the model's list
+ * @param prior the match probability of a pair before any comparison; {@code null}: the model's default (1/1000)
+ * @param levels m and u per field and level, over the model's table: {@code
+ *     asof.matching.levels.phone.exact.u=0.001} (see docs/matching.md for re-estimating them)
  * @param fields which attribute keys feed which match field; empty: the default catalog. A key with dots is written
  *     in brackets: {@code asof.matching.fields[address.postcode]=POSTCODE}
  * @param maxBlockSize a blocking key shared by more identities than this finds no candidates (it is too generic to
@@ -45,6 +49,8 @@ public record MatchingProperties(
         Double reviewThreshold,
         Integer genericValueProfiles,
         Set<String> blockedValues,
+        Double prior,
+        Map<MatchField, Map<String, MatchLevel>> levels,
         Map<String, MatchField> fields,
         @Min(1) @Max(10_000) @DefaultValue("200") int maxBlockSize,
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
@@ -67,7 +73,24 @@ public record MatchingProperties(
                 reviewThreshold != null ? reviewThreshold : defaults.reviewThreshold(),
                 genericValueProfiles != null ? genericValueProfiles : defaults.genericValueProfiles(),
                 blockedValues != null ? blockedValues : defaults.blockedValues(),
-                defaults.prior(),
-                defaults.levels());
+                prior != null ? prior : defaults.prior(),
+                levels(defaults.levels()));
+    }
+
+    /** The model's m/u table with the levels set here put over it. */
+    private Map<MatchField, Map<String, MatchLevel>> levels(Map<MatchField, Map<String, MatchLevel>> defaults) {
+        if (levels == null || levels.isEmpty()) {
+            return defaults;
+        }
+        Map<MatchField, Map<String, MatchLevel>> merged = new java.util.EnumMap<>(MatchField.class);
+        defaults.forEach((field, table) -> merged.put(field, new java.util.TreeMap<>(table)));
+        levels.forEach((field, table) -> table.forEach((level, mu) -> {
+            if (!merged.get(field).containsKey(level)) {
+                throw new IllegalArgumentException("asof.matching.levels: " + field + " has no level " + level
+                        + "; its levels are " + merged.get(field).keySet());
+            }
+            merged.get(field).put(level, mu);
+        }));
+        return merged;
     }
 }
