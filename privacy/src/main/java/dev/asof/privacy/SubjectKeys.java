@@ -36,8 +36,14 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * <p>Unwrapped keys are cached (Caffeine, at most {@code asof.privacy.key-cache-size} subjects, each for at most
  * {@code asof.privacy.key-cache-ttl}) so reads stay fast. {@link #destroy} drops this instance's entry at once;
  * <b>another replica's cache keeps a destroyed key for at most the TTL</b>, so the erasure step (next increment)
- * waits that long, or tells the replicas, before it reports the key gone. Tombstones are not cached: a read of an
- * erased subject asks the table every time, and so sees a returning customer's new key at once.
+ * waits that long, or tells the replicas, before it reports the key gone. Within that window another replica may
+ * also still <i>encrypt</i> with the destroyed key, so values it writes then are unreadable at once: the erasure
+ * step must refuse or hold writes for the subject until the window has passed. Tombstones are not cached: a read
+ * of an erased subject asks the table every time, and so sees a returning customer's new key at once.
+ *
+ * <p>A cache miss loads inside Caffeine's per-key computation: concurrent misses for one subject make one table
+ * read (and at most one new key), and a {@link #destroy} on this instance waits for an in-flight load of the
+ * subject, so it never leaves a destroyed key cached behind it. Hits never wait.
  */
 public final class SubjectKeys {
 
