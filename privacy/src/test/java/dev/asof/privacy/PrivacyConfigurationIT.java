@@ -86,12 +86,17 @@ class PrivacyConfigurationIT {
                         "asof.privacy.enabled=true",
                         "asof.privacy.kek-keyset-path=" + dir.resolve("k.json"),
                         "asof.privacy.key-cache-size=0")
-                .run(context -> assertThat(context).hasFailed());
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("keyCacheSize")
+                        .hasStackTraceContaining("must be greater than or equal to 1"));
         runner.withPropertyValues(
                         "asof.privacy.enabled=true",
                         "asof.privacy.kek-keyset-path=" + dir.resolve("k.json"),
                         "asof.privacy.key-cache-ttl=0s")
-                .run(context -> assertThat(context).hasFailed());
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("asof.privacy.key-cache-ttl must be positive"));
     }
 
     @org.springframework.boot.context.properties.EnableConfigurationProperties(PrivacyProperties.class)
