@@ -86,6 +86,47 @@ class SubjectKeysIT {
     }
 
     @Test
+    void destroyDuringAnInFlightLoadLeavesNoKeyCached() throws Exception {
+        String customer = PrivacyFixture.newCustomerId();
+        new ValueCipher(PrivacyFixture.subjectKeys(kek)).encrypt(customer, AttributeValue.text("jane@example.com"));
+        CountDownLatch unwrapping = new CountDownLatch(1);
+        // A KEK whose unwrap takes a while: the load is still in flight when destroy runs.
+        KeyEncryptionKey slow = KeyEncryptionKey.of(
+                new com.google.crypto.tink.Aead() {
+                    @Override
+                    public byte[] encrypt(byte[] plaintext, byte[] associatedData)
+                            throws java.security.GeneralSecurityException {
+                        return kek.aead().encrypt(plaintext, associatedData);
+                    }
+
+                    @Override
+                    public byte[] decrypt(byte[] ciphertext, byte[] associatedData)
+                            throws java.security.GeneralSecurityException {
+                        unwrapping.countDown();
+                        try {
+                            Thread.sleep(700);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return kek.aead().decrypt(ciphertext, associatedData);
+                    }
+                },
+                "slow test keyset");
+        SubjectKeys keys = PrivacyFixture.subjectKeys(slow);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<SubjectKeys.LiveKey> load = pool.submit(() -> keys.forDecryption(customer));
+        assertThat(unwrapping.await(10, TimeUnit.SECONDS)).isTrue();
+
+        keys.destroy(customer);
+
+        assertThat(load.get(10, TimeUnit.SECONDS).generation())
+                .as("the load read the key before")
+                .isEqualTo(1);
+        assertThatThrownBy(() -> keys.forDecryption(customer)).isInstanceOf(SubjectErasedException.class);
+        pool.shutdown();
+    }
+
+    @Test
     void aReturningCustomerGetsGenerationTwoWhichCannotOpenGenerationOne() {
         SubjectKeys keys = PrivacyFixture.subjectKeys(kek);
         ValueCipher cipher = new ValueCipher(keys);
