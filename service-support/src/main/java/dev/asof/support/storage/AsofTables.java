@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *       identity ever merged into it, so a read finds all identities whose histories may make up a profile with
  *       one get, batched with the view's head.
  *   <li>{@code snapshots}: saved fold results, key {@code customer_id} + {@code snapshot_key}.
+ *   <li>{@code subject_keys}: the data key of each data subject (crypto-shredding, module {@code privacy}), key
+ *       {@code customer_id}: a keyset encrypted by the key-encryption key, or the tombstone of an erased one.
  * </ul>
  */
 public final class AsofTables {
@@ -113,6 +115,11 @@ public final class AsofTables {
         return prefix + "snapshots";
     }
 
+    /** Per-subject data keys, wrapped by the key-encryption key (module {@code privacy}). */
+    public String subjectKeys() {
+        return prefix + "subject_keys";
+    }
+
     /** Creates every table that does not exist yet and waits until each is active. Safe to call again. */
     public void ensureAll(DynamoDbClient dynamo) {
         for (CreateTableRequest request : definitions()) {
@@ -161,7 +168,8 @@ public final class AsofTables {
                                 attribute(CUSTOMER_ID, ScalarAttributeType.S))
                         .keySchema(key(BLOCK_KEY, KeyType.HASH), key(CUSTOMER_ID, KeyType.RANGE))
                         .build(),
-                singleKeyTable(matchRecords(), CUSTOMER_ID));
+                singleKeyTable(matchRecords(), CUSTOMER_ID),
+                singleKeyTable(subjectKeys(), CUSTOMER_ID));
     }
 
     private static LocalSecondaryIndex localIndex(String name, String sortKey) {

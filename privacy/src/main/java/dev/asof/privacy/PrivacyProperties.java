@@ -1,0 +1,36 @@
+package dev.asof.privacy;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Per-subject keys ({@code asof.privacy}): whether the beans exist at all ({@code enabled}, default {@code false}
+ * until the services are wired to encrypt), where the local key-encryption keyset lives ({@code
+ * kek-keyset-path}, default {@code .asof/privacy/kek.json} relative to the working directory, created when
+ * missing), and the cache of unwrapped data keys: at most {@code key-cache-size} subjects (default 10,000), each
+ * kept at most {@code key-cache-ttl} (default 60 s). The TTL is also how long another replica may still use a
+ * data key after it was destroyed (see {@link SubjectKeys}).
+ */
+@Validated
+@ConfigurationProperties("asof.privacy")
+public record PrivacyProperties(
+        @DefaultValue("false") boolean enabled,
+
+        @NotNull @DefaultValue(".asof/privacy/kek.json") Path kekKeysetPath,
+
+        @Min(1) @Max(10_000_000) @DefaultValue("10000") int keyCacheSize,
+
+        @NotNull @DefaultValue("60s") Duration keyCacheTtl) {
+
+    public PrivacyProperties {
+        if (keyCacheTtl != null && (keyCacheTtl.isNegative() || keyCacheTtl.isZero())) {
+            throw new IllegalArgumentException("asof.privacy.key-cache-ttl must be positive, got " + keyCacheTtl);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.asof.privacy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import dev.asof.support.storage.AsofTables;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/**
+ * The data key of each data subject (customer id): a Tink AEAD keyset with one AES-256-GCM key, generated on
+ * first use and stored in {@code subject_keys} encrypted by the {@link KeyEncryptionKey}, with the customer id as
+ * associated data (a wrapped key copied onto another subject's item does not unwrap).
+ *
+ * <p>An item is either a live key ({@code generation}, {@code keyset}, {@code created_at}) or, once the subject
+ * was erased, a tombstone ({@code generation} of the destroyed key, {@code destroyed_at}, no keyset). Every write
+ * is conditional on the item read just before, so concurrent first users (threads, replicas) end with one key:
+ * the losers read the winner's. {@link #destroy} replaces the key by a tombstone: from then on values encrypted
+ * with it fail with {@link SubjectErasedException}. A later {@link #forEncryption} for the same id (a returning
+ * customer) creates generation n+1, a new key that cannot open the old values; its item keeps the time of the
+ * last erasure ({@code previous_destroyed_at}), so an old value still reports {@link SubjectErasedException}.
+ *
+ * <p>Unwrapped keys are cached (Caffeine, at most {@code asof.privacy.key-cache-size} subjects, each for at most
+ * {@code asof.privacy.key-cache-ttl}) so reads stay fast. {@link #destroy} drops this instance's entry at once;
+ * <b>another replica's cache keeps a destroyed key for at most the TTL</b>, so the erasure step (next increment)
+ * waits that long, or tells the replicas, before it reports the key gone. Within that window another replica may
+ * also still <i>encrypt</i> with the destroyed key, so values it writes then are unreadable at once: the erasure
+ * step must refuse or hold writes for the subject until the window has passed. Tombstones are not cached: a read
+ * of an erased subject asks the table every time, and so sees a returning customer's new key at once.
+ *
+ * <p>A cache miss loads inside Caffeine's per-key computation: concurrent misses for one subject make one table
+ * read (and at most one new key), and a {@link #destroy} on this instance waits for an in-flight load of the
+ * subject, so it never leaves a destroyed key cached behind it. Hits never wait.
+ */
+public final class SubjectKeys {
+
+    static final String GENERATION = "generation";
+    static final String KEYSET = "keyset";
+    static final String CREATED_AT = "created_at";
+    static final String DESTROYED_AT = "destroyed_at";
+    static final String PREVIOUS_DESTROYED_AT = "previous_destroyed_at";
+
+    /** How often a conditional write may lose to another writer before the subject is reported as contended. */
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final KeyEncryptionKey kek;
+    private final Clock clock;
+    private final Cache<String, LiveKey> cache;
+
+    /** An unwrapped data key and the generation it belongs to. */
+    record LiveKey(long generation, Aead aead) {}
+
+    /** What the table says about a subject: nothing, a live key, or a tombstone. */
+    private record Stored(long generation, byte[] wrappedKeyset, Instant destroyedAt, Instant previousDestroyedAt) {
+        boolean destroyed() {
+            return destroyedAt != null;
+        }
+
+        Instant lastErasure() {
+            return destroyed() ? destroyedAt : previousDestroyedAt;
+        }
+    }
+
+    public SubjectKeys(
+            DynamoDbClient dynamo,
+            AsofTables tables,
+            KeyEncryptionKey kek,
+            int cacheSize,
+            Duration cacheTtl,
+            Clock clock) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.table = tables.subjectKeys();
+        this.kek = Objects.requireNonNull(kek, "kek");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfterWrite(cacheTtl)
+                .build();
+    }
+
+    public SubjectKeys(DynamoDbClient dynamo, AsofTables tables, KeyEncryptionKey kek, PrivacyProperties properties) {
+        this(dynamo, tables, kek, properties.keyCacheSize(), properties.keyCacheTtl(), Clock.systemUTC());
+    }
+
+    /** The subject's current data key, created (or, after an erasure, created anew as the next generation). */
+    LiveKey forEncryption(String customerId) {
+        return cache.get(customerId, this::loadOrCreate);
+    }
+
+    /**
+     * The subject's current data key, to decrypt with.
+     *
+     * @throws SubjectErasedException the subject was erased and has no newer key
+     * @throws PrivacyException the subject never had a key, or its key cannot be unwrapped with this KEK
+     */
+    LiveKey forDecryption(String customerId) {
+        return cache.get(customerId, this::loadExisting);
+    }
+
+    /**
+     * Reads the subject's key again from the table, past the cache: after a value failed to open with a cached
+     * key, which another replica may have destroyed (or replaced by a returning customer's) since.
+     */
+    LiveKey refreshForDecryption(String customerId) {
+        cache.invalidate(customerId);
+        return forDecryption(customerId);
+    }
+
+    /** When the subject's last key was destroyed, if it ever was (a returning customer keeps the time). */
+    Instant lastErasure(String customerId) {
+        Stored stored = read(customerId);
+        return stored == null ? null : stored.lastErasure();
+    }
+
+    /**
+     * Destroys the subject's data key: its item becomes a tombstone holding the generation and the time, and this
+     * instance's cache entry is dropped at once (other replicas' within the cache TTL). Idempotent: destroying an
+     * erased subject again returns the first erasure's time. A subject that never had a key gets a tombstone too
+     * (generation 0), so values claiming to be its ciphertexts report the erasure.
+     *
+     * @return when the key was destroyed
+     */
+    public Instant destroy(String customerId) {
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Stored stored = read(customerId);
+                if (stored != null && stored.destroyed()) {
+                    return stored.destroyedAt();
+                }
+                Instant now = clock.instant();
+                Map<String, AttributeValue> item = new HashMap<>();
+                item.put(AsofTables.CUSTOMER_ID, s(customerId));
+                item.put(GENERATION, n(stored == null ? 0 : stored.generation()));
+                item.put(DESTROYED_AT, s(now.toString()));
+                if (putIfUnchanged(item, stored)) {
+                    return now;
+                }
+            }
+            throw contended(customerId);
+        } finally {
+            cache.invalidate(customerId);
+        }
+    }
+
+    /** How many unwrapped keys this instance holds right now (after pending evictions). */
+    long cachedKeys() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    private LiveKey loadExisting(String customerId) {
+        Stored stored = read(customerId);
+        if (stored == null) {
+            throw new PrivacyException("customer " + customerId + " has no data key in " + table
+                    + ": the value was not encrypted for this customer by asof");
+        }
+        if (stored.destroyed()) {
+            throw new SubjectErasedException(customerId, stored.destroyedAt());
+        }
+        return unwrap(customerId, stored);
+    }
+
+    private LiveKey loadOrCreate(String customerId) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Stored stored = read(customerId);
+            if (stored != null && !stored.destroyed()) {
+                return unwrap(customerId, stored);
+            }
+            long generation = stored == null ? 1 : stored.generation() + 1;
+            KeysetHandle keyset;
+            byte[] wrapped;
+            try {
+                keyset = Tink.newAes256GcmKeyset();
+                wrapped =
+                        TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.aead(), associatedData(customerId));
+            } catch (GeneralSecurityException e) {
+                throw new PrivacyException("cannot create a data key for customer " + customerId, e);
+            }
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(AsofTables.CUSTOMER_ID, s(customerId));
+            item.put(GENERATION, n(generation));
+            item.put(KEYSET, AttributeValue.fromB(SdkBytes.fromByteArray(wrapped)));
+            item.put(CREATED_AT, s(clock.instant().toString()));
+            if (stored != null) {
+                item.put(PREVIOUS_DESTROYED_AT, s(stored.destroyedAt().toString()));
+            }
+            if (putIfUnchanged(item, stored)) {
+                try {
+                    return new LiveKey(generation, Tink.aead(keyset));
+                } catch (GeneralSecurityException e) {
+                    throw new PrivacyException("cannot use the new data key of customer " + customerId, e);
+                }
+            }
+            // Another thread or replica wrote first: read what it wrote.
+        }
+        throw contended(customerId);
+    }
+
+    private LiveKey unwrap(String customerId, Stored stored) {
+        try {
+            KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(
+                    stored.wrappedKeyset(), kek.aead(), associatedData(customerId));
+            return new LiveKey(stored.generation(), Tink.aead(keyset));
+        } catch (GeneralSecurityException e) {
+            throw new PrivacyException(
+                    "the data key of customer " + customerId + " (generation " + stored.generation() + ") in " + table
+                            + " cannot be unwrapped with " + kek
+                            + ": the key-encryption key is not the one that wrapped it, or the item was altered",
+                    e);
+        }
+    }
+
+    /** Writes {@code item} if the subject's item is still what was read ({@code expected}; null: no item). */
+    private boolean putIfUnchanged(Map<String, AttributeValue> item, Stored expected) {
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
+        if (expected == null) {
+            put.conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID));
+        } else {
+            put.conditionExpression("#g = :g AND "
+                            + (expected.destroyed() ? "attribute_exists" : "attribute_not_exists") + "(#d)")
+                    .expressionAttributeNames(Map.of("#g", GENERATION, "#d", DESTROYED_AT))
+                    .expressionAttributeValues(Map.of(":g", n(expected.generation())));
+        }
+        try {
+            dynamo.putItem(put.build());
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    private Stored read(String customerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of(AsofTables.CUSTOMER_ID, s(customerId)))
+                        .consistentRead(true))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return null;
+        }
+        long generation = Long.parseLong(item.get(GENERATION).n());
+        AttributeValue destroyed = item.get(DESTROYED_AT);
+        if (destroyed != null) {
+            return new Stored(generation, null, Instant.parse(destroyed.s()), null);
+        }
+        AttributeValue previous = item.get(PREVIOUS_DESTROYED_AT);
+        return new Stored(
+                generation,
+                item.get(KEYSET).b().asByteArray(),
+                null,
+                previous == null ? null : Instant.parse(previous.s()));
+    }
+
+    private PrivacyException contended(String customerId) {
+        return new PrivacyException("the data key item of customer " + customerId + " in " + table + " changed "
+                + MAX_ATTEMPTS + " times while it was being written; try again");
+    }
+
+    /** The customer id, bound to its wrapped key and to every value encrypted for it. */
+    static byte[] associatedData(String customerId) {
+        return customerId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.asof.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.testing.SharedInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+class PrivacyConfigurationIT {
+
+    @TempDir
+    Path dir;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PrivacyConfiguration.class))
+            // a client per context: the context closes it
+            .withBean(DynamoDbClient.class, SharedInfrastructure::dynamoClient)
+            .withBean(AsofTables.class, () -> PrivacyFixture.TABLES);
+
+    @BeforeAll
+    static void tables() {
+        PrivacyFixture.dynamo();
+    }
+
+    @Test
+    void offByDefault() {
+        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + dir.resolve("kek.json"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(ValueCipher.class);
+                    assertThat(context).doesNotHaveBean(SubjectKeys.class);
+                    assertThat(context).doesNotHaveBean(KeyEncryptionKey.class);
+                });
+        assertThat(dir.resolve("kek.json")).doesNotExist();
+    }
+
+    @Test
+    void whenEnabledItCreatesTheKekAndEncrypts() {
+        Path kek = dir.resolve(".asof/privacy/kek.json");
+        runner.withPropertyValues(
+                        "asof.privacy.enabled=true",
+                        "asof.privacy.kek-keyset-path=" + kek,
+                        "asof.privacy.key-cache-size=50",
+                        "asof.privacy.key-cache-ttl=5s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    PrivacyProperties properties = context.getBean(PrivacyProperties.class);
+                    assertThat(properties.keyCacheSize()).isEqualTo(50);
+                    assertThat(properties.keyCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+                    ValueCipher cipher = context.getBean(ValueCipher.class);
+                    String customer = PrivacyFixture.newCustomerId();
+                    AttributeValue encrypted = cipher.encrypt(customer, AttributeValue.text("jane@example.com"));
+                    assertThat(cipher.decrypt(customer, encrypted)).isEqualTo(AttributeValue.text("jane@example.com"));
+                });
+        assertThat(Files.exists(kek)).isTrue();
+    }
+
+    @Test
+    void defaults() {
+        runner.withPropertyValues("asof.privacy.enabled=true", "asof.privacy.kek-keyset-path=" + dir.resolve("k.json"))
+                .run(context -> {
+                    PrivacyProperties properties = context.getBean(PrivacyProperties.class);
+                    assertThat(properties.keyCacheSize()).isEqualTo(10_000);
+                    assertThat(properties.keyCacheTtl()).isEqualTo(Duration.ofSeconds(60));
+                });
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PrivacyConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .run(context -> assertThat(
+                                context.getBean(PrivacyProperties.class).kekKeysetPath())
+                        .isEqualTo(Path.of(".asof/privacy/kek.json")));
+    }
+
+    @Test
+    void invalidSettingsAreRefused() {
+        runner.withPropertyValues(
+                        "asof.privacy.enabled=true",
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("k.json"),
+                        "asof.privacy.key-cache-size=0")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("keyCacheSize")
+                        .hasStackTraceContaining("must be greater than or equal to 1"));
+        runner.withPropertyValues(
+                        "asof.privacy.enabled=true",
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("k.json"),
+                        "asof.privacy.key-cache-ttl=0s")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("asof.privacy.key-cache-ttl must be positive"));
+    }
+
+    @org.springframework.boot.context.properties.EnableConfigurationProperties(PrivacyProperties.class)
+    static class PropertiesOnly {}
+}
