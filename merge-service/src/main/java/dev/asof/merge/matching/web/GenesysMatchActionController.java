@@ -1,7 +1,10 @@
 package dev.asof.merge.matching.web;
 
+import static dev.asof.support.web.GenesysActions.authorization;
+import static dev.asof.support.web.GenesysActions.ordered;
+import static dev.asof.support.web.GenesysActions.property;
+
 import dev.asof.merge.matching.MatchingProperties;
-import dev.asof.support.web.RequestParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,16 +96,6 @@ class GenesysMatchActionController {
         return key.replace('.', '_');
     }
 
-    private static String authorization(String credentials) {
-        if (credentials == null || credentials.equals("api-key")) {
-            return "Bearer ${credentials.apiKey}";
-        }
-        if (credentials.equals("oauth")) {
-            return "Bearer ${authResponse.access_token}";
-        }
-        throw RequestParameters.invalid("credentials", "enum", "credentials must be api-key (the default) or oauth");
-    }
-
     private static Map<String, Object> inputSchema(List<String> keys) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (String key : keys) {
@@ -132,17 +125,5 @@ class GenesysMatchActionController {
                                         property("string", "auto_merge, review or none: what the thresholds say."),
                                 "candidate_count", property("string", "How many candidates were found.")),
                 "additionalProperties", true);
-    }
-
-    private static Map<String, Object> property(String type, String description) {
-        return ordered("type", type, "description", description);
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 }

@@ -1,8 +1,11 @@
 package dev.asof.reconstruction.integrations.web;
 
+import static dev.asof.support.web.GenesysActions.authorization;
+import static dev.asof.support.web.GenesysActions.ordered;
+import static dev.asof.support.web.GenesysActions.property;
+
 import dev.asof.reconstruction.integrations.AttributeCatalog;
 import dev.asof.reconstruction.integrations.IntegrationProperties;
-import dev.asof.support.web.RequestParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,20 +70,6 @@ class GenesysDataActionController {
         return action;
     }
 
-    /**
-     * The Authorization header the action sends: the integration's API key (User Defined credentials, the default),
-     * or the access token a "User Defined (OAuth)" integration fetched ({@code credentials=oauth}; docs/security.md).
-     */
-    private static String authorization(String credentials) {
-        if (credentials == null || credentials.equals("api-key")) {
-            return "Bearer ${credentials.apiKey}";
-        }
-        if (credentials.equals("oauth")) {
-            return "Bearer ${authResponse.access_token}";
-        }
-        throw RequestParameters.invalid("credentials", "enum", "credentials must be api-key (the default) or oauth");
-    }
-
     private static Map<String, Object> inputSchema() {
         return ordered(
                 "$schema", "http://json-schema.org/draft-04/schema#",
@@ -120,17 +109,5 @@ class GenesysDataActionController {
                 "required", required,
                 "properties", properties,
                 "additionalProperties", true);
-    }
-
-    private static Map<String, Object> property(String type, String description) {
-        return ordered("type", type, "description", description);
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 }
