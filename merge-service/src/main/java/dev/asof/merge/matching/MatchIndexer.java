@@ -4,13 +4,12 @@ import dev.asof.events.AttributeValue;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.IdentityState;
 import dev.asof.events.MergeLink;
-import dev.asof.events.RecordedEvent;
 import dev.asof.matching.BlockingKeys;
 import dev.asof.matching.MatchCatalog;
 import dev.asof.matching.MatchFields;
 import dev.asof.matching.MatchRecord;
 import dev.asof.matching.MatchSettings;
-import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.ProfileViews;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -30,7 +29,7 @@ public class MatchIndexer {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final EventLog log;
+    private final FoldedEvents folded;
     private final ProfileViews views;
     private final MatchIndex index;
     private final MatchCatalog catalog;
@@ -44,7 +43,7 @@ public class MatchIndexer {
      *     a no-op unless auto-merge is on
      */
     public MatchIndexer(
-            EventLog log,
+            FoldedEvents folded,
             ProfileViews views,
             MatchIndex index,
             MatchingProperties properties,
@@ -52,7 +51,7 @@ public class MatchIndexer {
             MeterRegistry meters,
             java.util.function.Consumer<MatchIndex.Indexed> autoMerge) {
         this.autoMerge = autoMerge;
-        this.log = log;
+        this.folded = folded;
         this.views = views;
         this.index = index;
         this.catalog = properties.catalog();
@@ -73,7 +72,7 @@ public class MatchIndexer {
      * without that (the log writer is behind, or dead-lettered the event) it indexes what the view holds.
      */
     public void refresh(String customerId, EventEnvelope latestSeen) {
-        boolean covered = waitForView.executeSupplier(() -> covers(latestSeen));
+        boolean covered = waitForView.executeSupplier(() -> folded.folded(latestSeen));
         if (!covered) {
             meters.counter("asof.matching.index.updates", "outcome", "view-behind")
                     .increment();
@@ -103,15 +102,5 @@ public class MatchIndexer {
         index.put(next, previous);
         meters.counter("asof.matching.index.updates", "outcome", "written").increment();
         autoMerge.accept(next);
-    }
-
-    private boolean covers(EventEnvelope event) {
-        Optional<RecordedEvent> logged = log.find(event.customerId(), event.timestampUtc(), event.eventId());
-        if (logged.isEmpty()) {
-            return false;
-        }
-        return views.head(event.customerId())
-                .map(head -> head.lastRecordedAt() >= logged.get().recordedAt())
-                .orElse(false);
     }
 }

@@ -4,7 +4,7 @@ import dev.asof.matching.MatchModel;
 import dev.asof.matching.MatchSettings;
 import dev.asof.merge.identity.IdentityCommands;
 import dev.asof.support.storage.AsofTables;
-import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -33,7 +33,7 @@ class MatchingConfiguration {
 
     @Bean
     MatchIndexer matchIndexer(
-            EventLog log,
+            FoldedEvents folded,
             ProfileViews views,
             MatchIndex index,
             MatchingProperties properties,
@@ -44,7 +44,7 @@ class MatchingConfiguration {
             Clock clock) {
         Consumer<MatchIndex.Indexed> autoMerge =
                 properties.autoMerge() ? new AutoMerge(lookup, commands, clock, meters) : indexed -> {};
-        return new MatchIndexer(log, views, index, properties, settings, meters, autoMerge);
+        return new MatchIndexer(folded, views, index, properties, settings, meters, autoMerge);
     }
 
     @Bean

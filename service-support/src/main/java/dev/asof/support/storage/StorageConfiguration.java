@@ -60,4 +60,9 @@ public class StorageConfiguration {
     ProfileViews profileViews(DynamoDbClient dynamo, AsofTables tables) {
         return new ProfileViews(dynamo, tables);
     }
+
+    @Bean
+    FoldedEvents foldedEvents(EventLog log, ProfileViews views) {
+        return new FoldedEvents(log, views);
+    }
 }

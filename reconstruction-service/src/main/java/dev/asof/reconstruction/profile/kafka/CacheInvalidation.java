@@ -5,16 +5,13 @@ import dev.asof.events.EventJson;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
-import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.support.kafka.AsofTopics;
-import dev.asof.support.storage.EventLog;
-import dev.asof.support.storage.ProfileViews;
+import dev.asof.support.storage.FoldedEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -40,15 +37,13 @@ class CacheInvalidation implements ConsumerSeekAware {
     private static final Logger log = LoggerFactory.getLogger(CacheInvalidation.class);
 
     private final ProfileCache cache;
-    private final EventLog eventLog;
-    private final ProfileViews views;
+    private final FoldedEvents folded;
     private final Counter invalidations;
     private final Counter notEvents;
 
-    CacheInvalidation(ProfileCache cache, EventLog eventLog, ProfileViews views, MeterRegistry metrics) {
+    CacheInvalidation(ProfileCache cache, FoldedEvents folded, MeterRegistry metrics) {
         this.cache = cache;
-        this.eventLog = eventLog;
-        this.views = views;
+        this.folded = folded;
         this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
         this.notEvents = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
     }
@@ -79,7 +74,7 @@ class CacheInvalidation implements ConsumerSeekAware {
             return;
         }
         cache.linkPending(target, event.eventId());
-        if (!loggedAndFolded(event)) {
+        if (!folded.folded(event)) {
             throw new NotYetLoggedException(event);
         }
         cache.linkSettled(target, event.eventId());
@@ -119,17 +114,6 @@ class CacheInvalidation implements ConsumerSeekAware {
         if (!partitions.isEmpty()) {
             cache.notFollowing();
         }
-    }
-
-    private boolean loggedAndFolded(EventEnvelope event) {
-        Optional<RecordedEvent> logged = eventLog.find(event.customerId(), event.timestampUtc(), event.eventId());
-        if (logged.isEmpty()) {
-            return false;
-        }
-        // The log writer records the identity link before it folds the event into the view.
-        return views.find(event.customerId())
-                .map(view -> view.lastRecordedAt() >= logged.get().recordedAt())
-                .orElse(false);
     }
 
     private static String mergeTarget(EventEnvelope event) {
