@@ -2,6 +2,7 @@ package dev.asof.events;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The unified event envelope, the same for every source. Immutable once written.
@@ -50,5 +51,37 @@ public record EventEnvelope(
     /** The event type, from the payload. */
     public EventType eventType() {
         return payload.type();
+    }
+
+    /**
+     * This event with every attribute value ({@code previous_value}, {@code new_value}, the bulk entries') replaced
+     * by {@code mapping} of it; everything else (ids, times, keys, merge links) as it is. Used to encrypt values at
+     * intake and to decrypt them on reads.
+     */
+    public EventEnvelope withValues(UnaryOperator<AttributeValue> mapping) {
+        ProfileEvent mapped = payload;
+        if (payload instanceof AttributeChanged change) {
+            mapped = new AttributeChanged(
+                    change.attributeKey(),
+                    mapNullable(change.previousValue(), mapping),
+                    mapping.apply(change.newValue()),
+                    change.changeReason());
+        } else if (payload instanceof BulkProfileUpdate bulk) {
+            mapped = new BulkProfileUpdate(
+                    bulk.changes().stream()
+                            .map(c -> new BulkProfileUpdate.Change(
+                                    c.attributeKey(),
+                                    mapNullable(c.previousValue(), mapping),
+                                    mapping.apply(c.newValue())))
+                            .toList(),
+                    bulk.changeReason());
+        }
+        return mapped == payload
+                ? this
+                : new EventEnvelope(eventId, timestampUtc, customerId, sourceSystem, metadata, mapped, schemaVersion);
+    }
+
+    private static AttributeValue mapNullable(AttributeValue value, UnaryOperator<AttributeValue> mapping) {
+        return value == null ? null : mapping.apply(value);
     }
 }

@@ -40,9 +40,11 @@ import tools.jackson.databind.JsonNode;
  *       {@code evidence-size}: its {@code evidence} takes at most {@value #MAX_EVIDENCE_BYTES} bytes as compact
  *       JSON;
  *   <li>{@code value-size}: a value's JSON text (and, for a number, its plain decimal form) is at most {@link
- *       AttributeValue#MAX_JSON_BYTES} UTF-8 bytes;
- *   <li>{@code event-size}: the event's JSON text is more than {@value #MAX_EVENT_BYTES} bytes (a log item must
- *       fit DynamoDB's item size with room to spare);
+ *       AttributeValue#MAX_JSON_BYTES} UTF-8 bytes; an encrypted value ({@link EncryptedValues}) at most {@link
+ *       EncryptedValues#MAX_TEXT_LENGTH} characters;
+ *   <li>{@code event-size}: the event's JSON text is more than {@value #MAX_EVENT_BYTES} bytes, or {@link
+ *       EncryptedValues#MAX_EVENT_BYTES} when its values are encrypted (a log item must fit DynamoDB's item size
+ *       with room to spare);
  *   <li>{@code schema-version}: a {@code schema_version} this code does not understand, or a field that came with
  *       a later version than the event says ({@code reason}, {@code decided_by} and {@code evidence} of a merge or
  *       unmerge need version 2).
@@ -274,11 +276,13 @@ public final class EventValidator {
     private static List<Violation> semanticRules(JsonNode event) {
         List<Violation> violations = new ArrayList<>();
         int bytes = EventJson.mapper().writeValueAsBytes(event).length;
-        if (bytes > MAX_EVENT_BYTES) {
+        int maxBytes = holdsCiphertext(event) ? EncryptedValues.MAX_EVENT_BYTES : MAX_EVENT_BYTES;
+        if (bytes > maxBytes) {
             violations.add(new Violation(
                     "",
                     "event-size",
-                    "the event takes " + bytes + " bytes of JSON; an event may take at most " + MAX_EVENT_BYTES));
+                    "the event takes " + bytes + " bytes of JSON; an event may take at most " + maxBytes
+                            + (maxBytes == MAX_EVENT_BYTES ? "" : " with its values encrypted")));
         }
         JsonNode timestamp = event.get("timestamp_utc");
         if (timestamp != null && timestamp.isString()) {
@@ -388,6 +392,16 @@ public final class EventValidator {
             return;
         }
         long bytes = jsonBytes(value);
+        if (value.isString() && EncryptedValues.isCiphertext(value.stringValue())) {
+            if (bytes > EncryptedValues.MAX_TEXT_LENGTH + 2) {
+                violations.add(new Violation(
+                        at + "/" + name,
+                        "value-size",
+                        field(at + "/" + name) + " takes " + bytes + " bytes; an encrypted value may take at most "
+                                + (EncryptedValues.MAX_TEXT_LENGTH + 2) + " bytes of JSON"));
+            }
+            return;
+        }
         if (bytes > AttributeValue.MAX_JSON_BYTES) {
             violations.add(new Violation(
                     at + "/" + name,
@@ -395,6 +409,30 @@ public final class EventValidator {
                     field(at + "/" + name) + " takes " + bytes + " bytes; a value may take at most "
                             + AttributeValue.MAX_JSON_BYTES + " bytes of JSON"));
         }
+    }
+
+    /** Whether a change's value in {@code event} is in the ciphertext form ({@link EncryptedValues}). */
+    private static boolean holdsCiphertext(JsonNode event) {
+        JsonNode payload = event.get("payload");
+        if (payload == null) {
+            return false;
+        }
+        if (isCiphertextNode(payload.get("new_value")) || isCiphertextNode(payload.get("previous_value"))) {
+            return true;
+        }
+        JsonNode changes = payload.get("changes");
+        if (changes != null && changes.isArray()) {
+            for (JsonNode change : changes) {
+                if (isCiphertextNode(change.get("new_value")) || isCiphertextNode(change.get("previous_value"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isCiphertextNode(JsonNode value) {
+        return value != null && value.isString() && EncryptedValues.isCiphertext(value.stringValue());
     }
 
     /**

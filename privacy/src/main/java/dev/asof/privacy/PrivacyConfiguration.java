@@ -4,17 +4,16 @@ import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.StorageConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Per-subject keys and the value cipher, when {@code asof.privacy.enabled=true} (default {@code false}: nothing
- * uses them yet). The {@code subject_keys} table is created with the other tables ({@link AsofTables}).
+ * Per-subject keys and the value cipher, in every service that has this module: intake encrypts with it ({@code
+ * asof.privacy.enabled}, default {@code true}), readers decrypt with it whether or not new values are encrypted.
+ * The {@code subject_keys} table is created with the other tables ({@link AsofTables}).
  */
 @AutoConfiguration(after = StorageConfiguration.class)
-@ConditionalOnProperty(prefix = "asof.privacy", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(PrivacyProperties.class)
 public class PrivacyConfiguration {
 
@@ -31,7 +30,7 @@ public class PrivacyConfiguration {
     }
 
     @Bean
-    ValueCipher valueCipher(SubjectKeys keys) {
-        return new ValueCipher(keys);
+    ValueCipher valueCipher(SubjectKeys keys, PrivacyProperties properties) {
+        return new ValueCipher(keys, properties.enabled());
     }
 }

@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Per-subject keys ({@code asof.privacy}): whether the beans exist at all ({@code enabled}, default {@code false}
- * until the services are wired to encrypt), where the local key-encryption keyset lives ({@code
+ * Per-subject keys ({@code asof.privacy}): whether intake encrypts new attribute values ({@code enabled}, default
+ * {@code true}; reads decrypt either way, so turning it off later keeps what was encrypted readable), where the local key-encryption keyset lives ({@code
  * kek-keyset-path}, default {@code .asof/privacy/kek.json} relative to the working directory, created when
  * missing), and the cache of unwrapped data keys: at most {@code key-cache-size} subjects (default 10,000), each
  * kept at most {@code key-cache-ttl} (default 60 s). The TTL is also how long another replica may still use a
@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("asof.privacy")
 public record PrivacyProperties(
-        @DefaultValue("false") boolean enabled,
+        @DefaultValue("true") boolean enabled,
 
         @NotNull @DefaultValue(".asof/privacy/kek.json") Path kekKeysetPath,
 

@@ -1,7 +1,10 @@
 package dev.asof.privacy;
 
 import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
+import dev.asof.events.Profile;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
@@ -11,35 +14,76 @@ import tools.jackson.core.JacksonException;
 /**
  * Encrypts and decrypts attribute values with their data subject's key ({@link SubjectKeys}).
  *
- * <p>A ciphertext is an {@link AttributeValue.Text} holding {@value #PREFIX} followed by the Tink AEAD ciphertext
- * in unpadded base64url. The plaintext is the value's canonical JSON ({@link EventJson#valueNode}), so a string, an
- * exact number ({@code 1.0}, {@code 1E+3}), a boolean or {@code null} comes back with its type and scale; the
- * associated data is the customer id, so a ciphertext moved to another customer does not open.
+ * <p>A ciphertext is an {@link AttributeValue.Text} in the form of {@link EncryptedValues}: {@value #PREFIX}, the
+ * customer id whose key encrypted it, {@code ':'}, and the Tink AEAD ciphertext in unpadded base64url. The
+ * plaintext is the value's canonical JSON ({@link EventJson#valueNode}), so a string, an exact number ({@code
+ * 1.0}, {@code 1E+3}), a boolean or {@code null} comes back with its type and scale; the associated data is the
+ * customer id, so a ciphertext whose subject was edited does not open. Because the text names its subject, a value
+ * folded into another identity's profile by a merge decrypts with the key of the customer it was written for.
  *
  * <p>{@link AttributeValue#NULL} (a removal) is <b>not</b> encrypted: it carries no personal data, and keeping it
  * in clear keeps "is this a removal / a no-op" checks working on stored events without a key. Every other value
  * is encrypted, including text that already looks like a ciphertext (it decrypts back to that text).
  *
- * <p>{@link #decrypt} returns a value that is not in the {@value #PREFIX} form unchanged: items written before
+ * <p>{@link #decrypt} returns a value that is not in the ciphertext form unchanged: items written before
  * encryption was turned on stay readable. (A plaintext string that itself starts with {@value #PREFIX} and was
  * stored before encryption cannot be told apart and fails to decrypt; the re-encryption migration will find
  * these.)
+ *
+ * <p>{@link #protect} is what intake calls: it encrypts when {@code asof.privacy.enabled} (the default) and passes
+ * the event through otherwise; reading ({@link #decrypt}) works either way.
  */
 public final class ValueCipher {
 
-    /** Marks an encrypted value; {@code v1}: Tink AES-256-GCM, canonical JSON plaintext, customer id as AD. */
-    public static final String PREFIX = "asof:enc:v1:";
-
-    /** Tink's output prefix (version byte and key id) plus the AES-GCM nonce and tag. */
-    private static final int AEAD_OVERHEAD = 5 + 12 + 16;
+    /** Marks an encrypted value ({@link EncryptedValues#PREFIX}). */
+    public static final String PREFIX = EncryptedValues.PREFIX;
 
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNBASE64 = Base64.getUrlDecoder();
 
     private final SubjectKeys keys;
+    private final boolean encryptNewValues;
 
+    /** A cipher that encrypts on {@link #protect} (as with {@code asof.privacy.enabled=true}). */
     public ValueCipher(SubjectKeys keys) {
+        this(keys, true);
+    }
+
+    /**
+     * @param encryptNewValues whether {@link #protect} encrypts ({@code asof.privacy.enabled}); {@link #encrypt} and
+     *     {@link #decrypt} work either way
+     */
+    public ValueCipher(SubjectKeys keys, boolean encryptNewValues) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.encryptNewValues = encryptNewValues;
+    }
+
+    /** Whether {@link #protect} encrypts. */
+    public boolean encryptsNewValues() {
+        return encryptNewValues;
+    }
+
+    /**
+     * {@code event} as intake publishes it: every attribute value encrypted for the event's customer when
+     * encryption is on, the event unchanged when it is off.
+     */
+    public EventEnvelope protect(EventEnvelope event) {
+        return encryptNewValues ? encrypt(event) : event;
+    }
+
+    /** {@code event} with every attribute value encrypted for its customer. */
+    public EventEnvelope encrypt(EventEnvelope event) {
+        return event.withValues(value -> encrypt(event.customerId(), value));
+    }
+
+    /** {@code event} with every encrypted value decrypted. */
+    public EventEnvelope decrypt(EventEnvelope event) {
+        return event.withValues(this::decrypt);
+    }
+
+    /** {@code profile} with every encrypted value decrypted. */
+    public Profile decrypt(Profile profile) {
+        return profile.withValues(this::decrypt);
     }
 
     /** {@code value} encrypted for {@code customerId}; {@link AttributeValue#NULL} is returned as it is. */
@@ -53,30 +97,35 @@ public final class ValueCipher {
         try {
             byte[] ciphertext =
                     keys.forEncryption(customerId).aead().encrypt(plaintext, SubjectKeys.associatedData(customerId));
-            return new AttributeValue.Text(PREFIX + BASE64.encodeToString(ciphertext));
+            return new AttributeValue.Text(EncryptedValues.text(customerId, BASE64.encodeToString(ciphertext)));
         } catch (GeneralSecurityException e) {
             throw new PrivacyException("cannot encrypt a value of customer " + customerId, e);
         }
     }
 
     /**
-     * The value {@code value} was encrypted from, or {@code value} itself when it is not a ciphertext.
+     * The value {@code value} was encrypted from, or {@code value} itself when it is not a ciphertext. The key is
+     * that of the subject the ciphertext names.
      *
      * @throws SubjectErasedException the subject's key (of the ciphertext's generation) was destroyed
-     * @throws PrivacyException the ciphertext does not open with the subject's key (another subject's, altered),
-     *     or the key cannot be unwrapped
+     * @throws PrivacyException the ciphertext does not open with the subject's key (altered, or its subject
+     *     edited), or the key cannot be unwrapped
      */
-    public AttributeValue decrypt(String customerId, AttributeValue value) {
-        Objects.requireNonNull(customerId, "customerId");
+    public AttributeValue decrypt(AttributeValue value) {
         if (!isCiphertext(value)) {
             return value;
         }
+        String text = ((AttributeValue.Text) value).value();
+        String customerId = EncryptedValues.subject(text);
+        if (customerId == null) {
+            throw new PrivacyException("a value is marked as encrypted but names no customer");
+        }
         byte[] ciphertext;
         try {
-            ciphertext = UNBASE64.decode(((AttributeValue.Text) value).value().substring(PREFIX.length()));
+            ciphertext = UNBASE64.decode(EncryptedValues.ciphertext(text));
         } catch (IllegalArgumentException e) {
             throw new PrivacyException(
-                    "a value of customer " + customerId + " is marked as encrypted but is not" + " valid base64url");
+                    "a value of customer " + customerId + " is marked as encrypted but is not valid base64url");
         }
         byte[] associatedData = SubjectKeys.associatedData(customerId);
         byte[] plaintext;
@@ -94,19 +143,15 @@ public final class ValueCipher {
 
     /** Whether {@code value} is in the ciphertext form. */
     public static boolean isCiphertext(AttributeValue value) {
-        return value instanceof AttributeValue.Text text && text.value().startsWith(PREFIX);
+        return EncryptedValues.isCiphertext(value);
     }
 
     /**
      * The exact length, in characters (all ASCII, so also in UTF-8 bytes), of the ciphertext text of a value whose
-     * canonical JSON is {@code plaintextJsonBytes} bytes long.
+     * canonical JSON is {@code plaintextJsonBytes} bytes long, for {@code customerId}.
      */
-    public static int ciphertextLength(int plaintextJsonBytes) {
-        if (plaintextJsonBytes < 0) {
-            throw new IllegalArgumentException("negative length: " + plaintextJsonBytes);
-        }
-        long bytes = (long) plaintextJsonBytes + AEAD_OVERHEAD;
-        return Math.toIntExact(PREFIX.length() + (4 * bytes + 2) / 3);
+    public static int ciphertextLength(int plaintextJsonBytes, String customerId) {
+        return EncryptedValues.textLength(plaintextJsonBytes, customerId.length());
     }
 
     /**

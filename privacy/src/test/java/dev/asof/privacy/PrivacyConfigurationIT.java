@@ -32,15 +32,24 @@ class PrivacyConfigurationIT {
     }
 
     @Test
-    void offByDefault() {
+    void encryptsByDefaultAndCanBeTurnedOffForNewValuesOnly() {
         runner.withPropertyValues("asof.privacy.kek-keyset-path=" + dir.resolve("kek.json"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context).doesNotHaveBean(ValueCipher.class);
-                    assertThat(context).doesNotHaveBean(SubjectKeys.class);
-                    assertThat(context).doesNotHaveBean(KeyEncryptionKey.class);
+                    assertThat(context.getBean(ValueCipher.class).encryptsNewValues())
+                            .isTrue();
                 });
-        assertThat(dir.resolve("kek.json")).doesNotExist();
+        runner.withPropertyValues(
+                        "asof.privacy.enabled=false", "asof.privacy.kek-keyset-path=" + dir.resolve("kek.json"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ValueCipher cipher = context.getBean(ValueCipher.class);
+                    assertThat(cipher.encryptsNewValues()).isFalse();
+                    // what was encrypted while it was on stays readable
+                    String customer = PrivacyFixture.newCustomerId();
+                    AttributeValue encrypted = cipher.encrypt(customer, AttributeValue.text("jane@example.com"));
+                    assertThat(cipher.decrypt(encrypted)).isEqualTo(AttributeValue.text("jane@example.com"));
+                });
     }
 
     @Test
@@ -59,7 +68,7 @@ class PrivacyConfigurationIT {
                     ValueCipher cipher = context.getBean(ValueCipher.class);
                     String customer = PrivacyFixture.newCustomerId();
                     AttributeValue encrypted = cipher.encrypt(customer, AttributeValue.text("jane@example.com"));
-                    assertThat(cipher.decrypt(customer, encrypted)).isEqualTo(AttributeValue.text("jane@example.com"));
+                    assertThat(cipher.decrypt(encrypted)).isEqualTo(AttributeValue.text("jane@example.com"));
                 });
         assertThat(Files.exists(kek)).isTrue();
     }
@@ -73,7 +82,6 @@ class PrivacyConfigurationIT {
                     assertThat(properties.keyCacheTtl()).isEqualTo(Duration.ofSeconds(60));
                 });
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(PrivacyConfiguration.class))
                 .withUserConfiguration(PropertiesOnly.class)
                 .run(context -> assertThat(
                                 context.getBean(PrivacyProperties.class).kekKeysetPath())

@@ -52,7 +52,7 @@ class SubjectKeysIT {
             // Every ciphertext, from either replica, opens with the one stored key (a third replica, cold cache).
             ValueCipher third = new ValueCipher(PrivacyFixture.subjectKeys(kek));
             for (int i = 0; i < threads; i++) {
-                assertThat(third.decrypt(customer, ciphertexts.get(i))).isEqualTo(AttributeValue.text("value " + i));
+                assertThat(third.decrypt(ciphertexts.get(i))).isEqualTo(AttributeValue.text("value " + i));
             }
         }
     }
@@ -63,13 +63,13 @@ class SubjectKeysIT {
         ValueCipher cipher = new ValueCipher(keys);
         String customer = PrivacyFixture.newCustomerId();
         AttributeValue stored = cipher.encrypt(customer, AttributeValue.text("jane@example.com"));
-        assertThat(cipher.decrypt(customer, stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(cipher.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
 
         Instant before = Instant.now();
         Instant erasedAt = keys.destroy(customer);
 
         assertThat(erasedAt).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
-        assertThatThrownBy(() -> cipher.decrypt(customer, stored))
+        assertThatThrownBy(() -> cipher.decrypt(stored))
                 .isInstanceOfSatisfying(SubjectErasedException.class, e -> {
                     assertThat(e.erasedAt()).isEqualTo(erasedAt);
                     assertThat(e.customerId()).isEqualTo(customer);
@@ -82,7 +82,7 @@ class SubjectKeysIT {
                 .as("idempotent: the first erasure's time")
                 .isEqualTo(erasedAt);
         // A removal needs no key, and plaintext still passes.
-        assertThat(cipher.decrypt(customer, AttributeValue.NULL)).isEqualTo(AttributeValue.NULL);
+        assertThat(cipher.decrypt(AttributeValue.NULL)).isEqualTo(AttributeValue.NULL);
     }
 
     @Test
@@ -141,8 +141,8 @@ class SubjectKeysIT {
                         .n())
                 .isEqualTo("2");
         assertThat(keys.forDecryption(customer).generation()).isEqualTo(2);
-        assertThat(cipher.decrypt(customer, fresh)).isEqualTo(AttributeValue.text("new address"));
-        assertThatThrownBy(() -> cipher.decrypt(customer, old))
+        assertThat(cipher.decrypt(fresh)).isEqualTo(AttributeValue.text("new address"));
+        assertThatThrownBy(() -> cipher.decrypt(old))
                 .isInstanceOfSatisfying(
                         SubjectErasedException.class,
                         e -> assertThat(e.erasedAt()).isEqualTo(erasedAt));
@@ -154,7 +154,7 @@ class SubjectKeysIT {
                         .get(SubjectKeys.GENERATION)
                         .n())
                 .isEqualTo("3");
-        assertThatThrownBy(() -> cipher.decrypt(customer, fresh))
+        assertThatThrownBy(() -> cipher.decrypt(fresh))
                 .isInstanceOfSatisfying(
                         SubjectErasedException.class,
                         e -> assertThat(e.erasedAt()).isEqualTo(second));
@@ -188,16 +188,16 @@ class SubjectKeysIT {
         ValueCipher replicaB = new ValueCipher(keysB);
         String customer = PrivacyFixture.newCustomerId();
         AttributeValue stored = replicaA.encrypt(customer, AttributeValue.text("jane@example.com"));
-        assertThat(replicaB.decrypt(customer, stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(replicaB.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
 
         PrivacyFixture.subjectKeys(kek).destroy(customer);
 
         // The documented window: B's cached key still opens the value until its entry expires.
-        assertThat(replicaB.decrypt(customer, stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(replicaB.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
         Thread.sleep(ttl.toMillis() + 200);
-        assertThatThrownBy(() -> replicaB.decrypt(customer, stored)).isInstanceOf(SubjectErasedException.class);
+        assertThatThrownBy(() -> replicaB.decrypt(stored)).isInstanceOf(SubjectErasedException.class);
         // A, whose TTL is 60 s, is still inside the window; the destroying instance itself is not (see above).
-        assertThat(replicaA.decrypt(customer, stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(replicaA.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
     }
 
     @Test
@@ -208,7 +208,7 @@ class SubjectKeysIT {
 
         ValueCipher wrongKek = new ValueCipher(PrivacyFixture.subjectKeys(PrivacyFixture.newKek()));
 
-        assertThatThrownBy(() -> wrongKek.decrypt(customer, stored))
+        assertThatThrownBy(() -> wrongKek.decrypt(stored))
                 .isExactlyInstanceOf(PrivacyException.class)
                 .hasMessageContaining(customer)
                 .hasMessageContaining("cannot be unwrapped")
@@ -217,8 +217,8 @@ class SubjectKeysIT {
                 .isExactlyInstanceOf(PrivacyException.class);
         String other = PrivacyFixture.newCustomerId();
         AttributeValue ofOther = wrongKek.encrypt(other, AttributeValue.text("john@example.com"));
-        assertThat(wrongKek.decrypt(other, ofOther)).isEqualTo(AttributeValue.text("john@example.com"));
-        assertThat(original.decrypt(customer, stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(wrongKek.decrypt(ofOther)).isEqualTo(AttributeValue.text("john@example.com"));
+        assertThat(original.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
     }
 
     @Test
@@ -253,7 +253,7 @@ class SubjectKeysIT {
 
         assertThat(keys.cachedKeys()).isLessThanOrEqualTo(5);
         for (int i = 0; i < 40; i++) {
-            assertThat(cipher.decrypt(customers.get(i), values.get(i))).isEqualTo(AttributeValue.text("v" + i));
+            assertThat(cipher.decrypt(values.get(i))).isEqualTo(AttributeValue.text("v" + i));
         }
         assertThat(keys.cachedKeys()).isLessThanOrEqualTo(5);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class ValueCipherIT {
                 assertThat(encrypted.asText()).doesNotContain(text.value());
             }
             // equals, not sameAs: 1.0 stays 1.0 and 1E+3 stays 1E+3
-            assertThat(cipher.decrypt(customer, encrypted)).isEqualTo(value);
+            assertThat(cipher.decrypt(encrypted)).isEqualTo(value);
         }
     }
 
@@ -49,7 +50,7 @@ class ValueCipherIT {
         String customer = PrivacyFixture.newCustomerId();
 
         assertThat(cipher.encrypt(customer, AttributeValue.NULL)).isSameAs(AttributeValue.NULL);
-        assertThat(cipher.decrypt(customer, AttributeValue.NULL)).isSameAs(AttributeValue.NULL);
+        assertThat(cipher.decrypt(AttributeValue.NULL)).isSameAs(AttributeValue.NULL);
         assertThat(PrivacyFixture.storedItem(customer))
                 .as("no key is made for a removal")
                 .isEmpty();
@@ -67,9 +68,9 @@ class ValueCipherIT {
     void valuesWrittenBeforeEncryptionPassThrough() {
         String customer = PrivacyFixture.newCustomerId();
         for (AttributeValue value : EVERY_KIND) {
-            assertThat(cipher.decrypt(customer, value)).isSameAs(value);
+            assertThat(cipher.decrypt(value)).isSameAs(value);
         }
-        assertThat(cipher.decrypt(customer, AttributeValue.text("asof:enc:v2:whatever")))
+        assertThat(cipher.decrypt(AttributeValue.text("asof:enc:v2:whatever")))
                 .isEqualTo(AttributeValue.text("asof:enc:v2:whatever"));
         assertThat(PrivacyFixture.storedItem(customer))
                 .as("no key is made to pass plaintext")
@@ -81,8 +82,7 @@ class ValueCipherIT {
         String customer = PrivacyFixture.newCustomerId();
         AttributeValue lookalike = AttributeValue.text(ValueCipher.PREFIX + "AAAA");
 
-        assertThat(cipher.decrypt(customer, cipher.encrypt(customer, lookalike)))
-                .isEqualTo(lookalike);
+        assertThat(cipher.decrypt(cipher.encrypt(customer, lookalike))).isEqualTo(lookalike);
     }
 
     @Test
@@ -98,26 +98,40 @@ class ValueCipherIT {
                 .isNotSameAs(keys.forEncryption(b).aead());
         // b's key does not open a's values, even with a's customer id as associated data
         AttributeValue ofA = cipher.encrypt(a, AttributeValue.text("a"));
-        byte[] raw = java.util.Base64.getUrlDecoder().decode(ofA.asText().substring(ValueCipher.PREFIX.length()));
+        byte[] raw = java.util.Base64.getUrlDecoder().decode(EncryptedValues.ciphertext(ofA.asText()));
         assertThatThrownBy(() -> keys.forDecryption(b).aead().decrypt(raw, SubjectKeys.associatedData(a)))
                 .isInstanceOf(java.security.GeneralSecurityException.class);
     }
 
     @Test
-    void aCiphertextOfOneSubjectDoesNotOpenAsAnother() {
+    void aCiphertextNamesItsSubjectAndDoesNotOpenAsAnother() {
         String a = PrivacyFixture.newCustomerId();
         String b = PrivacyFixture.newCustomerId();
         AttributeValue ofA = cipher.encrypt(a, AttributeValue.text("jane@example.com"));
         cipher.encrypt(b, AttributeValue.text("john@example.com"));
 
-        assertThatThrownBy(() -> cipher.decrypt(b, ofA))
+        assertThat(EncryptedValues.subject(ofA.asText())).isEqualTo(a);
+        AttributeValue relabelled =
+                AttributeValue.text(EncryptedValues.text(b, EncryptedValues.ciphertext(ofA.asText())));
+        assertThatThrownBy(() -> cipher.decrypt(relabelled))
                 .isExactlyInstanceOf(PrivacyException.class)
                 .hasMessageContaining(b)
                 .hasMessageContaining("encrypted for another customer, or altered")
                 .hasMessageNotContaining("jane");
-        assertThatThrownBy(() -> cipher.decrypt(PrivacyFixture.newCustomerId(), ofA))
+        AttributeValue unknown = AttributeValue.text(
+                EncryptedValues.text(PrivacyFixture.newCustomerId(), EncryptedValues.ciphertext(ofA.asText())));
+        assertThatThrownBy(() -> cipher.decrypt(unknown))
                 .isExactlyInstanceOf(PrivacyException.class)
                 .hasMessageContaining("has no data key");
+    }
+
+    @Test
+    void subjectsWithColonsInTheirIdsRoundTrip() {
+        String subject = "crm:" + PrivacyFixture.newCustomerId() + ":x";
+        AttributeValue encrypted = cipher.encrypt(subject, AttributeValue.text("jane@example.com"));
+
+        assertThat(EncryptedValues.subject(encrypted.asText())).isEqualTo(subject);
+        assertThat(cipher.decrypt(encrypted)).isEqualTo(AttributeValue.text("jane@example.com"));
     }
 
     @Test
@@ -128,8 +142,8 @@ class ValueCipherIT {
         char last = text.charAt(text.length() - 1);
         AttributeValue altered = AttributeValue.text(text.substring(0, text.length() - 1) + (last == 'A' ? 'B' : 'A'));
 
-        assertThatThrownBy(() -> cipher.decrypt(customer, altered)).isExactlyInstanceOf(PrivacyException.class);
-        assertThatThrownBy(() -> cipher.decrypt(customer, AttributeValue.text(ValueCipher.PREFIX + "not base64!")))
+        assertThatThrownBy(() -> cipher.decrypt(altered)).isExactlyInstanceOf(PrivacyException.class);
+        assertThatThrownBy(() -> cipher.decrypt(AttributeValue.text(ValueCipher.PREFIX + customer + ":not base64!")))
                 .isExactlyInstanceOf(PrivacyException.class)
                 .hasMessageContaining("base64url");
     }
@@ -143,11 +157,12 @@ class ValueCipherIT {
                     .writeValueAsString(EventJson.valueNode(value))
                     .getBytes(StandardCharsets.UTF_8)
                     .length;
-            assertThat(cipher.encrypt(customer, value).asText()).hasSize(ValueCipher.ciphertextLength(jsonBytes));
+            assertThat(cipher.encrypt(customer, value).asText())
+                    .hasSize(ValueCipher.ciphertextLength(jsonBytes, customer));
         }
         AttributeValue largest = AttributeValue.text("é".repeat((AttributeValue.MAX_JSON_BYTES - 2) / 2));
         assertThat(cipher.encrypt(customer, largest).asText())
-                .hasSize(ValueCipher.ciphertextLength(AttributeValue.MAX_JSON_BYTES));
-        assertThat(ValueCipher.ciphertextLength(AttributeValue.MAX_JSON_BYTES)).isEqualTo(5518);
+                .hasSize(ValueCipher.ciphertextLength(AttributeValue.MAX_JSON_BYTES, customer));
+        assertThat(EncryptedValues.MAX_TEXT_LENGTH).isEqualTo(5518 + 128 + 1);
     }
 }
