@@ -14,7 +14,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM eclipse-temurin:17-jre
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<ingestion-service|reconstruction-service|merge-service>" >&2; exit 1) \
-    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin asof
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin asof \
+    && mkdir -p /var/lib/asof/privacy && chown asof /var/lib/asof/privacy
 WORKDIR /app
 COPY --from=build /src/${SERVICE}/target/${SERVICE}.jar /app/app.jar
 USER asof

@@ -22,6 +22,16 @@ public record IdentityState(
         attributes = Map.copyOf(attributes);
     }
 
+    /** This state with every attribute's value replaced by {@code mapping} of it (decryption on reads). */
+    public IdentityState withValues(java.util.function.UnaryOperator<AttributeValue> mapping) {
+        Map<String, AttributeVersion> mapped = new java.util.HashMap<>();
+        attributes.forEach((key, version) -> mapped.put(
+                key,
+                new AttributeVersion(
+                        version.key(), mapping.apply(version.value()), version.version(), version.sourceSystem())));
+        return new IdentityState(customerId, mapped, erasedAt, link);
+    }
+
     /** The state of an identity no event has touched. */
     public static IdentityState empty(String customerId) {
         return new IdentityState(customerId, Map.of(), null, null);

@@ -1,5 +1,7 @@
 package dev.asof.submission;
 
+import dev.asof.privacy.PrivacyConfiguration;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The write path every service that writes profile events gets: {@link ProfileEventSubmitter} and {@link
  * IdempotentRequests}, configured by {@code asof.intake.*} and {@code asof.intake.kafka-breaker.*}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = PrivacyConfiguration.class)
 @EnableConfigurationProperties({IntakeProperties.class, KafkaCircuitBreakerConfiguration.KafkaBreakerProperties.class})
 @Import(KafkaCircuitBreakerConfiguration.class)
 public class EventSubmissionAutoConfiguration {
@@ -70,8 +72,9 @@ public class EventSubmissionAutoConfiguration {
             IntakeProperties properties,
             Clock clock,
             MeterRegistry metrics,
+            ValueCipher cipher,
             @Qualifier("intakeClaimers") ExecutorService intakeClaimers) {
-        return new ProfileEventSubmitter(publisher, ledger, properties, clock, metrics, intakeClaimers);
+        return new ProfileEventSubmitter(publisher, ledger, properties, clock, metrics, cipher, intakeClaimers);
     }
 
     @Bean

@@ -3,9 +3,11 @@ package dev.asof.submission;
 import dev.asof.events.AttributeChanged;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
+import dev.asof.events.EventValidator;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.Digests;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
@@ -27,8 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one write path every writer shares (ingestion's endpoints, merge-service's commands): give each event a
- * deterministic id, validate it, refuse clock skew, drop noise, recognise re-sends through the intake ledger,
- * publish the rest to Kafka ({@code acks=all}, behind the circuit breaker) and wait for the acknowledgement.
+ * deterministic id, validate it, refuse clock skew, drop noise, encrypt its attribute values with the key of its
+ * customer ({@link ValueCipher#protect}; the ledger's fingerprint is of the plaintext, so a re-send is still
+ * recognised), recognise re-sends through the intake ledger, publish the rest to Kafka ({@code acks=all}, behind the circuit breaker) and wait for the acknowledgement.
  *
  * <p>Failures are {@link InvalidEventException} (400, the broken rules named) and {@link ApiProblemException}
  * ({@code 422 event-id-reused} for a single event; {@code 503 event-stream-unavailable} with {@code Retry-After}
@@ -42,6 +45,7 @@ public final class ProfileEventSubmitter {
     private final IntakeProperties properties;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final ValueCipher cipher;
     private final Executor claimers;
 
     ProfileEventSubmitter(
@@ -50,7 +54,9 @@ public final class ProfileEventSubmitter {
             IntakeProperties properties,
             Clock clock,
             MeterRegistry metrics,
+            ValueCipher cipher,
             Executor intakeClaimers) {
+        this.cipher = cipher;
         this.claimers = intakeClaimers;
         this.publisher = publisher;
         this.ledger = ledger;
@@ -120,15 +126,18 @@ public final class ProfileEventSubmitter {
             }
         }
         List<EventEnvelope> toPublish = new ArrayList<>();
-        claimAll(toClaim, now).forEach((index, result) -> {
-            results[index] = result;
-            if (!result.status().equals("rejected")) {
-                toPublish.add(toClaim.get(index));
+        claimAll(toClaim, now).forEach((index, claimed) -> {
+            results[index] = claimed.result();
+            if (!claimed.result().status().equals("rejected")) {
+                toPublish.add(claimed.stored());
             }
         });
         if (!submission.batch() && results[0].status().equals("rejected")) {
-            count(submission.source(), "rejected", "event-id-reused");
-            throw conflict(results[0].eventId());
+            count(submission.source(), "rejected", results[0].reason());
+            if (results[0].reason().equals("event-id-reused")) {
+                throw conflict(results[0].eventId());
+            }
+            throw new InvalidEventException(violations(results[0]));
         }
         if (!toPublish.isEmpty()) {
             publisher.publishAll(toPublish, submission.source(), submission.correlationId());
@@ -143,16 +152,54 @@ public final class ProfileEventSubmitter {
      * Claims every event in the intake ledger, in parallel: each claim is a round trip to DynamoDB, and a batch of
      * a hundred done one after the other would make the caller wait for a hundred round trips.
      */
-    private Map<Integer, SubmissionResult> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
-        Map<Integer, CompletableFuture<SubmissionResult>> claims = new LinkedHashMap<>();
+    private Map<Integer, Claimed> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
+        Map<Integer, CompletableFuture<Claimed>> claims = new LinkedHashMap<>();
         events.forEach((index, event) ->
                 claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers)));
-        Map<Integer, SubmissionResult> results = new LinkedHashMap<>();
+        Map<Integer, Claimed> results = new LinkedHashMap<>();
         claims.forEach((index, claim) -> results.put(index, join(claim)));
         return results;
     }
 
-    private SubmissionResult claim(int index, EventEnvelope event, Instant now) {
+    /** The result for one event and, unless it was rejected, the event as it is published (values encrypted). */
+    private record Claimed(SubmissionResult result, EventEnvelope stored) {}
+
+    /**
+     * Encrypts the event, checks that the encrypted form is still one the log can store (encryption grows values),
+     * then claims it: an event refused here leaves no ledger entry.
+     */
+    private Claimed claim(int index, EventEnvelope event, Instant now) {
+        EventEnvelope stored = cipher.protect(event);
+        if (stored != event) {
+            List<Violation> broken = EventValidator.validate(EventJson.toTree(stored));
+            if (!broken.isEmpty()) {
+                return new Claimed(
+                        SubmissionResult.rejected(
+                                index,
+                                event.eventId(),
+                                broken.get(0).rule(),
+                                errors(broken.stream()
+                                        .map(ProfileEventSubmitter::onceEncrypted)
+                                        .toList())),
+                        null);
+            }
+        }
+        return new Claimed(ledgerClaim(index, event, now), stored);
+    }
+
+    /** A rule broken only by the encrypted form, said so (the message names sizes, never values). */
+    private static Violation onceEncrypted(Violation violation) {
+        return new Violation(
+                violation.pointer(), violation.rule(), violation.message() + " (once its values are encrypted)");
+    }
+
+    private static List<Violation> violations(SubmissionResult rejected) {
+        return rejected.errors().stream()
+                .map(error -> new Violation(error.get("pointer"), error.get("rule"), error.get("detail")))
+                .toList();
+    }
+
+    private SubmissionResult ledgerClaim(int index, EventEnvelope event, Instant now) {
         return switch (ledger.claim(event.eventId(), fingerprint(event), event.customerId())) {
             case NEW -> SubmissionResult.accepted(index, event.eventId(), isLate(event, now));
             case SEEN -> SubmissionResult.duplicate(index, event.eventId());
@@ -170,7 +217,7 @@ public final class ProfileEventSubmitter {
         };
     }
 
-    private static SubmissionResult join(CompletableFuture<SubmissionResult> claim) {
+    private static <T> T join(CompletableFuture<T> claim) {
         try {
             return claim.join();
         } catch (java.util.concurrent.CompletionException e) {

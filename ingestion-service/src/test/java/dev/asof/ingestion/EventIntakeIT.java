@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.asof.events.EventJson;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.testing.ApiClient;
@@ -43,6 +44,9 @@ class EventIntakeIT {
     @Autowired
     AsofTables tables;
 
+    @Autowired
+    ValueCipher cipher;
+
     ApiClient api;
     final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
 
@@ -78,10 +82,12 @@ class EventIntakeIT {
                             .key(Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(customer))))
                     .item();
             assertThat(view).isNotEmpty();
-            assertThat(IdentityStateCodec.decode(view.get("state").s())
-                            .visibleAttributes()
-                            .get("preferred_language")
-                            .value()
+            // the view holds the value encrypted with the customer's key (EncryptionAtRestIT)
+            assertThat(cipher.decrypt(
+                                    IdentityStateCodec.decode(view.get("state").s())
+                                            .visibleAttributes()
+                                            .get("preferred_language")
+                                            .value())
                             .asText())
                     .isEqualTo("es-ES");
         });

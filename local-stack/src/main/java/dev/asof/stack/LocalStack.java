@@ -379,6 +379,8 @@ final class LocalStack {
                 "--spring.cloud.aws.credentials.secret-key=" + SECRET_KEY,
                 "--asof.dynamodb.table-prefix=" + config.tablePrefix(),
                 "--asof.kafka.partitions=" + config.partitions(),
+                "--asof.privacy.kek-keyset-path="
+                        + config.home().resolve("privacy").resolve("kek.json").toAbsolutePath(),
                 "--asof.security.api-keys[0].name=" + DevApiKey.NAME,
                 "--asof.security.api-keys[0].sha256=" + apiKey.sha256(),
                 "--asof.security.api-keys[0].scopes=" + DevApiKey.SCOPES);

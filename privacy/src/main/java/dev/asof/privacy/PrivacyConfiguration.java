@@ -29,6 +29,14 @@ public class PrivacyConfiguration {
         return new SubjectKeys(dynamo, tables, kek, properties);
     }
 
+    /** {@code 410 erased} for reads that meet an erased subject's value. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication(
+            type = org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type.SERVLET)
+    ErasedProblems erasedProblems() {
+        return new ErasedProblems();
+    }
+
     @Bean
     ValueCipher valueCipher(SubjectKeys keys, PrivacyProperties properties) {
         return new ValueCipher(keys, properties.enabled());

@@ -4,7 +4,9 @@ import dev.asof.events.AttributeValue;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
+import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
+import dev.asof.events.RecordedEvent;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
@@ -79,6 +81,17 @@ public final class ValueCipher {
     /** {@code event} with every encrypted value decrypted. */
     public EventEnvelope decrypt(EventEnvelope event) {
         return event.withValues(this::decrypt);
+    }
+
+    /** {@code event} with every encrypted value decrypted. */
+    public RecordedEvent decrypt(RecordedEvent event) {
+        EventEnvelope decrypted = decrypt(event.event());
+        return decrypted == event.event() ? event : new RecordedEvent(decrypted, event.recordedAt());
+    }
+
+    /** {@code state} with every encrypted value decrypted. */
+    public IdentityState decrypt(IdentityState state) {
+        return state.withValues(this::decrypt);
     }
 
     /** {@code profile} with every encrypted value decrypted. */

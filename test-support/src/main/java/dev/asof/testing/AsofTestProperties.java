@@ -20,6 +20,12 @@ public final class AsofTestProperties {
         properties.put("spring.cloud.aws.credentials.access-key", "local");
         properties.put("spring.cloud.aws.credentials.secret-key", "local");
         properties.putAll(TestApiKeys.properties());
+        // one key-encryption key for every service of a test run, as ./asof up shares .asof/privacy/kek.json
+        properties.put(
+                "asof.privacy.kek-keyset-path",
+                java.nio.file.Path.of("target", "asof-test", "privacy", "kek.json")
+                        .toAbsolutePath()
+                        .toString());
         return properties;
     }
 

@@ -9,6 +9,7 @@ import dev.asof.matching.MatchCatalog;
 import dev.asof.matching.MatchFields;
 import dev.asof.matching.MatchRecord;
 import dev.asof.matching.MatchSettings;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.ProfileViews;
 import io.github.resilience4j.retry.Retry;
@@ -31,6 +32,7 @@ public class MatchIndexer {
 
     private final FoldedEvents folded;
     private final ProfileViews views;
+    private final ValueCipher cipher;
     private final MatchIndex index;
     private final MatchCatalog catalog;
     private final MatchSettings settings;
@@ -49,7 +51,9 @@ public class MatchIndexer {
             MatchingProperties properties,
             MatchSettings settings,
             MeterRegistry meters,
+            ValueCipher cipher,
             java.util.function.Consumer<MatchIndex.Indexed> autoMerge) {
+        this.cipher = cipher;
         this.autoMerge = autoMerge;
         this.folded = folded;
         this.views = views;
@@ -85,7 +89,9 @@ public class MatchIndexer {
         Optional<ProfileViews.View> view = views.find(customerId);
         IdentityState state = view.map(ProfileViews.View::state).orElse(IdentityState.empty(customerId));
         Map<String, AttributeValue> attributes = new TreeMap<>();
-        state.visibleAttributes().forEach((key, version) -> attributes.put(key, version.value()));
+        // the view holds encrypted values; the index needs them normalised, so decrypted here (the index entry is
+        // dropped when the subject is erased)
+        state.visibleAttributes().forEach((key, version) -> attributes.put(key, cipher.decrypt(version.value())));
         MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
         MergeLink link = state.link();
         MatchIndex.Indexed next = new MatchIndex.Indexed(

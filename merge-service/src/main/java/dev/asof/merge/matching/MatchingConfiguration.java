@@ -3,6 +3,7 @@ package dev.asof.merge.matching;
 import dev.asof.matching.MatchModel;
 import dev.asof.matching.MatchSettings;
 import dev.asof.merge.identity.IdentityCommands;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.ProfileViews;
@@ -41,10 +42,11 @@ class MatchingConfiguration {
             MeterRegistry meters,
             MatchLookup lookup,
             IdentityCommands commands,
+            ValueCipher cipher,
             Clock clock) {
         Consumer<MatchIndex.Indexed> autoMerge =
                 properties.autoMerge() ? new AutoMerge(lookup, commands, clock, meters) : indexed -> {};
-        return new MatchIndexer(folded, views, index, properties, settings, meters, autoMerge);
+        return new MatchIndexer(folded, views, index, properties, settings, meters, cipher, autoMerge);
     }
 
     @Bean

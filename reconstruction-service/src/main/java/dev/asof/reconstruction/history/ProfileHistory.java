@@ -4,6 +4,7 @@ import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Version;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
@@ -47,13 +48,16 @@ public class ProfileHistory {
     private final ProfileStoreGuard guard;
     private final HistoryProperties properties;
     private final MeterRegistry metrics;
+    private final ValueCipher cipher;
 
     ProfileHistory(
             IdentityStates states,
             LogRanges log,
             ProfileStoreGuard guard,
             HistoryProperties properties,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            ValueCipher cipher) {
+        this.cipher = cipher;
         this.states = states;
         this.log = log;
         this.guard = guard;
@@ -130,13 +134,15 @@ public class ProfileHistory {
                 continue;
             }
             long bound = Math.min(asked, whole.watermark());
+            // values decrypted as they are read, so the timeline compares what people wrote, not ciphertexts (two
+            // encryptions of one value differ)
             before.put(
                     identity,
                     start == null
                             ? IdentityState.empty(identity)
-                            : states.read(identity, start.minusMillis(1), bound, deadline)
-                                    .state());
-            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE)));
+                            : cipher.decrypt(states.read(identity, start.minusMillis(1), bound, deadline)
+                                    .state()));
+            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE), cipher));
         }
 
         GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute());
@@ -179,10 +185,12 @@ public class ProfileHistory {
     private static final class Scan {
 
         private final Iterator<RecordedEvent> events;
+        private final ValueCipher cipher;
         private RecordedEvent peeked;
 
-        Scan(Iterator<RecordedEvent> events) {
+        Scan(Iterator<RecordedEvent> events, ValueCipher cipher) {
             this.events = events;
+            this.cipher = cipher;
         }
 
         boolean hasNext() {
@@ -191,7 +199,7 @@ public class ProfileHistory {
 
         RecordedEvent peek() {
             if (peeked == null) {
-                peeked = events.next();
+                peeked = cipher.decrypt(events.next());
             }
             return peeked;
         }

@@ -5,6 +5,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
 import dev.asof.events.ProfileResolver;
 import dev.asof.events.Timestamps;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
@@ -41,6 +42,7 @@ public class PointInTimeProfiles {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DistributionSummary eventsApplied;
+    private final ValueCipher cipher;
 
     PointInTimeProfiles(
             IdentityStates identityStates,
@@ -50,7 +52,9 @@ public class PointInTimeProfiles {
             ProfileStoreGuard guard,
             SnapshotRepairs repairs,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            ValueCipher cipher) {
+        this.cipher = cipher;
         this.identityStates = identityStates;
         this.identityLinks = identityLinks;
         this.views = views;
@@ -82,7 +86,7 @@ public class PointInTimeProfiles {
             Optional<ProfileAnswer> cached = cache.find(customerId, asOf, bound);
             if (cached.isPresent()) {
                 outcome = "cached";
-                return cached;
+                return cached.map(this::decrypted);
             }
             long ticket = cache.ticket();
             // Only a K before the current millisecond can be settled; anything later is not worth the view reads.
@@ -97,7 +101,7 @@ public class PointInTimeProfiles {
                 }
             }
             outcome = result.answer().isPresent() ? "found" : "not_found";
-            return result.answer();
+            return result.answer().map(this::decrypted);
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
@@ -119,13 +123,26 @@ public class PointInTimeProfiles {
             Instant now = Timestamps.truncate(clock.instant());
             Optional<ProfileAnswer> answer = guard.call(deadline -> fromViews(customerId, now, deadline));
             outcome = answer.isPresent() ? "found" : "not_found";
-            return answer;
+            return answer.map(this::decrypted);
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
         } finally {
             latency("current", outcome, start);
         }
+    }
+
+    /**
+     * The answer with its values decrypted: what is cached (and what snapshots and views hold) stays encrypted; only
+     * the answer that leaves this service is in clear.
+     */
+    private ProfileAnswer decrypted(ProfileAnswer answer) {
+        return new ProfileAnswer(
+                cipher.decrypt(answer.profile()),
+                answer.asOf(),
+                answer.knownAt(),
+                answer.snapshotAt(),
+                answer.eventsApplied());
     }
 
     private record Reconstruction(Optional<ProfileAnswer> answer, boolean settled, Set<String> identities) {}
