@@ -16,6 +16,13 @@ public final class EncryptedValues {
     /** Marks an encrypted value; {@code v1}: Tink AES-256-GCM, canonical JSON plaintext, customer id as AD. */
     public static final String PREFIX = "asof:enc:v1:";
 
+    /**
+     * Marks a value redacted by an erasure: {@value #ERASED_PREFIX}{@code <customer id>}. It replaces the value (or
+     * its ciphertext) in the log, keeping the event's structure; a reader that meets it answers that the subject
+     * was erased.
+     */
+    public static final String ERASED_PREFIX = "asof:erased:v1:";
+
     /** Tink's output prefix (version byte and key id) plus the AES-GCM nonce and tag. */
     private static final int AEAD_OVERHEAD = 5 + 12 + 16;
 
@@ -52,6 +59,18 @@ public final class EncryptedValues {
         }
         long bytes = (long) plaintextJsonBytes + AEAD_OVERHEAD;
         return Math.toIntExact(PREFIX.length() + subjectLength + 1 + (4 * bytes + 2) / 3);
+    }
+
+    /** The redaction marker of a value of {@code subject}. */
+    public static String erased(String subject) {
+        return ERASED_PREFIX + subject;
+    }
+
+    /** The subject a redaction marker names, or {@code null} when {@code value} is not one. */
+    public static String erasedSubject(AttributeValue value) {
+        return value instanceof AttributeValue.Text text && text.value().startsWith(ERASED_PREFIX)
+                ? text.value().substring(ERASED_PREFIX.length())
+                : null;
     }
 
     /** The ciphertext text for {@code subject} and the base64url (unpadded) {@code ciphertext}. */

@@ -7,6 +7,7 @@ import dev.asof.events.EventValidator;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
+import dev.asof.privacy.ErasedBeforeException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.Digests;
 import dev.asof.support.web.ApiProblemException;
@@ -137,6 +138,13 @@ public final class ProfileEventSubmitter {
             if (results[0].reason().equals("event-id-reused")) {
                 throw conflict(results[0].eventId());
             }
+            if (results[0].reason().equals("erased")) {
+                throw new ApiProblemException(Problems.of(
+                        HttpStatus.CONFLICT,
+                        "erased",
+                        "Erased",
+                        results[0].errors().get(0).get("detail")));
+            }
             throw new InvalidEventException(violations(results[0]));
         }
         if (!toPublish.isEmpty()) {
@@ -169,7 +177,27 @@ public final class ProfileEventSubmitter {
      * then claims it: an event refused here leaves no ledger entry.
      */
     private Claimed claim(int index, EventEnvelope event, Instant now) {
-        EventEnvelope stored = cipher.protect(event);
+        EventEnvelope stored;
+        try {
+            stored = cipher.protect(event);
+        } catch (ErasedBeforeException late) {
+            return new Claimed(
+                    SubmissionResult.rejected(
+                            index,
+                            event.eventId(),
+                            "erased",
+                            List.of(Map.of(
+                                    "pointer",
+                                    "/timestamp_utc",
+                                    "rule",
+                                    "erased",
+                                    "detail",
+                                    "customer " + event.customerId() + " was erased at "
+                                            + Timestamps.format(late.erasedAt())
+                                            + "; an event stamped at or before the erasure cannot be taken (a"
+                                            + " returning customer's events come after it)"))),
+                    null);
+        }
         if (stored != event) {
             List<Violation> broken = EventValidator.validate(EventJson.toTree(stored));
             if (!broken.isEmpty()) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The boundaries of merge-service, on its compiled classes: no core knows its web or Kafka edge, every event leaves
  * through the one write port (event-submission's {@code ProfileEventSubmitter}, never a producer of its own), the log
- * is read through service-support's storage classes, only the identity leases and the match index talk to DynamoDB
- * themselves, and identity knows nothing of matching. (The matching model is its own module, pure: see
+ * is read through service-support's storage classes, only the identity leases, the match index and the erasure
+ * (its own table, and the subject's items it redacts, deletes and scans) talk to DynamoDB themselves, and identity knows nothing of matching. (The matching model is its own module, pure: see
  * matching-model's {@code ModelPurityTest}.)
  */
 class PackageBoundariesTest {
@@ -70,7 +70,7 @@ class PackageBoundariesTest {
     }
 
     @Test
-    void onlyTheLeasesAndTheMatchIndexTalkToDynamoDbThemselves() {
+    void onlyTheLeasesTheMatchIndexAndTheErasureTalkToDynamoDbThemselves() {
         noClasses()
                 .that()
                 .doNotHaveSimpleName("IdentityLocks")
@@ -80,6 +80,12 @@ class PackageBoundariesTest {
                 .doNotHaveSimpleName("MatchIndex")
                 .and()
                 .doNotHaveSimpleName("MatchingConfiguration")
+                .and()
+                .doNotHaveSimpleName("ErasureStore")
+                .and()
+                .doNotHaveSimpleName("SubjectStores")
+                .and()
+                .doNotHaveSimpleName("ErasureConfiguration")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("software.amazon.awssdk..")

@@ -63,7 +63,7 @@ public final class SubjectKeys {
     private final Cache<String, LiveKey> cache;
 
     /** An unwrapped data key and the generation it belongs to. */
-    record LiveKey(long generation, Aead aead) {}
+    record LiveKey(long generation, Aead aead, Instant previousErasure) {}
 
     /** What the table says about a subject: nothing, a live key, or a tombstone. */
     private record Stored(long generation, byte[] wrappedKeyset, Instant destroyedAt, Instant previousDestroyedAt) {
@@ -122,7 +122,7 @@ public final class SubjectKeys {
     }
 
     /** When the subject's last key was destroyed, if it ever was (a returning customer keeps the time). */
-    Instant lastErasure(String customerId) {
+    public Instant lastErasure(String customerId) {
         Stored stored = read(customerId);
         return stored == null ? null : stored.lastErasure();
     }
@@ -201,7 +201,7 @@ public final class SubjectKeys {
             }
             if (putIfUnchanged(item, stored)) {
                 try {
-                    return new LiveKey(generation, Tink.aead(keyset));
+                    return new LiveKey(generation, Tink.aead(keyset), stored == null ? null : stored.destroyedAt());
                 } catch (GeneralSecurityException e) {
                     throw new PrivacyException("cannot use the new data key of customer " + customerId, e);
                 }
@@ -215,7 +215,7 @@ public final class SubjectKeys {
         try {
             KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(
                     stored.wrappedKeyset(), kek.aead(), associatedData(customerId));
-            return new LiveKey(stored.generation(), Tink.aead(keyset));
+            return new LiveKey(stored.generation(), Tink.aead(keyset), stored.previousDestroyedAt());
         } catch (GeneralSecurityException e) {
             throw new PrivacyException(
                     "the data key of customer " + customerId + " (generation " + stored.generation() + ") in " + table

@@ -73,9 +73,41 @@ public final class ValueCipher {
         return encryptNewValues ? encrypt(event) : event;
     }
 
-    /** {@code event} with every attribute value encrypted for its customer. */
+    /**
+     * {@code event} with every attribute value encrypted for its customer.
+     *
+     * @throws ErasedBeforeException the customer was erased and the event is stamped at or before the erasure: a
+     *     late replay must not bring erased data back (a returning customer's events come after it)
+     */
     public EventEnvelope encrypt(EventEnvelope event) {
-        return event.withValues(value -> encrypt(event.customerId(), value));
+        boolean[] checked = {false};
+        return event.withValues(value -> {
+            if (!checked[0] && !(value instanceof AttributeValue.Null)) {
+                Instant erased = keys.forEncryption(event.customerId()).previousErasure();
+                if (erased != null && !event.timestampUtc().isAfter(erased)) {
+                    throw new ErasedBeforeException(event.customerId(), erased);
+                }
+                checked[0] = true;
+            }
+            return encrypt(event.customerId(), value);
+        });
+    }
+
+    /**
+     * {@code value} as an erasure leaves it in the log: a redaction marker naming its subject ({@link
+     * EncryptedValues#erased}); a removal ({@link AttributeValue#NULL}) stays as it is.
+     */
+    public static AttributeValue redact(String customerId, AttributeValue value) {
+        if (value instanceof AttributeValue.Null) {
+            return value;
+        }
+        String subject = value instanceof AttributeValue.Text text ? EncryptedValues.subject(text.value()) : null;
+        return AttributeValue.text(EncryptedValues.erased(subject == null ? customerId : subject));
+    }
+
+    /** When {@code customerId}'s data key was last destroyed (it was erased), or {@code null}. */
+    public Instant erasedAt(String customerId) {
+        return keys.lastErasure(customerId);
     }
 
     /** {@code event} with every encrypted value decrypted. */
@@ -125,6 +157,11 @@ public final class ValueCipher {
      *     edited), or the key cannot be unwrapped
      */
     public AttributeValue decrypt(AttributeValue value) {
+        String erasedSubject = EncryptedValues.erasedSubject(value);
+        if (erasedSubject != null) {
+            Instant erased = keys.lastErasure(erasedSubject);
+            throw new SubjectErasedException(erasedSubject, erased == null ? Instant.EPOCH : erased);
+        }
         if (!isCiphertext(value)) {
             return value;
         }

@@ -85,7 +85,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         String prefix = "hist" + UUID.randomUUID().toString().substring(0, 8);
         Random random = new Random(familySeed ^ 0x5DEECE66DL);
         RandomFamilies.Family family = RandomFamilies.generate(familySeed, prefix, 30 + random.nextInt(60), false);
-        LogFixture log = new LogFixture(eventLog, views, identityLinks);
+        LogFixture log = new LogFixture(eventLog, views, identityLinks, mixedEncryption(familySeed));
         int split = family.arrivals().size() * 3 / 4;
         logArrivals(family, log, 0, split, random);
         // views may lag the log here: each identity's timeline is cut to what its view has folded

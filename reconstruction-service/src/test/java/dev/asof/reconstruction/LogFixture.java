@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Logs events exactly as the ingestion service's batch log writer does, without Kafka. Per customer it keeps the
@@ -36,11 +37,21 @@ final class LogFixture {
     private final Map<String, ProfileViews.View> running = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final List<RecordedEvent> logged = new ArrayList<>();
+    private final UnaryOperator<EventEnvelope> intake;
 
     LogFixture(EventLog eventLog, ProfileViews views, IdentityLinks links) {
+        this(eventLog, views, links, UnaryOperator.identity());
+    }
+
+    /**
+     * @param intake what intake does to an event before it is logged (encrypting its values); the log and the views
+     *     get its result, {@link #logged()} and {@link #folded()} keep the event as sent, for the oracles
+     */
+    LogFixture(EventLog eventLog, ProfileViews views, IdentityLinks links, UnaryOperator<EventEnvelope> intake) {
         this.eventLog = eventLog;
         this.views = views;
         this.links = links;
+        this.intake = intake;
     }
 
     /** Logs {@code event} and writes its customer's view, as a writer whose clock reads {@code now}. */
@@ -66,7 +77,8 @@ final class LogFixture {
             return found;
         });
         long eventMillis = event.timestampUtc().toEpochMilli();
-        RecordedEvent recorded = new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), nowMillis));
+        RecordedEvent sent = new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), nowMillis));
+        RecordedEvent recorded = new RecordedEvent(intake.apply(event), sent.recordedAt());
         EventLog.Append append = eventLog.append(recorded, view.maxTimestampMillis(), 0, 0);
         if (!append.created()) {
             throw new IllegalStateException("fixture logged " + event.eventId() + " twice");
@@ -88,8 +100,8 @@ final class LogFixture {
                         lateTiers,
                         view.revision()));
         dirty.add(customer);
-        logged.add(recorded);
-        return recorded;
+        logged.add(sent);
+        return sent;
     }
 
     /** Writes the view of every customer with events since the last flush: the end of a batch. */

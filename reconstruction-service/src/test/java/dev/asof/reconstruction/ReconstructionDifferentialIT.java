@@ -154,7 +154,7 @@ class ReconstructionDifferentialIT extends ReconstructionIT {
             String prefix = "dif" + UUID.randomUUID().toString().substring(0, 8);
             RandomFamilies.Family family = RandomFamilies.generate(familySeed, prefix, eventCount, deep);
             Random random = new Random(familySeed ^ 0x5DEECE66DL);
-            LogFixture log = new LogFixture(eventLog, views, identityLinks);
+            LogFixture log = new LogFixture(eventLog, views, identityLinks, mixedEncryption(familySeed));
             int split = family.arrivals().size() * 3 / 4;
             int snapshotOdds = deep ? 120 : 12;
             int failed = 0;

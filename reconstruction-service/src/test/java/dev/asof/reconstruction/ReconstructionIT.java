@@ -3,6 +3,7 @@ package dev.asof.reconstruction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.events.EventJson;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
 import dev.asof.support.storage.ProfileViews;
@@ -50,6 +51,19 @@ abstract class ReconstructionIT {
 
     @Autowired
     MeterRegistry metrics;
+
+    @Autowired
+    ValueCipher cipher;
+
+    /**
+     * What intake does to an event's values in the differential tests: about half the events are encrypted with
+     * their customer's key (drawn from {@code seed}, apart from the question draws), the others stay as plaintext
+     * items written before encryption was turned on, so every read path must open the one and pass the other.
+     */
+    java.util.function.UnaryOperator<dev.asof.events.EventEnvelope> mixedEncryption(long seed) {
+        java.util.Random coin = new java.util.Random(seed ^ 0xC1F3E5L);
+        return event -> coin.nextBoolean() ? cipher.encrypt(event) : event;
+    }
 
     /** Keeps numbers exact (1.0 stays 1.0), like the service. */
     final JsonMapper json = EventJson.mapper();

@@ -62,6 +62,11 @@ public final class ServiceJar implements AutoCloseable {
         return ApiClient.localhost(port);
     }
 
+    /** The file the service's stdout and stderr go to. */
+    public Path logFile() {
+        return log;
+    }
+
     /** The HTTP port. */
     public int port() {
         return port;

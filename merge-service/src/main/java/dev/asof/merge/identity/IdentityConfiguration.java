@@ -19,6 +19,11 @@ class IdentityConfiguration {
     }
 
     @Bean
+    ErasedIdentities erasedIdentities(dev.asof.privacy.ValueCipher cipher) {
+        return new ErasedIdentities(cipher);
+    }
+
+    @Bean
     IdentityLocks identityLocks(DynamoDbClient dynamo, AsofTables tables, Clock clock, IdentityProperties properties) {
         return new IdentityLocks(dynamo, tables, clock, properties);
     }

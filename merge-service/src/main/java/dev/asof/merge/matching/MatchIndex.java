@@ -210,4 +210,22 @@ public class MatchIndex {
         AttributeValue value = item.get(name);
         return value == null ? null : value.s();
     }
+
+    /**
+     * Removes {@code customerId} from the index (an erasure): its record and every blocking-key entry it had.
+     *
+     * @return the entries deleted (keys and the record)
+     */
+    public int remove(String customerId) {
+        Optional<Indexed> indexed = find(customerId);
+        if (indexed.isEmpty()) {
+            return 0;
+        }
+        for (String key : indexed.get().keys()) {
+            dynamo.deleteItem(b -> b.tableName(index).key(indexKey(key, customerId)));
+        }
+        dynamo.deleteItem(
+                b -> b.tableName(records).key(Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(customerId))));
+        return indexed.get().keys().size() + 1;
+    }
 }

@@ -91,7 +91,13 @@ public class MatchIndexer {
         Map<String, AttributeValue> attributes = new TreeMap<>();
         // the view holds encrypted values; the index needs them normalised, so decrypted here (the index entry is
         // dropped when the subject is erased)
-        state.visibleAttributes().forEach((key, version) -> attributes.put(key, cipher.decrypt(version.value())));
+        state.visibleAttributes().forEach((key, version) -> {
+            try {
+                attributes.put(key, cipher.decrypt(version.value()));
+            } catch (dev.asof.privacy.SubjectErasedException erased) {
+                // a value of an erased subject is gone: nothing to match on
+            }
+        });
         MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
         MergeLink link = state.link();
         MatchIndex.Indexed next = new MatchIndex.Indexed(

@@ -5,6 +5,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
 import dev.asof.events.ProfileResolver;
 import dev.asof.events.Timestamps;
+import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
@@ -86,7 +87,7 @@ public class PointInTimeProfiles {
             Optional<ProfileAnswer> cached = cache.find(customerId, asOf, bound);
             if (cached.isPresent()) {
                 outcome = "cached";
-                return cached.map(this::decrypted);
+                return revealed(customerId, cached);
             }
             long ticket = cache.ticket();
             // Only a K before the current millisecond can be settled; anything later is not worth the view reads.
@@ -101,7 +102,7 @@ public class PointInTimeProfiles {
                 }
             }
             outcome = result.answer().isPresent() ? "found" : "not_found";
-            return result.answer().map(this::decrypted);
+            return revealed(customerId, result.answer());
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
@@ -123,13 +124,29 @@ public class PointInTimeProfiles {
             Instant now = Timestamps.truncate(clock.instant());
             Optional<ProfileAnswer> answer = guard.call(deadline -> fromViews(customerId, now, deadline));
             outcome = answer.isPresent() ? "found" : "not_found";
-            return answer.map(this::decrypted);
+            return revealed(customerId, answer);
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
         } finally {
             latency("current", outcome, start);
         }
+    }
+
+    /**
+     * The answer as it leaves this service: decrypted ({@link #decrypted}); and for a customer that was erased,
+     * when nothing of its profile is left to show (no profile, or one without attributes), {@code 410 erased}
+     * rather than an empty answer: erased means gone. (A value of an erased subject met on the way fails with the
+     * same exception, whatever T is asked.)
+     */
+    private Optional<ProfileAnswer> revealed(String customerId, Optional<ProfileAnswer> answer) {
+        if (answer.isEmpty() || answer.get().profile().attributes().isEmpty()) {
+            Instant erased = cipher.erasedAt(customerId);
+            if (erased != null) {
+                throw new SubjectErasedException(customerId, erased);
+            }
+        }
+        return answer.map(this::decrypted);
     }
 
     /**

@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *   <li>{@code snapshots}: saved fold results, key {@code customer_id} + {@code snapshot_key}.
  *   <li>{@code subject_keys}: the data key of each data subject (crypto-shredding, module {@code privacy}), key
  *       {@code customer_id}: a keyset encrypted by the key-encryption key, or the tombstone of an erased one.
+ *   <li>{@code erasures}: GDPR erasure requests and their progress and proof (merge-service), key {@code
+ *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure of that customer.
  * </ul>
  */
 public final class AsofTables {
@@ -58,6 +60,7 @@ public final class AsofTables {
     public static final String EVENT_ID = "event_id";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
     public static final String BLOCK_KEY = "block_key";
+    public static final String ERASURE_ID = "erasure_id";
 
     /** How often table creation polls for the table to be active, and for how long at most. */
     private static final Duration ACTIVE_POLL = Duration.ofMillis(50);
@@ -115,6 +118,11 @@ public final class AsofTables {
         return prefix + "snapshots";
     }
 
+    /** Erasure requests, their steps and proof (merge-service). */
+    public String erasures() {
+        return prefix + "erasures";
+    }
+
     /** Per-subject data keys, wrapped by the key-encryption key (module {@code privacy}). */
     public String subjectKeys() {
         return prefix + "subject_keys";
@@ -169,7 +177,8 @@ public final class AsofTables {
                         .keySchema(key(BLOCK_KEY, KeyType.HASH), key(CUSTOMER_ID, KeyType.RANGE))
                         .build(),
                 singleKeyTable(matchRecords(), CUSTOMER_ID),
-                singleKeyTable(subjectKeys(), CUSTOMER_ID));
+                singleKeyTable(subjectKeys(), CUSTOMER_ID),
+                singleKeyTable(erasures(), ERASURE_ID));
     }
 
     private static LocalSecondaryIndex localIndex(String name, String sortKey) {

@@ -7,6 +7,7 @@ import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.RefusalKind;
 import dev.asof.events.Timestamps;
+import dev.asof.merge.identity.ErasedIdentities;
 import dev.asof.merge.identity.Identity;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.support.web.ApiProblemException;
@@ -29,10 +30,12 @@ import tools.jackson.databind.JsonNode;
 class IdentityController {
 
     private final IdentityLog log;
+    private final ErasedIdentities erased;
     private final Clock clock;
 
-    IdentityController(IdentityLog log, Clock clock) {
+    IdentityController(IdentityLog log, ErasedIdentities erased, Clock clock) {
         this.log = log;
+        this.erased = erased;
         this.clock = clock;
     }
 
@@ -65,6 +68,7 @@ class IdentityController {
         Instant validAt = orNow(RequestParameters.optionalInstant("at", at), now);
         Instant known = orNow(RequestParameters.optionalInstant("known_at", knownAt), now);
         List<RecordedEvent> group = log.group(customerId, validAt, known);
+        erased.check(customerId, validAt, log.group(customerId, Timestamps.LATEST, known));
         if (group.stream().noneMatch(e -> e.event().customerId().equals(customerId))) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,

@@ -8,6 +8,7 @@ import dev.asof.matching.Evidence;
 import dev.asof.matching.MatchFields;
 import dev.asof.matching.MatchRecord;
 import dev.asof.matching.MatchSettings;
+import dev.asof.merge.identity.ErasedIdentities;
 import dev.asof.merge.identity.Identity;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.merge.matching.MatchIndex;
@@ -50,6 +51,7 @@ class MatchController {
     private final MatchingProperties properties;
     private final MatchSettings settings;
     private final Clock clock;
+    private final ErasedIdentities erased;
 
     MatchController(
             MatchLookup lookup,
@@ -57,7 +59,9 @@ class MatchController {
             IdentityLog identities,
             MatchingProperties properties,
             MatchSettings settings,
+            ErasedIdentities erased,
             Clock clock) {
+        this.erased = erased;
         this.lookup = lookup;
         this.index = index;
         this.identities = identities;
@@ -94,6 +98,7 @@ class MatchController {
         String customerId = RequestParameters.customerId("id", id);
         int limit = limit(limitText);
         List<RecordedEvent> group = identities.group(customerId, clock.instant(), Timestamps.LATEST);
+        erased.check(customerId, clock.instant(), group);
         if (group.stream().noneMatch(e -> e.event().customerId().equals(customerId))) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,

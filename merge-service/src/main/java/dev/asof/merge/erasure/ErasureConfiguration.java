@@ -1,0 +1,70 @@
+package dev.asof.merge.erasure;
+
+import dev.asof.merge.erasure.kafka.TopicScan;
+import dev.asof.merge.identity.IdentityLog;
+import dev.asof.merge.matching.MatchIndex;
+import dev.asof.privacy.SubjectKeys;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.submission.ProfileEventSubmitter;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Erasures ({@code asof.erasure.*}); unfinished ones resume once the service is ready. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ErasureProperties.class)
+class ErasureConfiguration {
+
+    @Bean
+    ErasureStore erasureStore(DynamoDbClient dynamo, AsofTables tables) {
+        return new ErasureStore(dynamo, tables);
+    }
+
+    @Bean
+    SubjectStores subjectStores(
+            DynamoDbClient dynamo,
+            AsofTables tables,
+            EventLog log,
+            ProfileViews views,
+            ValueCipher cipher,
+            Clock clock) {
+        return new SubjectStores(dynamo, tables, log, views, cipher, clock);
+    }
+
+    @Bean
+    ErasureSteps erasureSteps(
+            IdentityLog identityLog,
+            ProfileEventSubmitter submitter,
+            SubjectKeys keys,
+            SubjectStores stores,
+            MatchIndex matchIndex,
+            TopicScan topics,
+            ErasureProperties properties,
+            Clock clock) {
+        return new ErasureSteps(identityLog, submitter, keys, stores, matchIndex, topics, properties, clock);
+    }
+
+    @Bean
+    Erasures erasures(
+            ErasureStore store,
+            ErasureSteps steps,
+            IdentityLog identityLog,
+            ErasureProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        return new Erasures(store, steps, identityLog, properties, clock, meters);
+    }
+
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> resumeErasures(Erasures erasures) {
+        return ready -> erasures.resumeUnfinished();
+    }
+}

@@ -1,0 +1,309 @@
+package dev.asof.merge.erasure;
+
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.EventMetadata;
+import dev.asof.events.ProfileErased;
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.Timestamps;
+import dev.asof.merge.erasure.kafka.TopicScan;
+import dev.asof.merge.identity.Identity;
+import dev.asof.merge.identity.IdentityLog;
+import dev.asof.merge.matching.MatchIndex;
+import dev.asof.privacy.SubjectKeys;
+import dev.asof.submission.ProfileEventSubmitter;
+import dev.asof.submission.SubmissionResult;
+import dev.asof.support.kafka.AsofTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * The steps of one erasure ({@link Erasure.Step}), each idempotent, so running a step again after a crash anywhere
+ * in it does no harm. What each step did is kept in the erasure's proof as it goes.
+ */
+class ErasureSteps {
+
+    /** The source system of the erasure events. */
+    static final String SOURCE = "asof_erasure";
+
+    private static final Duration SETTLE_POLL = Duration.ofMillis(100);
+
+    private final IdentityLog identityLog;
+    private final ProfileEventSubmitter submitter;
+    private final SubjectKeys keys;
+    private final SubjectStores stores;
+    private final MatchIndex matchIndex;
+    private final TopicScan topics;
+    private final ErasureProperties properties;
+    private final Clock clock;
+
+    ErasureSteps(
+            IdentityLog identityLog,
+            ProfileEventSubmitter submitter,
+            SubjectKeys keys,
+            SubjectStores stores,
+            MatchIndex matchIndex,
+            TopicScan topics,
+            ErasureProperties properties,
+            Clock clock) {
+        this.identityLog = identityLog;
+        this.submitter = submitter;
+        this.keys = keys;
+        this.stores = stores;
+        this.matchIndex = matchIndex;
+        this.topics = topics;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Runs {@code erasure}'s current step and returns it moved on (saved by the caller). */
+    Erasure run(Erasure erasure) throws InterruptedException {
+        Map<String, Object> proof = proofOf(erasure);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> steps = (Map<String, Object>) proof.computeIfAbsent("steps", k -> new LinkedHashMap<>());
+        switch (erasure.step()) {
+            case RESOLVE -> {
+                List<RecordedEvent> group =
+                        identityLog.group(erasure.customerId(), erasure.requestedAt(), Timestamps.LATEST);
+                List<String> identities =
+                        new ArrayList<>(Identity.of(erasure.customerId(), erasure.requestedAt(), group)
+                                .members());
+                if (!identities.contains(erasure.customerId())) {
+                    identities.add(0, erasure.customerId());
+                }
+                steps.put("resolve", Map.of("identities", identities.size()));
+                return withProof(erasure.withIdentities(identities).at(Erasure.Step.APPEND, "running"), proof);
+            }
+            case APPEND -> {
+                List<EventEnvelope> events = erasureEvents(erasure);
+                List<SubmissionResult> results = submitter.submit(events, "erasure", null, erasure.erasureId());
+                for (SubmissionResult result : results) {
+                    if (result.status().equals("rejected")) {
+                        throw new IllegalStateException(
+                                "the erasure event " + result.eventId() + " was refused: " + result.reason());
+                    }
+                }
+                awaitLogged(events);
+                steps.put("append", Map.of("events_logged", events.size()));
+                return withProof(erasure.at(Erasure.Step.DESTROY_KEYS, "running"), proof);
+            }
+            case DESTROY_KEYS -> {
+                Instant destroyed = erasure.keysDestroyedAt();
+                if (destroyed == null) {
+                    for (String identity : erasure.identities()) {
+                        Instant at = keys.destroy(identity);
+                        destroyed = destroyed == null || at.isAfter(destroyed) ? at : destroyed;
+                    }
+                    steps.put(
+                            "destroy_keys",
+                            Map.of(
+                                    "keys_destroyed",
+                                    erasure.identities().size(),
+                                    "replica_key_cache_wait_seconds",
+                                    properties.replicaKeyCacheWait().toSeconds()));
+                    // saved before the wait, so a restart waits only what is left of it
+                    return withProof(erasure.withKeysDestroyedAt(destroyed), proof);
+                }
+                Duration left = Duration.between(clock.instant(), destroyed.plus(properties.replicaKeyCacheWait()));
+                if (!left.isNegative()) {
+                    Thread.sleep(left.toMillis() + 1);
+                }
+                return withProof(erasure.at(Erasure.Step.REDACT, "running"), proof);
+            }
+            case REDACT -> {
+                SubjectStores.Count log = new SubjectStores.Count();
+                SubjectStores.Count views = new SubjectStores.Count();
+                SubjectStores.Count snapshots = new SubjectStores.Count();
+                for (String identity : erasure.identities()) {
+                    add(log, stores.redactLog(identity, erasure.requestedAt(), id -> {}));
+                    add(views, stores.rewriteView(identity));
+                    add(snapshots, stores.deleteSnapshots(identity));
+                }
+                steps.put("redact_log", Map.of("items", log.items, "items_redacted", log.changed));
+                steps.put("views", Map.of("views", views.items, "views_rewritten", views.changed));
+                steps.put("snapshots", Map.of("snapshots_deleted", snapshots.changed));
+                return withProof(erasure.at(Erasure.Step.DROP_INDEXES, "running"), proof);
+            }
+            case DROP_INDEXES -> {
+                long entries = 0;
+                List<String> eventIds = new ArrayList<>();
+                for (String identity : erasure.identities()) {
+                    entries += matchIndex.remove(identity);
+                    stores.scanLog(identity, erasure.requestedAt(), eventIds);
+                }
+                SubjectStores.Count ledger = stores.deleteLedger(eventIds);
+                steps.put(
+                        "indexes",
+                        Map.of(
+                                "match_index_entries_deleted",
+                                entries,
+                                "intake_ledger_entries_deleted",
+                                ledger.changed,
+                                "caches",
+                                "reconstruction drops the identities' cached answers on the erasure events it"
+                                        + " follows; every service's key cache forgot the destroyed keys within "
+                                        + properties.replicaKeyCacheWait().toSeconds() + " s"));
+                return withProof(erasure.at(Erasure.Step.SCAN, "running"), proof);
+            }
+            case SCAN -> {
+                Map<String, Object> scan = scan(erasure);
+                proof.put("scan", scan);
+                boolean verified = Boolean.TRUE.equals(scan.get("verified"));
+                proof.put("verified", verified);
+                return erasure.ended(verified ? "completed" : "failed", clock.instant(), json(proof));
+            }
+            case DONE -> {
+                return erasure;
+            }
+        }
+        throw new IllegalStateException("unknown step " + erasure.step());
+    }
+
+    /** The events that erase each identity: PII-free, stamped at the request, ids derived from the erasure. */
+    static List<EventEnvelope> erasureEvents(Erasure erasure) {
+        List<EventEnvelope> events = new ArrayList<>();
+        for (String identity : erasure.identities()) {
+            events.add(new EventEnvelope(
+                    UUID.nameUUIDFromBytes(("asof-erasure:" + erasure.erasureId() + ":" + identity)
+                                    .getBytes(StandardCharsets.UTF_8))
+                            .toString(),
+                    erasure.requestedAt(),
+                    identity,
+                    SOURCE,
+                    EventMetadata.EMPTY,
+                    new ProfileErased("erasure " + erasure.erasureId()),
+                    EventEnvelope.SCHEMA_VERSION));
+        }
+        return events;
+    }
+
+    private void awaitLogged(List<EventEnvelope> events) throws InterruptedException {
+        long deadline = System.nanoTime() + properties.settleTimeout().toNanos();
+        for (EventEnvelope event : events) {
+            while (!identityLog.isLogged(event)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the erasure events were not logged within "
+                            + properties.settleTimeout().toSeconds() + " s; will try again");
+                }
+                Thread.sleep(SETTLE_POLL.toMillis());
+            }
+        }
+    }
+
+    /** The verification scan: every store read again for the subject's identities. */
+    private Map<String, Object> scan(Erasure erasure) {
+        Instant at = erasure.requestedAt();
+        SubjectStores.Count log = new SubjectStores.Count();
+        SubjectStores.Count views = new SubjectStores.Count();
+        SubjectStores.Count snapshots = new SubjectStores.Count();
+        SubjectStores.Count ledger = new SubjectStores.Count();
+        SubjectStores.Count subjectKeys = new SubjectStores.Count();
+        SubjectStores.Count matchRecords = new SubjectStores.Count();
+        for (String identity : erasure.identities()) {
+            List<String> eventIds = new ArrayList<>();
+            add(log, stores.scanLog(identity, at, eventIds));
+            add(views, stores.scanView(identity, at));
+            add(snapshots, stores.scanSnapshots(identity, at));
+            add(ledger, stores.scanLedger(eventIds));
+            add(subjectKeys, stores.scanKeys(identity));
+            matchIndex.find(identity).ifPresent(indexed -> {
+                matchRecords.items++;
+                // a returning customer is indexed again from its new events; an erased one holds nothing (the index
+                // follower may have written its empty entry after the erasure event)
+                if (!stores.hasDataAfter(identity, at)) {
+                    var record = indexed.record();
+                    matchRecords.readable += record.phones().size()
+                            + record.emails().size()
+                            + (record.firstName() == null ? 0 : 1)
+                            + (record.lastName() == null ? 0 : 1)
+                            + (record.postcode() == null ? 0 : 1)
+                            + (record.dateOfBirth() == null ? 0 : 1);
+                }
+            });
+        }
+        List<Map<String, Object>> stored = List.of(
+                log.toMap("dynamodb:event_log"),
+                views.toMap("dynamodb:profile_view"),
+                snapshots.toMap("dynamodb:snapshots"),
+                ledger.toMap("dynamodb:intake_events"),
+                subjectKeys.toMap("dynamodb:subject_keys"),
+                matchRecords.toMap("dynamodb:match_records"));
+        List<Map<String, Object>> kafka = new ArrayList<>();
+        boolean verified = true;
+        for (String topic : List.of(AsofTopics.PROFILE_EVENTS, AsofTopics.PROFILE_EVENTS_DLT)) {
+            TopicScan.Found found = topics.valuesOf(topic, erasure.identities(), properties.kafkaScanTimeout());
+            SubjectStores.Count count = new SubjectStores.Count();
+            long unparseable = 0;
+            for (String value : found.values()) {
+                count.items++;
+                try {
+                    EventEnvelope event = EventJson.decodeLogged(value);
+                    event.withValues(v -> {
+                        stores.tally(count, v, event.timestampUtc(), at);
+                        return v;
+                    });
+                } catch (RuntimeException notAnEvent) {
+                    unparseable++;
+                }
+            }
+            Map<String, Object> row = count.toMap("kafka:" + topic);
+            row.remove("changed");
+            row.put("records_read", found.recordsRead());
+            row.put("unparseable_records", unparseable);
+            row.put("complete", found.complete());
+            kafka.add(row);
+            verified &= count.readable == 0 && unparseable == 0 && found.complete();
+        }
+        for (Map<String, Object> row : stored) {
+            verified &= ((Long) row.get("readable_values")) == 0;
+        }
+        Map<String, Object> scan = new LinkedHashMap<>();
+        scan.put("scanned_at", Timestamps.format(clock.instant()));
+        scan.put("stores", stored);
+        scan.put("topics", kafka);
+        scan.put("verified", verified);
+        return scan;
+    }
+
+    private static void add(SubjectStores.Count into, SubjectStores.Count from) {
+        into.items += from.items;
+        into.changed += from.changed;
+        into.readable += from.readable;
+        into.unopenable += from.unopenable;
+    }
+
+    static Map<String, Object> proofOf(Erasure erasure) {
+        if (erasure.proof() == null) {
+            return new LinkedHashMap<>();
+        }
+        return EventJson.mapper().readValue(erasure.proof(), new TypeReference<LinkedHashMap<String, Object>>() {});
+    }
+
+    private static Erasure withProof(Erasure erasure, Map<String, Object> proof) {
+        return new Erasure(
+                erasure.erasureId(),
+                erasure.customerId(),
+                erasure.reason(),
+                erasure.requestedBy(),
+                erasure.requestedAt(),
+                erasure.state(),
+                erasure.step(),
+                erasure.identities(),
+                erasure.keysDestroyedAt(),
+                erasure.completedAt(),
+                json(proof),
+                erasure.error());
+    }
+
+    private static String json(Map<String, Object> proof) {
+        return EventJson.mapper().writeValueAsString(proof);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.asof.merge.erasure;
+
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.Timestamps;
+import dev.asof.merge.identity.IdentityLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GDPR erasures: a request is stored, answered at once, and run in the background step by step ({@link
+ * ErasureSteps}); every step's outcome is saved before the next starts, so a restart resumes each unfinished erasure
+ * where it stopped ({@link #resumeUnfinished}). A step that fails (Kafka or DynamoDB away) is tried again after
+ * {@code asof.erasure.retry-delay}; the reason is kept in the erasure (never a value).
+ */
+public class Erasures implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Erasures.class);
+
+    private final ErasureStore store;
+    private final ErasureSteps steps;
+    private final IdentityLog identityLog;
+    private final ErasureProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final ScheduledExecutorService workers;
+
+    Erasures(
+            ErasureStore store,
+            ErasureSteps steps,
+            IdentityLog identityLog,
+            ErasureProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        this.store = store;
+        this.steps = steps;
+        this.identityLog = identityLog;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newScheduledThreadPool(properties.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "asof-erasure-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** What a request found or started. */
+    public record Requested(Erasure erasure, boolean started) {}
+
+    /**
+     * Erases {@code customerId}: the erasure under way for it if there is one (a repeated request starts nothing
+     * new), the last one if it completed and nothing was logged for the customer since, else a new one.
+     *
+     * @return empty when the customer has no events and was never erased
+     */
+    public Optional<Requested> request(String customerId, String reason, String requestedBy) {
+        Instant now = Timestamps.truncate(clock.instant());
+        Optional<Erasure> latest = store.latestOf(customerId);
+        if (latest.isPresent()) {
+            Erasure previous = latest.get();
+            if (!previous.finished() || (previous.state().equals("completed") && !loggedSince(customerId, previous))) {
+                return Optional.of(new Requested(previous, false));
+            }
+        } else if (ownEvents(customerId, now).isEmpty()) {
+            return Optional.empty();
+        }
+        Erasure fresh = new Erasure(
+                UUID.randomUUID().toString(),
+                customerId,
+                reason,
+                requestedBy,
+                now,
+                "pending",
+                Erasure.Step.RESOLVE,
+                List.of(),
+                null,
+                null,
+                null,
+                null);
+        Erasure started = store.start(fresh, latest);
+        if (started.erasureId().equals(fresh.erasureId())) {
+            meters.counter("asof.erasures", "outcome", "requested").increment();
+            schedule(started.erasureId(), 0);
+            return Optional.of(new Requested(started, true));
+        }
+        return Optional.of(new Requested(started, false));
+    }
+
+    public Optional<Erasure> find(String erasureId) {
+        return store.find(erasureId);
+    }
+
+    /** Picks up every erasure a previous run of the service left unfinished. */
+    public int resumeUnfinished() {
+        List<Erasure> unfinished = store.unfinished();
+        unfinished.forEach(erasure -> schedule(erasure.erasureId(), 0));
+        if (!unfinished.isEmpty()) {
+            LOG.info("resuming {} unfinished erasure(s)", unfinished.size());
+        }
+        return unfinished.size();
+    }
+
+    private boolean loggedSince(String customerId, Erasure previous) {
+        return ownEvents(customerId, Timestamps.LATEST).stream()
+                .anyMatch(e -> e.event().timestampUtc().isAfter(previous.requestedAt()));
+    }
+
+    private List<RecordedEvent> ownEvents(String customerId, Instant validAt) {
+        return identityLog.group(customerId, validAt, Timestamps.LATEST).stream()
+                .filter(e -> e.event().customerId().equals(customerId))
+                .toList();
+    }
+
+    private void schedule(String erasureId, long delayMillis) {
+        workers.schedule(() -> runAll(erasureId), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs the erasure's steps until it ends, saving after each; a failing step is retried later. */
+    private void runAll(String erasureId) {
+        Erasure erasure = store.find(erasureId).orElse(null);
+        while (erasure != null && !erasure.finished()) {
+            Erasure.Step step = erasure.step();
+            try {
+                erasure = steps.run(erasure);
+                store.save(erasure);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                String reason = "step " + step.name().toLowerCase(java.util.Locale.ROOT) + " failed ("
+                        + e.getClass().getSimpleName() + "); retrying in "
+                        + properties.retryDelay().toSeconds() + " s";
+                LOG.warn("erasure {}: {}", erasureId, reason);
+                meters.counter("asof.erasures", "outcome", "step_retried").increment();
+                try {
+                    store.save(erasure.withError(reason));
+                } catch (RuntimeException storeDown) {
+                    LOG.warn("erasure {}: cannot save its progress either", erasureId);
+                }
+                schedule(erasureId, properties.retryDelay().toMillis());
+                return;
+            }
+        }
+        if (erasure != null) {
+            meters.counter("asof.erasures", "outcome", erasure.state()).increment();
+            LOG.info("erasure {} ended: {}", erasureId, erasure.state());
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,327 @@
+package dev.asof.merge.erasure;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.AttributeVersion;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.privacy.PrivacyException;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.support.storage.LogRanges;
+import dev.asof.support.storage.ProfileViews;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * What an erasure does to, and reads back from, the DynamoDB tables that hold a data subject's data: the log (values
+ * replaced by the redaction marker, structure kept), the view (rewritten as the fold of the redacted log), snapshots
+ * (deleted: derived data, rebuilt from the log on demand), the intake ledger (fingerprints of what was sent,
+ * deleted), the match index, and the subject's key item.
+ *
+ * <p>A value counts as the subject's erased data when it is not a removal and not a redaction marker, and either its
+ * event is stamped at or before the erasure, or it is a ciphertext no key opens any more. Values stamped after the
+ * erasure that open belong to a returning customer and are kept.
+ */
+class SubjectStores {
+
+    private static final String EVENT = "event";
+    private static final String STATE = "state";
+
+    private final DynamoDbClient dynamo;
+    private final AsofTables tables;
+    private final EventLog log;
+    private final ProfileViews views;
+    private final ValueCipher cipher;
+    private final Clock clock;
+
+    SubjectStores(
+            DynamoDbClient dynamo,
+            AsofTables tables,
+            EventLog log,
+            ProfileViews views,
+            ValueCipher cipher,
+            Clock clock) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.log = log;
+        this.views = views;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /** Counts per store; {@code readable} must end at 0. */
+    static final class Count {
+        long items;
+        long changed;
+        long readable;
+        long unopenable;
+
+        Map<String, Object> toMap(String store) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("store", store);
+            map.put("items", items);
+            map.put("changed", changed);
+            map.put("readable_values", readable);
+            map.put("unopenable_ciphertexts", unopenable);
+            return map;
+        }
+    }
+
+    /** Whether {@code value} of an event stamped at {@code stamped} is erased data of a subject erased at {@code at}. */
+    boolean isErasedData(AttributeValue value, Instant stamped, Instant at) {
+        if (value instanceof AttributeValue.Null || EncryptedValues.erasedSubject(value) != null) {
+            return false;
+        }
+        return !stamped.isAfter(at) || !opens(value);
+    }
+
+    /** Whether {@code value} can be read: plaintext, or a ciphertext whose key still exists. */
+    boolean opens(AttributeValue value) {
+        if (!ValueCipher.isCiphertext(value)) {
+            return true;
+        }
+        try {
+            cipher.decrypt(value);
+            return true;
+        } catch (PrivacyException destroyedOrForeign) {
+            return false;
+        }
+    }
+
+    /** Tallies {@code value} into {@code count} as the verification scan sees it. */
+    void tally(Count count, AttributeValue value, Instant stamped, Instant at) {
+        if (value instanceof AttributeValue.Null || EncryptedValues.erasedSubject(value) != null) {
+            return;
+        }
+        boolean opens = opens(value);
+        if (!opens) {
+            count.unopenable++;
+        } else if (!stamped.isAfter(at)) {
+            count.readable++;
+        }
+    }
+
+    /**
+     * Replaces the subject's erased values in {@code identity}'s log items by the redaction marker.
+     *
+     * @param eventIds receives the id of every event of the identity (for the intake ledger)
+     */
+    Count redactLog(String identity, Instant at, Consumer<String> eventIds) {
+        Count count = new Count();
+        forEachItem(tables.eventLog(), identity, item -> {
+            count.items++;
+            EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
+            eventIds.accept(event.eventId());
+            EventEnvelope redacted = event.withValues(value ->
+                    isErasedData(value, event.timestampUtc(), at) ? ValueCipher.redact(identity, value) : value);
+            if (!EventJson.encode(redacted).equals(EventJson.encode(event))) {
+                count.changed++;
+                dynamo.updateItem(b -> b.tableName(tables.eventLog())
+                        .key(Map.of(
+                                AsofTables.CUSTOMER_ID,
+                                item.get(AsofTables.CUSTOMER_ID),
+                                AsofTables.EVENT_KEY,
+                                item.get(AsofTables.EVENT_KEY)))
+                        .updateExpression("SET #e = :e")
+                        .conditionExpression("attribute_exists(#c)")
+                        .expressionAttributeNames(Map.of("#e", EVENT, "#c", AsofTables.CUSTOMER_ID))
+                        .expressionAttributeValues(Map.of(
+                                ":e",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                        EventJson.encode(redacted)))));
+            }
+        });
+        return count;
+    }
+
+    /** Rewrites {@code identity}'s view as the fold of its (redacted) log; nothing when it has no view. */
+    Count rewriteView(String identity) {
+        Count count = new Count();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            var current = views.find(identity);
+            if (current.isEmpty()) {
+                return count;
+            }
+            count.items = 1;
+            List<RecordedEvent> events = log.eventsUpTo(identity, LogRanges.MAX_VALID_TIME, LogRanges.MAX_VALID_TIME);
+            IdentityState folded =
+                    ProfileFold.foldAt(identity, events, LogRanges.MAX_VALID_TIME, LogRanges.MAX_VALID_TIME);
+            ProfileViews.View view = current.get();
+            if (folded.equals(view.state())) {
+                return count;
+            }
+            if (views.replace(
+                    view,
+                    folded,
+                    view.lastRecordedAt(),
+                    view.maxTimestampMillis(),
+                    view.lateTiers(),
+                    clock.instant())) {
+                count.changed = 1;
+                return count;
+            }
+        }
+        throw new IllegalStateException("the view of " + identity + " kept changing while it was rewritten");
+    }
+
+    /** Deletes {@code identity}'s snapshots (saved folds, rebuilt from the log when a read needs one). */
+    Count deleteSnapshots(String identity) {
+        Count count = new Count();
+        forEachItem(tables.snapshots(), identity, item -> {
+            count.items++;
+            count.changed++;
+            dynamo.deleteItem(b -> b.tableName(tables.snapshots())
+                    .key(Map.of(
+                            AsofTables.CUSTOMER_ID,
+                            item.get(AsofTables.CUSTOMER_ID),
+                            AsofTables.SNAPSHOT_KEY,
+                            item.get(AsofTables.SNAPSHOT_KEY))));
+        });
+        return count;
+    }
+
+    /** Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}. */
+    Count deleteLedger(List<String> eventIds) {
+        Count count = new Count();
+        for (String eventId : eventIds) {
+            var key = Map.of(
+                    AsofTables.EVENT_ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(eventId));
+            var deleted = dynamo.deleteItem(b -> b.tableName(tables.intakeEvents())
+                    .key(key)
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
+            count.items++;
+            if (deleted.hasAttributes() && !deleted.attributes().isEmpty()) {
+                count.changed++;
+            }
+        }
+        return count;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // the verification scan
+
+    Count scanLog(String identity, Instant at, List<String> eventIds) {
+        Count count = new Count();
+        forEachItem(tables.eventLog(), identity, item -> {
+            count.items++;
+            EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
+            eventIds.add(event.eventId());
+            event.withValues(value -> {
+                tally(count, value, event.timestampUtc(), at);
+                return value;
+            });
+        });
+        return count;
+    }
+
+    Count scanView(String identity, Instant at) {
+        Count count = new Count();
+        views.find(identity).ifPresent(view -> {
+            count.items = 1;
+            tallyState(count, view.state(), at);
+        });
+        return count;
+    }
+
+    Count scanSnapshots(String identity, Instant at) {
+        Count count = new Count();
+        forEachItem(tables.snapshots(), identity, item -> {
+            count.items++;
+            tallyState(count, IdentityStateCodec.decode(item.get(STATE).s()), at);
+        });
+        return count;
+    }
+
+    Count scanLedger(List<String> eventIds) {
+        Count count = new Count();
+        for (String eventId : eventIds) {
+            var item = dynamo.getItem(b -> b.tableName(tables.intakeEvents())
+                            .consistentRead(true)
+                            .key(Map.of(
+                                    AsofTables.EVENT_ID,
+                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(eventId))))
+                    .item();
+            if (item != null && !item.isEmpty()) {
+                // a fingerprint is a hash of what was sent: as good as the values to whoever can guess them
+                count.items++;
+                count.readable++;
+            }
+        }
+        return count;
+    }
+
+    /** The subject's key item: a tombstone or a returning customer's newer key, never the destroyed key. */
+    Count scanKeys(String identity) {
+        Count count = new Count();
+        Instant erased = cipher.erasedAt(identity);
+        count.items = 1;
+        if (erased == null) {
+            count.readable = 1;
+        }
+        return count;
+    }
+
+    /** Whether {@code identity} has a value stamped after {@code at} that opens: a returning customer's data. */
+    boolean hasDataAfter(String identity, Instant at) {
+        boolean[] found = {false};
+        forEachItem(tables.eventLog(), identity, item -> {
+            EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
+            if (event.timestampUtc().isAfter(at)) {
+                event.withValues(value -> {
+                    if (!(value instanceof AttributeValue.Null)
+                            && EncryptedValues.erasedSubject(value) == null
+                            && opens(value)) {
+                        found[0] = true;
+                    }
+                    return value;
+                });
+            }
+        });
+        return found[0];
+    }
+
+    private void tallyState(Count count, IdentityState state, Instant at) {
+        for (AttributeVersion version : state.attributes().values()) {
+            tally(count, version.value(), version.version().timestamp(), at);
+        }
+    }
+
+    private void forEachItem(
+            String table,
+            String identity,
+            Consumer<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> action) {
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> start = null;
+        do {
+            var from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    .keyConditionExpression("#c = :c")
+                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID))
+                    .expressionAttributeValues(
+                            Map.of(":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(identity)))
+                    .exclusiveStartKey(from)
+                    .build());
+            page.items().forEach(action);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    static Instant recordedAt(RecordedEvent event) {
+        return Hlc.toInstant(event.recordedAt());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.asof.merge.erasure.web;
+
+import dev.asof.events.EventJson;
+import dev.asof.events.InvalidEventException;
+import dev.asof.events.RefusalKind;
+import dev.asof.events.Timestamps;
+import dev.asof.events.Violation;
+import dev.asof.merge.erasure.Erasure;
+import dev.asof.merge.erasure.Erasures;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
+import dev.asof.support.web.RequestBodies;
+import dev.asof.support.web.RequestParameters;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * GDPR erasure (scope {@code gdpr:erase}): {@code POST /api/v1/customers/{id}/erasure} with {@code {"reason",
+ * "requested_by"}} answers {@code 202} with {@code Location: /api/v1/erasures/{erasure_id}} once the request is
+ * stored; the erasure runs in the background. {@code GET /api/v1/erasures/{erasure_id}} shows its state and, once
+ * it ended, the proof. A repeated request for a customer whose erasure is under way answers that one.
+ */
+@RestController
+@PreAuthorize("hasAuthority('SCOPE_gdpr:erase')")
+class ErasureController {
+
+    static final int MAX_TEXT_LENGTH = 256;
+    private static final Set<String> FIELDS = Set.of("reason", "requested_by");
+
+    private final Erasures erasures;
+
+    ErasureController(Erasures erasures) {
+        this.erasures = erasures;
+    }
+
+    @PostMapping(path = "/api/v1/customers/{customerId}/erasure", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> erase(@PathVariable String customerId, @RequestBody byte[] bytes) {
+        String id = RequestParameters.customerId("customer_id", customerId);
+        JsonNode body = EventJson.parse(RequestBodies.utf8(bytes));
+        List<Violation> violations = new ArrayList<>();
+        if (!body.isObject()) {
+            throw new InvalidEventException(List.of(new Violation("", "type", "the body must be a JSON object")));
+        }
+        for (Map.Entry<String, JsonNode> property : body.properties()) {
+            if (!FIELDS.contains(property.getKey())) {
+                violations.add(new Violation(
+                        "/" + property.getKey().replace("~", "~0").replace("/", "~1"),
+                        "additionalProperties",
+                        "unknown field '" + Problems.quoted(property.getKey()) + "'; allowed: reason, requested_by"));
+            }
+        }
+        String reason = requiredText(body, "reason", violations);
+        String requestedBy = requiredText(body, "requested_by", violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(violations);
+        }
+        Erasures.Requested requested = erasures.request(id, reason, requestedBy)
+                .orElseThrow(() -> new ApiProblemException(Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        RefusalKind.PROFILE_NOT_FOUND.wireName(),
+                        "Profile not found",
+                        "customer " + id + " has no events and was never erased")));
+        Erasure erasure = requested.erasure();
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/erasures/" + erasure.erasureId()))
+                .body(answer(erasure));
+    }
+
+    @GetMapping("/api/v1/erasures/{erasureId}")
+    Map<String, Object> erasure(@PathVariable String erasureId) {
+        return erasures.find(erasureId)
+                .map(ErasureController::answer)
+                .orElseThrow(() -> new ApiProblemException(Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "erasure-not-found",
+                        "Erasure not found",
+                        "no erasure has the id '" + Problems.quoted(erasureId) + "'")));
+    }
+
+    static Map<String, Object> answer(Erasure erasure) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("erasure_id", erasure.erasureId());
+        answer.put("customer_id", erasure.customerId());
+        answer.put("identities", erasure.identities());
+        answer.put("state", erasure.state());
+        answer.put("step", erasure.step().name().toLowerCase(java.util.Locale.ROOT));
+        answer.put("reason", erasure.reason());
+        answer.put("requested_by", erasure.requestedBy());
+        answer.put("requested_at", Timestamps.format(erasure.requestedAt()));
+        answer.put(
+                "keys_destroyed_at",
+                erasure.keysDestroyedAt() == null ? null : Timestamps.format(erasure.keysDestroyedAt()));
+        answer.put("completed_at", erasure.completedAt() == null ? null : Timestamps.format(erasure.completedAt()));
+        answer.put("proof", erasure.proof() == null ? null : EventJson.parse(erasure.proof()));
+        answer.put("error", erasure.error());
+        return answer;
+    }
+
+    private static String requiredText(JsonNode body, String field, List<Violation> violations) {
+        JsonNode node = body.get(field);
+        String pointer = "/" + field;
+        if (node == null || node.isNull()) {
+            violations.add(new Violation(pointer, "required", field + " is required"));
+            return null;
+        }
+        if (!node.isString()) {
+            violations.add(new Violation(pointer, "type", field + " must be a string"));
+            return null;
+        }
+        String value = node.stringValue();
+        if (value.isBlank()) {
+            violations.add(new Violation(pointer, "minLength", field + " must not be blank"));
+            return null;
+        }
+        if (value.codePointCount(0, value.length()) > MAX_TEXT_LENGTH) {
+            violations.add(
+                    new Violation(pointer, "maxLength", field + " has more than " + MAX_TEXT_LENGTH + " characters"));
+            return null;
+        }
+        return value;
+    }
+}

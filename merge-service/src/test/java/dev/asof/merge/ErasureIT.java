@@ -1,0 +1,330 @@
+package dev.asof.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.RecordedEvent;
+import dev.asof.events.Timestamps;
+import dev.asof.matching.MatchRecord;
+import dev.asof.merge.erasure.Erasures;
+import dev.asof.merge.matching.MatchIndex;
+import dev.asof.privacy.SubjectErasedException;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.submission.ProfileEventSubmitter;
+import dev.asof.submission.SubmissionResult;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.ProfileViews;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import dev.asof.testing.SharedInfrastructure;
+import dev.asof.testing.TestApiKeys;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue #12's erasure over real Kafka and dynalite: a customer merged with another, with values encrypted at intake
+ * (in Kafka and the log), a legacy plaintext item and a match-index entry, is erased; the erasure ends {@code
+ * completed} with a proof that no store and no topic still holds a readable value; reads answer {@code 410}; a late
+ * replay is refused and a returning customer starts afresh.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "asof.erasure.replica-key-cache-wait=1s",
+            "asof.erasure.retry-delay=1s",
+            "asof.privacy.key-cache-ttl=1s"
+        })
+class ErasureIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AsofTestProperties.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EventLog eventLog;
+
+    @Autowired
+    IdentityLinks identityLinks;
+
+    @Autowired
+    ProfileViews views;
+
+    @Autowired
+    ProfileEventSubmitter submitter;
+
+    @Autowired
+    MatchIndex matchIndex;
+
+    @Autowired
+    ValueCipher cipher;
+
+    @Autowired
+    AsofTables tables;
+
+    @Autowired
+    Erasures erasures;
+
+    final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
+    ApiClient api;
+    IdentityLogFixture log;
+    LogWriterStandIn logWriter;
+
+    @BeforeEach
+    void start() {
+        api = ApiClient.localhost(port);
+        log = new IdentityLogFixture(eventLog, identityLinks, views);
+        logWriter = LogWriterStandIn.start(log);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        logWriter.close();
+    }
+
+    @Test
+    void anErasureLeavesNothingReadableAnywhereAndProvesIt() {
+        String voice = Events.newCustomerId("erv");
+        String chat = Events.newCustomerId("erc");
+        String email = "jane.erase-" + UUID.randomUUID() + "@example.test";
+        String phone = "+4420794" + (10000 + (int) (Math.random() * 89999));
+        String legacy = "legacy-" + UUID.randomUUID();
+        // a value written before encryption was turned on: a plaintext log item
+        log.log(EventJson.decode(Events.attributeChange(
+                UUID.randomUUID().toString(), voice, "2026-01-01T00:00:00Z", "nickname", null, legacy, "voice")));
+        // values through the write path: encrypted in Kafka and in the log (logged by the stand-in)
+        accepted(event(voice, "2026-01-02T00:00:00Z", "phone", phone));
+        accepted(event(chat, "2026-01-03T00:00:00Z", "email", email));
+        log.merged(chat, voice, "2026-01-04T00:00:00Z");
+        matchIndex.put(
+                new MatchIndex.Indexed(
+                        new MatchRecord(voice, Set.of(phone), Set.of(), "Jane", "Doe", null, null),
+                        Set.of("phone:" + phone),
+                        null,
+                        true),
+                null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.eventsUpTo(chat, Timestamps.LATEST, Timestamps.LATEST)
+                                .size()
+                        == 2);
+        List<String> secrets = List.of(email, phone, legacy);
+
+        HttpResponse<String> requested = erase(voice, "{\"reason\":\"GDPR Art. 17 request\",\"requested_by\":\"dpo\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        String location = requested.headers().firstValue("Location").orElseThrow();
+        JsonNode started = EventJson.parse(requested.body());
+        assertThat(location)
+                .isEqualTo("/api/v1/erasures/" + started.get("erasure_id").stringValue());
+        // a repeated request while it runs answers the same erasure
+        HttpResponse<String> again = erase(voice, "{\"reason\":\"again\",\"requested_by\":\"dpo\"}");
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.headers().firstValue("Location")).hasValue(location);
+
+        JsonNode done = awaitEnded(location);
+        assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.get("customer_id").stringValue()).isEqualTo(voice);
+        List<String> identities = new ArrayList<>();
+        done.get("identities").forEach(id -> identities.add(id.stringValue()));
+        assertThat(identities).containsExactlyInAnyOrder(voice, chat);
+        assertThat(done.get("completed_at").isNull()).isFalse();
+        JsonNode proof = done.get("proof");
+        System.out.println("ErasureIT erasure: " + done);
+        assertThat(proof.get("verified").booleanValue()).isTrue();
+        assertThat(proof.at("/steps/append/events_logged").asInt()).isEqualTo(2);
+        assertThat(proof.at("/steps/destroy_keys/keys_destroyed").asInt()).isEqualTo(2);
+        assertThat(proof.at("/steps/redact_log/items_redacted").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(proof.at("/steps/indexes/match_index_entries_deleted").asInt())
+                .isEqualTo(2);
+        // the two attribute events' and the two erasure events' fingerprints
+        assertThat(proof.at("/steps/indexes/intake_ledger_entries_deleted").asInt())
+                .isEqualTo(4);
+        for (JsonNode store : proof.at("/scan/stores")) {
+            assertThat(store.get("readable_values").asLong())
+                    .as(store.toString())
+                    .isZero();
+        }
+        List<String> topics = new ArrayList<>();
+        for (JsonNode topic : proof.at("/scan/topics")) {
+            topics.add(topic.get("store").stringValue());
+            assertThat(topic.get("readable_values").asLong())
+                    .as(topic.toString())
+                    .isZero();
+            assertThat(topic.get("complete").booleanValue()).isTrue();
+        }
+        assertThat(topics).containsExactly("kafka:asof.profile-events", "kafka:asof.profile-events.dlt");
+        // the two encrypted records are still in Kafka's retention, and no key opens them
+        assertThat(proof.at("/scan/topics/0/unopenable_ciphertexts").asLong()).isEqualTo(2);
+
+        // the stores themselves, read here too: no value in clear, the markers in their place, structure kept
+        for (String identity : List.of(voice, chat)) {
+            for (RecordedEvent event : eventLog.eventsUpTo(identity, Timestamps.LATEST, Timestamps.LATEST)) {
+                assertThat(EventJson.encode(event.event())).doesNotContain(secrets);
+            }
+        }
+        assertThat(EventJson.encode(eventLog.eventsUpTo(voice, Timestamps.LATEST, Timestamps.LATEST)
+                        .get(0)
+                        .event()))
+                .contains(EncryptedValues.erased(voice), "\"attribute_key\":\"nickname\"");
+        assertThat(matchIndex.find(voice)).isEmpty();
+        assertThatThrownBy(() -> cipher.decrypt(AttributeValue.text(EncryptedValues.erased(voice))))
+                .isInstanceOf(SubjectErasedException.class);
+
+        // reads: gone, not hidden
+        HttpResponse<String> identity = api.get("/api/v1/customers/" + voice + "/identity", TestApiKeys.ALL_SCOPES);
+        assertThat(identity.statusCode()).as(identity.body()).isEqualTo(410);
+        assertThat(identity.body()).contains("/problems/erased", "erased_at").doesNotContain(secrets);
+        assertThat(api.get("/api/v1/customers/" + chat + "/identity?at=2026-01-02T12:00:00Z", TestApiKeys.ALL_SCOPES)
+                        .statusCode())
+                .isEqualTo(410);
+        assertThat(api.get("/api/v1/customers/" + voice + "/match-candidates", TestApiKeys.ALL_SCOPES)
+                        .statusCode())
+                .isEqualTo(410);
+
+        // a late replay cannot bring the data back; a returning customer starts afresh with a new key
+        SubmissionResult late = submitter
+                .submit(List.of(event(voice, "2026-01-02T00:00:00Z", "phone", phone)), "test", null, null)
+                .get(0);
+        assertThat(late.status()).isEqualTo("rejected");
+        assertThat(late.reason()).isEqualTo("erased");
+        String later = Timestamps.format(Instant.now().plusSeconds(1));
+        EventEnvelope returning = event(voice, later, "phone", "+441632960000");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(submitter
+                                .submit(List.of(returning), "test", null, null)
+                                .get(0)
+                                .status())
+                        .isIn("accepted", "duplicate"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(eventLog.find(voice, returning.timestampUtc(), returning.eventId()))
+                        .hasValueSatisfying(logged ->
+                                assertThat(cipher.decrypt(logged.event())).isEqualTo(returning)));
+        HttpResponse<String> back = api.get("/api/v1/customers/" + voice + "/identity", TestApiKeys.ALL_SCOPES);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsAreCheckedAndScoped() {
+        String customer = Events.newCustomerId("erq");
+        log.seed(customer, "2026-01-01T00:00:00Z");
+
+        HttpResponse<String> missing = erase(customer, "{\"requested_by\":\"dpo\",\"extra\":1}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(missing.body()).contains("/reason", "required", "/extra", "additionalProperties");
+        assertThat(erase(customer, "[]").statusCode()).isEqualTo(400);
+        assertThat(erase(customer, "{\"reason\":\"" + "x".repeat(257) + "\",\"requested_by\":\"dpo\"}")
+                        .body())
+                .contains("maxLength");
+        assertThat(erase(Events.newCustomerId("nobody"), "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(erase("bad*id", "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(api.post(
+                                "/api/v1/customers/" + customer + "/erasure",
+                                null,
+                                "application/json",
+                                "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(api.post(
+                                "/api/v1/customers/" + customer + "/erasure",
+                                TestApiKeys.PROFILE_READ_ONLY,
+                                "application/json",
+                                "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/erasures/" + UUID.randomUUID(), TestApiKeys.ALL_SCOPES)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/erasures/" + UUID.randomUUID(), TestApiKeys.PROFILE_READ_ONLY)
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void anErasureLeftUnfinishedByARestartIsResumed() {
+        String customer = Events.newCustomerId("err");
+        log.seed(customer, "2026-01-01T00:00:00Z");
+        String location = erase(customer, "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        JsonNode done = awaitEnded(location);
+        assertThat(done.get("state").stringValue()).isEqualTo("completed");
+
+        // what a crash in the middle leaves: the same erasure stored back at an earlier step, then a service start
+        String erasureId = location.substring(location.lastIndexOf('/') + 1);
+        dynamo.updateItem(b -> b.tableName(tables.erasures())
+                .key(Map.of(
+                        AsofTables.ERASURE_ID,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(erasureId)))
+                .updateExpression("SET #s = :s, #step = :step REMOVE completed_at")
+                .expressionAttributeNames(Map.of("#s", "state", "#step", "step"))
+                .expressionAttributeValues(Map.of(
+                        ":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("running"),
+                        ":step", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("REDACT"))));
+        assertThat(erasures.resumeUnfinished()).isGreaterThanOrEqualTo(1);
+
+        JsonNode resumed = awaitEnded(location);
+        assertThat(resumed.get("state").stringValue()).isEqualTo("completed");
+        assertThat(resumed.at("/proof/verified").booleanValue()).isTrue();
+    }
+
+    private JsonNode awaitEnded(String location) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    HttpResponse<String> response = api.get(location, TestApiKeys.ALL_SCOPES);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    last[0] = EventJson.parse(response.body());
+                    String state = last[0].get("state").stringValue();
+                    return state.equals("completed") || state.equals("failed");
+                });
+        return last[0];
+    }
+
+    private HttpResponse<String> erase(String customer, String body) {
+        return api.post("/api/v1/customers/" + customer + "/erasure", TestApiKeys.ALL_SCOPES, "application/json", body);
+    }
+
+    private void accepted(EventEnvelope event) {
+        assertThat(submitter.submit(List.of(event), "test", null, null).get(0).status())
+                .isEqualTo("accepted");
+    }
+
+    private static EventEnvelope event(String customer, String timestamp, String key, String value) {
+        return EventJson.decode(
+                Events.attributeChange(UUID.randomUUID().toString(), customer, timestamp, key, null, value, "chat"));
+    }
+}

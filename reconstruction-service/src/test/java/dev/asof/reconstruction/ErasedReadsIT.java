@@ -1,0 +1,96 @@
+package dev.asof.reconstruction;
+
+import static dev.asof.reconstruction.Stories.change;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
+import dev.asof.privacy.SubjectKeys;
+import dev.asof.testing.Events;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Reads of values encrypted at intake, and of an erased data subject (issue #12): every read path decrypts; once the
+ * subject's key is destroyed, or its values redacted, every read of it answers {@code 410 erased}, at any T and K,
+ * cached or not, and a read that would find nothing answers {@code 410} rather than {@code 404}.
+ */
+class ErasedReadsIT extends ReconstructionIT {
+
+    @Autowired
+    SubjectKeys keys;
+
+    @Test
+    void encryptedValuesAreReadInClearUntilTheKeyIsDestroyedThenEveryReadIsGone() {
+        String customer = Events.newCustomerId("gone");
+        String email = "jane-" + customer + "@example.test";
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        encrypted.log(
+                change(customer, "2023-10-27T14:30:00Z", "email", email, "chat"),
+                Instant.parse("2023-10-27T14:30:01Z"));
+        encrypted.log(
+                change(customer, "2023-10-27T14:31:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:31:01Z"));
+        String at = "/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:35:00Z?known_at=2023-10-27T15:00:00Z";
+        assertThat(ok(at).at("/attributes/email").asString()).isEqualTo(email);
+        // asked twice: the second answer comes from the cache, which holds the values encrypted
+        assertThat(ok(at).at("/attributes/email").asString()).isEqualTo(email);
+        assertThat(ok("/api/v1/customers/" + customer + "/profile?view=flat").toString())
+                .contains(email);
+        assertThat(get("/api/v1/customers/" + customer + "/history").body()).contains(email);
+
+        Instant destroyed = keys.destroy(customer);
+
+        for (String path : List.of(
+                at,
+                "/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:30Z",
+                "/api/v1/customers/" + customer + "/profile",
+                "/api/v1/customers/" + customer + "/profile?view=flat",
+                "/api/v1/customers/" + customer + "/history")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(410);
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(response.body())
+                    .contains("/problems/erased", "\"customer_id\":\"" + customer + "\"", "erased_at")
+                    .doesNotContain(email);
+        }
+        // before the first event there is nothing to show, and still the answer is that the customer is gone
+        assertThat(get("/api/v1/customers/" + customer + "/profile/at/2023-01-01T00:00:00Z")
+                        .statusCode())
+                .isEqualTo(410);
+        assertThat(destroyed).isNotNull();
+    }
+
+    @Test
+    void aRedactedValueReadsAsErased() {
+        String customer = Events.newCustomerId("redacted");
+        EventEnvelope redacted = Stories.changeTo(
+                customer,
+                "2023-10-27T14:30:00Z",
+                "email",
+                AttributeValue.text(EncryptedValues.erased(customer)),
+                "chat");
+        fixture.log(redacted, Instant.parse("2023-10-27T14:30:01Z"));
+        keys.destroy(customer);
+
+        HttpResponse<String> response = get("/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:35:00Z");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(410);
+        assertThat(response.body()).doesNotContain(EncryptedValues.ERASED_PREFIX);
+    }
+
+    @Test
+    void aCustomerNeverSeenIsNotFoundAndAnErasedOneWithoutEventsIsGone() {
+        String never = Events.newCustomerId("never");
+        assertThat(get("/api/v1/customers/" + never + "/profile").statusCode()).isEqualTo(404);
+
+        keys.destroy(never);
+
+        assertThat(get("/api/v1/customers/" + never + "/profile").statusCode()).isEqualTo(410);
+    }
+}
