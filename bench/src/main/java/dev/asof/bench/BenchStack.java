@@ -78,6 +78,10 @@ final class BenchStack implements AutoCloseable {
         properties.put(
                 "asof.security.api-keys[0].scopes", "events:write,profile:read,merge:write,gdpr:erase,metrics:read");
         properties.put("asof.http.rate-limit", "100000000");
+        // one key-encryption key for the run's services: values are encrypted at intake, as in production
+        properties.put(
+                "asof.privacy.kek-keyset-path",
+                work.resolve("privacy").resolve("kek.json").toString());
         properties.put("logging.level.root", "WARN");
         return properties;
     }

@@ -31,12 +31,16 @@ class WalkingSkeletonIT {
      * Values this test writes that no service may ever log (issue #12: no attribute value or request body in logs):
      * checked in every service's whole log, at DEBUG for asof's own code, once the services have stopped.
      */
-    static final List<String> WRITTEN_VALUES = List.of("maria@example.com", "600111222", "600 111 222");
+    static final List<String> WRITTEN_VALUES =
+            List.of("maria@example.com", "600111222", "600 111 222", "erase.me@example.com");
 
     @BeforeAll
     static void startServices() {
         Map<String, String> properties = new java.util.HashMap<>(AsofTestProperties.all());
         properties.put("logging.level.dev.asof", "DEBUG");
+        // erasures here wait 2 s for the other services' key caches, not the production 60 s
+        properties.put("asof.privacy.key-cache-ttl", "2s");
+        properties.put("asof.erasure.replica-key-cache-wait", "2s");
         ingestion = ServiceJar.start("ingestion-service", properties);
         reconstruction = ServiceJar.start("reconstruction-service", properties);
         // the match index follows only what this test writes: other tests left thousands of events in the topic
@@ -194,6 +198,66 @@ class WalkingSkeletonIT {
                 .contains("\"event_type\":\"CUSTOMER_PROFILE_MERGE\"", "\"decided_by\":\"agent_12345\"")
                 .contains("\"evidence\":{\"email\":\"exact\"}")
                 .contains("\"event_type\":\"CUSTOMER_PROFILE_UNMERGE\"", "\"decided_by\":\"privacy_officer_2\"");
+    }
+
+    @Test
+    void anErasedCustomerIsGoneFromEveryServiceWithProof() {
+        String customer = Events.newCustomerId("cust_gdpr");
+        post(Events.attributeChange(
+                UUID.randomUUID().toString(),
+                customer,
+                "2026-11-01T10:00:00Z",
+                "email",
+                null,
+                "erase.me@example.com",
+                "chat"));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> profile(customer, "2026-11-02T00:00:00Z").body().contains("erase.me@example.com"));
+
+        HttpResponse<String> requested = merge.api()
+                .post(
+                        "/api/v1/customers/" + customer + "/erasure",
+                        TestApiKeys.ALL_SCOPES,
+                        "application/json",
+                        "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo@example.org\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        String location = requested.headers().firstValue("Location").orElseThrow();
+        String[] erasure = new String[1];
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    erasure[0] =
+                            merge.api().get(location, TestApiKeys.ALL_SCOPES).body();
+                    return erasure[0].contains("\"state\":\"completed\"")
+                            || erasure[0].contains("\"state\":\"failed\"");
+                });
+        assertThat(erasure[0]).contains("\"state\":\"completed\"", "\"verified\":true");
+
+        // gone from reconstruction, at a time before the erasure too
+        HttpResponse<String> before = profile(customer, "2026-11-02T00:00:00Z");
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(410);
+        assertThat(before.body()).contains("/problems/erased").doesNotContain("erase.me@example.com");
+        assertThat(reconstruction
+                        .api()
+                        .get("/api/v1/customers/" + customer + "/profile", TestApiKeys.PROFILE_READ_ONLY)
+                        .statusCode())
+                .isEqualTo(410);
+        // a late replay of the erased value is refused at intake
+        HttpResponse<String> late = ingestion
+                .api()
+                .postJson(
+                        "/api/v1/events",
+                        TestApiKeys.EVENTS_WRITE_ONLY,
+                        Events.attributeChange(
+                                UUID.randomUUID().toString(),
+                                customer,
+                                "2026-11-01T10:00:00Z",
+                                "email",
+                                null,
+                                "erase.me@example.com",
+                                "chat"));
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
+        assertThat(late.body()).contains("/problems/erased");
     }
 
     @Test
