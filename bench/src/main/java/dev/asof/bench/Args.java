@@ -14,6 +14,11 @@ final class Args {
         return value == null ? defaultValue : Integer.parseInt(value);
     }
 
+    /** Whether the bare option {@code name} is given. */
+    boolean flag(String name) {
+        return java.util.Arrays.asList(args).contains(name);
+    }
+
     String value(String name) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {

@@ -86,6 +86,19 @@ final class BenchStack implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * The value cipher the run's services use (their KEK, this stack's {@code subject_keys}): a loader that writes to
+     * Kafka directly encrypts with it, as intake would.
+     */
+    dev.asof.privacy.ValueCipher cipher(DynamoDbClient dynamo) {
+        Path kek = work.resolve("privacy").resolve("kek.json");
+        return new dev.asof.privacy.ValueCipher(new dev.asof.privacy.SubjectKeys(
+                dynamo,
+                tables,
+                dev.asof.privacy.KeyEncryptionKey.local(kek),
+                new dev.asof.privacy.PrivacyProperties(true, kek, 100_000, java.time.Duration.ofSeconds(60))));
+    }
+
     @Override
     public void close() {
         dynalite.close();

@@ -72,7 +72,14 @@ public final class ReconstructionBenchmark {
                         "reconstruction-service", stack.serviceProperties(), reconstructionJvm(options));
                 DynamoDbClient dynamo = stack.dynamoClient()) {
             Prometheus ingestionMetrics = new Prometheus(ingestion.api(), BenchStack.API_KEY);
-            Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run);
+            // values encrypted as intake encrypts them (the loader writes to Kafka directly), unless --plaintext
+            boolean encrypt = !options.flag("--plaintext");
+            System.out.println("values " + (encrypt ? "encrypted with per-customer keys" : "in plaintext"));
+            dev.asof.privacy.ValueCipher cipher = stack.cipher(dynamo);
+            java.util.function.UnaryOperator<String> intake = encrypt
+                    ? json -> dev.asof.events.EventJson.encode(cipher.encrypt(dev.asof.events.EventJson.decode(json)))
+                    : json -> json;
+            Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run, intake);
             Snapshots snapshots = new Snapshots(dynamo, stack.tables);
             awaitSnapshots(snapshots, depths, run);
 
@@ -361,7 +368,12 @@ public final class ReconstructionBenchmark {
     }
 
     /** Publishes every customer's history to Kafka and waits until the log writer has logged all of it. */
-    private static Map<Integer, Long> load(BenchStack stack, Prometheus ingestion, int[] depths, String run)
+    private static Map<Integer, Long> load(
+            BenchStack stack,
+            Prometheus ingestion,
+            int[] depths,
+            String run,
+            java.util.function.UnaryOperator<String> intake)
             throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -402,7 +414,7 @@ public final class ReconstructionBenchmark {
                             customer,
                             key,
                             i);
-                    producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, event));
+                    producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, intake.apply(event)));
                 }
                 last.put(depth, newest);
                 total += depth;

@@ -236,6 +236,7 @@ class ErasureSteps {
                 ledger.toMap("dynamodb:intake_events"),
                 subjectKeys.toMap("dynamodb:subject_keys"),
                 matchRecords.toMap("dynamodb:match_records"));
+        stored.forEach(row -> row.remove("changed"));
         List<Map<String, Object>> kafka = new ArrayList<>();
         boolean verified = true;
         for (String topic : List.of(AsofTopics.PROFILE_EVENTS, AsofTopics.PROFILE_EVENTS_DLT)) {

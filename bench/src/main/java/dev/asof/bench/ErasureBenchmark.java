@@ -1,0 +1,266 @@
+package dev.asof.bench;
+
+import dev.asof.events.EventJson;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.support.kafka.AsofTopics;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.ServiceJar;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The erasure of one customer with a long history (issue #12): a customer with {@code --events} (10,000) events and
+ * {@code --others} (200) other customers with {@code --other-events} (20) each, values encrypted as intake encrypts
+ * them, loaded into a fresh stack (ingestion's log writer, reconstruction, merge-service). Then profile reads of the
+ * other customers run from {@code --clients} (4) threads: for {@code --baseline-seconds} (20) alone, then while the
+ * customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
+ * proof, and the other customers' read latency before and during the erasure. {@code --cache-wait} (60s, the
+ * production default) is {@code asof.erasure.replica-key-cache-wait}.
+ */
+public final class ErasureBenchmark {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private ErasureBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Args options = new Args(args);
+        int events = options.integer("--events", 10_000);
+        int others = options.integer("--others", 200);
+        int otherEvents = options.integer("--other-events", 20);
+        int clients = options.integer("--clients", 4);
+        int baselineSeconds = options.integer("--baseline-seconds", 20);
+        String cacheWait = options.value("--cache-wait") == null ? "60s" : options.value("--cache-wait");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf(
+                Locale.ROOT,
+                "erasure benchmark: %d events for the erased customer, %d others with %d each, %d reading clients,"
+                        + " replica key cache wait %s, run %s%n",
+                events,
+                others,
+                otherEvents,
+                clients,
+                cacheWait,
+                run);
+        try (BenchStack stack = BenchStack.start();
+                DynamoDbClient dynamo = stack.dynamoClient()) {
+            Map<String, String> properties = stack.serviceProperties();
+            Map<String, String> mergeProperties = new java.util.HashMap<>(properties);
+            mergeProperties.put("asof.erasure.replica-key-cache-wait", cacheWait);
+            // the match index follower would index every loaded event; this measures the erasure alone
+            mergeProperties.put("asof.matching.index-enabled", "false");
+            try (ServiceJar ingestion = ServiceJar.start(
+                            "ingestion-service", properties, List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                    ServiceJar reconstruction = ServiceJar.start(
+                            "reconstruction-service", properties, List.of("-Xmx512m", "-XX:+UseParallelGC"));
+                    ServiceJar merge = ServiceJar.start(
+                            "merge-service", mergeProperties, List.of("-Xmx512m", "-XX:+UseParallelGC"))) {
+                String subject = "erase-" + run;
+                List<String> otherIds = new ArrayList<>();
+                for (int i = 0; i < others; i++) {
+                    otherIds.add("other-" + run + "-" + i);
+                }
+                long loadStart = System.nanoTime();
+                load(
+                        stack,
+                        dynamo,
+                        new Prometheus(ingestion.api(), BenchStack.API_KEY),
+                        subject,
+                        events,
+                        otherIds,
+                        otherEvents);
+                System.out.printf(
+                        Locale.ROOT,
+                        "loaded %d events in %.1f s%n",
+                        events + others * otherEvents,
+                        (System.nanoTime() - loadStart) / 1e9);
+
+                ApiClient reads = reconstruction.api();
+                List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger failed = new AtomicInteger();
+                List<Thread> readers = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    Random random = new Random(c);
+                    Thread reader = new Thread(() -> {
+                        while (running.get()) {
+                            String customer = otherIds.get(random.nextInt(otherIds.size()));
+                            long at = START.toEpochMilli() + random.nextInt(otherEvents) * 60_000L;
+                            long begin = System.nanoTime();
+                            HttpResponse<String> response = reads.get(
+                                    "/api/v1/customers/" + customer + "/profile/at/" + at, BenchStack.API_KEY);
+                            long end = System.nanoTime();
+                            if (response.statusCode() != 200) {
+                                failed.incrementAndGet();
+                            }
+                            samples.add(new long[] {begin, end - begin});
+                        }
+                    });
+                    reader.setDaemon(true);
+                    reader.start();
+                    readers.add(reader);
+                }
+                Thread.sleep(baselineSeconds * 1000L);
+                long requested = System.nanoTime();
+                HttpResponse<String> accepted = merge.api()
+                        .post(
+                                "/api/v1/customers/" + subject + "/erasure",
+                                BenchStack.API_KEY,
+                                "application/json",
+                                "{\"reason\":\"benchmark\",\"requested_by\":\"bench\"}");
+                if (accepted.statusCode() != 202) {
+                    throw new IllegalStateException(
+                            "erasure answered " + accepted.statusCode() + ": " + accepted.body());
+                }
+                String location = accepted.headers().firstValue("Location").orElseThrow();
+                JsonNode erasure;
+                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+                while (true) {
+                    erasure = EventJson.parse(
+                            merge.api().get(location, BenchStack.API_KEY).body());
+                    String state = erasure.get("state").stringValue();
+                    if (state.equals("completed") || state.equals("failed")) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the erasure did not end within 30 minutes: " + erasure);
+                    }
+                    Thread.sleep(250);
+                }
+                long ended = System.nanoTime();
+                running.set(false);
+                for (Thread reader : readers) {
+                    reader.join(10_000);
+                }
+                List<Long> before = new ArrayList<>();
+                List<Long> during = new ArrayList<>();
+                synchronized (samples) {
+                    for (long[] sample : samples) {
+                        if (sample[0] < requested) {
+                            before.add(sample[1]);
+                        } else if (sample[0] <= ended) {
+                            during.add(sample[1]);
+                        }
+                    }
+                }
+                Duration wait = Duration.parse("PT" + cacheWait.toUpperCase(Locale.ROOT));
+                double seconds = (ended - requested) / 1e9;
+                System.out.println();
+                System.out.printf(
+                        Locale.ROOT,
+                        "erasure of a customer with %d events: %s in %.1f s from the request (%.1f s of it the"
+                                + " replica key cache wait of %s; %.1f s the other steps)%n",
+                        events,
+                        erasure.get("state").stringValue(),
+                        seconds,
+                        (double) wait.toSeconds(),
+                        cacheWait,
+                        seconds - wait.toSeconds());
+                System.out.println("steps: " + erasure.at("/proof/steps"));
+                System.out.println("scan:  " + erasure.at("/proof/scan"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "other customers' reads, %d clients: before %s; during %s; p99 during / before: %.2f;"
+                                + " %d answers other than 200%n",
+                        clients,
+                        describe(before),
+                        describe(during),
+                        percentile(during, 0.99) / percentile(before, 0.99),
+                        failed.get());
+            }
+        }
+    }
+
+    private static String describe(List<Long> nanos) {
+        return String.format(
+                Locale.ROOT,
+                "%d reads, p50 %.1f ms, p99 %.1f ms",
+                nanos.size(),
+                percentile(nanos, 0.50),
+                percentile(nanos, 0.99));
+    }
+
+    private static double percentile(List<Long> nanos, double quantile) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = (int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+
+    /** Publishes every history to Kafka, values encrypted as intake encrypts them, and waits until all is logged. */
+    private static void load(
+            BenchStack stack,
+            DynamoDbClient dynamo,
+            Prometheus ingestion,
+            String subject,
+            int events,
+            List<String> others,
+            int otherEvents)
+            throws Exception {
+        ValueCipher cipher = stack.cipher(dynamo);
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5);
+        double start = ingestion.scrape().value("asof_log_events_total", "result=\"logged\"");
+        int total = 0;
+        Random random = new Random(42);
+        List<String> keys = List.of("email", "phone", "name_first", "name_last", "address.postcode", "tier");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            List<String> customers = new ArrayList<>(others);
+            customers.add(0, subject);
+            for (String customer : customers) {
+                int count = customer.equals(subject) ? events : otherEvents;
+                for (int i = 0; i < count; i++) {
+                    String key = keys.get(random.nextInt(keys.size()));
+                    String event = String.format(
+                            Locale.ROOT,
+                            "{\"event_id\":\"%s\",\"event_type\":\"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE\","
+                                    + "\"timestamp_utc\":\"%s\",\"customer_id\":\"%s\",\"source_system\":\"bench\","
+                                    + "\"metadata\":{\"channel\":\"voice\"},\"payload\":{\"attribute_key\":\"%s\","
+                                    + "\"new_value\":\"value %d of %s\",\"change_reason\":\"bench\"}}",
+                            new UUID(random.nextLong(), random.nextLong()),
+                            START.plusSeconds(60L * i),
+                            customer,
+                            key,
+                            i,
+                            customer);
+                    String encrypted = EventJson.encode(cipher.encrypt(EventJson.decode(event)));
+                    producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, encrypted));
+                    total++;
+                }
+            }
+            producer.flush();
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (ingestion.scrape().value("asof_log_events_total", "result=\"logged\"") - start < total) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the histories did not reach the log within 30 minutes");
+            }
+            Thread.sleep(500);
+        }
+    }
+}
