@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param autoMergeThreshold the score from which a candidate is {@code auto_merge}; {@code null}: the model's default
  * @param reviewThreshold the score from which a candidate is {@code review}; {@code null}: the model's default
  * @param genericValueProfiles a phone or email shared by more profiles than this is generic; {@code null}: default
+ * @param commonNameProfiles a full name held by more profiles than this weighs less the more profiles hold it;
+ *     {@code null}: the model's default
  * @param blockedValues values never matched on (withheld numbers, placeholders); {@code null}: the model's list
  * @param prior the match probability of a pair before any comparison; {@code null}: the model's default (1/1000)
  * @param levels m and u per field and level, over the model's table: {@code
@@ -48,6 +50,7 @@ public record MatchingProperties(
         Double autoMergeThreshold,
         Double reviewThreshold,
         Integer genericValueProfiles,
+        Integer commonNameProfiles,
         Set<String> blockedValues,
         Double prior,
         Map<MatchField, Map<String, MatchLevel>> levels,
@@ -72,6 +75,7 @@ public record MatchingProperties(
                 autoMergeThreshold != null ? autoMergeThreshold : defaults.autoMergeThreshold(),
                 reviewThreshold != null ? reviewThreshold : defaults.reviewThreshold(),
                 genericValueProfiles != null ? genericValueProfiles : defaults.genericValueProfiles(),
+                commonNameProfiles != null ? commonNameProfiles : defaults.commonNameProfiles(),
                 blockedValues != null ? blockedValues : defaults.blockedValues(),
                 prior != null ? prior : defaults.prior(),
                 levels(defaults.levels()));
