@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  *     in brackets: {@code asof.matching.fields[address.postcode]=POSTCODE}
  * @param maxBlockSize a blocking key shared by more identities than this finds no candidates (it is too generic to
  *     narrow anything down; the model down-weights such values anyway)
+ * @param lookupThreads threads that run the blocking-key queries of lookups at the same time; with all of them
+ *     busy a lookup runs its queries one after another itself
  * @param defaultLimit candidates per answer without {@code limit}
  * @param maxLimit the largest {@code limit}
  * @param indexWait how long the index follower waits for the log writer to fold an event before indexing the view
@@ -56,6 +58,7 @@ public record MatchingProperties(
         Map<MatchField, Map<String, MatchLevel>> levels,
         Map<String, MatchField> fields,
         @Min(1) @Max(10_000) @DefaultValue("200") int maxBlockSize,
+        @Min(1) @Max(256) @DefaultValue("32") int lookupThreads,
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
         @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
         @NotNull @DefaultValue("30s") Duration indexWait,
