@@ -23,6 +23,9 @@ import java.util.function.Function;
  * switchboard (same office postcode), who share those too. Without it a household member would out-score a real
  * duplicate.
  *
+ * <p>Another: a full name held by many indexed profiles weighs less ({@link MatchSettings#commonNameProfiles()}),
+ * read from the count of the {@code fl:} blocking key the two share, which a lookup has already queried.
+ *
  * <p>Merge protection: blocked values never reach the model ({@link MatchFields} drops them); a generic phone or
  * email alone cannot reach review ({@link MatchSettings} refuses settings where it could); and a candidate reaches
  * {@link MatchDecision#AUTO_MERGE} only with a personal identifier in common (a non-generic phone or email, or the
