@@ -48,22 +48,26 @@ public final class BlockingKeys {
         return key.length() < MAX_LENGTH ? key : "email#" + DigestUtils.sha256Hex(email);
     }
 
+    /**
+     * The {@code fl:} keys of a record (each canonical first name with the last name), sorted: the model reads how many
+     * profiles share them to weigh a name agreement by how common the name is.
+     */
+    public static Set<String> names(MatchRecord record) {
+        Set<String> keys = new TreeSet<>();
+        String last = phonetic(Names.fold(record.lastName()));
+        if (last != null) {
+            firsts(record).forEach(first -> keys.add("fl:" + first + ":" + last));
+        }
+        return keys;
+    }
+
     /** The keys of a record, sorted. */
     public static Set<String> of(MatchRecord record) {
         Set<String> keys = new TreeSet<>();
         record.phones().forEach(phone -> keys.add(phone(phone)));
         record.emails().forEach(email -> keys.add(email(email)));
         String last = phonetic(Names.fold(record.lastName()));
-        String firstFolded = Names.fold(record.firstName());
-        Set<String> firsts = new TreeSet<>();
-        if (firstFolded != null) {
-            for (String canonical : Nicknames.canonicals(firstFolded)) {
-                String code = phonetic(canonical);
-                if (code != null) {
-                    firsts.add(code);
-                }
-            }
-        }
+        Set<String> firsts = firsts(record);
         LocalDate born = record.dateOfBirth();
         String postcode =
                 record.postcode() != null && record.postcode().length() <= MAX_POSTCODE ? record.postcode() : null;
@@ -85,6 +89,20 @@ public final class BlockingKeys {
             }
         }
         return keys;
+    }
+
+    private static Set<String> firsts(MatchRecord record) {
+        String folded = Names.fold(record.firstName());
+        Set<String> firsts = new TreeSet<>();
+        if (folded != null) {
+            for (String canonical : Nicknames.canonicals(folded)) {
+                String code = phonetic(canonical);
+                if (code != null) {
+                    firsts.add(code);
+                }
+            }
+        }
+        return firsts;
     }
 
     private static String phonetic(String folded) {

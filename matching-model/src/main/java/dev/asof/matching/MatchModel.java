@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,9 @@ import java.util.function.Function;
  * non-matches that share a phone are mostly the household (same last name, same postcode) or colleagues behind one
  * switchboard (same office postcode), who share those too. Without it a household member would out-score a real
  * duplicate.
+ *
+ * <p>Another: a full name held by many indexed profiles weighs less ({@link MatchSettings#commonNameProfiles()}),
+ * read from the count of the {@code fl:} blocking key the two share, which a lookup has already queried.
  *
  * <p>Merge protection: blocked values never reach the model ({@link MatchFields} drops them); a generic phone or
  * email alone cannot reach review ({@link MatchSettings} refuses settings where it could); and a candidate reaches
@@ -52,9 +56,19 @@ public final class MatchModel {
         List<Evidence> evidence = new ArrayList<>(MatchField.values().length);
         evidence.add(evidence(MatchField.PHONE, "e164-exact", phone));
         evidence.add(evidence(MatchField.EMAIL, "normalised-exact", email));
-        evidence.add(evidence(
-                MatchField.FIRST_NAME, Names.COMPARISON, Names.compare(query.firstName(), candidate.firstName())));
-        evidence.add(evidence(MatchField.LAST_NAME, Names.COMPARISON, lastName));
+        Evidence firstNameEvidence = evidence(
+                MatchField.FIRST_NAME, Names.COMPARISON, Names.compare(query.firstName(), candidate.firstName()));
+        Evidence lastNameEvidence = evidence(MatchField.LAST_NAME, Names.COMPARISON, lastName);
+        double commonName = commonNameDiscount(query, candidate, frequencies);
+        double nameWeight = Math.max(0, firstNameEvidence.weight()) + Math.max(0, lastNameEvidence.weight());
+        if (commonName > 0 && nameWeight > 0) {
+            // never more than the names gave: a common name says little, not that the two are different people
+            double discount = Math.min(commonName, nameWeight);
+            firstNameEvidence = discounted(firstNameEvidence, discount, nameWeight);
+            lastNameEvidence = discounted(lastNameEvidence, discount, nameWeight);
+        }
+        evidence.add(firstNameEvidence);
+        evidence.add(lastNameEvidence);
         evidence.add(evidence(MatchField.POSTCODE, Postcodes.COMPARISON, postcode));
         evidence.add(evidence(MatchField.DATE_OF_BIRTH, BirthDates.COMPARISON, dateOfBirth));
         double logOdds = priorLogOdds;
@@ -67,6 +81,37 @@ public final class MatchModel {
                 || dateOfBirth.equals("exact")
                 || dateOfBirth.equals("typo");
         return new Candidate(candidate.customerId(), score, decide(score, identified), evidence);
+    }
+
+    /**
+     * Term frequency: how much less a full-name agreement weighs because the name is common. When the two records share
+     * a full-name key ({@link BlockingKeys#names}), the key held by the fewest profiles counts: held by {@code k} more
+     * profiles than {@link MatchSettings#commonNameProfiles()}, the names weigh {@code log2(k / commonNameProfiles)}
+     * less. Only ever a discount (a rare name is not raised above its level's weight), so auto-merge never gets
+     * easier.
+     */
+    private double commonNameDiscount(MatchRecord query, MatchRecord candidate, KeyFrequencies frequencies) {
+        if (query.firstName() == null || query.lastName() == null) {
+            return 0;
+        }
+        Set<String> shared = new TreeSet<>(BlockingKeys.names(query));
+        shared.retainAll(BlockingKeys.names(candidate));
+        int fewest = Integer.MAX_VALUE;
+        for (String key : shared) {
+            fewest = Math.min(fewest, frequencies.profilesSharing(key));
+        }
+        return fewest == Integer.MAX_VALUE || fewest <= settings.commonNameProfiles()
+                ? 0
+                : MatchSettings.log2((double) fewest / settings.commonNameProfiles());
+    }
+
+    /** The evidence with its share of {@code discount}: its part of the names' positive {@code nameWeight}. */
+    private static Evidence discounted(Evidence evidence, double discount, double nameWeight) {
+        if (evidence.weight() <= 0) {
+            return evidence;
+        }
+        double weight = evidence.weight() - discount * evidence.weight() / nameWeight;
+        return new Evidence(evidence.attribute(), evidence.comparison(), evidence.level(), weight);
     }
 
     private MatchDecision decide(double score, boolean identified) {

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * @param reviewThreshold score at or above which a candidate is {@link MatchDecision#REVIEW}
  * @param genericValueProfiles a phone or email shared by more indexed profiles than this is generic (a switchboard,
  *     a shared mailbox) and is compared at the {@code generic} level
+ * @param commonNameProfiles a full name (first and last name, as its {@code fl:} blocking key) held by more indexed
+ *     profiles than this is common: agreement on it weighs {@code log2(profiles / commonNameProfiles)} less (term
+ *     frequency, see {@link MatchModel})
  * @param blockedValues values that never count, in any field (placeholders such as {@code anonymous},
  *     {@code unknown}, {@code 0000000000}); given raw, held and compared as {@link #blockKey} forms
  * @param prior the match probability of a pair before any comparison. The u probabilities are those of pairs of
@@ -32,9 +35,12 @@ public record MatchSettings(
         double autoMergeThreshold,
         double reviewThreshold,
         int genericValueProfiles,
+        int commonNameProfiles,
         Set<String> blockedValues,
         double prior,
         Map<MatchField, Map<String, MatchLevel>> levels) {
+
+    private static final int COMMON_NAME_PROFILES = 4;
 
     /** The levels each field must have in {@link #levels}, besides {@code missing}. */
     public static final Map<MatchField, List<String>> REQUIRED_LEVELS = Map.of(
@@ -58,6 +64,9 @@ public record MatchSettings(
         }
         if (genericValueProfiles < 1) {
             throw new IllegalArgumentException("genericValueProfiles must be at least 1");
+        }
+        if (commonNameProfiles < 1) {
+            throw new IllegalArgumentException("commonNameProfiles must be at least 1");
         }
         if (!(prior > 0 && prior < 1)) {
             throw new IllegalArgumentException("prior must be in (0, 1)");
@@ -104,16 +113,23 @@ public record MatchSettings(
      *       agreeing.
      *   <li>A date of birth that differs by more than a typo is rare between two profiles of one person (m = 0.01):
      *       it is the strongest evidence against a match.
-     *   <li>{@code generic}: a shared switchboard says next to nothing (weight about +0.5).
+     *   <li>{@code generic}: a value shared by more than {@code genericValueProfiles} profiles (a household landline, a
+     *       switchboard) says little on its own (+4.91, far below review; a generic phone and a generic email
+     *       together, +9.83, stay below review too), but among the few people behind one number the first name tells
+     *       them apart: a generic phone with an exact first name reaches review. Up to 2026-11 it weighed +0.49,
+     *       which lost most duplicates within households of three or more.
+     *   <li>A full name held by more than {@code commonNameProfiles} (4) profiles weighs less, by the log2 of how many
+     *       times more ({@link MatchModel}): namesakes share a common name far more often than the name-level u
+     *       says.
      * </ul>
      *
      * <pre>
      * field         level                 m      u        log2(m/u)
      * PHONE         exact                 0.90   0.0005   +10.81
-     * PHONE         generic               0.90   0.64      +0.49
+     * PHONE         generic               0.90   0.03      +4.91
      * PHONE         different             0.10   0.9995    -3.32
      * EMAIL         exact                 0.90   0.0002   +12.14
-     * EMAIL         generic               0.90   0.64      +0.49
+     * EMAIL         generic               0.90   0.03      +4.91
      * EMAIL         different             0.10   0.9998    -3.32
      * FIRST_NAME    exact                 0.80   0.01      +6.32
      * FIRST_NAME    nickname              0.06   0.002     +4.91
@@ -145,13 +161,13 @@ public record MatchSettings(
                 MatchField.PHONE,
                 Map.of(
                         "exact", new MatchLevel(0.90, 0.0005),
-                        "generic", new MatchLevel(0.90, 0.64),
+                        "generic", new MatchLevel(0.90, 0.03),
                         "different", new MatchLevel(0.10, 0.9995)));
         levels.put(
                 MatchField.EMAIL,
                 Map.of(
                         "exact", new MatchLevel(0.90, 0.0002),
-                        "generic", new MatchLevel(0.90, 0.64),
+                        "generic", new MatchLevel(0.90, 0.03),
                         "different", new MatchLevel(0.10, 0.9998)));
         levels.put(
                 MatchField.FIRST_NAME,
@@ -188,6 +204,7 @@ public record MatchSettings(
                 0.99,
                 0.60,
                 5,
+                COMMON_NAME_PROFILES,
                 Set.of(
                         "anonymous",
                         "unknown",

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 /**
  * Runs the matcher over a {@link SyntheticPeople.Population} the way the service will: every profile's
  * {@link BlockingKeys} into an in-memory index, {@link KeyFrequencies} from it, and for each profile the candidates
- * that share a key, scored by {@link MatchModel}. Each pair is scored once and compared with the truth. Free of
+ * that share a key (keys shared by more than {@link #MAX_BLOCK_SIZE} find none, as in merge-service), scored by
+ * {@link MatchModel}. Each pair is scored once and compared with the truth. Free of
  * JUnit so a benchmark can reuse it; reports counts only, never values.
  */
 public final class MatchEvaluation {
@@ -109,7 +110,20 @@ public final class MatchEvaluation {
         }
     }
 
+    /**
+     * merge-service's default {@code asof.matching.max-block-size}: a key shared by more identities finds no
+     * candidates there, and its count is read as at most one more (its {@code Query} asks for that many), so the
+     * evaluation does the same and scores what the service would.
+     */
+    public static final int MAX_BLOCK_SIZE = 200;
+
     private MatchEvaluation() {}
+
+    /** The counts merge-service's lookup sees: the index's, capped at {@link #MAX_BLOCK_SIZE} + 1. */
+    private static KeyFrequencies serviceCounts(Map<String, Set<String>> index) {
+        return key ->
+                Math.min(MAX_BLOCK_SIZE + 1, index.getOrDefault(key, Set.of()).size());
+    }
 
     /** Scores the population with these settings and the default catalog. */
     public static Figures run(SyntheticPeople.Population population, MatchSettings settings) {
@@ -128,14 +142,16 @@ public final class MatchEvaluation {
                 index.computeIfAbsent(key, k -> new TreeSet<>()).add(profile.customerId());
             }
         }
-        KeyFrequencies frequencies = key -> index.getOrDefault(key, Set.of()).size();
+        KeyFrequencies frequencies = serviceCounts(index);
 
         long autoTrue = 0, autoFalse = 0, reviewTrue = 0, reviewFalse = 0, candidatePairs = 0, foundTrue = 0;
         MatchModel model = new MatchModel(settings);
         for (MatchRecord query : records.values()) {
             Set<String> candidates = new TreeSet<>();
             for (String key : keysOf.get(query.customerId())) {
-                candidates.addAll(index.get(key));
+                if (index.get(key).size() <= MAX_BLOCK_SIZE) {
+                    candidates.addAll(index.get(key));
+                }
             }
             for (String candidateId : candidates) {
                 if (candidateId.compareTo(query.customerId()) <= 0) {
@@ -196,12 +212,15 @@ public final class MatchEvaluation {
             BlockingKeys.of(record)
                     .forEach(k -> index.computeIfAbsent(k, x -> new TreeSet<>()).add(profile.customerId()));
         }
-        KeyFrequencies frequencies = key -> index.getOrDefault(key, Set.of()).size();
+        KeyFrequencies frequencies = serviceCounts(index);
         MatchModel model = new MatchModel(settings);
         List<String> mistakes = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (MatchRecord query : records.values()) {
             for (String key : BlockingKeys.of(query)) {
+                if (index.get(key).size() > MAX_BLOCK_SIZE) {
+                    continue;
+                }
                 for (String candidateId : index.get(key)) {
                     if (candidateId.compareTo(query.customerId()) <= 0 || !seen.add(query.customerId() + candidateId)) {
                         continue;

@@ -72,6 +72,7 @@ class MatchModelTest {
                         settings.autoMergeThreshold(),
                         settings.reviewThreshold(),
                         settings.genericValueProfiles(),
+                        settings.commonNameProfiles(),
                         Set.of(),
                         settings.prior(),
                         levels))
@@ -127,6 +128,51 @@ class MatchModelTest {
                 .extracting(Evidence::level)
                 .containsExactly(
                         "generic", "missing", "missing", "exact-shared-phone", "exact-shared-phone", "missing");
+    }
+
+    @Test
+    void behindAGenericHouseholdPhoneTheFirstNameTellsTheSamePersonFromAMember() {
+        MatchRecord call = person("c-1", SWITCHBOARD, null, "Pablo", "Garcia", "28013", null);
+        MatchRecord again = person("c-2", SWITCHBOARD, null, "Pablo", "Garcia", "28013", null);
+        MatchRecord sister = person("c-3", SWITCHBOARD, null, "Lucia", "Garcia", "28013", null);
+        assertThat(model.score(call, again, switchboardSharedBy(12)).decision()).isEqualTo(MatchDecision.REVIEW);
+        assertThat(model.score(call, sister, switchboardSharedBy(12)).decision())
+                .isEqualTo(MatchDecision.NONE);
+    }
+
+    @Test
+    void aCommonFullNameWeighsLessTheMoreProfilesHoldIt() {
+        MatchRecord a = person("c-1", null, null, "James", "Smith", null, null);
+        MatchRecord b = person("c-2", null, null, "JAMES", "Smith", null, null);
+        String fullName = BlockingKeys.names(a).iterator().next();
+        Candidate rare = model.score(a, b, key -> key.equals(fullName) ? settings.commonNameProfiles() : 1);
+        Candidate common = model.score(a, b, key -> key.equals(fullName) ? 160 : 1);
+        assertThat(rare.decision()).isEqualTo(MatchDecision.REVIEW);
+        assertThat(common.decision()).isEqualTo(MatchDecision.NONE);
+        double rareNames =
+                rare.evidence().get(2).weight() + rare.evidence().get(3).weight();
+        double commonNames =
+                common.evidence().get(2).weight() + common.evidence().get(3).weight();
+        double discount = Math.log(160.0 / settings.commonNameProfiles()) / Math.log(2);
+        assertThat(rareNames - commonNames).isCloseTo(discount, within(1e-9));
+        // the levels stay what they are: only their weight says the name is common
+        assertThat(common.evidence())
+                .extracting(Evidence::level)
+                .containsExactlyElementsOf(
+                        rare.evidence().stream().map(Evidence::level).toList());
+    }
+
+    @Test
+    void aCommonNameIsNeverEvidenceAgainst() {
+        MatchRecord a = person("c-1", null, null, "James", "Smith", null, LocalDate.of(1985, 3, 14));
+        MatchRecord b = person("c-2", null, null, "James", "Smith", null, LocalDate.of(1985, 3, 14));
+        Candidate candidate = model.score(a, b, key -> key.startsWith("fl:") ? 1_000_000 : 1);
+        assertThat(candidate.evidence().get(2).weight()).isEqualTo(0.0);
+        assertThat(candidate.evidence().get(3).weight()).isEqualTo(0.0);
+        // the date of birth still counts in full
+        assertThat(candidate.evidence().get(5).weight())
+                .isEqualTo(settings.level(MatchField.DATE_OF_BIRTH, "exact").weight());
+        assertThat(candidate.decision()).isEqualTo(MatchDecision.REVIEW);
     }
 
     @Test

@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Finds and scores the candidates for a query: the identities sharing a blocking key with it (keys shared by more
+ * Finds and scores the candidates for a query: the identities sharing a blocking key with it (one {@code Query} per
+ * key, all at once on {@link BlockQueries}; keys shared by more
  * than {@code asof.matching.max-block-size} identities find none, they are too generic), each scored by the {@link
  * MatchModel}, each reported as the identity it resolves to through active merges, best member first. Identities in
  * {@code exclude}, and identities resolving to one of them, are never candidates.
@@ -29,11 +31,13 @@ public class MatchLookup {
     private final MatchIndex index;
     private final MatchModel model;
     private final int maxBlockSize;
+    private final BlockQueries queries;
 
-    public MatchLookup(MatchIndex index, MatchModel model, MatchingProperties properties) {
+    MatchLookup(MatchIndex index, MatchModel model, MatchingProperties properties, BlockQueries queries) {
         this.index = index;
         this.model = model;
         this.maxBlockSize = properties.maxBlockSize();
+        this.queries = queries;
     }
 
     /**
@@ -46,11 +50,15 @@ public class MatchLookup {
     public record Suggestion(String customerId, String matchedCustomerId, Candidate candidate) {}
 
     public List<Suggestion> candidates(MatchRecord query, Set<String> exclude, int limit) {
+        Map<String, CompletableFuture<List<String>>> calls = new LinkedHashMap<>();
+        for (String key : BlockingKeys.of(query)) {
+            calls.put(key, queries.start(() -> index.sharing(key, maxBlockSize)));
+        }
         Map<String, Integer> frequencies = new HashMap<>();
         Set<String> found = new TreeSet<>();
-        for (String key : BlockingKeys.of(query)) {
-            List<String> sharing = index.sharing(key, maxBlockSize);
-            frequencies.put(key, sharing.size());
+        for (Map.Entry<String, CompletableFuture<List<String>>> call : calls.entrySet()) {
+            List<String> sharing = BlockQueries.result(call.getValue());
+            frequencies.put(call.getKey(), sharing.size());
             if (sharing.size() <= maxBlockSize) {
                 found.addAll(sharing);
             }

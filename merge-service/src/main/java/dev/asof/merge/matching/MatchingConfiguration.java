@@ -49,8 +49,13 @@ class MatchingConfiguration {
         return new MatchIndexer(folded, views, index, properties, settings, meters, cipher, autoMerge);
     }
 
+    @Bean(destroyMethod = "close")
+    BlockQueries matchBlockQueries(MatchingProperties properties) {
+        return new BlockQueries(properties.lookupThreads());
+    }
+
     @Bean
-    MatchLookup matchLookup(MatchIndex index, MatchModel model, MatchingProperties properties) {
-        return new MatchLookup(index, model, properties);
+    MatchLookup matchLookup(MatchIndex index, MatchModel model, MatchingProperties properties, BlockQueries queries) {
+        return new MatchLookup(index, model, properties, queries);
     }
 }

@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param autoMergeThreshold the score from which a candidate is {@code auto_merge}; {@code null}: the model's default
  * @param reviewThreshold the score from which a candidate is {@code review}; {@code null}: the model's default
  * @param genericValueProfiles a phone or email shared by more profiles than this is generic; {@code null}: default
+ * @param commonNameProfiles a full name held by more profiles than this weighs less the more profiles hold it;
+ *     {@code null}: the model's default
  * @param blockedValues values never matched on (withheld numbers, placeholders); {@code null}: the model's list
  * @param prior the match probability of a pair before any comparison; {@code null}: the model's default (1/1000)
  * @param levels m and u per field and level, over the model's table: {@code
@@ -32,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  *     in brackets: {@code asof.matching.fields[address.postcode]=POSTCODE}
  * @param maxBlockSize a blocking key shared by more identities than this finds no candidates (it is too generic to
  *     narrow anything down; the model down-weights such values anyway)
+ * @param lookupThreads threads that run the blocking-key queries of lookups at the same time; with all of them
+ *     busy a lookup runs its queries one after another itself
  * @param defaultLimit candidates per answer without {@code limit}
  * @param maxLimit the largest {@code limit}
  * @param indexWait how long the index follower waits for the log writer to fold an event before indexing the view
@@ -48,11 +52,13 @@ public record MatchingProperties(
         Double autoMergeThreshold,
         Double reviewThreshold,
         Integer genericValueProfiles,
+        Integer commonNameProfiles,
         Set<String> blockedValues,
         Double prior,
         Map<MatchField, Map<String, MatchLevel>> levels,
         Map<String, MatchField> fields,
         @Min(1) @Max(10_000) @DefaultValue("200") int maxBlockSize,
+        @Min(1) @Max(256) @DefaultValue("32") int lookupThreads,
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
         @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
         @NotNull @DefaultValue("30s") Duration indexWait,
@@ -72,6 +78,7 @@ public record MatchingProperties(
                 autoMergeThreshold != null ? autoMergeThreshold : defaults.autoMergeThreshold(),
                 reviewThreshold != null ? reviewThreshold : defaults.reviewThreshold(),
                 genericValueProfiles != null ? genericValueProfiles : defaults.genericValueProfiles(),
+                commonNameProfiles != null ? commonNameProfiles : defaults.commonNameProfiles(),
                 blockedValues != null ? blockedValues : defaults.blockedValues(),
                 prior != null ? prior : defaults.prior(),
                 levels(defaults.levels()));

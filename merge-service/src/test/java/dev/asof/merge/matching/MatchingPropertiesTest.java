@@ -27,6 +27,8 @@ class MatchingPropertiesTest {
         assertThat(properties.catalog().fields()).containsEntry("address.postcode", MatchField.POSTCODE);
         assertThat(properties.autoMerge()).isFalse();
         assertThat(properties.maxBlockSize()).isEqualTo(200);
+        assertThat(properties.lookupThreads()).isEqualTo(32);
+        assertThat(properties.settings().commonNameProfiles()).isEqualTo(4);
     }
 
     @Test

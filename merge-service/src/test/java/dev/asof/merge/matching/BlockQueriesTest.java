@@ -1,0 +1,67 @@
+package dev.asof.merge.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+class BlockQueriesTest {
+
+    @Test
+    void queriesRunAtTheSameTime() throws Exception {
+        try (BlockQueries queries = new BlockQueries(4)) {
+            CountDownLatch bothStarted = new CountDownLatch(2);
+            CompletableFuture<String> a = queries.start(() -> awaitBoth(bothStarted, "a"));
+            CompletableFuture<String> b = queries.start(() -> awaitBoth(bothStarted, "b"));
+            assertThat(BlockQueries.result(a) + BlockQueries.result(b)).isEqualTo("ab");
+        }
+    }
+
+    @Test
+    void withEveryThreadBusyTheCallerRunsTheQueryItself() throws Exception {
+        try (BlockQueries queries = new BlockQueries(1)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<String> busy = queries.start(() -> {
+                await(release);
+                return Thread.currentThread().getName();
+            });
+            String caller = Thread.currentThread().getName();
+            CompletableFuture<String> second =
+                    queries.start(() -> Thread.currentThread().getName());
+            assertThat(BlockQueries.result(second)).isEqualTo(caller);
+            release.countDown();
+            assertThat(BlockQueries.result(busy)).startsWith("match-block-query-");
+        }
+    }
+
+    @Test
+    void aFailedQueryFailsTheLookupWithTheStoresOwnException() {
+        try (BlockQueries queries = new BlockQueries(2)) {
+            CompletableFuture<String> failed = queries.start(() -> {
+                throw DynamoDbException.builder().message("store down").build();
+            });
+            assertThatThrownBy(() -> BlockQueries.result(failed))
+                    .isInstanceOf(DynamoDbException.class)
+                    .hasMessageContaining("store down");
+        }
+    }
+
+    private static String awaitBoth(CountDownLatch bothStarted, String value) {
+        bothStarted.countDown();
+        await(bothStarted);
+        return value;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
