@@ -5,6 +5,7 @@ import dev.asof.matching.Candidate;
 import dev.asof.matching.KeyFrequencies;
 import dev.asof.matching.MatchModel;
 import dev.asof.matching.MatchRecord;
+import dev.asof.support.storage.ConcurrentCalls;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Finds and scores the candidates for a query: the identities sharing a blocking key with it (one {@code Query} per
- * key, all at once on {@link BlockQueries}; keys shared by more
+ * key, all at once on {@link ConcurrentCalls}; keys shared by more
  * than {@code asof.matching.max-block-size} identities find none, they are too generic), each scored by the {@link
  * MatchModel}, each reported as the identity it resolves to through active merges, best member first. Identities in
  * {@code exclude}, and identities resolving to one of them, are never candidates.
@@ -31,9 +32,9 @@ public class MatchLookup {
     private final MatchIndex index;
     private final MatchModel model;
     private final int maxBlockSize;
-    private final BlockQueries queries;
+    private final ConcurrentCalls queries;
 
-    MatchLookup(MatchIndex index, MatchModel model, MatchingProperties properties, BlockQueries queries) {
+    MatchLookup(MatchIndex index, MatchModel model, MatchingProperties properties, ConcurrentCalls queries) {
         this.index = index;
         this.model = model;
         this.maxBlockSize = properties.maxBlockSize();
@@ -57,7 +58,7 @@ public class MatchLookup {
         Map<String, Integer> frequencies = new HashMap<>();
         Set<String> found = new TreeSet<>();
         for (Map.Entry<String, CompletableFuture<List<String>>> call : calls.entrySet()) {
-            List<String> sharing = BlockQueries.result(call.getValue());
+            List<String> sharing = ConcurrentCalls.result(call.getValue());
             frequencies.put(call.getKey(), sharing.size());
             if (sharing.size() <= maxBlockSize) {
                 found.addAll(sharing);

@@ -5,6 +5,7 @@ import dev.asof.matching.MatchSettings;
 import dev.asof.merge.identity.IdentityCommands;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.ConcurrentCalls;
 import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,12 +51,13 @@ class MatchingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    BlockQueries matchBlockQueries(MatchingProperties properties) {
-        return new BlockQueries(properties.lookupThreads());
+    ConcurrentCalls matchBlockQueries(MatchingProperties properties) {
+        return new ConcurrentCalls("match-block-query", properties.lookupThreads());
     }
 
     @Bean
-    MatchLookup matchLookup(MatchIndex index, MatchModel model, MatchingProperties properties, BlockQueries queries) {
+    MatchLookup matchLookup(
+            MatchIndex index, MatchModel model, MatchingProperties properties, ConcurrentCalls queries) {
         return new MatchLookup(index, model, properties, queries);
     }
 }

@@ -6,6 +6,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.resilience.Deadline;
+import dev.asof.support.storage.ConcurrentCalls;
 import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.LogRanges;
@@ -47,7 +48,7 @@ public class IdentityStates {
     private final LogRanges log;
     private final Snapshots snapshots;
     private final HeadReads heads;
-    private final StoreCalls calls;
+    private final ConcurrentCalls calls;
     private final LateArrivals lateArrivals;
     private final SnapshotDirectory directory;
     private final Cache<String, ProfileViews.Head> headsSeen =
@@ -60,7 +61,7 @@ public class IdentityStates {
             LogRanges log,
             Snapshots snapshots,
             HeadReads heads,
-            StoreCalls calls,
+            ConcurrentCalls calls,
             LateArrivals lateArrivals,
             SnapshotDirectory directory,
             MeterRegistry metrics) {
@@ -107,7 +108,7 @@ public class IdentityStates {
         // under one of the head's tiers: the view is written after its batch's log items.
         CompletableFuture<HeadReads.Result> first = calls.start(() -> heads.read(customerId, null, 0));
         Optional<Snapshots.Snapshot> found = snapshots.latestUsable(customerId, validAt, recordedBound);
-        HeadReads.Result headAndLinks = StoreCalls.result(first);
+        HeadReads.Result headAndLinks = ConcurrentCalls.result(first);
         List<String> mergedInto = headAndLinks.mergedInto();
         Optional<ProfileViews.Head> head = headAndLinks.head();
         if (head.isEmpty()) {
@@ -164,7 +165,7 @@ public class IdentityStates {
                 bound,
                 validAt,
                 deadline);
-        HeadReads.Result headAndLinks = StoreCalls.result(first);
+        HeadReads.Result headAndLinks = ConcurrentCalls.result(first);
         Optional<ProfileViews.Head> head = headAndLinks.head();
         Optional<Snapshots.Snapshot> snapshot = kept.isPresent() ? kept : headAndLinks.snapshot();
         if (head.isEmpty() || snapshot.isEmpty()) {
@@ -219,7 +220,7 @@ public class IdentityStates {
         }
         if (kept.isPresent()) {
             Optional<List<RecordedEvent>> recorded =
-                    catchUp == null ? Optional.of(List.of()) : StoreCalls.result(catchUp);
+                    catchUp == null ? Optional.of(List.of()) : ConcurrentCalls.result(catchUp);
             if (recorded.isPresent()) {
                 LateArrivals.Entry entry = catchUp == null
                         ? kept.get()
@@ -235,7 +236,7 @@ public class IdentityStates {
         }
         if (tiers != 0) {
             for (CompletableFuture<List<RecordedEvent>> tier : late) {
-                events.addAll(StoreCalls.result(tier));
+                events.addAll(ConcurrentCalls.result(tier));
             }
             lateArrivals.counted(false);
             lateArrivals.load(customerId);

@@ -1,6 +1,7 @@
 package dev.asof.reconstruction.state;
 
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.ConcurrentCalls;
 import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.Snapshots;
@@ -11,6 +12,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The storage parts only this service uses: range reads of the log, the snapshots table, batched head reads. */
 @Configuration
 class StateConfiguration {
+
+    /** The independent DynamoDB calls of one read, at the same time (at most 64 at once). */
+    @Bean(destroyMethod = "close")
+    ConcurrentCalls storeCalls() {
+        return new ConcurrentCalls("store-call", 64);
+    }
 
     @Bean
     LogRanges logRanges(DynamoDbClient dynamo, AsofTables tables) {

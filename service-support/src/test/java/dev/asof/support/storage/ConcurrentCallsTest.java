@@ -1,4 +1,4 @@
-package dev.asof.merge.matching;
+package dev.asof.support.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,21 +9,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
-class BlockQueriesTest {
+class ConcurrentCallsTest {
 
     @Test
     void queriesRunAtTheSameTime() throws Exception {
-        try (BlockQueries queries = new BlockQueries(4)) {
+        try (ConcurrentCalls queries = new ConcurrentCalls("test", 4)) {
             CountDownLatch bothStarted = new CountDownLatch(2);
             CompletableFuture<String> a = queries.start(() -> awaitBoth(bothStarted, "a"));
             CompletableFuture<String> b = queries.start(() -> awaitBoth(bothStarted, "b"));
-            assertThat(BlockQueries.result(a) + BlockQueries.result(b)).isEqualTo("ab");
+            assertThat(ConcurrentCalls.result(a) + ConcurrentCalls.result(b)).isEqualTo("ab");
         }
     }
 
     @Test
     void withEveryThreadBusyTheCallerRunsTheQueryItself() throws Exception {
-        try (BlockQueries queries = new BlockQueries(1)) {
+        try (ConcurrentCalls queries = new ConcurrentCalls("test", 1)) {
             CountDownLatch release = new CountDownLatch(1);
             CompletableFuture<String> busy = queries.start(() -> {
                 await(release);
@@ -32,19 +32,19 @@ class BlockQueriesTest {
             String caller = Thread.currentThread().getName();
             CompletableFuture<String> second =
                     queries.start(() -> Thread.currentThread().getName());
-            assertThat(BlockQueries.result(second)).isEqualTo(caller);
+            assertThat(ConcurrentCalls.result(second)).isEqualTo(caller);
             release.countDown();
-            assertThat(BlockQueries.result(busy)).startsWith("match-block-query-");
+            assertThat(ConcurrentCalls.result(busy)).startsWith("test-");
         }
     }
 
     @Test
     void aFailedQueryFailsTheLookupWithTheStoresOwnException() {
-        try (BlockQueries queries = new BlockQueries(2)) {
+        try (ConcurrentCalls queries = new ConcurrentCalls("test", 2)) {
             CompletableFuture<String> failed = queries.start(() -> {
                 throw DynamoDbException.builder().message("store down").build();
             });
-            assertThatThrownBy(() -> BlockQueries.result(failed))
+            assertThatThrownBy(() -> ConcurrentCalls.result(failed))
                     .isInstanceOf(DynamoDbException.class)
                     .hasMessageContaining("store down");
         }

@@ -1,4 +1,4 @@
-package dev.asof.merge.matching;
+package dev.asof.support.storage;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,16 +10,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs the blocking-key queries of one lookup at the same time, so a lookup costs about one {@code Query} round trip
- * instead of one per key. Bounded: with every thread busy (many lookups at once) the caller runs the query itself,
- * which is the sequential lookup again, slower but never stuck or queued without limit. The same shape as
- * reconstruction-service's {@code StoreCalls}.
+ * Runs the independent DynamoDB calls of one request at the same time, so the request costs the round trips of its
+ * longest chain rather than their sum: reconstruction's point-in-time reads (head, links, snapshot, log range, late
+ * arrivals) and merge-service's blocking-key queries. Bounded: with every thread busy the caller runs the call
+ * itself, slower but never stuck or queued without limit. Calls do not check a request's deadline themselves: each
+ * is one bounded DynamoDB call (or a few pages), started after the caller checked it.
  */
-final class BlockQueries implements AutoCloseable {
+public final class ConcurrentCalls implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
 
-    BlockQueries(int threads) {
+    /**
+     * @param name the threads' name prefix
+     * @param threads the most calls running at once
+     */
+    public ConcurrentCalls(String name, int threads) {
         AtomicInteger count = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(
                 Math.min(4, threads),
@@ -28,7 +33,7 @@ final class BlockQueries implements AutoCloseable {
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
                 runnable -> {
-                    Thread thread = new Thread(runnable, "match-block-query-" + count.incrementAndGet());
+                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },
@@ -41,15 +46,17 @@ final class BlockQueries implements AutoCloseable {
                 });
     }
 
-    <T> CompletableFuture<T> start(Supplier<T> call) {
+    /** Starts {@code call}. */
+    public <T> CompletableFuture<T> start(Supplier<T> call) {
         return CompletableFuture.supplyAsync(call, pool);
     }
 
     /**
-     * The result of a started query. A failure is rethrown as it was thrown (an SDK exception stays one, so the
-     * answer is the same {@code 503} as before); an interrupt stops the wait.
+     * The result of a started call. A failure is rethrown as it was thrown (an SDK exception stays one, so a circuit
+     * breaker sees it and the answer is the same {@code 503}); an interrupt (the request's budget is spent) stops the
+     * wait.
      */
-    static <T> T result(CompletableFuture<T> call) {
+    public static <T> T result(CompletableFuture<T> call) {
         try {
             return call.get();
         } catch (InterruptedException interrupted) {
@@ -67,6 +74,7 @@ final class BlockQueries implements AutoCloseable {
         }
     }
 
+    /** Stops the threads; calls started after this are refused. */
     @Override
     public void close() {
         pool.shutdownNow();
