@@ -266,6 +266,9 @@ class ErasureIT {
         assertThat(api.get("/api/v1/erasures/" + UUID.randomUUID(), TestApiKeys.ALL_SCOPES)
                         .statusCode())
                 .isEqualTo(404);
+        assertThat(api.get("/api/v1/erasures/" + "x".repeat(3_000), TestApiKeys.ALL_SCOPES)
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(api.get("/api/v1/erasures/" + UUID.randomUUID(), TestApiKeys.PROFILE_READ_ONLY)
                         .statusCode())
                 .isEqualTo(403);

@@ -67,6 +67,31 @@ class ErasedReadsIT extends ReconstructionIT {
     }
 
     @Test
+    void aProfileThatOnceHeldAnErasedIdentityShowsNothingOfIt() {
+        String kept = Events.newCustomerId("kept");
+        String gone = Events.newCustomerId("gone");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        encrypted.log(
+                change(kept, "2023-10-27T14:30:00Z", "tier", "gold", "voice"), Instant.parse("2023-10-27T14:30:01Z"));
+        encrypted.log(
+                change(gone, "2023-10-27T14:31:00Z", "email", "gone-" + gone + "@example.test", "chat"),
+                Instant.parse("2023-10-27T14:31:01Z"));
+        encrypted.log(Stories.merge(gone, kept, "2023-10-27T14:32:00Z"), Instant.parse("2023-10-27T14:32:01Z"));
+        encrypted.log(Stories.unmerge(gone, kept, "2023-10-27T14:40:00Z"), Instant.parse("2023-10-27T14:40:01Z"));
+        String merged = "/api/v1/customers/" + kept + "/profile/at/2023-10-27T14:35:00Z";
+        assertThat(ok(merged).at("/attributes/email").asString()).isEqualTo("gone-" + gone + "@example.test");
+
+        keys.destroy(gone);
+
+        HttpResponse<String> response = get(merged);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("gone-" + gone).contains("\"tier\":\"gold\"");
+        assertThat(get("/api/v1/customers/" + gone + "/profile/at/2023-10-27T14:35:00Z")
+                        .statusCode())
+                .isEqualTo(410);
+    }
+
+    @Test
     void aRedactedValueReadsAsErased() {
         String customer = Events.newCustomerId("redacted");
         EventEnvelope redacted = Stories.changeTo(

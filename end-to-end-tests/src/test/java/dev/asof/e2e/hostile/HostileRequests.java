@@ -629,17 +629,7 @@ final class HostileRequests {
                 "null"
             };
             if (r.nextInt(8) == 0) {
-                return Case.refused(
-                        Service.MERGE,
-                        "merge-bad-utf8",
-                        RawHttp.request(
-                                "POST",
-                                path,
-                                json(),
-                                splice(
-                                        "{" + ids + ",\"reason\":\"<bad>\"}",
-                                        "<bad>",
-                                        BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
+                return mergeBadUtf8(r, "merge-bad-utf8", path, "{" + ids + ",\"reason\":\"<bad>\"}");
             }
             return Case.refused(
                     Service.MERGE,
@@ -676,15 +666,11 @@ final class HostileRequests {
                 "/api/v1/customers/" + customer + "/identity?at=2026-01-01T00:00:00",
                 "/api/v1/customers/" + customer + "/identity"
             };
-            Map<String, String> headers = new LinkedHashMap<>();
             // a hostile customer has no events: the plain read is a 404, the others a 400 or a refused key
-            headers.put(
-                    "Authorization",
-                    "Bearer " + (r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY));
-            return Case.refused(
-                    Service.MERGE,
+            return mergeRead(
                     "identity-read",
-                    RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, null));
+                    targets[r.nextInt(targets.length)],
+                    r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY);
         });
         // match suggestions: every body or parameter carries a defect, or asks about a hostile customer (a 404)
         kinds.add(r -> {
@@ -709,17 +695,7 @@ final class HostileRequests {
             };
             String path = "/api/v1/match" + (r.nextInt(4) == 0 ? "?view=flat" : "");
             if (r.nextInt(8) == 0) {
-                return Case.refused(
-                        Service.MERGE,
-                        "match-bad-utf8",
-                        RawHttp.request(
-                                "POST",
-                                path,
-                                json(),
-                                splice(
-                                        "{\"attributes\":{\"name_last\":\"<bad>\"}}",
-                                        "<bad>",
-                                        BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
+                return mergeBadUtf8(r, "match-bad-utf8", path, "{\"attributes\":{\"name_last\":\"<bad>\"}}");
             }
             return Case.refused(
                     Service.MERGE,
@@ -737,16 +713,85 @@ final class HostileRequests {
                 "/api/v1/customers/" + customer + "/match-candidates",
                 "/api/v1/integrations/genesys/match-action?credentials=basic"
             };
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put(
-                    "Authorization",
-                    "Bearer " + (r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY));
+            return mergeRead(
+                    "match-read",
+                    targets[r.nextInt(targets.length)],
+                    r.nextInt(4) == 0 ? TestApiKeys.EVENTS_WRITE_ONLY : TestApiKeys.PROFILE_READ_ONLY);
+        });
+        // erasure: a hostile customer has no events (a 404), every other body or parameter carries a defect, so
+        // nothing is ever erased or stored
+        kinds.add(r -> {
+            String customer = r.nextInt(4) == 0 ? pathId(r) : hostileCustomer();
+            String[] bodies = {
+                "{\"reason\":\"r\",\"requested_by\":\"dpo\"}",
+                "{\"requested_by\":\"dpo\"}",
+                "{\"reason\":\"r\"}",
+                "{\"reason\":\"\",\"requested_by\":\"dpo\"}",
+                "{\"reason\":\"   \",\"requested_by\":\"dpo\"}",
+                "{\"reason\":1,\"requested_by\":[\"dpo\"]}",
+                "{\"reason\":\"" + "r".repeat(257 + r.nextInt(100_000)) + "\",\"requested_by\":\"dpo\"}",
+                "{\"reason\":\"r\",\"requested_by\":\"dpo\",\"identities\":[\"*\"]}",
+                "{\"reason\":\"r\",\"requested_by\":\"dpo\"",
+                "[{\"reason\":\"r\",\"requested_by\":\"dpo\"}]",
+                "",
+                "null"
+            };
+            String path = "/api/v1/customers/" + customer + "/erasure";
+            if (r.nextInt(8) == 0) {
+                return mergeBadUtf8(r, "erasure-bad-utf8", path, "{\"reason\":\"<bad>\",\"requested_by\":\"dpo\"}");
+            }
+            if (r.nextInt(6) == 0) {
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", "application/json");
+                if (r.nextBoolean()) {
+                    headers.put(
+                            "Authorization",
+                            "Bearer "
+                                    + (r.nextBoolean()
+                                            ? TestApiKeys.PROFILE_READ_ONLY
+                                            : TestApiKeys.EVENTS_WRITE_ONLY));
+                }
+                return Case.refused(
+                        Service.MERGE,
+                        "erasure-bad-credentials",
+                        RawHttp.request("POST", path, headers, utf8(bodies[0])));
+            }
             return Case.refused(
                     Service.MERGE,
-                    "match-read",
-                    RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, null));
+                    "erasure-body",
+                    RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
+        });
+        kinds.add(r -> {
+            String[] ids = {
+                java.util.UUID.randomUUID().toString(),
+                "customer%23" + hostileCustomer(),
+                "..%2F..%2Fetc",
+                "x".repeat(1 + r.nextInt(4_000)),
+                "%00",
+                "%E2%80%AE"
+            };
+            return mergeRead(
+                    "erasure-read",
+                    "/api/v1/erasures/" + ids[r.nextInt(ids.length)],
+                    r.nextInt(4) == 0 ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
         });
         return kinds;
+    }
+
+    /** A POST to merge-service whose JSON {@code template} has {@code <bad>} replaced by invalid UTF-8. */
+    private static Case mergeBadUtf8(Random r, String kind, String path, String template) {
+        return Case.refused(
+                Service.MERGE,
+                kind,
+                RawHttp.request(
+                        "POST", path, json(), splice(template, "<bad>", BAD_UTF8.get(r.nextInt(BAD_UTF8.size())))));
+    }
+
+    /** A GET to merge-service with {@code apiKey}, which must be refused. */
+    private static Case mergeRead(String kind, String target, String apiKey) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + apiKey);
+        return Case.refused(Service.MERGE, kind, RawHttp.request("GET", target, headers, null));
     }
 
     private Case read(Random r, String target) {

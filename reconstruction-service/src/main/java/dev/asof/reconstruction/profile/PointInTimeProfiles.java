@@ -1,5 +1,6 @@
 package dev.asof.reconstruction.profile;
 
+import dev.asof.events.AttributeVersion;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
@@ -140,22 +141,43 @@ public class PointInTimeProfiles {
      * same exception, whatever T is asked.)
      */
     private Optional<ProfileAnswer> revealed(String customerId, Optional<ProfileAnswer> answer) {
-        if (answer.isEmpty() || answer.get().profile().attributes().isEmpty()) {
+        Optional<ProfileAnswer> shown = answer.map(found -> decrypted(customerId, found));
+        if (shown.isEmpty() || shown.get().profile().attributes().isEmpty()) {
             Instant erased = cipher.erasedAt(customerId);
             if (erased != null) {
                 throw new SubjectErasedException(customerId, erased);
             }
         }
-        return answer.map(this::decrypted);
+        return shown;
     }
 
     /**
      * The answer with its values decrypted: what is cached (and what snapshots and views hold) stays encrypted; only
-     * the answer that leaves this service is in clear.
+     * the answer that leaves this service is in clear. A value of the asked customer's erased subject ends the read
+     * ({@code 410}); a value of another identity that was merged into the profile at that time and has been erased
+     * since is left out of it: that identity's data is gone from every profile (the attribute is not shown, rather
+     * than replaced by an older value of another identity).
      */
-    private ProfileAnswer decrypted(ProfileAnswer answer) {
+    private ProfileAnswer decrypted(String customerId, ProfileAnswer answer) {
+        Map<String, AttributeVersion> shown = new java.util.TreeMap<>();
+        answer.profile().attributes().forEach((key, version) -> {
+            try {
+                shown.put(
+                        key,
+                        new AttributeVersion(
+                                version.key(),
+                                cipher.decrypt(version.value()),
+                                version.version(),
+                                version.sourceSystem()));
+            } catch (SubjectErasedException erased) {
+                if (erased.customerId().equals(customerId)) {
+                    throw erased;
+                }
+            }
+        });
+        Profile profile = answer.profile();
         return new ProfileAnswer(
-                cipher.decrypt(answer.profile()),
+                new Profile(profile.customerId(), profile.resolvedCustomerId(), shown, profile.members()),
                 answer.asOf(),
                 answer.knownAt(),
                 answer.snapshotAt(),

@@ -39,6 +39,8 @@ import tools.jackson.databind.JsonNode;
 class ErasureController {
 
     static final int MAX_TEXT_LENGTH = 256;
+    private static final java.util.regex.Pattern ERASURE_ID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Set<String> FIELDS = Set.of("reason", "requested_by");
 
     private final Erasures erasures;
