@@ -86,6 +86,8 @@ class PackageBoundariesTest {
                 .doNotHaveSimpleName("SubjectStores")
                 .and()
                 .doNotHaveSimpleName("ErasureConfiguration")
+                .and()
+                .doNotHaveSimpleName("ReEncryption")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("software.amazon.awssdk..")

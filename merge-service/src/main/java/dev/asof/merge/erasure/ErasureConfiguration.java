@@ -64,6 +64,12 @@ class ErasureConfiguration {
     }
 
     @Bean
+    ReEncryption reEncryption(
+            DynamoDbClient dynamo, AsofTables tables, ProfileViews views, ValueCipher cipher, Clock clock) {
+        return new ReEncryption(dynamo, tables, views, cipher, clock);
+    }
+
+    @Bean
     ApplicationListener<ApplicationReadyEvent> resumeErasures(Erasures erasures) {
         return ready -> erasures.resumeUnfinished();
     }

@@ -84,8 +84,11 @@ class ErasureController {
 
     @GetMapping("/api/v1/erasures/{erasureId}")
     Map<String, Object> erasure(@PathVariable String erasureId) {
-        return erasures.find(erasureId)
-                .map(ErasureController::answer)
+        // erasure ids are UUIDs: anything else is unknown without asking the store (a 4,000-character id would be
+        // refused by DynamoDB as a key)
+        java.util.Optional<Erasure> found =
+                ERASURE_ID.matcher(erasureId).matches() ? erasures.find(erasureId) : java.util.Optional.empty();
+        return found.map(ErasureController::answer)
                 .orElseThrow(() -> new ApiProblemException(Problems.of(
                         HttpStatus.NOT_FOUND,
                         "erasure-not-found",

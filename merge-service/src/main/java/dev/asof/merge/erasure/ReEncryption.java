@@ -1,0 +1,245 @@
+package dev.asof.merge.erasure;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.AttributeVersion;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.IdentityState;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.support.storage.ProfileViews;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Encrypts the values of items written before encryption was turned on, one page of a table per call, so an operator
+ * (or a script) walks a table with the cursor each page returns until there is none. Idempotent and safe beside live
+ * traffic: values already encrypted, removals and redaction markers are left as they are; every write is conditional
+ * on the item being unchanged since it was read (a changed item is left for the next pass); customers that were
+ * erased are skipped (their plaintext is the erasure's to redact, and encrypting would give them a new key).
+ *
+ * <ul>
+ *   <li>{@code event_log}: each plaintext value encrypted with its event's customer's key;
+ *   <li>{@code profile_view}: each plaintext value encrypted with the view's identity's key (a view holds only its
+ *       identity's own attributes), written under the view's revision check;
+ *   <li>{@code snapshots}: a snapshot holding plaintext is deleted (a saved fold, rebuilt from the log on demand).
+ * </ul>
+ */
+public class ReEncryption {
+
+    /** The tables it walks. */
+    public enum Store {
+        EVENT_LOG,
+        PROFILE_VIEW,
+        SNAPSHOTS
+    }
+
+    /** What one page did. */
+    public record Page(
+            Store store, int scanned, int itemsChanged, int valuesEncrypted, int skippedErased, String nextCursor) {}
+
+    private final DynamoDbClient dynamo;
+    private final AsofTables tables;
+    private final ProfileViews views;
+    private final ValueCipher cipher;
+    private final Clock clock;
+
+    ReEncryption(DynamoDbClient dynamo, AsofTables tables, ProfileViews views, ValueCipher cipher, Clock clock) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.views = views;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /**
+     * Re-encrypts one page of {@code store}.
+     *
+     * @param cursor where the previous page stopped ({@link Page#nextCursor()}), or {@code null} to start
+     * @param limit the most items read
+     * @throws IllegalArgumentException the cursor is not one this method returned
+     */
+    public Page page(Store store, String cursor, int limit) {
+        String table = switch (store) {
+            case EVENT_LOG -> tables.eventLog();
+            case PROFILE_VIEW -> tables.profileView();
+            case SNAPSHOTS -> tables.snapshots();
+        };
+        ScanResponse response = dynamo.scan(ScanRequest.builder()
+                .tableName(table)
+                .limit(limit)
+                .exclusiveStartKey(decodeCursor(cursor))
+                .build());
+        int changed = 0;
+        int values = 0;
+        int erased = 0;
+        for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item : response.items()) {
+            String customer = item.get(AsofTables.CUSTOMER_ID).s();
+            int[] count = {0};
+            switch (store) {
+                case EVENT_LOG -> {
+                    EventEnvelope event =
+                            EventJson.decodeLogged(item.get("event").s());
+                    EventEnvelope encrypted = event.withValues(value -> encryptIfPlain(customer, value, count));
+                    if (count[0] > 0) {
+                        if (cipher.erasedAt(customer) != null) {
+                            erased++;
+                            continue;
+                        }
+                        if (conditionalSet(table, item, "event", EventJson.encode(encrypted))) {
+                            changed++;
+                            values += count[0];
+                        }
+                    }
+                }
+                case PROFILE_VIEW -> {
+                    IdentityState state =
+                            IdentityStateCodec.decode(item.get("state").s());
+                    IdentityState encrypted = withValues(state, value -> encryptIfPlain(customer, value, count));
+                    if (count[0] > 0) {
+                        if (cipher.erasedAt(customer) != null) {
+                            erased++;
+                            continue;
+                        }
+                        var view = views.find(customer);
+                        if (view.isPresent()
+                                && view.get().state().equals(state)
+                                && views.replace(
+                                        view.get(),
+                                        encrypted,
+                                        view.get().lastRecordedAt(),
+                                        view.get().maxTimestampMillis(),
+                                        view.get().lateTiers(),
+                                        clock.instant())) {
+                            changed++;
+                            values += count[0];
+                        }
+                    }
+                }
+                case SNAPSHOTS -> {
+                    IdentityState state =
+                            IdentityStateCodec.decode(item.get("state").s());
+                    withValues(state, value -> encryptIfPlain(customer, value, count, false));
+                    if (count[0] > 0) {
+                        dynamo.deleteItem(b -> b.tableName(table)
+                                .key(Map.of(
+                                        AsofTables.CUSTOMER_ID,
+                                        item.get(AsofTables.CUSTOMER_ID),
+                                        AsofTables.SNAPSHOT_KEY,
+                                        item.get(AsofTables.SNAPSHOT_KEY))));
+                        changed++;
+                    }
+                }
+            }
+        }
+        String next =
+                response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                        ? encodeCursor(response.lastEvaluatedKey())
+                        : null;
+        return new Page(store, response.items().size(), changed, values, erased, next);
+    }
+
+    private AttributeValue encryptIfPlain(String customer, AttributeValue value, int[] count) {
+        return encryptIfPlain(customer, value, count, true);
+    }
+
+    private AttributeValue encryptIfPlain(String customer, AttributeValue value, int[] count, boolean encrypt) {
+        if (value instanceof AttributeValue.Null
+                || ValueCipher.isCiphertext(value)
+                || EncryptedValues.erasedSubject(value) != null) {
+            return value;
+        }
+        count[0]++;
+        return encrypt ? cipher.encrypt(customer, value) : value;
+    }
+
+    private static IdentityState withValues(
+            IdentityState state, java.util.function.UnaryOperator<AttributeValue> mapping) {
+        Map<String, AttributeVersion> mapped = new HashMap<>();
+        state.attributes()
+                .forEach((key, version) -> mapped.put(
+                        key,
+                        new AttributeVersion(
+                                version.key(),
+                                mapping.apply(version.value()),
+                                version.version(),
+                                version.sourceSystem())));
+        return new IdentityState(state.customerId(), mapped, state.erasedAt(), state.link());
+    }
+
+    private boolean conditionalSet(
+            String table,
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item,
+            String attribute,
+            String value) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(
+                            AsofTables.CUSTOMER_ID,
+                            item.get(AsofTables.CUSTOMER_ID),
+                            AsofTables.EVENT_KEY,
+                            item.get(AsofTables.EVENT_KEY)))
+                    .updateExpression("SET #a = :new")
+                    .conditionExpression("#a = :old")
+                    .expressionAttributeNames(Map.of("#a", attribute))
+                    .expressionAttributeValues(Map.of(
+                            ":new",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value),
+                            ":old",
+                            item.get(attribute))));
+            return true;
+        } catch (ConditionalCheckFailedException changedSinceRead) {
+            return false;
+        }
+    }
+
+    private static String encodeCursor(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key) {
+        ObjectNode node = EventJson.mapper().createObjectNode();
+        key.forEach((name, value) -> node.put(name, value.s()));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(EventJson.mapper().writeValueAsBytes(node));
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> decodeCursor(
+            String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            JsonNode node = EventJson.mapper()
+                    .readTree(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (!field.getValue().isString()
+                        || !(field.getKey().equals(AsofTables.CUSTOMER_ID)
+                                || field.getKey().equals(AsofTables.EVENT_KEY)
+                                || field.getKey().equals(AsofTables.SNAPSHOT_KEY))) {
+                    throw new IllegalArgumentException("not a cursor");
+                }
+                key.put(
+                        field.getKey(),
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                field.getValue().stringValue()));
+            }
+            if (!key.containsKey(AsofTables.CUSTOMER_ID)) {
+                throw new IllegalArgumentException("not a cursor");
+            }
+            return key;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a cursor this endpoint returned", e);
+        }
+    }
+}

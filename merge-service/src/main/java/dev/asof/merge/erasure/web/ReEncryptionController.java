@@ -1,0 +1,76 @@
+package dev.asof.merge.erasure.web;
+
+import dev.asof.events.InvalidEventException;
+import dev.asof.events.Violation;
+import dev.asof.merge.erasure.ReEncryption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/privacy/re-encryption?store=event_log|profile_view|snapshots&cursor=&limit=} (scope {@code
+ * gdpr:erase}): encrypts one page of values written before encryption was turned on; call again with the {@code
+ * next_cursor} it answers until that is {@code null}. Idempotent: a page done twice changes nothing the second time.
+ */
+@RestController
+@PreAuthorize("hasAuthority('SCOPE_gdpr:erase')")
+class ReEncryptionController {
+
+    private static final int MAX_LIMIT = 1_000;
+
+    private final ReEncryption pages;
+
+    ReEncryptionController(ReEncryption pages) {
+        this.pages = pages;
+    }
+
+    @PostMapping("/api/v1/privacy/re-encryption")
+    Map<String, Object> page(
+            @RequestParam(name = "store") String store,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestParam(name = "limit", required = false) String limit) {
+        ReEncryption.Store which = switch (store) {
+            case "event_log" -> ReEncryption.Store.EVENT_LOG;
+            case "profile_view" -> ReEncryption.Store.PROFILE_VIEW;
+            case "snapshots" -> ReEncryption.Store.SNAPSHOTS;
+            default -> throw invalid("store", "enum", "store must be event_log, profile_view or snapshots");
+        };
+        int size = 200;
+        if (limit != null) {
+            try {
+                size = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw invalid("limit", "type", "limit must be a whole number from 1 to " + MAX_LIMIT);
+            }
+            if (size < 1 || size > MAX_LIMIT) {
+                throw invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        if (cursor != null && (cursor.isEmpty() || cursor.length() > 2_048)) {
+            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
+        }
+        ReEncryption.Page page;
+        try {
+            page = pages.page(which, cursor, size);
+        } catch (IllegalArgumentException notACursor) {
+            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("store", page.store().name().toLowerCase(Locale.ROOT));
+        answer.put("scanned", page.scanned());
+        answer.put("items_changed", page.itemsChanged());
+        answer.put("values_encrypted", page.valuesEncrypted());
+        answer.put("skipped_erased", page.skippedErased());
+        answer.put("next_cursor", page.nextCursor());
+        return answer;
+    }
+
+    private static InvalidEventException invalid(String parameter, String rule, String message) {
+        return new InvalidEventException(List.of(new Violation(parameter, rule, message)));
+    }
+}
