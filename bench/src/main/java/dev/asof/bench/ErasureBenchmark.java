@@ -28,8 +28,8 @@ import tools.jackson.databind.JsonNode;
  * The erasure of one customer with a long history (issue #12): a customer with {@code --events} (10,000) events and
  * {@code --others} (200) other customers with {@code --other-events} (20) each, values encrypted as intake encrypts
  * them, loaded into a fresh stack (ingestion's log writer, reconstruction, merge-service). Then profile reads of the
- * other customers run from {@code --clients} (4) threads: for {@code --baseline-seconds} (20) alone, then while the
- * customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
+ * other customers run from {@code --clients} (4) threads: {@code --baseline-seconds} (20) of warm-up, not counted, then
+ * as long again alone, then while the customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
  * proof, and the other customers' read latency before and during the erasure. {@code --cache-wait} (60s, the
  * production default) is {@code asof.erasure.replica-key-cache-wait}.
  */
@@ -116,6 +116,9 @@ public final class ErasureBenchmark {
                     reader.start();
                     readers.add(reader);
                 }
+                // warm-up (JIT, connection pools, caches): the same reads, not counted
+                Thread.sleep(baselineSeconds * 1000L);
+                long baselineStart = System.nanoTime();
                 Thread.sleep(baselineSeconds * 1000L);
                 long requested = System.nanoTime();
                 HttpResponse<String> accepted = merge.api()
@@ -152,7 +155,7 @@ public final class ErasureBenchmark {
                 List<Long> during = new ArrayList<>();
                 synchronized (samples) {
                     for (long[] sample : samples) {
-                        if (sample[0] < requested) {
+                        if (sample[0] >= baselineStart && sample[0] < requested) {
                             before.add(sample[1]);
                         } else if (sample[0] <= ended) {
                             during.add(sample[1]);
@@ -173,6 +176,16 @@ public final class ErasureBenchmark {
                         cacheWait,
                         seconds - wait.toSeconds());
                 System.out.println("steps: " + erasure.at("/proof/steps"));
+                Prometheus.Scrape metrics = new Prometheus(merge.api(), BenchStack.API_KEY).scrape();
+                StringBuilder timings = new StringBuilder("step durations (s):");
+                for (String step : List.of("resolve", "append", "destroy_keys", "redact", "drop_indexes", "scan")) {
+                    timings.append(String.format(
+                            Locale.ROOT,
+                            " %s %.1f",
+                            step,
+                            metrics.value("asof_erasure_step_seconds_sum", "step=\"" + step + "\"")));
+                }
+                System.out.println(timings);
                 System.out.println("scan:  " + erasure.at("/proof/scan"));
                 System.out.printf(
                         Locale.ROOT,

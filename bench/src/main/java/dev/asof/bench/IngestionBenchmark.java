@@ -68,8 +68,13 @@ public final class IngestionBenchmark {
                     rows.add(row("raw SDK log+view writes", threads, rawEvents, rate, Double.NaN));
                 }
             }
-            try (ServiceJar ingestion = ServiceJar.start(
-                    "ingestion-service", stack.serviceProperties(), List.of("-Xmx512m", "-XX:+UseParallelGC"))) {
+            // values are encrypted at intake, as in production; --plaintext turns that off to see what it costs
+            java.util.Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
+            boolean plaintext = options.flag("--plaintext");
+            properties.put("asof.privacy.enabled", Boolean.toString(!plaintext));
+            System.out.println("values " + (plaintext ? "in plaintext (--plaintext)" : "encrypted at intake"));
+            try (ServiceJar ingestion =
+                    ServiceJar.start("ingestion-service", properties, List.of("-Xmx512m", "-XX:+UseParallelGC"))) {
                 ApiClient api = ingestion.api();
                 Prometheus prometheus = new Prometheus(api, BenchStack.API_KEY);
                 warmUp(api, prometheus, run);

@@ -59,6 +59,38 @@ public record Erasure(
     }
 
     Erasure at(Step next, String nextState) {
+        return copy(nextState, next, identities, keysDestroyedAt, completedAt, proof, null);
+    }
+
+    Erasure withIdentities(List<String> resolved) {
+        return copy(state, step, resolved, keysDestroyedAt, completedAt, proof, error);
+    }
+
+    Erasure withKeysDestroyedAt(Instant destroyed) {
+        return copy(state, step, identities, destroyed, completedAt, proof, error);
+    }
+
+    Erasure withProof(String json) {
+        return copy(state, step, identities, keysDestroyedAt, completedAt, json, error);
+    }
+
+    Erasure ended(String finalState, Instant at, String finalProof) {
+        return copy(finalState, Step.DONE, identities, keysDestroyedAt, at, finalProof, error);
+    }
+
+    Erasure withError(String message) {
+        return copy(state, step, identities, keysDestroyedAt, completedAt, proof, message);
+    }
+
+    /** This request with its progress replaced; the request itself (id, customer, reason, who, when) stays. */
+    private Erasure copy(
+            String nextState,
+            Step nextStep,
+            List<String> nextIdentities,
+            Instant nextKeysDestroyedAt,
+            Instant nextCompletedAt,
+            String nextProof,
+            String nextError) {
         return new Erasure(
                 erasureId,
                 customerId,
@@ -66,75 +98,11 @@ public record Erasure(
                 requestedBy,
                 requestedAt,
                 nextState,
-                next,
-                identities,
-                keysDestroyedAt,
-                completedAt,
-                proof,
-                null);
-    }
-
-    Erasure withIdentities(List<String> resolved) {
-        return new Erasure(
-                erasureId,
-                customerId,
-                reason,
-                requestedBy,
-                requestedAt,
-                state,
-                step,
-                resolved,
-                keysDestroyedAt,
-                completedAt,
-                proof,
-                error);
-    }
-
-    Erasure withKeysDestroyedAt(Instant destroyed) {
-        return new Erasure(
-                erasureId,
-                customerId,
-                reason,
-                requestedBy,
-                requestedAt,
-                state,
-                step,
-                identities,
-                destroyed,
-                completedAt,
-                proof,
-                error);
-    }
-
-    Erasure ended(String finalState, Instant at, String finalProof) {
-        return new Erasure(
-                erasureId,
-                customerId,
-                reason,
-                requestedBy,
-                requestedAt,
-                finalState,
-                Step.DONE,
-                identities,
-                keysDestroyedAt,
-                at,
-                finalProof,
-                error);
-    }
-
-    Erasure withError(String message) {
-        return new Erasure(
-                erasureId,
-                customerId,
-                reason,
-                requestedBy,
-                requestedAt,
-                state,
-                step,
-                identities,
-                keysDestroyedAt,
-                completedAt,
-                proof,
-                message);
+                nextStep,
+                nextIdentities,
+                nextKeysDestroyedAt,
+                nextCompletedAt,
+                nextProof,
+                nextError);
     }
 }

@@ -289,19 +289,7 @@ class ErasureSteps {
     }
 
     private static Erasure withProof(Erasure erasure, Map<String, Object> proof) {
-        return new Erasure(
-                erasure.erasureId(),
-                erasure.customerId(),
-                erasure.reason(),
-                erasure.requestedBy(),
-                erasure.requestedAt(),
-                erasure.state(),
-                erasure.step(),
-                erasure.identities(),
-                erasure.keysDestroyedAt(),
-                erasure.completedAt(),
-                json(proof),
-                erasure.error());
+        return erasure.withProof(json(proof));
     }
 
     private static String json(Map<String, Object> proof) {

@@ -132,8 +132,17 @@ public class Erasures implements AutoCloseable {
         while (erasure != null && !erasure.finished()) {
             Erasure.Step step = erasure.step();
             try {
+                long started = System.nanoTime();
                 erasure = steps.run(erasure);
                 store.save(erasure);
+                long took = System.nanoTime() - started;
+                meters.timer("asof.erasure.step", "step", step.name().toLowerCase(java.util.Locale.ROOT))
+                        .record(took, TimeUnit.NANOSECONDS);
+                LOG.info(
+                        "erasure {}: step {} took {} ms",
+                        erasureId,
+                        step.name().toLowerCase(java.util.Locale.ROOT),
+                        took / 1_000_000);
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
                 return;
