@@ -21,14 +21,4 @@ public record Profile(
         attributes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attributes));
         members = List.copyOf(members);
     }
-
-    /** This profile with every attribute's value replaced by {@code mapping} of it (decryption on reads). */
-    public Profile withValues(java.util.function.UnaryOperator<AttributeValue> mapping) {
-        Map<String, AttributeVersion> mapped = new java.util.TreeMap<>();
-        attributes.forEach((key, version) -> mapped.put(
-                key,
-                new AttributeVersion(
-                        version.key(), mapping.apply(version.value()), version.version(), version.sourceSystem())));
-        return new Profile(customerId, resolvedCustomerId, mapped, members);
-    }
 }

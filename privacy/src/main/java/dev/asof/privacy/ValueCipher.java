@@ -5,7 +5,6 @@ import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
-import dev.asof.events.Profile;
 import dev.asof.events.RecordedEvent;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -124,11 +123,6 @@ public final class ValueCipher {
     /** {@code state} with every encrypted value decrypted. */
     public IdentityState decrypt(IdentityState state) {
         return state.withValues(this::decrypt);
-    }
-
-    /** {@code profile} with every encrypted value decrypted. */
-    public Profile decrypt(Profile profile) {
-        return profile.withValues(this::decrypt);
     }
 
     /** {@code value} encrypted for {@code customerId}; {@link AttributeValue#NULL} is returned as it is. */

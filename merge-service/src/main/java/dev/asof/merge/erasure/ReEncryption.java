@@ -1,7 +1,6 @@
 package dev.asof.merge.erasure;
 
 import dev.asof.events.AttributeValue;
-import dev.asof.events.AttributeVersion;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
@@ -13,7 +12,6 @@ import dev.asof.support.storage.ProfileViews;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -107,7 +105,7 @@ public class ReEncryption {
                 case PROFILE_VIEW -> {
                     IdentityState state =
                             IdentityStateCodec.decode(item.get("state").s());
-                    IdentityState encrypted = withValues(state, value -> encryptIfPlain(customer, value, count));
+                    IdentityState encrypted = state.withValues(value -> encryptIfPlain(customer, value, count));
                     if (count[0] > 0) {
                         if (cipher.erasedAt(customer) != null) {
                             erased++;
@@ -131,7 +129,7 @@ public class ReEncryption {
                 case SNAPSHOTS -> {
                     IdentityState state =
                             IdentityStateCodec.decode(item.get("state").s());
-                    withValues(state, value -> encryptIfPlain(customer, value, count, false));
+                    state.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
                         dynamo.deleteItem(b -> b.tableName(table)
                                 .key(Map.of(
@@ -163,20 +161,6 @@ public class ReEncryption {
         }
         count[0]++;
         return encrypt ? cipher.encrypt(customer, value) : value;
-    }
-
-    private static IdentityState withValues(
-            IdentityState state, java.util.function.UnaryOperator<AttributeValue> mapping) {
-        Map<String, AttributeVersion> mapped = new HashMap<>();
-        state.attributes()
-                .forEach((key, version) -> mapped.put(
-                        key,
-                        new AttributeVersion(
-                                version.key(),
-                                mapping.apply(version.value()),
-                                version.version(),
-                                version.sourceSystem())));
-        return new IdentityState(state.customerId(), mapped, state.erasedAt(), state.link());
     }
 
     private boolean conditionalSet(

@@ -5,7 +5,6 @@ import dev.asof.events.AttributeVersion;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
-import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
@@ -350,9 +349,5 @@ class SubjectStores {
             page.items().forEach(action);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-    }
-
-    static Instant recordedAt(RecordedEvent event) {
-        return Hlc.toInstant(event.recordedAt());
     }
 }
