@@ -3,6 +3,7 @@ package dev.asof.bench;
 import dev.asof.stack.DynaliteProcess;
 import dev.asof.stack.KafkaBrokerProcess;
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.kafka.TopicSettings;
 import dev.asof.support.security.ApiKeys;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.testing.SharedInfrastructure;
@@ -51,7 +52,7 @@ final class BenchStack implements AutoCloseable {
                 root, SharedInfrastructure.freePort(), work.resolve("dynalite"), work.resolve("dynalite.log"));
         BenchStack stack = new BenchStack(work, kafka, dynalite);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            AsofTopics.ensureAll(admin, PARTITIONS, (short) 1);
+            AsofTopics.ensureAll(admin, TopicSettings.of(PARTITIONS, (short) 1));
         }
         try (DynamoDbClient dynamo = stack.dynamoClient()) {
             stack.tables.ensureAll(dynamo);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.asof.stack.DynaliteProcess;
 import dev.asof.stack.KafkaBrokerProcess;
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.kafka.TopicSettings;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.ProfileViews;
@@ -63,7 +64,7 @@ class ExactlyOnceUnderFaultsIT {
         String prefix = "faults_";
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            AsofTopics.ensureAll(admin, 6, (short) 1);
+            AsofTopics.ensureAll(admin, TopicSettings.of(6, (short) 1));
         }
         Map<String, String> properties = new HashMap<>(AsofTestProperties.all());
         properties.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());

@@ -1,6 +1,7 @@
 package dev.asof.stack;
 
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.kafka.TopicSettings;
 import dev.asof.support.storage.AsofTables;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -301,8 +302,8 @@ final class LocalStack {
     private List<String> createTopics(KafkaBrokerProcess broker) throws StackException {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            AsofTopics.ensureAll(admin, config.partitions(), (short) 1);
-            return AsofTopics.definitions(config.partitions(), (short) 1).stream()
+            AsofTopics.ensureAll(admin, TopicSettings.of(config.partitions(), (short) 1));
+            return AsofTopics.definitions(TopicSettings.of(config.partitions(), (short) 1)).stream()
                     .map(topic -> topic.name())
                     .toList();
         } catch (RuntimeException e) {

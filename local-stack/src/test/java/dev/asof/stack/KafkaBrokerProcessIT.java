@@ -3,6 +3,7 @@ package dev.asof.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.kafka.TopicSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +43,8 @@ class KafkaBrokerProcessIT {
                 KafkaBrokerProcess.start(kafkaLibs(), workDir.resolve("kafka"), port, controllerPort, log)) {
             clusterId = broker.clusterId();
             try (Admin admin = admin(broker)) {
-                AsofTopics.ensureAll(admin, 3, (short) 1);
-                AsofTopics.ensureAll(admin, 3, (short) 1);
+                AsofTopics.ensureAll(admin, TopicSettings.of(3, (short) 1));
+                AsofTopics.ensureAll(admin, TopicSettings.of(3, (short) 1));
                 assertThat(admin.listTopics().names().get())
                         .contains(AsofTopics.PROFILE_EVENTS, AsofTopics.PROFILE_EVENTS_DLT);
             }

@@ -1,5 +1,6 @@
 package dev.asof.support.kafka;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,19 +32,43 @@ public final class AsofTopics {
 
     private AsofTopics() {}
 
-    /** The topic definitions. */
-    public static List<NewTopic> definitions(int partitions, short replicationFactor) {
+    /** The shortest retention the settings accept: less would drop records a briefly stopped writer has not read. */
+    public static final Duration MIN_RETENTION = Duration.ofHours(1);
+
+    /**
+     * The topic definitions. Retention counts from when Kafka appended a record ({@code LogAppendTime}), whatever
+     * timestamp a producer put on it, so a record is deleted a fixed time after it was accepted. Size does not bound
+     * retention ({@code retention.bytes} stays Kafka's default, -1).
+     */
+    public static List<NewTopic> definitions(TopicSettings settings) {
         return List.of(
-                new NewTopic(PROFILE_EVENTS, partitions, replicationFactor)
-                        .configs(Map.of("min.insync.replicas", "1", "retention.ms", "-1")),
-                new NewTopic(PROFILE_EVENTS_DLT, partitions, replicationFactor).configs(Map.of("retention.ms", "-1")));
+                new NewTopic(PROFILE_EVENTS, settings.partitions(), settings.replicationFactor())
+                        .configs(Map.of(
+                                "min.insync.replicas", "1",
+                                "retention.ms",
+                                        Long.toString(settings.retention().toMillis()),
+                                "message.timestamp.type", "LogAppendTime")),
+                new NewTopic(PROFILE_EVENTS_DLT, settings.partitions(), settings.replicationFactor())
+                        .configs(Map.of(
+                                "retention.ms",
+                                Long.toString(settings.deadLetterRetention().toMillis()),
+                                "message.timestamp.type",
+                                "LogAppendTime")));
+    }
+
+    /** Refuses a retention that is missing, unbounded or shorter than {@link #MIN_RETENTION}. */
+    static void requireBounded(String name, Duration retention) {
+        if (retention == null || retention.compareTo(MIN_RETENTION) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + MIN_RETENTION.toHours()
+                    + "h (topics keep records for a bounded time), was " + retention);
+        }
     }
 
     /** Creates the topics that do not exist yet. Safe to call again. */
-    public static void ensureAll(Admin admin, int partitions, short replicationFactor) {
+    public static void ensureAll(Admin admin, TopicSettings settings) {
         try {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = definitions(partitions, replicationFactor).stream()
+            List<NewTopic> missing = definitions(settings).stream()
                     .filter(topic -> !existing.contains(topic.name()))
                     .toList();
             if (!missing.isEmpty()) {

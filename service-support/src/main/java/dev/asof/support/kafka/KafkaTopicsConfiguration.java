@@ -28,7 +28,7 @@ public class KafkaTopicsConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics asofTopics(KafkaTopicsProperties properties) {
-        return new KafkaAdmin.NewTopics(AsofTopics.definitions(properties.partitions(), properties.replicationFactor())
-                .toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(
+                AsofTopics.definitions(properties.topics()).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
     }
 }
