@@ -97,7 +97,14 @@ final class BenchStack implements AutoCloseable {
                 dynamo,
                 tables,
                 dev.asof.privacy.KeyEncryptionKey.local(kek),
-                new dev.asof.privacy.PrivacyProperties(true, kek, 100_000, java.time.Duration.ofSeconds(60))));
+                new dev.asof.privacy.PrivacyProperties(
+                        true,
+                        kek,
+                        100_000,
+                        java.time.Duration.ofSeconds(60),
+                        null,
+                        null,
+                        java.time.Duration.ofSeconds(5))));
     }
 
     @Override

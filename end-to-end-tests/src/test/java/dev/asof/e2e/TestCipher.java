@@ -21,6 +21,6 @@ final class TestCipher {
                 dynamo,
                 tables,
                 KeyEncryptionKey.local(kek),
-                new PrivacyProperties(true, kek, 10_000, Duration.ofSeconds(60))));
+                new PrivacyProperties(true, kek, 10_000, Duration.ofSeconds(60), null, null, Duration.ofSeconds(5))));
     }
 }

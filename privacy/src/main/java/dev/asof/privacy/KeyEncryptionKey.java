@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The key-encryption key (KEK): the Tink {@link Aead} that wraps every data subject's data key before it is
@@ -32,10 +33,9 @@ import org.slf4j.LoggerFactory;
  * keyset is written to a temporary file in the same directory and then linked to its name, which fails if the
  * name already exists, so two services starting at once agree on one KEK (the loser reads the winner's).
  *
- * <p><b>On AWS</b> (configuration to come, not built yet) the KEK is a KMS key: Tink's KMS envelope AEAD with a
- * key URI such as {@code aws-kms://arn:aws:kms:eu-west-1:111122223333:key/...} (module {@code tink-awskms}), so
- * the KEK's material never leaves KMS. {@link #of(Aead)} already takes any {@link Aead}, so that step adds a
- * property and a factory, not a change to {@link SubjectKeys}.
+ * <p><b>On AWS</b> ({@link #kms}) the KEK is a KMS key named by a Tink-style key URI,
+ * {@code aws-kms://arn:aws:kms:eu-west-1:111122223333:key/...} or an alias ARN: wrapping and unwrapping a data key
+ * are KMS calls ({@link KmsAead}), so the KEK's material never leaves KMS, and the data-key cache keeps them rare.
  *
  * <p>Losing the KEK makes every stored data key, and so every encrypted value, unreadable: back the keyset file
  * (or the KMS key) up separately from the tables.
@@ -55,6 +55,46 @@ public final class KeyEncryptionKey {
     /** A KEK from any Tink {@link Aead} (a KMS envelope, a test keyset). */
     public static KeyEncryptionKey of(Aead aead, String description) {
         return new KeyEncryptionKey(aead, description);
+    }
+
+    /** The Tink-style scheme of a KMS key URI. */
+    static final String AWS_KMS_SCHEME = "aws-kms://";
+
+    /**
+     * The KEK in AWS KMS: {@code keyUri} is {@code aws-kms://} followed by the ARN of a symmetric KMS key or of an
+     * alias; {@code kms} is a client for the ARN's region.
+     */
+    public static KeyEncryptionKey kms(String keyUri, KmsClient kms) {
+        return new KeyEncryptionKey(new KmsAead(kms, kmsKeyArn(keyUri)), "KMS key " + kmsKeyArn(keyUri));
+    }
+
+    /**
+     * The key ARN in a KMS key URI.
+     *
+     * @throws IllegalArgumentException not {@code aws-kms://arn:<partition>:kms:<region>:<account>:key/<id>} or
+     *     {@code ...:alias/<name>}
+     */
+    public static String kmsKeyArn(String keyUri) {
+        String arn =
+                keyUri == null || !keyUri.startsWith(AWS_KMS_SCHEME) ? "" : keyUri.substring(AWS_KMS_SCHEME.length());
+        String[] parts = arn.split(":", 6);
+        boolean valid = parts.length == 6
+                && parts[0].equals("arn")
+                && !parts[1].isEmpty()
+                && parts[2].equals("kms")
+                && !parts[3].isEmpty()
+                && !parts[4].isEmpty()
+                && (parts[5].matches("key/[A-Za-z0-9-]+") || parts[5].matches("alias/[A-Za-z0-9/_-]+"));
+        if (!valid) {
+            throw new IllegalArgumentException("asof.privacy.kek-uri must be aws-kms:// followed by a KMS key or alias"
+                    + " ARN (aws-kms://arn:aws:kms:<region>:<account>:key/<key id>), was '" + keyUri + "'");
+        }
+        return arn;
+    }
+
+    /** The AWS region in a KMS key URI. */
+    public static String kmsRegion(String keyUri) {
+        return kmsKeyArn(keyUri).split(":")[3];
     }
 
     /** The local KEK: the keyset file at {@code path}, created (atomically, mode 600) when missing. */

@@ -2,11 +2,17 @@ package dev.asof.privacy;
 
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.StorageConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
  * Per-subject keys and the value cipher, in every service that has this module: intake encrypts with it ({@code
@@ -19,8 +25,22 @@ public class PrivacyConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(PrivacyProperties properties) {
-        return KeyEncryptionKey.local(properties.kekKeysetPath());
+    KeyEncryptionKey keyEncryptionKey(
+            PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
+        String uri = properties.kekUri();
+        if (uri == null || uri.isBlank()) {
+            return KeyEncryptionKey.local(properties.kekKeysetPath());
+        }
+        KmsClientBuilder kms = KmsClient.builder()
+                .region(Region.of(KeyEncryptionKey.kmsRegion(uri)))
+                .credentialsProvider(credentials.getIfAvailable(
+                        () -> DefaultCredentialsProvider.builder().build()))
+                .overrideConfiguration(call -> call.apiCallTimeout(properties.kmsTimeout())
+                        .apiCallAttemptTimeout(properties.kmsTimeout().dividedBy(2)));
+        if (properties.kmsEndpoint() != null) {
+            kms.endpointOverride(properties.kmsEndpoint());
+        }
+        return KeyEncryptionKey.kms(uri, kms.build());
     }
 
     @Bean

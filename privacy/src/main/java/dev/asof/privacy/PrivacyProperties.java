@@ -3,6 +3,7 @@ package dev.asof.privacy;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * kek-keyset-path}, default {@code .asof/privacy/kek.json} relative to the working directory, created when
  * missing), and the cache of unwrapped data keys: at most {@code key-cache-size} subjects (default 10,000), each
  * kept at most {@code key-cache-ttl} (default 60 s). The TTL is also how long another replica may still use a
- * data key after it was destroyed (see {@link SubjectKeys}).
+ * data key after it was destroyed (see {@link SubjectKeys}). On AWS, {@code kek-uri}
+ * ({@code aws-kms://<key or alias ARN>}) makes the KEK a KMS key instead of the local keyset; {@code kms-endpoint}
+ * overrides KMS's endpoint (a VPC endpoint), and {@code kms-timeout} (default 5 s) bounds each KMS call.
  */
 @Validated
 @ConfigurationProperties("asof.privacy")
@@ -26,9 +29,21 @@ public record PrivacyProperties(
 
         @Min(1) @Max(10_000_000) @DefaultValue("10000") int keyCacheSize,
 
-        @NotNull @DefaultValue("60s") Duration keyCacheTtl) {
+        @NotNull @DefaultValue("60s") Duration keyCacheTtl,
+
+        String kekUri,
+
+        URI kmsEndpoint,
+
+        @NotNull @DefaultValue("5s") Duration kmsTimeout) {
 
     public PrivacyProperties {
+        if (kekUri != null && !kekUri.isBlank()) {
+            KeyEncryptionKey.kmsKeyArn(kekUri);
+        }
+        if (kmsTimeout != null && (kmsTimeout.isNegative() || kmsTimeout.isZero())) {
+            throw new IllegalArgumentException("asof.privacy.kms-timeout must be positive, got " + kmsTimeout);
+        }
         if (keyCacheTtl != null && (keyCacheTtl.isNegative() || keyCacheTtl.isZero())) {
             throw new IllegalArgumentException("asof.privacy.key-cache-ttl must be positive, got " + keyCacheTtl);
         }
