@@ -141,8 +141,8 @@ public final class ReconstructionBenchmark {
                     "failed");
             rows.forEach(System.out::println);
             System.out.println();
-            int deepest = depths[depths.length - 1];
-            int shallow = depths.length > 1 ? depths[1] : depths[0];
+            int deepest = Arrays.stream(depths).max().orElseThrow();
+            int shallow = referenceDepth(depths);
             for (int clients : new int[] {1, 32}) {
                 System.out.printf(
                         Locale.ROOT,
@@ -496,10 +496,26 @@ public final class ReconstructionBenchmark {
         return jvm;
     }
 
-    private static int[] depths(Args options) {
+    /** Ascending and without repeats, whatever order the list was given in. */
+    static int[] depths(Args options) {
         String depths = options.value("--depths");
         return depths == null
                 ? DEPTHS
-                : Arrays.stream(depths.split(",")).mapToInt(Integer::parseInt).toArray();
+                : Arrays.stream(depths.split(","))
+                        .map(String::trim)
+                        .mapToInt(Integer::parseInt)
+                        .sorted()
+                        .distinct()
+                        .toArray();
+    }
+
+    /**
+     * The depth the deepest one is compared against: 100 events (the target's reference) when measured, otherwise the
+     * shallowest depth measured. Never the second of the list, which was 100 only in the default list.
+     */
+    static int referenceDepth(int[] depths) {
+        return Arrays.stream(depths).anyMatch(depth -> depth == 100)
+                ? 100
+                : Arrays.stream(depths).min().orElseThrow();
     }
 }
