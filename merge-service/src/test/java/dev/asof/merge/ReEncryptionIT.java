@@ -108,6 +108,24 @@ class ReEncryptionIT {
         walk(api, "event_log");
         assertThat(eventLog.eventsUpTo(legacy, Timestamps.LATEST, Timestamps.LATEST))
                 .isEqualTo(before);
+
+        // a page of data keys rewrapped under the KEK's primary (after a rotation, KekRotationIT): tombstones skipped,
+        // data keys unchanged, so every value still reads the same
+        HttpResponse<String> rewrap = post(api, "?store=subject_keys&limit=50", TestApiKeys.ALL_SCOPES);
+        assertThat(rewrap.statusCode()).as(rewrap.body()).isEqualTo(200);
+        JsonNode page = EventJson.parse(rewrap.body());
+        assertThat(page.get("store").stringValue()).isEqualTo("subject_keys");
+        assertThat(page.get("scanned").asInt()).isBetween(1, 50);
+        assertThat(page.get("items_changed").asInt()
+                        + page.get("skipped_erased").asInt())
+                .isBetween(1, page.get("scanned").asInt());
+        assertThat(page.get("values_encrypted").asInt()).isZero();
+        assertThat(keys.rewrap(legacy)).isTrue();
+        assertThat(keys.rewrap(erased)).isFalse();
+        assertThat(EventJson.encode(cipher.decrypt(eventLog.eventsUpTo(legacy, Timestamps.LATEST, Timestamps.LATEST)
+                        .get(0)
+                        .event())))
+                .contains(email);
     }
 
     @Test

@@ -225,6 +225,48 @@ public final class SubjectKeys {
         }
     }
 
+    /**
+     * Wraps the subject's stored data key again under the KEK's current primary key, after the KEK was rotated (a new
+     * primary key added to the local keyset): once every item is rewrapped, the old key can leave the keyset. The data
+     * key itself, and so every value encrypted with it, stays the same. Written only if the item is still what was
+     * read, so a destroy or a new generation in between wins.
+     *
+     * @return {@code true} if the item was rewrapped; {@code false} if the subject has no key, its key was destroyed
+     *     (a tombstone holds no key) or the item changed meanwhile (run the pass again)
+     * @throws PrivacyException the stored key cannot be unwrapped with this KEK (the old key already left the keyset)
+     */
+    public boolean rewrap(String customerId) {
+        Stored stored = read(customerId);
+        if (stored == null || stored.destroyed()) {
+            return false;
+        }
+        byte[] rewrapped;
+        try {
+            KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(
+                    stored.wrappedKeyset(), kek.aead(), associatedData(customerId));
+            rewrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.aead(), associatedData(customerId));
+        } catch (GeneralSecurityException e) {
+            throw new PrivacyException(
+                    "the data key of customer " + customerId + " (generation " + stored.generation() + ") in " + table
+                            + " cannot be unwrapped with " + kek + ", so it cannot be rewrapped",
+                    e);
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(AsofTables.CUSTOMER_ID, s(customerId)))
+                    .updateExpression("SET #k = :new")
+                    .conditionExpression("#g = :g AND attribute_not_exists(#d) AND #k = :old")
+                    .expressionAttributeNames(Map.of("#k", KEYSET, "#g", GENERATION, "#d", DESTROYED_AT))
+                    .expressionAttributeValues(Map.of(
+                            ":new", AttributeValue.fromB(SdkBytes.fromByteArray(rewrapped)),
+                            ":old", AttributeValue.fromB(SdkBytes.fromByteArray(stored.wrappedKeyset())),
+                            ":g", n(stored.generation()))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
     /** Writes {@code item} if the subject's item is still what was read ({@code expected}; null: no item). */
     private boolean putIfUnchanged(Map<String, AttributeValue> item, Stored expected) {
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);

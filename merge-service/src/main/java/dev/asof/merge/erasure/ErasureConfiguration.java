@@ -65,8 +65,13 @@ class ErasureConfiguration {
 
     @Bean
     ReEncryption reEncryption(
-            DynamoDbClient dynamo, AsofTables tables, ProfileViews views, ValueCipher cipher, Clock clock) {
-        return new ReEncryption(dynamo, tables, views, cipher, clock);
+            DynamoDbClient dynamo,
+            AsofTables tables,
+            ProfileViews views,
+            ValueCipher cipher,
+            SubjectKeys keys,
+            Clock clock) {
+        return new ReEncryption(dynamo, tables, views, cipher, keys, clock);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
+import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.IdentityStateCodec;
@@ -32,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code event_log}: each plaintext value encrypted with its event's customer's key;
  *   <li>{@code profile_view}: each plaintext value encrypted with the view's identity's key (a view holds only its
  *       identity's own attributes), written under the view's revision check;
- *   <li>{@code snapshots}: a snapshot holding plaintext is deleted (a saved fold, rebuilt from the log on demand).
+ *   <li>{@code snapshots}: a snapshot holding plaintext is deleted (a saved fold, rebuilt from the log on demand);
+ *   <li>{@code subject_keys}: after the KEK was rotated, every live data key is wrapped again under the KEK's
+ *       primary key ({@link SubjectKeys#rewrap}); tombstones of erased subjects are counted as skipped.
  * </ul>
  */
 public class ReEncryption {
@@ -41,7 +44,9 @@ public class ReEncryption {
     public enum Store {
         EVENT_LOG,
         PROFILE_VIEW,
-        SNAPSHOTS
+        SNAPSHOTS,
+        /** Not values: every live data key wrapped again under the KEK's primary key, after a KEK rotation. */
+        SUBJECT_KEYS
     }
 
     /** What one page did. */
@@ -52,13 +57,21 @@ public class ReEncryption {
     private final AsofTables tables;
     private final ProfileViews views;
     private final ValueCipher cipher;
+    private final SubjectKeys keys;
     private final Clock clock;
 
-    ReEncryption(DynamoDbClient dynamo, AsofTables tables, ProfileViews views, ValueCipher cipher, Clock clock) {
+    ReEncryption(
+            DynamoDbClient dynamo,
+            AsofTables tables,
+            ProfileViews views,
+            ValueCipher cipher,
+            SubjectKeys keys,
+            Clock clock) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.views = views;
         this.cipher = cipher;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -74,6 +87,7 @@ public class ReEncryption {
             case EVENT_LOG -> tables.eventLog();
             case PROFILE_VIEW -> tables.profileView();
             case SNAPSHOTS -> tables.snapshots();
+            case SUBJECT_KEYS -> tables.subjectKeys();
         };
         ScanResponse response = dynamo.scan(ScanRequest.builder()
                 .tableName(table)
@@ -90,12 +104,14 @@ public class ReEncryption {
                 case EVENT_LOG -> {
                     EventEnvelope event =
                             EventJson.decodeLogged(item.get("event").s());
-                    EventEnvelope encrypted = event.withValues(value -> encryptIfPlain(customer, value, count));
+                    event.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
+                        // asked before anything is encrypted: encrypting would give an erased customer a new key
                         if (cipher.erasedAt(customer) != null) {
                             erased++;
                             continue;
                         }
+                        EventEnvelope encrypted = event.withValues(value -> encryptIfPlain(customer, value));
                         if (conditionalSet(table, item, "event", EventJson.encode(encrypted))) {
                             changed++;
                             values += count[0];
@@ -105,12 +121,13 @@ public class ReEncryption {
                 case PROFILE_VIEW -> {
                     IdentityState state =
                             IdentityStateCodec.decode(item.get("state").s());
-                    IdentityState encrypted = state.withValues(value -> encryptIfPlain(customer, value, count));
+                    state.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
                         if (cipher.erasedAt(customer) != null) {
                             erased++;
                             continue;
                         }
+                        IdentityState encrypted = state.withValues(value -> encryptIfPlain(customer, value));
                         var view = views.find(customer);
                         if (view.isPresent()
                                 && view.get().state().equals(state)
@@ -140,6 +157,13 @@ public class ReEncryption {
                         changed++;
                     }
                 }
+                case SUBJECT_KEYS -> {
+                    if (item.containsKey("destroyed_at")) {
+                        erased++;
+                    } else if (keys.rewrap(customer)) {
+                        changed++;
+                    }
+                }
             }
         }
         String next =
@@ -149,8 +173,8 @@ public class ReEncryption {
         return new Page(store, response.items().size(), changed, values, erased, next);
     }
 
-    private AttributeValue encryptIfPlain(String customer, AttributeValue value, int[] count) {
-        return encryptIfPlain(customer, value, count, true);
+    private AttributeValue encryptIfPlain(String customer, AttributeValue value) {
+        return encryptIfPlain(customer, value, new int[1], true);
     }
 
     private AttributeValue encryptIfPlain(String customer, AttributeValue value, int[] count, boolean encrypt) {

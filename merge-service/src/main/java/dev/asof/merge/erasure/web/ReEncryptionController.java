@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/v1/privacy/re-encryption?store=event_log|profile_view|snapshots&cursor=&limit=} (scope {@code
- * gdpr:erase}): encrypts one page of values written before encryption was turned on; call again with the {@code
+ * {@code POST /api/v1/privacy/re-encryption?store=event_log|profile_view|snapshots|subject_keys&cursor=&limit=} (scope
+ * {@code gdpr:erase}): encrypts one page of values written before encryption was turned on, or (for {@code
+ * subject_keys}) rewraps one page of data keys after a KEK rotation; call again with the {@code
  * next_cursor} it answers until that is {@code null}. Idempotent: a page done twice changes nothing the second time.
  */
 @RestController
@@ -38,7 +39,9 @@ class ReEncryptionController {
             case "event_log" -> ReEncryption.Store.EVENT_LOG;
             case "profile_view" -> ReEncryption.Store.PROFILE_VIEW;
             case "snapshots" -> ReEncryption.Store.SNAPSHOTS;
-            default -> throw invalid("store", "enum", "store must be event_log, profile_view or snapshots");
+            case "subject_keys" -> ReEncryption.Store.SUBJECT_KEYS;
+            default ->
+                throw invalid("store", "enum", "store must be event_log, profile_view, snapshots or subject_keys");
         };
         int size = 200;
         if (limit != null) {
