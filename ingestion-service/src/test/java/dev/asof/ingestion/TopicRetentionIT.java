@@ -1,11 +1,13 @@
 package dev.asof.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.kafka.TopicSettings;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.SharedInfrastructure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,18 +37,24 @@ class TopicRetentionIT {
 
     @Test
     void existingTopicsTakeTheConfiguredRetention() throws Exception {
+        ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, AsofTopics.PROFILE_EVENTS);
+        ConfigResource deadLetters = new ConfigResource(ConfigResource.Type.TOPIC, AsofTopics.PROFILE_EVENTS_DLT);
         try (Admin admin = admin()) {
-            ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, AsofTopics.PROFILE_EVENTS);
-            ConfigResource deadLetters = new ConfigResource(ConfigResource.Type.TOPIC, AsofTopics.PROFILE_EVENTS_DLT);
-            Map<ConfigResource, Config> configs =
-                    admin.describeConfigs(List.of(events, deadLetters)).all().get();
-
-            assertThat(configs.get(events).get("retention.ms").value()).isEqualTo("259200000");
-            assertThat(configs.get(events).get("message.timestamp.type").value())
-                    .isEqualTo("LogAppendTime");
-            assertThat(configs.get(deadLetters).get("retention.ms").value()).isEqualTo("1728000000");
-            assertThat(configs.get(deadLetters).get("message.timestamp.type").value())
-                    .isEqualTo("LogAppendTime");
+            // a config change reaches the broker a moment after the controller commits it
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(events, deadLetters))
+                        .all()
+                        .get();
+                assertThat(configs.get(events).get("retention.ms").value()).isEqualTo("259200000");
+                assertThat(configs.get(events).get("segment.ms").value()).isEqualTo("86400000");
+                assertThat(configs.get(events).get("message.timestamp.type").value())
+                        .isEqualTo("LogAppendTime");
+                assertThat(configs.get(deadLetters).get("retention.ms").value()).isEqualTo("1728000000");
+                assertThat(configs.get(deadLetters)
+                                .get("message.timestamp.type")
+                                .value())
+                        .isEqualTo("LogAppendTime");
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.StorageConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -23,16 +24,12 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
 @EnableConfigurationProperties(PrivacyProperties.class)
 public class PrivacyConfiguration {
 
+    /** The KMS client when the KEK is a KMS key ({@code asof.privacy.kek-uri}); a bean so the context closes it. */
     @Bean
-    @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(
-            PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
-        String uri = properties.kekUri();
-        if (uri == null || uri.isBlank()) {
-            return KeyEncryptionKey.local(properties.kekKeysetPath());
-        }
+    @ConditionalOnExpression("!'${asof.privacy.kek-uri:}'.isBlank()")
+    KmsClient asofKmsClient(PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
         KmsClientBuilder kms = KmsClient.builder()
-                .region(Region.of(KeyEncryptionKey.kmsRegion(uri)))
+                .region(Region.of(KeyEncryptionKey.kmsRegion(properties.kekUri())))
                 .credentialsProvider(credentials.getIfAvailable(
                         () -> DefaultCredentialsProvider.builder().build()))
                 .overrideConfiguration(call -> call.apiCallTimeout(properties.kmsTimeout())
@@ -40,7 +37,17 @@ public class PrivacyConfiguration {
         if (properties.kmsEndpoint() != null) {
             kms.endpointOverride(properties.kmsEndpoint());
         }
-        return KeyEncryptionKey.kms(uri, kms.build());
+        return kms.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyEncryptionKey keyEncryptionKey(PrivacyProperties properties, ObjectProvider<KmsClient> kms) {
+        String uri = properties.kekUri();
+        if (uri == null || uri.isBlank()) {
+            return KeyEncryptionKey.local(properties.kekKeysetPath());
+        }
+        return KeyEncryptionKey.kms(uri, kms.getObject());
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
+import dev.asof.privacy.PrivacyException;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
@@ -51,7 +52,13 @@ public class ReEncryption {
 
     /** What one page did. */
     public record Page(
-            Store store, int scanned, int itemsChanged, int valuesEncrypted, int skippedErased, String nextCursor) {}
+            Store store,
+            int scanned,
+            int itemsChanged,
+            int valuesEncrypted,
+            int skippedErased,
+            int unopenableKeys,
+            String nextCursor) {}
 
     private final DynamoDbClient dynamo;
     private final AsofTables tables;
@@ -97,6 +104,7 @@ public class ReEncryption {
         int changed = 0;
         int values = 0;
         int erased = 0;
+        int unopenableKeys = 0;
         for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item : response.items()) {
             String customer = item.get(AsofTables.CUSTOMER_ID).s();
             int[] count = {0};
@@ -160,8 +168,15 @@ public class ReEncryption {
                 case SUBJECT_KEYS -> {
                     if (item.containsKey("destroyed_at")) {
                         erased++;
-                    } else if (keys.rewrap(customer)) {
-                        changed++;
+                    } else {
+                        try {
+                            if (keys.rewrap(customer)) {
+                                changed++;
+                            }
+                        } catch (PrivacyException unopenable) {
+                            // wrapped by a KEK key no longer in the keyset, or altered: counted, and the walk goes on
+                            unopenableKeys++;
+                        }
                     }
                 }
             }
@@ -170,7 +185,7 @@ public class ReEncryption {
                 response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                         ? encodeCursor(response.lastEvaluatedKey())
                         : null;
-        return new Page(store, response.items().size(), changed, values, erased, next);
+        return new Page(store, response.items().size(), changed, values, erased, unopenableKeys, next);
     }
 
     private AttributeValue encryptIfPlain(String customer, AttributeValue value) {

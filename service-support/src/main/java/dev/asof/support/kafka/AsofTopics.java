@@ -32,6 +32,9 @@ public final class AsofTopics {
 
     private AsofTopics() {}
 
+    /** The longest a segment stays open, and so the longest a record may outlive its retention. */
+    public static final Duration MAX_SEGMENT_AGE = Duration.ofDays(1);
+
     /** The shortest retention the settings accept: less would drop records a briefly stopped writer has not read. */
     public static final Duration MIN_RETENTION = Duration.ofHours(1);
 
@@ -44,16 +47,30 @@ public final class AsofTopics {
         return List.of(
                 new NewTopic(PROFILE_EVENTS, settings.partitions(), settings.replicationFactor())
                         .configs(Map.of(
-                                "min.insync.replicas", "1",
+                                "min.insync.replicas",
+                                "1",
                                 "retention.ms",
-                                        Long.toString(settings.retention().toMillis()),
-                                "message.timestamp.type", "LogAppendTime")),
+                                Long.toString(settings.retention().toMillis()),
+                                "segment.ms",
+                                segmentMillis(settings.retention()),
+                                "message.timestamp.type",
+                                "LogAppendTime")),
                 new NewTopic(PROFILE_EVENTS_DLT, settings.partitions(), settings.replicationFactor())
                         .configs(Map.of(
                                 "retention.ms",
-                                Long.toString(settings.deadLetterRetention().toMillis()),
-                                "message.timestamp.type",
-                                "LogAppendTime")));
+                                        Long.toString(
+                                                settings.deadLetterRetention().toMillis()),
+                                "segment.ms", segmentMillis(settings.deadLetterRetention()),
+                                "message.timestamp.type", "LogAppendTime")));
+    }
+
+    /**
+     * Kafka deletes whole closed segments only, and by default a segment closes after 7 days, so in a quiet partition
+     * a record would outlive its retention by up to that much. Segments roll at least daily (or at the retention, if
+     * shorter): a record is gone at most retention + 1 day (+ the broker's 5-minute check) after it was appended.
+     */
+    private static String segmentMillis(Duration retention) {
+        return Long.toString(Math.min(retention.toMillis(), MAX_SEGMENT_AGE.toMillis()));
     }
 
     /** Refuses a retention that is missing, unbounded or shorter than {@link #MIN_RETENTION}. */

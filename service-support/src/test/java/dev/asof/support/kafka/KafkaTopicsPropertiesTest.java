@@ -28,13 +28,22 @@ class KafkaTopicsPropertiesTest {
                     AsofTopics.definitions(properties.topics()).get(0).configs();
             assertThat(events)
                     .containsEntry("retention.ms", "604800000")
+                    .containsEntry("segment.ms", "86400000")
                     .containsEntry("message.timestamp.type", "LogAppendTime");
             Map<String, String> deadLetters =
                     AsofTopics.definitions(properties.topics()).get(1).configs();
             assertThat(deadLetters)
                     .containsEntry("retention.ms", "1209600000")
+                    .containsEntry("segment.ms", "86400000")
                     .containsEntry("message.timestamp.type", "LogAppendTime");
         });
+        runner.withPropertyValues("asof.kafka.retention=2h")
+                .run(context -> assertThat(AsofTopics.definitions(context.getBean(KafkaTopicsProperties.class)
+                                        .topics())
+                                .get(0)
+                                .configs())
+                        .as("a segment never stays open longer than the retention")
+                        .containsEntry("segment.ms", "7200000"));
     }
 
     @Test

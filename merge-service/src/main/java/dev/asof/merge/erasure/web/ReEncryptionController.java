@@ -69,6 +69,7 @@ class ReEncryptionController {
         answer.put("items_changed", page.itemsChanged());
         answer.put("values_encrypted", page.valuesEncrypted());
         answer.put("skipped_erased", page.skippedErased());
+        answer.put("unopenable_keys", page.unopenableKeys());
         answer.put("next_cursor", page.nextCursor());
         return answer;
     }
