@@ -7,13 +7,10 @@ import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
 import dev.asof.testing.SharedInfrastructure;
+import dev.asof.testing.SilentServer;
 import dev.asof.testing.TestApiKeys;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -33,44 +30,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class KeyServiceOutageIT {
 
-    private static ServerSocket silentKms;
-    private static final List<Socket> held = new ArrayList<>();
+    private static SilentServer silentKms;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         AsofTestProperties.register(registry);
-        silentKms = new ServerSocket(0);
-        Thread acceptor = new Thread(
-                () -> {
-                    while (!silentKms.isClosed()) {
-                        try {
-                            Socket socket = silentKms.accept();
-                            synchronized (held) {
-                                held.add(socket);
-                            }
-                        } catch (IOException closed) {
-                            return;
-                        }
-                    }
-                },
-                "silent-kms");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        silentKms = SilentServer.start();
         registry.add(
                 "asof.privacy.kek-uri",
                 () -> "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-        registry.add("asof.privacy.kms-endpoint", () -> "http://127.0.0.1:" + silentKms.getLocalPort());
+        registry.add("asof.privacy.kms-endpoint", () -> "http://127.0.0.1:" + silentKms.port());
         registry.add("asof.privacy.kms-timeout", () -> "2s");
     }
 
     @AfterAll
     static void close() throws IOException {
         silentKms.close();
-        synchronized (held) {
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
     }
 
     @LocalServerPort

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.asof.support.storage.AsofTables;
 import dev.asof.testing.SharedInfrastructure;
+import dev.asof.testing.SilentServer;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +30,7 @@ class KmsKeyEncryptionKeyIT {
     private static final String KEY_URI =
             "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-    private static ServerSocket silent;
-    private static final List<Socket> held = new ArrayList<>();
+    private static SilentServer silent;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PrivacyConfiguration.class))
@@ -44,37 +40,16 @@ class KmsKeyEncryptionKeyIT {
                     AwsCredentialsProvider.class,
                     () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
 
-    /** Accepts connections and never answers: a KMS endpoint that hangs rather than fails. */
+    /** A KMS endpoint that hangs rather than fails. */
     @BeforeAll
-    static void silentKms() throws IOException {
+    static void silentKms() {
         PrivacyFixture.dynamo();
-        silent = new ServerSocket(0);
-        Thread acceptor = new Thread(
-                () -> {
-                    while (!silent.isClosed()) {
-                        try {
-                            Socket socket = silent.accept();
-                            synchronized (held) {
-                                held.add(socket);
-                            }
-                        } catch (IOException closed) {
-                            return;
-                        }
-                    }
-                },
-                "silent-kms");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        silent = SilentServer.start();
     }
 
     @AfterAll
     static void closeSilentKms() throws IOException {
         silent.close();
-        synchronized (held) {
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
     }
 
     @Test
@@ -121,7 +96,7 @@ class KmsKeyEncryptionKeyIT {
     void aKmsThatNeverAnswersFailsTheCallWithinTheTimeoutAndWritesNoKey() {
         runner.withPropertyValues(
                         "asof.privacy.kek-uri=" + KEY_URI,
-                        "asof.privacy.kms-endpoint=http://127.0.0.1:" + silent.getLocalPort(),
+                        "asof.privacy.kms-endpoint=http://127.0.0.1:" + silent.port(),
                         "asof.privacy.kms-timeout=2s")
                 .run(context -> assertNoKeyIsMade(context.getBean(ValueCipher.class)));
     }

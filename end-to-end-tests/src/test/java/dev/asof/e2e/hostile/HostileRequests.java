@@ -762,6 +762,38 @@ final class HostileRequests {
                     RawHttp.request("POST", path, json(), utf8(bodies[r.nextInt(bodies.length)])));
         });
         kinds.add(r -> {
+            // re-encryption and rewrap passes: every query here is refused (bad store, limit, cursor or scope)
+            String[] stores = {"event_log", "profile_view", "snapshots", "subject_keys"};
+            String store = stores[r.nextInt(stores.length)];
+            String[] queries = {
+                "store="
+                        + new String[] {"", "users", "SUBJECT_KEYS", "subject_keys%00", "x".repeat(1 + r.nextInt(2_000))
+                                }
+                                [r.nextInt(5)],
+                "limit=5",
+                "store=" + store + "&limit="
+                        + new String[] {"0", "-1", "1001", "99999999999", "1e3", "%20", ""}[r.nextInt(7)],
+                "store=" + store + "&cursor="
+                        + new String[] {"bm90LWEtY3Vyc29y", "%00", "!!!", "x".repeat(2_049 + r.nextInt(1_500))}
+                                [r.nextInt(4)]
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            String query = queries[r.nextInt(queries.length)];
+            if (r.nextInt(4) == 0) {
+                query = "store=" + store + "&limit=5";
+                if (r.nextBoolean()) {
+                    headers.put("Authorization", "Bearer " + TestApiKeys.PROFILE_READ_ONLY);
+                }
+            } else {
+                headers.put("Authorization", BEARER);
+            }
+            return Case.refused(
+                    Service.MERGE,
+                    "re-encryption",
+                    RawHttp.request("POST", "/api/v1/privacy/re-encryption?" + query, headers, new byte[0]));
+        });
+        kinds.add(r -> {
             String[] ids = {
                 java.util.UUID.randomUUID().toString(),
                 "customer%23" + hostileCustomer(),
