@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -41,13 +40,11 @@ public class ErasedProblems {
     @ExceptionHandler(KeyServiceUnavailableException.class)
     ResponseEntity<ProblemDetail> keyServiceUnavailable(KeyServiceUnavailableException e) {
         log.warn("key service unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(Problems.of(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "key-service-unavailable",
-                        "Key service unavailable",
-                        "the key service holding the key-encryption key did not answer; nothing was half-written."
-                                + " Retry with the same request."));
+        return Problems.unavailable(
+                "key-service-unavailable",
+                "Key service unavailable",
+                "the key service holding the key-encryption key did not answer; nothing was half-written."
+                        + " Retry with the same request.",
+                1);
     }
 }

@@ -7,8 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -30,13 +28,10 @@ class ProfileStoreProblems {
     ResponseEntity<ProblemDetail> unavailable(ProfileStoreUnavailableException e) {
         log.warn("profile store unavailable: {}", e.getMessage());
         long retryAfter = ProfileStoreGuard.seconds(e.retryAfter());
-        ProblemDetail problem = Problems.of(
-                HttpStatus.SERVICE_UNAVAILABLE,
+        return Problems.unavailable(
                 "store-unavailable",
                 "Store unavailable",
-                e.getMessage() + " Retry after " + retryAfter + " s.");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
-                .body(problem);
+                e.getMessage() + " Retry after " + retryAfter + " s.",
+                retryAfter);
     }
 }

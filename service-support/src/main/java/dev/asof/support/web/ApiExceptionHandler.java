@@ -87,13 +87,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.internalServerError().body(unexpected(e));
         }
         log.warn("DynamoDB unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(Problems.of(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "store-unavailable",
-                        "Store unavailable",
-                        "DynamoDB did not answer; nothing was half-written. Retry with the same request."));
+        return Problems.unavailable(
+                "store-unavailable",
+                "Store unavailable",
+                "DynamoDB did not answer; nothing was half-written. Retry with the same request.",
+                1);
     }
 
     @ExceptionHandler(Exception.class)

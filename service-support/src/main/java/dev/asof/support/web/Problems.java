@@ -1,8 +1,10 @@
 package dev.asof.support.web;
 
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 /**
  * RFC 9457 problem details with a stable {@code type} per error kind: {@code /problems/<kind>}, documented in
@@ -18,6 +20,17 @@ public final class Problems {
         problem.setType(type(kind));
         problem.setTitle(title);
         return problem;
+    }
+
+    /**
+     * {@code 503} with {@code Retry-After} (whole seconds, at least 1): a dependency did not answer and nothing was
+     * half-written, so the same request may be sent again after that long.
+     */
+    public static ResponseEntity<ProblemDetail> unavailable(
+            String kind, String title, String detail, long retryAfterSeconds) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)))
+                .body(of(HttpStatus.SERVICE_UNAVAILABLE, kind, title, detail));
     }
 
     /**
