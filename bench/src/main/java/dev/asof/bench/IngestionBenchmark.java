@@ -58,35 +58,96 @@ public final class IngestionBenchmark {
                 run);
         try (BenchStack stack = BenchStack.start()) {
             List<String> rows = new ArrayList<>();
+            List<String> rawCpuRows = new ArrayList<>();
+            CpuMeter rawCpu =
+                    new CpuMeter().add("bench", ProcessHandle.current()).add("dynalite", stack.dynalite.handle());
             double ceiling = 0;
+            double plaintextCeiling = 0;
+            boolean plaintext = options.flag("--plaintext");
             try (DynamoDbClient dynamo = stack.dynamoClient()) {
                 EventLog log = new EventLog(dynamo, stack.tables);
                 ProfileViews views = new ProfileViews(dynamo, stack.tables);
-                for (int threads : CONCURRENCY) {
-                    double rate = rawWrites(log, views, rawEvents, threads, run + "raw" + threads);
-                    ceiling = Math.max(ceiling, rate);
-                    rows.add(row("raw SDK log+view writes", threads, rawEvents, rate, Double.NaN));
+                // the ceiling writes what the pipeline stores: values encrypted unless --plaintext; the plaintext
+                // rows of an encrypted run show what the store pays for the bigger items
+                dev.asof.privacy.ValueCipher cipher = plaintext ? null : stack.cipher(dynamo);
+                // warm, like the pipeline: the first thousands of writes run in the JIT's interpreter and dynalite's
+                rawWrites(log, views, cipher, rawEvents / 2, 8, run + "rawwarm");
+                for (boolean encrypted : plaintext ? new boolean[] {false} : new boolean[] {true, false}) {
+                    for (int threads : CONCURRENCY) {
+                        String what = encrypted ? "raw SDK" : "raw SDK plaintext";
+                        Map<String, Double> cpuBefore = rawCpu.sample();
+                        double rate = rawWrites(
+                                log,
+                                views,
+                                encrypted ? cipher : null,
+                                rawEvents,
+                                threads,
+                                run + (encrypted ? "rawe" : "rawp") + threads);
+                        rawCpuRows.add(String.format(
+                                Locale.ROOT,
+                                "%-20s %2d threads  %s",
+                                what,
+                                threads,
+                                CpuMeter.perEvent(cpuBefore, rawCpu.sample(), rawEvents, rawEvents / rate)));
+                        if (encrypted == !plaintext) {
+                            ceiling = Math.max(ceiling, rate);
+                        } else {
+                            plaintextCeiling = Math.max(plaintextCeiling, rate);
+                        }
+                        rows.add(row(what + " log+view writes", threads, rawEvents, rate, Double.NaN));
+                    }
                 }
             }
             // values are encrypted at intake, as in production; --plaintext turns that off to see what it costs
             java.util.Map<String, String> properties = new java.util.HashMap<>(stack.serviceProperties());
-            boolean plaintext = options.flag("--plaintext");
             properties.put("asof.privacy.enabled", Boolean.toString(!plaintext));
             System.out.println("values " + (plaintext ? "in plaintext (--plaintext)" : "encrypted at intake"));
-            try (ServiceJar ingestion =
-                    ServiceJar.start("ingestion-service", properties, List.of("-Xmx512m", "-XX:+UseParallelGC"))) {
+            List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseParallelGC"));
+            String recording = options.value("--jfr");
+            if (recording != null) {
+                jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);
+            }
+            try (ServiceJar ingestion = ServiceJar.start("ingestion-service", properties, jvm)) {
                 ApiClient api = ingestion.api();
+                CpuMeter cpu = new CpuMeter()
+                        .add("bench", ProcessHandle.current())
+                        .add("ingestion", ingestion.handle())
+                        .add("kafka", stack.kafka.handle())
+                        .add("dynalite", stack.dynalite.handle());
                 Prometheus prometheus = new Prometheus(api, BenchStack.API_KEY);
-                warmUp(api, prometheus, run);
+                warmUp(api, prometheus, run, options.integer("--warm-up-seconds", 120));
                 double best = 0;
+                List<String> cpuRows = new ArrayList<>();
+                // what the processes burn with nothing to do (consumers polling, metrics), per second
+                Map<String, Double> idleBefore = cpu.sample();
+                long idleStart = System.nanoTime();
+                Thread.sleep(10_000);
+                cpuRows.add(String.format(
+                        Locale.ROOT,
+                        "%-32s  %s",
+                        "idle, 10 s",
+                        CpuMeter.perSecond(idleBefore, cpu.sample(), seconds(System.nanoTime() - idleStart))));
+                String modes = options.value("--modes") == null ? "single,batched" : options.value("--modes");
                 for (boolean batched : new boolean[] {false, true}) {
+                    if (!java.util.Arrays.asList(modes.split(",")).contains(batched ? "batched" : "single")) {
+                        continue;
+                    }
                     for (int clients : CONCURRENCY) {
                         int events = batched ? batchEvents : singleEvents;
                         String tag = run + (batched ? "b" : "s") + clients;
                         Prometheus.Scrape before = prometheus.scrape();
+                        Map<String, Double> cpuBefore = cpu.sample();
                         double rate = pipeline(api, prometheus, events, clients, batched ? BATCH : 1, tag);
+                        Map<String, Double> cpuAfter = cpu.sample();
                         Prometheus.Scrape after = prometheus.scrape();
+                        cpuRows.add(String.format(
+                                Locale.ROOT,
+                                "%-20s %2d clients  %s",
+                                batched ? "batched x" + BATCH : "single",
+                                clients,
+                                CpuMeter.perEvent(cpuBefore, cpuAfter, events, events / rate)));
                         double p99 = Prometheus.quantileMillis(before, after, "asof_log_lag_seconds", 0.99);
+                        cpuRows.add(writerBatches(before, after));
                         best = Math.max(best, rate);
                         rows.add(row(
                                 "pipeline " + (batched ? "batched x" + BATCH : "single"), clients, events, rate, p99));
@@ -111,7 +172,22 @@ public final class IngestionBenchmark {
                         "lag p99 (ms)");
                 rows.forEach(System.out::println);
                 System.out.println();
-                System.out.printf(Locale.ROOT, "raw ceiling (best raw SDK rate):        %10.0f events/s%n", ceiling);
+                System.out.println("where the CPU went (per event logged; all processes share the machine's cores):");
+                rawCpuRows.forEach(System.out::println);
+                cpuRows.forEach(System.out::println);
+                System.out.println();
+                System.out.printf(
+                        Locale.ROOT,
+                        "raw ceiling (best raw SDK rate, items as the pipeline stores them%s): %.0f events/s%n",
+                        plaintext ? ", plaintext" : ", values encrypted",
+                        ceiling);
+                if (!plaintext) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "(the same writes with plaintext values: %.0f events/s; pipeline / that: %.2f)%n",
+                            plaintextCeiling,
+                            best / plaintextCeiling);
+                }
                 System.out.printf(Locale.ROOT, "best pipeline rate:                     %10.0f events/s%n", best);
                 System.out.printf(
                         Locale.ROOT,
@@ -131,7 +207,8 @@ public final class IngestionBenchmark {
     }
 
     /** The same log and view writes the log writer makes, by a plain SDK client: one conditional put each. */
-    private static double rawWrites(EventLog log, ProfileViews views, int events, int threads, String tag)
+    private static double rawWrites(
+            EventLog log, ProfileViews views, dev.asof.privacy.ValueCipher cipher, int events, int threads, String tag)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
@@ -144,15 +221,20 @@ public final class IngestionBenchmark {
                 for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
                     String customer = tag + "_" + thread + "_" + (i % (CUSTOMERS / threads + 1));
                     ProfileViews.View view = known.getOrDefault(customer, ProfileViews.View.empty(customer));
+                    // the item the pipeline stores for the same request (body()): same metadata, the value
+                    // encrypted with its customer's key when the pipeline encrypts
                     EventEnvelope event = new EventEnvelope(
                             UUID.randomUUID().toString(),
                             Instant.now()
                                     .minusSeconds(ThreadLocalRandom.current().nextInt(3600)),
                             customer,
                             "bench",
-                            EventMetadata.EMPTY,
+                            new EventMetadata("voice", null, null),
                             new AttributeChanged("tier", null, AttributeValue.text("t" + i), "bench"),
                             EventEnvelope.SCHEMA_VERSION);
+                    if (cipher != null) {
+                        event = cipher.protect(event);
+                    }
                     RecordedEvent recorded =
                             new RecordedEvent(event, Hlc.next(view.lastRecordedAt(), System.currentTimeMillis()));
                     EventLog.Append append = log.append(recorded, view.maxTimestampMillis(), 0, i);
@@ -228,20 +310,57 @@ public final class IngestionBenchmark {
         return sent;
     }
 
-    private static void warmUp(ApiClient api, Prometheus prometheus, String run) throws Exception {
-        pipeline(api, prometheus, 2_000, 8, BATCH, run + "warm");
+    /**
+     * Both request shapes, in rounds, for at least {@code seconds}: the service's JIT compiler (C2) was still taking
+     * half a core two minutes after start, which the first measured phases paid for; a service in production has
+     * long been warm.
+     */
+    private static void warmUp(ApiClient api, Prometheus prometheus, String run, int seconds) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        int round = 0;
+        do {
+            pipeline(api, prometheus, 2_000, 8, 1, run + "warm-single" + round);
+            pipeline(api, prometheus, 2_000, 8, BATCH, run + "warm" + round);
+            round++;
+        } while (System.nanoTime() < end);
     }
 
     private static void awaitLogged(Prometheus prometheus, Prometheus.Scrape before, int events)
             throws InterruptedException {
         double start = before.value("asof_log_events_total", "result=\"logged\"");
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (prometheus.scrape().value("asof_log_events_total", "result=\"logged\"") - start < events) {
+        // a scrape of the one counter, every 20 ms: a full scrape this often took about a tenth of the service's CPU
+        while (logged(prometheus) - start < events) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("events did not reach the log within 10 minutes");
             }
             Thread.sleep(20);
         }
+    }
+
+    /** How big the log writer's batches were and how long they took, between two scrapes. */
+    private static String writerBatches(Prometheus.Scrape before, Prometheus.Scrape after) {
+        double batches =
+                after.value("asof_log_batch_records_count", "") - before.value("asof_log_batch_records_count", "");
+        double records = after.value("asof_log_batch_records_sum", "") - before.value("asof_log_batch_records_sum", "");
+        double seconds = after.value("asof_log_batch_duration_seconds_sum", "")
+                - before.value("asof_log_batch_duration_seconds_sum", "");
+        return String.format(
+                Locale.ROOT,
+                "%34s log writer: %.0f batches, %.1f records and %.1f ms each on average, batch p99 %.0f ms",
+                "",
+                batches,
+                records / batches,
+                1000 * seconds / batches,
+                Prometheus.quantileMillis(before, after, "asof_log_batch_duration_seconds", 0.99));
+    }
+
+    private static double logged(Prometheus prometheus) {
+        Prometheus.Scrape scrape = prometheus.scrapeOnly("asof_log_events_total", "asof_log_events");
+        if (scrape.samples().isEmpty()) {
+            throw new IllegalStateException("the service's Prometheus endpoint ignored includedNames=asof_log_events");
+        }
+        return scrape.value("asof_log_events_total", "result=\"logged\"");
     }
 
     private static void post(ApiClient api, String body, boolean batch) {

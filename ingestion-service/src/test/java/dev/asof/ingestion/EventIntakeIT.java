@@ -234,6 +234,28 @@ class EventIntakeIT {
     }
 
     @Test
+    void theLogWriterReportsItsBatchesAndAScrapeCanBeNarrowedToThem() {
+        String customer = Events.newCustomerId("batches");
+        api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(
+                        UUID.randomUUID().toString(), customer, "2026-11-25T14:30:00Z", "tier", null, "gold", "voice"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
+
+        HttpResponse<String> scrape = api.get(
+                "/actuator/prometheus?includedNames=asof_log_batch_records,asof_log_batch_duration_seconds",
+                TestApiKeys.ALL_SCOPES);
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body())
+                .containsPattern("(?m)^asof_log_batch_records_count [1-9]")
+                .containsPattern("(?m)^asof_log_batch_duration_seconds_count [1-9]")
+                .doesNotContain("asof_log_lag_seconds");
+    }
+
+    @Test
     void wrongMediaTypeIsA415Problem() {
         HttpResponse<String> response = api.post("/api/v1/events", TestApiKeys.ALL_SCOPES, "text/plain", "hello");
 

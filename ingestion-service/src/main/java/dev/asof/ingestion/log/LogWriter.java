@@ -70,6 +70,8 @@ class LogWriter implements ConsumerSeekAware {
     private final Timer lag;
     private final Counter created;
     private final Counter redelivered;
+    private final io.micrometer.core.instrument.DistributionSummary batchSize;
+    private final Timer batchDuration;
     private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
 
     LogWriter(
@@ -94,6 +96,14 @@ class LogWriter implements ConsumerSeekAware {
                 .register(metrics);
         this.created = metrics.counter("asof.log.events", "result", "logged");
         this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
+        this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("asof.log.batch.records")
+                .description("records per batch a log-writer consumer polled (one partition's consumer each)")
+                .publishPercentileHistogram()
+                .register(metrics);
+        this.batchDuration = Timer.builder("asof.log.batch.duration")
+                .description("time to write one polled batch to the log and the views, before its offsets commit")
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     /** One event of a batch with where it came from. */
@@ -103,8 +113,11 @@ class LogWriter implements ConsumerSeekAware {
     void write(List<ConsumerRecord<String, String>> records) {
         Set<Integer> partitions = new TreeSet<>();
         records.forEach(record -> partitions.add(record.partition()));
+        batchSize.record(records.size());
+        long start = System.nanoTime();
         try {
             writeBatch(records);
+            batchDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             progress.failed(partitions, e);
             throw e;
