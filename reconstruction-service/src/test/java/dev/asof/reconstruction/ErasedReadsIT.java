@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads of values encrypted at intake, and of an erased data subject (issue #12): every read path decrypts; once the
@@ -86,6 +87,25 @@ class ErasedReadsIT extends ReconstructionIT {
         HttpResponse<String> response = get(merged);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("gone-" + gone).contains("\"tier\":\"gold\"");
+        // the timeline of the kept customer lists the erased identity's change, its values hidden, and the rest
+        HttpResponse<String> history = get("/api/v1/customers/" + kept + "/history");
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        assertThat(history.body())
+                .doesNotContain("gone-" + gone)
+                .doesNotContain(EncryptedValues.ERASED_PREFIX)
+                .contains("\"new_value\":\"gold\"");
+        // the merge brought the email in and the unmerge took it out: both listed, the value hidden in both
+        List<JsonNode> emailChanges = new java.util.ArrayList<>();
+        for (JsonNode change : json.readTree(history.body()).get("changes")) {
+            if ("email".equals(change.path("attribute").asString(null))) {
+                emailChanges.add(change);
+            }
+        }
+        assertThat(emailChanges).as(history.body()).hasSize(2);
+        assertThat(emailChanges)
+                .allSatisfy(change -> assertThat(change.get("redacted").asBoolean())
+                        .as(change.toString())
+                        .isTrue());
         assertThat(get("/api/v1/customers/" + gone + "/profile/at/2023-10-27T14:35:00Z")
                         .statusCode())
                 .isEqualTo(410);

@@ -3,6 +3,7 @@ package dev.asof.reconstruction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
@@ -16,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -48,11 +51,16 @@ class HistoryDifferentialIT extends ReconstructionIT {
     @Autowired
     SnapshotWriter snapshotWriter;
 
+    @Autowired
+    dev.asof.privacy.SubjectKeys keys;
+
     int questions;
     int pages;
     int listed;
     int merged;
     int replayed;
+    int shreddedValues;
+    int askedAfterShredding;
     final List<String> failures = new ArrayList<>();
 
     @Test
@@ -72,25 +80,38 @@ class HistoryDifferentialIT extends ReconstructionIT {
         }
         String summary = String.format(
                 "HistoryDifferentialIT seed=%d: %d families, %d questions, %d pages, %d changes listed (%d from"
-                        + " merged members or merges), %d timelines replayed against the profile",
-                seed, families, questions, pages, listed, merged, replayed);
+                        + " merged members or merges), %d timelines replayed against the profile, %d questions"
+                        + " after a member's key was destroyed (%d events gone)",
+                seed, families, questions, pages, listed, merged, replayed, askedAfterShredding, shreddedValues);
         System.out.println(summary);
         assertThat(failures)
                 .as("%s%nfailing family seeds %s; rerun with -Dasof.seed=%d", summary, failing, seed)
                 .isEmpty();
         assertThat(merged).as("the families must exercise merges").isPositive();
+        assertThat(shreddedValues)
+                .as("the families must exercise destroyed keys")
+                .isPositive();
     }
 
     private void family(long familySeed) {
         String prefix = "hist" + UUID.randomUUID().toString().substring(0, 8);
         Random random = new Random(familySeed ^ 0x5DEECE66DL);
         RandomFamilies.Family family = RandomFamilies.generate(familySeed, prefix, 30 + random.nextInt(60), false);
-        LogFixture log = new LogFixture(eventLog, views, identityLinks, mixedEncryption(familySeed));
+        // which events went in encrypted: once their identity's key is destroyed, their values are gone
+        Set<String> encrypted = new HashSet<>();
+        java.util.function.UnaryOperator<EventEnvelope> intake = mixedEncryption(familySeed);
+        LogFixture log = new LogFixture(eventLog, views, identityLinks, event -> {
+            EventEnvelope stored = intake.apply(event);
+            if (stored != event) {
+                encrypted.add(event.eventId());
+            }
+            return stored;
+        });
         int split = family.arrivals().size() * 3 / 4;
         logArrivals(family, log, 0, split, random);
         // views may lag the log here: each identity's timeline is cut to what its view has folded
         for (int q = 0; q < 6; q++) {
-            ask(familySeed, family, log, random);
+            ask(familySeed, family, log, random, Set.of(), null);
         }
         logArrivals(family, log, split, family.arrivals().size(), random);
         log.flush();
@@ -98,7 +119,25 @@ class HistoryDifferentialIT extends ReconstructionIT {
             replay(familySeed, identity, log.folded());
         }
         for (int q = 0; q < 12; q++) {
-            ask(familySeed, family, log, random);
+            ask(familySeed, family, log, random, Set.of(), null);
+        }
+        // crypto-shredding: one identity's key destroyed (erased alone, possibly long after an unmerge, so no erasure
+        // event tells the fold); every other timeline hides what it set and lists the rest exactly as before
+        if (family.identities().size() > 1) {
+            String shredded =
+                    family.identities().get(random.nextInt(family.identities().size()));
+            keys.destroy(shredded);
+            Set<String> gone = new HashSet<>();
+            for (RecordedEvent e : log.logged()) {
+                if (e.event().customerId().equals(shredded)
+                        && encrypted.contains(e.event().eventId())) {
+                    gone.add(e.event().eventId());
+                }
+            }
+            shreddedValues += gone.size();
+            for (int q = 0; q < 8; q++) {
+                ask(familySeed, family, log, random, gone, shredded);
+            }
         }
     }
 
@@ -117,11 +156,19 @@ class HistoryDifferentialIT extends ReconstructionIT {
     }
 
     /** One random question, walked page by page, compared with the oracle. */
-    private void ask(long familySeed, RandomFamilies.Family family, LogFixture log, Random random) {
+    private void ask(
+            long familySeed,
+            RandomFamilies.Family family,
+            LogFixture log,
+            Random random,
+            Set<String> gone,
+            String shredded) {
         questions++;
         List<RecordedEvent> logged = log.logged();
-        String identity =
-                family.identities().get(random.nextInt(family.identities().size()));
+        List<String> askable = family.identities().stream()
+                .filter(identity -> !identity.equals(shredded))
+                .toList();
+        String identity = askable.get(random.nextInt(askable.size()));
         String attribute = random.nextInt(3) == 0 ? KEYS[random.nextInt(KEYS.length)] : null;
         Instant from = random.nextInt(3) == 0 ? someTime(logged, random) : null;
         Instant to = random.nextInt(3) == 0 ? someTime(logged, random) : null;
@@ -182,7 +229,10 @@ class HistoryDifferentialIT extends ReconstructionIT {
         } while (cursor != null && walkedPages < 500);
         listed += walked.size();
 
-        List<String> expected = NaiveHistory.expect(log.folded(), identity, attribute, from, to, pinned).stream()
+        if (shredded != null) {
+            askedAfterShredding++;
+        }
+        List<String> expected = NaiveHistory.expect(log.folded(), identity, attribute, from, to, pinned, gone).stream()
                 .map(NaiveHistory.Change::rendered)
                 .toList();
         if (!walked.equals(expected)) {

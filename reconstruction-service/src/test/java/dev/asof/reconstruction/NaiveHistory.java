@@ -4,6 +4,7 @@ import dev.asof.events.AttributeChanged;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.AttributeVersion;
 import dev.asof.events.BulkProfileUpdate;
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.Hlc;
@@ -58,6 +59,23 @@ public final class NaiveHistory {
             Instant from,
             Instant to,
             Instant knownAt) {
+        return expect(folded, customerId, attribute, from, to, knownAt, Set.of());
+    }
+
+    /**
+     * @param gone the events whose values no key opens any more (their identity's key was destroyed; never the
+     *     identity asked about, whose read is {@code 410}): their values (removals aside, which are never encrypted)
+     *     are hidden wherever they show, as an erasure hides what it erases
+     */
+    public static List<Change> expect(
+            List<RecordedEvent> folded,
+            String customerId,
+            String attribute,
+            Instant from,
+            Instant to,
+            Instant knownAt,
+            Set<String> gone) {
+        Hidden hidden = new Hidden(gone);
         long bound = Hlc.upperBound(knownAt);
         List<RecordedEvent> log = folded.stream()
                 .filter(e -> e.recordedAt() <= bound)
@@ -101,7 +119,8 @@ public final class NaiveHistory {
                         change.newValue(),
                         change.previousValue(),
                         change.changeReason(),
-                        erasures));
+                        erasures,
+                        hidden));
             } else if (payload instanceof BulkProfileUpdate bulk && groupBefore.contains(member)) {
                 for (int i = 0; i < bulk.changes().size(); i++) {
                     BulkProfileUpdate.Change change = bulk.changes().get(i);
@@ -128,7 +147,8 @@ public final class NaiveHistory {
                             change.newValue(),
                             change.previousValue(),
                             bulk.changeReason(),
-                            erasures));
+                            erasures,
+                            hidden));
                 }
             } else if (payload instanceof ProfileErased erased && groupBefore.contains(member)) {
                 made.add(new Change(
@@ -161,12 +181,13 @@ public final class NaiveHistory {
                 for (String key : keys) {
                     Owned old = profileValue(customerId, before, key);
                     Owned now = profileValue(customerId, after, key);
-                    if (valueOf(old).equals(valueOf(now))) {
+                    // compared as the service reads them: two values of one destroyed key read the same (gone)
+                    if (hidden.readAs(old).equals(hidden.readAs(now))) {
                         continue;
                     }
                     Version at = new Version(version.timestamp(), version.recordedAt(), version.eventId(), position++);
-                    boolean oldHidden = hidden(old, erasures);
-                    boolean newHidden = hidden(now, erasures);
+                    boolean oldHidden = hidden(old, erasures) || hidden.gone(old);
+                    boolean newHidden = hidden(now, erasures) || hidden.gone(now);
                     made.add(new Change(
                             render(
                                     event,
@@ -232,22 +253,42 @@ public final class NaiveHistory {
             AttributeValue value,
             AttributeValue claimed,
             String reason,
-            Map<String, Version> erasures) {
+            Map<String, Version> erasures,
+            Hidden hidden) {
         Version erasure = erasures.get(event.customerId());
-        boolean changeHidden = erasure != null && !version.isAfter(erasure);
-        boolean oldHidden = hidden(old, erasures);
+        boolean changeHidden = (erasure != null && !version.isAfter(erasure)) || hidden.gone(event.eventId(), value);
+        boolean oldHidden = hidden(old, erasures) || hidden.gone(old);
+        boolean claimedGone = hidden.gone(event.eventId(), claimed);
         String rendered = render(
                 event,
                 version,
                 key,
                 changeHidden || oldHidden ? null : valueOf(old),
                 changeHidden ? null : value,
-                changeHidden ? null : claimed,
+                changeHidden || claimedGone ? null : claimed,
                 reason,
                 null,
                 null,
-                changeHidden || oldHidden);
+                changeHidden || oldHidden || claimedGone);
         return new Change(rendered, key, value, version, false);
+    }
+
+    /** Values whose key was destroyed, by the event that set them. */
+    private record Hidden(Set<String> goneEvents) {
+
+        boolean gone(String eventId, AttributeValue value) {
+            return value != null && !(value instanceof AttributeValue.Null) && goneEvents.contains(eventId);
+        }
+
+        boolean gone(Owned value) {
+            return value != null
+                    && gone(value.version().version().eventId(), value.version().value());
+        }
+
+        /** The value as the service reads it: a gone value is its owner's erased marker. */
+        AttributeValue readAs(Owned value) {
+            return gone(value) ? AttributeValue.text(EncryptedValues.erased(value.owner())) : valueOf(value);
+        }
     }
 
     private static boolean hidden(Owned value, Map<String, Version> erasures) {

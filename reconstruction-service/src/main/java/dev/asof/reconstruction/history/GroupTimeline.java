@@ -4,6 +4,7 @@ import dev.asof.events.AttributeChanged;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.AttributeVersion;
 import dev.asof.events.BulkProfileUpdate;
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileErased;
@@ -196,23 +197,34 @@ final class GroupTimeline {
             AttributeValue claimed,
             String reason) {
         Version erasure = erasures.get(event.customerId());
-        if (erasure != null && !version.isAfter(erasure)) {
+        if ((erasure != null && !version.isAfter(erasure)) || gone(value)) {
             return new HistoryChange(event, version, key, null, null, null, reason, null, null, true);
         }
+        AttributeValue claimedShown = gone(claimed) ? null : claimed;
         // the value replaced may be another member's, erased by an erasure of that member after this change
         if (hidden(old)) {
-            return new HistoryChange(event, version, key, null, value, claimed, reason, null, null, true);
+            return new HistoryChange(event, version, key, null, value, claimedShown, reason, null, null, true);
         }
-        return new HistoryChange(event, version, key, valueOf(old), value, claimed, reason, null, null, false);
+        return new HistoryChange(
+                event, version, key, valueOf(old), value, claimedShown, reason, null, null, gone(claimed));
     }
 
-    /** Whether a value is hidden: set before the latest erasure of the identity that set it. */
+    /**
+     * Whether a value is hidden: set before the latest erasure of the identity that set it, or gone (its key
+     * destroyed: an erasure the fold may not know of, e.g. of an identity erased alone after an unmerge).
+     */
     private boolean hidden(Owned value) {
         if (value == null) {
             return false;
         }
         Version erasure = erasures.get(value.owner());
-        return erasure != null && !value.version().version().isAfter(erasure);
+        return (erasure != null && !value.version().version().isAfter(erasure))
+                || gone(value.version().value());
+    }
+
+    /** An erased marker: what {@link ProfileHistory} reads a value of another, erased identity as. */
+    private static boolean gone(AttributeValue value) {
+        return value != null && EncryptedValues.erasedSubject(value) != null;
     }
 
     private Owned groupValue(Set<String> members, String key) {

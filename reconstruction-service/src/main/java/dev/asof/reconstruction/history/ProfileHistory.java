@@ -1,9 +1,12 @@
 package dev.asof.reconstruction.history;
 
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Version;
+import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 
 /**
@@ -136,13 +140,15 @@ public class ProfileHistory {
             long bound = Math.min(asked, whole.watermark());
             // values decrypted as they are read, so the timeline compares what people wrote, not ciphertexts (two
             // encryptions of one value differ)
+            Readable readable = new Readable(cipher, customerId);
             before.put(
                     identity,
                     start == null
                             ? IdentityState.empty(identity)
-                            : cipher.decrypt(states.read(identity, start.minusMillis(1), bound, deadline)
-                                    .state()));
-            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE), cipher));
+                            : states.read(identity, start.minusMillis(1), bound, deadline)
+                                    .state()
+                                    .withValues(readable));
+            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE), readable));
         }
 
         GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute());
@@ -181,16 +187,36 @@ public class ProfileHistory {
         }
     }
 
+    /**
+     * A value as the timeline may show it: decrypted; a value of another identity whose key was destroyed (erased
+     * since, possibly after an unmerge, so the fold knows nothing of it) becomes that identity's erased marker, which
+     * {@link GroupTimeline} hides. A value of the customer asked about itself ends the read ({@code 410 erased}).
+     */
+    private record Readable(ValueCipher cipher, String customerId) implements UnaryOperator<AttributeValue> {
+
+        @Override
+        public AttributeValue apply(AttributeValue value) {
+            try {
+                return cipher.decrypt(value);
+            } catch (SubjectErasedException erased) {
+                if (erased.customerId().equals(customerId)) {
+                    throw erased;
+                }
+                return AttributeValue.text(EncryptedValues.erased(erased.customerId()));
+            }
+        }
+    }
+
     /** One identity's log scan, able to look at its next event. */
     private static final class Scan {
 
         private final Iterator<RecordedEvent> events;
-        private final ValueCipher cipher;
+        private final Readable readable;
         private RecordedEvent peeked;
 
-        Scan(Iterator<RecordedEvent> events, ValueCipher cipher) {
+        Scan(Iterator<RecordedEvent> events, Readable readable) {
             this.events = events;
-            this.cipher = cipher;
+            this.readable = readable;
         }
 
         boolean hasNext() {
@@ -199,7 +225,8 @@ public class ProfileHistory {
 
         RecordedEvent peek() {
             if (peeked == null) {
-                peeked = cipher.decrypt(events.next());
+                RecordedEvent next = events.next();
+                peeked = new RecordedEvent(next.event().withValues(readable), next.recordedAt());
             }
             return peeked;
         }

@@ -2,6 +2,8 @@ package dev.asof.reconstruction.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
@@ -13,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +46,36 @@ class GroupTimelineTest {
             Random random = new Random(familySeed);
             RandomFamilies.Family family = RandomFamilies.generate(familySeed, "u" + f, 20 + random.nextInt(70), false);
             List<RecordedEvent> log = record(family);
-            for (int q = 0; q < 10; q++) {
+            // then one identity's key destroyed: some of its events are encrypted, and ProfileHistory reads their
+            // values as its erased marker; the other identities' timelines hide them
+            String shredded =
+                    family.identities().get(random.nextInt(family.identities().size()));
+            Set<String> gone = new HashSet<>();
+            for (RecordedEvent event : log) {
+                if (event.event().customerId().equals(shredded) && random.nextBoolean()) {
+                    gone.add(event.event().eventId());
+                }
+            }
+            List<RecordedEvent> shreddedLog = log.stream()
+                    .map(event -> gone.contains(event.event().eventId())
+                            ? new RecordedEvent(
+                                    event.event()
+                                            .withValues(value -> value instanceof AttributeValue.Null
+                                                    ? value
+                                                    : AttributeValue.text(EncryptedValues.erased(shredded))),
+                                    event.recordedAt())
+                            : event)
+                    .toList();
+            for (int q = 0; q < 15; q++) {
+                boolean afterShredding = q >= 10;
+                if (afterShredding && family.identities().size() < 2) {
+                    break;
+                }
                 questions++;
-                String identity = family.identities()
-                        .get(random.nextInt(family.identities().size()));
+                List<String> askable = family.identities().stream()
+                        .filter(identity -> !afterShredding || !identity.equals(shredded))
+                        .toList();
+                String identity = askable.get(random.nextInt(askable.size()));
                 String attribute = random.nextInt(3) == 0 ? KEYS[random.nextInt(KEYS.length)] : null;
                 Instant from = random.nextInt(3) == 0 ? someTime(log, random) : null;
                 Instant to = random.nextInt(3) == 0 ? someTime(log, random) : null;
@@ -58,12 +88,18 @@ class GroupTimelineTest {
                         ? Hlc.toInstant(log.get(random.nextInt(log.size())).recordedAt())
                         : Instant.parse("2100-01-01T00:00:00Z");
                 int limit = 1 + random.nextInt(7);
-                List<String> walked = walk(log, identity, attribute, from, to, knownAt, limit);
-                List<String> expected = NaiveHistory.expect(log, identity, attribute, from, to, knownAt).stream()
-                        .map(NaiveHistory.Change::rendered)
-                        .toList();
+                List<String> walked =
+                        walk(afterShredding ? shreddedLog : log, identity, attribute, from, to, knownAt, limit);
+                List<String> expected =
+                        NaiveHistory.expect(
+                                        log, identity, attribute, from, to, knownAt, afterShredding ? gone : Set.of())
+                                .stream()
+                                .map(NaiveHistory.Change::rendered)
+                                .toList();
                 if (!walked.equals(expected)) {
-                    failures.add("family seed " + familySeed + ", " + identity + " attribute=" + attribute + " from="
+                    failures.add("family seed " + familySeed + ", " + identity
+                            + (afterShredding ? " (" + shredded + "'s key destroyed)" : "") + " attribute=" + attribute
+                            + " from="
                             + from + " to=" + to + " known_at=" + knownAt + " limit=" + limit + "\n  expected:\n    "
                             + String.join("\n    ", expected) + "\n  walked:\n    " + String.join("\n    ", walked));
                 }

@@ -38,7 +38,8 @@ record HistoryResponse(
      * @param newValue the value set; {@code null} for a removal
      * @param claimedPreviousValue the {@code previous_value} the source sent; {@code null} when it sent none
      * @param mergedFrom for a merge or unmerge (and the attribute changes it makes), the identity merged
-     * @param redacted whether a value is hidden because a later erasure erased it
+     * @param redacted whether a value is hidden because a later erasure erased it, or because the key of the
+     *     identity that set it was destroyed (an identity erased alone after an unmerge)
      */
     record Change(
             String eventId,
