@@ -161,12 +161,6 @@ public final class ProfileEventSubmitter {
      * a hundred done one after the other would make the caller wait for a hundred round trips.
      */
     private Map<Integer, Claimed> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
-        if (events.size() == 1) {
-            // one event (what Genesys and CXone send): on the request's own thread, no hand-over to the pool
-            Map.Entry<Integer, EventEnvelope> only =
-                    events.entrySet().iterator().next();
-            return Map.of(only.getKey(), claim(only.getKey(), only.getValue(), now));
-        }
         Map<Integer, CompletableFuture<Claimed>> claims = new LinkedHashMap<>();
         events.forEach((index, event) ->
                 claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers)));

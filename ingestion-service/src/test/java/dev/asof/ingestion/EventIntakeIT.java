@@ -251,7 +251,7 @@ class EventIntakeIT {
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.body())
                 .containsPattern("(?m)^asof_log_batch_records_count [1-9]")
-                .containsPattern("(?m)^asof_log_batch_duration_seconds_count [1-9]")
+                .containsPattern("(?m)^asof_log_batch_duration_seconds_count\\{outcome=\"written\"} [1-9]")
                 .doesNotContain("asof_log_lag_seconds");
     }
 

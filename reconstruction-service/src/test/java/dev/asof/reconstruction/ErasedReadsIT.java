@@ -87,7 +87,7 @@ class ErasedReadsIT extends ReconstructionIT {
         HttpResponse<String> response = get(merged);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("gone-" + gone).contains("\"tier\":\"gold\"");
-        // the timeline of the kept customer lists the erased identity's change, its values hidden, and the rest
+        // the kept customer's timeline lists what the merge and the unmerge changed, the erased values hidden
         HttpResponse<String> history = get("/api/v1/customers/" + kept + "/history");
         assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
         assertThat(history.body())
@@ -109,6 +109,47 @@ class ErasedReadsIT extends ReconstructionIT {
         assertThat(get("/api/v1/customers/" + gone + "/profile/at/2023-10-27T14:35:00Z")
                         .statusCode())
                 .isEqualTo(410);
+    }
+
+    @Test
+    void anErasedCustomersHistoryIsGoneEvenWhereItMeetsOnlyAMembersValues() {
+        String survivor = Events.newCustomerId("erased");
+        String member = Events.newCustomerId("member");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        encrypted.log(
+                change(member, "2023-10-27T14:31:00Z", "email", "m-" + member + "@example.test", "chat"),
+                Instant.parse("2023-10-27T14:31:01Z"));
+        encrypted.log(Stories.merge(member, survivor, "2023-10-27T14:32:00Z"), Instant.parse("2023-10-27T14:32:01Z"));
+        encrypted.log(
+                change(survivor, "2023-10-27T14:40:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:40:01Z"));
+        // the erasure of the group: both keys destroyed
+        keys.destroy(survivor);
+        keys.destroy(member);
+
+        // up to 14:35 the range holds the merge, which brought only the member's email: still gone
+        HttpResponse<String> response = get("/api/v1/customers/" + survivor + "/history?to=2023-10-27T14:35:00Z");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(410);
+        assertThat(response.body()).contains("\"customer_id\":\"" + survivor + "\"");
+    }
+
+    @Test
+    void aValueThatLooksLikeAnErasedMarkerIsShownAsSent() {
+        String customer = Events.newCustomerId("lookalike");
+        String lookalike = EncryptedValues.erased("someone") + "#guess";
+        new LogFixture(eventLog, views, identityLinks, cipher::encrypt)
+                .log(
+                        Stories.changeTo(
+                                customer, "2023-10-27T14:30:00Z", "nickname", AttributeValue.text(lookalike), "chat"),
+                        Instant.parse("2023-10-27T14:30:01Z"));
+
+        HttpResponse<String> history = get("/api/v1/customers/" + customer + "/history");
+
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        JsonNode change = json.readTree(history.body()).get("changes").get(0);
+        assertThat(change.get("new_value").asString()).isEqualTo(lookalike);
+        assertThat(change.get("redacted").asBoolean()).isFalse();
     }
 
     @Test

@@ -181,7 +181,8 @@ public final class NaiveHistory {
                 for (String key : keys) {
                     Owned old = profileValue(customerId, before, key);
                     Owned now = profileValue(customerId, after, key);
-                    // compared as the service reads them: two values of one destroyed key read the same (gone)
+                    // compared as the service reads them: a gone value differs from every readable one (even an equal
+                    // one: saying so would tell what the gone value was), and gone values of one owner read the same
                     if (hidden.readAs(old).equals(hidden.readAs(now))) {
                         continue;
                     }

@@ -71,7 +71,7 @@ class LogWriter implements ConsumerSeekAware {
     private final Counter created;
     private final Counter redelivered;
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
-    private final Timer batchDuration;
+    private final MeterRegistry metrics;
     private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
 
     LogWriter(
@@ -97,13 +97,12 @@ class LogWriter implements ConsumerSeekAware {
         this.created = metrics.counter("asof.log.events", "result", "logged");
         this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
         this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("asof.log.batch.records")
-                .description("records per batch a log-writer consumer polled (one partition's consumer each)")
+                .description("records per batch a log-writer consumer polled, retried batches included")
                 .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(500.0)
                 .register(metrics);
-        this.batchDuration = Timer.builder("asof.log.batch.duration")
-                .description("time to write one polled batch to the log and the views, before its offsets commit")
-                .publishPercentileHistogram()
-                .register(metrics);
+        this.metrics = metrics;
     }
 
     /** One event of a batch with where it came from. */
@@ -115,12 +114,21 @@ class LogWriter implements ConsumerSeekAware {
         records.forEach(record -> partitions.add(record.partition()));
         batchSize.record(records.size());
         long start = System.nanoTime();
+        String outcome = "failed";
         try {
             writeBatch(records);
-            batchDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            outcome = "written";
         } catch (RuntimeException e) {
             progress.failed(partitions, e);
             throw e;
+        } finally {
+            Timer.builder("asof.log.batch.duration")
+                    .description("time to write one polled batch to the log and the views, before its offsets"
+                            + " commit; outcome written or failed (then retried)")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(metrics)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         progress.succeeded(partitions);
     }

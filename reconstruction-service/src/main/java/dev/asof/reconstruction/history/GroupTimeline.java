@@ -4,7 +4,6 @@ import dev.asof.events.AttributeChanged;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.AttributeVersion;
 import dev.asof.events.BulkProfileUpdate;
-import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileErased;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The pure walk behind a timeline: the events of an identity and of every identity that may ever resolve to it, fed
@@ -44,6 +44,7 @@ final class GroupTimeline {
     private final Map<String, IdentityState> states;
     private final Map<String, Version> erasures;
     private final String attribute;
+    private final Predicate<AttributeValue> gone;
     private Set<String> group;
 
     /**
@@ -53,9 +54,15 @@ final class GroupTimeline {
      * @param erasures the latest erasure (as known at the timeline's K) of each identity that has one
      * @param attribute only changes of this attribute (erasures and the attribute changes of merges are always
      *     listed); {@code null} for all
+     * @param gone whether a value (as fed) is one whose key was destroyed: hidden wherever it shows
      */
     GroupTimeline(
-            String customerId, Map<String, IdentityState> before, Map<String, Version> erasures, String attribute) {
+            String customerId,
+            Map<String, IdentityState> before,
+            Map<String, Version> erasures,
+            String attribute,
+            Predicate<AttributeValue> gone) {
+        this.gone = gone;
         this.customerId = customerId;
         this.states = new HashMap<>(before);
         this.states.putIfAbsent(customerId, IdentityState.empty(customerId));
@@ -222,9 +229,9 @@ final class GroupTimeline {
                 || gone(value.version().value());
     }
 
-    /** An erased marker: what {@link ProfileHistory} reads a value of another, erased identity as. */
-    private static boolean gone(AttributeValue value) {
-        return value != null && EncryptedValues.erasedSubject(value) != null;
+    /** A value whose key was destroyed: what {@link ProfileHistory} reads a value of another, erased identity as. */
+    private boolean gone(AttributeValue value) {
+        return value != null && gone.test(value);
     }
 
     private Owned groupValue(Set<String> members, String key) {

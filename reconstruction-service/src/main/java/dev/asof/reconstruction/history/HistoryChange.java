@@ -21,7 +21,7 @@ import dev.asof.events.Version;
  * @param mergedFrom for a merge or unmerge (and the attribute changes it makes), the identity merged
  * @param mergedInto for a merge or unmerge (and the attribute changes it makes), the identity merged into
  * @param redacted whether a value is hidden because a later erasure (as known at {@code known_at}) of the identity
- *     that set it erased it
+ *     that set it erased it, or because that identity's key was destroyed
  */
 public record HistoryChange(
         EventEnvelope event,

@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
@@ -120,11 +121,22 @@ public class ProfileHistory {
             wholes.put(identity, whole);
             pending.addAll(whole.mergedInto());
         }
+        // An erased customer's timeline is gone as a whole, not only where it meets one of its own values (it may
+        // meet none in the range asked, only those of the members erased with it); a returning customer's events,
+        // logged after the erasure, are read as usual.
+        Instant erased = cipher.erasedAt(customerId);
+        if (erased != null) {
+            Long watermark = wholes.get(customerId).watermark();
+            if (watermark == null || !Hlc.toInstant(watermark).isAfter(erased)) {
+                throw new SubjectErasedException(customerId, erased);
+            }
+        }
         Instant start = query.after() != null ? query.after().timestamp() : query.from();
         Instant to = query.to() == null ? LogRanges.MAX_VALID_TIME : query.to();
         Map<String, Version> erasures = new HashMap<>();
         Map<String, IdentityState> before = new HashMap<>();
         List<Scan> scans = new ArrayList<>();
+        Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString());
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();
             IdentityRead whole = entry.getValue();
@@ -140,7 +152,6 @@ public class ProfileHistory {
             long bound = Math.min(asked, whole.watermark());
             // values decrypted as they are read, so the timeline compares what people wrote, not ciphertexts (two
             // encryptions of one value differ)
-            Readable readable = new Readable(cipher, customerId);
             before.put(
                     identity,
                     start == null
@@ -151,7 +162,7 @@ public class ProfileHistory {
             scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE), readable));
         }
 
-        GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute());
+        GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute(), readable::gone);
         List<HistoryChange> changes = new ArrayList<>();
         List<RecordedEvent> sameTime = new ArrayList<>();
         while (true) {
@@ -189,10 +200,12 @@ public class ProfileHistory {
 
     /**
      * A value as the timeline may show it: decrypted; a value of another identity whose key was destroyed (erased
-     * since, possibly after an unmerge, so the fold knows nothing of it) becomes that identity's erased marker, which
-     * {@link GroupTimeline} hides. A value of the customer asked about itself ends the read ({@code 410 erased}).
+     * since, possibly after an unmerge, so the fold knows nothing of it) becomes a marker that {@link GroupTimeline}
+     * hides ({@link #gone}). The marker ends in a nonce of this read, so no value a customer sent can pass for one. A
+     * value of the customer asked about itself ends the read ({@code 410 erased}).
      */
-    private record Readable(ValueCipher cipher, String customerId) implements UnaryOperator<AttributeValue> {
+    private record Readable(ValueCipher cipher, String customerId, String nonce)
+            implements UnaryOperator<AttributeValue> {
 
         @Override
         public AttributeValue apply(AttributeValue value) {
@@ -202,8 +215,15 @@ public class ProfileHistory {
                 if (erased.customerId().equals(customerId)) {
                     throw erased;
                 }
-                return AttributeValue.text(EncryptedValues.erased(erased.customerId()));
+                return AttributeValue.text(EncryptedValues.erased(erased.customerId()) + "#" + nonce);
             }
+        }
+
+        /** Whether {@code value} is the marker of a value whose key was destroyed. */
+        boolean gone(AttributeValue value) {
+            return value instanceof AttributeValue.Text text
+                    && text.value().startsWith(EncryptedValues.ERASED_PREFIX)
+                    && text.value().endsWith("#" + nonce);
         }
     }
 

@@ -23,8 +23,8 @@ public final class Problems {
     }
 
     /**
-     * {@code 503} with {@code Retry-After} (whole seconds, at least 1): a dependency did not answer and nothing was
-     * half-written, so the same request may be sent again after that long.
+     * {@code 503} with {@code Retry-After} (whole seconds, at least 1): a dependency did not answer; the detail says
+     * what that means for the request (for a write: nothing half-written), and it may be sent again after that long.
      */
     public static ResponseEntity<ProblemDetail> unavailable(
             String kind, String title, String detail, long retryAfterSeconds) {
