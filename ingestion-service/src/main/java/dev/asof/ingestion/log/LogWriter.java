@@ -71,7 +71,8 @@ class LogWriter implements ConsumerSeekAware {
     private final Counter created;
     private final Counter redelivered;
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
-    private final MeterRegistry metrics;
+    private final Timer batchWritten;
+    private final Timer batchFailed;
     private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
 
     LogWriter(
@@ -102,7 +103,17 @@ class LogWriter implements ConsumerSeekAware {
                 .minimumExpectedValue(1.0)
                 .maximumExpectedValue(500.0)
                 .register(metrics);
-        this.metrics = metrics;
+        this.batchWritten = batchDuration(metrics, "written");
+        this.batchFailed = batchDuration(metrics, "failed");
+    }
+
+    private static Timer batchDuration(MeterRegistry metrics, String outcome) {
+        return Timer.builder("asof.log.batch.duration")
+                .description("time to write one polled batch to the log and the views, before its offsets commit;"
+                        + " outcome written or failed (then retried)")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     /** One event of a batch with where it came from. */
@@ -114,21 +125,15 @@ class LogWriter implements ConsumerSeekAware {
         records.forEach(record -> partitions.add(record.partition()));
         batchSize.record(records.size());
         long start = System.nanoTime();
-        String outcome = "failed";
+        Timer outcome = batchFailed;
         try {
             writeBatch(records);
-            outcome = "written";
+            outcome = batchWritten;
         } catch (RuntimeException e) {
             progress.failed(partitions, e);
             throw e;
         } finally {
-            Timer.builder("asof.log.batch.duration")
-                    .description("time to write one polled batch to the log and the views, before its offsets"
-                            + " commit; outcome written or failed (then retried)")
-                    .tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(metrics)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            outcome.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
         progress.succeeded(partitions);
     }

@@ -2,6 +2,7 @@ package dev.asof.reconstruction.history;
 
 import dev.asof.events.AttributeValue;
 import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.RecordedEvent;
@@ -246,7 +247,8 @@ public class ProfileHistory {
         RecordedEvent peek() {
             if (peeked == null) {
                 RecordedEvent next = events.next();
-                peeked = new RecordedEvent(next.event().withValues(readable), next.recordedAt());
+                EventEnvelope shown = next.event().withValues(readable);
+                peeked = shown == next.event() ? next : new RecordedEvent(shown, next.recordedAt());
             }
             return peeked;
         }
