@@ -67,6 +67,14 @@ public final class ProfileEventSubmitter {
     }
 
     /**
+     * The same write path claiming on {@code claimers} instead of the intake pool: a writer of large batches in the
+     * background (campaigns) uses a pool of its own so it never makes a live caller's claim wait.
+     */
+    public ProfileEventSubmitter withClaimers(Executor claimers) {
+        return new ProfileEventSubmitter(publisher, ledger, properties, clock, metrics, cipher, claimers);
+    }
+
+    /**
      * Typed events from a command (merge, unmerge, erase): each gets its own result, in order, exactly as the
      * elements of a batch sent to {@code POST /api/v1/events}.
      *

@@ -65,6 +65,11 @@ public class PrivacyConfiguration {
     }
 
     @Bean
+    StagingKeys stagingKeys(KeyEncryptionKey kek) {
+        return new StagingKeys(kek);
+    }
+
+    @Bean
     ValueCipher valueCipher(SubjectKeys keys, PrivacyProperties properties) {
         return new ValueCipher(keys, properties.enabled());
     }

@@ -10,6 +10,7 @@ import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.storage.Campaigns;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
 import dev.asof.support.storage.LateTiers;
@@ -68,6 +69,8 @@ class LogWriter implements ConsumerSeekAware {
     private final Clock clock;
     private final Executor writers;
     private final Timer lag;
+    private final Timer campaignLag;
+    private final Campaigns campaigns;
     private final Counter created;
     private final Counter redelivered;
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
@@ -81,6 +84,7 @@ class LogWriter implements ConsumerSeekAware {
             IdentityLinks identityLinks,
             DeadLetters deadLetters,
             PartitionProgress progress,
+            Campaigns campaigns,
             Clock clock,
             MeterRegistry metrics,
             @Qualifier("logWriters") Executor logWriters) {
@@ -90,9 +94,15 @@ class LogWriter implements ConsumerSeekAware {
         this.identityLinks = identityLinks;
         this.deadLetters = deadLetters;
         this.progress = progress;
+        this.campaigns = campaigns;
         this.clock = clock;
         this.lag = Timer.builder("asof.log.lag")
-                .description("time from intake's Kafka acknowledgement to the event being in the log and the view")
+                .description("time from intake's Kafka acknowledgement to the event being in the log and the view"
+                        + " (campaign events not included)")
+                .publishPercentileHistogram()
+                .register(metrics);
+        this.campaignLag = Timer.builder("asof.campaign.log.lag")
+                .description("time from a campaign event's Kafka acknowledgement to it being in the log and the view")
                 .publishPercentileHistogram()
                 .register(metrics);
         this.created = metrics.counter("asof.log.events", "result", "logged");
@@ -119,6 +129,9 @@ class LogWriter implements ConsumerSeekAware {
     /** One event of a batch with where it came from. */
     private record Polled(EventEnvelope event, ConsumerRecord<String, String> record) {}
 
+    /** What became of a campaign's record: its event logged from it, or refused by the store. */
+    private record CampaignOutcome(String campaignId, int partition, long offset, boolean logged) {}
+
     @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS, batch = "true")
     void write(List<ConsumerRecord<String, String>> records) {
         Set<Integer> partitions = new TreeSet<>();
@@ -140,31 +153,83 @@ class LogWriter implements ConsumerSeekAware {
 
     private void writeBatch(List<ConsumerRecord<String, String>> records) {
         Map<String, List<Polled>> byCustomer = new LinkedHashMap<>();
+        java.util.Queue<CampaignOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (ConsumerRecord<String, String> record : records) {
             EventEnvelope event = decode(record);
             if (event != null) {
                 byCustomer
                         .computeIfAbsent(event.customerId(), id -> new ArrayList<>())
                         .add(new Polled(event, record));
+            } else {
+                noteCampaign(outcomes, record, false);
             }
         }
         // Customers are independent: write them in parallel; each customer's events stay in partition order.
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Map.Entry<String, List<Polled>> customer : byCustomer.entrySet()) {
-            writes.add(
-                    CompletableFuture.runAsync(() -> writeCustomer(customer.getKey(), customer.getValue()), writers));
+            writes.add(CompletableFuture.runAsync(
+                    () -> writeCustomer(customer.getKey(), customer.getValue(), outcomes), writers));
         }
         awaitAll(writes);
+        countCampaigns(outcomes);
         long now = clock.millis();
         for (List<Polled> polled : byCustomer.values()) {
             for (Polled p : polled) {
                 Header acceptedAt = p.record().headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
                 if (acceptedAt != null) {
                     long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
-                    lag.record(Duration.ofMillis(Math.max(0, now - millis)));
+                    (campaignOf(p.record()) == null ? lag : campaignLag)
+                            .record(Duration.ofMillis(Math.max(0, now - millis)));
                 }
             }
         }
+    }
+
+    /** The campaign a record belongs to (intake marks campaign events by source and correlation id), or null. */
+    private static String campaignOf(ConsumerRecord<String, String> record) {
+        Header source = record.headers().lastHeader(AsofTopics.SOURCE_HEADER);
+        if (source == null || !AsofTopics.CAMPAIGN_SOURCE.equals(new String(source.value(), StandardCharsets.UTF_8))) {
+            return null;
+        }
+        Header campaign = record.headers().lastHeader(AsofTopics.CORRELATION_HEADER);
+        return campaign == null ? null : new String(campaign.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void noteCampaign(
+            java.util.Queue<CampaignOutcome> outcomes, ConsumerRecord<String, String> record, boolean logged) {
+        String campaign = campaignOf(record);
+        if (campaign != null) {
+            outcomes.add(new CampaignOutcome(campaign, record.partition(), record.offset(), logged));
+        }
+    }
+
+    /**
+     * Counts the batch's campaign events on their campaigns once all are written: each event once, from the record
+     * its log item came from (a republished copy of an event is not counted again); a redelivered batch is not
+     * counted again either ({@link Campaigns#countLogged}).
+     */
+    private void countCampaigns(java.util.Queue<CampaignOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Map<String, Map<Integer, List<CampaignOutcome>>> byCampaign = new LinkedHashMap<>();
+        for (CampaignOutcome outcome : outcomes) {
+            byCampaign
+                    .computeIfAbsent(outcome.campaignId(), id -> new LinkedHashMap<>())
+                    .computeIfAbsent(outcome.partition(), p -> new ArrayList<>())
+                    .add(outcome);
+        }
+        byCampaign.forEach((campaign, partitions) -> partitions.forEach((partition, counted) -> campaigns.countLogged(
+                campaign,
+                partition,
+                counted.stream()
+                        .filter(CampaignOutcome::logged)
+                        .map(CampaignOutcome::offset)
+                        .toList(),
+                counted.stream()
+                        .filter(outcome -> !outcome.logged())
+                        .map(CampaignOutcome::offset)
+                        .toList())));
     }
 
     /** Waits for every write; the first failure fails the batch (which is then retried as a whole). */
@@ -226,7 +291,7 @@ class LogWriter implements ConsumerSeekAware {
         return rules.toString();
     }
 
-    private void writeCustomer(String customerId, List<Polled> events) {
+    private void writeCustomer(String customerId, List<Polled> events, java.util.Queue<CampaignOutcome> outcomes) {
         ProfileViews.View view = cachedViews.get(customerId);
         if (view == null) {
             view = views.find(customerId).orElse(ProfileViews.View.empty(customerId));
@@ -250,7 +315,11 @@ class LogWriter implements ConsumerSeekAware {
                     throw e;
                 }
                 deadLetters.send(polled.record(), "unstorable", PoisonRecords.reason(e));
+                noteCampaign(outcomes, polled.record(), false);
                 continue;
+            }
+            if (append.byThisRecord()) {
+                noteCampaign(outcomes, polled.record(), true);
             }
             (append.created() ? created : redelivered).increment();
             logged.add(append.logged());

@@ -30,6 +30,12 @@ public final class AsofTopics {
     /** Header carrying the caller's {@code X-Correlation-Id} (or a generated one) along the pipeline. */
     public static final String CORRELATION_HEADER = "asof-correlation-id";
 
+    /**
+     * The {@link #SOURCE_HEADER} of a bulk campaign's events; their {@link #CORRELATION_HEADER} is the campaign id,
+     * by which the log writer counts them on their campaign.
+     */
+    public static final String CAMPAIGN_SOURCE = "campaign";
+
     private AsofTopics() {}
 
     /** The longest a segment stays open, and so the longest a record may outlive its retention. */

@@ -44,6 +44,11 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *       {@code customer_id}: a keyset encrypted by the key-encryption key, or the tombstone of an erased one.
  *   <li>{@code erasures}: GDPR erasure requests and their progress and proof (merge-service), key {@code
  *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure of that customer.
+ *   <li>{@code campaigns}: bulk campaigns (ingestion-service), key {@code campaign_id}: name, state, counts, the
+ *       first errors, the runner's lease and resume point, and how many of its events the log writer counted per
+ *       partition.
+ *   <li>{@code campaign_chunks}: a campaign's validated lines until they are published, key {@code upload_id} +
+ *       {@code chunk}, encrypted with a key of the campaign's own ({@code StagingKeys}); deleted when it ends.
  * </ul>
  */
 public final class AsofTables {
@@ -61,6 +66,9 @@ public final class AsofTables {
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
     public static final String BLOCK_KEY = "block_key";
     public static final String ERASURE_ID = "erasure_id";
+    public static final String CAMPAIGN_ID = "campaign_id";
+    public static final String UPLOAD_ID = "upload_id";
+    public static final String CHUNK = "chunk";
 
     /** How often table creation polls for the table to be active, and for how long at most. */
     private static final Duration ACTIVE_POLL = Duration.ofMillis(50);
@@ -123,6 +131,16 @@ public final class AsofTables {
         return prefix + "erasures";
     }
 
+    /** Bulk campaigns: their upload, progress and errors (ingestion-service). */
+    public String campaigns() {
+        return prefix + "campaigns";
+    }
+
+    /** A campaign's validated lines, encrypted, until they have gone through the write path. */
+    public String campaignChunks() {
+        return prefix + "campaign_chunks";
+    }
+
     /** Per-subject data keys, wrapped by the key-encryption key (module {@code privacy}). */
     public String subjectKeys() {
         return prefix + "subject_keys";
@@ -178,7 +196,15 @@ public final class AsofTables {
                         .build(),
                 singleKeyTable(matchRecords(), CUSTOMER_ID),
                 singleKeyTable(subjectKeys(), CUSTOMER_ID),
-                singleKeyTable(erasures(), ERASURE_ID));
+                singleKeyTable(erasures(), ERASURE_ID),
+                singleKeyTable(campaigns(), CAMPAIGN_ID),
+                CreateTableRequest.builder()
+                        .tableName(campaignChunks())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(UPLOAD_ID, ScalarAttributeType.S), attribute(CHUNK, ScalarAttributeType.N))
+                        .keySchema(key(UPLOAD_ID, KeyType.HASH), key(CHUNK, KeyType.RANGE))
+                        .build());
     }
 
     private static LocalSecondaryIndex localIndex(String name, String sortKey) {

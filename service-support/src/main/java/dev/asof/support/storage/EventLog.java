@@ -34,8 +34,10 @@ public class EventLog {
     /**
      * The outcome of an append: the event as logged, whether this call logged it, and the {@link LateTiers} tier it
      * is indexed under ({@link #NOT_LATE} when it arrived in order). A repeat returns the first append's tier.
+     * {@code byThisRecord}: the log item came from this Kafka record (this call, or an earlier attempt at the same
+     * partition and offset), not from another record of the same event.
      */
-    public record Append(RecordedEvent logged, boolean created, int lateTier) {}
+    public record Append(RecordedEvent logged, boolean created, int lateTier, boolean byThisRecord) {}
 
     /** The {@link Append#lateTier()} of an event that arrived in order. */
     public static final int NOT_LATE = -1;
@@ -72,15 +74,20 @@ public class EventLog {
                     .item(item)
                     .conditionExpression("attribute_not_exists(#c)")
                     .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
-            return new Append(event, true, tier);
+            return new Append(event, true, tier, true);
         } catch (ConditionalCheckFailedException alreadyLogged) {
             Map<String, AttributeValue> existing = item(
                             envelope.customerId(), envelope.timestampUtc(), envelope.eventId())
                     .orElseThrow(() -> new IllegalStateException(
                             "conditional put failed but event " + envelope.eventId() + " is not in the log"));
             AttributeValue lateKey = existing.get(AsofTables.LATE_KEY);
+            boolean byThisRecord = item.get("kafka_partition").equals(existing.get("kafka_partition"))
+                    && item.get("kafka_offset").equals(existing.get("kafka_offset"));
             return new Append(
-                    LogRanges.toEvent(existing), false, lateKey == null ? NOT_LATE : LateTiers.tierOf(lateKey.s()));
+                    LogRanges.toEvent(existing),
+                    false,
+                    lateKey == null ? NOT_LATE : LateTiers.tierOf(lateKey.s()),
+                    byThisRecord);
         }
     }
 

@@ -57,6 +57,11 @@ public class StorageConfiguration {
     }
 
     @Bean
+    Campaigns campaigns(DynamoDbClient dynamo, AsofTables tables) {
+        return new Campaigns(dynamo, tables);
+    }
+
+    @Bean
     ProfileViews profileViews(DynamoDbClient dynamo, AsofTables tables) {
         return new ProfileViews(dynamo, tables);
     }

@@ -27,8 +27,10 @@ class BodyBudgetFilter extends OncePerRequestFilter {
     private final int maxBodyKib;
     private final long waitMillis;
     private final JsonMapper json;
+    private final java.util.Set<String> streamedPaths;
 
     BodyBudgetFilter(HttpLimitsProperties limits, JsonMapper json) {
+        this.streamedPaths = limits.streamedBodies().keySet();
         this.budgetKib = new Semaphore(kib(limits.maxBodyBytesInFlight().toBytes()), true);
         this.maxBodyKib = kib(limits.maxBodySize().toBytes());
         this.waitMillis = limits.maxBodyWait().toMillis();
@@ -41,7 +43,8 @@ class BodyBudgetFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getContentLengthLong() == 0
+        return streamedPaths.contains(request.getRequestURI())
+                || request.getContentLengthLong() == 0
                 || (request.getContentLengthLong() < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null);
     }
 

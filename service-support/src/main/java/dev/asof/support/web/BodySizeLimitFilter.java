@@ -17,19 +17,20 @@ import tools.jackson.databind.json.JsonMapper;
  * Refuses oversized request bodies with 413 before anything reads them: at once when {@code Content-Length}
  * says so, and mid-stream for chunked bodies that grow past the limit.
  */
-class BodySizeLimitFilter extends OncePerRequestFilter {
+public class BodySizeLimitFilter extends OncePerRequestFilter {
 
-    private final long maxBytes;
+    private final HttpLimitsProperties limits;
     private final JsonMapper json;
 
-    BodySizeLimitFilter(long maxBytes, JsonMapper json) {
-        this.maxBytes = maxBytes;
+    BodySizeLimitFilter(HttpLimitsProperties limits, JsonMapper json) {
+        this.limits = limits;
         this.json = json;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long maxBytes = limits.maxBodyBytes(request.getRequestURI());
         if (request.getContentLengthLong() > maxBytes) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -48,8 +49,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
                 "The request body exceeds the limit of " + maxBytes + " bytes; split it into smaller requests.");
     }
 
-    /** Signals a body that grew past the limit while being read. */
-    static class BodyTooLargeException extends IOException {
+    /** Signals a body that grew past the limit while being read (a handler that streams the body may catch it). */
+    public static class BodyTooLargeException extends IOException {
         BodyTooLargeException(long maxBytes) {
             super("request body exceeds " + maxBytes + " bytes");
         }

@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyBytesInFlight how many bytes of request bodies are read and handled at once; bounds the memory
  *     that parsing bodies can take (a parsed body takes 10-20 times its size)
  * @param maxBodyWait how long a request with a body waits for room before {@code 503 busy}
+ * @param streamedBodies paths (exactly as requested) whose handler streams the body instead of parsing it whole,
+ *     with the size limit that replaces {@code maxBodySize} there; they take nothing from the in-flight budget and
+ *     bound their own concurrency (campaign uploads: {@code /api/v1/campaigns})
  */
 @Validated
 @ConfigurationProperties("asof.http")
@@ -25,4 +28,16 @@ public record HttpLimitsProperties(
         @Min(1) @DefaultValue("2000") int rateLimit,
         @NotNull @DefaultValue("1s") Duration rateLimitPeriod,
         @NotNull @DefaultValue("6MB") DataSize maxBodyBytesInFlight,
-        @NotNull @DefaultValue("2s") Duration maxBodyWait) {}
+        @NotNull @DefaultValue("2s") Duration maxBodyWait,
+        java.util.Map<String, DataSize> streamedBodies) {
+
+    public HttpLimitsProperties {
+        streamedBodies = streamedBodies == null ? java.util.Map.of() : java.util.Map.copyOf(streamedBodies);
+    }
+
+    /** The body size limit of a request to {@code path}. */
+    public long maxBodyBytes(String path) {
+        DataSize streamed = streamedBodies.get(path);
+        return (streamed == null ? maxBodySize : streamed).toBytes();
+    }
+}

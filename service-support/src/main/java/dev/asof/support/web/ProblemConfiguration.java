@@ -68,8 +68,8 @@ public class ProblemConfiguration {
 
     @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(HttpLimitsProperties limits, JsonMapper json) {
-        FilterRegistrationBean<BodySizeLimitFilter> registration = new FilterRegistrationBean<>(
-                new BodySizeLimitFilter(limits.maxBodySize().toBytes(), json));
+        FilterRegistrationBean<BodySizeLimitFilter> registration =
+                new FilterRegistrationBean<>(new BodySizeLimitFilter(limits, json));
         // Before Spring Security: an oversized body is refused before anyone reads it.
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

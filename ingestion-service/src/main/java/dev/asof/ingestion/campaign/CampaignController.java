@@ -1,0 +1,163 @@
+package dev.asof.ingestion.campaign;
+
+import dev.asof.events.Timestamps;
+import dev.asof.support.storage.Campaigns;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
+import dev.asof.support.web.RequestParameters;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Bulk campaigns: {@code POST /api/v1/campaigns} takes a CSV or NDJSON file (streamed) and answers {@code 202}
+ * once its lines are stored; {@code GET /api/v1/campaigns/{id}} shows its progress and first errors; {@code GET
+ * /api/v1/campaigns} lists recent ones. See {@code docs/campaigns.md}.
+ */
+@RestController
+class CampaignController {
+
+    static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final int DEFAULT_LIST = 20;
+    private static final int MAX_LIST = 100;
+
+    private final CampaignUploads uploads;
+    private final Campaigns campaigns;
+
+    CampaignController(CampaignUploads uploads, Campaigns campaigns) {
+        this.uploads = uploads;
+        this.campaigns = campaigns;
+    }
+
+    @PreAuthorize("hasAuthority('SCOPE_events:write')")
+    @PostMapping(
+            path = CampaignUploads.PATH,
+            consumes = {"text/csv", "application/x-ndjson"})
+    ResponseEntity<Map<String, Object>> upload(
+            Authentication caller,
+            HttpServletRequest request,
+            @RequestParam(name = "name", required = false) String name,
+            @RequestParam(name = "timestamp_utc", required = false) String timestamp,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
+            throws IOException {
+        MediaType type = MediaType.parseMediaType(request.getContentType());
+        Charset charset = type.getCharset();
+        if (charset != null && !charset.equals(StandardCharsets.UTF_8)) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-charset",
+                    "Unsupported charset",
+                    "Campaign files are read as UTF-8; this one says charset=" + charset.name() + "."));
+        }
+        boolean csv = !type.isCompatibleWith(NDJSON);
+        CampaignUploads.Upload upload =
+                uploads.upload(caller.getName(), idempotencyKey, name, timestamp, csv, request.getInputStream());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.accepted()
+                .location(URI.create(
+                        CampaignUploads.PATH + "/" + upload.campaign().campaignId()));
+        if (upload.replayed()) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        return answer.body(view(upload.campaign()));
+    }
+
+    @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
+    @GetMapping(CampaignUploads.PATH + "/{campaignId}")
+    Map<String, Object> campaign(@PathVariable String campaignId) {
+        return view(campaigns.find(campaignId(campaignId)).orElseThrow(() -> notFound(campaignId)));
+    }
+
+    @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
+    @GetMapping(CampaignUploads.PATH)
+    Map<String, Object> recent(@RequestParam(name = "limit", required = false) String limitText) {
+        int limit = DEFAULT_LIST;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIST) {
+                throw RequestParameters.invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIST);
+            }
+        }
+        List<Map<String, Object>> list = campaigns.recent(limit).stream()
+                .map(CampaignController::summary)
+                .toList();
+        return Map.of("campaigns", list);
+    }
+
+    private static String campaignId(String text) {
+        try {
+            return UUID.fromString(text).toString().equals(text.toLowerCase(java.util.Locale.ROOT))
+                    ? text.toLowerCase(java.util.Locale.ROOT)
+                    : invalidId();
+        } catch (IllegalArgumentException e) {
+            return invalidId();
+        }
+    }
+
+    private static String invalidId() {
+        throw RequestParameters.invalid(
+                "campaign_id", "format", "campaign_id must be a UUID as the upload answered it");
+    }
+
+    private static ApiProblemException notFound(String campaignId) {
+        return new ApiProblemException(Problems.of(
+                HttpStatus.NOT_FOUND, "campaign-not-found", "Campaign not found", "No campaign " + campaignId + "."));
+    }
+
+    private static Map<String, Object> summary(Campaigns.Campaign campaign) {
+        Map<String, Object> view = view(campaign);
+        view.remove("errors");
+        return view;
+    }
+
+    static Map<String, Object> view(Campaigns.Campaign campaign) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("campaign_id", campaign.campaignId());
+        view.put("name", campaign.name());
+        view.put("state", campaign.state());
+        view.put("timestamp_utc", Timestamps.format(campaign.timestampUtc()));
+        view.put("lines_total", campaign.linesTotal());
+        view.put("lines_accepted", campaign.linesAccepted());
+        view.put("lines_rejected", campaign.linesRejected());
+        view.put("events_published", campaign.eventsPublished());
+        view.put("events_logged", campaign.eventsLogged());
+        view.put("events_failed", campaign.eventsFailed());
+        view.put(
+                "errors",
+                campaign.errors().stream()
+                        .map(error -> Map.of("line", error.line(), "type", error.type(), "detail", error.detail()))
+                        .toList());
+        view.put("requested_at", format(campaign.requestedAt()));
+        view.put("started_at", format(campaign.startedAt()));
+        view.put("completed_at", format(campaign.completedAt()));
+        if (campaign.failure() != null) {
+            view.put("failure", campaign.failure());
+        }
+        return view;
+    }
+
+    private static String format(Instant instant) {
+        return instant == null ? null : Timestamps.format(instant);
+    }
+}

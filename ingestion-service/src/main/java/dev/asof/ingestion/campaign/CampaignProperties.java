@@ -1,0 +1,42 @@
+package dev.asof.ingestion.campaign;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Bulk campaigns ({@code asof.campaigns.*}). The upload's size limit is {@code
+ * asof.http.streamed-bodies[/api/v1/campaigns]} (64 MB).
+ *
+ * @param maxLines most data lines one upload may hold; more is {@code 413 too-many-lines}
+ * @param maxLineSize longest line (a CSV record, quoted line breaks included); longer is a bad line
+ * @param maxConcurrentUploads uploads read at once per instance; one more is {@code 503 busy}
+ * @param chunkSize validated lines are stored (encrypted) in chunks of about this size before the {@code 202}
+ * @param rate campaign events published per second per instance: the headroom live callers keep
+ * @param maxUnlogged most campaign events published but not yet logged; the runner waits beyond it, so a
+ *     campaign never queues more than this ahead of live events in the topic
+ * @param batchSize events per write-path call (each claims, encrypts and publishes them)
+ * @param claimParallelism threads the campaign's ledger claims run on, apart from live intake's
+ * @param lease how long a runner owns a campaign without renewing; a crashed runner's campaign resumes after it
+ * @param pollInterval how often each instance looks for campaigns to run
+ * @param runnerEnabled whether this instance runs campaigns (it always accepts uploads)
+ */
+@Validated
+@ConfigurationProperties("asof.campaigns")
+public record CampaignProperties(
+        @Min(1) @Max(10_000_000) @DefaultValue("100000") int maxLines,
+        @NotNull @DefaultValue("256KB") DataSize maxLineSize,
+        @Min(1) @Max(64) @DefaultValue("2") int maxConcurrentUploads,
+        @NotNull @DefaultValue("256KB") DataSize chunkSize,
+        @Min(1) @Max(100_000) @DefaultValue("300") int rate,
+        @Min(1) @DefaultValue("1000") int maxUnlogged,
+        @Min(1) @Max(500) @DefaultValue("100") int batchSize,
+        @Min(1) @Max(64) @DefaultValue("4") int claimParallelism,
+        @NotNull @DefaultValue("30s") Duration lease,
+        @NotNull @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("true") boolean runnerEnabled) {}

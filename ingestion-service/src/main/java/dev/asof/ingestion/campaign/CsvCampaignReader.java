@@ -1,0 +1,220 @@
+package dev.asof.ingestion.campaign;
+
+import dev.asof.events.AttributeKeys;
+import dev.asof.events.BulkProfileUpdate;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A {@code text/csv} campaign (RFC 4180): a header {@code customer_id,<attribute_key>,...}, then one row per
+ * customer. An empty cell changes nothing; the literal {@code null} removes the attribute; any other cell sets it to
+ * that text. Fields may be quoted ({@code "a, b"}, {@code ""} for a quote) and a quoted field may span lines.
+ */
+final class CsvCampaignReader implements CampaignLine.Reader {
+
+    static final String CUSTOMER_ID = "customer_id";
+
+    private final PhysicalLines lines;
+    private final int maxLineBytes;
+    private final List<String> header;
+
+    CsvCampaignReader(PhysicalLines lines, int maxLineBytes) throws IOException {
+        this.lines = lines;
+        this.maxLineBytes = maxLineBytes;
+        this.header = readHeader();
+    }
+
+    List<String> header() {
+        return header;
+    }
+
+    private List<String> readHeader() throws IOException {
+        PhysicalLines.Line line = lines.next();
+        if (line == null) {
+            throw badHeader(
+                    "the upload is empty; a CSV campaign starts with the header customer_id,<attribute_key>,...");
+        }
+        String text = line.tooLong() ? null : Utf8Lines.decode(line.bytes());
+        List<String> fields = text == null ? null : fields(text);
+        if (fields == null || fields == TEXT_AFTER_QUOTE) {
+            throw badHeader("the header (line 1) is not a readable CSV line in UTF-8");
+        }
+        if (fields.isEmpty() || !fields.get(0).equals(CUSTOMER_ID)) {
+            throw badHeader("the header's first column must be customer_id");
+        }
+        if (fields.size() < 2) {
+            throw badHeader("the header names no attribute column after customer_id");
+        }
+        if (fields.size() - 1 > BulkProfileUpdate.MAX_CHANGES) {
+            throw badHeader("the header names " + (fields.size() - 1) + " attribute columns; at most "
+                    + BulkProfileUpdate.MAX_CHANGES + " (one bulk update per line)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < fields.size(); i++) {
+            String key = fields.get(i);
+            if (!AttributeKeys.isValid(key)) {
+                throw badHeader("header column " + (i + 1) + " is not an attribute key: it must match "
+                        + AttributeKeys.PATTERN);
+            }
+            if (!seen.add(key)) {
+                throw badHeader("header column " + (i + 1) + " repeats the attribute key " + key);
+            }
+        }
+        return List.copyOf(fields);
+    }
+
+    private static ApiProblemException badHeader(String detail) {
+        return new ApiProblemException(Problems.of(HttpStatus.BAD_REQUEST, "csv-header", "Bad CSV header", detail));
+    }
+
+    @Override
+    public CampaignLine next() throws IOException {
+        while (true) {
+            PhysicalLines.Line line = lines.next();
+            if (line == null) {
+                return null;
+            }
+            if (line.tooLong()) {
+                return Utf8Lines.tooLong(line.number(), maxLineBytes);
+            }
+            String text = Utf8Lines.decode(line.bytes());
+            if (text == null) {
+                return Utf8Lines.notUtf8(line.number());
+            }
+            if (text.isEmpty()) {
+                continue;
+            }
+            List<String> fields = fields(text);
+            long first = line.number();
+            int length = line.bytes().length;
+            while (fields == null) {
+                // a quoted field goes on in the next line
+                PhysicalLines.Line more = lines.next();
+                if (more == null) {
+                    return CampaignLine.bad(first, "csv-quote", "line " + first + " opens a quote that never closes");
+                }
+                length += more.bytes().length + 1;
+                if (more.tooLong() || length > maxLineBytes) {
+                    return Utf8Lines.tooLong(first, maxLineBytes);
+                }
+                String next = Utf8Lines.decode(more.bytes());
+                if (next == null) {
+                    return Utf8Lines.notUtf8(first);
+                }
+                text = text + "\n" + next;
+                fields = fields(text);
+            }
+            return row(first, fields);
+        }
+    }
+
+    private CampaignLine row(long line, List<String> fields) {
+        if (fields == TEXT_AFTER_QUOTE) {
+            return CampaignLine.bad(
+                    line, "csv-quote", "line " + line + " has text after a closing quote (write \"\" for a quote)");
+        }
+        if (fields.size() != header.size()) {
+            return CampaignLine.bad(
+                    line,
+                    "ragged-row",
+                    "line " + line + " has " + fields.size() + " fields; the header has " + header.size());
+        }
+        ArrayNode changes = JsonNodeFactory.instance.arrayNode();
+        for (int i = 1; i < fields.size(); i++) {
+            String cell = fields.get(i);
+            if (cell.isEmpty()) {
+                continue;
+            }
+            ObjectNode change = changes.addObject();
+            change.put("attribute_key", header.get(i));
+            if (cell.equals("null")) {
+                change.putNull("new_value");
+            } else {
+                change.put("new_value", cell);
+            }
+        }
+        if (changes.isEmpty()) {
+            return CampaignLine.bad(line, "no-changes", "every attribute cell of line " + line + " is empty");
+        }
+        return CampaignLine.good(line, fields.get(0), changes);
+    }
+
+    @Override
+    public String where(String pointer, ArrayNode changes) {
+        if (pointer.startsWith("/customer_id")) {
+            return "column customer_id";
+        }
+        String prefix = "/payload/changes/";
+        if (pointer.startsWith(prefix)) {
+            String rest = pointer.substring(prefix.length());
+            int slash = rest.indexOf('/');
+            String index = slash < 0 ? rest : rest.substring(0, slash);
+            if (!index.isEmpty() && index.chars().allMatch(Character::isDigit)) {
+                int i = Integer.parseInt(index);
+                if (i < changes.size()) {
+                    return "column " + changes.get(i).path("attribute_key").asString();
+                }
+            }
+        }
+        return pointer.isEmpty() ? "the line" : pointer;
+    }
+
+    /** What {@link #fields} returns for a record with text after a closing quote (compared by identity). */
+    static final List<String> TEXT_AFTER_QUOTE = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+    /** The fields of a CSV record, {@code null} when a quote is still open at its end. */
+    static List<String> fields(String text) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        int n = text.length();
+        while (true) {
+            if (i < n && text.charAt(i) == '"') {
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = text.charAt(i);
+                    if (c == '"') {
+                        if (i + 1 < n && text.charAt(i + 1) == '"') {
+                            field.append('"');
+                            i += 2;
+                        } else {
+                            i++;
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        field.append(c);
+                        i++;
+                    }
+                }
+                if (!closed) {
+                    return null;
+                }
+                if (i < n && text.charAt(i) != ',') {
+                    return TEXT_AFTER_QUOTE;
+                }
+            } else {
+                while (i < n && text.charAt(i) != ',') {
+                    field.append(text.charAt(i));
+                    i++;
+                }
+            }
+            fields.add(field.toString());
+            field.setLength(0);
+            if (i >= n) {
+                return fields;
+            }
+            i++; // the comma
+        }
+    }
+}

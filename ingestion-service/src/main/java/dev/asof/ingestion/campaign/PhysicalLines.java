@@ -1,0 +1,88 @@
+package dev.asof.ingestion.campaign;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits an upload into its physical lines at {@code \n} (a {@code \r} before it is dropped), byte by byte, so a
+ * line's bytes can be decoded on their own and a bad byte sequence costs only its line. A line longer than {@code
+ * maxLineBytes} is skipped to its end and returned as too long, so memory stays bounded whatever is sent.
+ */
+final class PhysicalLines {
+
+    /** One physical line: its 1-based number and bytes, or {@code tooLong} with no bytes. */
+    record Line(long number, byte[] bytes, boolean tooLong) {}
+
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private long number;
+    private boolean first = true;
+
+    PhysicalLines(InputStream in, int maxLineBytes) {
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** The next line, or {@code null} at the end of the upload (a last line without {@code \n} counts). */
+    Line next() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean tooLong = false;
+        boolean sawAny = false;
+        while (true) {
+            if (position == limit) {
+                limit = in.read(buffer, 0, buffer.length);
+                position = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    if (!sawAny) {
+                        return null;
+                    }
+                    return finish(line, tooLong);
+                }
+            }
+            sawAny = true;
+            int start = position;
+            while (position < limit && buffer[position] != '\n') {
+                position++;
+            }
+            if (!tooLong) {
+                line.write(buffer, start, position - start);
+                if (line.size() > maxLineBytes + 1) {
+                    tooLong = true;
+                    line.reset();
+                }
+            }
+            if (position < limit) {
+                position++; // the \n
+                return finish(line, tooLong);
+            }
+        }
+    }
+
+    private Line finish(ByteArrayOutputStream line, boolean tooLong) {
+        number++;
+        if (tooLong) {
+            first = false;
+            return new Line(number, new byte[0], true);
+        }
+        byte[] bytes = line.toByteArray();
+        int end = bytes.length;
+        if (end > 0 && bytes[end - 1] == '\r') {
+            end--;
+        }
+        int begin = 0;
+        if (first && end >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF) {
+            begin = 3; // a UTF-8 byte order mark
+        }
+        first = false;
+        if (end - begin > maxLineBytes) {
+            return new Line(number, new byte[0], true);
+        }
+        return new Line(number, Arrays.copyOfRange(bytes, begin, end), false);
+    }
+}

@@ -1,0 +1,386 @@
+package dev.asof.ingestion.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventJson;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.testing.ApiClient;
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import dev.asof.testing.SharedInfrastructure;
+import dev.asof.testing.TestApiKeys;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Campaign uploads over real HTTP, Kafka and dynalite: CSV and NDJSON land line by line, bad lines are reported
+ * with their numbers while good ones land, a re-upload under the same Idempotency-Key adds nothing, and the
+ * limits answer problem+json.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "asof.campaigns.max-lines=300",
+            "asof.campaigns.poll-interval=200ms",
+            "asof.campaigns.rate=2000",
+            "asof.http.streamed-bodies[/api/v1/campaigns]=256KB"
+        })
+class CampaignIntakeIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AsofTestProperties.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AsofTables tables;
+
+    @Autowired
+    ValueCipher cipher;
+
+    ApiClient api;
+    final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
+
+    @BeforeEach
+    void client() {
+        api = ApiClient.localhost(port);
+    }
+
+    @Test
+    void aCsvCampaignLandsLineByLineAndReportsItsBadLines() {
+        List<String> customers = new ArrayList<>();
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        write(csv, "customer_id,email,tier\n");
+        for (int i = 0; i < 20; i++) {
+            String customer = Events.newCustomerId("camp");
+            customers.add(customer);
+            write(csv, customer + "," + customer + "@example.com," + (i % 2 == 0 ? "gold" : "null") + "\n");
+        }
+        write(csv, "not a customer id,x@example.com,gold\n"); // line 22
+        write(csv, customers.get(0) + ",ragged\n"); // line 23
+        csv.writeBytes(new byte[] {'c', ',', (byte) 0xFF, ',', 'x', '\n'}); // line 24: not UTF-8
+
+        HttpResponse<String> response =
+                upload("text/csv", csv.toByteArray(), "spring-sale", "2026-11-30T09:00:00Z", null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode accepted = EventJson.parse(response.body());
+        String campaignId = accepted.get("campaign_id").asString();
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/campaigns/" + campaignId);
+        assertThat(accepted.get("lines_total").asLong()).isEqualTo(23);
+        assertThat(accepted.get("lines_accepted").asLong()).isEqualTo(20);
+        assertThat(accepted.get("lines_rejected").asLong()).isEqualTo(3);
+        assertThat(accepted.get("errors").findValues("line"))
+                .extracting(JsonNode::asLong)
+                .containsExactly(22L, 23L, 24L);
+        assertThat(accepted.get("errors").findValues("type"))
+                .extracting(JsonNode::asString)
+                .containsExactly("pattern", "ragged-row", "encoding");
+        assertThat(accepted.get("errors").get(0).get("detail").asString()).startsWith("column customer_id");
+        assertThat(response.body()).doesNotContain("x@example.com");
+
+        JsonNode done = awaitCompleted(campaignId);
+        assertThat(done.get("events_logged").asLong()).isEqualTo(20);
+        assertThat(done.get("events_failed").asLong()).isZero();
+        assertThat(done.get("started_at").isNull()).isFalse();
+        for (int i = 0; i < customers.size(); i++) {
+            String customer = customers.get(i);
+            List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> log = logItems(customer);
+            assertThat(log).as(customer).hasSize(1);
+            assertThat(log.get(0).get("event_id").s()).isEqualTo(CampaignEvents.eventId(campaignId, i + 2));
+            assertThat(log.get(0).get("event").s())
+                    .as("values are encrypted in the log")
+                    .doesNotContain(customer + "@example.com")
+                    .contains("\"timestamp_utc\":\"2026-11-30T09:00:00.000Z\"", "campaign spring-sale");
+            Map<String, AttributeValue> visible = viewOf(customer);
+            assertThat(cipher.decrypt(visible.get("email")).asText()).isEqualTo(customer + "@example.com");
+        }
+        assertThat(viewOf(customers.get(0))).containsKey("tier");
+        assertThat(viewOf(customers.get(1))).as("the literal null removes").doesNotContainKey("tier");
+        assertThat(chunksOf(campaignId))
+                .as("chunks are deleted when the campaign completes")
+                .isZero();
+    }
+
+    @Test
+    void anNdjsonCampaignTakesTypedValuesAndReportsBrokenRules() {
+        String a = Events.newCustomerId("camp");
+        String b = Events.newCustomerId("camp");
+        String lines = String.join(
+                "\n",
+                "{\"customer_id\":\"" + a + "\",\"changes\":[{\"attribute_key\":\"vip\",\"new_value\":true},"
+                        + "{\"attribute_key\":\"points\",\"new_value\":1250.5}]}",
+                "{\"customer_id\":\"" + b + "\",\"changes\":[{\"attribute_key\":\"Bad Key\",\"new_value\":1}]}",
+                "{\"customer_id\":\"" + b + "\",\"changes\":[{\"attribute_key\":\"note\",\"new_value\":\""
+                        + "y".repeat(70_000) + "\"}]}",
+                "{\"customer_id\":\"" + b + "\",\"changes\":[]}",
+                "{oops",
+                "{\"customer_id\":\"" + b + "\",\"changes\":[{\"attribute_key\":\"vip\",\"new_value\":false}]}");
+
+        HttpResponse<String> response =
+                upload("application/x-ndjson", lines.getBytes(StandardCharsets.UTF_8), null, null, null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode accepted = EventJson.parse(response.body());
+        assertThat(accepted.get("errors").findValues("line"))
+                .extracting(JsonNode::asLong)
+                .containsExactly(2L, 3L, 4L, 5L);
+        assertThat(accepted.get("errors").findValues("type"))
+                .extracting(JsonNode::asString)
+                .containsExactly("pattern", "value-size", "minItems", "json");
+        assertThat(accepted.get("errors").get(0).get("detail").asString()).startsWith("/changes/0/attribute_key");
+        assertThat(response.body()).doesNotContain("yyyy");
+
+        JsonNode done = awaitCompleted(accepted.get("campaign_id").asString());
+        assertThat(done.get("events_logged").asLong()).isEqualTo(2);
+        assertThat(cipher.decrypt(viewOf(a).get("points")).asText()).isEqualTo("1250.5");
+        assertThat(cipher.decrypt(viewOf(b).get("vip"))).isEqualTo(new AttributeValue.Bool(false));
+    }
+
+    @Test
+    void theSameUploadUnderTheSameIdempotencyKeyAddsNothingAndAnotherFileIsRefused() {
+        String customer = Events.newCustomerId("camp");
+        byte[] file = ("customer_id,tier\n" + customer + ",gold\n").getBytes(StandardCharsets.UTF_8);
+        String key = "campaign-" + UUID.randomUUID();
+
+        HttpResponse<String> first = upload("text/csv", file, "retry", null, key);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String campaignId = EventJson.parse(first.body()).get("campaign_id").asString();
+        awaitCompleted(campaignId);
+
+        HttpResponse<String> again = upload("text/csv", file, "retry", null, key);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(EventJson.parse(again.body()).get("campaign_id").asString()).isEqualTo(campaignId);
+
+        byte[] other = ("customer_id,tier\n" + customer + ",silver\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> reused = upload("text/csv", other, "retry", null, key);
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.body()).contains("/problems/idempotency-key-reused");
+
+        // a later interactive event shows everything before it was consumed: still one campaign event logged
+        api.postJson(
+                "/api/v1/events",
+                TestApiKeys.ALL_SCOPES,
+                Events.attributeChange(
+                        UUID.randomUUID().toString(), customer, "2026-11-30T10:00:00Z", "x", null, "1", "chat"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(2));
+        assertThat(EventJson.parse(get("/api/v1/campaigns/" + campaignId).body())
+                        .get("events_logged")
+                        .asLong())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void limitsAndBadRequestsAnswerProblemsAndStoreNothing() {
+        int before = campaignCount();
+        StringBuilder tooMany = new StringBuilder("customer_id,tier\n");
+        for (int i = 0; i < 301; i++) {
+            tooMany.append("cust_").append(i).append(",gold\n");
+        }
+        assertProblem(upload("text/csv", bytes(tooMany.toString()), null, null, null), 413, "too-many-lines");
+        StringBuilder tooLarge = new StringBuilder("customer_id,note\n");
+        while (tooLarge.length() < 300 * 1024) {
+            tooLarge.append("cust_1,").append("z".repeat(1000)).append('\n');
+        }
+        assertProblem(upload("text/csv", bytes(tooLarge.toString()), null, null, null), 413, "body-too-large");
+        assertProblem(upload("text/plain", bytes("customer_id,tier\nc,1\n"), null, null, null), 415, null);
+        assertProblem(
+                upload("text/csv; charset=ISO-8859-1", bytes("customer_id,tier\nc,1\n"), null, null, null),
+                415,
+                "unsupported-charset");
+        assertProblem(upload("text/csv", bytes("email,customer_id\nx,c\n"), null, null, null), 400, "csv-header");
+        assertProblem(upload("text/csv", bytes("customer_id,tier\n"), null, null, null), 400, "no-lines");
+        assertProblem(
+                upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, "2999-01-01T00:00:00Z", null),
+                400,
+                "invalid-request");
+        assertProblem(
+                upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, "yesterday", null), 400, "invalid-request");
+        assertProblem(
+                upload("text/csv", bytes("customer_id,tier\nc,1\n"), "n".repeat(129), null, null),
+                400,
+                "invalid-request");
+        assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
+
+        HttpResponse<String> anonymous = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("customer_id,tier\nc,1\n"))
+                .build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> readOnly = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
+                .header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TestApiKeys.PROFILE_READ_ONLY)
+                .POST(HttpRequest.BodyPublishers.ofString("customer_id,tier\nc,1\n"))
+                .build());
+        assertThat(readOnly.statusCode()).isEqualTo(403);
+        assertThat(api.get("/api/v1/campaigns", TestApiKeys.PROFILE_READ_ONLY).statusCode())
+                .as("reading progress needs profile:read or events:write")
+                .isEqualTo(200);
+        assertProblem(get("/api/v1/campaigns/" + UUID.randomUUID()), 404, "campaign-not-found");
+        assertProblem(get("/api/v1/campaigns/..%2F..%2Fetc"), 400, null);
+        assertProblem(get("/api/v1/campaigns/not-a-uuid"), 400, "invalid-request");
+        assertProblem(get("/api/v1/campaigns?limit=0"), 400, "invalid-request");
+        assertProblem(get("/api/v1/campaigns?limit=abc"), 400, "invalid-request");
+    }
+
+    @Test
+    void recentCampaignsAreListedNewestFirstWithoutTheirErrors() {
+        String customer = Events.newCustomerId("camp");
+        String id = EventJson.parse(upload(
+                                "text/csv",
+                                bytes("customer_id,tier\n" + customer + ",gold\nbad id,1\n"),
+                                "listed",
+                                null,
+                                null)
+                        .body())
+                .get("campaign_id")
+                .asString();
+
+        JsonNode list =
+                EventJson.parse(get("/api/v1/campaigns?limit=100").body()).get("campaigns");
+
+        assertThat(list.get(0).get("campaign_id").asString()).isEqualTo(id);
+        assertThat(list.get(0).get("name").asString()).isEqualTo("listed");
+        assertThat(list.get(0).has("errors")).isFalse();
+        assertThat(list.get(0).get("lines_rejected").asLong()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private HttpResponse<String> upload(
+            String contentType, byte[] body, String name, String timestamp, String idempotencyKey) {
+        StringBuilder path = new StringBuilder("/api/v1/campaigns");
+        String separator = "?";
+        if (name != null) {
+            path.append(separator).append("name=").append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+            separator = "&";
+        }
+        if (timestamp != null) {
+            path.append(separator).append("timestamp_utc=").append(timestamp);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path.toString()))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return api.send(request.build());
+    }
+
+    private HttpResponse<String> get(String path) {
+        return api.get(path, TestApiKeys.ALL_SCOPES);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private JsonNode awaitCompleted(String campaignId) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = get("/api/v1/campaigns/" + campaignId);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    last[0] = EventJson.parse(response.body());
+                    assertThat(last[0].get("state").asString())
+                            .as(response.body())
+                            .isEqualTo("completed");
+                });
+        return last[0];
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String kind) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        if (kind != null) {
+            assertThat(response.body()).contains("/problems/" + kind);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(ByteArrayOutputStream out, String text) {
+        out.writeBytes(bytes(text));
+    }
+
+    private int campaignCount() {
+        return dynamo.scan(b -> b.tableName(tables.campaigns()).consistentRead(true))
+                .items()
+                .size();
+    }
+
+    private int chunksOf(String campaignId) {
+        String upload = dynamo.getItem(b -> b.tableName(tables.campaigns())
+                        .consistentRead(true)
+                        .key(Map.of(
+                                AsofTables.CAMPAIGN_ID,
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(campaignId))))
+                .item()
+                .get(AsofTables.UPLOAD_ID)
+                .s();
+        return dynamo.query(b -> b.tableName(tables.campaignChunks())
+                        .consistentRead(true)
+                        .keyConditionExpression("upload_id = :u")
+                        .expressionAttributeValues(Map.of(
+                                ":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(upload))))
+                .items()
+                .size();
+    }
+
+    private Map<String, AttributeValue> viewOf(String customer) {
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> view = dynamo.getItem(
+                        b -> b.tableName(tables.profileView())
+                                .consistentRead(true)
+                                .key(Map.of(
+                                        AsofTables.CUSTOMER_ID,
+                                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(customer))))
+                .item();
+        assertThat(view).as(customer).isNotEmpty();
+        Map<String, AttributeValue> values = new java.util.HashMap<>();
+        IdentityStateCodec.decode(view.get("state").s())
+                .visibleAttributes()
+                .forEach((key, version) -> values.put(key, version.value()));
+        return values;
+    }
+
+    private List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> logItems(String customer) {
+        return dynamo.query(b -> b.tableName(tables.eventLog())
+                        .consistentRead(true)
+                        .keyConditionExpression("customer_id = :c")
+                        .expressionAttributeValues(Map.of(
+                                ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(customer))))
+                .items();
+    }
+}

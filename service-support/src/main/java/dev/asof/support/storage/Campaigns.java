@@ -1,0 +1,431 @@
+package dev.asof.support.storage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * Bulk campaigns in DynamoDB ({@code campaigns} and {@code campaign_chunks}): written by the upload, advanced by the
+ * runner that holds the campaign's lease, and counted by the log writer as its events reach the log. Every write
+ * that moves a campaign on is conditional, so a crashed runner's successor and a redelivered Kafka batch each move
+ * it exactly once.
+ */
+public class Campaigns {
+
+    /** The first errors a campaign keeps; the counts say how many there were in all. */
+    public static final int MAX_ERRORS = 100;
+
+    public static final String ACCEPTED = "accepted";
+    public static final String RUNNING = "running";
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final String chunks;
+
+    public Campaigns(DynamoDbClient dynamo, AsofTables tables) {
+        this.dynamo = dynamo;
+        this.table = tables.campaigns();
+        this.chunks = tables.campaignChunks();
+    }
+
+    /** One bad line: its 1-based line number in the upload, a rule name and a detail that quotes no value. */
+    public record LineError(long line, String type, String detail) {}
+
+    /**
+     * A campaign as stored.
+     *
+     * @param linesAccepted lines that passed validation and go (or went) to the log; a line refused later (its
+     *     customer was erased meanwhile) moves to {@code linesRejected}
+     * @param eventsPublished events the runner had acknowledged by Kafka, counted once per chunk
+     * @param eventsLogged events the log writer logged, each counted once
+     * @param eventsFailed events the log writer could not store (dead-lettered)
+     * @param nextChunk the first chunk not yet published: where a new runner resumes
+     */
+    public record Campaign(
+            String campaignId,
+            String name,
+            String owner,
+            String uploadId,
+            String fingerprint,
+            Instant timestampUtc,
+            String state,
+            long linesTotal,
+            long linesAccepted,
+            long linesRejected,
+            long eventsPublished,
+            long eventsLogged,
+            long eventsFailed,
+            int chunksTotal,
+            int nextChunk,
+            List<LineError> errors,
+            Instant requestedAt,
+            Instant startedAt,
+            Instant completedAt,
+            String failure,
+            byte[] stagingKey) {
+
+        /** Whether nothing is left to do. */
+        public boolean finished() {
+            return state.equals(COMPLETED) || state.equals(FAILED);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // campaigns
+
+    /** Stores a new campaign unless one with its id exists; {@code false} when it does. */
+    public boolean create(Campaign campaign) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(AsofTables.CAMPAIGN_ID, s(campaign.campaignId()));
+        item.put("name", s(campaign.name()));
+        item.put("owner", s(campaign.owner()));
+        item.put(AsofTables.UPLOAD_ID, s(campaign.uploadId()));
+        item.put("fingerprint", s(campaign.fingerprint()));
+        item.put("timestamp_utc", s(campaign.timestampUtc().toString()));
+        item.put("state", s(campaign.state()));
+        item.put("lines_total", n(campaign.linesTotal()));
+        item.put("lines_accepted", n(campaign.linesAccepted()));
+        item.put("lines_rejected", n(campaign.linesRejected()));
+        item.put("events_published", n(0));
+        item.put("events_logged", n(0));
+        item.put("events_failed", n(0));
+        item.put("chunks_total", n(campaign.chunksTotal()));
+        item.put("next_chunk", n(0));
+        item.put("errors", errors(campaign.errors()));
+        item.put("requested_at", s(campaign.requestedAt().toString()));
+        if (campaign.completedAt() != null) {
+            item.put("completed_at", s(campaign.completedAt().toString()));
+        }
+        if (campaign.stagingKey() != null) {
+            item.put("staging_key", AttributeValue.fromB(SdkBytes.fromByteArray(campaign.stagingKey())));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID)));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    /** The campaign, read consistently. */
+    public Optional<Campaign> find(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).consistentRead(true).key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId))))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(campaign(item));
+    }
+
+    /** The {@code limit} most recently requested campaigns, newest first (a scan: campaigns are few). */
+    public List<Campaign> recent(int limit) {
+        List<Campaign> all = new ArrayList<>();
+        scan(null, Map.of(), Map.of()).forEach(item -> all.add(campaign(item)));
+        all.sort(Comparator.comparing(Campaign::requestedAt).reversed());
+        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+    }
+
+    /** The ids of campaigns that still have work: accepted or running. */
+    public List<String> unfinished() {
+        List<String> ids = new ArrayList<>();
+        scan(
+                        "#s IN (:a, :r)",
+                        Map.of("#s", "state", "#id", AsofTables.CAMPAIGN_ID),
+                        Map.of(":a", s(ACCEPTED), ":r", s(RUNNING)))
+                .forEach(item -> ids.add(item.get(AsofTables.CAMPAIGN_ID).s()));
+        return ids;
+    }
+
+    private List<Map<String, AttributeValue>> scan(
+            String filter, Map<String, String> names, Map<String, AttributeValue> values) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true);
+            if (filter != null) {
+                request.filterExpression(filter)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .projectionExpression("#id");
+            }
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse page = dynamo.scan(request.build());
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    /**
+     * Takes or renews the lease on an unfinished campaign for {@code owner} until {@code untilMillis}, when it is
+     * free, expired or already {@code owner}'s; the campaign is {@code running} from then on.
+     */
+    public Optional<Campaign> lease(String campaignId, String owner, long nowMillis, long untilMillis, Instant now) {
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                            .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                            .updateExpression("SET lease_owner = :o, lease_until = :u, #s = :r,"
+                                    + " started_at = if_not_exists(started_at, :t)")
+                            .conditionExpression("#s IN (:a, :r) AND (attribute_not_exists(lease_owner)"
+                                    + " OR lease_owner = :o OR lease_until < :now)")
+                            .expressionAttributeNames(Map.of("#s", "state"))
+                            .expressionAttributeValues(Map.of(
+                                    ":o", s(owner),
+                                    ":u", n(untilMillis),
+                                    ":now", n(nowMillis),
+                                    ":a", s(ACCEPTED),
+                                    ":r", s(RUNNING),
+                                    ":t", s(now.toString())))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
+            return Optional.of(campaign(item));
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Records that chunk {@code chunk} was published, if {@code owner} still holds the lease and the campaign is
+     * still at that chunk; {@code false} otherwise (someone else moved it on: stop).
+     *
+     * @param published events of the chunk Kafka acknowledged
+     * @param refused lines of the chunk the write path refused (their errors are in {@code errors})
+     * @param errors the campaign's first errors, with the chunk's added
+     */
+    public boolean chunkPublished(
+            String campaignId,
+            String owner,
+            int chunk,
+            long untilMillis,
+            long published,
+            long refused,
+            List<LineError> errors) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                    .updateExpression("SET next_chunk = :next, lease_until = :u, errors = :e"
+                            + " ADD events_published :p, lines_accepted :minus, lines_rejected :refused")
+                    .conditionExpression("next_chunk = :n AND lease_owner = :o")
+                    .expressionAttributeValues(Map.of(
+                            ":next", n(chunk + 1),
+                            ":n", n(chunk),
+                            ":o", s(owner),
+                            ":u", n(untilMillis),
+                            ":e", errors(errors),
+                            ":p", n(published),
+                            ":minus", n(-refused),
+                            ":refused", n(refused))));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /** Ends the campaign ({@link #COMPLETED} or {@link #FAILED}) if {@code owner} holds its lease. */
+    public boolean finish(String campaignId, String owner, String state, String failure, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":s", s(state));
+        values.put(":t", s(now.toString()));
+        values.put(":o", s(owner));
+        values.put(":f", s(failure == null ? "" : failure));
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                    .updateExpression("SET #s = :s, completed_at = :t, failure = :f REMOVE staging_key, lease_owner,"
+                            + " lease_until")
+                    .conditionExpression("lease_owner = :o")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /**
+     * Counts events of a campaign the log writer handled from one partition, each exactly once: offsets at or
+     * below what was counted for the partition before (a redelivered batch) are skipped, and the count and the new
+     * high mark move in one conditional write.
+     *
+     * @param logged offsets of records whose event this writer's log item came from
+     * @param failed offsets of records the writer could not store
+     */
+    public void countLogged(String campaignId, int partition, List<Long> logged, List<Long> failed) {
+        String mark = "counted_" + partition;
+        while (true) {
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                            .projectionExpression("#id, #m")
+                            .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark)))
+                    .item();
+            if (item == null || item.isEmpty()) {
+                return; // not a campaign this deployment knows (or deleted): nothing to count
+            }
+            long counted =
+                    item.containsKey(mark) ? Long.parseLong(item.get(mark).n()) : -1;
+            long newLogged = logged.stream().filter(offset -> offset > counted).count();
+            long newFailed = failed.stream().filter(offset -> offset > counted).count();
+            long high = java.util.stream.Stream.concat(logged.stream(), failed.stream())
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(counted);
+            if (high <= counted) {
+                return;
+            }
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":l", n(newLogged));
+            values.put(":f", n(newFailed));
+            values.put(":high", n(high));
+            String condition;
+            if (counted < 0) {
+                condition = "attribute_exists(#id) AND attribute_not_exists(#m)";
+            } else {
+                condition = "#m = :counted";
+                values.put(":counted", n(counted));
+            }
+            try {
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                        .updateExpression("SET #m = :high ADD events_logged :l, events_failed :f")
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark))
+                        .expressionAttributeValues(values));
+                return;
+            } catch (ConditionalCheckFailedException concurrent) {
+                // a zombie consumer counted meanwhile: read the mark again
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // chunks
+
+    /** Stores one chunk of validated lines (already encrypted). */
+    public void putChunk(String uploadId, int chunk, byte[] sealed, int lines) {
+        dynamo.putItem(b -> b.tableName(chunks)
+                .item(Map.of(
+                        AsofTables.UPLOAD_ID,
+                        s(uploadId),
+                        AsofTables.CHUNK,
+                        n(chunk),
+                        "lines",
+                        n(lines),
+                        "data",
+                        AttributeValue.fromB(SdkBytes.fromByteArray(sealed)))));
+    }
+
+    /** A stored chunk, as sealed. */
+    public byte[] chunk(String uploadId, int chunk) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(chunks)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.UPLOAD_ID, s(uploadId), AsofTables.CHUNK, n(chunk))))
+                .item();
+        if (item == null || item.isEmpty()) {
+            throw new IllegalStateException("chunk " + chunk + " of upload " + uploadId + " is missing");
+        }
+        return item.get("data").b().asByteArray();
+    }
+
+    /** Deletes chunks {@code 0 .. count-1} of an upload (those that exist). */
+    public void deleteChunks(String uploadId, int count) {
+        for (int chunk = 0; chunk < count; chunk++) {
+            int number = chunk;
+            dynamo.deleteItem(b ->
+                    b.tableName(chunks).key(Map.of(AsofTables.UPLOAD_ID, s(uploadId), AsofTables.CHUNK, n(number))));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static Campaign campaign(Map<String, AttributeValue> item) {
+        return new Campaign(
+                item.get(AsofTables.CAMPAIGN_ID).s(),
+                text(item, "name"),
+                text(item, "owner"),
+                text(item, AsofTables.UPLOAD_ID),
+                text(item, "fingerprint"),
+                instant(item, "timestamp_utc"),
+                text(item, "state"),
+                number(item, "lines_total"),
+                number(item, "lines_accepted"),
+                number(item, "lines_rejected"),
+                number(item, "events_published"),
+                number(item, "events_logged"),
+                number(item, "events_failed"),
+                (int) number(item, "chunks_total"),
+                (int) number(item, "next_chunk"),
+                errorsOf(item.get("errors")),
+                instant(item, "requested_at"),
+                instant(item, "started_at"),
+                instant(item, "completed_at"),
+                item.containsKey("failure") && !item.get("failure").s().isEmpty()
+                        ? item.get("failure").s()
+                        : null,
+                item.containsKey("staging_key") ? item.get("staging_key").b().asByteArray() : null);
+    }
+
+    private static AttributeValue errors(List<LineError> errors) {
+        List<AttributeValue> list = new ArrayList<>();
+        for (LineError error : errors.subList(0, Math.min(MAX_ERRORS, errors.size()))) {
+            list.add(AttributeValue.fromM(Map.of(
+                    "line", n(error.line()),
+                    "type", s(error.type()),
+                    "detail", s(error.detail()))));
+        }
+        return AttributeValue.fromL(list);
+    }
+
+    private static List<LineError> errorsOf(AttributeValue value) {
+        List<LineError> errors = new ArrayList<>();
+        if (value != null && value.hasL()) {
+            for (AttributeValue error : value.l()) {
+                Map<String, AttributeValue> m = error.m();
+                errors.add(new LineError(
+                        Long.parseLong(m.get("line").n()),
+                        m.get("type").s(),
+                        m.get("detail").s()));
+            }
+        }
+        return errors;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : Instant.parse(value.s());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
