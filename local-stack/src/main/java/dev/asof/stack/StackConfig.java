@@ -31,7 +31,9 @@ record StackConfig(
         boolean infraOnly,
         boolean detach,
         boolean supervisor,
-        List<String> serviceJavaOptions) {
+        List<String> serviceJavaOptions,
+        Path campaignFile,
+        String campaignName) {
 
     /** What the launcher is asked to do. */
     enum Command {
@@ -39,6 +41,7 @@ record StackConfig(
         DOWN,
         STATUS,
         RESET,
+        CAMPAIGN,
         HELP
     }
 
@@ -50,6 +53,9 @@ record StackConfig(
               down      stop a stack started with `up` (in the background or in another terminal)
               status    show what runs, where, and its memory
               reset     delete the Kafka and DynamoDB data under the home directory (the stack must be down)
+              campaign FILE [--name NAME]
+                        upload a bulk campaign (.csv, or .ndjson/.jsonl) to the running stack and show its
+                        progress until it is done (docs/campaigns.md); uses ASOF_API_KEY, else the dev key
 
             Options (each also as an environment variable):
               -d, --detach                    up: run in the background; stop with `./asof down`
@@ -101,6 +107,8 @@ record StackConfig(
         Command command = null;
         boolean detach = false;
         boolean supervisor = false;
+        Path campaignFile = null;
+        String campaignName = null;
         Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -112,6 +120,14 @@ record StackConfig(
                 given.put("--infra-only", "true");
             } else if (arg.equals("-h") || arg.equals("--help") || arg.equals("help")) {
                 command = Command.HELP;
+            } else if (arg.equals("--name") || arg.startsWith("--name=")) {
+                if (arg.contains("=")) {
+                    campaignName = arg.substring(arg.indexOf('=') + 1);
+                } else if (i + 1 < args.size()) {
+                    campaignName = args.get(++i);
+                } else {
+                    throw new UsageException("--name needs a value");
+                }
             } else if (arg.startsWith("--")) {
                 String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 Option option = OPTIONS.stream()
@@ -129,6 +145,8 @@ record StackConfig(
                 given.put(option.flag(), value);
             } else if (command == null) {
                 command = parseCommand(arg);
+            } else if (command == Command.CAMPAIGN && campaignFile == null) {
+                campaignFile = workingDir.resolve(arg).toAbsolutePath().normalize();
             } else {
                 throw new UsageException("unexpected argument " + arg);
             }
@@ -138,6 +156,12 @@ record StackConfig(
         }
         if (detach && command != Command.UP) {
             throw new UsageException("--detach only applies to `up`");
+        }
+        if (command == Command.CAMPAIGN && campaignFile == null) {
+            throw new UsageException("campaign needs a FILE: ./asof campaign customers.csv [--name NAME]");
+        }
+        if (campaignName != null && command != Command.CAMPAIGN) {
+            throw new UsageException("--name only applies to `campaign`");
         }
 
         Map<String, String> values = new LinkedHashMap<>();
@@ -174,7 +198,9 @@ record StackConfig(
                 bool(values, "--infra-only"),
                 detach,
                 supervisor,
-                splitOptions(env.get("ASOF_SERVICE_JAVA_OPTS")));
+                splitOptions(env.get("ASOF_SERVICE_JAVA_OPTS")),
+                campaignFile,
+                campaignName);
         config.requireDistinctPorts();
         return config;
     }

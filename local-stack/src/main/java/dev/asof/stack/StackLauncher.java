@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code java -jar local-stack/target/asof-local-stack.jar up|down|status|reset [options]}, normally run through
+ * {@code java -jar local-stack/target/asof-local-stack.jar up|down|status|reset|campaign [options]}, normally run through
  * the {@code ./asof} script, which builds what is missing first. See {@code docs/local-stack.md}.
  */
 public final class StackLauncher {
@@ -54,6 +54,8 @@ public final class StackLauncher {
                     return new StackControl(config, out).status();
                 case RESET:
                     return new StackControl(config, out).reset();
+                case CAMPAIGN:
+                    return new CampaignCommand(config, env, out, System.console() != null).run();
                 default:
                     throw new IllegalStateException("unhandled command " + config.command());
             }

@@ -102,7 +102,9 @@ class StackConfigTest {
                         config.infraOnly(),
                         false,
                         true,
-                        config.serviceJavaOptions()));
+                        config.serviceJavaOptions(),
+                        null,
+                        null));
     }
 
     @Test

@@ -297,7 +297,7 @@ public class Campaigns {
             if (counted < 0) {
                 condition = "attribute_exists(#id) AND attribute_not_exists(#m)";
             } else {
-                condition = "#m = :counted";
+                condition = "attribute_exists(#id) AND #m = :counted";
                 values.put(":counted", n(counted));
             }
             try {
