@@ -32,6 +32,7 @@ final class CampaignCommand {
     private static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
     private static final int BAR = 30;
     private static final int ERRORS_SHOWN = 10;
+    private static final int MAX_ATTEMPTS = 30;
 
     private final StackConfig config;
     private final Map<String, String> env;
@@ -60,16 +61,7 @@ final class CampaignCommand {
         String idempotencyKey = "asof-cli-" + digest(file, name);
         try {
             out.printf("Uploading %s (%s) as campaign \"%s\" to %s ...%n", file.getFileName(), size(file), name, base);
-            HttpResponse<String> accepted = http.send(
-                    HttpRequest.newBuilder(URI.create(
-                                    base + "/api/v1/campaigns?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
-                            .timeout(Duration.ofMinutes(10))
-                            .header("Authorization", "Bearer " + key)
-                            .header("Content-Type", type)
-                            .header("Idempotency-Key", idempotencyKey)
-                            .POST(HttpRequest.BodyPublishers.ofFile(file))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> accepted = upload(base, name, type, key, idempotencyKey, file);
             if (accepted.statusCode() != 202) {
                 throw new StackException(
                         "the upload was refused: " + accepted.statusCode() + " " + problem(accepted.body()));
@@ -97,25 +89,75 @@ final class CampaignCommand {
         }
     }
 
+    /**
+     * Sends the file; a {@code 503} (the instance is reading its maximum of uploads, or Kafka or DynamoDB are
+     * briefly unavailable) is retried after its {@code Retry-After}, with the same Idempotency-Key.
+     */
+    private HttpResponse<String> upload(
+            String base, String name, String type, String key, String idempotencyKey, Path file)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    base + "/api/v1/campaigns?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+                            .timeout(Duration.ofMinutes(10))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", type)
+                            .header("Idempotency-Key", idempotencyKey)
+                            .POST(HttpRequest.BodyPublishers.ofFile(file))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 503 || attempt == MAX_ATTEMPTS) {
+                return response;
+            }
+            long wait = response.headers()
+                    .firstValue("Retry-After")
+                    .map(CampaignCommand::seconds)
+                    .orElse(5L);
+            out.printf("The service is busy (%s); trying again in %d s ...%n", problem(response.body()), wait);
+            Thread.sleep(wait * 1000);
+        }
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(1, Math.min(60, Long.parseLong(retryAfter.trim())));
+        } catch (NumberFormatException e) {
+            return 5;
+        }
+    }
+
     private JsonNode watch(String location, String key, JsonNode campaign)
             throws IOException, InterruptedException, StackException {
         long startedNanos = System.nanoTime();
         long lastPlain = 0;
         long firstLogged = campaign.get("events_logged").asLong();
         JsonNode current = campaign;
+        int failures = 0;
         while (!finished(current)) {
             Thread.sleep(POLL.toMillis());
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(location))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + key)
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new StackException(
-                        "reading the campaign failed: " + response.statusCode() + " " + problem(response.body()));
+            HttpResponse<String> response;
+            try {
+                response = http.send(
+                        HttpRequest.newBuilder(URI.create(location))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + key)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                response = null;
             }
+            if (response == null || response.statusCode() != 200) {
+                // a restart or a moment of unavailability must not end the watch; the campaign goes on regardless
+                if (++failures >= MAX_ATTEMPTS) {
+                    throw new StackException("reading the campaign failed " + failures + " times in a row ("
+                            + (response == null ? "no answer" : response.statusCode() + " " + problem(response.body()))
+                            + "); it goes on: GET " + location);
+                }
+                continue;
+            }
+            failures = 0;
             current = json.readTree(response.body());
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             long logged = current.get("events_logged").asLong();

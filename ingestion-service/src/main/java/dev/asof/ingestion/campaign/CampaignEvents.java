@@ -27,10 +27,49 @@ final class CampaignEvents {
         return uploadId + "#" + chunk;
     }
 
-    /** A broken rule's message, unless it would quote a value (campaign errors are stored and shown). */
+    /** The envelope's own field names: a pointer made only of these and indexes names nothing a client made up. */
+    private static final Set<String> KNOWN_FIELDS = Set.of(
+            "event_id",
+            "event_type",
+            "timestamp_utc",
+            "customer_id",
+            "source_system",
+            "schema_version",
+            "metadata",
+            "payload",
+            "changes",
+            "change_reason",
+            "attribute_key",
+            "previous_value",
+            "new_value");
+
+    /**
+     * What to store and show about a broken rule: the rule's message, unless it could quote something the client
+     * sent (a value, or the name of a field the contract does not have; either may be personal data, and campaign
+     * errors are stored).
+     */
     static String safe(Violation violation) {
+        if (!safePointer(violation.pointer()).equals(violation.pointer())) {
+            return "holds a field that is not part of the contract (a change has attribute_key, new_value and"
+                    + " optionally previous_value)";
+        }
         return QUOTING_RULES.contains(violation.rule())
                 ? "the value is not one the contract allows"
                 : violation.message();
+    }
+
+    /** The pointer up to its first token that is neither one of the envelope's fields nor an index. */
+    static String safePointer(String pointer) {
+        StringBuilder safe = new StringBuilder();
+        for (String token : pointer.split("/", -1)) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            if (!KNOWN_FIELDS.contains(token) && !token.chars().allMatch(Character::isDigit)) {
+                break;
+            }
+            safe.append('/').append(token);
+        }
+        return safe.toString();
     }
 }

@@ -16,8 +16,13 @@ import org.springframework.validation.annotation.Validated;
  * @param maxLines most data lines one upload may hold; more is {@code 413 too-many-lines}
  * @param maxLineSize longest line (a CSV record, quoted line breaks included); longer is a bad line
  * @param maxConcurrentUploads uploads read at once per instance; one more is {@code 503 busy}
- * @param chunkSize validated lines are stored (encrypted) in chunks of about this size before the {@code 202}
- * @param rate campaign events published per second per instance: the headroom live callers keep
+ * @param chunkSize validated lines are stored (encrypted) in chunks of at most this size (and 500 lines) before the
+ *     {@code 202}; at most 300 KB, so a chunk fits a DynamoDB item
+ * @param rate the most campaign events published per second per instance
+ * @param minRate the least: the rate adapts between the two, halving while live events' accepted-to-logged p99 (on
+ *     this instance) is above {@code liveLagTarget} and growing by a tenth each {@code adjustEvery} while it is below
+ * @param liveLagTarget the live latency the campaign must leave alone
+ * @param adjustEvery how often the rate adapts
  * @param maxUnlogged most campaign events published but not yet logged; the runner waits beyond it, so a
  *     campaign never queues more than this ahead of live events in the topic
  * @param batchSize events per write-path call (each claims, encrypts and publishes them)
@@ -34,9 +39,26 @@ public record CampaignProperties(
         @Min(1) @Max(64) @DefaultValue("2") int maxConcurrentUploads,
         @NotNull @DefaultValue("256KB") DataSize chunkSize,
         @Min(1) @Max(100_000) @DefaultValue("300") int rate,
-        @Min(1) @DefaultValue("1000") int maxUnlogged,
+        @Min(1) @Max(100_000) @DefaultValue("10") int minRate,
+        @NotNull @DefaultValue("200ms") Duration liveLagTarget,
+        @NotNull @DefaultValue("1s") Duration adjustEvery,
+        @Min(1) @DefaultValue("200") int maxUnlogged,
         @Min(1) @Max(500) @DefaultValue("100") int batchSize,
-        @Min(1) @Max(64) @DefaultValue("4") int claimParallelism,
+        @Min(1) @Max(64) @DefaultValue("8") int claimParallelism,
         @NotNull @DefaultValue("30s") Duration lease,
         @NotNull @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("true") boolean runnerEnabled) {}
+        @DefaultValue("true") boolean runnerEnabled) {
+
+    public CampaignProperties {
+        if (chunkSize.toBytes() > 300 * 1024) {
+            throw new IllegalArgumentException("asof.campaigns.chunk-size is at most 300KB, was " + chunkSize);
+        }
+        if (maxLineSize.toBytes() > 64 * 1024 * 1024) {
+            throw new IllegalArgumentException("asof.campaigns.max-line-size is at most 64MB, was " + maxLineSize);
+        }
+        if (minRate > rate) {
+            throw new IllegalArgumentException(
+                    "asof.campaigns.min-rate (" + minRate + ") is above asof.campaigns.rate (" + rate + ")");
+        }
+    }
+}

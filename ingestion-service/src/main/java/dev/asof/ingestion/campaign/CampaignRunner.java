@@ -1,14 +1,18 @@
 package dev.asof.ingestion.campaign;
 
+import dev.asof.events.EventJson;
 import dev.asof.privacy.KeyServiceUnavailableException;
 import dev.asof.privacy.PrivacyException;
 import dev.asof.privacy.StagingKeys;
+import dev.asof.submission.IntakeProperties;
 import dev.asof.submission.ProfileEventSubmitter;
 import dev.asof.submission.Submission;
 import dev.asof.submission.SubmissionMapping;
 import dev.asof.submission.SubmissionResult;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.Campaigns;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.web.ApiProblemException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -21,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,48 +37,66 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs accepted campaigns: takes a campaign's lease, publishes its chunks in order through the shared write path
- * (validation, encryption with each customer's key, intake ledger, Kafka {@code acks=all}) at {@code
- * asof.campaigns.rate} events per second, never more than {@code asof.campaigns.max-unlogged} ahead of the log
- * writer, and records each chunk as done in one conditional write. A runner that dies mid-chunk leaves the chunk
- * undone: the next one (this instance after a restart, or another) takes the lease when it expires and publishes
- * the chunk again; the events' ids are derived from the campaign and the line, so the ledger and the log recognise
- * them and nothing is doubled. Once every chunk is published and the log writer has counted every event, the
- * campaign is {@code completed} and its chunks and key are deleted.
+ * Runs accepted campaigns, oldest first: takes a campaign's lease, publishes its chunks in order through the shared
+ * write path (validation, encryption with each customer's key, intake ledger, Kafka {@code acks=all}), never more
+ * than {@code asof.campaigns.max-unlogged} events ahead of the log writer, at a rate that adapts to live traffic
+ * (see {@link #adapt}), and records each chunk as done in one conditional write. A runner that dies mid-chunk
+ * leaves the chunk undone: the next one (this instance after a restart, or another) takes the lease when it
+ * expires and publishes the chunk again; the events' ids are derived from the campaign and the line, so the ledger
+ * and the log recognise them and nothing is doubled. Once every chunk is published and the log writer has counted
+ * every event, the campaign is {@code completed} and its chunks and key are deleted.
+ *
+ * <p>A campaign that fails (Kafka or DynamoDB down beyond the retries) is left to its lease and tried again after
+ * a back-off that grows per campaign; the other campaigns go on meanwhile.
  */
 @Component
 class CampaignRunner {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignRunner.class);
     private static final Duration WAIT_STEP = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final Campaigns campaigns;
     private final StagingKeys keys;
+    private final EventLog eventLog;
     private final ProfileEventSubmitter submitter;
     private final CampaignProperties properties;
+    private final int batchSize;
     private final Clock clock;
     private final ExecutorService claimers;
     private final RateLimiter rate;
     private final Retry retry;
+    private final LiveLag liveLag;
     private final String owner = "runner-" + UUID.randomUUID();
     private final Counter published;
     private final Counter refused;
+    private final AtomicInteger currentRate;
+    private final Map<String, Backoff> backoffs = new HashMap<>();
     private final Thread thread;
+    private long adjustedAt;
     private volatile boolean running = true;
+
+    /** When a failed campaign may be tried again, and how many times in a row it failed. */
+    private record Backoff(long notBeforeMillis, int failures) {}
 
     CampaignRunner(
             Campaigns campaigns,
             StagingKeys keys,
+            EventLog eventLog,
             ProfileEventSubmitter submitter,
             CampaignProperties properties,
+            IntakeProperties intake,
             Clock clock,
             MeterRegistry metrics) {
         this.campaigns = campaigns;
         this.keys = keys;
+        this.eventLog = eventLog;
         this.properties = properties;
+        this.batchSize = Math.min(properties.batchSize(), intake.maxBatchSize());
         this.clock = clock;
         AtomicInteger count = new AtomicInteger();
         this.claimers = Executors.newFixedThreadPool(properties.claimParallelism(), task -> {
@@ -81,6 +105,7 @@ class CampaignRunner {
             return claimer;
         });
         this.submitter = submitter.withClaimers(claimers);
+        this.currentRate = metrics.gauge("asof.campaign.rate", new AtomicInteger(properties.rate()));
         this.rate = RateLimiter.of(
                 "campaigns",
                 RateLimiterConfig.custom()
@@ -88,12 +113,15 @@ class CampaignRunner {
                         .limitRefreshPeriod(Duration.ofSeconds(1))
                         .timeoutDuration(Duration.ofMinutes(5))
                         .build());
+        // 0.5 + 1 + 2 s between four attempts: with the publish timeout, well inside a lease's renewal period
         this.retry = Retry.of(
                 "campaign-publish",
                 RetryConfig.custom()
-                        .maxAttempts(8)
-                        .intervalFunction(IntervalFunction.ofExponentialBackoff(500, 2.0, 10_000))
+                        .maxAttempts(4)
+                        .intervalFunction(IntervalFunction.ofExponentialBackoff(500, 2.0))
+                        .retryOnException(CampaignRunner::transient_)
                         .build());
+        this.liveLag = new LiveLag(metrics);
         this.published = metrics.counter("asof.campaign.events", "result", "published");
         this.refused = metrics.counter("asof.campaign.events", "result", "refused");
         this.thread = new Thread(this::loop, "campaign-runner");
@@ -122,21 +150,45 @@ class CampaignRunner {
                     if (!running) {
                         return;
                     }
-                    campaigns
-                            .lease(campaignId, owner, clock.millis(), leaseUntil(), clock.instant())
-                            .ifPresent(this::run);
+                    runOne(campaignId);
                 }
             } catch (Stopped stopped) {
                 return;
             } catch (RuntimeException e) {
-                // the lease runs out; this or another instance resumes the campaign at its next chunk
-                log.warn("campaign runner: {}", e.toString());
+                log.warn("campaign runner: cannot list campaigns: {}", e.toString());
             }
             try {
                 Thread.sleep(properties.pollInterval().toMillis());
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Runs one campaign if it is not backing off and its lease is free; a failure backs off this campaign only. */
+    private void runOne(String campaignId) {
+        Backoff backoff = backoffs.get(campaignId);
+        if (backoff != null && clock.millis() < backoff.notBeforeMillis()) {
+            return;
+        }
+        try {
+            campaigns
+                    .lease(campaignId, owner, clock.millis(), leaseUntil(), clock.instant())
+                    .ifPresent(this::run);
+            backoffs.remove(campaignId);
+        } catch (Stopped stopped) {
+            throw stopped;
+        } catch (RuntimeException e) {
+            int failures = backoff == null ? 1 : backoff.failures() + 1;
+            long wait = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures, 6));
+            backoffs.put(campaignId, new Backoff(clock.millis() + wait, failures));
+            // the lease runs out; this or another instance resumes the campaign at its next chunk
+            log.warn(
+                    "campaign {}: run failed ({} in a row), next try in {} ms: {}",
+                    campaignId,
+                    failures,
+                    wait,
+                    e.toString());
         }
     }
 
@@ -149,12 +201,15 @@ class CampaignRunner {
 
     private void run(Campaigns.Campaign campaign) {
         String id = campaign.campaignId();
+        if (campaign.stagingKey() == null) {
+            fail(campaign, "the campaign's staging key is missing");
+            return;
+        }
         StagingKeys.StagingKey key;
         try {
             key = keys.open(id, campaign.stagingKey());
         } catch (KeyServiceUnavailableException later) {
-            log.warn("campaign {}: key service unavailable, will retry", id);
-            return;
+            throw later;
         } catch (PrivacyException broken) {
             fail(campaign, "the campaign's staging key cannot be opened: " + broken.getMessage());
             return;
@@ -174,28 +229,33 @@ class CampaignRunner {
             }
             long chunkPublished = 0;
             long chunkRefused = 0;
-            for (int from = 0; from < lines.size(); from += properties.batchSize()) {
-                List<Staged> batch = lines.subList(from, Math.min(lines.size(), from + properties.batchSize()));
+            int from = 0;
+            while (from < lines.size()) {
+                lease.renewIfDue();
                 waitForRoom(lease, progress);
-                RateLimiter.waitForPermission(rate, batch.size());
+                adapt();
+                int size = Math.min(Math.min(batchSize, currentRate.get()), lines.size() - from);
+                List<Staged> batch = lines.subList(from, from + size);
+                RateLimiter.waitForPermission(rate, size);
                 List<SubmissionResult> results = publish(id, batch);
                 for (int i = 0; i < results.size(); i++) {
                     SubmissionResult result = results.get(i);
-                    if (result.status().equals("accepted") || result.status().equals("duplicate")) {
+                    Staged line = batch.get(i);
+                    if (result.status().equals("accepted")) {
                         chunkPublished++;
-                        if (result.status().equals("accepted")) {
-                            progress.published++;
-                        }
+                        progress.published++;
+                    } else if (result.status().equals("duplicate") || alreadyLogged(result, line)) {
+                        chunkPublished++;
                     } else {
                         chunkRefused++;
                         if (errors.size() < Campaigns.MAX_ERRORS) {
-                            errors.add(new Campaigns.LineError(batch.get(i).line(), result.reason(), detail(result)));
+                            errors.add(new Campaigns.LineError(line.line(), result.reason(), detail(result)));
                         }
                     }
                 }
-                published.increment(results.size());
-                lease.renewIfDue();
+                from += size;
             }
+            published.increment(chunkPublished);
             refused.increment(chunkRefused);
             if (!campaigns.chunkPublished(id, owner, chunk, leaseUntil(), chunkPublished, chunkRefused, errors)) {
                 log.info("campaign {}: lease lost at chunk {}", id, chunk);
@@ -210,27 +270,112 @@ class CampaignRunner {
         }
     }
 
+    /**
+     * Publishes one batch, retrying what may pass later (Kafka or DynamoDB unavailable). An event that fails for
+     * good (its customer's key is broken, say) must not hold the campaign: the batch is then published event by event
+     * and such an event becomes a refused line.
+     */
     private List<SubmissionResult> publish(String campaignId, List<Staged> batch) {
+        try {
+            return Retry.decorateSupplier(retry, () -> submit(campaignId, batch))
+                    .get();
+        } catch (RuntimeException e) {
+            if (transient_(e)) {
+                throw e;
+            }
+        }
+        List<SubmissionResult> results = new ArrayList<>();
+        for (Staged line : batch) {
+            try {
+                results.addAll(Retry.decorateSupplier(retry, () -> submit(campaignId, List.of(line)))
+                        .get());
+            } catch (RuntimeException e) {
+                if (transient_(e)) {
+                    throw e;
+                }
+                log.warn(
+                        "campaign {}: line {} cannot be published: {}",
+                        campaignId,
+                        line.line(),
+                        e.getClass().getSimpleName());
+                results.add(new SubmissionResult(
+                        0,
+                        line.event().path("event_id").asString(),
+                        "rejected",
+                        "unstorable",
+                        null,
+                        List.of(Map.of(
+                                "pointer", "",
+                                "rule", "unstorable",
+                                "detail",
+                                        "the write path failed for this line ("
+                                                + e.getClass().getSimpleName() + ")")),
+                        null));
+            }
+        }
+        return results;
+    }
+
+    private List<SubmissionResult> submit(String campaignId, List<Staged> batch) {
         List<JsonNode> elements = batch.stream().map(Staged::event).toList();
-        return Retry.decorateSupplier(
-                        retry,
-                        () -> submitter.submit(new Submission(
-                                AsofTopics.CAMPAIGN_SOURCE,
-                                elements,
-                                SubmissionMapping.ENVELOPE,
-                                true,
-                                null,
-                                campaignId)))
-                .get();
+        return submitter.submit(new Submission(
+                AsofTopics.CAMPAIGN_SOURCE, elements, SubmissionMapping.ENVELOPE, true, null, campaignId));
+    }
+
+    /** Failures that may pass by themselves: Kafka or DynamoDB or the key service not answering. */
+    private static boolean transient_(Throwable e) {
+        if (e instanceof ApiProblemException problem) {
+            return problem.problem().getStatus() == 503;
+        }
+        return e instanceof SdkException || e instanceof KeyServiceUnavailableException;
+    }
+
+    /**
+     * A line refused as {@code erased} that is in the log already (published by an earlier run, before its
+     * customer was erased) counts as published: the log writer counted it, and so must the campaign.
+     */
+    private boolean alreadyLogged(SubmissionResult result, Staged line) {
+        if (!"erased".equals(result.reason())) {
+            return false;
+        }
+        JsonNode event = line.event();
+        return eventLog.find(
+                        event.path("customer_id").asString(),
+                        java.time.Instant.parse(event.path("timestamp_utc").asString()),
+                        event.path("event_id").asString())
+                .isPresent();
     }
 
     private static String detail(SubmissionResult result) {
         if (result.errors() == null || result.errors().isEmpty()) {
             return result.reason();
         }
-        String detail = result.errors().get(0).get("detail");
         String rule = result.errors().get(0).get("rule");
-        return "enum".equals(rule) || "const".equals(rule) ? "the value is not one the contract allows" : detail;
+        return "enum".equals(rule) || "const".equals(rule)
+                ? "the value is not one the contract allows"
+                : result.errors().get(0).get("detail");
+    }
+
+    /**
+     * Adapts the rate to live traffic, at most every {@code adjust-every}: halves it while live events'
+     * accepted-to-logged p99 on this instance is above {@code live-lag-target}, grows it by a tenth otherwise (also
+     * when there was too little live traffic to tell), between {@code min-rate} and {@code rate}.
+     */
+    private void adapt() {
+        long now = clock.millis();
+        if (now - adjustedAt < properties.adjustEvery().toMillis()) {
+            return;
+        }
+        adjustedAt = now;
+        double p99 = liveLag.p99SinceLast();
+        int current = currentRate.get();
+        int next = !Double.isNaN(p99) && p99 > properties.liveLagTarget().toMillis()
+                ? Math.max(properties.minRate(), current / 2)
+                : Math.min(properties.rate(), current + Math.max(1, current / 10));
+        if (next != current) {
+            currentRate.set(next);
+            rate.changeLimitForPeriod(next);
+        }
     }
 
     /** Events of this run: published (acknowledged, new) and handled by the log writer, as far as known. */
@@ -288,7 +433,9 @@ class CampaignRunner {
 
     private void fail(Campaigns.Campaign campaign, String why) {
         log.error("campaign {} failed: {}", campaign.campaignId(), why);
-        campaigns.finish(campaign.campaignId(), owner, Campaigns.FAILED, why, clock.instant());
+        if (campaigns.finish(campaign.campaignId(), owner, Campaigns.FAILED, why, clock.instant())) {
+            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+        }
     }
 
     private static List<Staged> staged(byte[] chunk) {
@@ -299,8 +446,7 @@ class CampaignRunner {
             int end = text.indexOf('\n', start);
             int tab = text.indexOf('\t', start);
             lines.add(new Staged(
-                    Long.parseLong(text.substring(start, tab)),
-                    dev.asof.events.EventJson.parse(text.substring(tab + 1, end))));
+                    Long.parseLong(text.substring(start, tab)), EventJson.parse(text.substring(tab + 1, end))));
             start = end + 1;
         }
         return lines;

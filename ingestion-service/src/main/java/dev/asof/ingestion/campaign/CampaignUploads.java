@@ -213,8 +213,15 @@ class CampaignUploads {
                 null,
                 accepted == 0 ? now : null,
                 null,
-                key.wrapped());
-        if (!campaigns.create(campaign)) {
+                accepted == 0 ? null : key.wrapped());
+        boolean created;
+        try {
+            created = campaigns.create(campaign);
+        } catch (RuntimeException e) {
+            staging.discard();
+            throw e;
+        }
+        if (!created) {
             staging.discard();
             Campaigns.Campaign existing = campaigns
                     .find(campaignId)
@@ -288,7 +295,8 @@ class CampaignUploads {
             return new Campaigns.LineError(
                     line.line(),
                     first.rule(),
-                    reader.where(first.pointer(), line.changes()) + ": " + CampaignEvents.safe(first));
+                    reader.where(CampaignEvents.safePointer(first.pointer()), line.changes()) + ": "
+                            + CampaignEvents.safe(first));
         }
     }
 

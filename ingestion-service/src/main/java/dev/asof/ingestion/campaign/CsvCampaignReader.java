@@ -76,6 +76,11 @@ final class CsvCampaignReader implements CampaignLine.Reader {
         return new ApiProblemException(Problems.of(HttpStatus.BAD_REQUEST, "csv-header", "Bad CSV header", detail));
     }
 
+    /**
+     * The next record: physical lines joined while a quote is open (an odd number of {@code "} so far). A record
+     * that is too long or not UTF-8 is still read to its end, so text inside its quotes never becomes rows; each
+     * line of the record is handed over once, so the work is linear in the upload's size.
+     */
     @Override
     public CampaignLine next() throws IOException {
         while (true) {
@@ -83,44 +88,54 @@ final class CsvCampaignReader implements CampaignLine.Reader {
             if (line == null) {
                 return null;
             }
-            if (line.tooLong()) {
-                return Utf8Lines.tooLong(line.number(), maxLineBytes);
-            }
-            String text = Utf8Lines.decode(line.bytes());
-            if (text == null) {
-                return Utf8Lines.notUtf8(line.number());
-            }
-            if (text.isEmpty()) {
-                continue;
-            }
-            List<String> fields = fields(text);
             long first = line.number();
-            int length = line.bytes().length;
-            while (fields == null) {
-                // a quoted field goes on in the next line
+            boolean open = line.oddQuotes();
+            boolean tooLong = line.tooLong();
+            long length = line.bytes().length;
+            List<byte[]> parts = new ArrayList<>();
+            parts.add(line.bytes());
+            while (open) {
                 PhysicalLines.Line more = lines.next();
                 if (more == null) {
                     return CampaignLine.bad(first, "csv-quote", "line " + first + " opens a quote that never closes");
                 }
+                open ^= more.oddQuotes();
                 length += more.bytes().length + 1;
                 if (more.tooLong() || length > maxLineBytes) {
-                    return Utf8Lines.tooLong(first, maxLineBytes);
+                    tooLong = true;
+                    parts.clear();
+                } else if (!tooLong) {
+                    parts.add(more.bytes());
                 }
-                String next = Utf8Lines.decode(more.bytes());
-                if (next == null) {
+            }
+            if (tooLong) {
+                return Utf8Lines.tooLong(first, maxLineBytes);
+            }
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < parts.size(); i++) {
+                String decoded = Utf8Lines.decode(parts.get(i));
+                if (decoded == null) {
                     return Utf8Lines.notUtf8(first);
                 }
-                text = text + "\n" + next;
-                fields = fields(text);
+                if (i > 0) {
+                    text.append('\n');
+                }
+                text.append(decoded);
             }
-            return row(first, fields);
+            if (text.length() == 0) {
+                continue;
+            }
+            return row(first, fields(text.toString()));
         }
     }
 
     private CampaignLine row(long line, List<String> fields) {
-        if (fields == TEXT_AFTER_QUOTE) {
+        if (fields == null || fields == TEXT_AFTER_QUOTE) {
             return CampaignLine.bad(
-                    line, "csv-quote", "line " + line + " has text after a closing quote (write \"\" for a quote)");
+                    line,
+                    "csv-quote",
+                    "line " + line + " has a quote inside an unquoted field or text after a closing quote (quote"
+                            + " the whole field and write \"\" for a quote)");
         }
         if (fields.size() != header.size()) {
             return CampaignLine.bad(
@@ -205,6 +220,9 @@ final class CsvCampaignReader implements CampaignLine.Reader {
                 }
             } else {
                 while (i < n && text.charAt(i) != ',') {
+                    if (text.charAt(i) == '"') {
+                        return TEXT_AFTER_QUOTE;
+                    }
                     field.append(text.charAt(i));
                     i++;
                 }

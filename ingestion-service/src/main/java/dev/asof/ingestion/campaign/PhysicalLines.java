@@ -12,8 +12,12 @@ import java.util.Arrays;
  */
 final class PhysicalLines {
 
-    /** One physical line: its 1-based number and bytes, or {@code tooLong} with no bytes. */
-    record Line(long number, byte[] bytes, boolean tooLong) {}
+    /**
+     * One physical line: its 1-based number and bytes, or {@code tooLong} with no bytes; {@code oddQuotes} whether it
+     * holds an odd number of {@code "} bytes (counted in a skipped line too), so a CSV reader can tell where a quoted
+     * record ends without its bytes. (The byte {@code "} never occurs inside a multi-byte UTF-8 sequence.)
+     */
+    record Line(long number, byte[] bytes, boolean tooLong, boolean oddQuotes) {}
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -21,6 +25,7 @@ final class PhysicalLines {
     private int position;
     private int limit;
     private long number;
+    private long quotes;
     private boolean first = true;
 
     PhysicalLines(InputStream in, int maxLineBytes) {
@@ -33,6 +38,7 @@ final class PhysicalLines {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean tooLong = false;
         boolean sawAny = false;
+        quotes = 0;
         while (true) {
             if (position == limit) {
                 limit = in.read(buffer, 0, buffer.length);
@@ -48,6 +54,9 @@ final class PhysicalLines {
             sawAny = true;
             int start = position;
             while (position < limit && buffer[position] != '\n') {
+                if (buffer[position] == '"') {
+                    quotes++;
+                }
                 position++;
             }
             if (!tooLong) {
@@ -68,7 +77,7 @@ final class PhysicalLines {
         number++;
         if (tooLong) {
             first = false;
-            return new Line(number, new byte[0], true);
+            return new Line(number, new byte[0], true, quotes % 2 == 1);
         }
         byte[] bytes = line.toByteArray();
         int end = bytes.length;
@@ -81,8 +90,8 @@ final class PhysicalLines {
         }
         first = false;
         if (end - begin > maxLineBytes) {
-            return new Line(number, new byte[0], true);
+            return new Line(number, new byte[0], true, quotes % 2 == 1);
         }
-        return new Line(number, Arrays.copyOfRange(bytes, begin, end), false);
+        return new Line(number, Arrays.copyOfRange(bytes, begin, end), false, quotes % 2 == 1);
     }
 }

@@ -70,6 +70,7 @@ class LogWriter implements ConsumerSeekAware {
     private final Executor writers;
     private final Timer lag;
     private final Timer campaignLag;
+    private final Counter uncounted;
     private final Campaigns campaigns;
     private final Counter created;
     private final Counter redelivered;
@@ -105,6 +106,7 @@ class LogWriter implements ConsumerSeekAware {
                 .description("time from a campaign event's Kafka acknowledgement to it being in the log and the view")
                 .publishPercentileHistogram()
                 .register(metrics);
+        this.uncounted = metrics.counter("asof.campaign.count.failures");
         this.created = metrics.counter("asof.log.events", "result", "logged");
         this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
         this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("asof.log.batch.records")
@@ -130,7 +132,7 @@ class LogWriter implements ConsumerSeekAware {
     private record Polled(EventEnvelope event, ConsumerRecord<String, String> record) {}
 
     /** What became of a campaign's record: its event logged from it, or refused by the store. */
-    private record CampaignOutcome(String campaignId, int partition, long offset, boolean logged) {}
+    private record CampaignOutcome(String campaignId, int partition, long offset, String eventId, boolean logged) {}
 
     @KafkaListener(id = "asof-log-writer", topics = AsofTopics.PROFILE_EVENTS, batch = "true")
     void write(List<ConsumerRecord<String, String>> records) {
@@ -161,52 +163,88 @@ class LogWriter implements ConsumerSeekAware {
                         .computeIfAbsent(event.customerId(), id -> new ArrayList<>())
                         .add(new Polled(event, record));
             } else {
-                noteCampaign(outcomes, record, false);
+                noteCampaign(outcomes, record, "record:" + record.partition() + ":" + record.offset(), false);
             }
         }
         // Customers are independent: write them in parallel; each customer's events stay in partition order.
+        // Customers with a live event go first, so a campaign's share of a batch does not hold a live caller's
+        // event back; each event's lag is taken when its customer's writes are done.
         List<CompletableFuture<Void>> writes = new ArrayList<>();
-        for (Map.Entry<String, List<Polled>> customer : byCustomer.entrySet()) {
-            writes.add(CompletableFuture.runAsync(
-                    () -> writeCustomer(customer.getKey(), customer.getValue(), outcomes), writers));
+        for (boolean live : new boolean[] {true, false}) {
+            for (Map.Entry<String, List<Polled>> customer : byCustomer.entrySet()) {
+                if (hasLiveEvent(customer.getValue()) == live) {
+                    writes.add(CompletableFuture.runAsync(
+                            () -> {
+                                writeCustomer(customer.getKey(), customer.getValue(), outcomes);
+                                recordLag(customer.getValue());
+                            },
+                            writers));
+                }
+            }
         }
         awaitAll(writes);
         countCampaigns(outcomes);
+    }
+
+    private static boolean hasLiveEvent(List<Polled> events) {
+        for (Polled polled : events) {
+            if (campaignOf(polled.record()) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void recordLag(List<Polled> events) {
         long now = clock.millis();
-        for (List<Polled> polled : byCustomer.values()) {
-            for (Polled p : polled) {
-                Header acceptedAt = p.record().headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
-                if (acceptedAt != null) {
-                    long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
-                    (campaignOf(p.record()) == null ? lag : campaignLag)
-                            .record(Duration.ofMillis(Math.max(0, now - millis)));
-                }
+        for (Polled p : events) {
+            Header acceptedAt = p.record().headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
+            if (acceptedAt != null) {
+                long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
+                (campaignOf(p.record()) == null ? lag : campaignLag)
+                        .record(Duration.ofMillis(Math.max(0, now - millis)));
             }
         }
     }
 
-    /** The campaign a record belongs to (intake marks campaign events by source and correlation id), or null. */
+    /**
+     * The campaign a record belongs to (intake marks campaign events by source and correlation id, a UUID), or null:
+     * a record that only looks like one is logged as any other and counted nowhere.
+     */
     private static String campaignOf(ConsumerRecord<String, String> record) {
         Header source = record.headers().lastHeader(AsofTopics.SOURCE_HEADER);
-        if (source == null || !AsofTopics.CAMPAIGN_SOURCE.equals(new String(source.value(), StandardCharsets.UTF_8))) {
+        if (source == null
+                || source.value() == null
+                || !AsofTopics.CAMPAIGN_SOURCE.equals(new String(source.value(), StandardCharsets.UTF_8))) {
             return null;
         }
         Header campaign = record.headers().lastHeader(AsofTopics.CORRELATION_HEADER);
-        return campaign == null ? null : new String(campaign.value(), StandardCharsets.UTF_8);
+        if (campaign == null || campaign.value() == null) {
+            return null;
+        }
+        String id = new String(campaign.value(), StandardCharsets.UTF_8);
+        return CAMPAIGN_ID.matcher(id).matches() ? id : null;
     }
 
+    private static final java.util.regex.Pattern CAMPAIGN_ID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     private static void noteCampaign(
-            java.util.Queue<CampaignOutcome> outcomes, ConsumerRecord<String, String> record, boolean logged) {
+            java.util.Queue<CampaignOutcome> outcomes,
+            ConsumerRecord<String, String> record,
+            String eventId,
+            boolean logged) {
         String campaign = campaignOf(record);
         if (campaign != null) {
-            outcomes.add(new CampaignOutcome(campaign, record.partition(), record.offset(), logged));
+            outcomes.add(new CampaignOutcome(campaign, record.partition(), record.offset(), eventId, logged));
         }
     }
 
     /**
      * Counts the batch's campaign events on their campaigns once all are written: each event once, from the record
      * its log item came from (a republished copy of an event is not counted again); a redelivered batch is not
-     * counted again either ({@link Campaigns#countLogged}).
+     * counted again either ({@link Campaigns#countLogged}). A count the store refuses as invalid is logged and
+     * skipped, never retried forever: live events must not wait on a campaign's bookkeeping.
      */
     private void countCampaigns(java.util.Queue<CampaignOutcome> outcomes) {
         if (outcomes.isEmpty()) {
@@ -219,17 +257,33 @@ class LogWriter implements ConsumerSeekAware {
                     .computeIfAbsent(outcome.partition(), p -> new ArrayList<>())
                     .add(outcome);
         }
-        byCampaign.forEach((campaign, partitions) -> partitions.forEach((partition, counted) -> campaigns.countLogged(
-                campaign,
-                partition,
-                counted.stream()
-                        .filter(CampaignOutcome::logged)
-                        .map(CampaignOutcome::offset)
-                        .toList(),
-                counted.stream()
-                        .filter(outcome -> !outcome.logged())
-                        .map(CampaignOutcome::offset)
-                        .toList())));
+        byCampaign.forEach((campaign, partitions) -> partitions.forEach((partition, counted) -> {
+            try {
+                campaigns.countLogged(
+                        campaign,
+                        partition,
+                        counted.stream()
+                                .filter(CampaignOutcome::logged)
+                                .map(CampaignOutcome::offset)
+                                .toList(),
+                        counted.stream()
+                                .filter(outcome -> !outcome.logged())
+                                .map(CampaignOutcome::eventId)
+                                .distinct()
+                                .toList());
+            } catch (RuntimeException e) {
+                if (!PoisonRecords.isPoison(e)) {
+                    throw e;
+                }
+                uncounted.increment();
+                log.error(
+                        "campaign {}: the store refused the count of {} events of partition {}: {}",
+                        campaign,
+                        counted.size(),
+                        partition,
+                        PoisonRecords.reason(e));
+            }
+        }));
     }
 
     /** Waits for every write; the first failure fails the batch (which is then retried as a whole). */
@@ -315,11 +369,11 @@ class LogWriter implements ConsumerSeekAware {
                     throw e;
                 }
                 deadLetters.send(polled.record(), "unstorable", PoisonRecords.reason(e));
-                noteCampaign(outcomes, polled.record(), false);
+                noteCampaign(outcomes, polled.record(), event.eventId(), false);
                 continue;
             }
             if (append.byThisRecord()) {
-                noteCampaign(outcomes, polled.record(), true);
+                noteCampaign(outcomes, polled.record(), event.eventId(), true);
             }
             (append.created() ? created : redelivered).increment();
             logged.add(append.logged());

@@ -37,6 +37,35 @@ class FeatureBoundariesTest {
     }
 
     @Test
+    void campaignsAndTheLogWriterMeetOnlyThroughKafkaAndTheCampaignsTable() {
+        noClasses()
+                .that()
+                .resideInAPackage("..ingestion.campaign..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("..ingestion.log..", "..ingestion.intake..")
+                .check(ingestion);
+        noClasses()
+                .that()
+                .resideInAnyPackage("..ingestion.log..", "..ingestion.intake..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("..ingestion.campaign..")
+                .check(ingestion);
+    }
+
+    @Test
+    void campaignsNeverWriteTheView() {
+        noClasses()
+                .that()
+                .resideInAPackage("..ingestion.campaign..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("ProfileViews")
+                .check(ingestion);
+    }
+
+    @Test
     void intakeNeverWritesTheLogOrTheView() {
         noClasses()
                 .that()

@@ -141,6 +141,8 @@ class CampaignIntakeIT {
                         + "y".repeat(70_000) + "\"}]}",
                 "{\"customer_id\":\"" + b + "\",\"changes\":[]}",
                 "{oops",
+                "{\"customer_id\":\"" + b + "\",\"changes\":[{\"attribute_key\":\"vip\",\"new_value\":1,"
+                        + "\"jane.doe@example.com\":1}]}",
                 "{\"customer_id\":\"" + b + "\",\"changes\":[{\"attribute_key\":\"vip\",\"new_value\":false}]}");
 
         HttpResponse<String> response =
@@ -150,12 +152,16 @@ class CampaignIntakeIT {
         JsonNode accepted = EventJson.parse(response.body());
         assertThat(accepted.get("errors").findValues("line"))
                 .extracting(JsonNode::asLong)
-                .containsExactly(2L, 3L, 4L, 5L);
+                .containsExactly(2L, 3L, 4L, 5L, 6L);
         assertThat(accepted.get("errors").findValues("type"))
                 .extracting(JsonNode::asString)
-                .containsExactly("pattern", "value-size", "minItems", "json");
+                .containsExactly("pattern", "value-size", "minItems", "json", "additionalProperties");
         assertThat(accepted.get("errors").get(0).get("detail").asString()).startsWith("/changes/0/attribute_key");
-        assertThat(response.body()).doesNotContain("yyyy");
+        assertThat(response.body())
+                .as("neither a value nor a field name the client made up is stored or shown")
+                .doesNotContain("yyyy", "jane.doe");
+        assertThat(accepted.get("errors").get(4).get("detail").asString())
+                .startsWith("/changes/0: holds a field that is not part of the contract");
 
         JsonNode done = awaitCompleted(accepted.get("campaign_id").asString());
         assertThat(done.get("events_logged").asLong()).isEqualTo(2);

@@ -138,7 +138,7 @@ class CampaignReadersTest {
                 byte[] line = new byte[random.nextInt(3 * MAX_LINE / 2)];
                 random.nextBytes(line);
                 for (int b = 0; b < line.length; b++) {
-                    if (line[b] == '\n' || line[b] == '"') {
+                    if (line[b] == '\n') {
                         line[b] = 'x';
                     }
                 }
@@ -151,6 +151,38 @@ class CampaignReadersTest {
             List<CampaignLine> ndjson = read(false, upload.toByteArray());
             assertThat(ndjson).allSatisfy(line -> assertThat(line.isGood()).isFalse());
         }
+    }
+
+    @Test
+    void aRecordTooLongIsReadToItsEndSoTextInsideItsQuotesNeverBecomesRows() throws IOException {
+        List<CampaignLine> lines = csv("customer_id,note\n"
+                + "cust_1,\"" + "x".repeat(MAX_LINE) + "\n"
+                + "cust_9,platinum\n"
+                + "end\"\n"
+                + "cust_2,ok\n");
+
+        assertThat(lines)
+                .extracting(CampaignLine::line, CampaignLine::errorType)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, "line-too-long"),
+                        org.assertj.core.groups.Tuple.tuple(5L, null));
+        assertThat(lines.get(1).customerId()).isEqualTo("cust_2");
+    }
+
+    @Test
+    void aQuoteInsideAnUnquotedFieldIsABadLine() throws IOException {
+        assertThat(csv("customer_id,note\ncust_1,say \"hi\"\n"))
+                .extracting(CampaignLine::errorType)
+                .containsExactly("csv-quote");
+    }
+
+    /** An open quote followed by 200,000 line breaks: each physical line is handled once (this was quadratic). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anOpenQuoteOverManyLinesIsReadInOnePass() throws IOException {
+        List<CampaignLine> lines = csv("customer_id,note\ncust_1,\"" + "\n".repeat(200_000) + "\"\ncust_2,ok\n");
+
+        assertThat(lines).extracting(CampaignLine::errorType).containsExactly("line-too-long", null);
     }
 
     private static List<CampaignLine> csv(String text) throws IOException {

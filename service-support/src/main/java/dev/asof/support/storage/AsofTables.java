@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure of that customer.
  *   <li>{@code campaigns}: bulk campaigns (ingestion-service), key {@code campaign_id}: name, state, counts, the
  *       first errors, the runner's lease and resume point, and how many of its events the log writer counted per
- *       partition.
+ *       partition. Sparse global index {@code by_pending} ({@code pending}, {@code requested_at}) lists the
+ *       unfinished ones for the runners; {@code by_requested} ({@code listed}, {@code requested_at}) the most recent.
  *   <li>{@code campaign_chunks}: a campaign's validated lines until they are published, key {@code upload_id} +
  *       {@code chunk}, encrypted with a key of the campaign's own ({@code StagingKeys}); deleted when it ends.
  * </ul>
@@ -69,6 +70,11 @@ public final class AsofTables {
     public static final String CAMPAIGN_ID = "campaign_id";
     public static final String UPLOAD_ID = "upload_id";
     public static final String CHUNK = "chunk";
+    public static final String PENDING = "pending";
+    public static final String LISTED = "listed";
+    public static final String REQUESTED_AT = "requested_at";
+    public static final String BY_PENDING_INDEX = "by_pending";
+    public static final String BY_REQUESTED_INDEX = "by_requested";
 
     /** How often table creation polls for the table to be active, and for how long at most. */
     private static final Duration ACTIVE_POLL = Duration.ofMillis(50);
@@ -197,7 +203,19 @@ public final class AsofTables {
                 singleKeyTable(matchRecords(), CUSTOMER_ID),
                 singleKeyTable(subjectKeys(), CUSTOMER_ID),
                 singleKeyTable(erasures(), ERASURE_ID),
-                singleKeyTable(campaigns(), CAMPAIGN_ID),
+                CreateTableRequest.builder()
+                        .tableName(campaigns())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(CAMPAIGN_ID, ScalarAttributeType.S),
+                                attribute(PENDING, ScalarAttributeType.S),
+                                attribute(LISTED, ScalarAttributeType.S),
+                                attribute(REQUESTED_AT, ScalarAttributeType.S))
+                        .keySchema(key(CAMPAIGN_ID, KeyType.HASH))
+                        .globalSecondaryIndexes(
+                                globalIndex(BY_PENDING_INDEX, PENDING, REQUESTED_AT, ProjectionType.KEYS_ONLY),
+                                globalIndex(BY_REQUESTED_INDEX, LISTED, REQUESTED_AT, ProjectionType.ALL))
+                        .build(),
                 CreateTableRequest.builder()
                         .tableName(campaignChunks())
                         .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -213,6 +231,15 @@ public final class AsofTables {
                 .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(sortKey, KeyType.RANGE))
                 .projection(
                         Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex globalIndex(
+            String name, String hashKey, String sortKey, ProjectionType projection) {
+        return software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex.builder()
+                .indexName(name)
+                .keySchema(key(hashKey, KeyType.HASH), key(sortKey, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(projection).build())
                 .build();
     }
 

@@ -2,7 +2,6 @@ package dev.asof.support.storage;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,9 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Bulk campaigns in DynamoDB ({@code campaigns} and {@code campaign_chunks}): written by the upload, advanced by the
@@ -25,6 +24,12 @@ public class Campaigns {
 
     /** The first errors a campaign keeps; the counts say how many there were in all. */
     public static final int MAX_ERRORS = 100;
+
+    /** The longest error detail kept, so a campaign item stays far below DynamoDB's 400 KB whatever is uploaded. */
+    public static final int MAX_DETAIL = 300;
+
+    private static final String PENDING = "1";
+    private static final String LISTED = "campaign";
 
     public static final String ACCEPTED = "accepted";
     public static final String RUNNING = "running";
@@ -101,11 +106,14 @@ public class Campaigns {
         item.put("lines_rejected", n(campaign.linesRejected()));
         item.put("events_published", n(0));
         item.put("events_logged", n(0));
-        item.put("events_failed", n(0));
         item.put("chunks_total", n(campaign.chunksTotal()));
         item.put("next_chunk", n(0));
         item.put("errors", errors(campaign.errors()));
-        item.put("requested_at", s(campaign.requestedAt().toString()));
+        item.put(AsofTables.REQUESTED_AT, s(campaign.requestedAt().toString()));
+        item.put(AsofTables.LISTED, s(LISTED));
+        if (!campaign.finished()) {
+            item.put(AsofTables.PENDING, s(PENDING));
+        }
         if (campaign.completedAt() != null) {
             item.put("completed_at", s(campaign.completedAt().toString()));
         }
@@ -131,45 +139,47 @@ public class Campaigns {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(campaign(item));
     }
 
-    /** The {@code limit} most recently requested campaigns, newest first (a scan: campaigns are few). */
+    /**
+     * The {@code limit} most recently requested campaigns, newest first (index {@code by_requested}, eventually
+     * consistent: a campaign accepted a moment ago may be missing for a moment).
+     */
     public List<Campaign> recent(int limit) {
-        List<Campaign> all = new ArrayList<>();
-        scan(null, Map.of(), Map.of()).forEach(item -> all.add(campaign(item)));
-        all.sort(Comparator.comparing(Campaign::requestedAt).reversed());
-        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        List<Campaign> recent = new ArrayList<>();
+        dynamo.query(b -> b.tableName(table)
+                        .indexName(AsofTables.BY_REQUESTED_INDEX)
+                        .keyConditionExpression("#l = :l")
+                        .expressionAttributeNames(Map.of("#l", AsofTables.LISTED))
+                        .expressionAttributeValues(Map.of(":l", s(LISTED)))
+                        .scanIndexForward(false)
+                        .limit(limit))
+                .items()
+                .forEach(item -> recent.add(campaign(item)));
+        return recent;
     }
 
-    /** The ids of campaigns that still have work: accepted or running. */
+    /**
+     * The ids of campaigns that still have work (accepted or running), oldest first: one query of the sparse index
+     * {@code by_pending}, whose entries exist only until a campaign finishes, so its cost does not grow with history.
+     */
     public List<String> unfinished() {
         List<String> ids = new ArrayList<>();
-        scan(
-                        "#s IN (:a, :r)",
-                        Map.of("#s", "state", "#id", AsofTables.CAMPAIGN_ID),
-                        Map.of(":a", s(ACCEPTED), ":r", s(RUNNING)))
-                .forEach(item -> ids.add(item.get(AsofTables.CAMPAIGN_ID).s()));
-        return ids;
-    }
-
-    private List<Map<String, AttributeValue>> scan(
-            String filter, Map<String, String> names, Map<String, AttributeValue> values) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true);
-            if (filter != null) {
-                request.filterExpression(filter)
-                        .expressionAttributeNames(names)
-                        .expressionAttributeValues(values)
-                        .projectionExpression("#id");
-            }
+            QueryRequest.Builder request = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(AsofTables.BY_PENDING_INDEX)
+                    .keyConditionExpression("#p = :p")
+                    .expressionAttributeNames(Map.of("#p", AsofTables.PENDING))
+                    .expressionAttributeValues(Map.of(":p", s(PENDING)));
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
-            ScanResponse page = dynamo.scan(request.build());
-            items.addAll(page.items());
+            QueryResponse page = dynamo.query(request.build());
+            page.items()
+                    .forEach(item -> ids.add(item.get(AsofTables.CAMPAIGN_ID).s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        return items;
+        return ids;
     }
 
     /**
@@ -248,9 +258,9 @@ public class Campaigns {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
                     .updateExpression("SET #s = :s, completed_at = :t, failure = :f REMOVE staging_key, lease_owner,"
-                            + " lease_until")
+                            + " lease_until, #p")
                     .conditionExpression("lease_owner = :o")
-                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeNames(Map.of("#s", "state", "#p", AsofTables.PENDING))
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException moved) {
@@ -261,12 +271,28 @@ public class Campaigns {
     /**
      * Counts events of a campaign the log writer handled from one partition, each exactly once: offsets at or
      * below what was counted for the partition before (a redelivered batch) are skipped, and the count and the new
-     * high mark move in one conditional write.
+     * high mark move in one conditional write. Events the writer could not store are added to a set by event id,
+     * so a copy of the same event (a chunk published again) is not counted twice; {@code events_failed} is its size.
      *
      * @param logged offsets of records whose event this writer's log item came from
-     * @param failed offsets of records the writer could not store
+     * @param failed event ids of records the writer could not store
      */
-    public void countLogged(String campaignId, int partition, List<Long> logged, List<Long> failed) {
+    public void countLogged(String campaignId, int partition, List<Long> logged, List<String> failed) {
+        if (!failed.isEmpty()) {
+            try {
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                        .updateExpression("ADD failed_events :f")
+                        .conditionExpression("attribute_exists(#id)")
+                        .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID))
+                        .expressionAttributeValues(Map.of(":f", AttributeValue.fromSs(failed))));
+            } catch (ConditionalCheckFailedException unknown) {
+                return;
+            }
+        }
+        if (logged.isEmpty()) {
+            return;
+        }
         String mark = "counted_" + partition;
         while (true) {
             Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
@@ -281,17 +307,12 @@ public class Campaigns {
             long counted =
                     item.containsKey(mark) ? Long.parseLong(item.get(mark).n()) : -1;
             long newLogged = logged.stream().filter(offset -> offset > counted).count();
-            long newFailed = failed.stream().filter(offset -> offset > counted).count();
-            long high = java.util.stream.Stream.concat(logged.stream(), failed.stream())
-                    .mapToLong(Long::longValue)
-                    .max()
-                    .orElse(counted);
+            long high = logged.stream().mapToLong(Long::longValue).max().orElse(counted);
             if (high <= counted) {
                 return;
             }
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":l", n(newLogged));
-            values.put(":f", n(newFailed));
             values.put(":high", n(high));
             String condition;
             if (counted < 0) {
@@ -303,7 +324,7 @@ public class Campaigns {
             try {
                 dynamo.updateItem(b -> b.tableName(table)
                         .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
-                        .updateExpression("SET #m = :high ADD events_logged :l, events_failed :f")
+                        .updateExpression("SET #m = :high ADD events_logged :l")
                         .conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark))
                         .expressionAttributeValues(values));
@@ -368,7 +389,9 @@ public class Campaigns {
                 number(item, "lines_rejected"),
                 number(item, "events_published"),
                 number(item, "events_logged"),
-                number(item, "events_failed"),
+                item.containsKey("failed_events")
+                        ? item.get("failed_events").ss().size()
+                        : 0,
                 (int) number(item, "chunks_total"),
                 (int) number(item, "next_chunk"),
                 errorsOf(item.get("errors")),
@@ -386,8 +409,8 @@ public class Campaigns {
         for (LineError error : errors.subList(0, Math.min(MAX_ERRORS, errors.size()))) {
             list.add(AttributeValue.fromM(Map.of(
                     "line", n(error.line()),
-                    "type", s(error.type()),
-                    "detail", s(error.detail()))));
+                    "type", s(bounded(error.type(), 64)),
+                    "detail", s(bounded(error.detail(), MAX_DETAIL)))));
         }
         return AttributeValue.fromL(list);
     }
@@ -404,6 +427,10 @@ public class Campaigns {
             }
         }
         return errors;
+    }
+
+    private static String bounded(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {
