@@ -43,7 +43,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>the raw ceiling: the log and view writes a campaign line costs (one bulk event of a new customer, values
  *       encrypted, keys made before the clock), by a plain SDK client, 8 and 32 threads;
  *   <li>idle: for {@code --phase-seconds} (30), interactive single-event requests at {@code --interactive-rate}
- *       (20/s, open loop) and point-in-time reads from {@code --readers} (2) clients: accepted-to-logged p99 (the
+ *       (20/s) and point-in-time reads at {@code --read-rate} (20/s), both open loop (closed-loop readers took every
+ *       spare cycle of a 2-core machine, leaving nothing idle to compare with): accepted-to-logged p99 (the
  *       log writer's {@code asof_log_lag_seconds}, which counts live events only) and read p99 (client side);
  *   <li>the same traffic while the campaign runs, and the campaign's throughput from its {@code 202} to {@code
  *       completed}.
@@ -64,14 +65,14 @@ public final class CampaignBenchmark {
         int rate = options.integer("--rate", 700);
         int rawEvents = options.integer("--raw-events", 6_000);
         int interactiveRate = options.integer("--interactive-rate", 20);
-        int readers = options.integer("--readers", 2);
+        int readers = options.integer("--read-rate", 20);
         int phaseSeconds = options.integer("--phase-seconds", 30);
         int warmUpSeconds = options.integer("--warm-up-seconds", 60);
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(
                 Locale.ROOT,
                 "campaign benchmark: %,d customers x %d attributes at %d events/s; live traffic %d events/s and %d"
-                        + " reading clients; %d cores, run %s%n",
+                        + " reads/s (both open loop); %d cores, run %s%n",
                 customers,
                 attributes,
                 rate,
@@ -98,7 +99,8 @@ public final class CampaignBenchmark {
             }
             Map<String, String> properties = new HashMap<>(stack.serviceProperties());
             properties.put("asof.campaigns.rate", Integer.toString(rate));
-            for (String knob : List.of("max-unlogged", "claim-parallelism", "batch-size")) {
+            for (String knob :
+                    List.of("max-unlogged", "claim-parallelism", "batch-size", "live-lag-target", "min-rate")) {
                 if (options.value("--" + knob) != null) {
                     properties.put("asof.campaigns." + knob, options.value("--" + knob));
                 }
@@ -200,7 +202,7 @@ public final class CampaignBenchmark {
                         busyLag / idleLag);
                 System.out.printf(
                         Locale.ROOT,
-                        "point-in-time read p99: idle %.1f ms, during the campaign %.1f ms, ratio %.2f (target <="
+                        "point-in-time read p99 (open loop): idle %.1f ms, during the campaign %.1f ms, ratio %.2f (target <="
                                 + " 2.00); %d reads and %d live events failed%n",
                         idleRead,
                         busyRead,
@@ -310,7 +312,7 @@ public final class CampaignBenchmark {
         private final AtomicInteger readFailures = new AtomicInteger();
         private final AtomicInteger writeFailures = new AtomicInteger();
         private final List<Thread> threads = new ArrayList<>();
-        private final ExecutorService senders = Executors.newFixedThreadPool(16);
+        private final ExecutorService senders = Executors.newFixedThreadPool(32);
 
         Traffic(
                 ApiClient intake,
@@ -328,27 +330,40 @@ public final class CampaignBenchmark {
         }
 
         void start() {
-            for (int r = 0; r < readers; r++) {
-                Random random = new Random(r);
-                threads.add(daemon(() -> {
-                    while (running.get()) {
-                        String customer = readable.get(random.nextInt(readable.size()));
-                        long at = HISTORY.toEpochMilli() + random.nextInt(READ_EVENTS) * 60_000L;
-                        long begin = System.nanoTime();
-                        HttpResponse<String> response =
-                                reads.get("/api/v1/customers/" + customer + "/profile/at/" + at, BenchStack.API_KEY);
-                        long end = System.nanoTime();
-                        if (response.statusCode() != 200) {
-                            readFailures.incrementAndGet();
-                        }
-                        readSamples.add(new long[] {begin, end - begin});
+            Random random = new Random(42);
+            threads.add(openLoop(readers, () -> {
+                String customer = readable.get(random.nextInt(readable.size()));
+                long at = HISTORY.toEpochMilli() + random.nextInt(READ_EVENTS) * 60_000L;
+                return () -> {
+                    long begin = System.nanoTime();
+                    HttpResponse<String> response =
+                            reads.get("/api/v1/customers/" + customer + "/profile/at/" + at, BenchStack.API_KEY);
+                    long end = System.nanoTime();
+                    if (response.statusCode() != 200) {
+                        readFailures.incrementAndGet();
                     }
-                }));
-            }
-            threads.add(daemon(() -> {
-                long interval = 1_000_000_000L / eventsPerSecond;
+                    readSamples.add(new long[] {begin, end - begin});
+                };
+            }));
+            AtomicInteger sent = new AtomicInteger();
+            threads.add(openLoop(eventsPerSecond, () -> {
+                int n = sent.getAndIncrement();
+                String body = event(run + "_live_" + (n % 500), Instant.now(), "tier", "live" + n);
+                return () -> {
+                    try {
+                        post(intake, body);
+                    } catch (RuntimeException e) {
+                        writeFailures.incrementAndGet();
+                    }
+                };
+            }));
+        }
+
+        /** Starts {@code perSecond} tasks a second on the sender pool, on schedule whatever their latency. */
+        private Thread openLoop(int perSecond, java.util.function.Supplier<Runnable> next) {
+            return daemon(() -> {
+                long interval = 1_000_000_000L / perSecond;
                 long due = System.nanoTime();
-                int n = 0;
                 while (running.get()) {
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -358,18 +373,10 @@ public final class CampaignBenchmark {
                             return;
                         }
                     }
-                    String body = event(run + "_live_" + (n % 500), Instant.now(), "tier", "live" + n);
-                    senders.submit(() -> {
-                        try {
-                            post(intake, body);
-                        } catch (RuntimeException e) {
-                            writeFailures.incrementAndGet();
-                        }
-                    });
-                    n++;
+                    senders.submit(next.get());
                     due += interval;
                 }
-            }));
+            });
         }
 
         void stop() throws InterruptedException {

@@ -807,7 +807,76 @@ final class HostileRequests {
                     "/api/v1/erasures/" + ids[r.nextInt(ids.length)],
                     r.nextInt(4) == 0 ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
         });
+        // campaign uploads refused as a whole: nothing of them may be stored or published
+        kinds.add(r -> {
+            String[] bodies = {
+                "",
+                "\n\n",
+                "customer_id\n",
+                "customer_id,tier\n",
+                "email,customer_id\nx,c\n",
+                "customer_id,Tier\nc,1\n",
+                "customer_id,tier,tier\nc,1,2\n",
+                "\"customer_id,tier\nc,1\n",
+                "customer_id," + "a,".repeat(600) + "b\nc,1\n",
+                "\u0000customer_id,tier\nc,1\n"
+            };
+            return campaign(r, "campaign-bad-file", "text/csv", utf8(bodies[r.nextInt(bodies.length)]), "");
+        });
+        kinds.add(r -> {
+            String[] queries = {
+                "?timestamp_utc=" + OUT_OF_RANGE_TIMES.get(r.nextInt(OUT_OF_RANGE_TIMES.size())),
+                "?timestamp_utc=yesterday",
+                "?timestamp_utc=2999-01-01T00:00:00Z",
+                "?name=" + "n".repeat(129 + r.nextInt(2000)),
+                "?name=a%0Ab",
+                "?name=%00"
+            };
+            return campaign(
+                    r,
+                    "campaign-bad-parameter",
+                    "text/csv",
+                    utf8("customer_id,tier\n" + hostileCustomer() + ",gold\n"),
+                    queries[r.nextInt(queries.length)]);
+        });
+        kinds.add(r -> {
+            String[] types = {
+                "text/csv; charset=ISO-8859-1", "text/csv; charset=UTF-16", "application/json", "text/plain", "csv"
+            };
+            return campaign(
+                    r,
+                    "campaign-wrong-content-type",
+                    types[r.nextInt(types.length)],
+                    utf8("customer_id,tier\n" + hostileCustomer() + ",gold\n"),
+                    "");
+        });
+        kinds.add(r -> {
+            String[] targets = {
+                "/api/v1/campaigns/" + java.util.UUID.randomUUID(),
+                "/api/v1/campaigns/not-a-uuid",
+                "/api/v1/campaigns/..%2F..%2Fetc",
+                "/api/v1/campaigns/" + "x".repeat(1 + r.nextInt(4_000)),
+                "/api/v1/campaigns?limit=0",
+                "/api/v1/campaigns?limit=-1",
+                "/api/v1/campaigns?limit=99999999999",
+                "/api/v1/campaigns?limit=%00"
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Authorization", BEARER);
+            return Case.refused(
+                    Service.INGESTION,
+                    "campaign-read",
+                    RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, new byte[0]));
+        });
         return kinds;
+    }
+
+    private Case campaign(Random r, String kind, String contentType, byte[] body, String query) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", r.nextInt(8) == 0 ? "Bearer " + TestApiKeys.PROFILE_READ_ONLY : BEARER);
+        headers.put("Content-Type", contentType);
+        return Case.refused(
+                Service.INGESTION, kind, RawHttp.request("POST", "/api/v1/campaigns" + query, headers, body));
     }
 
     /** A POST to merge-service whose JSON {@code template} has {@code <bad>} replaced by invalid UTF-8. */

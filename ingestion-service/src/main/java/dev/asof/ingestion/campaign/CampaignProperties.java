@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  *     {@code 202}; at most 300 KB, so a chunk fits a DynamoDB item
  * @param rate the most campaign events published per second per instance
  * @param minRate the least: the rate adapts between the two, halving while live events' accepted-to-logged p99 (on
- *     this instance) is above {@code liveLagTarget} and growing by a tenth each {@code adjustEvery} while it is below
+ *     this instance) is above {@code liveLagTarget} and growing by a fifth each {@code adjustEvery} while it is below;
+ *     a campaign starts at a tenth of {@code rate}
  * @param liveLagTarget the live latency the campaign must leave alone
  * @param adjustEvery how often the rate adapts
  * @param maxUnlogged most campaign events published but not yet logged; the runner waits beyond it, so a
@@ -41,7 +42,7 @@ public record CampaignProperties(
         @Min(1) @Max(100_000) @DefaultValue("300") int rate,
         @Min(1) @Max(100_000) @DefaultValue("10") int minRate,
         @NotNull @DefaultValue("200ms") Duration liveLagTarget,
-        @NotNull @DefaultValue("1s") Duration adjustEvery,
+        @NotNull @DefaultValue("2s") Duration adjustEvery,
         @Min(1) @DefaultValue("200") int maxUnlogged,
         @Min(1) @Max(500) @DefaultValue("100") int batchSize,
         @Min(1) @Max(64) @DefaultValue("8") int claimParallelism,

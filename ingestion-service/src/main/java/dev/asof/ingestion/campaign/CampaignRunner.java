@@ -105,11 +105,13 @@ class CampaignRunner {
             return claimer;
         });
         this.submitter = submitter.withClaimers(claimers);
-        this.currentRate = metrics.gauge("asof.campaign.rate", new AtomicInteger(properties.rate()));
+        // a slow start: a tenth of the most, so a campaign's first seconds do not queue a burst ahead of live events
+        int start = Math.max(properties.minRate(), properties.rate() / 10);
+        this.currentRate = metrics.gauge("asof.campaign.rate", new AtomicInteger(start));
         this.rate = RateLimiter.of(
                 "campaigns",
                 RateLimiterConfig.custom()
-                        .limitForPeriod(properties.rate())
+                        .limitForPeriod(start)
                         .limitRefreshPeriod(Duration.ofSeconds(1))
                         .timeoutDuration(Duration.ofMinutes(5))
                         .build());
@@ -358,8 +360,9 @@ class CampaignRunner {
 
     /**
      * Adapts the rate to live traffic, at most every {@code adjust-every}: halves it while live events'
-     * accepted-to-logged p99 on this instance is above {@code live-lag-target}, grows it by a tenth otherwise (also
-     * when there was too little live traffic to tell), between {@code min-rate} and {@code rate}.
+     * accepted-to-logged p99 on this instance over the last period is above {@code live-lag-target}, grows it by a
+     * fifth otherwise (also when there was too little live traffic to tell), between {@code min-rate} and {@code
+     * rate}. A campaign starts at a tenth of {@code rate}.
      */
     private void adapt() {
         long now = clock.millis();
@@ -371,7 +374,7 @@ class CampaignRunner {
         int current = currentRate.get();
         int next = !Double.isNaN(p99) && p99 > properties.liveLagTarget().toMillis()
                 ? Math.max(properties.minRate(), current / 2)
-                : Math.min(properties.rate(), current + Math.max(1, current / 10));
+                : Math.min(properties.rate(), current + Math.max(5, current / 5));
         if (next != current) {
             currentRate.set(next);
             rate.changeLimitForPeriod(next);

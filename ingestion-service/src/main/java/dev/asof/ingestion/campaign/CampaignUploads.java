@@ -253,6 +253,13 @@ class CampaignUploads {
             return now;
         }
         Instant timestamp = RequestParameters.instant("timestamp_utc", text);
+        if (!Timestamps.inRange(timestamp)) {
+            throw RequestParameters.invalid(
+                    "timestamp_utc",
+                    "timestamp-range",
+                    "timestamp_utc " + Timestamps.format(timestamp) + " is outside the storable range "
+                            + Timestamps.range());
+        }
         Duration ahead = Duration.between(now, timestamp);
         if (ahead.compareTo(futureTolerance) > 0) {
             throw RequestParameters.invalid(

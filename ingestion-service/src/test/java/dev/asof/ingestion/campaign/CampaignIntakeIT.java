@@ -231,6 +231,10 @@ class CampaignIntakeIT {
         assertProblem(
                 upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, "yesterday", null), 400, "invalid-request");
         assertProblem(
+                upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, "1969-12-31T23:59:59Z", null),
+                400,
+                "invalid-request");
+        assertProblem(
                 upload("text/csv", bytes("customer_id,tier\nc,1\n"), "n".repeat(129), null, null),
                 400,
                 "invalid-request");

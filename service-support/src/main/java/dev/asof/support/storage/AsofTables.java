@@ -214,7 +214,7 @@ public final class AsofTables {
                         .keySchema(key(CAMPAIGN_ID, KeyType.HASH))
                         .globalSecondaryIndexes(
                                 globalIndex(BY_PENDING_INDEX, PENDING, REQUESTED_AT, ProjectionType.KEYS_ONLY),
-                                globalIndex(BY_REQUESTED_INDEX, LISTED, REQUESTED_AT, ProjectionType.ALL))
+                                globalIndex(BY_REQUESTED_INDEX, LISTED, REQUESTED_AT, ProjectionType.KEYS_ONLY))
                         .build(),
                 CreateTableRequest.builder()
                         .tableName(campaignChunks())

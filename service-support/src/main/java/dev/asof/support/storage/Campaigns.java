@@ -141,7 +141,8 @@ public class Campaigns {
 
     /**
      * The {@code limit} most recently requested campaigns, newest first (index {@code by_requested}, eventually
-     * consistent: a campaign accepted a moment ago may be missing for a moment).
+     * consistent: a campaign accepted a moment ago may be missing for a moment). The index holds keys only, so the
+     * log writer's counts never rewrite it; each listed campaign is then read by key.
      */
     public List<Campaign> recent(int limit) {
         List<Campaign> recent = new ArrayList<>();
@@ -153,7 +154,7 @@ public class Campaigns {
                         .scanIndexForward(false)
                         .limit(limit))
                 .items()
-                .forEach(item -> recent.add(campaign(item)));
+                .forEach(key -> find(key.get(AsofTables.CAMPAIGN_ID).s()).ifPresent(recent::add));
         return recent;
     }
 
