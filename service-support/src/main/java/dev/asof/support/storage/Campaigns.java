@@ -277,8 +277,11 @@ public class Campaigns {
      *
      * @param logged offsets of records whose event this writer's log item came from
      * @param failed event ids of records the writer could not store
+     * @param knownMark the partition's mark as this writer last left it, or {@code null} to read it (a wrong one
+     *     costs a read: the write is conditional on it)
+     * @return the partition's mark now, for the next call; {@code null} when the campaign is unknown
      */
-    public void countLogged(String campaignId, int partition, List<Long> logged, List<String> failed) {
+    public Long countLogged(String campaignId, int partition, List<Long> logged, List<String> failed, Long knownMark) {
         if (!failed.isEmpty()) {
             try {
                 dynamo.updateItem(b -> b.tableName(table)
@@ -288,39 +291,42 @@ public class Campaigns {
                         .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID))
                         .expressionAttributeValues(Map.of(":f", AttributeValue.fromSs(failed))));
             } catch (ConditionalCheckFailedException unknown) {
-                return;
+                return null;
             }
         }
         if (logged.isEmpty()) {
-            return;
+            return knownMark;
         }
         String mark = "counted_" + partition;
+        Long counted = knownMark;
         while (true) {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                            .consistentRead(true)
-                            .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
-                            .projectionExpression("#id, #m")
-                            .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark)))
-                    .item();
-            if (item == null || item.isEmpty()) {
-                return; // not a campaign this deployment knows (or deleted): nothing to count
+            if (counted == null) {
+                Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                                .consistentRead(true)
+                                .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                                .projectionExpression("#id, #m")
+                                .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark)))
+                        .item();
+                if (item == null || item.isEmpty()) {
+                    return null; // not a campaign this deployment knows (or deleted): nothing to count
+                }
+                counted = item.containsKey(mark) ? Long.parseLong(item.get(mark).n()) : -1L;
             }
-            long counted =
-                    item.containsKey(mark) ? Long.parseLong(item.get(mark).n()) : -1;
-            long newLogged = logged.stream().filter(offset -> offset > counted).count();
-            long high = logged.stream().mapToLong(Long::longValue).max().orElse(counted);
-            if (high <= counted) {
-                return;
+            long before = counted;
+            long newLogged = logged.stream().filter(offset -> offset > before).count();
+            long high = logged.stream().mapToLong(Long::longValue).max().orElse(before);
+            if (high <= before) {
+                return before;
             }
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":l", n(newLogged));
             values.put(":high", n(high));
             String condition;
-            if (counted < 0) {
+            if (before < 0) {
                 condition = "attribute_exists(#id) AND attribute_not_exists(#m)";
             } else {
                 condition = "attribute_exists(#id) AND #m = :counted";
-                values.put(":counted", n(counted));
+                values.put(":counted", n(before));
             }
             try {
                 dynamo.updateItem(b -> b.tableName(table)
@@ -329,9 +335,10 @@ public class Campaigns {
                         .conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID, "#m", mark))
                         .expressionAttributeValues(values));
-                return;
-            } catch (ConditionalCheckFailedException concurrent) {
-                // a zombie consumer counted meanwhile: read the mark again
+                return high;
+            } catch (ConditionalCheckFailedException moved) {
+                // the known mark was stale (a zombie consumer counted meanwhile) or the campaign is gone: read it
+                counted = null;
             }
         }
     }
