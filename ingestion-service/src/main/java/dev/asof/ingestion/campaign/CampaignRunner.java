@@ -59,6 +59,7 @@ class CampaignRunner {
     private static final Logger log = LoggerFactory.getLogger(CampaignRunner.class);
     private static final Duration WAIT_STEP = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration STALL = Duration.ofMinutes(2);
 
     private final Campaigns campaigns;
     private final StagingKeys keys;
@@ -105,8 +106,7 @@ class CampaignRunner {
             return claimer;
         });
         this.submitter = submitter.withClaimers(claimers);
-        // a slow start: a tenth of the most, so a campaign's first seconds do not queue a burst ahead of live events
-        int start = Math.max(properties.minRate(), properties.rate() / 10);
+        int start = startRate();
         this.currentRate = metrics.gauge("asof.campaign.rate", new AtomicInteger(start));
         this.rate = RateLimiter.of(
                 "campaigns",
@@ -217,6 +217,7 @@ class CampaignRunner {
             return;
         }
         Lease lease = new Lease(id);
+        slowStart();
         List<Campaigns.LineError> errors = new ArrayList<>(campaign.errors());
         Progress progress = new Progress(campaign.eventsPublished(), campaign.eventsLogged() + campaign.eventsFailed());
         for (int chunk = campaign.nextChunk(); chunk < campaign.chunksTotal(); chunk++) {
@@ -329,6 +330,11 @@ class CampaignRunner {
         if (e instanceof ApiProblemException problem) {
             return problem.problem().getStatus() == 503;
         }
+        if (e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException dynamo
+                && dynamo.awsErrorDetails() != null
+                && "ValidationException".equals(dynamo.awsErrorDetails().errorCode())) {
+            return false; // the store refuses the request itself: it will refuse it again
+        }
         return e instanceof SdkException || e instanceof KeyServiceUnavailableException;
     }
 
@@ -349,6 +355,10 @@ class CampaignRunner {
     }
 
     private static String detail(SubmissionResult result) {
+        if ("erased".equals(result.reason())) {
+            // the write path's detail names the customer; a stored campaign error must not keep an erased id
+            return "the customer was erased at or after the campaign's timestamp_utc";
+        }
         if (result.errors() == null || result.errors().isEmpty()) {
             return result.reason();
         }
@@ -381,6 +391,20 @@ class CampaignRunner {
         }
     }
 
+    /** A slow start: a tenth of the most, so a campaign's first seconds do not queue a burst ahead of live events. */
+    private int startRate() {
+        return Math.max(properties.minRate(), properties.rate() / 10);
+    }
+
+    /** Each run starts slow and judges live latency from its own start, not from whatever came before it. */
+    private void slowStart() {
+        int start = startRate();
+        currentRate.set(start);
+        rate.changeLimitForPeriod(start);
+        adjustedAt = clock.millis();
+        liveLag.p99SinceLast();
+    }
+
     /** Events of this run: published (acknowledged, new) and handled by the log writer, as far as known. */
     private static final class Progress {
         long published;
@@ -394,10 +418,12 @@ class CampaignRunner {
 
     /** Waits while more than {@code max-unlogged} published events are not yet logged. */
     private void waitForRoom(Lease lease, Progress progress) {
+        Stall stall = new Stall(progress.handled);
         while (progress.published - progress.handled > properties.maxUnlogged()) {
             Campaigns.Campaign now = current(lease.campaignId);
             progress.handled = now.eventsLogged() + now.eventsFailed();
             if (progress.published - progress.handled > properties.maxUnlogged()) {
+                stall.check(progress.handled, lease.campaignId);
                 pause();
                 lease.renewIfDue();
             }
@@ -406,13 +432,40 @@ class CampaignRunner {
 
     /** Waits until the log writer has counted every event of the campaign. */
     private void awaitLogged(Lease lease, String campaignId) {
+        Stall stall = new Stall(-1);
         while (true) {
             Campaigns.Campaign now = current(campaignId);
-            if (now.eventsLogged() + now.eventsFailed() >= now.linesAccepted()) {
+            long handled = now.eventsLogged() + now.eventsFailed();
+            if (handled >= now.linesAccepted()) {
                 return;
             }
+            stall.check(handled, campaignId);
             pause();
             lease.renewIfDue();
+        }
+    }
+
+    /**
+     * Gives up waiting for the log writer when its count of the campaign has not moved for {@link #STALL}: the run
+     * ends with a failure, so this campaign backs off and the runner serves the others (a count the store refused is
+     * the one way a campaign's count can stop; the log writer says so in its log and metrics).
+     */
+    private final class Stall {
+        private long last;
+        private long since = clock.millis();
+
+        Stall(long handled) {
+            this.last = handled;
+        }
+
+        void check(long handled, String campaignId) {
+            if (handled != last) {
+                last = handled;
+                since = clock.millis();
+            } else if (clock.millis() - since > STALL.toMillis()) {
+                throw new IllegalStateException("the log writer's count of campaign " + campaignId
+                        + " has not moved for " + STALL.toSeconds() + " s (" + handled + " events)");
+            }
         }
     }
 

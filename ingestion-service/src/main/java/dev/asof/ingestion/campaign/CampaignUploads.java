@@ -218,14 +218,30 @@ class CampaignUploads {
         try {
             created = campaigns.create(campaign);
         } catch (RuntimeException e) {
+            // the write may have landed before the failure reached us: then this upload is the campaign; when that
+            // cannot be told, the chunks stay (without the campaign item nobody can read them)
+            java.util.Optional<Campaigns.Campaign> stored;
+            try {
+                stored = campaigns.find(campaignId);
+            } catch (RuntimeException unknown) {
+                e.addSuppressed(unknown);
+                throw e;
+            }
+            if (stored.isPresent() && stored.get().uploadId().equals(uploadId)) {
+                return new Upload(stored.get(), false);
+            }
             staging.discard();
             throw e;
         }
         if (!created) {
-            staging.discard();
             Campaigns.Campaign existing = campaigns
                     .find(campaignId)
                     .orElseThrow(() -> new IllegalStateException("campaign " + campaignId + " vanished"));
+            if (existing.uploadId().equals(uploadId)) {
+                // the client's own write, retried by the SDK after it landed: this upload is the campaign
+                return new Upload(existing, false);
+            }
+            staging.discard();
             if (!existing.fingerprint().equals(fingerprint)) {
                 throw new ApiProblemException(Problems.of(
                         HttpStatus.UNPROCESSABLE_CONTENT,

@@ -89,7 +89,7 @@ final class CsvCampaignReader implements CampaignLine.Reader {
                 return null;
             }
             long first = line.number();
-            boolean open = line.oddQuotes();
+            boolean open = line.insideQuotes();
             boolean tooLong = line.tooLong();
             long length = line.bytes().length;
             List<byte[]> parts = new ArrayList<>();
@@ -99,7 +99,7 @@ final class CsvCampaignReader implements CampaignLine.Reader {
                 if (more == null) {
                     return CampaignLine.bad(first, "csv-quote", "line " + first + " opens a quote that never closes");
                 }
-                open ^= more.oddQuotes();
+                open = more.insideQuotes();
                 length += more.bytes().length + 1;
                 if (more.tooLong() || length > maxLineBytes) {
                     tooLong = true;

@@ -28,8 +28,9 @@ final class LiveLag {
         if (timer == null) {
             return Double.NaN;
         }
-        CountAtBucket[] buckets = timer.takeSnapshot().histogramCounts();
-        long count = timer.count();
+        io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot = timer.takeSnapshot();
+        CountAtBucket[] buckets = snapshot.histogramCounts();
+        long count = snapshot.count();
         double[] counts = new double[buckets.length];
         for (int i = 0; i < buckets.length; i++) {
             counts[i] = buckets[i].count();
@@ -40,6 +41,11 @@ final class LiveLag {
         lastCount = count;
         if (previous == null || previous.length != counts.length || samples < MIN_SAMPLES) {
             return Double.NaN;
+        }
+        for (int i = 0; i < buckets.length; i++) {
+            if (counts[i] < previous[i]) {
+                return Double.NaN; // a registry whose histograms roll over (not Prometheus's cumulative ones)
+            }
         }
         for (int i = 0; i < buckets.length; i++) {
             if (counts[i] - previous[i] >= 0.99 * samples) {

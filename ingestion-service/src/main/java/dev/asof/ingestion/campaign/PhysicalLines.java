@@ -13,11 +13,21 @@ import java.util.Arrays;
 final class PhysicalLines {
 
     /**
-     * One physical line: its 1-based number and bytes, or {@code tooLong} with no bytes; {@code oddQuotes} whether it
-     * holds an odd number of {@code "} bytes (counted in a skipped line too), so a CSV reader can tell where a quoted
-     * record ends without its bytes. (The byte {@code "} never occurs inside a multi-byte UTF-8 sequence.)
+     * One physical line: its 1-based number and bytes, or {@code tooLong} with no bytes; {@code insideQuotes} whether
+     * it ends inside a CSV quoted field (RFC 4180: a quote opens a field only at its start, {@code ""} inside is a
+     * quote), followed byte by byte even through a skipped line, so a CSV reader can tell where a record ends without
+     * its bytes. A stray quote elsewhere opens nothing. (The byte {@code "} never occurs inside a multi-byte UTF-8
+     * sequence.)
      */
-    record Line(long number, byte[] bytes, boolean tooLong, boolean oddQuotes) {}
+    record Line(long number, byte[] bytes, boolean tooLong, boolean insideQuotes) {}
+
+    /** Where the CSV scanner stands: at a field's start, in an unquoted field, in quotes, or just after a quote. */
+    private enum Csv {
+        FIELD_START,
+        UNQUOTED,
+        QUOTED,
+        QUOTE_IN_QUOTED
+    }
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -25,7 +35,7 @@ final class PhysicalLines {
     private int position;
     private int limit;
     private long number;
-    private long quotes;
+    private Csv csv = Csv.FIELD_START;
     private boolean first = true;
 
     PhysicalLines(InputStream in, int maxLineBytes) {
@@ -38,7 +48,9 @@ final class PhysicalLines {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean tooLong = false;
         boolean sawAny = false;
-        quotes = 0;
+        if (csv != Csv.QUOTED) {
+            csv = Csv.FIELD_START; // a line that does not go on inside quotes ended its record
+        }
         while (true) {
             if (position == limit) {
                 limit = in.read(buffer, 0, buffer.length);
@@ -54,9 +66,7 @@ final class PhysicalLines {
             sawAny = true;
             int start = position;
             while (position < limit && buffer[position] != '\n') {
-                if (buffer[position] == '"') {
-                    quotes++;
-                }
+                csv = next(csv, buffer[position]);
                 position++;
             }
             if (!tooLong) {
@@ -73,11 +83,24 @@ final class PhysicalLines {
         }
     }
 
+    private static Csv next(Csv state, byte b) {
+        switch (state) {
+            case FIELD_START:
+                return b == '"' ? Csv.QUOTED : b == ',' ? Csv.FIELD_START : Csv.UNQUOTED;
+            case UNQUOTED:
+                return b == ',' ? Csv.FIELD_START : Csv.UNQUOTED;
+            case QUOTED:
+                return b == '"' ? Csv.QUOTE_IN_QUOTED : Csv.QUOTED;
+            default: // QUOTE_IN_QUOTED: "" is a quote; a comma ends the field; anything else is text after a quote
+                return b == '"' ? Csv.QUOTED : b == ',' ? Csv.FIELD_START : Csv.UNQUOTED;
+        }
+    }
+
     private Line finish(ByteArrayOutputStream line, boolean tooLong) {
         number++;
         if (tooLong) {
             first = false;
-            return new Line(number, new byte[0], true, quotes % 2 == 1);
+            return new Line(number, new byte[0], true, csv == Csv.QUOTED);
         }
         byte[] bytes = line.toByteArray();
         int end = bytes.length;
@@ -90,8 +113,8 @@ final class PhysicalLines {
         }
         first = false;
         if (end - begin > maxLineBytes) {
-            return new Line(number, new byte[0], true, quotes % 2 == 1);
+            return new Line(number, new byte[0], true, csv == Csv.QUOTED);
         }
-        return new Line(number, Arrays.copyOfRange(bytes, begin, end), false, quotes % 2 == 1);
+        return new Line(number, Arrays.copyOfRange(bytes, begin, end), false, csv == Csv.QUOTED);
     }
 }

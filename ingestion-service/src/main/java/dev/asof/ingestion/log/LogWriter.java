@@ -202,8 +202,13 @@ class LogWriter implements ConsumerSeekAware {
         long now = clock.millis();
         for (Polled p : events) {
             Header acceptedAt = p.record().headers().lastHeader(AsofTopics.ACCEPTED_AT_HEADER);
-            if (acceptedAt != null) {
-                long millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
+            if (acceptedAt != null && acceptedAt.value() != null) {
+                long millis;
+                try {
+                    millis = Long.parseLong(new String(acceptedAt.value(), StandardCharsets.UTF_8));
+                } catch (NumberFormatException notIntakes) {
+                    continue; // not written by intake: no lag to take, and no reason to fail the batch
+                }
                 (campaignOf(p.record()) == null ? lag : campaignLag)
                         .record(Duration.ofMillis(Math.max(0, now - millis)));
             }

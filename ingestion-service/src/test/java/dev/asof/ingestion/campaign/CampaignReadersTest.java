@@ -176,6 +176,20 @@ class CampaignReadersTest {
                 .containsExactly("csv-quote");
     }
 
+    @Test
+    void aStrayQuoteSpoilsOnlyItsOwnLine() throws IOException {
+        List<CampaignLine> lines =
+                csv("customer_id,note\n" + "cust_1,5\" screen\n" + "cust_2,ok\n" + "cust_3,\"a\"b\"\n" + "cust_4,ok\n");
+
+        assertThat(lines)
+                .extracting(CampaignLine::line, CampaignLine::errorType)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, "csv-quote"),
+                        org.assertj.core.groups.Tuple.tuple(3L, null),
+                        org.assertj.core.groups.Tuple.tuple(4L, "csv-quote"),
+                        org.assertj.core.groups.Tuple.tuple(5L, null));
+    }
+
     /** An open quote followed by 200,000 line breaks: each physical line is handled once (this was quadratic). */
     @Test
     @org.junit.jupiter.api.Timeout(60)
