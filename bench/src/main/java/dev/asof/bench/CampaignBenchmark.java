@@ -212,8 +212,8 @@ public final class CampaignBenchmark {
                 System.out.println("where the CPU goes (CPU ms per wall second):");
                 System.out.println("  idle:     " + idleCpuLine);
                 System.out.println("  campaign: " + campaignCpuLine);
-                System.out.println("log writer, idle:     " + writerBatches(idleBefore, idleAfter));
-                System.out.println("log writer, campaign: " + writerBatches(campaignBefore, campaignAfter));
+                System.out.println("log writer, idle:     " + Prometheus.writerBatches(idleBefore, idleAfter));
+                System.out.println("log writer, campaign: " + Prometheus.writerBatches(campaignBefore, campaignAfter));
                 System.out.println("(lag quantiles are bucket upper bounds of the asof_log_lag_seconds histograms;"
                         + " read quantiles are exact, client side)");
             }
@@ -446,22 +446,6 @@ public final class CampaignBenchmark {
         if (response.statusCode() != 202 || response.body().contains("\"rejected\"")) {
             throw new IllegalStateException("intake answered " + response.statusCode() + ": " + response.body());
         }
-    }
-
-    /** How big the log writer's batches were and how long they took, between two scrapes. */
-    private static String writerBatches(Prometheus.Scrape before, Prometheus.Scrape after) {
-        double batches =
-                after.value("asof_log_batch_records_count", "") - before.value("asof_log_batch_records_count", "");
-        double records = after.value("asof_log_batch_records_sum", "") - before.value("asof_log_batch_records_sum", "");
-        double seconds = after.value("asof_log_batch_duration_seconds_sum", "")
-                - before.value("asof_log_batch_duration_seconds_sum", "");
-        return String.format(
-                Locale.ROOT,
-                "%.0f batches, %.1f records and %.1f ms each on average, batch p99 %.0f ms",
-                batches,
-                records / batches,
-                1000 * seconds / batches,
-                Prometheus.quantileMillis(before, after, "asof_log_batch_duration_seconds", 0.99));
     }
 
     private static double seconds(long nanos) {

@@ -102,4 +102,22 @@ final class Prometheus {
         }
         return Double.POSITIVE_INFINITY;
     }
+
+    /** How big the log writer's batches were and how long they took, between two scrapes. */
+    static String writerBatches(Scrape before, Scrape after) {
+        double batches =
+                after.value("asof_log_batch_records_count", "") - before.value("asof_log_batch_records_count", "");
+        double records = after.value("asof_log_batch_records_sum", "") - before.value("asof_log_batch_records_sum", "");
+        double seconds = after.value("asof_log_batch_duration_seconds_sum", "")
+                - before.value("asof_log_batch_duration_seconds_sum", "");
+        double timed = after.value("asof_log_batch_duration_seconds_count", "")
+                - before.value("asof_log_batch_duration_seconds_count", "");
+        return String.format(
+                java.util.Locale.ROOT,
+                "%.0f batches, %.1f records and %.1f ms each on average, batch p99 %.0f ms",
+                batches,
+                records / batches,
+                1000 * seconds / timed,
+                quantileMillis(before, after, "asof_log_batch_duration_seconds", 0.99));
+    }
 }

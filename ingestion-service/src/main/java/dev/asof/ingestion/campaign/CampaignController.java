@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -105,20 +104,17 @@ class CampaignController {
         return Map.of("campaigns", list);
     }
 
+    /** The id as the upload answered it: a UUID in its canonical form (upper case read as lower). */
     private static String campaignId(String text) {
-        try {
-            return UUID.fromString(text).toString().equals(text.toLowerCase(java.util.Locale.ROOT))
-                    ? text.toLowerCase(java.util.Locale.ROOT)
-                    : invalidId();
-        } catch (IllegalArgumentException e) {
-            return invalidId();
+        if (!CAMPAIGN_ID.matcher(text).matches()) {
+            throw RequestParameters.invalid(
+                    "campaign_id", "format", "campaign_id must be a UUID as the upload answered it");
         }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String invalidId() {
-        throw RequestParameters.invalid(
-                "campaign_id", "format", "campaign_id must be a UUID as the upload answered it");
-    }
+    private static final java.util.regex.Pattern CAMPAIGN_ID = java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private static ApiProblemException notFound(String campaignId) {
         return new ApiProblemException(Problems.of(

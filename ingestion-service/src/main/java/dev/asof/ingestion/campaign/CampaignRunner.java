@@ -362,10 +362,9 @@ class CampaignRunner {
         if (result.errors() == null || result.errors().isEmpty()) {
             return result.reason();
         }
-        String rule = result.errors().get(0).get("rule");
-        return "enum".equals(rule) || "const".equals(rule)
-                ? "the value is not one the contract allows"
-                : result.errors().get(0).get("detail");
+        Map<String, String> first = result.errors().get(0);
+        return CampaignEvents.safe(
+                new dev.asof.events.Violation(first.get("pointer"), first.get("rule"), first.get("detail")));
     }
 
     /**

@@ -132,7 +132,7 @@ class LogWriter implements ConsumerSeekAware {
     }
 
     /** One event of a batch with where it came from. */
-    private record Polled(EventEnvelope event, ConsumerRecord<String, String> record) {}
+    private record Polled(EventEnvelope event, ConsumerRecord<String, String> record, String campaignId) {}
 
     /** What became of a campaign's record: its event logged from it, or refused by the store. */
     private record CampaignOutcome(String campaignId, int partition, long offset, String eventId, boolean logged) {}
@@ -164,9 +164,14 @@ class LogWriter implements ConsumerSeekAware {
             if (event != null) {
                 byCustomer
                         .computeIfAbsent(event.customerId(), id -> new ArrayList<>())
-                        .add(new Polled(event, record));
+                        .add(new Polled(event, record, campaignOf(record)));
             } else {
-                noteCampaign(outcomes, record, "record:" + record.partition() + ":" + record.offset(), false);
+                noteCampaign(
+                        outcomes,
+                        record,
+                        campaignOf(record),
+                        "record:" + record.partition() + ":" + record.offset(),
+                        false);
             }
         }
         // Customers are independent: write them in parallel; each customer's events stay in partition order.
@@ -191,7 +196,7 @@ class LogWriter implements ConsumerSeekAware {
 
     private static boolean hasLiveEvent(List<Polled> events) {
         for (Polled polled : events) {
-            if (campaignOf(polled.record()) == null) {
+            if (polled.campaignId() == null) {
                 return true;
             }
         }
@@ -209,8 +214,7 @@ class LogWriter implements ConsumerSeekAware {
                 } catch (NumberFormatException notIntakes) {
                     continue; // not written by intake: no lag to take, and no reason to fail the batch
                 }
-                (campaignOf(p.record()) == null ? lag : campaignLag)
-                        .record(Duration.ofMillis(Math.max(0, now - millis)));
+                (p.campaignId() == null ? lag : campaignLag).record(Duration.ofMillis(Math.max(0, now - millis)));
             }
         }
     }
@@ -240,9 +244,9 @@ class LogWriter implements ConsumerSeekAware {
     private static void noteCampaign(
             java.util.Queue<CampaignOutcome> outcomes,
             ConsumerRecord<String, String> record,
+            String campaign,
             String eventId,
             boolean logged) {
-        String campaign = campaignOf(record);
         if (campaign != null) {
             outcomes.add(new CampaignOutcome(campaign, record.partition(), record.offset(), eventId, logged));
         }
@@ -385,11 +389,11 @@ class LogWriter implements ConsumerSeekAware {
                     throw e;
                 }
                 deadLetters.send(polled.record(), "unstorable", PoisonRecords.reason(e));
-                noteCampaign(outcomes, polled.record(), event.eventId(), false);
+                noteCampaign(outcomes, polled.record(), polled.campaignId(), event.eventId(), false);
                 continue;
             }
             if (append.byThisRecord()) {
-                noteCampaign(outcomes, polled.record(), event.eventId(), true);
+                noteCampaign(outcomes, polled.record(), polled.campaignId(), event.eventId(), true);
             }
             (append.created() ? created : redelivered).increment();
             logged.add(append.logged());
