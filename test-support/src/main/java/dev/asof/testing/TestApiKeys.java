@@ -16,14 +16,18 @@ public final class TestApiKeys {
     /** Only {@code events:write}. */
     public static final String EVENTS_WRITE_ONLY = "test-key-events-write";
 
+    /** The console's scopes: {@code profile:read} and {@code gdpr:erase}. */
+    public static final String CONSOLE = "test-key-console";
+
     private TestApiKeys() {}
 
-    /** The {@code asof.security.api-keys} properties for the three test keys. */
+    /** The {@code asof.security.api-keys} properties for the test keys. */
     public static Map<String, String> properties() {
         Map<String, String> properties = new LinkedHashMap<>();
         key(properties, 0, "all", ALL_SCOPES, "events:write,profile:read,merge:write,gdpr:erase,metrics:read");
         key(properties, 1, "reader", PROFILE_READ_ONLY, "profile:read");
         key(properties, 2, "writer", EVENTS_WRITE_ONLY, "events:write");
+        key(properties, 3, "console", CONSOLE, "profile:read,gdpr:erase");
         return properties;
     }
 

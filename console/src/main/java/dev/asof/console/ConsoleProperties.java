@@ -1,0 +1,65 @@
+package dev.asof.console;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code asof.console.*}: where the services are, the console's own API key, the local operators, and the limits of
+ * a page.
+ *
+ * @param ingestionUrl ingestion-service (campaigns)
+ * @param reconstructionUrl reconstruction-service (profiles, history)
+ * @param mergeUrl merge-service (identity, match, erasure)
+ * @param apiKey the console's API key: {@code profile:read}, and {@code gdpr:erase} for the privacy pages
+ * @param requestTimeout how long one call to a service may take before the page says it is unavailable
+ * @param timelineMaxChanges the most changes one timeline reads (history pages of 200); beyond it the page asks to
+ *     zoom in
+ * @param users local operator accounts; empty when only OpenID Connect signs people in
+ * @param oidcRolesClaim the ID-token or user-info claim whose values name the console roles ({@code auditor},
+ *     {@code privacy-officer})
+ */
+@Validated
+@ConfigurationProperties("asof.console")
+public record ConsoleProperties(
+        @NotNull @DefaultValue("http://localhost:8081") URI ingestionUrl,
+        @NotNull @DefaultValue("http://localhost:8082") URI reconstructionUrl,
+        @NotNull @DefaultValue("http://localhost:8083") URI mergeUrl,
+        @NotBlank String apiKey,
+        @NotNull @DefaultValue("10s") Duration requestTimeout,
+        @Min(200) @Max(100_000) @DefaultValue("20000") int timelineMaxChanges,
+        @Valid @DefaultValue List<User> users,
+        @NotBlank @DefaultValue("roles") String oidcRolesClaim) {
+
+    /**
+     * A local operator.
+     *
+     * @param username the sign-in name
+     * @param passwordHash the password hashed in Spring Security's format, e.g. {@code {bcrypt}$2a$10$...}
+     * @param roles {@code auditor} and/or {@code privacy-officer}
+     */
+    public record User(
+            @NotBlank String username,
+            @NotBlank String passwordHash,
+            @NotNull List<Role> roles) {
+
+        @Override
+        public String toString() {
+            return "User[" + username + ", " + roles + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConsoleProperties[" + ingestionUrl + ", " + reconstructionUrl + ", " + mergeUrl + ", users=" + users
+                + "]";
+    }
+}

@@ -1,0 +1,162 @@
+package dev.asof.console.timeline;
+
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One change of a customer's timeline as the history API lists it, in the fields the console draws.
+ *
+ * @param late the event reached the log after an event with a later valid time had: it was recorded out of order
+ */
+public record Change(
+        String eventId,
+        String eventType,
+        String memberCustomerId,
+        String attribute,
+        String oldValue,
+        String newValue,
+        Instant changedAt,
+        Instant recordedAt,
+        String sourceSystem,
+        String channel,
+        String agentId,
+        String interactionId,
+        String reason,
+        String mergedFrom,
+        String mergedInto,
+        boolean redacted,
+        boolean late) {
+
+    /** A change of the history API's JSON, {@code late} not yet known. */
+    public static Change of(JsonNode json) {
+        return new Change(
+                text(json, "event_id"),
+                text(json, "event_type"),
+                text(json, "member_customer_id"),
+                text(json, "attribute"),
+                value(json.get("old_value")),
+                value(json.get("new_value")),
+                Instant.parse(json.path("changed_at").asString()),
+                Instant.parse(json.path("recorded_at").asString()),
+                text(json, "source_system"),
+                text(json, "channel"),
+                text(json, "agent_id"),
+                text(json, "interaction_id"),
+                text(json, "reason"),
+                text(json, "merged_from"),
+                text(json, "merged_into"),
+                json.path("redacted").asBoolean(false),
+                false);
+    }
+
+    Change withLate(boolean value) {
+        return new Change(
+                eventId,
+                eventType,
+                memberCustomerId,
+                attribute,
+                oldValue,
+                newValue,
+                changedAt,
+                recordedAt,
+                sourceSystem,
+                channel,
+                agentId,
+                interactionId,
+                reason,
+                mergedFrom,
+                mergedInto,
+                redacted,
+                value);
+    }
+
+    /** What kind of mark this change gets. */
+    public Kind kind() {
+        if (eventType == null) {
+            return Kind.CHANGE;
+        }
+        switch (eventType) {
+            case "CUSTOMER_PROFILE_MERGE":
+                return Kind.MERGE;
+            case "CUSTOMER_PROFILE_UNMERGE":
+                return Kind.UNMERGE;
+            case "CUSTOMER_PROFILE_ERASED":
+                return Kind.ERASURE;
+            case "BULK_PROFILE_UPDATE":
+                return Kind.BULK;
+            default:
+                return Kind.CHANGE;
+        }
+    }
+
+    /** Kinds of marks. */
+    public enum Kind {
+        CHANGE,
+        BULK,
+        MERGE,
+        UNMERGE,
+        ERASURE
+    }
+
+    /** What changed, in words: "email: a → b", "Merge: x into y". */
+    public String summary() {
+        StringBuilder text = new StringBuilder();
+        switch (kind()) {
+            case MERGE ->
+                text.append("Merge: ").append(mergedFrom).append(" into ").append(mergedInto);
+            case UNMERGE ->
+                text.append("Unmerge: ").append(mergedFrom).append(" out of ").append(mergedInto);
+            case ERASURE -> text.append("Erasure of ").append(memberCustomerId);
+            default ->
+                text.append(attribute)
+                        .append(": ")
+                        .append(shown(oldValue))
+                        .append(" \u2192 ")
+                        .append(shown(newValue))
+                        .append(kind() == Kind.BULK ? " (bulk update)" : "");
+        }
+        return text.toString();
+    }
+
+    /** The change in words, for a mark's tooltip, its accessible name and the details panel. */
+    public String describe() {
+        StringBuilder text = new StringBuilder(summary());
+        text.append(" | valid ").append(changedAt).append(" | recorded ").append(recordedAt);
+        text.append(late ? " (late)" : " (in order)");
+        append(text, "source", sourceSystem);
+        append(text, "channel", channel);
+        append(text, "agent", agentId);
+        append(text, "interaction", interactionId);
+        append(text, "reason", reason);
+        if (memberCustomerId != null) {
+            text.append(" | identity ").append(memberCustomerId);
+        }
+        return text.toString();
+    }
+
+    private String shown(String value) {
+        if (redacted) {
+            return "[erased]";
+        }
+        return value == null ? "(none)" : value;
+    }
+
+    private static void append(StringBuilder text, String label, String value) {
+        if (value != null) {
+            text.append(" | ").append(label).append(' ').append(value);
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    /** A value as people read it: strings as they are, numbers and booleans in their JSON form. */
+    static String value(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return node.isString() ? node.asString() : node.toString();
+    }
+}

@@ -1,0 +1,296 @@
+package dev.asof.console.web;
+
+import dev.asof.console.api.AsofApi;
+import dev.asof.console.api.AsofApi.Answer;
+import dev.asof.console.api.AsofApi.Service;
+import dev.asof.console.timeline.Change;
+import dev.asof.console.timeline.LineageGraph;
+import dev.asof.console.timeline.Timeline;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.text.StringEscapeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/** A customer: the timeline, time travel at (T, K), identity lineage, and the exports. */
+@Controller
+class CustomerController {
+
+    private final AsofApi api;
+    private final Clock clock;
+
+    CustomerController(AsofApi api) {
+        this.api = api;
+        this.clock = Clock.systemUTC();
+    }
+
+    @GetMapping("/customers/{id}")
+    String customer(
+            @PathVariable("id") String id,
+            @RequestParam(name = "t", required = false) String tText,
+            @RequestParam(name = "k", required = false) String kText,
+            @RequestParam(name = "from", required = false) String fromText,
+            @RequestParam(name = "to", required = false) String toText,
+            @RequestParam(name = "interaction", required = false) String interaction,
+            @RequestParam(name = "seen_at", required = false) String seenAtText,
+            @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
+            Model model) {
+        requireId(id);
+        Instant now = clock.instant();
+        List<String> errors = new ArrayList<>();
+        Instant t = parse("T", tText, errors);
+        Instant k = parse("K", kText, errors);
+        Instant from = parse("from", fromText, errors);
+        Instant to = parse("to", toText, errors);
+        Instant seenAt = parse("time", seenAtText, errors);
+        String note = null;
+        if (seenAt != null) {
+            t = seenAt;
+            k = seenAt;
+            note = "What the agent saw at " + seenAt + ": the profile valid then, as the log knew it then.";
+        }
+        if (interaction != null && !interaction.isBlank()) {
+            Instant firstChange = interactionStart(id, interaction.trim(), errors);
+            if (firstChange != null) {
+                t = firstChange.minusMillis(1);
+                k = t;
+                note = "Interaction " + interaction.trim() + " first changed this profile at " + firstChange
+                        + ": this is the profile the agent saw just before (valid and known 1 ms earlier).";
+            }
+        }
+        t = t == null ? now : t;
+        k = k == null ? now : k;
+        model.addAttribute("customerId", id);
+        model.addAttribute("errors", errors);
+        model.addAttribute("interaction", interaction);
+        model.addAttribute("travel", travel(id, t, k, note));
+        if ("travel".equals(htmxTarget)) {
+            return "customer :: travel";
+        }
+        model.addAttribute("from", Inputs.iso(from));
+        model.addAttribute("to", Inputs.iso(to));
+        TimelineView timeline = timeline(id, from, to, t, k);
+        model.addAttribute("timeline", timeline);
+        model.addAttribute("lineage", lineage(id));
+        return "customer";
+    }
+
+    @GetMapping(path = "/customers/{id}/timeline.csv")
+    ResponseEntity<byte[]> csv(
+            @PathVariable("id") String id,
+            @RequestParam(name = "from", required = false) String fromText,
+            @RequestParam(name = "to", required = false) String toText) {
+        requireId(id);
+        List<String> errors = new ArrayList<>();
+        Instant from = parse("from", fromText, errors);
+        Instant to = parse("to", toText, errors);
+        if (!errors.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, String.join("; ", errors));
+        }
+        AsofApi.History history = api.history(id, Inputs.iso(from), Inputs.iso(to), null);
+        if (history.refused() != null) {
+            throw new ResponseStatusException(
+                    HttpStatus.valueOf(history.refused().status()),
+                    history.refused().detail());
+        }
+        StringBuilder csv = new StringBuilder(
+                "event_id,event_type,identity,attribute,old_value,new_value,changed_at,recorded_at,late,source_system,"
+                        + "channel,agent_id,interaction_id,reason,merged_from,merged_into,redacted\r\n");
+        for (Change change : Timeline.markLate(changes(history))) {
+            csv.append(cells(
+                    change.eventId(),
+                    change.eventType(),
+                    change.memberCustomerId(),
+                    change.attribute(),
+                    change.oldValue(),
+                    change.newValue(),
+                    change.changedAt().toString(),
+                    change.recordedAt().toString(),
+                    Boolean.toString(change.late()),
+                    change.sourceSystem(),
+                    change.channel(),
+                    change.agentId(),
+                    change.interactionId(),
+                    change.reason(),
+                    change.mergedFrom(),
+                    change.mergedInto(),
+                    Boolean.toString(change.redacted())));
+        }
+        if (history.truncated()) {
+            csv.append("# truncated: more changes than asof.console.timeline-max-changes; export a narrower range\r\n");
+        }
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        "attachment; filename=\"" + id.replaceAll("[^A-Za-z0-9._-]", "_") + "-timeline.csv\"")
+                .body(csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @GetMapping("/customers/{id}/report")
+    String report(
+            @PathVariable("id") String id,
+            @RequestParam(name = "t", required = false) String tText,
+            @RequestParam(name = "k", required = false) String kText,
+            Principal principal,
+            Model model) {
+        requireId(id);
+        List<String> errors = new ArrayList<>();
+        Instant now = clock.instant();
+        Instant t = parse("T", tText, errors);
+        Instant k = parse("K", kText, errors);
+        if (!errors.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, String.join("; ", errors));
+        }
+        t = t == null ? now : t;
+        k = k == null ? now : k;
+        model.addAttribute("customerId", id);
+        model.addAttribute("travel", travel(id, t, k, null));
+        // the events that produced the profile: every change valid at or before T, as known at K
+        AsofApi.History history = api.history(id, null, Inputs.iso(t.plusMillis(1)), Inputs.iso(k));
+        model.addAttribute("changes", history.refused() == null ? Timeline.markLate(changes(history)) : List.of());
+        model.addAttribute(
+                "historyMessage",
+                history.refused() == null ? null : history.refused().detail());
+        model.addAttribute("truncated", history.truncated());
+        model.addAttribute("askedBy", principal.getName());
+        model.addAttribute("askedAt", now);
+        return "report";
+    }
+
+    private Travel travel(String id, Instant t, Instant k, String note) {
+        Answer at = call(
+                Service.RECONSTRUCTION,
+                AsofApi.path(
+                        "/api/v1/customers/" + id + "/profile/at/" + Inputs.iso(t), Map.of("known_at", Inputs.iso(k))));
+        Answer current = call(Service.RECONSTRUCTION, "/api/v1/customers/" + id + "/profile");
+        return Travel.of(id, t, k, at, current, note);
+    }
+
+    /** A call whose unavailability becomes an answer the page shows. */
+    private Answer call(Service service, String path) {
+        try {
+            return api.get(service, path);
+        } catch (AsofApi.Unavailable e) {
+            return unavailable(e);
+        }
+    }
+
+    static Answer unavailable(AsofApi.Unavailable e) {
+        return new Answer(
+                503,
+                tools.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode()
+                        .put("type", "unavailable")
+                        .put("detail", e.getMessage()));
+    }
+
+    private TimelineView timeline(String id, Instant from, Instant to, Instant t, Instant k) {
+        long started = System.nanoTime();
+        AsofApi.History history;
+        try {
+            history = api.history(id, Inputs.iso(from), Inputs.iso(to), null);
+        } catch (AsofApi.Unavailable e) {
+            return new TimelineView(null, e.getMessage(), false, 0, id, t, k);
+        }
+        if (history.refused() != null) {
+            return new TimelineView(null, history.refused().detail(), false, 0, id, t, k);
+        }
+        Timeline drawn = Timeline.draw(changes(history), from, to);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        return new TimelineView(drawn, null, history.truncated(), millis, id, t, k);
+    }
+
+    private LineageView lineage(String id) {
+        Answer identity;
+        try {
+            identity = api.get(Service.MERGE, "/api/v1/customers/" + id + "/identity");
+        } catch (AsofApi.Unavailable e) {
+            return new LineageView(null, null, e.getMessage());
+        }
+        if (identity.status() == 404 && identity.problem().isEmpty()) {
+            return new LineageView(null, null, "merge-service has no identity API here: unavailable.");
+        }
+        if (!identity.ok()) {
+            return new LineageView(null, null, identity.detail());
+        }
+        return new LineageView(LineageGraph.of(identity.body()), identity.body(), null);
+    }
+
+    private Instant interactionStart(String id, String interaction, List<String> errors) {
+        AsofApi.History history;
+        try {
+            history = api.history(id, null, null, null);
+        } catch (AsofApi.Unavailable e) {
+            errors.add(e.getMessage());
+            return null;
+        }
+        if (history.refused() != null) {
+            errors.add(history.refused().detail());
+            return null;
+        }
+        Instant first = null;
+        for (Change change : changes(history)) {
+            if (interaction.equals(change.interactionId())
+                    && (first == null || change.changedAt().isBefore(first))) {
+                first = change.changedAt();
+            }
+        }
+        if (first == null) {
+            errors.add("interaction: no change of this customer's timeline has interaction id " + interaction
+                    + (history.truncated() ? " among the first changes read" : ""));
+        }
+        return first;
+    }
+
+    private static List<Change> changes(AsofApi.History history) {
+        List<Change> changes = new ArrayList<>(history.changes().size());
+        history.changes().forEach(json -> changes.add(Change.of(json)));
+        return changes;
+    }
+
+    private static Instant parse(String field, String text, List<String> errors) {
+        try {
+            return Inputs.instant(field, text);
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+            return null;
+        }
+    }
+
+    static void requireId(String id) {
+        if (!Inputs.customerId(id)) {
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST,
+                    "Not a customer id: 1 to 128 letters, digits and ._:@+=- starting with a letter or digit.");
+        }
+    }
+
+    /** Cells of one CSV record; a value a spreadsheet would run as a formula is prefixed with a quote. */
+    static String cells(String... values) {
+        List<String> cells = new ArrayList<>(values.length);
+        for (String value : values) {
+            String cell = value == null ? "" : value;
+            if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+                cell = "'" + cell;
+            }
+            cells.add(StringEscapeUtils.escapeCsv(cell));
+        }
+        return String.join(",", cells) + "\r\n";
+    }
+}

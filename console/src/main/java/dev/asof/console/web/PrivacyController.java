@@ -1,0 +1,122 @@
+package dev.asof.console.web;
+
+import dev.asof.console.api.AsofApi;
+import dev.asof.console.api.AsofApi.Answer;
+import dev.asof.console.api.AsofApi.Service;
+import java.security.Principal;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Erasure, for privacy officers only ({@code /privacy/**}): the request form, the request through merge-service's
+ * erasure API, and the erasure's state and proof.
+ */
+@Controller
+class PrivacyController {
+
+    private final AsofApi api;
+
+    PrivacyController(AsofApi api) {
+        this.api = api;
+    }
+
+    @GetMapping("/privacy/customers/{id}/erasure")
+    String form(@PathVariable("id") String id, Model model) {
+        CustomerController.requireId(id);
+        model.addAttribute("customerId", id);
+        // one key per form: a double submission or a browser retry asks for the same erasure once
+        model.addAttribute("requestKey", UUID.randomUUID().toString());
+        return "erasure-form";
+    }
+
+    @PostMapping("/privacy/customers/{id}/erasure")
+    String request(
+            @PathVariable("id") String id,
+            @RequestParam(name = "reason", required = false) String reason,
+            @RequestParam(name = "request_key", required = false) String requestKey,
+            @RequestParam(name = "confirm", required = false) String confirm,
+            Principal principal,
+            Model model) {
+        CustomerController.requireId(id);
+        model.addAttribute("customerId", id);
+        model.addAttribute("requestKey", requestKey == null ? UUID.randomUUID().toString() : requestKey);
+        model.addAttribute("reason", reason);
+        if (reason == null || reason.isBlank() || reason.length() > 256) {
+            model.addAttribute("error", "reason: required, at most 256 characters (it goes into the audit trail).");
+            return "erasure-form";
+        }
+        if (!id.equals(confirm)) {
+            model.addAttribute("error", "confirm: type the customer id to confirm; an erasure cannot be undone.");
+            return "erasure-form";
+        }
+        if (requestKey == null || !Inputs.OPAQUE_ID.matcher(requestKey).matches()) {
+            model.addAttribute("error", "The form is out of date: load it again.");
+            return "erasure-form";
+        }
+        ObjectNode body = api.object();
+        body.put("reason", reason.trim());
+        body.put("requested_by", "console:" + principal.getName());
+        Answer answer;
+        try {
+            answer = api.post(Service.MERGE, "/api/v1/customers/" + id + "/erasure", body, "console-" + requestKey);
+        } catch (AsofApi.Unavailable e) {
+            model.addAttribute("error", "Erasure is unavailable: " + e.getMessage());
+            return "erasure-form";
+        }
+        if (answer.status() == 404 && answer.problem().isEmpty()) {
+            model.addAttribute("error", "Erasure is unavailable: merge-service has no erasure API here.");
+            return "erasure-form";
+        }
+        if (!answer.ok()) {
+            model.addAttribute("error", answer.detail());
+            return "erasure-form";
+        }
+        String erasureId = answer.body().path("erasure_id").asString();
+        return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
+    }
+
+    @GetMapping("/privacy/erasures/{id}")
+    String erasure(
+            @PathVariable("id") String id,
+            @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
+            Model model) {
+        if (!Inputs.OPAQUE_ID.matcher(id).matches()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Not an erasure id.");
+        }
+        model.addAttribute("erasureId", id);
+        JsonNode erasure = null;
+        try {
+            Answer answer = api.get(Service.MERGE, "/api/v1/erasures/" + id);
+            if (answer.ok()) {
+                erasure = answer.body();
+            } else {
+                model.addAttribute("unavailable", answer.detail());
+            }
+        } catch (AsofApi.Unavailable e) {
+            model.addAttribute("unavailable", e.getMessage());
+        }
+        model.addAttribute("erasure", erasure);
+        String state = erasure == null ? "" : erasure.path("state").asString();
+        model.addAttribute("finished", erasure == null || "completed".equals(state) || "failed".equals(state));
+        model.addAttribute(
+                "proof",
+                erasure == null || erasure.path("proof").isNull()
+                        ? null
+                        : erasure.path("proof").toPrettyString());
+        if ("erasure-state".equals(htmxTarget)) {
+            return "erasure :: state";
+        }
+        return "erasure";
+    }
+}

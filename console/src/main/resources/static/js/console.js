@@ -1,0 +1,37 @@
+// asof console: the little the pages do in the browser. Everything works without it (forms submit normally).
+(function () {
+  "use strict";
+
+  function iso(ms) {
+    return new Date(Number(ms)).toISOString();
+  }
+
+  // A range slider moves its time field (T or K); htmx submits the form on change.
+  document.addEventListener("input", function (event) {
+    var slider = event.target;
+    if (slider.classList && slider.classList.contains("slider")) {
+      var field = document.getElementById(slider.getAttribute("data-for"));
+      if (field) {
+        field.value = iso(slider.value);
+      }
+    }
+  });
+
+  // A mark's details in the panel under the timeline, on hover and on keyboard focus.
+  function show(event) {
+    var mark = event.target.closest ? event.target.closest("[data-details]") : null;
+    var panel = document.getElementById("mark-details");
+    if (mark && panel) {
+      panel.textContent = mark.getAttribute("data-details");
+    }
+  }
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseover", show);
+
+  // The report's print button.
+  document.addEventListener("click", function (event) {
+    if (event.target.id === "print") {
+      window.print();
+    }
+  });
+})();

@@ -1,0 +1,505 @@
+package dev.asof.e2e.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import dev.asof.testing.ServiceJar;
+import dev.asof.testing.TestApiKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The console in a real headless Chromium against the real services (Kafka, dynalite, each service its own JVM
+ * from its built jar, the console too): sign-in, refusals, finding a customer, the timeline's marks against the
+ * events written, time travel against the API's own answers, the interaction lookup, CSRF, roles, campaigns and an
+ * erasure with its proof.
+ */
+class ConsoleBrowserIT {
+
+    static final String AUDITOR = "audrey";
+    static final String AUDITOR_PASSWORD = "auditor-" + UUID.randomUUID();
+    static final String OFFICER = "otto";
+    static final String OFFICER_PASSWORD = "officer-" + UUID.randomUUID();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static ServiceJar ingestion;
+    static ServiceJar reconstruction;
+    static ServiceJar merge;
+    static ServiceJar console;
+
+    static String customer;
+    static String member;
+    static String interaction;
+    static String email;
+    /** The event posted last and stamped earlier than one already logged: late. */
+    static String lateEventId;
+
+    ChromeDriver browser;
+
+    @BeforeAll
+    static void startServicesAndWriteAStory() {
+        Map<String, String> properties = new HashMap<>(AsofTestProperties.all());
+        properties.put("asof.privacy.key-cache-ttl", "2s");
+        properties.put("asof.erasure.replica-key-cache-wait", "2s");
+        ingestion = ServiceJar.start("ingestion-service", properties);
+        reconstruction = ServiceJar.start("reconstruction-service", properties);
+        Map<String, String> mergeProperties = new HashMap<>(properties);
+        mergeProperties.put("asof.matching.index-group", "console-" + UUID.randomUUID());
+        mergeProperties.put("asof.matching.index-start", "latest");
+        merge = ServiceJar.start("merge-service", mergeProperties);
+
+        var encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        Map<String, String> consoleProperties = new LinkedHashMap<>();
+        consoleProperties.put("asof.console.ingestion-url", "http://localhost:" + ingestion.port());
+        consoleProperties.put("asof.console.reconstruction-url", "http://localhost:" + reconstruction.port());
+        consoleProperties.put("asof.console.merge-url", "http://localhost:" + merge.port());
+        consoleProperties.put("asof.console.api-key", TestApiKeys.CONSOLE);
+        consoleProperties.put("asof.console.users[0].username", AUDITOR);
+        consoleProperties.put("asof.console.users[0].password-hash", encoder.encode(AUDITOR_PASSWORD));
+        consoleProperties.put("asof.console.users[0].roles", "auditor");
+        consoleProperties.put("asof.console.users[1].username", OFFICER);
+        consoleProperties.put("asof.console.users[1].password-hash", encoder.encode(OFFICER_PASSWORD));
+        consoleProperties.put("asof.console.users[1].roles", "privacy-officer");
+        console = ServiceJar.start("console", consoleProperties);
+
+        customer = Events.newCustomerId("cust_console");
+        member = Events.newCustomerId("cust_console_voice");
+        interaction = "inter_" + UUID.randomUUID().toString().substring(0, 8);
+        email = "ana." + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        post(change(customer, "2026-11-01T09:00:00Z", "email", email, "genesys_cloud_cx", "voice", interaction));
+        post(change(customer, "2026-11-01T10:00:00Z", "preferred_language", "es-ES", "nice_cxone", "chat", "i2"));
+        post("""
+                {"event_id":"%s","event_type":"BULK_PROFILE_UPDATE","timestamp_utc":"2026-11-01T11:00:00Z",\
+                "customer_id":"%s","source_system":"crm","metadata":{"channel":"web"},\
+                "payload":{"changes":[{"attribute_key":"tier","new_value":"gold"},\
+                {"attribute_key":"loyalty_points","new_value":"1200"}]}}""".formatted(UUID.randomUUID(), customer));
+        awaitChanges(customer, 4);
+        String late =
+                change(customer, "2026-11-01T10:15:00Z", "preferred_language", "fr-FR", "nice_cxone", "email", "i3");
+        lateEventId = JSON.readTree(late).path("event_id").asString();
+        post(late);
+        post(change(member, "2026-11-01T08:00:00Z", "phone", "+34600111333", "genesys_cloud_cx", "voice", "i4"));
+        awaitChanges(customer, 5);
+        awaitChanges(member, 1);
+        HttpResponse<String> merged =
+                merge.api().postJson("/api/v1/merges", TestApiKeys.ALL_SCOPES, """
+                        {"merged_into":"%s","merged_from":"%s","reason":"same caller","decided_by":"agent_9",\
+                        "effective_at":"2026-11-01T12:00:00Z"}""".formatted(customer, member));
+        assertThat(merged.statusCode()).as(merged.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(history(customer))
+                        .as("the timeline after the merge")
+                        .anySatisfy(change ->
+                                assertThat(change.path("event_type").asString()).isEqualTo("CUSTOMER_PROFILE_MERGE")));
+    }
+
+    @AfterAll
+    static void stopServices() {
+        for (ServiceJar service : new ServiceJar[] {console, merge, reconstruction, ingestion}) {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anUnauthenticatedRequestIsRedirectedToSignIn() {
+        browser.get(url("/customers/" + customer));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        assertThat(browser.findElement(By.id("login-form")).isDisplayed()).isTrue();
+        assertThat(browser.getPageSource()).doesNotContain(email);
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() {
+        signIn(AUDITOR, "not-the-password");
+        assertThat(browser.getCurrentUrl()).contains("/login?error");
+        assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong username or password.");
+        browser.get(url("/customers/" + customer));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    @Test
+    void anAuditorFindsTheCustomerAndTheTimelineHasAMarkPerChange() throws IOException {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.findElement(By.id("q")).sendKeys(customer);
+        browser.findElement(By.id("search")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
+
+        List<JsonNode> changes = history(customer);
+        List<WebElement> marks = browser.findElements(By.cssSelector("#timeline [data-event-id]"));
+        List<String> markEvents = new ArrayList<>();
+        marks.forEach(mark -> markEvents.add(mark.getAttribute("data-event-id")));
+        List<String> apiEvents = new ArrayList<>();
+        changes.forEach(change -> apiEvents.add(change.path("event_id").asString()));
+        assertThat(markEvents)
+                .as("one mark per change of the history API")
+                .containsExactlyInAnyOrderElementsOf(apiEvents);
+        assertThat(browser.findElement(By.id("change-count")).getText()).isEqualTo(Integer.toString(changes.size()));
+
+        WebElement lateMark = browser.findElement(By.cssSelector("#timeline [data-event-id='" + lateEventId + "']"));
+        assertThat(lateMark.getAttribute("class")).contains("late");
+        assertThat(lateMark.getAttribute("aria-label")).contains("fr-FR", "nice_cxone", "channel email", "(late)");
+        assertThat(browser.findElements(By.cssSelector("#timeline .mark.bulk"))).hasSize(2);
+        WebElement mergeMark = browser.findElement(By.cssSelector("#timeline .mark.merge"));
+        assertThat(mergeMark.getAttribute("aria-label")).contains("Merge: " + member + " into " + customer);
+        WebElement first = browser.findElement(By.cssSelector("#timeline [data-kind='change']"));
+        assertThat(first.getAttribute("tabindex")).isEqualTo("0");
+
+        // keyboard: focusing a mark puts its details in the panel
+        ((JavascriptExecutor) browser).executeScript("arguments[0].focus()", lateMark);
+        waitFor(() -> browser.findElement(By.id("mark-details")).getText().contains("fr-FR"));
+
+        // identity: the merge in the lineage graph, the member listed
+        assertThat(browser.findElement(By.id("members")).getText()).contains(member, customer);
+        assertThat(browser.findElements(By.cssSelector("#lineage .edge"))).hasSize(1);
+
+        saveElement(
+                browser.findElement(By.cssSelector("section[aria-labelledby='timeline-title']")), "console-timeline");
+
+        // the CSV export lists the same changes
+        String csv = fetch("/customers/" + customer + "/timeline.csv");
+        assertThat(csv.lines().count()).isEqualTo(1 + changes.size());
+        assertThat(csv)
+                .contains(lateEventId + ",CUSTOMER_PROFILE_ATTRIBUTE_CHANGE," + customer
+                        + ",preferred_language,es-ES,fr-FR");
+    }
+
+    @Test
+    void movingTAndKChangesTheProfileExactlyAsTheApiAnswers() {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.get(url("/customers/" + customer));
+        Instant lateRecordedAt = recordedAt(customer, lateEventId);
+        List<String[]> moments = List.of(
+                new String[] {
+                    "2026-11-01T10:30:00Z",
+                    Instant.now()
+                            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                            .toString()
+                },
+                new String[] {
+                    "2026-11-01T10:30:00Z", lateRecordedAt.minusMillis(1).toString()
+                },
+                new String[] {"2026-11-01T09:30:00Z", lateRecordedAt.toString()},
+                new String[] {
+                    "2026-11-01T11:00:00Z",
+                    Instant.now()
+                            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                            .toString()
+                },
+                new String[] {
+                    "2026-11-01T12:30:00Z",
+                    Instant.now()
+                            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                            .toString()
+                },
+                new String[] {
+                    "2026-11-01T08:59:59Z",
+                    Instant.now()
+                            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                            .toString()
+                });
+        for (String[] moment : moments) {
+            setField("t", moment[0]);
+            setField("k", moment[1]);
+            browser.findElement(By.id("travel-go")).click();
+            String expectedT = Instant.parse(moment[0]).toString();
+            waitFor(() -> browser.findElement(By.id("shown-t")).getText().equals(expectedT)
+                    && browser.findElement(By.id("shown-k"))
+                            .getText()
+                            .equals(Instant.parse(moment[1]).toString()));
+            assertThat(shownProfile())
+                    .as("profile at %s known at %s", moment[0], moment[1])
+                    .isEqualTo(apiProfile(customer, moment[0], moment[1]));
+            assertThat(browser.getCurrentUrl())
+                    .as("the address bar holds the view")
+                    .contains("t=", "k=");
+        }
+        // the late change was not known just before it was recorded
+        browser.get(url("/customers/" + customer + "?t=2026-11-01T10:30:00Z&k=" + lateRecordedAt.minusMillis(1)));
+        assertThat(shownProfile()).containsEntry("preferred_language", "es-ES");
+        assertThat(browser.findElement(By.cssSelector("tr[data-attribute='preferred_language']"))
+                        .getAttribute("class"))
+                .contains("differs");
+        saveElement(
+                browser.findElement(By.cssSelector("section[aria-labelledby='travel-title']")), "console-time-travel");
+        // a shared address shows the same view after a fresh sign-in
+        String shared = browser.findElement(By.id("share")).getAttribute("href");
+        browser.manage().deleteAllCookies();
+        browser.get(shared);
+        signIn(AUDITOR, AUDITOR_PASSWORD, false);
+        waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
+        assertThat(shownProfile()).containsEntry("preferred_language", "es-ES");
+    }
+
+    @Test
+    void theInteractionLookupShowsWhatTheAgentSaw() {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.get(url("/customers/" + customer));
+        browser.findElement(By.id("interaction")).sendKeys(interaction);
+        browser.findElement(By.id("seen-go")).click();
+        waitFor(() -> !browser.findElements(By.id("travel-note")).isEmpty());
+        assertThat(browser.findElement(By.id("travel-note")).getText()).contains(interaction, "2026-11-01T09:00:00Z");
+        String t = "2026-11-01T08:59:59.999Z";
+        assertThat(browser.findElement(By.id("shown-t")).getText()).isEqualTo(t);
+        // nothing was known of this customer before the interaction: the API's 404 is shown, not an empty profile
+        assertThat(apiStatus(customer, t, t)).isEqualTo(404);
+        assertThat(browser.findElement(By.id("at-message")).getText()).contains("No profile");
+
+        browser.findElement(By.id("interaction")).clear();
+        browser.findElement(By.id("interaction")).sendKeys("inter_nobody");
+        browser.findElement(By.id("seen-go")).click();
+        waitFor(() -> !browser.findElements(By.id("travel-errors")).isEmpty());
+        assertThat(browser.findElement(By.id("travel-errors")).getText()).contains("no change", "inter_nobody");
+    }
+
+    @Test
+    void findingByEmailGoesThroughTheMatchApi() {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            browser.get(url("/?by=email&q=" + URLEncoder.encode(email, StandardCharsets.UTF_8)));
+            assertThat(browser.findElements(By.cssSelector("#candidates a"))).isNotEmpty();
+        });
+        browser.findElement(By.cssSelector("#candidates a")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
+        browser.get(url("/?by=id&q=" + URLEncoder.encode("bad id!", StandardCharsets.UTF_8)));
+        assertThat(browser.findElement(By.id("search-error")).getText()).contains("Not a customer id");
+    }
+
+    @Test
+    void anAuditorCannotReachThePrivacyPages() {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.get(url("/customers/" + customer));
+        assertThat(browser.findElements(By.id("request-erasure"))).isEmpty();
+        browser.get(url("/privacy/customers/" + customer + "/erasure"));
+        assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
+    }
+
+    @Test
+    void aFormPostWithoutItsCsrfTokenIsRefused() {
+        signIn(OFFICER, OFFICER_PASSWORD);
+        Object status = ((JavascriptExecutor) browser)
+                .executeAsyncScript("var done = arguments[arguments.length - 1];"
+                        + "fetch('/privacy/customers/" + customer + "/erasure', {method: 'POST',"
+                        + " headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+                        + " body: 'reason=test&confirm=" + customer + "&request_key=abc'})"
+                        + ".then(function (r) { done(r.status); });");
+        assertThat(((Number) status).intValue()).isEqualTo(403);
+        // nothing was erased
+        assertThat(apiStatus(customer, "2026-11-01T12:30:00Z", Instant.now().toString()))
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aPrivacyOfficerErasesACustomerAndReadsTheProof() {
+        String erased = Events.newCustomerId("cust_console_erase");
+        post(change(
+                erased, "2026-11-02T09:00:00Z", "email", "erase.me.console@example.com", "nice_cxone", "chat", "i9"));
+        awaitChanges(erased, 1);
+        signIn(OFFICER, OFFICER_PASSWORD);
+        browser.get(url("/customers/" + erased));
+        browser.findElement(By.id("request-erasure")).click();
+        browser.findElement(By.id("reason")).sendKeys("data subject request 42");
+        browser.findElement(By.id("confirm")).sendKeys("someone else");
+        browser.findElement(By.id("erase")).click();
+        assertThat(browser.findElement(By.id("erasure-error")).getText()).contains("confirm");
+        browser.findElement(By.id("confirm")).sendKeys(erased);
+        browser.findElement(By.id("erase")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("/privacy/erasures/"));
+        new WebDriverWait(browser, Duration.ofSeconds(120))
+                .until(driver ->
+                        driver.findElement(By.id("erasure-status")).getText().equals("completed"));
+        assertThat(browser.findElement(By.id("erasure-verified")).getText()).isEqualTo("true");
+        assertThat(browser.findElement(By.id("erasure-proof")).getText()).contains("\"readable_values\" : 0");
+        browser.get(url("/customers/" + erased));
+        assertThat(browser.findElement(By.id("at-message")).getText()).contains("Erased");
+        assertThat(browser.getPageSource()).doesNotContain("erase.me.console@example.com");
+    }
+
+    @Test
+    void campaignsShowTheirProgressAndRejectedLines() {
+        String csv = "customer_id,tier\n" + Events.newCustomerId("cust_console_campaign") + ",silver\nbad id!,gold\n";
+        HttpResponse<String> uploaded = ingestion
+                .api()
+                .post(
+                        "/api/v1/campaigns?name=console-test-" + UUID.randomUUID(),
+                        TestApiKeys.ALL_SCOPES,
+                        "text/csv",
+                        csv);
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
+        String campaignId = JSON.readTree(uploaded.body()).path("campaign_id").asString();
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.get(url("/campaigns"));
+        browser.findElement(By.cssSelector("#campaigns a[href$='" + campaignId + "']"))
+                .click();
+        new WebDriverWait(browser, Duration.ofSeconds(90))
+                .until(driver ->
+                        driver.findElement(By.id("campaign-state")).getText().equals("completed"));
+        assertThat(browser.findElement(By.id("campaign-rejected")).getText()).isEqualTo("1");
+        assertThat(browser.findElement(By.id("campaign-errors")).getText()).contains("3");
+    }
+
+    // ---- helpers
+
+    private void signIn(String username, String password) {
+        browser.get(url("/login"));
+        signIn(username, password, true);
+    }
+
+    private void signIn(String username, String password, boolean waitForHome) {
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("sign-in")).click();
+        if (waitForHome) {
+            waitFor(() -> !browser.getCurrentUrl().endsWith("/login"));
+        }
+    }
+
+    private void setField(String id, String value) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    private Map<String, String> shownProfile() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (WebElement row : browser.findElements(By.cssSelector("#profiles tbody tr"))) {
+            String value = row.findElement(By.cssSelector("td.at")).getText();
+            if (!value.equals("\u2014")) {
+                shown.put(row.getAttribute("data-attribute"), value);
+            }
+        }
+        return shown;
+    }
+
+    private static Map<String, String> apiProfile(String id, String t, String k) {
+        HttpResponse<String> answer = reconstruction
+                .api()
+                .get("/api/v1/customers/" + id + "/profile/at/" + t + "?known_at=" + k, TestApiKeys.PROFILE_READ_ONLY);
+        Map<String, String> profile = new LinkedHashMap<>();
+        if (answer.statusCode() == 200) {
+            JSON.readTree(answer.body())
+                    .path("attributes")
+                    .properties()
+                    .forEach(entry -> profile.put(
+                            entry.getKey(),
+                            entry.getValue().isString()
+                                    ? entry.getValue().asString()
+                                    : entry.getValue().toString()));
+        }
+        return profile;
+    }
+
+    private static int apiStatus(String id, String t, String k) {
+        return reconstruction
+                .api()
+                .get("/api/v1/customers/" + id + "/profile/at/" + t + "?known_at=" + k, TestApiKeys.PROFILE_READ_ONLY)
+                .statusCode();
+    }
+
+    private String fetch(String path) {
+        return (String) ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                        "var done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(function (r) { return r.text(); }).then(done);",
+                        path);
+    }
+
+    private static void saveElement(WebElement element, String name) {
+        try {
+            Path directory = Path.of("target", "screenshots");
+            Files.createDirectories(directory);
+            Files.write(directory.resolve(name + ".png"), element.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> condition.getAsBoolean());
+    }
+
+    private static String url(String path) {
+        return "http://localhost:" + console.port() + path;
+    }
+
+    private static List<JsonNode> history(String id) {
+        HttpResponse<String> answer = reconstruction
+                .api()
+                .get("/api/v1/customers/" + id + "/history?limit=200", TestApiKeys.PROFILE_READ_ONLY);
+        List<JsonNode> changes = new ArrayList<>();
+        if (answer.statusCode() == 200) {
+            JSON.readTree(answer.body()).path("changes").forEach(changes::add);
+        }
+        return changes;
+    }
+
+    private static Instant recordedAt(String id, String eventId) {
+        for (JsonNode change : history(id)) {
+            if (change.path("event_id").asString().equals(eventId)) {
+                return Instant.parse(change.path("recorded_at").asString());
+            }
+        }
+        throw new AssertionError("no change of event " + eventId);
+    }
+
+    /** Waits until the history of {@code id} lists {@code changes} changes (a bulk update lists one per entry). */
+    private static void awaitChanges(String id, int changes) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> history(id).size() >= changes);
+    }
+
+    private static void post(String event) {
+        HttpResponse<String> answer = ingestion.api().postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, event);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+    }
+
+    private static String change(
+            String id, String at, String key, String value, String source, String channel, String interactionId) {
+        return """
+                {"event_id":"%s","event_type":"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE","timestamp_utc":"%s",\
+                "customer_id":"%s","source_system":"%s",\
+                "metadata":{"channel":"%s","interaction_id":"%s","agent_id":"agent_7"},\
+                "payload":{"attribute_key":"%s","new_value":"%s","change_reason":"agent_update"}}""".formatted(UUID.randomUUID(), at, id, source, channel, interactionId, key, value);
+    }
+}
