@@ -19,10 +19,10 @@
 
   // A mark's details in the panel under the timeline, on hover and on keyboard focus.
   function show(event) {
-    var mark = event.target.closest ? event.target.closest("[data-details]") : null;
+    var mark = event.target.closest ? event.target.closest(".mark[aria-label], .edge[aria-label]") : null;
     var panel = document.getElementById("mark-details");
     if (mark && panel) {
-      panel.textContent = mark.getAttribute("data-details");
+      panel.textContent = mark.getAttribute("aria-label");
     }
   }
   document.addEventListener("focusin", show);

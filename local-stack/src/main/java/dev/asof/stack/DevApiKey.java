@@ -2,52 +2,30 @@ package dev.asof.stack;
 
 import dev.asof.support.Digests;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Set;
 
 /**
- * The API key of the local stack: random, created on the first {@code up}, kept in a file only its owner can read,
- * and reused so scripts and saved requests keep working across restarts. The services only see its hash.
+ * An API key of the local stack: random, created on the first {@code up}, kept in a file only its owner can read
+ * ({@link SecretFile}), and reused so scripts and saved requests keep working across restarts. The services only
+ * see its hash. Two exist: the dev key (every scope, for people and scripts) and the console's (only what the
+ * console needs).
  */
-record DevApiKey(String value) {
+record DevApiKey(String name, String scopes, String value) {
 
     static final String NAME = "local-dev";
     static final String SCOPES = "events:write,profile:read,merge:write,gdpr:erase";
+    static final String CONSOLE_NAME = "console";
+    /** The console reads profiles, histories, identities, matches and campaigns, and requests erasures. */
+    static final String CONSOLE_SCOPES = "profile:read,gdpr:erase";
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
-    /** Reads the key from {@code file}, creating the file with a new random key when it does not exist. */
+    /** The dev key in {@code file}, created when the file does not exist. */
     static DevApiKey loadOrCreate(Path file) throws IOException {
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        if (Files.exists(file)) {
-            if (posix) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
-            }
-            String value = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (!value.isEmpty()) {
-                return new DevApiKey(value);
-            }
-        }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        DevApiKey key = new DevApiKey(
-                "asof_dev_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        if (posix) {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        }
-        Files.writeString(temporary, key.value() + System.lineSeparator(), StandardCharsets.UTF_8);
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return key;
+        return new DevApiKey(NAME, SCOPES, SecretFile.readOrCreate(file, "asof_dev_", 24));
+    }
+
+    /** The console's key in {@code file}, created when the file does not exist. */
+    static DevApiKey loadOrCreateConsoleKey(Path file) throws IOException {
+        return new DevApiKey(CONSOLE_NAME, CONSOLE_SCOPES, SecretFile.readOrCreate(file, "asof_console_", 24));
     }
 
     /** Lower-case hex SHA-256 of the key, the form {@code asof.security.api-keys[i].sha256} expects. */
@@ -57,6 +35,6 @@ record DevApiKey(String value) {
 
     @Override
     public String toString() {
-        return "DevApiKey[" + NAME + "]";
+        return "DevApiKey[" + name + "]";
     }
 }

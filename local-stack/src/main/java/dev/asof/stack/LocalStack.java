@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -43,6 +44,8 @@ final class LocalStack {
     static final String SECRET_KEY = "local";
 
     private static final Duration POLL = Duration.ofMillis(250);
+    /** The console's dev operator, printed by {@code up} with its password. */
+    static final String CONSOLE_OPERATOR = "operator";
     /** How long a stop waits for a restart that was under way; the restart gives up once its child is killed. */
     private static final Duration RESTART_SETTLE = Duration.ofSeconds(20);
 
@@ -96,7 +99,7 @@ final class LocalStack {
         claimRunDirectory();
         requireJars();
         requireFreePorts();
-        DevApiKey apiKey = loadApiKey();
+        StackSecrets secrets = loadSecrets();
 
         out.println("Starting the asof local stack (data and logs in " + config.home() + ")");
         ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
@@ -124,9 +127,9 @@ final class LocalStack {
         }
 
         if (!config.infraOnly()) {
-            startServices(apiKey);
+            startServices(secrets);
         }
-        printSummary(apiKey);
+        printSummary(secrets);
         write(() -> run.state("READY"));
     }
 
@@ -218,11 +221,20 @@ final class LocalStack {
         };
     }
 
-    private DevApiKey loadApiKey() throws StackException {
+    /** The dev API key, the console's API key and the console operator's password. */
+    private record StackSecrets(DevApiKey dev, DevApiKey console, String operatorPassword) {}
+
+    private StackSecrets loadSecrets() throws StackException {
+        Path file = config.apiKeyFile();
         try {
-            return DevApiKey.loadOrCreate(config.apiKeyFile());
+            DevApiKey dev = DevApiKey.loadOrCreate(file);
+            file = config.consoleApiKeyFile();
+            DevApiKey console = DevApiKey.loadOrCreateConsoleKey(file);
+            file = config.consoleOperatorFile();
+            String password = SecretFile.readOrCreate(file, "", 18);
+            return new StackSecrets(dev, console, password);
         } catch (IOException e) {
-            throw new StackException("cannot read or create the dev API key at " + config.apiKeyFile(), e);
+            throw new StackException("cannot read or create " + file, e);
         }
     }
 
@@ -326,16 +338,17 @@ final class LocalStack {
         }
     }
 
-    private void startServices(DevApiKey apiKey) throws StackException, InterruptedException {
+    private void startServices(StackSecrets secrets) throws StackException, InterruptedException {
         List<ServiceProcess> starting = new ArrayList<>();
         for (StackConfig.ServiceSpec spec : config.services()) {
             Path log = rotatedLog(spec.name());
-            ServiceProcess service = launchService(spec, apiKey, log);
+            ServiceProcess service = launchService(spec, secrets, log);
             supervisor.add(
                     spec.name(),
                     log,
                     service,
-                    onFreePorts(spec.name(), restart -> recordService(launchService(spec, apiKey, log), log, restart)));
+                    onFreePorts(
+                            spec.name(), restart -> recordService(launchService(spec, secrets, log), log, restart)));
             recordService(service, log, 0);
             starting.add(service);
             progress(spec.name(), "starting on http://localhost:" + spec.port() + " (log " + log + ")");
@@ -343,7 +356,7 @@ final class LocalStack {
         awaitHealthy(starting);
     }
 
-    private ServiceProcess launchService(StackConfig.ServiceSpec spec, DevApiKey apiKey, Path log)
+    private ServiceProcess launchService(StackConfig.ServiceSpec spec, StackSecrets secrets, Path log)
             throws StackException {
         try {
             return ServiceProcess.start(
@@ -351,7 +364,7 @@ final class LocalStack {
                     spec.jar(),
                     spec.port(),
                     config.serviceJavaOptions(),
-                    serviceArguments(spec, apiKey),
+                    serviceArguments(spec, secrets),
                     config.home(),
                     log);
         } catch (IOException e) {
@@ -370,7 +383,11 @@ final class LocalStack {
         return service;
     }
 
-    private List<String> serviceArguments(StackConfig.ServiceSpec spec, DevApiKey apiKey) {
+    private List<String> serviceArguments(StackConfig.ServiceSpec spec, StackSecrets secrets) {
+        if (spec.name().equals(StackConfig.CONSOLE)) {
+            return consoleArguments(spec, secrets);
+        }
+        DevApiKey apiKey = secrets.dev();
         return List.of(
                 "--server.port=" + spec.port(),
                 "--spring.kafka.bootstrap-servers=127.0.0.1:" + config.kafkaPort(),
@@ -384,7 +401,27 @@ final class LocalStack {
                         + config.home().resolve("privacy").resolve("kek.json").toAbsolutePath(),
                 "--asof.security.api-keys[0].name=" + DevApiKey.NAME,
                 "--asof.security.api-keys[0].sha256=" + apiKey.sha256(),
-                "--asof.security.api-keys[0].scopes=" + DevApiKey.SCOPES);
+                "--asof.security.api-keys[0].scopes=" + DevApiKey.SCOPES,
+                "--asof.security.api-keys[1].name=" + DevApiKey.CONSOLE_NAME,
+                "--asof.security.api-keys[1].sha256=" + secrets.console().sha256(),
+                "--asof.security.api-keys[1].scopes=" + DevApiKey.CONSOLE_SCOPES);
+    }
+
+    /**
+     * The console talks to the services over HTTP with its own key, and signs in one dev operator with both
+     * roles; the password is hashed here (bcrypt), the console never sees it in clear.
+     */
+    private List<String> consoleArguments(StackConfig.ServiceSpec spec, StackSecrets secrets) {
+        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(secrets.operatorPassword());
+        return List.of(
+                "--server.port=" + spec.port(),
+                "--asof.console.ingestion-url=http://127.0.0.1:" + config.ingestionPort(),
+                "--asof.console.reconstruction-url=http://127.0.0.1:" + config.reconstructionPort(),
+                "--asof.console.merge-url=http://127.0.0.1:" + config.mergePort(),
+                "--asof.console.api-key=" + secrets.console().value(),
+                "--asof.console.users[0].username=" + CONSOLE_OPERATOR,
+                "--asof.console.users[0].password-hash=" + hash,
+                "--asof.console.users[0].roles=auditor,privacy-officer");
     }
 
     private void awaitHealthy(List<ServiceProcess> starting) throws StackException, InterruptedException {
@@ -514,7 +551,8 @@ final class LocalStack {
         return stopping;
     }
 
-    private void printSummary(DevApiKey apiKey) {
+    private void printSummary(StackSecrets secrets) {
+        DevApiKey apiKey = secrets.dev();
         Instant eventTime = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         Instant readTime = eventTime.plus(1, ChronoUnit.MINUTES);
         String key = apiKey.value();
@@ -577,6 +615,19 @@ final class LocalStack {
                     .append(" -H 'Authorization: Bearer ")
                     .append(key)
                     .append("'; echo")
+                    .append(n);
+        }
+        if (!config.infraOnly()) {
+            summary.append(n)
+                    .append("Console: http://localhost:")
+                    .append(config.consolePort())
+                    .append("  user ")
+                    .append(CONSOLE_OPERATOR)
+                    .append(", password ")
+                    .append(secrets.operatorPassword())
+                    .append(" (auditor and privacy officer; kept in ")
+                    .append(config.consoleOperatorFile())
+                    .append(")")
                     .append(n);
         }
         summary.append(n)

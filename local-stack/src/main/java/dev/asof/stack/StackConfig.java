@@ -24,6 +24,7 @@ record StackConfig(
         int ingestionPort,
         int reconstructionPort,
         int mergePort,
+        int consolePort,
         int partitions,
         String tablePrefix,
         Duration startTimeout,
@@ -49,7 +50,7 @@ record StackConfig(
             Usage: ./asof <command> [options]
 
             Commands:
-              up        start Kafka, dynalite and the three services; Ctrl-C stops them all
+              up        start Kafka, dynalite, the three services and the console; Ctrl-C stops them all
               down      stop a stack started with `up` (in the background or in another terminal)
               status    show what runs, where, and its memory
               reset     delete the Kafka and DynamoDB data under the home directory (the stack must be down)
@@ -68,12 +69,13 @@ record StackConfig(
               --ingestion-port N              ingestion-service (ASOF_INGESTION_PORT, default 8081)
               --reconstruction-port N         reconstruction-service (ASOF_RECONSTRUCTION_PORT, default 8082)
               --merge-port N                  merge-service (ASOF_MERGE_PORT, default 8083)
+              --console-port N                the auditor console (ASOF_CONSOLE_PORT, default 8084)
               --partitions N                  partitions of new topics (ASOF_PARTITIONS, default 6)
               --table-prefix P                DynamoDB table prefix (ASOF_TABLE_PREFIX, default asof_)
               --timeout SECONDS               how long `up` waits for health (ASOF_START_TIMEOUT, default 180)
               --restart-limit N               up: restarts in a row of a child that keeps dying before the stack
                                               stops (ASOF_RESTART_LIMIT, default 5; 0: never restart)
-              ASOF_SERVICE_JAVA_OPTS          extra JVM options for the three services
+              ASOF_SERVICE_JAVA_OPTS          extra JVM options for the services and the console
             """;
 
     private static final List<Option> OPTIONS = List.of(
@@ -85,6 +87,7 @@ record StackConfig(
             new Option("--ingestion-port", "ASOF_INGESTION_PORT", "8081"),
             new Option("--reconstruction-port", "ASOF_RECONSTRUCTION_PORT", "8082"),
             new Option("--merge-port", "ASOF_MERGE_PORT", "8083"),
+            new Option("--console-port", "ASOF_CONSOLE_PORT", "8084"),
             new Option("--partitions", "ASOF_PARTITIONS", "6"),
             new Option("--table-prefix", "ASOF_TABLE_PREFIX", "asof_"),
             new Option("--timeout", "ASOF_START_TIMEOUT", "180"),
@@ -191,6 +194,7 @@ record StackConfig(
                 port(values, "--ingestion-port"),
                 port(values, "--reconstruction-port"),
                 port(values, "--merge-port"),
+                port(values, "--console-port"),
                 number(values, "--partitions", 1, 1024),
                 tablePrefix(values.get("--table-prefix")),
                 Duration.ofSeconds(number(values, "--timeout", 5, 3600)),
@@ -219,13 +223,17 @@ record StackConfig(
         return ports;
     }
 
-    /** The three services with their ports and jars. */
+    /** The three services and the console, with their ports and jars, in start order. */
     List<ServiceSpec> services() {
         return List.of(
                 new ServiceSpec("ingestion-service", ingestionPort, serviceJar("ingestion-service")),
                 new ServiceSpec("reconstruction-service", reconstructionPort, serviceJar("reconstruction-service")),
-                new ServiceSpec("merge-service", mergePort, serviceJar("merge-service")));
+                new ServiceSpec("merge-service", mergePort, serviceJar("merge-service")),
+                new ServiceSpec(CONSOLE, consolePort, serviceJar(CONSOLE)));
     }
+
+    /** The console's name among the services: it talks to the others over HTTP, not to Kafka or the tables. */
+    static final String CONSOLE = "console";
 
     Path kafkaLibs() {
         return KafkaBrokerProcess.defaultKafkaLibs(root);
@@ -251,6 +259,16 @@ record StackConfig(
         return home.resolve("dev-api-key");
     }
 
+    /** The console's own API key (scopes {@code profile:read gdpr:erase}). */
+    Path consoleApiKeyFile() {
+        return home.resolve("console-api-key");
+    }
+
+    /** The password of the console's dev operator. */
+    Path consoleOperatorFile() {
+        return home.resolve("console-operator-password");
+    }
+
     /** The arguments that reproduce this configuration, for the background supervisor of {@code up --detach}. */
     List<String> toArguments() {
         List<String> args = new ArrayList<>(List.of(
@@ -262,6 +280,7 @@ record StackConfig(
                 "--ingestion-port", Integer.toString(ingestionPort),
                 "--reconstruction-port", Integer.toString(reconstructionPort),
                 "--merge-port", Integer.toString(mergePort),
+                "--console-port", Integer.toString(consolePort),
                 "--partitions", Integer.toString(partitions),
                 "--table-prefix", tablePrefix,
                 "--timeout", Long.toString(startTimeout.toSeconds()),

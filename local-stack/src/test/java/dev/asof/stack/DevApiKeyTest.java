@@ -40,12 +40,13 @@ class DevApiKeyTest {
     @Test
     void hashesLikeTheServicesExpect() {
         // printf abc | sha256sum
-        assertThat(new DevApiKey("abc").sha256())
+        assertThat(new DevApiKey(DevApiKey.NAME, DevApiKey.SCOPES, "abc").sha256())
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     @Test
     void neverPrintsTheKeyByAccident() {
-        assertThat(new DevApiKey("secret-value").toString()).doesNotContain("secret-value");
+        assertThat(new DevApiKey(DevApiKey.NAME, DevApiKey.SCOPES, "secret-value").toString())
+                .doesNotContain("secret-value");
     }
 }

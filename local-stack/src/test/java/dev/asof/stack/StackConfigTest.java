@@ -35,7 +35,8 @@ class StackConfigTest {
                         Map.entry("dynalite", 8000),
                         Map.entry("ingestion-service", 8081),
                         Map.entry("reconstruction-service", 8082),
-                        Map.entry("merge-service", 8083));
+                        Map.entry("merge-service", 8083),
+                        Map.entry("console", 8084));
         assertThat(config.partitions()).isEqualTo(6);
         assertThat(config.tablePrefix()).isEqualTo("asof_");
         assertThat(config.restartLimit()).isEqualTo(5);
@@ -75,7 +76,17 @@ class StackConfigTest {
     @Test
     void theBackgroundLauncherGetsTheSameConfiguration() {
         StackConfig config = StackConfig.parse(
-                List.of("up", "--merge-port", "9999", "--table-prefix", "dev_", "--restart-limit", "0", "--infra-only"),
+                List.of(
+                        "up",
+                        "--merge-port",
+                        "9999",
+                        "--console-port",
+                        "9998",
+                        "--table-prefix",
+                        "dev_",
+                        "--restart-limit",
+                        "0",
+                        "--infra-only"),
                 Map.of(),
                 Optional.empty(),
                 checkout);
@@ -95,6 +106,7 @@ class StackConfigTest {
                         config.ingestionPort(),
                         config.reconstructionPort(),
                         config.mergePort(),
+                        config.consolePort(),
                         config.partitions(),
                         config.tablePrefix(),
                         config.startTimeout(),

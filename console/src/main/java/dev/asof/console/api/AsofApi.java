@@ -38,6 +38,7 @@ public class AsofApi {
         this.json = json;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.requestTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -204,7 +205,7 @@ public class AsofApi {
             response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.http.HttpTimeoutException e) {
             throw new Unavailable(
-                    service, "no answer within " + properties.requestTimeout().toSeconds() + " s", e);
+                    service, "no answer within " + properties.requestTimeout().toMillis() + " ms", e);
         } catch (IOException e) {
             throw new Unavailable(service, "cannot connect", e);
         } catch (InterruptedException e) {

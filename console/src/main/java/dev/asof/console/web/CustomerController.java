@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.commons.text.StringEscapeUtils;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,10 +35,12 @@ import org.springframework.web.server.ResponseStatusException;
 class CustomerController {
 
     private final AsofApi api;
+    private final Executor reads;
     private final Clock clock;
 
-    CustomerController(AsofApi api) {
+    CustomerController(AsofApi api, @Qualifier("consoleReads") Executor reads) {
         this.api = api;
+        this.reads = reads;
         this.clock = Clock.systemUTC();
     }
 
@@ -78,15 +83,22 @@ class CustomerController {
         model.addAttribute("customerId", id);
         model.addAttribute("errors", errors);
         model.addAttribute("interaction", interaction);
-        model.addAttribute("travel", travel(id, t, k, note));
         if ("travel".equals(htmxTarget)) {
+            model.addAttribute("travel", travel(id, t, k, note));
             return "customer :: travel";
         }
+        // the three panels read different APIs: read them at once, the page waits for the slowest
+        Instant shownT = t;
+        Instant shownK = k;
+        String shownNote = note;
+        CompletableFuture<TimelineView> timeline =
+                CompletableFuture.supplyAsync(() -> timeline(id, from, to, shownT, shownK), reads);
+        CompletableFuture<LineageView> lineage = CompletableFuture.supplyAsync(() -> lineage(id), reads);
+        model.addAttribute("travel", travel(id, t, k, shownNote));
         model.addAttribute("from", Inputs.iso(from));
         model.addAttribute("to", Inputs.iso(to));
-        TimelineView timeline = timeline(id, from, to, t, k);
-        model.addAttribute("timeline", timeline);
-        model.addAttribute("lineage", lineage(id));
+        model.addAttribute("timeline", timeline.join());
+        model.addAttribute("lineage", lineage.join());
         return "customer";
     }
 

@@ -1,0 +1,239 @@
+package dev.asof.console.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockServletContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * What a careless or hostile visitor does to the console, generated from a printed seed ({@code -Dasof.seed}), with
+ * the services away: reconstruction-service accepts connections and never answers (a hang, not a failure),
+ * merge-service and ingestion-service refuse them. Every answer must be a page (2xx, 3xx or 4xx, or a 503 that
+ * names the missing service), never another 5xx or a stack trace, and no call waits past the request timeout.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+class ConsoleHostileRequestsTest {
+
+    /** Accepts connections into its backlog and never reads or answers them. */
+    static final ServerSocket SILENT = silent();
+
+    static final long SEED = Long.getLong("asof.seed", 20261201L);
+
+    @Autowired
+    MockMvc mvc;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        registry.add("asof.console.reconstruction-url", () -> "http://127.0.0.1:" + SILENT.getLocalPort());
+        registry.add("asof.console.merge-url", () -> "http://127.0.0.1:" + closed);
+        registry.add("asof.console.ingestion-url", () -> "http://127.0.0.1:" + closed);
+        registry.add("asof.console.api-key", () -> "test-console-key");
+        registry.add("asof.console.request-timeout", () -> "100ms");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        SILENT.close();
+    }
+
+    @Test
+    void anUnauthenticatedVisitorIsSentToSignIn() throws Exception {
+        for (String path : List.of(
+                "/", "/customers/cust_1", "/campaigns", "/privacy/erasures/x", "/customers/cust_1/timeline.csv")) {
+            MockHttpServletResponse response =
+                    mvc.perform(get(path)).andReturn().getResponse();
+            assertThat(response.getStatus()).as(path).isEqualTo(302);
+            assertThat(response.getRedirectedUrl()).as(path).endsWith("/login");
+        }
+        assertThat(mvc.perform(get("/actuator/health"))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aHangingOrRefusingServiceIsShownAsUnavailableNotAsEmptyData() throws Exception {
+        MockHttpServletResponse page = mvc.perform(
+                        get("/customers/cust_1").with(user("a").roles("AUDITOR")))
+                .andReturn()
+                .getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString())
+                .contains(
+                        "reconstruction-service is unavailable: no answer within",
+                        "merge-service is unavailable: cannot connect");
+        MockHttpServletResponse campaigns = mvc.perform(
+                        get("/campaigns").with(user("a").roles("AUDITOR")))
+                .andReturn()
+                .getResponse();
+        assertThat(campaigns.getContentAsString()).contains("ingestion-service is unavailable");
+        MockHttpServletResponse search = mvc.perform(get("/").param("by", "email")
+                        .param("q", "a@b.example")
+                        .with(user("a").roles("AUDITOR")))
+                .andReturn()
+                .getResponse();
+        assertThat(search.getContentAsString()).contains("Search by email is unavailable");
+    }
+
+    @Test
+    void rolesAndCsrfGuardThePrivacyPages() throws Exception {
+        assertThat(status(
+                        get("/privacy/customers/cust_1/erasure").with(user("a").roles("AUDITOR"))))
+                .isEqualTo(403);
+        assertThat(status(post("/privacy/customers/cust_1/erasure")
+                        .param("reason", "r")
+                        .param("confirm", "cust_1")
+                        .param("request_key", "k")
+                        .with(user("p").roles("PRIVACY_OFFICER"))))
+                .as("no CSRF token")
+                .isEqualTo(403);
+        MockHttpServletResponse missingConfirm = mvc.perform(post("/privacy/customers/cust_1/erasure")
+                        .param("reason", "r")
+                        .param("request_key", "k")
+                        .with(csrf())
+                        .with(user("p").roles("PRIVACY_OFFICER")))
+                .andReturn()
+                .getResponse();
+        assertThat(missingConfirm.getStatus()).isEqualTo(200);
+        assertThat(missingConfirm.getContentAsString()).contains("confirm: type the customer id");
+        MockHttpServletResponse refused = mvc.perform(post("/privacy/customers/cust_1/erasure")
+                        .param("reason", "r")
+                        .param("confirm", "cust_1")
+                        .param("request_key", "k1")
+                        .with(csrf())
+                        .with(user("p").roles("PRIVACY_OFFICER")))
+                .andReturn()
+                .getResponse();
+        assertThat(refused.getContentAsString()).contains("Erasure is unavailable");
+    }
+
+    @Test
+    void generatedHostileRequestsGetAPageNeverAServerError() throws Exception {
+        Random random = new Random(SEED);
+        List<String> failures = new ArrayList<>();
+        int requests = 0;
+        for (int i = 0; i < 240; i++) {
+            MockHttpServletRequestBuilder request = hostile(random);
+            MockHttpServletResponse response = mvc.perform(request).andReturn().getResponse();
+            requests++;
+            int status = response.getStatus();
+            String body = response.getContentAsString();
+            boolean namedUnavailable = status == 503 && body.contains("is unavailable");
+            if ((status >= 500 && !namedUnavailable) || body.contains("Exception") || body.contains("\tat ")) {
+                failures.add(status + " for " + describe(request) + " (seed " + SEED + ", case " + i + ")");
+            }
+        }
+        assertThat(requests).isEqualTo(240);
+        assertThat(failures).as("seed %d", SEED).isEmpty();
+    }
+
+    private int status(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request).andReturn().getResponse().getStatus();
+    }
+
+    private static MockHttpServletRequestBuilder hostile(Random random) {
+        String id = pick(random, VALUES);
+        String value = pick(random, VALUES);
+        MockHttpServletRequestBuilder request = switch (random.nextInt(9)) {
+            case 0 -> get("/customers/{id}", id).param(pick(random, TIME_PARAMS), value);
+            case 1 -> get("/customers/{id}", "cust_1").param("t", value).param("k", pick(random, VALUES));
+            case 2 ->
+                get("/").param("by", pick(random, new String[] {"id", "phone", "email", "name", value}))
+                        .param("q", value);
+            case 3 -> get("/customers/{id}/timeline.csv", id).param("from", value);
+            case 4 -> get("/customers/{id}/report", id).param("t", value);
+            case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");
+            case 6 -> get("/privacy/erasures/{id}", id);
+            case 7 ->
+                post("/privacy/customers/{id}/erasure", id)
+                        .param("reason", value)
+                        .param("confirm", id)
+                        .param("request_key", pick(random, VALUES))
+                        .with(csrf());
+            default ->
+                get("/customers/{id}", "cust_1").header("HX-Target", "travel").param("interaction", value);
+        };
+        String role = random.nextBoolean() ? "PRIVACY_OFFICER" : "AUDITOR";
+        return request.with(user("visitor").roles(role));
+    }
+
+    static final String[] TIME_PARAMS = {"t", "k", "from", "to", "seen_at", "interaction"};
+
+    static final String[] VALUES = {
+        "cust_1",
+        "",
+        " ",
+        "bad id",
+        "../../etc/passwd",
+        "cust_1%00",
+        "\u0000",
+        "\uD83D\uDE00",
+        "\uD800",
+        "x".repeat(129),
+        "9".repeat(10_000),
+        "2026-11-26T14:30:05Z",
+        "2026-11-26T14:30:05",
+        "+999999999-12-31T23:59:59Z",
+        "-999999999-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999Z",
+        "2026-02-30T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "${jndi:ldap://x}",
+        "__${T(java.lang.Runtime).getRuntime().exec('id')}__::.x",
+        "%",
+        "a,b\r\nc",
+        "null",
+        "-1",
+        "1e999"
+    };
+
+    private static String pick(Random random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static String describe(MockHttpServletRequestBuilder request) {
+        MockHttpServletRequest built = request.buildRequest(new MockServletContext());
+        StringBuilder text = new StringBuilder(built.getMethod() + " " + built.getRequestURI());
+        built.getParameterMap()
+                .forEach((name, values) -> text.append(' ')
+                        .append(name)
+                        .append('=')
+                        .append(values[0].length() > 40 ? values[0].substring(0, 40) + "..." : values[0]));
+        return text.toString();
+    }
+
+    private static ServerSocket silent() {
+        try {
+            return new ServerSocket(0, 200);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
