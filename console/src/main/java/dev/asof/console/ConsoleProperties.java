@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param timelineMaxChanges the most changes one timeline reads (history pages of 200); beyond it the page asks to
  *     zoom in
  * @param users local operator accounts; empty when only OpenID Connect signs people in
+ * @param timelineTimeout the longest one timeline (all its history pages) may take to read; what was read by then is
+ *     drawn, marked as cut short
  * @param readThreads threads that read the panels of pages at once (each page reads up to two panels in parallel)
  * @param oidcRolesClaim the ID-token or user-info claim whose values name the console roles ({@code auditor},
  *     {@code privacy-officer})
@@ -37,6 +39,7 @@ public record ConsoleProperties(
         @NotBlank String apiKey,
         @NotNull @DefaultValue("10s") Duration requestTimeout,
         @Min(200) @Max(100_000) @DefaultValue("20000") int timelineMaxChanges,
+        @NotNull @DefaultValue("30s") Duration timelineTimeout,
         @Valid @DefaultValue List<User> users,
         @Min(2) @Max(256) @DefaultValue("16") int readThreads,
         @NotBlank @DefaultValue("roles") String oidcRolesClaim) {

@@ -32,9 +32,19 @@ final class ChildProcesses {
 
     /** Starts {@code command} in {@code workDir}, appending its stdout and stderr to {@code logFile}. */
     static Process start(List<String> command, Path workDir, Path logFile) throws IOException {
+        return start(command, java.util.Map.of(), workDir, logFile);
+    }
+
+    /**
+     * Like {@link #start(List, Path, Path)} with variables added to the child's environment: the way to hand a
+     * child a secret, which on its command line every local user could read ({@code ps}, {@code /proc/<pid>/cmdline}).
+     */
+    static Process start(List<String> command, java.util.Map<String, String> environment, Path workDir, Path logFile)
+            throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
-        return new ProcessBuilder(ignoringInterrupt(command))
-                .directory(workDir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(ignoringInterrupt(command));
+        builder.environment().putAll(environment);
+        return builder.directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(devNull()))

@@ -365,6 +365,10 @@ final class LocalStack {
                     spec.port(),
                     config.serviceJavaOptions(),
                     serviceArguments(spec, secrets),
+                    spec.name().equals(StackConfig.CONSOLE)
+                            // a secret goes in the environment, not on the command line other users can read
+                            ? Map.of("ASOF_CONSOLE_APIKEY", secrets.console().value())
+                            : Map.of(),
                     config.home(),
                     log);
         } catch (IOException e) {
@@ -418,7 +422,6 @@ final class LocalStack {
                 "--asof.console.ingestion-url=http://127.0.0.1:" + config.ingestionPort(),
                 "--asof.console.reconstruction-url=http://127.0.0.1:" + config.reconstructionPort(),
                 "--asof.console.merge-url=http://127.0.0.1:" + config.mergePort(),
-                "--asof.console.api-key=" + secrets.console().value(),
                 "--asof.console.users[0].username=" + CONSOLE_OPERATOR,
                 "--asof.console.users[0].password-hash=" + hash,
                 "--asof.console.users[0].roles=auditor,privacy-officer");

@@ -35,9 +35,19 @@ final class ServiceProcess implements SupervisedProcess {
         this.logFile = logFile;
     }
 
-    /** Starts {@code java <options> -jar jar <args>}; returns at once, see {@link #isHealthy()}. */
+    /**
+     * Starts {@code java <options> -jar jar <args>} with {@code environment} added to its environment; returns at
+     * once, see {@link #isHealthy()}.
+     */
     static ServiceProcess start(
-            String name, Path jar, int port, List<String> jvmOptions, List<String> args, Path workDir, Path logFile)
+            String name,
+            Path jar,
+            int port,
+            List<String> jvmOptions,
+            List<String> args,
+            java.util.Map<String, String> environment,
+            Path workDir,
+            Path logFile)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ChildProcesses.javaExecutable().toString());
@@ -46,7 +56,7 @@ final class ServiceProcess implements SupervisedProcess {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        return new ServiceProcess(name, port, ChildProcesses.start(command, workDir, logFile), logFile);
+        return new ServiceProcess(name, port, ChildProcesses.start(command, environment, workDir, logFile), logFile);
     }
 
     /** Whether {@code GET /actuator/health} answers {@code UP}. */

@@ -146,6 +146,7 @@ public class AsofApi {
         List<JsonNode> changes = new ArrayList<>();
         String cursor = null;
         int max = properties.timelineMaxChanges();
+        long deadline = System.nanoTime() + properties.timelineTimeout().toNanos();
         while (true) {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("limit", Integer.toString(HISTORY_PAGE));
@@ -169,7 +170,7 @@ public class AsofApi {
             if (!next.isString() || next.asString().isEmpty()) {
                 return new History(changes, false, null);
             }
-            if (changes.size() >= max) {
+            if (changes.size() >= max || System.nanoTime() > deadline) {
                 return new History(changes, true, null);
             }
             cursor = next.asString();
@@ -180,7 +181,8 @@ public class AsofApi {
      * A walk of a timeline.
      *
      * @param changes the changes read, in the timeline's order
-     * @param truncated more changes exist than {@code asof.console.timeline-max-changes}
+     * @param truncated more changes exist than were read: {@code asof.console.timeline-max-changes} or
+     *     {@code timeline-timeout} was reached
      * @param refused the service's refusal ({@code 404}, {@code 410}, ...), or {@code null}
      */
     public record History(List<JsonNode> changes, boolean truncated, Answer refused) {}
@@ -222,6 +224,10 @@ public class AsofApi {
         }
         if (response.statusCode() == 502 || response.statusCode() == 503 || response.statusCode() == 504) {
             throw new Unavailable(service, "HTTP " + response.statusCode(), null);
+        }
+        if (response.statusCode() >= 200 && response.statusCode() < 300 && (body == null || !body.isObject())) {
+            throw new Unavailable(
+                    service, "HTTP " + response.statusCode() + " without the JSON object it should send", null);
         }
         return new Answer(response.statusCode(), body);
     }

@@ -1,16 +1,19 @@
 package dev.asof.console.api;
 
 import dev.asof.console.ConsoleProperties;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The threads that read a page's panels at once (timeline, identity) while the request thread reads the profiles.
- * Bounded ({@code asof.console.read-threads}), so a burst of page loads queues here instead of multiplying calls
- * to the services.
+ * Bounded ({@code asof.console.read-threads} threads, a queue of four times as many reads): when both are full the
+ * request's own thread reads its panel, so a burst of page loads slows down instead of multiplying calls to the
+ * services or piling up work in memory.
  */
 @Configuration
 class ReadPool {
@@ -18,10 +21,18 @@ class ReadPool {
     @Bean(name = "consoleReads", destroyMethod = "shutdown")
     ExecutorService consoleReads(ConsoleProperties properties) {
         AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(properties.readThreads(), runnable -> {
-            Thread thread = new Thread(runnable, "console-read-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        int threads = properties.readThreads();
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(threads * 4),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "console-read-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
     }
 }

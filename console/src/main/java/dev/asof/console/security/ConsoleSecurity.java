@@ -25,7 +25,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
 import org.springframework.security.oauth2.core.user.OAuth2UserAuthority;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
@@ -54,6 +56,9 @@ class ConsoleSecurity {
                         .anyRequest()
                         .hasAnyRole(Role.AUDITOR.name(), Role.PRIVACY_OFFICER.name()))
                 .formLogin(form -> form.loginPage("/login").permitAll())
+                // an htmx request after the session ended: the whole page goes to sign-in, not the sign-in page
+                // into a panel
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(signIn()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?signed-out"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
                         .referrerPolicy(
@@ -69,6 +74,23 @@ class ConsoleSecurity {
      * Spring Security's hash formats ({@code {bcrypt}$2a$10$...}, {@code {argon2}...}); a hash without its
      * {@code {id}} prefix is read as bcrypt, the form {@code htpasswd -B} and most tools print.
      */
+    /**
+     * Where a request without a session goes: the sign-in page; an htmx request (a panel refreshing after the session
+     * ended) gets {@code 401} with {@code HX-Redirect}, so the whole window goes to sign-in instead of the sign-in
+     * page landing inside a panel.
+     */
+    static AuthenticationEntryPoint signIn() {
+        LoginUrlAuthenticationEntryPoint page = new LoginUrlAuthenticationEntryPoint("/login");
+        return (request, response, failure) -> {
+            if (request.getHeader("HX-Request") != null) {
+                response.setHeader("HX-Redirect", request.getContextPath() + "/login");
+                response.setStatus(401);
+            } else {
+                page.commence(request, response, failure);
+            }
+        };
+    }
+
     @Bean
     PasswordEncoder passwordEncoder() {
         DelegatingPasswordEncoder encoder =
@@ -81,6 +103,10 @@ class ConsoleSecurity {
     UserDetailsService localOperators(ConsoleProperties properties) {
         List<UserDetails> users = new ArrayList<>();
         for (ConsoleProperties.User user : properties.users()) {
+            if (user.passwordHash().startsWith("{noop}")) {
+                throw new IllegalStateException("asof.console.users: the password of " + user.username()
+                        + " is in clear ({noop}); configure a hash, e.g. {bcrypt}$2a$10$... (docs/console.md)");
+            }
             users.add(User.withUsername(user.username())
                     .password(user.passwordHash())
                     .authorities(user.roles().stream().map(Role::authority).toArray(String[]::new))

@@ -39,6 +39,8 @@ public record Timeline(
     public static final int LANE = 30;
     public static final int BUCKET = 8;
     public static final String IDENTITY_LANE = "identity events";
+    /** How many changes of one instant an aggregate mark lists in its label. */
+    static final int SAME_INSTANT_LISTED = 10;
 
     /** A lane: its name and the y of its centre line. */
     public record Lane(String name, int y) {}
@@ -267,8 +269,23 @@ public record Timeline(
         if (Duration.between(first, zoomTo).toMillis() < 1000) {
             zoomTo = first.plusSeconds(1);
         }
-        String label =
-                bucket.size() + " changes of " + lane.name() + " from " + first + " to " + last + ": select to zoom in";
+        String label;
+        if (first.equals(last)) {
+            // no zoom separates changes of one instant: the mark lists them (the CSV export has them all)
+            StringBuilder listed = new StringBuilder(bucket.size() + " changes of " + lane.name() + " at " + first);
+            for (int i = 0; i < Math.min(bucket.size(), SAME_INSTANT_LISTED); i++) {
+                listed.append(i == 0 ? ": " : "; ").append(bucket.get(i).summary());
+            }
+            if (bucket.size() > SAME_INSTANT_LISTED) {
+                listed.append("; and ")
+                        .append(bucket.size() - SAME_INSTANT_LISTED)
+                        .append(" more (CSV export)");
+            }
+            label = listed.toString();
+        } else {
+            label = bucket.size() + " changes of " + lane.name() + " from " + first + " to " + last
+                    + ": select to zoom in";
+        }
         return new Mark(
                 round(sumX / bucket.size()),
                 lane.y(),

@@ -53,7 +53,8 @@ class CampaignController {
         model.addAttribute("campaign", campaign);
         model.addAttribute(
                 "finished",
-                campaign == null || FINISHED.contains(campaign.path("state").asString()));
+                // an unreachable service is a pause, not an end: keep refreshing; a refusal (no such campaign) ends it
+                campaign != null ? FINISHED.contains(campaign.path("state").asString()) : answer != null);
         if ("progress".equals(htmxTarget)) {
             return "campaign :: progress";
         }
@@ -65,7 +66,7 @@ class CampaignController {
             Answer answer = api.get(Service.INGESTION, path);
             if (answer.status() == 404 && answer.problem().isEmpty()) {
                 model.addAttribute("unavailable", "ingestion-service has no campaign API here: unavailable.");
-                return null;
+                return answer;
             }
             if (!answer.ok()) {
                 model.addAttribute("unavailable", answer.detail());

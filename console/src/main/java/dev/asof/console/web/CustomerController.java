@@ -26,7 +26,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -53,7 +52,6 @@ class CustomerController {
             @RequestParam(name = "to", required = false) String toText,
             @RequestParam(name = "interaction", required = false) String interaction,
             @RequestParam(name = "seen_at", required = false) String seenAtText,
-            @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
             Model model) {
         requireId(id);
         Instant now = clock.instant();
@@ -83,10 +81,6 @@ class CustomerController {
         model.addAttribute("customerId", id);
         model.addAttribute("errors", errors);
         model.addAttribute("interaction", interaction);
-        if ("travel".equals(htmxTarget)) {
-            model.addAttribute("travel", travel(id, t, k, note));
-            return "customer :: travel";
-        }
         // the three panels read different APIs: read them at once, the page waits for the slowest
         Instant shownT = t;
         Instant shownK = k;
@@ -114,16 +108,18 @@ class CustomerController {
         if (!errors.isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, String.join("; ", errors));
         }
-        AsofApi.History history = api.history(id, Inputs.iso(from), Inputs.iso(to), null);
+        // read on past `to`: whether a change arrived late depends on the changes with later valid times
+        AsofApi.History history = api.history(id, Inputs.iso(from), null, null);
         if (history.refused() != null) {
-            throw new ResponseStatusException(
-                    HttpStatus.valueOf(history.refused().status()),
-                    history.refused().detail());
+            throw refusal(history.refused());
         }
         StringBuilder csv = new StringBuilder(
                 "event_id,event_type,identity,attribute,old_value,new_value,changed_at,recorded_at,late,source_system,"
                         + "channel,agent_id,interaction_id,reason,merged_from,merged_into,redacted\r\n");
         for (Change change : Timeline.markLate(changes(history))) {
+            if (to != null && !change.changedAt().isBefore(to)) {
+                continue;
+            }
             csv.append(cells(
                     change.eventId(),
                     change.eventType(),
@@ -216,7 +212,8 @@ class CustomerController {
         long started = System.nanoTime();
         AsofApi.History history;
         try {
-            history = api.history(id, Inputs.iso(from), Inputs.iso(to), null);
+            // read on past `to`: whether a change arrived late depends on the changes with later valid times
+            history = api.history(id, Inputs.iso(from), null, null);
         } catch (AsofApi.Unavailable e) {
             return new TimelineView(null, e.getMessage(), false, 0, id, t, k);
         }
@@ -283,6 +280,20 @@ class CustomerController {
             errors.add(e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * A service's refusal as the console's answer: what the person asked for does not exist or is gone (404, 410)
+     * or was refused (400, 422) says so with the same status; anything else (the console's key refused, a
+     * service error) is a 502 naming the service, never passed on as the person's own 401 or 403.
+     */
+    static ResponseStatusException refusal(Answer answer) {
+        int status = answer.status();
+        HttpStatus mapped = status == 400 || status == 404 || status == 410 || status == 422
+                ? HttpStatus.valueOf(status)
+                : HttpStatus.BAD_GATEWAY;
+        return new ResponseStatusException(
+                mapped, "reconstruction-service answered " + status + ": " + answer.detail());
     }
 
     static void requireId(String id) {

@@ -33,17 +33,25 @@ final class Inputs {
         if (value.length() > 40) {
             throw new IllegalArgumentException(field + ": too long for a time");
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MILLIS);
+            instant = OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException notWithZone) {
             try {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+                instant = LocalDateTime.parse(value).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(
                         field + ": not a time; write it like 2026-11-26T14:30:05Z (UTC) or 2026-11-26T15:30:05+01:00");
             }
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new IllegalArgumentException(field + ": must be within the years 0001 to 9999");
+        }
+        return instant;
     }
+
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     /** The instant as the services take it: ISO-8601 UTC with milliseconds. */
     static String iso(Instant instant) {

@@ -96,6 +96,7 @@ class PrivacyController {
         }
         model.addAttribute("erasureId", id);
         JsonNode erasure = null;
+        boolean reachable = true;
         try {
             Answer answer = api.get(Service.MERGE, "/api/v1/erasures/" + id);
             if (answer.ok()) {
@@ -104,11 +105,14 @@ class PrivacyController {
                 model.addAttribute("unavailable", answer.detail());
             }
         } catch (AsofApi.Unavailable e) {
+            reachable = false;
             model.addAttribute("unavailable", e.getMessage());
         }
         model.addAttribute("erasure", erasure);
         String state = erasure == null ? "" : erasure.path("state").asString();
-        model.addAttribute("finished", erasure == null || "completed".equals(state) || "failed".equals(state));
+        // an unreachable service is a pause, not an end: keep refreshing
+        model.addAttribute(
+                "finished", erasure == null ? reachable : "completed".equals(state) || "failed".equals(state));
         model.addAttribute(
                 "proof",
                 erasure == null || erasure.path("proof").isNull()

@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,6 +41,17 @@ class SearchController {
     }
 
     @GetMapping("/")
+    String form(Model model) {
+        model.addAttribute("q", "");
+        model.addAttribute("by", "id");
+        return "search";
+    }
+
+    /**
+     * A search is a POST: a phone number, email or name is personal data, which in a GET address would stay in the
+     * browser's history and in proxies' logs.
+     */
+    @PostMapping("/")
     String search(
             @RequestParam(name = "q", required = false) String query,
             @RequestParam(name = "by", required = false, defaultValue = "id") String by,

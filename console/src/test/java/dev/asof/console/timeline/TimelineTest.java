@@ -79,6 +79,21 @@ class TimelineTest {
     }
 
     @Test
+    void changesOfOneInstantAreListedInTheirMark() {
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            changes.add(change("e" + i, "tier", T0, T0, "crm", "web", "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE"));
+        }
+
+        Timeline.Mark mark = Timeline.draw(changes, null, null).marks().get(0);
+
+        assertThat(mark.count()).isEqualTo(12);
+        assertThat(mark.label())
+                .startsWith("12 changes of tier at " + T0 + ": tier: (none)")
+                .endsWith("and 2 more (CSV export)");
+    }
+
+    @Test
     void tenThousandChangesDrawAtMostOneMarkPerLaneAndBucket() {
         Random random = new Random(20261201);
         List<Change> changes = new ArrayList<>();

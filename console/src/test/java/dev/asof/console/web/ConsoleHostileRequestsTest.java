@@ -38,6 +38,9 @@ class ConsoleHostileRequestsTest {
 
     static final long SEED = Long.getLong("asof.seed", 20261201L);
 
+    /** Requests generated per run; {@code -Dasof.console.hostile.requests} widens it. */
+    static final int CASES = Integer.getInteger("asof.console.hostile.requests", 200);
+
     @Autowired
     MockMvc mvc;
 
@@ -73,6 +76,13 @@ class ConsoleHostileRequestsTest {
                         .getResponse()
                         .getStatus())
                 .isEqualTo(200);
+        MockHttpServletResponse panel = mvc.perform(get("/campaigns/c1").header("HX-Request", "true"))
+                .andReturn()
+                .getResponse();
+        assertThat(panel.getStatus())
+                .as("an htmx panel after the session ended")
+                .isEqualTo(401);
+        assertThat(panel.getHeader("HX-Redirect")).isEqualTo("/login");
     }
 
     @Test
@@ -91,8 +101,10 @@ class ConsoleHostileRequestsTest {
                 .andReturn()
                 .getResponse();
         assertThat(campaigns.getContentAsString()).contains("ingestion-service is unavailable");
-        MockHttpServletResponse search = mvc.perform(get("/").param("by", "email")
+        MockHttpServletResponse search = mvc.perform(post("/")
+                        .param("by", "email")
                         .param("q", "a@b.example")
+                        .with(csrf())
                         .with(user("a").roles("AUDITOR")))
                 .andReturn()
                 .getResponse();
@@ -136,7 +148,7 @@ class ConsoleHostileRequestsTest {
         Random random = new Random(SEED);
         List<String> failures = new ArrayList<>();
         int requests = 0;
-        for (int i = 0; i < 240; i++) {
+        for (int i = 0; i < CASES; i++) {
             MockHttpServletRequestBuilder request = hostile(random);
             MockHttpServletResponse response = mvc.perform(request).andReturn().getResponse();
             requests++;
@@ -147,7 +159,7 @@ class ConsoleHostileRequestsTest {
                 failures.add(status + " for " + describe(request) + " (seed " + SEED + ", case " + i + ")");
             }
         }
-        assertThat(requests).isEqualTo(240);
+        assertThat(requests).isEqualTo(CASES);
         assertThat(failures).as("seed %d", SEED).isEmpty();
     }
 
@@ -162,8 +174,10 @@ class ConsoleHostileRequestsTest {
             case 0 -> get("/customers/{id}", id).param(pick(random, TIME_PARAMS), value);
             case 1 -> get("/customers/{id}", "cust_1").param("t", value).param("k", pick(random, VALUES));
             case 2 ->
-                get("/").param("by", pick(random, new String[] {"id", "phone", "email", "name", value}))
-                        .param("q", value);
+                post("/")
+                        .param("by", pick(random, new String[] {"id", "phone", "email", "name", value}))
+                        .param("q", value)
+                        .with(csrf());
             case 3 -> get("/customers/{id}/timeline.csv", id).param("from", value);
             case 4 -> get("/customers/{id}/report", id).param("t", value);
             case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");

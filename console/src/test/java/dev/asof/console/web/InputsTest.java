@@ -25,6 +25,10 @@ class InputsTest {
         assertThatThrownBy(() -> Inputs.instant("K", "yesterday")).hasMessageStartingWith("K: not a time");
         assertThatThrownBy(() -> Inputs.instant("K", "2026-13-01T00:00:00Z")).hasMessageStartingWith("K: not a time");
         assertThatThrownBy(() -> Inputs.instant("K", "9".repeat(5000))).hasMessage("K: too long for a time");
+        assertThatThrownBy(() -> Inputs.instant("T", "+999999999-12-31T23:59:59Z"))
+                .hasMessage("T: must be within the years 0001 to 9999");
+        assertThatThrownBy(() -> Inputs.instant("T", "-0001-12-31T23:59:59Z"))
+                .hasMessage("T: must be within the years 0001 to 9999");
     }
 
     @Test

@@ -9,9 +9,7 @@ import dev.asof.testing.ServiceJar;
 import dev.asof.testing.TestApiKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +74,7 @@ class ConsoleBrowserIT {
         mergeProperties.put("asof.matching.index-group", "console-" + UUID.randomUUID());
         mergeProperties.put("asof.matching.index-start", "latest");
         merge = ServiceJar.start("merge-service", mergeProperties);
+        awaitTheMatchIndexFollows();
 
         var encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         Map<String, String> consoleProperties = new LinkedHashMap<>();
@@ -210,6 +209,9 @@ class ConsoleBrowserIT {
     void movingTAndKChangesTheProfileExactlyAsTheApiAnswers() {
         signIn(AUDITOR, AUDITOR_PASSWORD);
         browser.get(url("/customers/" + customer));
+        assertThat(((JavascriptExecutor) browser).executeScript("return typeof htmx !== 'undefined'"))
+                .as("htmx loaded from its WebJar (CSP allows it)")
+                .isEqualTo(true);
         Instant lateRecordedAt = recordedAt(customer, lateEventId);
         List<String[]> moments = List.of(
                 new String[] {
@@ -294,16 +296,51 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("travel-errors")).getText()).contains("no change", "inter_nobody");
     }
 
+    /**
+     * What the agent saw during an interaction, where the answer is not empty: the interaction's change is
+     * stamped after an earlier change was recorded, so the profile just before it holds that earlier change.
+     */
+    @Test
+    void theInteractionLookupMatchesTheApiForALiveInteraction() {
+        String live = Events.newCustomerId("cust_console_live");
+        String liveInteraction = "inter_live_" + UUID.randomUUID().toString().substring(0, 8);
+        post(change(
+                live,
+                Instant.now().minusSeconds(2).toString(),
+                "email",
+                "live@example.com",
+                "genesys_cloud_cx",
+                "voice",
+                "inter_before"));
+        awaitChanges(live, 1);
+        Instant during = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        post(change(live, during.toString(), "preferred_language", "de-DE", "nice_cxone", "chat", liveInteraction));
+        awaitChanges(live, 2);
+
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        browser.get(url("/customers/" + live));
+        browser.findElement(By.id("interaction")).sendKeys(liveInteraction);
+        browser.findElement(By.id("seen-go")).click();
+        String t = during.minusMillis(1).toString();
+        waitFor(() -> browser.findElement(By.id("shown-t")).getText().equals(t));
+        assertThat(browser.findElement(By.id("shown-k")).getText()).isEqualTo(t);
+        Map<String, String> shown = shownProfile();
+        assertThat(shown).isEqualTo(apiProfile(live, t, t)).containsEntry("email", "live@example.com");
+        assertThat(shown).doesNotContainKey("preferred_language");
+    }
+
     @Test
     void findingByEmailGoesThroughTheMatchApi() {
         signIn(AUDITOR, AUDITOR_PASSWORD);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            browser.get(url("/?by=email&q=" + URLEncoder.encode(email, StandardCharsets.UTF_8)));
+            search("email", email);
             assertThat(browser.findElements(By.cssSelector("#candidates a"))).isNotEmpty();
         });
+        // the search is a POST: the email is not in the address
+        assertThat(browser.getCurrentUrl()).doesNotContain("example.com");
         browser.findElement(By.cssSelector("#candidates a")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
-        browser.get(url("/?by=id&q=" + URLEncoder.encode("bad id!", StandardCharsets.UTF_8)));
+        search("id", "bad id!");
         assertThat(browser.findElement(By.id("search-error")).getText()).contains("Not a customer id");
     }
 
@@ -314,20 +351,28 @@ class ConsoleBrowserIT {
         assertThat(browser.findElements(By.id("request-erasure"))).isEmpty();
         browser.get(url("/privacy/customers/" + customer + "/erasure"));
         assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
+        browser.get(url("/privacy/erasures/" + UUID.randomUUID()));
+        assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
+        browser.get(url("/customers/" + customer));
+        // with a valid CSRF token too: the role, not the token, refuses it
+        assertThat(postForm(
+                        "/privacy/customers/" + customer + "/erasure",
+                        "reason=test&confirm=" + customer + "&request_key=abc",
+                        true))
+                .isEqualTo(403);
     }
 
     @Test
     void aFormPostWithoutItsCsrfTokenIsRefused() {
         signIn(OFFICER, OFFICER_PASSWORD);
-        Object status = ((JavascriptExecutor) browser)
-                .executeAsyncScript("var done = arguments[arguments.length - 1];"
-                        + "fetch('/privacy/customers/" + customer + "/erasure', {method: 'POST',"
-                        + " headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
-                        + " body: 'reason=test&confirm=" + customer + "&request_key=abc'})"
-                        + ".then(function (r) { done(r.status); });");
-        assertThat(((Number) status).intValue()).isEqualTo(403);
-        // nothing was erased
-        assertThat(apiStatus(customer, "2026-11-01T12:30:00Z", Instant.now().toString()))
+        // without the token: refused before the form is read (a complete request, so nothing else could refuse it)
+        assertThat(postForm(
+                        "/privacy/customers/" + customer + "/erasure",
+                        "reason=test&confirm=" + customer + "&request_key=abc",
+                        false))
+                .isEqualTo(403);
+        // the same page with the token, but a field left out: the form answers, so the 403 came from the token
+        assertThat(postForm("/privacy/customers/" + customer + "/erasure", "reason=test&request_key=abc", true))
                 .isEqualTo(200);
     }
 
@@ -381,6 +426,47 @@ class ConsoleBrowserIT {
     }
 
     // ---- helpers
+
+    /** Waits until merge-service's match index follows the topic, so the story's events are indexed. */
+    private static void awaitTheMatchIndexFollows() {
+        String probe = Events.newCustomerId("cust_console_probe");
+        String probeEmail = "probe." + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    post(change(probe, Instant.now().toString(), "email", probeEmail + "", "crm", "web", "probe"));
+                    assertThat(merge.api()
+                                    .postJson(
+                                            "/api/v1/match",
+                                            TestApiKeys.PROFILE_READ_ONLY,
+                                            "{\"attributes\":{\"email\":\"" + probeEmail + "\"}}")
+                                    .body())
+                            .contains(probe);
+                });
+    }
+
+    private void search(String by, String text) {
+        browser.get(url("/"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("by"))).selectByValue(by);
+        browser.findElement(By.id("q")).sendKeys(text);
+        browser.findElement(By.id("search")).click();
+    }
+
+    /** POSTs a form body from the signed-in page with or without the page's CSRF token; returns the status. */
+    private int postForm(String path, String body, boolean withToken) {
+        Object status = ((JavascriptExecutor) browser)
+                .executeAsyncScript(
+                        "var done = arguments[arguments.length - 1];"
+                                + "var token = document.querySelector('input[name=_csrf]');"
+                                + "var body = arguments[1] + (arguments[2] && token ? '&_csrf=' + encodeURIComponent(token.value) : '');"
+                                + "fetch(arguments[0], {method: 'POST', redirect: 'manual',"
+                                + " headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: body})"
+                                + ".then(function (r) { done(r.status); });",
+                        path,
+                        body,
+                        withToken);
+        return ((Number) status).intValue();
+    }
 
     private void signIn(String username, String password) {
         browser.get(url("/login"));
