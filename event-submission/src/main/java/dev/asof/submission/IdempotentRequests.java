@@ -67,6 +67,20 @@ public final class IdempotentRequests {
      * there is no stored answer to replay, so a retry is answered from the store, never decided again; a command
      * that throws leaves no answer behind.
      */
+    /**
+     * Refuses an {@code Idempotency-Key} that is blank or longer than 255 characters with {@code 400
+     * invalid-idempotency-key}: the one rule for every endpoint that honours the header.
+     */
+    public static void requireValidKey(String idempotencyKey) {
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid-idempotency-key",
+                    "Invalid Idempotency-Key",
+                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters."));
+        }
+    }
+
     public ResponseEntity<String> handleCommand(
             Authentication caller,
             String path,
@@ -80,13 +94,7 @@ public final class IdempotentRequests {
         if (idempotencyKey == null) {
             return respond(command.apply(new Context(null, correlation)), correlation);
         }
-        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
-            throw new ApiProblemException(Problems.of(
-                    HttpStatus.BAD_REQUEST,
-                    "invalid-idempotency-key",
-                    "Invalid Idempotency-Key",
-                    "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters."));
-        }
+        requireValidKey(idempotencyKey);
         String scope = caller.getName() + ":" + idempotencyKey;
         IdempotencyKeys.Outcome outcome = keys.begin(scope, Digests.sha256Hex(path + "\n" + body));
         if (outcome instanceof IdempotencyKeys.Replay replay) {

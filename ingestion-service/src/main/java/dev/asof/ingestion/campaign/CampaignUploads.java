@@ -6,6 +6,7 @@ import dev.asof.events.InvalidEventException;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
 import dev.asof.privacy.StagingKeys;
+import dev.asof.submission.IdempotentRequests;
 import dev.asof.submission.IntakeProperties;
 import dev.asof.support.Digests;
 import dev.asof.support.kafka.AsofTopics;
@@ -53,7 +54,6 @@ class CampaignUploads {
     private static final Logger log = LoggerFactory.getLogger(CampaignUploads.class);
     static final String PATH = "/api/v1/campaigns";
     private static final int MAX_NAME_LENGTH = 128;
-    private static final int MAX_KEY_LENGTH = 255;
 
     private final Campaigns campaigns;
     private final StagingKeys keys;
@@ -117,10 +117,7 @@ class CampaignUploads {
         if (idempotencyKey == null) {
             campaignId = UUID.randomUUID().toString();
         } else {
-            if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
-                throw RequestParameters.invalid(
-                        "Idempotency-Key", "length", "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
-            }
+            IdempotentRequests.requireValidKey(idempotencyKey);
             campaignId = UUID.nameUUIDFromBytes(
                             ("campaign:" + owner + ":" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
                     .toString();

@@ -224,6 +224,11 @@ class CampaignIntakeIT {
                 "unsupported-charset");
         assertProblem(upload("text/csv", bytes("email,customer_id\nx,c\n"), null, null, null), 400, "csv-header");
         assertProblem(upload("text/csv", bytes("customer_id,tier\n"), null, null, null), 400, "no-lines");
+        // the same Idempotency-Key rule and problem as every other endpoint that honours the header
+        assertProblem(
+                upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, null, "k".repeat(256)),
+                400,
+                "invalid-idempotency-key");
         assertProblem(
                 upload("text/csv", bytes("customer_id,tier\nc,1\n"), null, "2999-01-01T00:00:00Z", null),
                 400,
