@@ -1,6 +1,7 @@
 package dev.asof.ingestion.campaign;
 
 import dev.asof.events.Timestamps;
+import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.Campaigns;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
@@ -106,15 +107,13 @@ class CampaignController {
 
     /** The id as the upload answered it: a UUID in its canonical form (upper case read as lower). */
     private static String campaignId(String text) {
-        if (!CAMPAIGN_ID.matcher(text).matches()) {
+        String id = text.toLowerCase(java.util.Locale.ROOT);
+        if (!AsofTopics.isCampaignId(id)) {
             throw RequestParameters.invalid(
                     "campaign_id", "format", "campaign_id must be a UUID as the upload answered it");
         }
-        return text.toLowerCase(java.util.Locale.ROOT);
+        return id;
     }
-
-    private static final java.util.regex.Pattern CAMPAIGN_ID = java.util.regex.Pattern.compile(
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private static ApiProblemException notFound(String campaignId) {
         return new ApiProblemException(Problems.of(

@@ -33,10 +33,6 @@ final class CsvCampaignReader implements CampaignLine.Reader {
         this.header = readHeader();
     }
 
-    List<String> header() {
-        return header;
-    }
-
     private List<String> readHeader() throws IOException {
         PhysicalLines.Line line = lines.next();
         if (line == null) {

@@ -235,11 +235,8 @@ class LogWriter implements ConsumerSeekAware {
             return null;
         }
         String id = new String(campaign.value(), StandardCharsets.UTF_8);
-        return CAMPAIGN_ID.matcher(id).matches() ? id : null;
+        return AsofTopics.isCampaignId(id) ? id : null;
     }
-
-    private static final java.util.regex.Pattern CAMPAIGN_ID =
-            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private static void noteCampaign(
             java.util.Queue<CampaignOutcome> outcomes,

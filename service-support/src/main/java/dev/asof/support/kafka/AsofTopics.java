@@ -36,6 +36,17 @@ public final class AsofTopics {
      */
     public static final String CAMPAIGN_SOURCE = "campaign";
 
+    private static final java.util.regex.Pattern CAMPAIGN_ID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /**
+     * Whether {@code text} is a campaign id in its canonical form (a lower-case UUID), as the upload answers it and
+     * the campaign's records carry it in {@link #CORRELATION_HEADER}.
+     */
+    public static boolean isCampaignId(String text) {
+        return CAMPAIGN_ID.matcher(text).matches();
+    }
+
     private AsofTopics() {}
 
     /** The longest a segment stays open, and so the longest a record may outlive its retention. */
