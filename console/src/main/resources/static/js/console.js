@@ -28,6 +28,16 @@
   document.addEventListener("focusin", show);
   document.addEventListener("mouseover", show);
 
+  // After htmx swapped the page's content in place, say what changed in a live region outside the swapped part
+  // (a live region swapped in with its text is not announced).
+  document.addEventListener("htmx:afterSettle", function () {
+    var summary = document.getElementById("travel-summary");
+    var announcer = document.getElementById("announcer");
+    if (summary && announcer) {
+      announcer.textContent = summary.textContent.replace(/\s+/g, " ").trim();
+    }
+  });
+
   // The report's print button.
   document.addEventListener("click", function (event) {
     if (event.target.id === "print") {

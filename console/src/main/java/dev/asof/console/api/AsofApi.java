@@ -222,7 +222,8 @@ public class AsofApi {
                 body = null;
             }
         }
-        if (response.statusCode() == 502 || response.statusCode() == 503 || response.statusCode() == 504) {
+        if (response.statusCode() == 429 || response.statusCode() >= 500) {
+            // overloaded or failing: a pause to show and retry, not an answer about the customer
             throw new Unavailable(service, "HTTP " + response.statusCode(), null);
         }
         if (response.statusCode() >= 200 && response.statusCode() < 300 && (body == null || !body.isObject())) {

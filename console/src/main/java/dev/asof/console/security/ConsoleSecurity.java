@@ -10,10 +10,13 @@ import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -27,7 +30,10 @@ import org.springframework.security.oauth2.core.user.OAuth2UserAuthority;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.MissingCsrfTokenException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
@@ -58,7 +64,8 @@ class ConsoleSecurity {
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 // an htmx request after the session ended: the whole page goes to sign-in, not the sign-in page
                 // into a panel
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(signIn()))
+                .exceptionHandling(exceptions ->
+                        exceptions.authenticationEntryPoint(signIn()).accessDeniedHandler(formOfAnEndedSession()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?signed-out"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
                         .referrerPolicy(
@@ -71,9 +78,23 @@ class ConsoleSecurity {
     }
 
     /**
-     * Spring Security's hash formats ({@code {bcrypt}$2a$10$...}, {@code {argon2}...}); a hash without its
-     * {@code {id}} prefix is read as bcrypt, the form {@code htpasswd -B} and most tools print.
+     * A form posted after its session ended (nobody signed in, no token in any session) is a sign-in matter, not a
+     * refusal, so it goes to sign-in. A signed-in post without its token or with a wrong one, or without the role,
+     * stays {@code 403}.
      */
+    static AccessDeniedHandler formOfAnEndedSession() {
+        AccessDeniedHandlerImpl refuse = new AccessDeniedHandlerImpl();
+        return (request, response, denied) -> {
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            boolean signedOut = who == null || !who.isAuthenticated();
+            if (denied instanceof MissingCsrfTokenException && signedOut) {
+                signIn().commence(request, response, new InsufficientAuthenticationException("the session ended"));
+            } else {
+                refuse.handle(request, response, denied);
+            }
+        };
+    }
+
     /**
      * Where a request without a session goes: the sign-in page; an htmx request (a panel refreshing after the session
      * ended) gets {@code 401} with {@code HX-Redirect}, so the whole window goes to sign-in instead of the sign-in
@@ -91,6 +112,10 @@ class ConsoleSecurity {
         };
     }
 
+    /**
+     * Spring Security's hash formats ({@code {bcrypt}$2a$10$...}, {@code {argon2}...}); a hash without its
+     * {@code {id}} prefix is read as bcrypt, the form {@code htpasswd -B} and most tools print.
+     */
     @Bean
     PasswordEncoder passwordEncoder() {
         DelegatingPasswordEncoder encoder =

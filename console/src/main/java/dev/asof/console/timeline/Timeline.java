@@ -106,9 +106,13 @@ public record Timeline(
         Instant[] range = range(changes, from, to);
         Instant start = range[0];
         Instant end = range[1];
+        // [from, to) when `to` was asked for, like the CSV export; the whole drawing when it was not
+        boolean openEnd = to == null;
         List<Change> shown = markLate(changes).stream()
                 .filter(change -> !change.changedAt().isBefore(start)
-                        && !change.changedAt().isAfter(end))
+                        && (openEnd
+                                ? !change.changedAt().isAfter(end)
+                                : change.changedAt().isBefore(end)))
                 .toList();
 
         TreeSet<String> attributes = new TreeSet<>();

@@ -13,6 +13,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 
@@ -43,6 +44,7 @@ class CampaignController {
     String campaign(
             @PathVariable("id") String id,
             @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
+            @RequestParam(name = "polls", defaultValue = "0") int polls,
             Model model) {
         if (!Inputs.OPAQUE_ID.matcher(id).matches()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Not a campaign id.");
@@ -51,10 +53,13 @@ class CampaignController {
         JsonNode campaign = answer != null && answer.ok() ? answer.body() : null;
         model.addAttribute("campaignId", id);
         model.addAttribute("campaign", campaign);
-        model.addAttribute(
-                "finished",
-                // an unreachable service is a pause, not an end: keep refreshing; a refusal (no such campaign) ends it
-                campaign != null ? FINISHED.contains(campaign.path("state").asString()) : answer != null);
+        // an unreachable service is a pause, not an end: keep refreshing; a refusal (no such campaign) ends it
+        LivePanel.poll(
+                model,
+                "/campaigns/" + id,
+                polls,
+                campaign != null ? FINISHED.contains(campaign.path("state").asString()) : answer != null,
+                answer == null);
         if ("progress".equals(htmxTarget)) {
             return "campaign :: progress";
         }

@@ -1,5 +1,6 @@
 package dev.asof.console.web;
 
+import dev.asof.console.ConsoleProperties;
 import dev.asof.console.api.AsofApi;
 import dev.asof.console.api.AsofApi.Answer;
 import dev.asof.console.api.AsofApi.Service;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.commons.text.StringEscapeUtils;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +31,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
 
 /** A customer: the timeline, time travel at (T, K), identity lineage, and the exports. */
 @Controller
@@ -35,10 +39,12 @@ class CustomerController {
 
     private final AsofApi api;
     private final Executor reads;
+    private final ConsoleProperties properties;
     private final Clock clock;
 
-    CustomerController(AsofApi api, @Qualifier("consoleReads") Executor reads) {
+    CustomerController(AsofApi api, @Qualifier("consoleReads") Executor reads, ConsoleProperties properties) {
         this.api = api;
+        this.properties = properties;
         this.reads = reads;
         this.clock = Clock.systemUTC();
     }
@@ -85,9 +91,17 @@ class CustomerController {
         Instant shownT = t;
         Instant shownK = k;
         String shownNote = note;
-        CompletableFuture<TimelineView> timeline =
-                CompletableFuture.supplyAsync(() -> timeline(id, from, to, shownT, shownK), reads);
-        CompletableFuture<LineageView> lineage = CompletableFuture.supplyAsync(() -> lineage(id), reads);
+        long panelMillis =
+                properties.timelineTimeout().plus(properties.requestTimeout()).toMillis();
+        CompletableFuture<TimelineView> timeline = CompletableFuture.supplyAsync(
+                        () -> timeline(id, from, to, shownT, shownK), reads)
+                .orTimeout(panelMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> new TimelineView(
+                        null, "The timeline could not be read: " + reason(failure), false, 0, id, shownT, shownK));
+        CompletableFuture<LineageView> lineage = CompletableFuture.supplyAsync(() -> lineage(id), reads)
+                .orTimeout(panelMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(
+                        failure -> new LineageView(null, null, "The identity could not be read: " + reason(failure)));
         model.addAttribute("travel", travel(id, t, k, shownNote));
         model.addAttribute("from", Inputs.iso(from));
         model.addAttribute("to", Inputs.iso(to));
@@ -139,8 +153,10 @@ class CustomerController {
                     change.mergedInto(),
                     Boolean.toString(change.redacted())));
         }
-        if (history.truncated()) {
-            csv.append("# truncated: more changes than asof.console.timeline-max-changes; export a narrower range\r\n");
+        if (cutShort(history, to)) {
+            csv.append(
+                    "# cut short: asof.console.timeline-max-changes or timeline-timeout was reached before the end of"
+                            + " the range; export the rest with a later from\r\n");
         }
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
@@ -170,12 +186,20 @@ class CustomerController {
         model.addAttribute("customerId", id);
         model.addAttribute("travel", travel(id, t, k, null));
         // the events that produced the profile: every change valid at or before T, as known at K
-        AsofApi.History history = api.history(id, null, Inputs.iso(t.plusMillis(1)), Inputs.iso(k));
-        model.addAttribute("changes", history.refused() == null ? Timeline.markLate(changes(history)) : List.of());
+        // read on past T (as known at K): whether a change arrived late depends on the changes valid after it
+        AsofApi.History history = api.history(id, null, null, Inputs.iso(k));
+        Instant asOf = t;
+        model.addAttribute(
+                "changes",
+                history.refused() == null
+                        ? Timeline.markLate(changes(history)).stream()
+                                .filter(change -> !change.changedAt().isAfter(asOf))
+                                .toList()
+                        : List.of());
         model.addAttribute(
                 "historyMessage",
                 history.refused() == null ? null : history.refused().detail());
-        model.addAttribute("truncated", history.truncated());
+        model.addAttribute("truncated", cutShort(history, t.plusMillis(1)));
         model.addAttribute("askedBy", principal.getName());
         model.addAttribute("askedAt", now);
         return "report";
@@ -222,7 +246,7 @@ class CustomerController {
         }
         Timeline drawn = Timeline.draw(changes(history), from, to);
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        return new TimelineView(drawn, null, history.truncated(), millis, id, t, k);
+        return new TimelineView(drawn, null, cutShort(history, to), millis, id, t, k);
     }
 
     private LineageView lineage(String id) {
@@ -294,6 +318,33 @@ class CustomerController {
                 : HttpStatus.BAD_GATEWAY;
         return new ResponseStatusException(
                 mapped, "reconstruction-service answered " + status + ": " + answer.detail());
+    }
+
+    /**
+     * Whether a walk stopped (at {@code asof.console.timeline-max-changes} or {@code timeline-timeout}) before it
+     * read every change valid before {@code until} ({@code null}: the whole timeline). A walk that stopped after
+     * {@code until} read all of the range; it went on only to judge lateness.
+     */
+    static boolean cutShort(AsofApi.History history, Instant until) {
+        if (!history.truncated()) {
+            return false;
+        }
+        if (until == null || history.changes().isEmpty()) {
+            return true;
+        }
+        JsonNode last = history.changes().get(history.changes().size() - 1);
+        return Instant.parse(last.path("changed_at").asString()).isBefore(until);
+    }
+
+    /** Why a panel's read failed, in words for its message. */
+    private static String reason(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (cause instanceof TimeoutException) {
+            return "it took longer than asof.console.timeline-timeout";
+        }
+        return cause instanceof AsofApi.Unavailable ? cause.getMessage() : "an unexpected answer";
     }
 
     static void requireId(String id) {

@@ -82,7 +82,12 @@ class PrivacyController {
             model.addAttribute("error", answer.detail());
             return "erasure-form";
         }
-        String erasureId = answer.body().path("erasure_id").asString();
+        String erasureId = answer.body().path("erasure_id").asString("");
+        if (!Inputs.OPAQUE_ID.matcher(erasureId).matches()) {
+            model.addAttribute(
+                    "error", "merge-service accepted the erasure but named no erasure id it can be read by.");
+            return "erasure-form";
+        }
         return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
     }
 
@@ -90,6 +95,7 @@ class PrivacyController {
     String erasure(
             @PathVariable("id") String id,
             @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
+            @RequestParam(name = "polls", defaultValue = "0") int polls,
             Model model) {
         if (!Inputs.OPAQUE_ID.matcher(id).matches()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Not an erasure id.");
@@ -111,8 +117,12 @@ class PrivacyController {
         model.addAttribute("erasure", erasure);
         String state = erasure == null ? "" : erasure.path("state").asString();
         // an unreachable service is a pause, not an end: keep refreshing
-        model.addAttribute(
-                "finished", erasure == null ? reachable : "completed".equals(state) || "failed".equals(state));
+        LivePanel.poll(
+                model,
+                "/privacy/erasures/" + id,
+                polls,
+                erasure == null ? reachable : "completed".equals(state) || "failed".equals(state),
+                !reachable);
         model.addAttribute(
                 "proof",
                 erasure == null || erasure.path("proof").isNull()

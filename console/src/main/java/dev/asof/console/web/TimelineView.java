@@ -67,6 +67,13 @@ public record TimelineView(
     }
 
     private String link(Instant from, Instant to) {
+        // zooming out or panning never leaves the years the console accepts
+        if (from != null && from.isBefore(Inputs.EARLIEST)) {
+            from = Inputs.EARLIEST;
+        }
+        if (to != null && to.isAfter(Inputs.LATEST)) {
+            to = Inputs.LATEST;
+        }
         Map<String, String> query = new LinkedHashMap<>();
         query.put("t", Inputs.iso(t));
         query.put("k", Inputs.iso(k));

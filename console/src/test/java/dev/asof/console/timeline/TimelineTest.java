@@ -193,7 +193,8 @@ class TimelineTest {
     void changesOutsideTheRangeAreLeftOut() {
         List<Change> changes = List.of(
                 change("in", "x", T0.plusSeconds(10), T0, "s", "voice", "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE"),
-                change("out", "x", T0.plusSeconds(1000), T0, "s", "voice", "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE"));
+                change("out", "x", T0.plusSeconds(1000), T0, "s", "voice", "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE"),
+                change("at-to", "x", T0.plusSeconds(100), T0, "s", "voice", "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE"));
 
         Timeline timeline = Timeline.draw(changes, T0, T0.plusSeconds(100));
 

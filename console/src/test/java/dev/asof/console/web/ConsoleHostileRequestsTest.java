@@ -76,6 +76,14 @@ class ConsoleHostileRequestsTest {
                         .getResponse()
                         .getStatus())
                 .isEqualTo(200);
+        MockHttpServletResponse endedSession = mvc.perform(
+                        post("/").param("by", "email").param("q", "a@b.example"))
+                .andReturn()
+                .getResponse();
+        assertThat(endedSession.getStatus())
+                .as("a form posted after the session ended")
+                .isEqualTo(302);
+        assertThat(endedSession.getRedirectedUrl()).endsWith("/login");
         MockHttpServletResponse panel = mvc.perform(get("/campaigns/c1").header("HX-Request", "true"))
                 .andReturn()
                 .getResponse();
