@@ -65,6 +65,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startServicesAndWriteAStory() {
+        Browser.requireInstalled();
         Map<String, String> properties = new HashMap<>(AsofTestProperties.all());
         properties.put("asof.privacy.key-cache-ttl", "2s");
         properties.put("asof.erasure.replica-key-cache-wait", "2s");
@@ -273,6 +274,39 @@ class ConsoleBrowserIT {
         signIn(AUDITOR, AUDITOR_PASSWORD, false);
         waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
         assertThat(shownProfile()).containsEntry("preferred_language", "es-ES");
+    }
+
+    /**
+     * The T slider moves the T field and shows the profile there; Back returns to the view before, which the browser
+     * reloads from its address (htmx keeps no page copies).
+     */
+    @Test
+    void theSliderMovesTAndBackReturnsToTheViewBefore() {
+        signIn(AUDITOR, AUDITOR_PASSWORD);
+        String first = "2026-11-01T09:30:00Z";
+        browser.get(url("/customers/" + customer + "?t=" + first));
+        assertThat(browser.findElement(By.id("shown-t")).getText()).isEqualTo(first);
+
+        Instant slid = Instant.parse("2026-11-01T11:30:00Z");
+        WebElement slider = browser.findElement(By.id("t-slider"));
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "arguments[0].value = arguments[1];"
+                                + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                                + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                        slider,
+                        Long.toString(slid.toEpochMilli()));
+        waitFor(() -> browser.findElement(By.id("shown-t")).getText().equals(slid.toString()));
+        assertThat(browser.getCurrentUrl()).as("the pushed address").contains("t=2026-11-01T11");
+        String k = browser.findElement(By.id("shown-k")).getText();
+        assertThat(shownProfile()).isEqualTo(apiProfile(customer, slid.toString(), k));
+        assertThat(browser.findElement(By.id("announcer")).getAttribute("textContent"))
+                .as("the status line read out")
+                .contains("T = " + slid);
+
+        browser.navigate().back();
+        waitFor(() -> browser.findElement(By.id("shown-t")).getText().equals(first));
+        assertThat(browser.getCurrentUrl()).contains("t=" + first);
     }
 
     @Test
