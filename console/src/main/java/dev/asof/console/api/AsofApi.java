@@ -76,6 +76,14 @@ public class AsofApi {
             return type.substring(type.lastIndexOf('/') + 1);
         }
 
+        /**
+         * The service has no such endpoint here: a {@code 404} that is no problem+json of asof's (an older or
+         * differently configured service). Pages show the feature as unavailable, never as empty data.
+         */
+        public boolean absentApi() {
+            return status == 404 && problem().isEmpty();
+        }
+
         /** The problem's detail, or its title, for people to read. */
         public String detail() {
             if (body == null) {
@@ -124,14 +132,10 @@ public class AsofApi {
     /** A path with query parameters, encoded; {@code null} values are left out. */
     public static String path(String path, Map<String, String> query) {
         UriComponentsBuilder builder = UriComponentsBuilder.fromPath(path);
-        query.forEach((name, value) -> {
-            if (value != null && !value.isEmpty()) {
-                builder.queryParam(name, "{" + name + "}");
-            }
-        });
         Map<String, String> values = new LinkedHashMap<>();
         query.forEach((name, value) -> {
             if (value != null && !value.isEmpty()) {
+                builder.queryParam(name, "{" + name + "}");
                 values.put(name, value);
             }
         });
@@ -150,15 +154,10 @@ public class AsofApi {
         while (true) {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("limit", Integer.toString(HISTORY_PAGE));
-            if (cursor == null) {
-                query.put("from", from);
-                query.put("to", to);
-                query.put("known_at", knownAt);
-            } else {
-                query.put("from", from);
-                query.put("to", to);
-                query.put("cursor", cursor);
-            }
+            query.put("from", from);
+            query.put("to", to);
+            // later pages: the cursor carries known_at, so every page sees the log as known at the same time
+            query.put(cursor == null ? "known_at" : "cursor", cursor == null ? knownAt : cursor);
             Answer page = get(Service.RECONSTRUCTION, path("/api/v1/customers/" + customerId + "/history", query));
             if (!page.ok()) {
                 return new History(changes, false, page);

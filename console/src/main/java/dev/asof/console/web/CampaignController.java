@@ -69,7 +69,7 @@ class CampaignController {
     private Answer answer(String path, Model model) {
         try {
             Answer answer = api.get(Service.INGESTION, path);
-            if (answer.status() == 404 && answer.problem().isEmpty()) {
+            if (answer.absentApi()) {
                 model.addAttribute("unavailable", "ingestion-service has no campaign API here: unavailable.");
                 return answer;
             }

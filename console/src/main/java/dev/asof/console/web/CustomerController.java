@@ -256,7 +256,7 @@ class CustomerController {
         } catch (AsofApi.Unavailable e) {
             return new LineageView(null, null, e.getMessage());
         }
-        if (identity.status() == 404 && identity.problem().isEmpty()) {
+        if (identity.absentApi()) {
             return new LineageView(null, null, "merge-service has no identity API here: unavailable.");
         }
         if (!identity.ok()) {

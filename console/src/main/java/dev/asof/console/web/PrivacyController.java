@@ -74,7 +74,7 @@ class PrivacyController {
             model.addAttribute("error", "Erasure is unavailable: " + e.getMessage());
             return "erasure-form";
         }
-        if (answer.status() == 404 && answer.problem().isEmpty()) {
+        if (answer.absentApi()) {
             model.addAttribute("error", "Erasure is unavailable: merge-service has no erasure API here.");
             return "erasure-form";
         }

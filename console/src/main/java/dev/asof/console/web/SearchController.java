@@ -102,7 +102,7 @@ class SearchController {
             model.addAttribute("error", "Search by " + by + " is unavailable: " + e.getMessage());
             return "search";
         }
-        if (answer.status() == 404 && answer.problem().isEmpty()) {
+        if (answer.absentApi()) {
             model.addAttribute("error", "Search by " + by + " is unavailable: merge-service has no match API here.");
             return "search";
         }
