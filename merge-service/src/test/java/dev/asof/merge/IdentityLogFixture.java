@@ -65,6 +65,11 @@ final class IdentityLogFixture {
         return log(envelope(from, Instant.parse(timestamp), new ProfileUnmerged(into, from)));
     }
 
+    /** Logs the erasure event of {@code customer}, valid at {@code timestamp}. */
+    EventEnvelope erased(String customer, String timestamp) {
+        return log(envelope(customer, Instant.parse(timestamp), new dev.asof.events.ProfileErased("test")));
+    }
+
     synchronized EventEnvelope log(EventEnvelope event) {
         if (!logIfNew(event)) {
             throw new IllegalStateException("fixture logged " + event.eventId() + " twice");

@@ -53,15 +53,33 @@ public class IdentityLog {
      * {@code knownAt}.
      */
     public List<RecordedEvent> chains(Collection<String> seeds, Instant validAt, Instant knownAt) {
-        return read(seeds, validAt, knownAt, false);
+        return read(seeds, validAt, knownAt, false, false);
     }
 
     /** Like {@link #chains}, and also of every identity ever merged into one read, transitively. */
     public List<RecordedEvent> group(String customerId, Instant validAt, Instant knownAt) {
-        return read(List.of(customerId), validAt, knownAt, true);
+        return read(List.of(customerId), validAt, knownAt, true, false);
     }
 
-    private List<RecordedEvent> read(Collection<String> seeds, Instant validAt, Instant knownAt, boolean members) {
+    /**
+     * Like {@link #group}, with only the merges, unmerges and erasures of each identity: all that {@link Identity}
+     * and {@link ErasedIdentities} fold, without reading the attribute changes of a long history. Whether the
+     * customer has events at all is {@link #hasEvents}.
+     */
+    public List<RecordedEvent> identityGroup(String customerId, Instant validAt, Instant knownAt) {
+        return read(List.of(customerId), validAt, knownAt, true, true);
+    }
+
+    /**
+     * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: at any time),
+     * recorded at or before {@code knownAt}; erasures count only when {@code countErasures}.
+     */
+    public boolean hasEvents(String customerId, Instant after, Instant knownAt, boolean countErasures) {
+        return log.anyEvent(customerId, after, knownAt, countErasures);
+    }
+
+    private List<RecordedEvent> read(
+            Collection<String> seeds, Instant validAt, Instant knownAt, boolean members, boolean identityOnly) {
         Map<String, List<RecordedEvent>> read = new LinkedHashMap<>();
         Deque<String> pending = new ArrayDeque<>(seeds);
         int eventsRead = 0;
@@ -73,7 +91,9 @@ public class IdentityLog {
             if (read.size() == maxIdentities) {
                 throw tooLarge(seeds, "more than " + maxIdentities + " identities (asof.identity.max-identities)");
             }
-            List<RecordedEvent> events = log.eventsUpTo(identity, Timestamps.LATEST, knownAt);
+            List<RecordedEvent> events = identityOnly
+                    ? log.identityEvents(identity, knownAt)
+                    : log.eventsUpTo(identity, Timestamps.LATEST, knownAt);
             eventsRead += events.size();
             if (eventsRead > maxEvents) {
                 throw tooLarge(seeds, "more than " + maxEvents + " events (asof.identity.max-events)");

@@ -57,7 +57,7 @@ public class EventLog {
         item.put(AsofTables.EVENT_KEY, s(LogKeys.eventKey(envelope.timestampUtc(), envelope.eventId())));
         item.put(AsofTables.RECORDED_AT, n(event.recordedAt()));
         item.put("event_id", s(envelope.eventId()));
-        item.put("event_type", s(envelope.eventType().wireName()));
+        item.put(LogRanges.EVENT_TYPE, s(envelope.eventType().wireName()));
         item.put("timestamp_ms", n(envelope.timestampUtc().toEpochMilli()));
         item.put("recorded_at_utc", s(Hlc.toInstant(event.recordedAt()).toString()));
         item.put(LogRanges.EVENT, s(EventJson.encode(envelope)));
@@ -118,6 +118,22 @@ public class EventLog {
         ranges.validTimeScan(customerId, null, validAt, Hlc.upperBound(knownAt), Integer.MAX_VALUE)
                 .forEachRemaining(events::add);
         return events;
+    }
+
+    /**
+     * The merges, unmerges and erasures of {@code customerId} recorded at or before {@code knownAt}, at any valid
+     * time, in valid-time order; see {@link LogRanges#identityEvents}.
+     */
+    public List<RecordedEvent> identityEvents(String customerId, Instant knownAt) {
+        return ranges.identityEvents(customerId, Hlc.upperBound(knownAt));
+    }
+
+    /**
+     * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: any) recorded at or
+     * before {@code knownAt}; erasures count only when {@code countErasures}.
+     */
+    public boolean anyEvent(String customerId, Instant after, Instant knownAt, boolean countErasures) {
+        return ranges.anyEvent(customerId, after, Hlc.upperBound(knownAt), countErasures);
     }
 
     static AttributeValue s(String value) {

@@ -1,6 +1,7 @@
 package dev.asof.support.storage;
 
 import dev.asof.events.EventJson;
+import dev.asof.events.EventType;
 import dev.asof.events.RecordedEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,9 @@ public class LogRanges {
 
     /** What decoding an item needs (with {@code #ev} and {@code #r} named): queries fetch nothing else. */
     private static final String DECODED = "#ev, #r";
+
+    /** The item attribute naming the event's type ({@link EventLog#append} writes it). */
+    static final String EVENT_TYPE = "event_type";
 
     /** The latest valid time the log's sort key can hold (15 digits of epoch milliseconds). */
     public static final Instant MAX_VALID_TIME = Instant.ofEpochMilli(999_999_999_999_999L);
@@ -129,6 +133,73 @@ public class LogRanges {
                                 ":bound", EventLog.n(recordedBound)))
                         .limit(Math.min(limit + 1, 1_000)),
                 limit);
+    }
+
+    /**
+     * The merges, unmerges and erasures of {@code customerId} at any valid time, recorded at or before {@code
+     * recordedBound}, in sort-key order: what decides who an identity is and whether it was erased, without its
+     * attribute changes. The store still reads the customer's items (a filter, not a key), but no other event
+     * crosses the wire or is decoded.
+     */
+    public List<RecordedEvent> identityEvents(String customerId, long recordedBound) {
+        return allPages(
+                        QueryRequest.builder()
+                                .tableName(table)
+                                .consistentRead(true)
+                                .keyConditionExpression("#c = :c")
+                                .filterExpression("#r <= :bound AND #t IN (:merge, :unmerge, :erased)")
+                                .projectionExpression(DECODED)
+                                .expressionAttributeNames(names("#t", EVENT_TYPE))
+                                .expressionAttributeValues(Map.of(
+                                        ":c", EventLog.s(customerId),
+                                        ":bound", EventLog.n(recordedBound),
+                                        ":merge", EventLog.s(EventType.CUSTOMER_PROFILE_MERGE.wireName()),
+                                        ":unmerge", EventLog.s(EventType.CUSTOMER_PROFILE_UNMERGE.wireName()),
+                                        ":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()))),
+                        Integer.MAX_VALUE)
+                .orElseThrow();
+    }
+
+    /**
+     * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: at any valid time),
+     * recorded at or before {@code recordedBound}; erasures count only when {@code countErasures}. Reads keys only,
+     * and stops at the first such event.
+     */
+    public boolean anyEvent(String customerId, Instant after, long recordedBound, boolean countErasures) {
+        long fromMillis = after == null ? 0 : Math.max(0, after.toEpochMilli() + 1);
+        if (fromMillis > MAX_VALID_TIME.toEpochMilli()) {
+            return false;
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":c", EventLog.s(customerId),
+                ":lower", EventLog.s(LogKeys.eventKey(Instant.ofEpochMilli(fromMillis), "")),
+                ":upper", EventLog.s(LogKeys.upperBound(MAX_VALID_TIME)),
+                ":bound", EventLog.n(recordedBound)));
+        // only the names the expressions use: DynamoDB refuses unused ones
+        Map<String, String> names = new HashMap<>(
+                Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT));
+        String filter = "#r <= :bound";
+        if (!countErasures) {
+            filter += " AND #t <> :erased";
+            names.put("#t", EVENT_TYPE);
+            values.put(":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()));
+        }
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
+                .filterExpression(filter)
+                .projectionExpression("#k")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .limit(25)
+                .build();
+        for (QueryResponse page : dynamo.queryPaginator(query)) {
+            if (!page.items().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every page of {@code query}, decoded; empty once more than {@code limit} items were read (before filtering). */

@@ -67,9 +67,10 @@ class IdentityController {
         Instant now = clock.instant();
         Instant validAt = orNow(RequestParameters.optionalInstant("at", at), now);
         Instant known = orNow(RequestParameters.optionalInstant("known_at", knownAt), now);
-        List<RecordedEvent> group = log.group(customerId, validAt, known);
-        erased.check(customerId, validAt, log.group(customerId, Timestamps.LATEST, known));
-        if (group.stream().noneMatch(e -> e.event().customerId().equals(customerId))) {
+        // merges, unmerges and erasures only: a customer's attribute changes (thousands, maybe) never decide who it is
+        List<RecordedEvent> group = log.identityGroup(customerId, validAt, known);
+        erased.check(customerId, validAt, after -> log.hasEvents(customerId, after, known, false));
+        if (!log.hasEvents(customerId, null, known, true)) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,
                     RefusalKind.PROFILE_NOT_FOUND.wireName(),

@@ -19,6 +19,7 @@ import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestBodies;
 import dev.asof.support.web.RequestParameters;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,16 +98,17 @@ class MatchController {
         boolean flat = flat(view);
         String customerId = RequestParameters.customerId("id", id);
         int limit = limit(limitText);
-        List<RecordedEvent> group = identities.group(customerId, clock.instant(), Timestamps.LATEST);
-        erased.check(customerId, clock.instant(), group);
-        if (group.stream().noneMatch(e -> e.event().customerId().equals(customerId))) {
+        Instant now = clock.instant();
+        List<RecordedEvent> group = identities.identityGroup(customerId, now, Timestamps.LATEST);
+        erased.check(customerId, now, after -> identities.hasEvents(customerId, after, Timestamps.LATEST, false));
+        if (!identities.hasEvents(customerId, null, Timestamps.LATEST, true)) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,
                     RefusalKind.PROFILE_NOT_FOUND.wireName(),
                     "Profile not found",
                     customerId + " has no events"));
         }
-        Identity identity = Identity.of(customerId, clock.instant(), group);
+        Identity identity = Identity.of(customerId, now, group);
         Set<String> members = new TreeSet<>(identity.members());
         MatchRecord query = union(customerId, index.findAll(members).values());
         return answer(lookup.candidates(query, members, limit), flat);
