@@ -1,16 +1,25 @@
 package dev.asof.console.api;
 
 import dev.asof.console.ConsoleProperties;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.core.JacksonException;
@@ -27,11 +36,15 @@ import tools.jackson.databind.node.ObjectNode;
 public class AsofApi {
 
     /** The most changes the history endpoint gives per page. */
-    static final int HISTORY_PAGE = 200;
+    static final int HISTORY_PAGE = 1000;
+
+    /** The page size asked of a service that refuses {@link #HISTORY_PAGE}. */
+    static final int SMALL_HISTORY_PAGE = 200;
 
     private final ConsoleProperties properties;
     private final JsonMapper json;
     private final HttpClient http;
+    private final ExecutorService slicing;
 
     public AsofApi(ConsoleProperties properties, JsonMapper json) {
         this.properties = properties;
@@ -41,6 +54,27 @@ public class AsofApi {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        // the slices of timelines being read; bounded, and a full pool reads in the asking thread (a slice never
+        // waits for another task, so that cannot deadlock)
+        AtomicInteger count = new AtomicInteger();
+        int threads = properties.readThreads();
+        this.slicing = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(threads * 4),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "console-timeline-slice-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    @PreDestroy
+    void stop() {
+        slicing.shutdownNow();
     }
 
     /** Which service a call goes to. */
@@ -143,36 +177,159 @@ public class AsofApi {
     }
 
     /**
-     * Every change of a customer's timeline in {@code [from, to)} as known at {@code knownAt}, walking the history
-     * pages, up to {@code asof.console.timeline-max-changes}.
+     * Every change of a customer's timeline in {@code [from, to)} as known at {@code knownAt}, up to {@code
+     * asof.console.timeline-max-changes}, read within {@code timeline-timeout}. A timeline longer than one history
+     * page is read in {@code timeline-slices} valid-time ranges at once (see {@link TimelineSlices}), so the store,
+     * reconstruction-service and the console work side by side instead of taking turns page after page; each range's
+     * changes are exactly the full walk's changes in that range (every history page starts from the state just
+     * before its first valid time), all as known at the first page's {@code known_at}.
      */
     public History history(String customerId, String from, String to, String knownAt) {
-        List<JsonNode> changes = new ArrayList<>();
-        String cursor = null;
-        int max = properties.timelineMaxChanges();
         long deadline = System.nanoTime() + properties.timelineTimeout().toNanos();
+        int max = properties.timelineMaxChanges();
+        String path = "/api/v1/customers/" + customerId + "/history";
+        // a short first page when slicing: the slices start once it is read
+        int firstLimit = properties.timelineSlices() > 1 ? SMALL_HISTORY_PAGE : HISTORY_PAGE;
+        Answer first = historyPage(path, firstLimit, from, to, knownAt, null);
+        if (!first.ok()) {
+            return new History(List.of(), false, first);
+        }
+        List<JsonNode> firstChanges = new ArrayList<>();
+        first.body().path("changes").forEach(firstChanges::add);
+        String cursor = nextCursor(first);
+        if (cursor == null) {
+            return new History(firstChanges, false, null);
+        }
+        // every later read sees the log as the first page did
+        String known = first.body().path("known_at").asString();
+        List<Instant> bounds = sliceBounds(customerId, firstChanges, to);
+        if (bounds.isEmpty()) {
+            History rest = walk(path, from, to, known, cursor, max - firstChanges.size(), deadline);
+            return rest.after(firstChanges, max);
+        }
+        // the first page's changes before the first slice; the changes at its last instant are read again there
+        List<JsonNode> head = new ArrayList<>();
+        for (JsonNode change : firstChanges) {
+            if (Instant.parse(change.path("changed_at").asString()).isBefore(bounds.get(0))) {
+                head.add(change);
+            }
+        }
+        List<CompletableFuture<History>> slices = new ArrayList<>();
+        for (int i = 0; i < bounds.size(); i++) {
+            String sliceFrom = bounds.get(i).toString();
+            // `to` is inclusive in the history API: a slice ends 1 ms before the next begins; the last ends at `to`
+            String sliceTo =
+                    i + 1 < bounds.size() ? bounds.get(i + 1).minusMillis(1).toString() : to;
+            int budget = max - head.size();
+            slices.add(CompletableFuture.supplyAsync(
+                    () -> walk(path, sliceFrom, sliceTo, known, null, budget, deadline), slicing));
+        }
+        History whole = new History(head, false, null);
+        for (CompletableFuture<History> slice : slices) {
+            History part = join(slice);
+            if (whole.truncated() || whole.refused() != null) {
+                continue;
+            }
+            whole = part.after(whole.changes(), max);
+        }
+        return whole;
+    }
+
+    /**
+     * Where the slices after a first page begin: from the first page's last valid time to the latest valid time
+     * among the customer's current values ({@link TimelineSlices}); none when slicing is off, the page's range ends
+     * there, or the current profile cannot be read.
+     */
+    private List<Instant> sliceBounds(String customerId, List<JsonNode> firstChanges, String to) {
+        if (properties.timelineSlices() < 2 || firstChanges.isEmpty()) {
+            return List.of();
+        }
+        Instant lastRead = Instant.parse(
+                firstChanges.get(firstChanges.size() - 1).path("changed_at").asString());
+        Answer current;
+        try {
+            current = get(Service.RECONSTRUCTION, "/api/v1/customers/" + customerId + "/profile");
+        } catch (Unavailable e) {
+            return List.of();
+        }
+        if (!current.ok()) {
+            return List.of();
+        }
+        Instant latest = null;
+        for (JsonNode provenance : current.body().path("provenance")) {
+            String updated = provenance.path("updated_at").asString();
+            if (!updated.isEmpty()) {
+                Instant at = Instant.parse(updated);
+                latest = latest == null || at.isAfter(latest) ? at : latest;
+            }
+        }
+        if (latest == null) {
+            return List.of();
+        }
+        if (to != null && Instant.parse(to).isBefore(latest)) {
+            latest = Instant.parse(to);
+        }
+        return TimelineSlices.starts(lastRead, latest, properties.timelineSlices());
+    }
+
+    /** The pages of one range, from its first page or from {@code cursor}, until its end, {@code max} or the deadline. */
+    private History walk(String path, String from, String to, String knownAt, String cursor, int max, long deadline) {
+        List<JsonNode> changes = new ArrayList<>();
+        String next = cursor;
         while (true) {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", Integer.toString(HISTORY_PAGE));
-            query.put("from", from);
-            query.put("to", to);
-            // later pages: the cursor carries known_at, so every page sees the log as known at the same time
-            query.put(cursor == null ? "known_at" : "cursor", cursor == null ? knownAt : cursor);
-            Answer page = get(Service.RECONSTRUCTION, path("/api/v1/customers/" + customerId + "/history", query));
+            if (next != null && (changes.size() >= max || System.nanoTime() > deadline)) {
+                return new History(changes, true, null);
+            }
+            Answer page = historyPage(path, HISTORY_PAGE, from, to, knownAt, next);
             if (!page.ok()) {
                 return new History(changes, false, page);
             }
-            for (JsonNode change : page.body().path("changes")) {
-                changes.add(change);
-            }
-            JsonNode next = page.body().path("next_cursor");
-            if (!next.isString() || next.asString().isEmpty()) {
+            page.body().path("changes").forEach(changes::add);
+            next = nextCursor(page);
+            if (next == null) {
                 return new History(changes, false, null);
             }
-            if (changes.size() >= max || System.nanoTime() > deadline) {
-                return new History(changes, true, null);
+        }
+    }
+
+    /**
+     * One history page. Later pages name their cursor, which carries {@code known_at}. A service whose {@code
+     * asof.history.max-page-size} is below the console's page size is asked again with pages of 200 (its default
+     * before pages of 1,000).
+     */
+    private Answer historyPage(String path, int limit, String from, String to, String knownAt, String cursor) {
+        Answer page = get(Service.RECONSTRUCTION, path(path, historyQuery(limit, from, to, knownAt, cursor)));
+        if (limit > SMALL_HISTORY_PAGE
+                && page.status() == 400
+                && page.body() != null
+                && page.body().path("detail").asString().startsWith("limit:")) {
+            page = get(Service.RECONSTRUCTION, path(path, historyQuery(SMALL_HISTORY_PAGE, from, to, knownAt, cursor)));
+        }
+        return page;
+    }
+
+    private static Map<String, String> historyQuery(int limit, String from, String to, String knownAt, String cursor) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", Integer.toString(limit));
+        query.put("from", from);
+        query.put("to", to);
+        query.put(cursor == null ? "known_at" : "cursor", cursor == null ? knownAt : cursor);
+        return query;
+    }
+
+    private static String nextCursor(Answer page) {
+        JsonNode next = page.body().path("next_cursor");
+        return next.isString() && !next.asString().isEmpty() ? next.asString() : null;
+    }
+
+    private static History join(CompletableFuture<History> slice) {
+        try {
+            return slice.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Unavailable unavailable) {
+                throw unavailable;
             }
-            cursor = next.asString();
+            throw e;
         }
     }
 
@@ -184,7 +341,19 @@ public class AsofApi {
      *     {@code timeline-timeout} was reached
      * @param refused the service's refusal ({@code 404}, {@code 410}, ...), or {@code null}
      */
-    public record History(List<JsonNode> changes, boolean truncated, Answer refused) {}
+    public record History(List<JsonNode> changes, boolean truncated, Answer refused) {
+
+        /** This walk's changes after {@code before}, cut (and so truncated) past {@code max} in all. */
+        History after(List<JsonNode> before, int max) {
+            List<JsonNode> all = new ArrayList<>(before.size() + changes.size());
+            all.addAll(before);
+            all.addAll(changes);
+            if (all.size() > max) {
+                return new History(all.subList(0, max), true, refused);
+            }
+            return new History(all, truncated, refused);
+        }
+    }
 
     private URI uri(Service service, String pathAndQuery) {
         URI base = switch (service) {

@@ -46,6 +46,7 @@ class OidcRolesTest {
                 Duration.ofSeconds(30),
                 List.of(),
                 16,
+                4,
                 claim);
         java.util.Map<String, Object> all = new java.util.HashMap<>(claims);
         all.put("sub", "user-1");

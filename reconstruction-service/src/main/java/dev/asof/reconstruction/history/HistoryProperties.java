@@ -19,5 +19,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("asof.history")
 public record HistoryProperties(
         @Min(1) @Max(1000) @DefaultValue("50") int defaultPageSize,
-        @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
+        @Min(1) @Max(1000) @DefaultValue("1000") int maxPageSize,
         @Min(0) @Max(1000) @DefaultValue("100") int maxMembers) {}

@@ -44,8 +44,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class ProfileHistory {
 
-    /** Log items fetched per query while scanning. */
-    private static final int SCAN_PAGE = 200;
+    /**
+     * The fewest and the most log items fetched per query while scanning: a page's size plus one (the item that
+     * tells whether another page follows), within these bounds. Fewer, larger queries cost the store less per item;
+     * events filtered out (recorded after K) are made up for by the next query.
+     */
+    private static final int MIN_SCAN_PAGE = 25;
+
+    private static final int MAX_SCAN_PAGE = 1000;
 
     private static final Comparator<RecordedEvent> CHANGE_ORDER = Comparator.comparing(RecordedEvent::version);
 
@@ -138,6 +144,7 @@ public class ProfileHistory {
         Map<String, IdentityState> before = new HashMap<>();
         List<Scan> scans = new ArrayList<>();
         Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString());
+        int scanPage = Math.min(Math.max(query.limit() + 1, MIN_SCAN_PAGE), MAX_SCAN_PAGE);
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();
             IdentityRead whole = entry.getValue();
@@ -160,7 +167,7 @@ public class ProfileHistory {
                             : states.read(identity, start.minusMillis(1), bound, deadline)
                                     .state()
                                     .withValues(readable));
-            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, SCAN_PAGE), readable));
+            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, scanPage), readable));
         }
 
         GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute(), readable::gone);
