@@ -29,6 +29,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
@@ -98,16 +99,28 @@ class CustomerController {
                 .orTimeout(panelMillis, TimeUnit.MILLISECONDS)
                 .exceptionally(failure -> new TimelineView(
                         null, "The timeline could not be read: " + reason(failure), false, 0, id, shownT, shownK));
-        CompletableFuture<LineageView> lineage = CompletableFuture.supplyAsync(() -> lineage(id), reads)
-                .orTimeout(panelMillis, TimeUnit.MILLISECONDS)
-                .exceptionally(
-                        failure -> new LineageView(null, null, "The identity could not be read: " + reason(failure)));
         model.addAttribute("travel", travel(id, t, k, shownNote));
         model.addAttribute("from", Inputs.iso(from));
         model.addAttribute("to", Inputs.iso(to));
         model.addAttribute("timeline", timeline.join());
-        model.addAttribute("lineage", lineage.join());
+        // the identity panel is read once the page is shown (htmx), so the timeline never waits for merge-service
+        model.addAttribute("lineage", null);
         return "customer";
+    }
+
+    /**
+     * The identity panel: the fragment the customer page asks for once it is shown, or (without JavaScript) a page
+     * of its own.
+     */
+    @GetMapping("/customers/{id}/identity")
+    String identity(
+            @PathVariable("id") String id,
+            @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
+            Model model) {
+        requireId(id);
+        model.addAttribute("customerId", id);
+        model.addAttribute("lineage", lineage(id));
+        return "identity".equals(htmxTarget) ? "customer :: identity" : "identity";
     }
 
     @GetMapping(path = "/customers/{id}/timeline.csv")

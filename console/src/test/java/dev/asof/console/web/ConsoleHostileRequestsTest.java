@@ -65,7 +65,12 @@ class ConsoleHostileRequestsTest {
     @Test
     void anUnauthenticatedVisitorIsSentToSignIn() throws Exception {
         for (String path : List.of(
-                "/", "/customers/cust_1", "/campaigns", "/privacy/erasures/x", "/customers/cust_1/timeline.csv")) {
+                "/",
+                "/customers/cust_1",
+                "/customers/cust_1/identity",
+                "/campaigns",
+                "/privacy/erasures/x",
+                "/customers/cust_1/timeline.csv")) {
             MockHttpServletResponse response =
                     mvc.perform(get(path)).andReturn().getResponse();
             assertThat(response.getStatus()).as(path).isEqualTo(302);
@@ -101,9 +106,18 @@ class ConsoleHostileRequestsTest {
                 .getResponse();
         assertThat(page.getStatus()).isEqualTo(200);
         assertThat(page.getContentAsString())
-                .contains(
-                        "reconstruction-service is unavailable: no answer within",
-                        "merge-service is unavailable: cannot connect");
+                .contains("reconstruction-service is unavailable: no answer within", "Reading the identity");
+        // the identity panel, read once the page is shown: as a fragment for htmx, as a page of its own without
+        for (String target : new String[] {"identity", null}) {
+            var request = get("/customers/cust_1/identity").with(user("a").roles("AUDITOR"));
+            MockHttpServletResponse identity = mvc.perform(
+                            target == null ? request : request.header("HX-Target", target))
+                    .andReturn()
+                    .getResponse();
+            assertThat(identity.getStatus()).isEqualTo(200);
+            assertThat(identity.getContentAsString()).contains("merge-service is unavailable: cannot connect");
+            assertThat(identity.getContentAsString().contains("<html")).isEqualTo(target == null);
+        }
         MockHttpServletResponse campaigns = mvc.perform(
                         get("/campaigns").with(user("a").roles("AUDITOR")))
                 .andReturn()
@@ -189,7 +203,10 @@ class ConsoleHostileRequestsTest {
             case 3 -> get("/customers/{id}/timeline.csv", id).param("from", value);
             case 4 -> get("/customers/{id}/report", id).param("t", value);
             case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");
-            case 6 -> get("/privacy/erasures/{id}", id);
+            case 6 ->
+                random.nextBoolean()
+                        ? get("/privacy/erasures/{id}", id)
+                        : get("/customers/{id}/identity", id).header("HX-Target", value);
             case 7 ->
                 post("/privacy/customers/{id}/erasure", id)
                         .param("reason", value)

@@ -193,6 +193,8 @@ class ConsoleBrowserIT {
         waitFor(() -> browser.findElement(By.id("mark-details")).getText().contains("fr-FR"));
 
         // identity: the merge in the lineage graph, the member listed
+        // (read once the page is shown)
+        waitFor(() -> !browser.findElements(By.id("members")).isEmpty());
         assertThat(browser.findElement(By.id("members")).getText()).contains(member, customer);
         assertThat(browser.findElements(By.cssSelector("#lineage .edge"))).hasSize(1);
 
