@@ -30,13 +30,45 @@
 
   // After htmx swapped the page's content in place, say what changed in a live region outside the swapped part
   // (a live region swapped in with its text is not announced).
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // only after a T/K move, not after a panel (the identity) filled in
+    if (!event.detail || !event.detail.target || event.detail.target.id !== "main") {
+      return;
+    }
     var summary = document.getElementById("travel-summary");
     var announcer = document.getElementById("announcer");
     if (summary && announcer) {
       announcer.textContent = summary.textContent.replace(/\s+/g, " ").trim();
     }
   });
+
+  // The identity panel is read once the page is shown: say so while it is read, and say why when it could not be
+  // (htmx swaps nothing in on a network error or a 5xx).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var panel = event.detail && event.detail.target;
+    if (panel && panel.id === "identity") {
+      var note = document.getElementById("identity-loading");
+      if (note) {
+        note.textContent = "Reading the identity from merge-service\u2026";
+      }
+    }
+  });
+  function identityFailed(event) {
+    var panel = event.detail && event.detail.target;
+    if (panel && panel.id === "identity") {
+      panel.setAttribute("aria-busy", "false");
+      panel.innerHTML = "";
+      var alert = document.createElement("p");
+      alert.className = "alert";
+      alert.id = "identity-message";
+      alert.setAttribute("role", "alert");
+      alert.textContent = "The identity could not be read (" + (event.detail.xhr && event.detail.xhr.status
+          ? "HTTP " + event.detail.xhr.status : "no answer") + "): reload the page to try again.";
+      panel.appendChild(alert);
+    }
+  }
+  document.addEventListener("htmx:responseError", identityFailed);
+  document.addEventListener("htmx:sendError", identityFailed);
 
   // The report's print button.
   document.addEventListener("click", function (event) {

@@ -21,12 +21,12 @@ import org.springframework.validation.annotation.Validated;
  * @param mergeUrl merge-service (identity, match, erasure)
  * @param apiKey the console's API key: {@code profile:read}, and {@code gdpr:erase} for the privacy pages
  * @param requestTimeout how long one call to a service may take before the page says it is unavailable
- * @param timelineMaxChanges the most changes one timeline reads (history pages of 1,000); beyond it the page asks to
+ * @param timelineMaxChanges the most changes one timeline shows (the read stops there; pages in flight may fetch a few thousand more, not shown); beyond it the page asks to
  *     zoom in
  * @param users local operator accounts; empty when only OpenID Connect signs people in
  * @param timelineTimeout the longest one timeline (all its history pages) may take to read; what was read by then is
  *     drawn, marked as cut short
- * @param readThreads threads that read the panels of pages at once (each page reads up to two panels in parallel),
+ * @param readThreads threads that read the panels of pages at once (the timeline beside the profiles),
  *     and as many again for the slices of timelines
  * @param timelineSlices how many valid-time ranges of a timeline longer than its first history page (200 changes)
  *     are read at once; 1 reads page after page (of 1,000)

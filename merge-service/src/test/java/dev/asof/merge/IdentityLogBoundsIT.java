@@ -51,6 +51,9 @@ class IdentityLogBoundsIT {
         assertThat(log(10, 100).group(root, at, Timestamps.LATEST)).hasSize(7);
         assertTooLarge(() -> log(3, 100).group(root, at, Timestamps.LATEST), "asof.identity.max-identities");
         assertTooLarge(() -> log(10, 6).group(root, at, Timestamps.LATEST), "asof.identity.max-events");
+        // reading only merges, unmerges and erasures counts what the store read for them: the same bound
+        assertThat(log(10, 100).identityGroup(root, at, Timestamps.LATEST)).hasSize(3);
+        assertTooLarge(() -> log(10, 6).identityGroup(root, at, Timestamps.LATEST), "asof.identity.max-events");
         // a decision reads chains only: the members are not read
         assertThat(log(2, 100).chains(List.of(root), at, Timestamps.LATEST)).hasSize(1);
     }

@@ -9,16 +9,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -45,6 +49,14 @@ public class AsofApi {
     private final JsonMapper json;
     private final HttpClient http;
     private final ExecutorService slicing;
+    /**
+     * History pages of sliced reads in flight, console-wide: however many people open long timelines at once, the
+     * console asks reconstruction-service (whose read capacity agents' live calls share) for at most this many.
+     */
+    private final Semaphore historyPages;
+
+    /** Set once a service refused pages of {@link #HISTORY_PAGE}: later reads ask for {@link #SMALL_HISTORY_PAGE}. */
+    private volatile boolean smallPages;
 
     public AsofApi(ConsoleProperties properties, JsonMapper json) {
         this.properties = properties;
@@ -54,8 +66,8 @@ public class AsofApi {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        // the slices of timelines being read; bounded, and a full pool reads in the asking thread (a slice never
-        // waits for another task, so that cannot deadlock)
+        // the slices of timelines being read: bounded; a full pool reads in the asking thread (a slice never waits
+        // for another task, so that cannot deadlock); once stopping, refused (the reader then fails at once)
         AtomicInteger count = new AtomicInteger();
         int threads = properties.readThreads();
         this.slicing = new ThreadPoolExecutor(
@@ -69,12 +81,19 @@ public class AsofApi {
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                (runnable, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new RejectedExecutionException("the console is stopping");
+                    }
+                    runnable.run();
+                });
+        this.historyPages = new Semaphore(properties.timelineSlices() * 2);
     }
 
     @PreDestroy
     void stop() {
-        slicing.shutdownNow();
+        // running slices end at their deadline at the latest
+        slicing.shutdown();
     }
 
     /** Which service a call goes to. */
@@ -177,20 +196,22 @@ public class AsofApi {
     }
 
     /**
-     * Every change of a customer's timeline in {@code [from, to)} as known at {@code knownAt}, up to {@code
-     * asof.console.timeline-max-changes}, read within {@code timeline-timeout}. A timeline longer than one history
-     * page is read in {@code timeline-slices} valid-time ranges at once (see {@link TimelineSlices}), so the store,
-     * reconstruction-service and the console work side by side instead of taking turns page after page; each range's
-     * changes are exactly the full walk's changes in that range (every history page starts from the state just
-     * before its first valid time), all as known at the first page's {@code known_at}.
+     * Every change of a customer's timeline with valid time from {@code from} to {@code to} (both inclusive, as the
+     * history API takes them; {@code null}: unbounded) as known at {@code knownAt}, up to {@code
+     * asof.console.timeline-max-changes}, read within {@code timeline-timeout}; what is returned is always the
+     * timeline's beginning. A timeline longer than its first page (200 changes) is read in {@code timeline-slices}
+     * valid-time ranges at once (see {@link TimelineSlices}), so the store, reconstruction-service and the console
+     * work side by side instead of taking turns page after page; each range's changes are exactly the full walk's
+     * changes there (every history page starts from the state just before its first valid time), all as known at
+     * the first page's {@code known_at}.
      */
     public History history(String customerId, String from, String to, String knownAt) {
         long deadline = System.nanoTime() + properties.timelineTimeout().toNanos();
         int max = properties.timelineMaxChanges();
         String path = "/api/v1/customers/" + customerId + "/history";
+        boolean slicing = properties.timelineSlices() > 1;
         // a short first page when slicing: the slices start once it is read
-        int firstLimit = properties.timelineSlices() > 1 ? SMALL_HISTORY_PAGE : HISTORY_PAGE;
-        Answer first = historyPage(path, firstLimit, from, to, knownAt, null);
+        Answer first = historyPage(path, slicing ? SMALL_HISTORY_PAGE : HISTORY_PAGE, from, to, knownAt, null);
         if (!first.ok()) {
             return new History(List.of(), false, first);
         }
@@ -202,89 +223,140 @@ public class AsofApi {
         }
         // every later read sees the log as the first page did
         String known = first.body().path("known_at").asString();
-        List<Instant> bounds = sliceBounds(customerId, firstChanges, to);
-        if (bounds.isEmpty()) {
-            History rest = walk(path, from, to, known, cursor, max - firstChanges.size(), deadline);
-            return rest.after(firstChanges, max);
+        List<Instant> starts = slicing ? sliceStarts(customerId, firstChanges, to) : List.of();
+        if (starts.isEmpty()) {
+            Read rest = new Read(max - firstChanges.size(), deadline);
+            return walk(path, from, to, known, cursor, rest, false).after(firstChanges, max);
         }
-        // the first page's changes before the first slice; the changes at its last instant are read again there
+        // the first page's changes before the first range; those at its last instant are read again there
         List<JsonNode> head = new ArrayList<>();
         for (JsonNode change : firstChanges) {
-            if (Instant.parse(change.path("changed_at").asString()).isBefore(bounds.get(0))) {
+            if (Instant.parse(change.path("changed_at").asString()).isBefore(starts.get(0))) {
                 head.add(change);
             }
         }
-        List<CompletableFuture<History>> slices = new ArrayList<>();
-        for (int i = 0; i < bounds.size(); i++) {
-            String sliceFrom = bounds.get(i).toString();
-            // `to` is inclusive in the history API: a slice ends 1 ms before the next begins; the last ends at `to`
-            String sliceTo =
-                    i + 1 < bounds.size() ? bounds.get(i + 1).minusMillis(1).toString() : to;
-            int budget = max - head.size();
-            slices.add(CompletableFuture.supplyAsync(
-                    () -> walk(path, sliceFrom, sliceTo, known, null, budget, deadline), slicing));
+        Read read = new Read(max - head.size(), deadline);
+        List<CompletableFuture<History>> ranges = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            String rangeFrom = starts.get(i).toString();
+            // `to` is inclusive in the history API: a range ends 1 ms before the next begins; the last ends at `to`
+            String rangeTo =
+                    i + 1 < starts.size() ? starts.get(i + 1).minusMillis(1).toString() : to;
+            ranges.add(CompletableFuture.supplyAsync(
+                    () -> walk(path, rangeFrom, rangeTo, known, null, read, true), this.slicing));
         }
-        History whole = new History(head, false, null);
-        for (CompletableFuture<History> slice : slices) {
-            History part = join(slice);
-            if (whole.truncated() || whole.refused() != null) {
-                continue;
+        try {
+            History whole = new History(head, false, null);
+            for (CompletableFuture<History> range : ranges) {
+                // a range after one cut short or refused is not part of the answer: not waited for, its failure
+                // not the answer's
+                History part = join(range, deadline);
+                whole = part.after(whole.changes(), max);
+                if (whole.truncated() || whole.refused() != null) {
+                    return whole;
+                }
             }
-            whole = part.after(whole.changes(), max);
+            return whole;
+        } finally {
+            read.stop();
+            ranges.forEach(range -> range.cancel(false));
         }
-        return whole;
     }
 
     /**
-     * Where the slices after a first page begin: from the first page's last valid time to the latest valid time
-     * among the customer's current values ({@link TimelineSlices}); none when slicing is off, the page's range ends
-     * there, or the current profile cannot be read.
+     * Where the ranges after a first page begin: from the first page's last valid time up to the latest valid time
+     * among the customer's current values, at most now ({@link TimelineSlices}); none when the current profile
+     * cannot be read or gives no time, or {@code to} comes first.
      */
-    private List<Instant> sliceBounds(String customerId, List<JsonNode> firstChanges, String to) {
-        if (properties.timelineSlices() < 2 || firstChanges.isEmpty()) {
-            return List.of();
-        }
-        Instant lastRead = Instant.parse(
-                firstChanges.get(firstChanges.size() - 1).path("changed_at").asString());
-        Answer current;
+    private List<Instant> sliceStarts(String customerId, List<JsonNode> firstChanges, String to) {
         try {
-            current = get(Service.RECONSTRUCTION, "/api/v1/customers/" + customerId + "/profile");
-        } catch (Unavailable e) {
-            return List.of();
-        }
-        if (!current.ok()) {
-            return List.of();
-        }
-        Instant latest = null;
-        for (JsonNode provenance : current.body().path("provenance")) {
-            String updated = provenance.path("updated_at").asString();
-            if (!updated.isEmpty()) {
-                Instant at = Instant.parse(updated);
-                latest = latest == null || at.isAfter(latest) ? at : latest;
+            Instant lastRead = Instant.parse(
+                    firstChanges.get(firstChanges.size() - 1).path("changed_at").asString());
+            Answer current = get(Service.RECONSTRUCTION, "/api/v1/customers/" + customerId + "/profile");
+            if (!current.ok()) {
+                return List.of();
             }
-        }
-        if (latest == null) {
+            Instant latest = null;
+            for (JsonNode provenance : current.body().path("provenance")) {
+                String updated = provenance.path("updated_at").asString();
+                if (!updated.isEmpty()) {
+                    Instant at = Instant.parse(updated);
+                    latest = latest == null || at.isAfter(latest) ? at : latest;
+                }
+            }
+            if (latest == null) {
+                return List.of();
+            }
+            Instant now = Instant.now();
+            latest = latest.isAfter(now) ? now : latest;
+            if (to != null && Instant.parse(to).isBefore(latest)) {
+                latest = Instant.parse(to);
+            }
+            return TimelineSlices.starts(lastRead, latest, properties.timelineSlices());
+        } catch (Unavailable | DateTimeParseException e) {
+            // no guess at the end: read page after page
             return List.of();
         }
-        if (to != null && Instant.parse(to).isBefore(latest)) {
-            latest = Instant.parse(to);
-        }
-        return TimelineSlices.starts(lastRead, latest, properties.timelineSlices());
     }
 
-    /** The pages of one range, from its first page or from {@code cursor}, until its end, {@code max} or the deadline. */
-    private History walk(String path, String from, String to, String knownAt, String cursor, int max, long deadline) {
+    /**
+     * What one timeline read may still do, shared by its ranges: changes left to read before it is cut short, its
+     * deadline, and whether it was stopped (the answer is settled without the ranges still running).
+     */
+    private static final class Read {
+
+        private final AtomicInteger left;
+        private final long deadline;
+        private volatile boolean stopped;
+
+        Read(int max, long deadline) {
+            this.left = new AtomicInteger(max);
+            this.deadline = deadline;
+        }
+
+        /**
+         * Whether another page may be read: not once stopped or past the deadline, and, except for a range's first
+         * page, not once the changes read reach the most one timeline reads (a range's first page may pass it; the
+         * answer is cut there).
+         */
+        boolean mayRead(boolean rangesFirstPage) {
+            return !stopped && System.nanoTime() < deadline && (rangesFirstPage || left.get() > 0);
+        }
+
+        void counted(int changes) {
+            left.addAndGet(-changes);
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    /**
+     * The pages of one range, from its first page or from {@code cursor}, until its end or until {@code read} may
+     * not go on (then truncated). A range of a sliced read waits for one of the console's {@link #historyPages}
+     * before each page.
+     */
+    private History walk(
+            String path, String from, String to, String knownAt, String cursor, Read read, boolean sliced) {
         List<JsonNode> changes = new ArrayList<>();
         String next = cursor;
         while (true) {
-            if (next != null && (changes.size() >= max || System.nanoTime() > deadline)) {
+            if (!read.mayRead(next == null)) {
                 return new History(changes, true, null);
             }
-            Answer page = historyPage(path, HISTORY_PAGE, from, to, knownAt, next);
+            Answer page = sliced
+                    ? slicePage(path, from, to, knownAt, next, read)
+                    : historyPage(path, HISTORY_PAGE, from, to, knownAt, next);
+            if (page == null) {
+                return new History(changes, true, null);
+            }
             if (!page.ok()) {
                 return new History(changes, false, page);
             }
+            int before = changes.size();
             page.body().path("changes").forEach(changes::add);
+            read.counted(changes.size() - before);
             next = nextCursor(page);
             if (next == null) {
                 return new History(changes, false, null);
@@ -292,17 +364,37 @@ public class AsofApi {
         }
     }
 
+    /** One page of a sliced read, once a permit is free; {@code null} when none came before the deadline. */
+    private Answer slicePage(String path, String from, String to, String knownAt, String cursor, Read read) {
+        try {
+            long wait = read.deadline - System.nanoTime();
+            if (wait <= 0 || !historyPages.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable(Service.RECONSTRUCTION, "interrupted", e);
+        }
+        try {
+            return historyPage(path, HISTORY_PAGE, from, to, knownAt, cursor);
+        } finally {
+            historyPages.release();
+        }
+    }
+
     /**
      * One history page. Later pages name their cursor, which carries {@code known_at}. A service whose {@code
-     * asof.history.max-page-size} is below the console's page size is asked again with pages of 200 (its default
-     * before pages of 1,000).
+     * asof.history.max-page-size} is below the console's page size is asked again, and from then on, with pages
+     * of 200 (its default before pages of 1,000).
      */
     private Answer historyPage(String path, int limit, String from, String to, String knownAt, String cursor) {
-        Answer page = get(Service.RECONSTRUCTION, path(path, historyQuery(limit, from, to, knownAt, cursor)));
-        if (limit > SMALL_HISTORY_PAGE
+        int asked = smallPages ? Math.min(limit, SMALL_HISTORY_PAGE) : limit;
+        Answer page = get(Service.RECONSTRUCTION, path(path, historyQuery(asked, from, to, knownAt, cursor)));
+        if (asked > SMALL_HISTORY_PAGE
                 && page.status() == 400
                 && page.body() != null
                 && page.body().path("detail").asString().startsWith("limit:")) {
+            smallPages = true;
             page = get(Service.RECONSTRUCTION, path(path, historyQuery(SMALL_HISTORY_PAGE, from, to, knownAt, cursor)));
         }
         return page;
@@ -322,14 +414,23 @@ public class AsofApi {
         return next.isString() && !next.asString().isEmpty() ? next.asString() : null;
     }
 
-    private static History join(CompletableFuture<History> slice) {
+    /** A range's pages; {@link Unavailable} as the service's failure, a range still running at the deadline as cut. */
+    private History join(CompletableFuture<History> range, long deadline) {
         try {
-            return slice.join();
-        } catch (CompletionException e) {
+            // the ranges stop asking at the deadline; the page in flight then may take one request timeout more
+            long wait =
+                    deadline - System.nanoTime() + properties.requestTimeout().toNanos();
+            return range.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Unavailable unavailable) {
                 throw unavailable;
             }
-            throw e;
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            return new History(List.of(), true, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable(Service.RECONSTRUCTION, "interrupted", e);
         }
     }
 

@@ -88,7 +88,7 @@ class CustomerController {
         model.addAttribute("customerId", id);
         model.addAttribute("errors", errors);
         model.addAttribute("interaction", interaction);
-        // the three panels read different APIs: read them at once, the page waits for the slowest
+        // the timeline is read beside the profiles (two APIs at once); the identity panel comes after the page
         Instant shownT = t;
         Instant shownK = k;
         String shownNote = note;

@@ -106,7 +106,9 @@ class ConsoleHostileRequestsTest {
                 .getResponse();
         assertThat(page.getStatus()).isEqualTo(200);
         assertThat(page.getContentAsString())
-                .contains("reconstruction-service is unavailable: no answer within", "Reading the identity");
+                .contains(
+                        "reconstruction-service is unavailable: no answer within",
+                        "The identity is read from merge-service");
         // the identity panel, read once the page is shown: as a fragment for htmx, as a page of its own without
         for (String target : new String[] {"identity", null}) {
             var request = get("/customers/cust_1/identity").with(user("a").roles("AUDITOR"));

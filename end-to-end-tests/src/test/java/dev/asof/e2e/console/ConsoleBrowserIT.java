@@ -284,9 +284,21 @@ class ConsoleBrowserIT {
     void movingTAndKChangesTheProfileExactlyAsTheApiAnswers() {
         signIn(AUDITOR, AUDITOR_PASSWORD);
         browser.get(url("/customers/" + customer));
-        assertThat(((JavascriptExecutor) browser).executeScript("return typeof htmx !== 'undefined'"))
-                .as("htmx loaded from its WebJar (CSP allows it)")
-                .isEqualTo(true);
+        // htmx loaded from its WebJar (CSP allows it); waited for, and the page named if it never comes
+        try {
+            waitFor(() -> Boolean.TRUE.equals(
+                    ((JavascriptExecutor) browser).executeScript("return typeof htmx !== 'undefined'")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    "htmx not loaded on " + browser.getCurrentUrl() + ": "
+                            + browser.getPageSource()
+                                    .substring(
+                                            0,
+                                            Math.min(
+                                                    2_000,
+                                                    browser.getPageSource().length())),
+                    e);
+        }
         Instant lateRecordedAt = recordedAt(customer, lateEventId);
         List<String[]> moments = List.of(
                 new String[] {

@@ -1,11 +1,8 @@
 package dev.asof.merge.identity;
 
-import dev.asof.events.ProfileErased;
-import dev.asof.events.RecordedEvent;
 import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.ValueCipher;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -21,22 +18,9 @@ public final class ErasedIdentities {
     }
 
     /**
-     * @param group the events read for the identity (its own among them)
-     * @throws SubjectErasedException when {@code customerId} was erased and the read must answer {@code 410}
-     */
-    public void check(String customerId, Instant validAt, List<RecordedEvent> group) {
-        check(
-                customerId,
-                validAt,
-                erased -> group.stream()
-                        .anyMatch(e -> e.event().customerId().equals(customerId)
-                                && !(e.event().payload() instanceof ProfileErased)
-                                && e.event().timestampUtc().isAfter(erased)));
-    }
-
-    /**
-     * Like {@link #check(String, Instant, List)}, asking {@code returnedAfter} whether the customer has an event of
-     * its own other than an erasure stamped after a time (the erasure's), so a read need not hold its whole history.
+     * Whether a read of {@code customerId} at valid time {@code validAt} must answer {@code 410}: it was erased, and
+     * either {@code validAt} is not after the erasure or it has not come back since ({@code returnedAfter} says
+     * whether it has an event of its own other than an erasure stamped after a time, the erasure's).
      *
      * @throws SubjectErasedException when {@code customerId} was erased and the read must answer {@code 410}
      */

@@ -7,6 +7,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LogRanges;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import java.time.Instant;
@@ -82,7 +83,7 @@ public class IdentityLog {
             Collection<String> seeds, Instant validAt, Instant knownAt, boolean members, boolean identityOnly) {
         Map<String, List<RecordedEvent>> read = new LinkedHashMap<>();
         Deque<String> pending = new ArrayDeque<>(seeds);
-        int eventsRead = 0;
+        long eventsRead = 0;
         while (!pending.isEmpty()) {
             String identity = pending.pop();
             if (read.containsKey(identity)) {
@@ -91,10 +92,16 @@ public class IdentityLog {
             if (read.size() == maxIdentities) {
                 throw tooLarge(seeds, "more than " + maxIdentities + " identities (asof.identity.max-identities)");
             }
-            List<RecordedEvent> events = identityOnly
-                    ? log.identityEvents(identity, knownAt)
-                    : log.eventsUpTo(identity, Timestamps.LATEST, knownAt);
-            eventsRead += events.size();
+            List<RecordedEvent> events;
+            if (identityOnly) {
+                // the bound counts the items the store read for the filter, as a whole read would count them
+                LogRanges.Scanned scanned = log.identityEvents(identity, knownAt);
+                events = scanned.events();
+                eventsRead += scanned.scanned();
+            } else {
+                events = log.eventsUpTo(identity, Timestamps.LATEST, knownAt);
+                eventsRead += events.size();
+            }
             if (eventsRead > maxEvents) {
                 throw tooLarge(seeds, "more than " + maxEvents + " events (asof.identity.max-events)");
             }

@@ -45,11 +45,11 @@ import org.springframework.stereotype.Service;
 public class ProfileHistory {
 
     /**
-     * The fewest and the most log items fetched per query while scanning: a page's size plus one (the item that
-     * tells whether another page follows), within these bounds. Fewer, larger queries cost the store less per item;
-     * events filtered out (recorded after K) are made up for by the next query.
+     * Log items fetched per query while scanning: as many as a page holds plus one, from 200 to 1,000, when the
+     * customer's own log is the only one read, so a large page costs the store fewer round trips; 200 per identity
+     * when several are read (merged members), so the items held at once stay bounded.
      */
-    private static final int MIN_SCAN_PAGE = 25;
+    private static final int SCAN_PAGE = 200;
 
     private static final int MAX_SCAN_PAGE = 1000;
 
@@ -144,7 +144,7 @@ public class ProfileHistory {
         Map<String, IdentityState> before = new HashMap<>();
         List<Scan> scans = new ArrayList<>();
         Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString());
-        int scanPage = Math.min(Math.max(query.limit() + 1, MIN_SCAN_PAGE), MAX_SCAN_PAGE);
+        int scanPage = wholes.size() == 1 ? Math.min(Math.max(query.limit() + 1, SCAN_PAGE), MAX_SCAN_PAGE) : SCAN_PAGE;
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();
             IdentityRead whole = entry.getValue();

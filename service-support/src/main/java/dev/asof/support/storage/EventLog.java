@@ -124,7 +124,7 @@ public class EventLog {
      * The merges, unmerges and erasures of {@code customerId} recorded at or before {@code knownAt}, at any valid
      * time, in valid-time order; see {@link LogRanges#identityEvents}.
      */
-    public List<RecordedEvent> identityEvents(String customerId, Instant knownAt) {
+    public LogRanges.Scanned identityEvents(String customerId, Instant knownAt) {
         return ranges.identityEvents(customerId, Hlc.upperBound(knownAt));
     }
 

@@ -141,24 +141,35 @@ public class LogRanges {
      * attribute changes. The store still reads the customer's items (a filter, not a key), but no other event
      * crosses the wire or is decoded.
      */
-    public List<RecordedEvent> identityEvents(String customerId, long recordedBound) {
-        return allPages(
-                        QueryRequest.builder()
-                                .tableName(table)
-                                .consistentRead(true)
-                                .keyConditionExpression("#c = :c")
-                                .filterExpression("#r <= :bound AND #t IN (:merge, :unmerge, :erased)")
-                                .projectionExpression(DECODED)
-                                .expressionAttributeNames(names("#t", EVENT_TYPE))
-                                .expressionAttributeValues(Map.of(
-                                        ":c", EventLog.s(customerId),
-                                        ":bound", EventLog.n(recordedBound),
-                                        ":merge", EventLog.s(EventType.CUSTOMER_PROFILE_MERGE.wireName()),
-                                        ":unmerge", EventLog.s(EventType.CUSTOMER_PROFILE_UNMERGE.wireName()),
-                                        ":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()))),
-                        Integer.MAX_VALUE)
-                .orElseThrow();
+    public Scanned identityEvents(String customerId, long recordedBound) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#c = :c")
+                .filterExpression("#r <= :bound AND #t IN (:merge, :unmerge, :erased)")
+                .projectionExpression(DECODED)
+                .expressionAttributeNames(names("#t", EVENT_TYPE))
+                .expressionAttributeValues(Map.of(
+                        ":c", EventLog.s(customerId),
+                        ":bound", EventLog.n(recordedBound),
+                        ":merge", EventLog.s(EventType.CUSTOMER_PROFILE_MERGE.wireName()),
+                        ":unmerge", EventLog.s(EventType.CUSTOMER_PROFILE_UNMERGE.wireName()),
+                        ":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName())))
+                .build();
+        List<RecordedEvent> events = new ArrayList<>();
+        long scanned = 0;
+        for (QueryResponse page : dynamo.queryPaginator(query)) {
+            scanned += page.scannedCount();
+            page.items().forEach(item -> events.add(toEvent(item)));
+        }
+        return new Scanned(events, scanned);
     }
+
+    /**
+     * Events a filtered read kept, and how many items the store read for them (what a bound on the work of a read
+     * counts).
+     */
+    public record Scanned(List<RecordedEvent> events, long scanned) {}
 
     /**
      * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: at any valid time),
@@ -184,7 +195,7 @@ public class LogRanges {
             names.put("#t", EVENT_TYPE);
             values.put(":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()));
         }
-        QueryRequest query = QueryRequest.builder()
+        QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(table)
                 .consistentRead(true)
                 .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
@@ -192,14 +203,19 @@ public class LogRanges {
                 .projectionExpression("#k")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
-                .limit(25)
-                .build();
-        for (QueryResponse page : dynamo.queryPaginator(query)) {
+                // the first query short (the first item usually answers), the later ones as large as the store
+                // allows (1 MB), so a range whose items are all filtered out costs few round trips
+                .limit(25);
+        while (true) {
+            QueryResponse page = dynamo.query(query.build());
             if (!page.items().isEmpty()) {
                 return true;
             }
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                return false;
+            }
+            query.exclusiveStartKey(page.lastEvaluatedKey()).limit(null);
         }
-        return false;
     }
 
     /** Every page of {@code query}, decoded; empty once more than {@code limit} items were read (before filtering). */
