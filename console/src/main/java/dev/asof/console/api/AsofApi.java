@@ -269,6 +269,9 @@ public class AsofApi {
      * cannot be read or gives no time, or {@code to} comes first.
      */
     private List<Instant> sliceStarts(String customerId, List<JsonNode> firstChanges, String to) {
+        if (firstChanges.isEmpty()) {
+            return List.of();
+        }
         try {
             Instant lastRead = Instant.parse(
                     firstChanges.get(firstChanges.size() - 1).path("changed_at").asString());
