@@ -14,13 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,25 +66,12 @@ public class AsofApi {
                 .build();
         // the slices of timelines being read: bounded; a full pool reads in the asking thread (a slice never waits
         // for another task, so that cannot deadlock); once stopping, refused (the reader then fails at once)
-        AtomicInteger count = new AtomicInteger();
-        int threads = properties.readThreads();
-        this.slicing = new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(threads * 4),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "console-timeline-slice-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                (runnable, pool) -> {
-                    if (pool.isShutdown()) {
-                        throw new RejectedExecutionException("the console is stopping");
-                    }
-                    runnable.run();
-                });
+        this.slicing = ReadPool.bounded("console-timeline-slice-", properties.readThreads(), (runnable, pool) -> {
+            if (pool.isShutdown()) {
+                throw new RejectedExecutionException("the console is stopping");
+            }
+            runnable.run();
+        });
         this.historyPages = new Semaphore(properties.timelineSlices() * 2);
     }
 

@@ -3,6 +3,7 @@ package dev.asof.console.api;
 import dev.asof.console.ConsoleProperties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,12 @@ class ReadPool {
 
     @Bean(name = "consoleReads", destroyMethod = "shutdown")
     ExecutorService consoleReads(ConsoleProperties properties) {
+        return bounded("console-read-", properties.readThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    /** {@code threads} daemon threads named {@code name}1, 2, ..., a queue of four times as many tasks. */
+    static ThreadPoolExecutor bounded(String name, int threads, RejectedExecutionHandler whenFull) {
         AtomicInteger count = new AtomicInteger();
-        int threads = properties.readThreads();
         return new ThreadPoolExecutor(
                 threads,
                 threads,
@@ -29,10 +34,10 @@ class ReadPool {
                 TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(threads * 4),
                 runnable -> {
-                    Thread thread = new Thread(runnable, "console-read-" + count.incrementAndGet());
+                    Thread thread = new Thread(runnable, name + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                whenFull);
     }
 }
