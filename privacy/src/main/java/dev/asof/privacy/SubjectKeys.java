@@ -99,7 +99,23 @@ public final class SubjectKeys {
 
     /** The subject's current data key, created (or, after an erasure, created anew as the next generation). */
     LiveKey forEncryption(String customerId) {
-        return cache.get(customerId, this::loadOrCreate);
+        return cache.get(customerId, id -> loadOrCreate(id, true));
+    }
+
+    /**
+     * The subject's current data key, created only if the subject never had one: for values written before
+     * encryption was turned on ({@code ReEncryption}). Unlike {@link #forEncryption} it never makes a new generation
+     * after an erasure, and the refusal is decided by the same conditional write that would create the key, so an
+     * erasure landing at any moment either comes first (refused) or destroys the key made here.
+     *
+     * @throws SubjectErasedException the subject was erased, whether or not it came back since
+     */
+    LiveKey forEncryptionUnlessErased(String customerId) {
+        LiveKey key = cache.get(customerId, id -> loadOrCreate(id, false));
+        if (key.previousErasure() != null) {
+            throw new SubjectErasedException(customerId, key.previousErasure());
+        }
+        return key;
     }
 
     /**
@@ -175,11 +191,18 @@ public final class SubjectKeys {
         return unwrap(customerId, stored);
     }
 
-    private LiveKey loadOrCreate(String customerId) {
+    /**
+     * @param afterErasure whether a tombstone may be followed by a new generation (a returning customer); if not, a
+     *     tombstone read in any attempt is {@link SubjectErasedException}
+     */
+    private LiveKey loadOrCreate(String customerId, boolean afterErasure) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stored stored = read(customerId);
             if (stored != null && !stored.destroyed()) {
                 return unwrap(customerId, stored);
+            }
+            if (stored != null && !afterErasure) {
+                throw new SubjectErasedException(customerId, stored.destroyedAt());
             }
             long generation = stored == null ? 1 : stored.generation() + 1;
             KeysetHandle keyset;

@@ -127,6 +127,21 @@ public final class ValueCipher {
 
     /** {@code value} encrypted for {@code customerId}; {@link AttributeValue#NULL} is returned as it is. */
     public AttributeValue encrypt(String customerId, AttributeValue value) {
+        return encrypt(customerId, value, true);
+    }
+
+    /**
+     * {@code value} encrypted for {@code customerId} with the key it has, or a first key if it never had one, but
+     * never a new key after an erasure: for values written before encryption was turned on, which are the erasure's
+     * to redact ({@link SubjectKeys#forEncryptionUnlessErased}).
+     *
+     * @throws SubjectErasedException the customer was erased (whether or not it came back since)
+     */
+    public AttributeValue encryptUnlessErased(String customerId, AttributeValue value) {
+        return encrypt(customerId, value, false);
+    }
+
+    private AttributeValue encrypt(String customerId, AttributeValue value, boolean afterErasure) {
         Objects.requireNonNull(customerId, "customerId");
         Objects.requireNonNull(value, "value");
         if (value instanceof AttributeValue.Null) {
@@ -134,8 +149,9 @@ public final class ValueCipher {
         }
         byte[] plaintext = EventJson.mapper().writeValueAsBytes(EventJson.valueNode(value));
         try {
-            byte[] ciphertext =
-                    keys.forEncryption(customerId).aead().encrypt(plaintext, SubjectKeys.associatedData(customerId));
+            SubjectKeys.LiveKey key =
+                    afterErasure ? keys.forEncryption(customerId) : keys.forEncryptionUnlessErased(customerId);
+            byte[] ciphertext = key.aead().encrypt(plaintext, SubjectKeys.associatedData(customerId));
             return new AttributeValue.Text(EncryptedValues.text(customerId, BASE64.encodeToString(ciphertext)));
         } catch (GeneralSecurityException e) {
             throw new PrivacyException("cannot encrypt a value of customer " + customerId, e);

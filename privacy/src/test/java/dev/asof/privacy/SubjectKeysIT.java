@@ -161,6 +161,86 @@ class SubjectKeysIT {
     }
 
     @Test
+    void encryptingUnlessErasedNeverMakesAKeyForAnErasedSubjectEvenWhenTheErasureLandsMidWay() throws Exception {
+        // An erasure on another replica lands while this one is creating the subject's first key (its KEK is
+        // wrapping the new key): the conditional write loses to the tombstone and the call is refused, where
+        // `encrypt` would make generation 1 after the erasure (a returning customer).
+        String customer = PrivacyFixture.newCustomerId();
+        CountDownLatch wrapping = new CountDownLatch(1);
+        CountDownLatch erased = new CountDownLatch(1);
+        KeyEncryptionKey waiting = KeyEncryptionKey.of(
+                new com.google.crypto.tink.Aead() {
+                    @Override
+                    public byte[] encrypt(byte[] plaintext, byte[] associatedData)
+                            throws java.security.GeneralSecurityException {
+                        wrapping.countDown();
+                        try {
+                            erased.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return kek.aead().encrypt(plaintext, associatedData);
+                    }
+
+                    @Override
+                    public byte[] decrypt(byte[] ciphertext, byte[] associatedData)
+                            throws java.security.GeneralSecurityException {
+                        return kek.aead().decrypt(ciphertext, associatedData);
+                    }
+                },
+                "test keyset that waits for an erasure while it wraps");
+        ValueCipher reEncrypting = new ValueCipher(PrivacyFixture.subjectKeys(waiting));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<AttributeValue> encrypted =
+                pool.submit(() -> reEncrypting.encryptUnlessErased(customer, AttributeValue.text("jane@example.com")));
+        assertThat(wrapping.await(10, TimeUnit.SECONDS)).isTrue();
+        Instant erasedAt = PrivacyFixture.subjectKeys(kek).destroy(customer);
+        erased.countDown();
+
+        assertThatThrownBy(() -> encrypted.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(SubjectErasedException.class)
+                .hasMessageNotContaining("jane");
+        pool.shutdown();
+        assertThat(PrivacyFixture.storedItem(customer))
+                .as("the tombstone stands: no key was made after the erasure")
+                .containsEntry(
+                        SubjectKeys.GENERATION,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("0"))
+                .containsKey(SubjectKeys.DESTROYED_AT)
+                .doesNotContainKey(SubjectKeys.KEYSET);
+        assertThat(PrivacyFixture.subjectKeys(kek).lastErasure(customer)).isEqualTo(erasedAt);
+    }
+
+    @Test
+    void encryptingUnlessErasedRefusesAReturningCustomerAndUsesALiveKeyOtherwise() {
+        SubjectKeys keys = PrivacyFixture.subjectKeys(kek);
+        ValueCipher cipher = new ValueCipher(keys);
+        String never = PrivacyFixture.newCustomerId();
+        AttributeValue first = cipher.encryptUnlessErased(never, AttributeValue.text("first"));
+        assertThat(cipher.encryptUnlessErased(never, AttributeValue.text("second")))
+                .satisfies(second -> assertThat(cipher.decrypt(second)).isEqualTo(AttributeValue.text("second")));
+        assertThat(cipher.decrypt(first)).isEqualTo(AttributeValue.text("first"));
+        assertThat(PrivacyFixture.storedItem(never).get(SubjectKeys.GENERATION).n())
+                .isEqualTo("1");
+
+        String returning = PrivacyFixture.newCustomerId();
+        cipher.encrypt(returning, AttributeValue.text("old"));
+        Instant erasedAt = keys.destroy(returning);
+        cipher.encrypt(returning, AttributeValue.text("back again"));
+        // cold cache and warm cache alike
+        for (ValueCipher asked : List.of(new ValueCipher(PrivacyFixture.subjectKeys(kek)), cipher)) {
+            assertThatThrownBy(() -> asked.encryptUnlessErased(returning, AttributeValue.text("plaintext of old")))
+                    .isInstanceOfSatisfying(
+                            SubjectErasedException.class,
+                            e -> assertThat(e.erasedAt()).isEqualTo(erasedAt));
+        }
+        assertThat(PrivacyFixture.storedItem(returning)
+                        .get(SubjectKeys.GENERATION)
+                        .n())
+                .isEqualTo("2");
+    }
+
+    @Test
     void destroyingASubjectThatNeverHadAKeyLeavesATombstone() {
         SubjectKeys keys = PrivacyFixture.subjectKeys(kek);
         String customer = PrivacyFixture.newCustomerId();

@@ -6,6 +6,7 @@ import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
 import dev.asof.privacy.PrivacyException;
+import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
@@ -114,12 +115,13 @@ public class ReEncryption {
                             EventJson.decodeLogged(item.get("event").s());
                     event.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
-                        // asked before anything is encrypted: encrypting would give an erased customer a new key
-                        if (cipher.erasedAt(customer) != null) {
+                        EventEnvelope encrypted;
+                        try {
+                            encrypted = event.withValues(value -> encryptIfPlain(customer, value));
+                        } catch (SubjectErasedException erasedCustomer) {
                             erased++;
                             continue;
                         }
-                        EventEnvelope encrypted = event.withValues(value -> encryptIfPlain(customer, value));
                         if (conditionalSet(table, item, "event", EventJson.encode(encrypted))) {
                             changed++;
                             values += count[0];
@@ -131,11 +133,13 @@ public class ReEncryption {
                             IdentityStateCodec.decode(item.get("state").s());
                     state.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
-                        if (cipher.erasedAt(customer) != null) {
+                        IdentityState encrypted;
+                        try {
+                            encrypted = state.withValues(value -> encryptIfPlain(customer, value));
+                        } catch (SubjectErasedException erasedCustomer) {
                             erased++;
                             continue;
                         }
-                        IdentityState encrypted = state.withValues(value -> encryptIfPlain(customer, value));
                         var view = views.find(customer);
                         if (view.isPresent()
                                 && view.get().state().equals(state)
@@ -199,7 +203,9 @@ public class ReEncryption {
             return value;
         }
         count[0]++;
-        return encrypt ? cipher.encrypt(customer, value) : value;
+        // never a new key for an erased customer: its plaintext is the erasure's to redact; the refusal and the key's
+        // creation are one conditional write, so an erasure landing during this pass cannot be overtaken
+        return encrypt ? cipher.encryptUnlessErased(customer, value) : value;
     }
 
     private boolean conditionalSet(
