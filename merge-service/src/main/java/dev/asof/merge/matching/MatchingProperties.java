@@ -40,6 +40,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxLimit the largest {@code limit}
  * @param indexWait how long the index follower waits for the log writer to fold an event before indexing the view
  *     as it stands
+ * @param indexRetryMaxInterval the longest pause between two tries of an event whose indexing failed because
+ *     DynamoDB or the key service was away (such an event is tried until it is indexed; see {@code
+ *     MatchIndexFollowerConfiguration})
  * @param indexEnabled whether this replica follows the topic to keep the index
  * @param autoMerge whether an identity whose best candidate is {@code auto_merge} is merged into it without a person
  *     ({@link AutoMerge}); off by default
@@ -62,6 +65,7 @@ public record MatchingProperties(
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
         @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
         @NotNull @DefaultValue("30s") Duration indexWait,
+        @NotNull @DefaultValue("5s") Duration indexRetryMaxInterval,
         @DefaultValue("true") boolean indexEnabled,
         @DefaultValue("false") boolean autoMerge) {
 

@@ -1,0 +1,175 @@
+package dev.asof.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asof.events.AttributeChanged;
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventMetadata;
+import dev.asof.matching.MatchSettings;
+import dev.asof.merge.matching.MatchIndex;
+import dev.asof.merge.matching.MatchIndexer;
+import dev.asof.merge.matching.MatchingProperties;
+import dev.asof.privacy.KeyServiceUnavailableException;
+import dev.asof.privacy.PrivacyException;
+import dev.asof.privacy.ValueCipher;
+import dev.asof.submission.ProfileEventSubmitter;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.FoldedEvents;
+import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.ProfileViews;
+import dev.asof.testing.AsofTestProperties;
+import dev.asof.testing.Events;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The match-index follower over the real Kafka broker and dynalite, when indexing fails: an event whose indexing
+ * fails because the key service is away (15 tries here, more than Spring Kafka's default of 10 before it skips a
+ * record) is tried until it is indexed, and an event that can never be indexed is skipped after 10 tries, counted,
+ * and does not hold up the events behind it. The failures are made by an indexer that throws what the KMS key
+ * throws when KMS is away ({@link KeyServiceUnavailableException}) and what an unopenable value throws ({@link
+ * PrivacyException}); Kafka, the view and the index are real.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class MatchIndexFollowerIT {
+
+    static final int AWAY_TRIES = 15;
+    static final AtomicInteger awayTries = new AtomicInteger();
+    static final AtomicInteger brokenTries = new AtomicInteger();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        AsofTestProperties.register(registry);
+        registry.add("asof.matching.index-enabled", () -> "true");
+        registry.add("asof.matching.index-group", () -> "match-follower-it-" + UUID.randomUUID());
+        registry.add("asof.matching.index-start", () -> "latest");
+        registry.add("asof.matching.index-wait", () -> "5s");
+        registry.add("asof.matching.index-retry-max-interval", () -> "200ms");
+    }
+
+    @TestConfiguration
+    static class FailingIndexer {
+
+        /** The real indexer, failing for customers whose id starts with "away" or "broken". */
+        @Bean
+        @Primary
+        MatchIndexer failingMatchIndexer(
+                FoldedEvents folded,
+                ProfileViews views,
+                MatchIndex index,
+                MatchingProperties properties,
+                MatchSettings settings,
+                MeterRegistry meters,
+                ValueCipher cipher) {
+            return new MatchIndexer(folded, views, index, properties, settings, meters, cipher, indexed -> {}) {
+                @Override
+                public void refresh(String customerId, EventEnvelope latestSeen) {
+                    if (customerId.startsWith("away") && awayTries.incrementAndGet() <= AWAY_TRIES) {
+                        throw new KeyServiceUnavailableException("test: the key service does not answer", null);
+                    }
+                    if (customerId.startsWith("broken")) {
+                        brokenTries.incrementAndGet();
+                        throw new PrivacyException("test: a value of customer " + customerId + " opens with no key");
+                    }
+                    super.refresh(customerId, latestSeen);
+                }
+            };
+        }
+    }
+
+    @Autowired
+    EventLog eventLog;
+
+    @Autowired
+    IdentityLinks identityLinks;
+
+    @Autowired
+    ProfileViews views;
+
+    @Autowired
+    ProfileEventSubmitter submitter;
+
+    @Autowired
+    MatchIndex index;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void anEventIsTriedUntilIndexedWhileTheKeyServiceIsAwayAndAnUnindexableOneIsSkipped() throws Exception {
+        // the follower starts at the topic's end: wait until it has its partitions, or the events below are missed
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !listeners
+                        .getListenerContainer("asof-merge-matching")
+                        .getAssignedPartitions()
+                        .isEmpty());
+        double failedBefore = meters.counter("asof.matching.index.updates", "outcome", "failed")
+                .count();
+        double retriesBefore = meters.counter("asof.matching.index.retries").count();
+        String away = Events.newCustomerId("away");
+        String broken = Events.newCustomerId("broken");
+        String fine = Events.newCustomerId("fine");
+
+        try (LogWriterStandIn logWriter =
+                LogWriterStandIn.start(new IdentityLogFixture(eventLog, identityLinks, views))) {
+            write(away, "+34600" + (100_000 + (int) (Math.random() * 800_000)));
+            write(broken, "+34611" + (100_000 + (int) (Math.random() * 800_000)));
+            write(fine, "+34622" + (100_000 + (int) (Math.random() * 800_000)));
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                assertThat(index.find(away))
+                        .as("indexed once the key service answers")
+                        .isPresent();
+                assertThat(index.find(fine))
+                        .as("not held up by the event that cannot be indexed")
+                        .isPresent();
+                assertThat(meters.counter("asof.matching.index.updates", "outcome", "failed")
+                                        .count()
+                                - failedBefore)
+                        .as("the unindexable event, given up")
+                        .isEqualTo(1.0);
+            });
+        }
+        assertThat(awayTries.get())
+                .as("more tries than Spring Kafka's default of 10")
+                .isGreaterThan(AWAY_TRIES);
+        assertThat(brokenTries.get())
+                .as("an event that cannot be indexed: 10 tries")
+                .isEqualTo(10);
+        assertThat(index.find(broken)).isEmpty();
+        assertThat(meters.counter("asof.matching.index.retries").count() - retriesBefore)
+                .isGreaterThanOrEqualTo(AWAY_TRIES + 9);
+    }
+
+    private void write(String customer, String phone) {
+        EventEnvelope event = new EventEnvelope(
+                UUID.randomUUID().toString(),
+                Instant.parse("2026-01-01T00:00:00Z"),
+                customer,
+                "test",
+                EventMetadata.EMPTY,
+                new AttributeChanged("phone", null, AttributeValue.text(phone), "test"),
+                EventEnvelope.SCHEMA_VERSION);
+        assertThat(submitter.submit(List.of(event), "test", null, null))
+                .singleElement()
+                .satisfies(result -> assertThat(result.status()).isEqualTo("accepted"));
+    }
+}
