@@ -1,6 +1,7 @@
 package dev.asof.reconstruction;
 
 import static dev.asof.reconstruction.Stories.change;
+import static dev.asof.reconstruction.Stories.erase;
 import static dev.asof.reconstruction.Stories.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.reconstruction.profile.ProfileCache;
+import dev.asof.reconstruction.state.LateArrivals;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.testing.Events;
 import java.time.Duration;
@@ -26,6 +28,9 @@ class CacheIT extends ReconstructionIT {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    LateArrivals lateArrivals;
 
     String b;
 
@@ -51,6 +56,38 @@ class CacheIT extends ReconstructionIT {
         profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T11:00:00Z");
         profileAt(b, "2023-10-27T10:30:00Z", "2023-10-27T11:00:00Z");
         assertThat(hits()).isEqualTo(hits + 1);
+    }
+
+    /**
+     * An erasure rewrites the log (its values are redacted), so the erasure event on the topic drops the late
+     * arrivals kept in memory for the identity, and none are kept for it while the erasure goes on.
+     */
+    @Test
+    void anErasureOnTheTopicDropsTheKeptLateArrivalsAndKeepsNoneWhileItRedacts() {
+        // stamped before b's latest change, so logged late
+        fixture.log(
+                change(b, "2023-10-27T10:20:00Z", "email", "b@example.com", "email"),
+                Instant.parse("2023-10-27T10:50:00Z"));
+        lateArrivals.load(b);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lateArrivals.keeps(b));
+
+        EventEnvelope erasure = erase(b, "2023-10-27T11:00:00Z");
+        fixture.log(erasure, Instant.parse("2023-10-27T11:00:01Z"));
+        kafka.send(AsofTopics.PROFILE_EVENTS, b, EventJson.encode(erasure));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !lateArrivals.keeps(b));
+        lateArrivals.load(b);
+        assertThat(lateArrivals.keeps(b))
+                .as("not loaded again while the erasure redacts")
+                .isFalse();
+        // another identity's late arrivals are still kept
+        String c = Events.newCustomerId("cust_c");
+        fixture.log(change(c, "2023-10-27T10:00:00Z", "tier", "gold", "voice"), Instant.parse("2023-10-27T10:00:01Z"));
+        fixture.log(
+                change(c, "2023-10-27T09:00:00Z", "tier", "silver", "voice"), Instant.parse("2023-10-27T10:00:02Z"));
+        lateArrivals.load(c);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lateArrivals.keeps(c));
+        assertThat(lateArrivals.keeps(b)).isFalse();
     }
 
     /**

@@ -28,6 +28,10 @@ import org.springframework.stereotype.Component;
  * only falls behind, and a read first catches it up to the view's {@code last_recorded_at} with one short range of
  * {@code by_recorded} (usually empty). An identity is loaded in the background after a read had to query the
  * tiers; until then, and when it has more than {@code max-per-identity} late events, its reads query the tiers.
+ *
+ * <p>One exception to "never stale": an erasure rewrites the log (it redacts the erased identities' values). So an
+ * erasure event seen on the topic ({@link #erased}) drops the identity's entry and keeps none for it for {@code
+ * erased-hold} (1 h), the time the erasure takes to redact; its reads query the tiers meanwhile.
  */
 @Component
 public class LateArrivals implements DisposableBean {
@@ -103,6 +107,9 @@ public class LateArrivals implements DisposableBean {
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
 
+    /** Identities erased lately: no entry is kept for them while their erasure redacts their log. */
+    private final Cache<String, Boolean> erased;
+
     private final KeyedBackgroundWork loader;
     private final Counter fromMemory;
     private final Counter fromIndex;
@@ -114,6 +121,10 @@ public class LateArrivals implements DisposableBean {
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(properties.maxEvents())
                 .weigher((String identity, Entry entry) -> entry.byRecorded().size() + 1)
+                .build();
+        this.erased = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.erasedHold())
                 .build();
         this.loader = new KeyedBackgroundWork("late-arrivals-loader", 64);
         this.fromMemory = Counter.builder("asof.reconstruction.late_arrivals")
@@ -147,12 +158,33 @@ public class LateArrivals implements DisposableBean {
             tooMany.put(identity, Boolean.TRUE);
             return extended;
         }
-        entries.asMap()
-                .merge(
-                        identity,
-                        extended,
-                        (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+        keep(identity, extended);
         return extended;
+    }
+
+    /**
+     * {@code identity} was erased (its erasure event was seen): its entry, which may hold values the erasure is
+     * about to redact, is dropped, and none is kept for it for {@code erased-hold}.
+     */
+    public void erased(String identity) {
+        erased.put(identity, Boolean.TRUE);
+        entries.invalidate(identity);
+    }
+
+    /**
+     * Keeps {@code entry} unless a newer one is kept already or the identity was erased lately. The erasure mark is
+     * looked at after the entry is stored, so an erasure seen at any moment of this either finds the entry to drop
+     * or is found here.
+     */
+    private void keep(String identity, Entry entry) {
+        if (erased.getIfPresent(identity) != null) {
+            return;
+        }
+        entries.asMap()
+                .merge(identity, entry, (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+        if (erased.getIfPresent(identity) != null) {
+            entries.invalidate(identity);
+        }
     }
 
     /** Counts a read that took its late arrivals from memory ({@code true}) or from the tiers. */
@@ -160,9 +192,17 @@ public class LateArrivals implements DisposableBean {
         (memory ? fromMemory : fromIndex).increment();
     }
 
+    /** Whether an entry is kept for {@code identity} now. */
+    public boolean keeps(String identity) {
+        return entries.getIfPresent(identity) != null;
+    }
+
     /** Loads {@code identity}'s late arrivals in the background, once. */
-    void load(String identity) {
-        if (!properties.enabled() || entries.getIfPresent(identity) != null || tooMany.getIfPresent(identity) != null) {
+    public void load(String identity) {
+        if (!properties.enabled()
+                || entries.getIfPresent(identity) != null
+                || tooMany.getIfPresent(identity) != null
+                || erased.getIfPresent(identity) != null) {
             return;
         }
         loader.submit(identity, () -> {
@@ -180,11 +220,7 @@ public class LateArrivals implements DisposableBean {
                 } else {
                     List<RecordedEvent> sorted = new ArrayList<>(all.get());
                     sorted.sort(BY_RECORDED);
-                    entries.asMap()
-                            .merge(
-                                    identity,
-                                    new Entry(completeTo, List.copyOf(sorted)),
-                                    (kept, offered) -> kept.completeTo() >= offered.completeTo() ? kept : offered);
+                    keep(identity, new Entry(completeTo, List.copyOf(sorted)));
                 }
             } catch (RuntimeException e) {
                 log.debug("could not load the late arrivals of {}: {}", identity, e.toString());
@@ -201,6 +237,7 @@ public class LateArrivals implements DisposableBean {
     public void clear() {
         entries.invalidateAll();
         tooMany.invalidateAll();
+        erased.invalidateAll();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.asof.reconstruction.state;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -11,10 +13,13 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled whether late arrivals are kept in memory (otherwise every read queries {@code by_lateness})
  * @param maxEvents most late events kept, over all identities
  * @param maxPerIdentity an identity with more late events than this is not kept (its reads query the index)
+ * @param erasedHold how long after an erasure event no late arrivals of the erased identity are kept (the erasure
+ *     redacts its log meanwhile)
  */
 @Validated
 @ConfigurationProperties("asof.reconstruction.late-arrivals")
 public record LateArrivalsProperties(
         @DefaultValue("true") boolean enabled,
         @Min(1) @DefaultValue("100000") int maxEvents,
-        @Min(1) @DefaultValue("20000") int maxPerIdentity) {}
+        @Min(1) @DefaultValue("20000") int maxPerIdentity,
+        @NotNull @DefaultValue("1h") Duration erasedHold) {}

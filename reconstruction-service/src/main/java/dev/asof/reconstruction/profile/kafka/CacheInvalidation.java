@@ -3,9 +3,11 @@ package dev.asof.reconstruction.profile.kafka;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.InvalidEventException;
+import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.reconstruction.profile.ProfileCache;
+import dev.asof.reconstruction.state.LateArrivals;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.FoldedEvents;
 import io.micrometer.core.instrument.Counter;
@@ -22,7 +24,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 
 /**
- * Follows the event topic to drop cached answers an event may change. Every instance needs every event (each has
+ * Follows the event topic to drop cached answers an event may change, and the late arrivals kept in memory of an
+ * identity whose erasure event it sees ({@link LateArrivals#erased}). Every instance needs every event (each has
  * its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
  * starts empty, and nothing is cached until the partitions are assigned and their positions fixed.
  *
@@ -37,12 +40,14 @@ class CacheInvalidation implements ConsumerSeekAware {
     private static final Logger log = LoggerFactory.getLogger(CacheInvalidation.class);
 
     private final ProfileCache cache;
+    private final LateArrivals lateArrivals;
     private final FoldedEvents folded;
     private final Counter invalidations;
     private final Counter notEvents;
 
-    CacheInvalidation(ProfileCache cache, FoldedEvents folded, MeterRegistry metrics) {
+    CacheInvalidation(ProfileCache cache, LateArrivals lateArrivals, FoldedEvents folded, MeterRegistry metrics) {
         this.cache = cache;
+        this.lateArrivals = lateArrivals;
         this.folded = folded;
         this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
         this.notEvents = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
@@ -69,6 +74,10 @@ class CacheInvalidation implements ConsumerSeekAware {
         }
         invalidations.increment();
         cache.invalidate(event.customerId());
+        if (event.payload() instanceof ProfileErased) {
+            // the erasure redacts this identity's log next: late arrivals kept from it would outlive the redaction
+            lateArrivals.erased(event.customerId());
+        }
         String target = mergeTarget(event);
         if (target == null) {
             return;
