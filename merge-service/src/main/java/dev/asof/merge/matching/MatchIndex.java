@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
@@ -122,6 +123,29 @@ public class MatchIndex {
                 .stream()
                 .map(item -> item.get(AsofTables.CUSTOMER_ID).s())
                 .toList();
+    }
+
+    /**
+     * Indexes {@code next} only if the identity has no record yet (a backfill, which must never overwrite what the
+     * follower wrote from a newer view): its keys first, then the record, written only if still absent.
+     *
+     * @return {@code false} if a record appeared meanwhile (the keys written stay as extra keys of the identity, a
+     *     candidate that scores low, as after a crash in {@link #put})
+     */
+    public boolean putIfAbsent(Indexed next) {
+        String customer = next.customerId();
+        for (String key : new TreeSet<>(next.keys())) {
+            dynamo.putItem(b -> b.tableName(index).item(indexKey(key, customer)));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(records)
+                    .item(encode(next))
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID)));
+            return true;
+        } catch (ConditionalCheckFailedException recordedMeanwhile) {
+            return false;
+        }
     }
 
     /**

@@ -86,6 +86,39 @@ public class MatchIndexer {
 
     /** Re-indexes {@code customerId} from its view as it stands. */
     public void refresh(String customerId) {
+        MatchIndex.Indexed next = fromView(customerId);
+        MatchIndex.Indexed previous = index.find(customerId).orElse(null);
+        if (next.equals(previous)) {
+            meters.counter("asof.matching.index.updates", "outcome", "unchanged")
+                    .increment();
+            return;
+        }
+        index.put(next, previous);
+        meters.counter("asof.matching.index.updates", "outcome", "written").increment();
+        autoMerge.accept(next);
+    }
+
+    /**
+     * Indexes {@code customerId} from its view as it stands if it has no entry yet (a backfill: an entry that exists
+     * is the follower's, from a view at least as new, and is left to it).
+     *
+     * @return whether an entry was written
+     */
+    public boolean indexIfAbsent(String customerId) {
+        if (index.find(customerId).isPresent()) {
+            return false;
+        }
+        MatchIndex.Indexed next = fromView(customerId);
+        if (!index.putIfAbsent(next)) {
+            return false;
+        }
+        meters.counter("asof.matching.index.updates", "outcome", "backfilled").increment();
+        autoMerge.accept(next);
+        return true;
+    }
+
+    /** The entry of {@code customerId} as its view stands. */
+    private MatchIndex.Indexed fromView(String customerId) {
         Optional<ProfileViews.View> view = views.find(customerId);
         IdentityState state = view.map(ProfileViews.View::state).orElse(IdentityState.empty(customerId));
         Map<String, AttributeValue> attributes = new TreeMap<>();
@@ -100,19 +133,10 @@ public class MatchIndexer {
         });
         MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
         MergeLink link = state.link();
-        MatchIndex.Indexed next = new MatchIndex.Indexed(
+        return new MatchIndex.Indexed(
                 record,
                 BlockingKeys.of(record),
                 link != null && link.active() ? link.mergedInto() : null,
                 link != null);
-        MatchIndex.Indexed previous = index.find(customerId).orElse(null);
-        if (next.equals(previous)) {
-            meters.counter("asof.matching.index.updates", "outcome", "unchanged")
-                    .increment();
-            return;
-        }
-        index.put(next, previous);
-        meters.counter("asof.matching.index.updates", "outcome", "written").increment();
-        autoMerge.accept(next);
     }
 }

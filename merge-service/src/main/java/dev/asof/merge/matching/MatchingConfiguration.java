@@ -50,6 +50,11 @@ class MatchingConfiguration {
         return new MatchIndexer(folded, views, index, properties, settings, meters, cipher, autoMerge);
     }
 
+    @Bean
+    IndexBackfill indexBackfill(ProfileViews views, MatchIndexer indexer) {
+        return new IndexBackfill(views, indexer);
+    }
+
     @Bean(destroyMethod = "close")
     ConcurrentCalls matchBlockQueries(MatchingProperties properties) {
         return new ConcurrentCalls("match-block-query", properties.lookupThreads());

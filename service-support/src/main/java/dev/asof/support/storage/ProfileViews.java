@@ -75,6 +75,34 @@ public class ProfileViews {
                 Long.parseLong(item.get("revision").n())));
     }
 
+    /**
+     * One page of the ids of every stored view, in the table's own order (a keys-only scan).
+     *
+     * @param customerIds at most {@code limit} ids
+     * @param lastId where the next page starts after, or {@code null} when the table was read to its end
+     */
+    public record IdPage(java.util.List<String> customerIds, String lastId) {}
+
+    /**
+     * The ids of stored views after {@code afterId} (an {@link IdPage#lastId()} this returned; {@code null} to
+     * start), at most {@code limit}: for a pass over every identity, such as a match-index backfill.
+     */
+    public IdPage ids(String afterId, int limit) {
+        var response = dynamo.scan(b -> b.tableName(table)
+                .projectionExpression("#id")
+                .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID))
+                .limit(limit)
+                .exclusiveStartKey(afterId == null ? null : Map.of(AsofTables.CUSTOMER_ID, EventLog.s(afterId))));
+        java.util.List<String> ids = response.items().stream()
+                .map(item -> item.get(AsofTables.CUSTOMER_ID).s())
+                .toList();
+        boolean more =
+                response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+        return new IdPage(
+                ids,
+                more ? response.lastEvaluatedKey().get(AsofTables.CUSTOMER_ID).s() : null);
+    }
+
     /** The head of the view of {@code customerId}, read consistently without the state. */
     public Optional<Head> head(String customerId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
