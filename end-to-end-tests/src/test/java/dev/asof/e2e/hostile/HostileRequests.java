@@ -794,6 +794,40 @@ final class HostileRequests {
                     RawHttp.request("POST", "/api/v1/privacy/re-encryption?" + query, headers, new byte[0]));
         });
         kinds.add(r -> {
+            // the match-index backfill: every query here is refused (bad limit, cursor or scope)
+            String[] queries = {
+                "limit=" + new String[] {"0", "-1", "1001", "99999999999", "1e3", "%20", ""}[r.nextInt(7)],
+                "cursor="
+                        + new String[] {
+                                    "bm90LWEtY3Vyc29y",
+                                    "%00",
+                                    "!!!",
+                                    "djE6",
+                                    "djE6YmFkIGlkIQ",
+                                    "x".repeat(513 + r.nextInt(3_000))
+                                }
+                                [r.nextInt(6)],
+                "limit=5&cursor=" + new String[] {"", "%E2%80%AE", "..%2F..%2F"}[r.nextInt(3)]
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            String query = queries[r.nextInt(queries.length)];
+            if (r.nextInt(4) == 0) {
+                query = "limit=5";
+                String[] keys = {TestApiKeys.PROFILE_READ_ONLY, TestApiKeys.EVENTS_WRITE_ONLY, null};
+                String key = keys[r.nextInt(keys.length)];
+                if (key != null) {
+                    headers.put("Authorization", "Bearer " + key);
+                }
+            } else {
+                headers.put("Authorization", BEARER);
+            }
+            return Case.refused(
+                    Service.MERGE,
+                    "index-backfill",
+                    RawHttp.request("POST", "/api/v1/matching/index/backfill?" + query, headers, new byte[0]));
+        });
+        kinds.add(r -> {
             String[] ids = {
                 java.util.UUID.randomUUID().toString(),
                 "customer%23" + hostileCustomer(),
