@@ -104,7 +104,9 @@ final class BenchStack implements AutoCloseable {
                         java.time.Duration.ofSeconds(60),
                         null,
                         null,
-                        java.time.Duration.ofSeconds(5))));
+                        java.time.Duration.ofSeconds(5),
+                        null,
+                        null)));
     }
 
     @Override

@@ -21,6 +21,7 @@ final class TestCipher {
                 dynamo,
                 tables,
                 KeyEncryptionKey.local(kek),
-                new PrivacyProperties(true, kek, 10_000, Duration.ofSeconds(60), null, null, Duration.ofSeconds(5))));
+                new PrivacyProperties(
+                        true, kek, 10_000, Duration.ofSeconds(60), null, null, Duration.ofSeconds(5), null, null)));
     }
 }

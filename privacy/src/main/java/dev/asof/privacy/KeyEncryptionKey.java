@@ -104,11 +104,35 @@ public final class KeyEncryptionKey {
             if (!Files.exists(file)) {
                 create(file);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the key-encryption keyset " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new PrivacyException("cannot make a key-encryption keyset", e);
+        }
+        return read(file);
+    }
+
+    /**
+     * A local keyset that must exist already (never created): a previous KEK, kept only to unwrap.
+     *
+     * @throws PrivacyException the file does not exist
+     */
+    public static KeyEncryptionKey existing(Path path) {
+        Path file = path.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new PrivacyException("the previous key-encryption keyset " + file + " does not exist;"
+                    + " asof.privacy.previous-kek-keyset-path must name the keyset the data keys were wrapped with");
+        }
+        return read(file);
+    }
+
+    private static KeyEncryptionKey read(Path file) {
+        try {
             KeysetHandle keyset = TinkJsonProtoKeysetFormat.parseKeyset(
                     Files.readString(file, StandardCharsets.UTF_8), InsecureSecretKeyAccess.get());
             return new KeyEncryptionKey(Tink.aead(keyset), "local keyset " + file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the key-encryption keyset " + file, e);
+            throw new UncheckedIOException("cannot read the key-encryption keyset " + file, e);
         } catch (GeneralSecurityException e) {
             throw new PrivacyException(
                     "the key-encryption keyset " + file + " is not a valid Tink AEAD keyset (damaged, or not a"
@@ -150,6 +174,35 @@ public final class KeyEncryptionKey {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(rw)};
         }
         return new FileAttribute<?>[0];
+    }
+
+    /**
+     * This KEK, unwrapping also with {@code previous} what this one cannot: for moving to a different KEK (another
+     * KMS key, another keyset file). Data keys are wrapped only by this one; a stored key that this one refuses (a
+     * {@link GeneralSecurityException}: made by another key) is unwrapped by {@code previous}. An outage of either
+     * ({@link KeyServiceUnavailableException}) is never taken for a refusal. Once the rewrap pass ({@link
+     * SubjectKeys#rewrap}) has run to its end, every key is wrapped by this one and {@code previous} can go.
+     */
+    public KeyEncryptionKey unwrappingAlsoWith(KeyEncryptionKey previous) {
+        Aead current = aead;
+        Aead old = previous.aead;
+        return new KeyEncryptionKey(
+                new Aead() {
+                    @Override
+                    public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+                        return current.encrypt(plaintext, associatedData);
+                    }
+
+                    @Override
+                    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+                        try {
+                            return current.decrypt(ciphertext, associatedData);
+                        } catch (GeneralSecurityException notWrappedByCurrent) {
+                            return old.decrypt(ciphertext, associatedData);
+                        }
+                    }
+                },
+                description + ", unwrapping also with the previous " + previous.description);
     }
 
     /** The KEK as a Tink primitive. */

@@ -28,8 +28,28 @@ public class PrivacyConfiguration {
     @Bean
     @ConditionalOnExpression("!'${asof.privacy.kek-uri:}'.isBlank()")
     KmsClient asofKmsClient(PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
+        return kmsClient(properties.kekUri(), properties, credentials);
+    }
+
+    /** A KMS client for the previous KEK's region, when the previous KEK is a KMS key. */
+    record PreviousKmsClient(KmsClient client) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    @Bean
+    @ConditionalOnExpression("!'${asof.privacy.previous-kek-uri:}'.isBlank()")
+    PreviousKmsClient asofPreviousKmsClient(
+            PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
+        return new PreviousKmsClient(kmsClient(properties.previousKekUri(), properties, credentials));
+    }
+
+    private static KmsClient kmsClient(
+            String keyUri, PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
         KmsClientBuilder kms = KmsClient.builder()
-                .region(Region.of(KeyEncryptionKey.kmsRegion(properties.kekUri())))
+                .region(Region.of(KeyEncryptionKey.kmsRegion(keyUri)))
                 .credentialsProvider(credentials.getIfAvailable(
                         () -> DefaultCredentialsProvider.builder().build()))
                 .overrideConfiguration(call -> call.apiCallTimeout(properties.kmsTimeout())
@@ -42,12 +62,23 @@ public class PrivacyConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyEncryptionKey keyEncryptionKey(PrivacyProperties properties, ObjectProvider<KmsClient> kms) {
+    KeyEncryptionKey keyEncryptionKey(
+            PrivacyProperties properties,
+            ObjectProvider<KmsClient> kms,
+            ObjectProvider<PreviousKmsClient> previousKms) {
         String uri = properties.kekUri();
-        if (uri == null || uri.isBlank()) {
-            return KeyEncryptionKey.local(properties.kekKeysetPath());
+        KeyEncryptionKey current = uri == null || uri.isBlank()
+                ? KeyEncryptionKey.local(properties.kekKeysetPath())
+                : KeyEncryptionKey.kms(uri, kms.getObject());
+        String previousUri = properties.previousKekUri();
+        if (previousUri != null && !previousUri.isBlank()) {
+            return current.unwrappingAlsoWith(
+                    KeyEncryptionKey.kms(previousUri, previousKms.getObject().client()));
         }
-        return KeyEncryptionKey.kms(uri, kms.getObject());
+        if (properties.previousKekKeysetPath() != null) {
+            return current.unwrappingAlsoWith(KeyEncryptionKey.existing(properties.previousKekKeysetPath()));
+        }
+        return current;
     }
 
     @Bean

@@ -19,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * data key after it was destroyed (see {@link SubjectKeys}). On AWS, {@code kek-uri}
  * ({@code aws-kms://<key or alias ARN>}) makes the KEK a KMS key instead of the local keyset; {@code kms-endpoint}
  * overrides KMS's endpoint (a VPC endpoint), and {@code kms-timeout} (default 5 s) bounds each KMS call.
+ *
+ * <p>Moving to a different KEK: {@code previous-kek-uri} (a KMS key URI) or {@code previous-kek-keyset-path} (a
+ * keyset file that must exist) names the KEK the stored data keys were wrapped with; it only unwraps what the
+ * current KEK cannot, until the rewrap pass has rewrapped every key ({@link KeyEncryptionKey#unwrappingAlsoWith}).
  */
 @Validated
 @ConfigurationProperties("asof.privacy")
@@ -35,11 +39,26 @@ public record PrivacyProperties(
 
         URI kmsEndpoint,
 
-        @NotNull @DefaultValue("5s") Duration kmsTimeout) {
+        @NotNull @DefaultValue("5s") Duration kmsTimeout,
+
+        String previousKekUri,
+
+        Path previousKekKeysetPath) {
 
     public PrivacyProperties {
         if (kekUri != null && !kekUri.isBlank()) {
             KeyEncryptionKey.kmsKeyArn(kekUri);
+        }
+        if (previousKekUri != null && !previousKekUri.isBlank()) {
+            if (previousKekKeysetPath != null) {
+                throw new IllegalArgumentException("set asof.privacy.previous-kek-uri or"
+                        + " asof.privacy.previous-kek-keyset-path, not both: there is one previous KEK");
+            }
+            try {
+                KeyEncryptionKey.kmsKeyArn(previousKekUri);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("kek-uri", "previous-kek-uri"), e);
+            }
         }
         if (kmsTimeout != null && (kmsTimeout.isNegative() || kmsTimeout.isZero())) {
             throw new IllegalArgumentException("asof.privacy.kms-timeout must be positive, got " + kmsTimeout);

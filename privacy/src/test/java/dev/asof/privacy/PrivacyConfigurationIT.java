@@ -107,6 +107,47 @@ class PrivacyConfigurationIT {
                         .hasStackTraceContaining("asof.privacy.key-cache-ttl must be positive"));
     }
 
+    @Test
+    void aPreviousKekUnwrapsWhatTheCurrentOneCannot() {
+        Path old = dir.resolve("old.json");
+        String customer = PrivacyFixture.newCustomerId();
+        AttributeValue[] encrypted = new AttributeValue[1];
+        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + old)
+                .run(context -> encrypted[0] =
+                        context.getBean(ValueCipher.class).encrypt(customer, AttributeValue.text("jane@example.com")));
+        runner.withPropertyValues(
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
+                        "asof.privacy.previous-kek-keyset-path=" + old)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(KeyEncryptionKey.class).toString())
+                            .contains("new.json", "previous", "old.json");
+                    assertThat(context.getBean(ValueCipher.class).decrypt(encrypted[0]))
+                            .isEqualTo(AttributeValue.text("jane@example.com"));
+                });
+        runner.withPropertyValues(
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
+                        "asof.privacy.previous-kek-keyset-path=" + dir.resolve("missing.json"))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("previous key-encryption keyset")
+                        .hasStackTraceContaining("missing.json"));
+        assertThat(Files.exists(dir.resolve("missing.json")))
+                .as("a previous KEK is never created")
+                .isFalse();
+        runner.withPropertyValues(
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
+                        "asof.privacy.previous-kek-keyset-path=" + old,
+                        "asof.privacy.previous-kek-uri=aws-kms://arn:aws:kms:eu-west-1:111122223333:key/abc-123")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("not both"));
+        runner.withPropertyValues(
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
+                        "asof.privacy.previous-kek-uri=aws-kms://nonsense")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("asof.privacy.previous-kek-uri must be aws-kms://"));
+    }
+
     @org.springframework.boot.context.properties.EnableConfigurationProperties(PrivacyProperties.class)
     static class PropertiesOnly {}
 }
