@@ -106,6 +106,7 @@ final class BenchStack implements AutoCloseable {
                         null,
                         java.time.Duration.ofSeconds(5),
                         null,
+                        null,
                         null)));
     }
 

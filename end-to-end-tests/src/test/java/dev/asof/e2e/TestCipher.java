@@ -22,6 +22,15 @@ final class TestCipher {
                 tables,
                 KeyEncryptionKey.local(kek),
                 new PrivacyProperties(
-                        true, kek, 10_000, Duration.ofSeconds(60), null, null, Duration.ofSeconds(5), null, null)));
+                        true,
+                        kek,
+                        10_000,
+                        Duration.ofSeconds(60),
+                        null,
+                        null,
+                        Duration.ofSeconds(5),
+                        null,
+                        null,
+                        null)));
     }
 }

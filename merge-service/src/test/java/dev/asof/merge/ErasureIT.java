@@ -129,7 +129,7 @@ class ErasureIT {
                         Set.of("phone:" + phone),
                         null,
                         true),
-                null);
+                matchIndex.find(voice).orElse(null));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> eventLog.eventsUpTo(chat, Timestamps.LATEST, Timestamps.LATEST)
                                 .size()

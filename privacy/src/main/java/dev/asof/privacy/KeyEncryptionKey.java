@@ -181,7 +181,8 @@ public final class KeyEncryptionKey {
      * KMS key, another keyset file). Data keys are wrapped only by this one; a stored key that this one refuses (a
      * {@link GeneralSecurityException}: made by another key) is unwrapped by {@code previous}. An outage of either
      * ({@link KeyServiceUnavailableException}) is never taken for a refusal. Once the rewrap pass ({@link
-     * SubjectKeys#rewrap}) has run to its end, every key is wrapped by this one and {@code previous} can go.
+     * SubjectKeys#rewrap}) has run to its end, every data key is wrapped by this one; {@code previous} can go once no
+     * campaign holds a staging key wrapped by it either (docs/privacy.md, "Moving to a different KEK").
      */
     public KeyEncryptionKey unwrappingAlsoWith(KeyEncryptionKey previous) {
         Aead current = aead;

@@ -28,7 +28,7 @@ public class PrivacyConfiguration {
     @Bean
     @ConditionalOnExpression("!'${asof.privacy.kek-uri:}'.isBlank()")
     KmsClient asofKmsClient(PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
-        return kmsClient(properties.kekUri(), properties, credentials);
+        return kmsClient(properties.kekUri(), properties.kmsEndpoint(), properties, credentials);
     }
 
     /** A KMS client for the previous KEK's region, when the previous KEK is a KMS key. */
@@ -43,19 +43,23 @@ public class PrivacyConfiguration {
     @ConditionalOnExpression("!'${asof.privacy.previous-kek-uri:}'.isBlank()")
     PreviousKmsClient asofPreviousKmsClient(
             PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
-        return new PreviousKmsClient(kmsClient(properties.previousKekUri(), properties, credentials));
+        return new PreviousKmsClient(
+                kmsClient(properties.previousKekUri(), properties.previousKmsEndpoint(), properties, credentials));
     }
 
     private static KmsClient kmsClient(
-            String keyUri, PrivacyProperties properties, ObjectProvider<AwsCredentialsProvider> credentials) {
+            String keyUri,
+            java.net.URI endpoint,
+            PrivacyProperties properties,
+            ObjectProvider<AwsCredentialsProvider> credentials) {
         KmsClientBuilder kms = KmsClient.builder()
                 .region(Region.of(KeyEncryptionKey.kmsRegion(keyUri)))
                 .credentialsProvider(credentials.getIfAvailable(
                         () -> DefaultCredentialsProvider.builder().build()))
                 .overrideConfiguration(call -> call.apiCallTimeout(properties.kmsTimeout())
                         .apiCallAttemptTimeout(properties.kmsTimeout().dividedBy(2)));
-        if (properties.kmsEndpoint() != null) {
-            kms.endpointOverride(properties.kmsEndpoint());
+        if (endpoint != null) {
+            kms.endpointOverride(endpoint);
         }
         return kms.build();
     }

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * <p>Moving to a different KEK: {@code previous-kek-uri} (a KMS key URI) or {@code previous-kek-keyset-path} (a
  * keyset file that must exist) names the KEK the stored data keys were wrapped with; it only unwraps what the
  * current KEK cannot, until the rewrap pass has rewrapped every key ({@link KeyEncryptionKey#unwrappingAlsoWith}).
+ * {@code previous-kms-endpoint} overrides the endpoint of the previous KMS key's client ({@code kms-endpoint} is the
+ * current key's only: an endpoint belongs to one region).
  */
 @Validated
 @ConfigurationProperties("asof.privacy")
@@ -43,7 +45,9 @@ public record PrivacyProperties(
 
         String previousKekUri,
 
-        Path previousKekKeysetPath) {
+        Path previousKekKeysetPath,
+
+        URI previousKmsEndpoint) {
 
     public PrivacyProperties {
         if (kekUri != null && !kekUri.isBlank()) {

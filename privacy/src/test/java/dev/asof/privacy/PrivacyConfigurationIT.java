@@ -1,6 +1,7 @@
 package dev.asof.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.asof.events.AttributeValue;
 import dev.asof.support.storage.AsofTables;
@@ -146,6 +147,41 @@ class PrivacyConfigurationIT {
                 .run(context -> assertThat(context)
                         .getFailure()
                         .hasStackTraceContaining("asof.privacy.previous-kek-uri must be aws-kms://"));
+    }
+
+    @Test
+    void aPreviousKmsKeyGetsAClientOfItsOwnRegionAndEndpoint() {
+        Path old = dir.resolve("old.json");
+        String customer = PrivacyFixture.newCustomerId();
+        AttributeValue[] encrypted = new AttributeValue[1];
+        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + old)
+                .run(context -> encrypted[0] =
+                        context.getBean(ValueCipher.class).encrypt(customer, AttributeValue.text("jane@example.com")));
+        runner.withBean(
+                        software.amazon.awssdk.auth.credentials.AwsCredentialsProvider.class,
+                        () -> software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .withPropertyValues(
+                        "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
+                        "asof.privacy.kms-endpoint=http://127.0.0.1:2",
+                        "asof.privacy.previous-kek-uri=aws-kms://arn:aws:kms:eu-central-1:111122223333:key/abc-123",
+                        "asof.privacy.previous-kms-endpoint=http://127.0.0.1:1",
+                        "asof.privacy.kms-timeout=2s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(KeyEncryptionKey.class).toString())
+                            .contains("new.json", "previous KMS key arn:aws:kms:eu-central-1");
+                    // the new KEK refuses the old key, so the previous one is asked: at its own endpoint
+                    assertThatThrownBy(() -> context.getBean(ValueCipher.class).decrypt(encrypted[0]))
+                            .isInstanceOf(KeyServiceUnavailableException.class)
+                            .hasMessageContaining("127.0.0.1:1")
+                            .hasMessageNotContaining("jane");
+                    // a key made now is wrapped by the new KEK and needs no KMS
+                    ValueCipher cipher = context.getBean(ValueCipher.class);
+                    String newcomer = PrivacyFixture.newCustomerId();
+                    assertThat(cipher.decrypt(cipher.encrypt(newcomer, AttributeValue.text("x"))))
+                            .isEqualTo(AttributeValue.text("x"));
+                });
     }
 
     @org.springframework.boot.context.properties.EnableConfigurationProperties(PrivacyProperties.class)

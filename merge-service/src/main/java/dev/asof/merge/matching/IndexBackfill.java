@@ -1,9 +1,12 @@
 package dev.asof.merge.matching;
 
 import dev.asof.events.Identifiers;
+import dev.asof.privacy.PrivacyException;
 import dev.asof.support.storage.ProfileViews;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills the match index from {@code profile_view}, one page of identities per call: every identity with a view and
@@ -17,8 +20,15 @@ public class IndexBackfill {
 
     private static final String CURSOR_VERSION = "v1:";
 
-    /** What one page did. */
-    public record Page(int scanned, int indexed, int alreadyIndexed, String nextCursor) {}
+    private static final Logger LOG = LoggerFactory.getLogger(IndexBackfill.class);
+
+    /**
+     * What one page did.
+     *
+     * @param failed identities whose view holds a value no key opens (altered, or its key unwrappable): skipped,
+     *     logged by id, and the walk goes on
+     */
+    public record Page(int scanned, int indexed, int alreadyIndexed, int failed, String nextCursor) {}
 
     private final ProfileViews views;
     private final MatchIndexer indexer;
@@ -29,22 +39,37 @@ public class IndexBackfill {
     }
 
     /**
-     * Backfills the identities of one page of views.
+     * Backfills the identities of one page of views. A store or key service that is away fails the page (it can be
+     * asked again with the same cursor); an identity whose values no key opens is counted and skipped.
      *
-     * @param cursor where the previous page stopped ({@link Page#nextCursor()}), or {@code null} to start
+     * @param afterId {@link #afterId} of the previous page's {@link Page#nextCursor()}, or {@code null} to start
      * @param limit the most views read
-     * @throws IllegalArgumentException the cursor is not one this method returned
      */
-    public Page page(String cursor, int limit) {
-        ProfileViews.IdPage ids = views.ids(decodeCursor(cursor), limit);
+    public Page page(String afterId, int limit) {
+        ProfileViews.IdPage ids = views.ids(afterId, limit);
         int indexed = 0;
+        int failed = 0;
         for (String customerId : ids.customerIds()) {
-            if (indexer.indexIfAbsent(customerId)) {
-                indexed++;
+            try {
+                if (indexer.indexIfAbsent(customerId)) {
+                    indexed++;
+                }
+            } catch (PrivacyException unopenable) {
+                failed++;
+                LOG.warn("match index backfill: skipped customer {}: {}", customerId, unopenable.getMessage());
             }
         }
         int scanned = ids.customerIds().size();
-        return new Page(scanned, indexed, scanned - indexed, encodeCursor(ids.lastId()));
+        return new Page(scanned, indexed, scanned - indexed - failed, failed, encodeCursor(ids.lastId()));
+    }
+
+    /**
+     * The identity a cursor this class answered stops after.
+     *
+     * @throws IllegalArgumentException not a cursor this class answered
+     */
+    public static String afterId(String cursor) {
+        return decodeCursor(cursor);
     }
 
     private static String encodeCursor(String lastId) {

@@ -127,32 +127,46 @@ public class MatchIndex {
 
     /**
      * Indexes {@code next} only if the identity has no record yet (a backfill, which must never overwrite what the
-     * follower wrote from a newer view): its keys first, then the record, written only if still absent.
+     * follower wrote from a newer view): its keys first, then the record, written only if still absent. If a record
+     * appeared meanwhile, the keys written here that it does not have are deleted again (they may hold values the
+     * winner no longer has, such as an erased identity's), and any of them the record has by then is put back.
      *
-     * @return {@code false} if a record appeared meanwhile (the keys written stay as extra keys of the identity, a
-     *     candidate that scores low, as after a crash in {@link #put})
+     * @return {@code false} if a record appeared meanwhile
      */
     public boolean putIfAbsent(Indexed next) {
         String customer = next.customerId();
         for (String key : new TreeSet<>(next.keys())) {
             dynamo.putItem(b -> b.tableName(index).item(indexKey(key, customer)));
         }
-        try {
-            dynamo.putItem(b -> b.tableName(records)
-                    .item(encode(next))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID)));
+        if (putRecordIfAbsent(next)) {
             return true;
-        } catch (ConditionalCheckFailedException recordedMeanwhile) {
-            return false;
         }
+        Set<String> extra = new TreeSet<>(next.keys());
+        find(customer).ifPresent(winner -> extra.removeAll(winner.keys()));
+        for (String key : extra) {
+            dynamo.deleteItem(b -> b.tableName(index).key(indexKey(key, customer)));
+        }
+        // the follower may have written a newer record with one of these keys meanwhile: a record is never left
+        // missing from a key it has
+        find(customer).ifPresent(now -> {
+            for (String key : extra) {
+                if (now.keys().contains(key)) {
+                    dynamo.putItem(b -> b.tableName(index).item(indexKey(key, customer)));
+                }
+            }
+        });
+        return false;
     }
 
     /**
-     * Indexes {@code next}, replacing {@code previous}: new keys first, then the record, then the stale keys, so a
-     * crash in between leaves extra keys (a candidate that scores low), never a record missing from a key it has.
+     * Indexes {@code next}, replacing {@code previous} (the record as read just before; {@code null}: none): new keys
+     * first, then the record, then the stale keys, so a crash in between leaves extra keys (a candidate that scores
+     * low), never a record missing from a key it has. When {@code previous} is {@code null} the record is written only
+     * if still absent, so a record a backfill wrote meanwhile is not overwritten with its keys left behind.
+     *
+     * @return {@code false} if a record appeared meanwhile (read it again and retry); nothing is replaced then
      */
-    public void put(Indexed next, Indexed previous) {
+    public boolean put(Indexed next, Indexed previous) {
         String customer = next.customerId();
         Set<String> stale = new TreeSet<>(previous == null ? Set.of() : previous.keys());
         stale.removeAll(next.keys());
@@ -161,9 +175,28 @@ public class MatchIndex {
                 dynamo.putItem(b -> b.tableName(index).item(indexKey(key, customer)));
             }
         }
-        dynamo.putItem(b -> b.tableName(records).item(encode(next)));
+        if (previous == null) {
+            if (!putRecordIfAbsent(next)) {
+                return false;
+            }
+        } else {
+            dynamo.putItem(b -> b.tableName(records).item(encode(next)));
+        }
         for (String key : stale) {
             dynamo.deleteItem(b -> b.tableName(index).key(indexKey(key, customer)));
+        }
+        return true;
+    }
+
+    private boolean putRecordIfAbsent(Indexed next) {
+        try {
+            dynamo.putItem(b -> b.tableName(records)
+                    .item(encode(next))
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID)));
+            return true;
+        } catch (ConditionalCheckFailedException recordedMeanwhile) {
+            return false;
         }
     }
 

@@ -87,15 +87,22 @@ public class MatchIndexer {
     /** Re-indexes {@code customerId} from its view as it stands. */
     public void refresh(String customerId) {
         MatchIndex.Indexed next = fromView(customerId);
-        MatchIndex.Indexed previous = index.find(customerId).orElse(null);
-        if (next.equals(previous)) {
-            meters.counter("asof.matching.index.updates", "outcome", "unchanged")
-                    .increment();
-            return;
+        // a second try only when a backfill wrote the first record between the read and the write
+        for (int attempt = 0; attempt < 2; attempt++) {
+            MatchIndex.Indexed previous = index.find(customerId).orElse(null);
+            if (next.equals(previous)) {
+                meters.counter("asof.matching.index.updates", "outcome", "unchanged")
+                        .increment();
+                return;
+            }
+            if (index.put(next, previous)) {
+                meters.counter("asof.matching.index.updates", "outcome", "written")
+                        .increment();
+                autoMerge.accept(next);
+                return;
+            }
         }
-        index.put(next, previous);
-        meters.counter("asof.matching.index.updates", "outcome", "written").increment();
-        autoMerge.accept(next);
+        throw new IllegalStateException("the match record of " + customerId + " appeared twice while it was written");
     }
 
     /**

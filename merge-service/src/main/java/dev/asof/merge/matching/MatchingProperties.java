@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -65,7 +66,10 @@ public record MatchingProperties(
         @Min(1) @Max(50) @DefaultValue("5") int defaultLimit,
         @Min(1) @Max(50) @DefaultValue("20") int maxLimit,
         @NotNull @DefaultValue("30s") Duration indexWait,
-        @NotNull @DefaultValue("5s") Duration indexRetryMaxInterval,
+
+        @NotNull @DurationMin(millis = 1) @DefaultValue("5s")
+        Duration indexRetryMaxInterval,
+
         @DefaultValue("true") boolean indexEnabled,
         @DefaultValue("false") boolean autoMerge) {
 

@@ -53,6 +53,24 @@ class MatchingPropertiesTest {
     }
 
     @Test
+    void theFollowersRetryPauseMustBePositive() {
+        try (var factory = jakarta.validation.Validation.buildDefaultValidatorFactory()) {
+            var validator = factory.getValidator();
+            assertThat(bind(Map.of()).indexRetryMaxInterval()).hasSeconds(5);
+            assertThat(validator.validate(bind(Map.of())))
+                    .as("the defaults are valid")
+                    .isEmpty();
+            for (String pause : new String[] {"0s", "-1s"}) {
+                assertThat(validator.validate(bind(Map.of("asof.matching.index-retry-max-interval", pause))))
+                        .singleElement()
+                        .satisfies(violation -> assertThat(
+                                        violation.getPropertyPath().toString())
+                                .isEqualTo("indexRetryMaxInterval"));
+            }
+        }
+    }
+
+    @Test
     void anUnknownLevelIsRefusedNamingTheLevelsThereAre() {
         MatchingProperties properties = bind(
                 Map.of("asof.matching.levels.phone.similar.m", "0.5", "asof.matching.levels.phone.similar.u", "0.5"));

@@ -2,6 +2,7 @@ package dev.asof.reconstruction.state;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.asof.events.RecordedEvent;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
@@ -31,7 +32,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>One exception to "never stale": an erasure rewrites the log (it redacts the erased identities' values). So an
  * erasure event seen on the topic ({@link #erased}) drops the identity's entry and keeps none for it for {@code
- * erased-hold} (1 h), the time the erasure takes to redact; its reads query the tiers meanwhile.
+ * max-age} (1 h), the time the erasure takes to redact; its reads query the tiers meanwhile. And no entry is kept
+ * longer than {@code max-age}: a copy this instance could not be told about (it started after the erasure event, or
+ * the erasure took longer than the hold) outlives the redaction by at most that.
  */
 @Component
 public class LateArrivals implements DisposableBean {
@@ -41,11 +44,17 @@ public class LateArrivals implements DisposableBean {
     /**
      * Late events of one identity, sorted by {@code recorded_at}: all of them recorded at or before completeTo. The
      * recorded and valid times are also kept as arrays, so a read scans primitives, not events (an identity may have
-     * thousands of late events).
+     * thousands of late events). {@code loadedNanos}: when its first part was read from the log ({@link
+     * System#nanoTime}); an entry caught up later keeps it, so {@code max-age} counts from the oldest copy it holds.
      */
-    record Entry(long completeTo, List<RecordedEvent> byRecorded, long[] recordedAt, long[] validMillis) {
+    record Entry(
+            long completeTo, List<RecordedEvent> byRecorded, long[] recordedAt, long[] validMillis, long loadedNanos) {
 
         Entry(long completeTo, List<RecordedEvent> byRecorded) {
+            this(completeTo, byRecorded, System.nanoTime());
+        }
+
+        Entry(long completeTo, List<RecordedEvent> byRecorded, long loadedNanos) {
             this(
                     completeTo,
                     byRecorded,
@@ -53,7 +62,8 @@ public class LateArrivals implements DisposableBean {
                     // valid times are whole milliseconds (the envelope truncates them)
                     byRecorded.stream()
                             .mapToLong(event -> event.event().timestampUtc().toEpochMilli())
-                            .toArray());
+                            .toArray(),
+                    loadedNanos);
         }
 
         /**
@@ -83,7 +93,7 @@ public class LateArrivals implements DisposableBean {
 
         Entry extendedBy(List<RecordedEvent> recorded, long to) {
             if (recorded.isEmpty()) {
-                return new Entry(Math.max(completeTo, to), byRecorded);
+                return new Entry(Math.max(completeTo, to), byRecorded, loadedNanos);
             }
             List<RecordedEvent> events = new ArrayList<>(byRecorded.size() + recorded.size());
             events.addAll(byRecorded);
@@ -91,7 +101,7 @@ public class LateArrivals implements DisposableBean {
                     .filter(event -> event.recordedAt() > completeTo && event.recordedAt() <= to)
                     .sorted(BY_RECORDED)
                     .forEach(events::add);
-            return new Entry(to, List.copyOf(events));
+            return new Entry(to, List.copyOf(events), loadedNanos);
         }
     }
 
@@ -121,10 +131,30 @@ public class LateArrivals implements DisposableBean {
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(properties.maxEvents())
                 .weigher((String identity, Entry entry) -> entry.byRecorded().size() + 1)
+                .expireAfter(new Expiry<String, Entry>() {
+                    @Override
+                    public long expireAfterCreate(String identity, Entry entry, long now) {
+                        return left(entry, now);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String identity, Entry entry, long now, long current) {
+                        return left(entry, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String identity, Entry entry, long now, long current) {
+                        return current;
+                    }
+
+                    private long left(Entry entry, long now) {
+                        return Math.max(0, properties.maxAge().toNanos() - (now - entry.loadedNanos()));
+                    }
+                })
                 .build();
         this.erased = Caffeine.newBuilder()
                 .maximumSize(100_000)
-                .expireAfterWrite(properties.erasedHold())
+                .expireAfterWrite(properties.maxAge())
                 .build();
         this.loader = new KeyedBackgroundWork("late-arrivals-loader", 64);
         this.fromMemory = Counter.builder("asof.reconstruction.late_arrivals")
@@ -164,7 +194,7 @@ public class LateArrivals implements DisposableBean {
 
     /**
      * {@code identity} was erased (its erasure event was seen): its entry, which may hold values the erasure is
-     * about to redact, is dropped, and none is kept for it for {@code erased-hold}.
+     * about to redact, is dropped, and none is kept for it for {@code max-age}.
      */
     public void erased(String identity) {
         erased.put(identity, Boolean.TRUE);

@@ -3,6 +3,7 @@ package dev.asof.support.storage;
 import dev.asof.events.IdentityState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -81,7 +82,7 @@ public class ProfileViews {
      * @param customerIds at most {@code limit} ids
      * @param lastId where the next page starts after, or {@code null} when the table was read to its end
      */
-    public record IdPage(java.util.List<String> customerIds, String lastId) {}
+    public record IdPage(List<String> customerIds, String lastId) {}
 
     /**
      * The ids of stored views after {@code afterId} (an {@link IdPage#lastId()} this returned; {@code null} to
@@ -93,7 +94,7 @@ public class ProfileViews {
                 .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID))
                 .limit(limit)
                 .exclusiveStartKey(afterId == null ? null : Map.of(AsofTables.CUSTOMER_ID, EventLog.s(afterId))));
-        java.util.List<String> ids = response.items().stream()
+        List<String> ids = response.items().stream()
                 .map(item -> item.get(AsofTables.CUSTOMER_ID).s())
                 .toList();
         boolean more =

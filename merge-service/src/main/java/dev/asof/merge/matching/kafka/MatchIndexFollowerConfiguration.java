@@ -13,15 +13,18 @@ import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
-import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * Failure policy of the {@link MatchIndexFollower}. An event whose indexing failed because a dependency was away
- * (DynamoDB or the key service: an {@link SdkException} or a {@link KeyServiceUnavailableException} anywhere in the
- * cause chain) is tried again, 100 ms doubling up to {@code asof.matching.index-retry-max-interval} (5 s) apart, for
- * as long as it takes: skipping it would leave the identity's entry stale until its next event, and every later
- * event of the partition waits behind it anyway. Any other failure (a value no key opens, a defect) is tried 10
- * times, 100 ms apart, then skipped and counted ({@code asof.matching.index.updates{outcome="failed"}}), so one such
+ * Failure policy of the {@link MatchIndexFollower}. An event whose indexing failed because a dependency was away is
+ * tried again, 100 ms doubling up to {@code asof.matching.index-retry-max-interval} (5 s) apart, for as long as it
+ * takes: skipping it would leave the identity's entry stale until its next event, and the events behind it on this
+ * consumer wait anyway (they need the same dependency). "Away" is, anywhere in the cause chain: the SDK not reaching
+ * DynamoDB ({@link SdkClientException}: connection, timeout), DynamoDB throttling or answering 5xx, or the key service
+ * ({@link KeyServiceUnavailableException}: KMS unreachable, throttled, or refusing the call, such as a disabled key,
+ * which an operator must mend for any value to open). Any other failure (a value no key opens, a refused request, a
+ * missing table, a defect) is tried 10 times, 100 ms apart, then skipped and counted ({@code asof.matching.index.updates{outcome="failed"}}), so one such
  * event never stops the index. Failed tries are counted ({@code asof.matching.index.retries}) and logged at the
  * first try and then every 12th, with the record's place and customer id, never its content.
  */
@@ -74,7 +77,11 @@ class MatchIndexFollowerConfiguration {
     /** Whether {@code failure} says a dependency is away rather than that the event cannot be indexed. */
     static boolean dependencyAway(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SdkException || cause instanceof KeyServiceUnavailableException) {
+            if (cause instanceof SdkClientException || cause instanceof KeyServiceUnavailableException) {
+                return true;
+            }
+            if (cause instanceof SdkServiceException service
+                    && (service.isThrottlingException() || service.statusCode() >= 500)) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -46,16 +46,18 @@ class IndexBackfillController {
         if (cursor != null && (cursor.isEmpty() || cursor.length() > 512)) {
             throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
         }
-        IndexBackfill.Page page;
+        String afterId;
         try {
-            page = backfill.page(cursor, size);
+            afterId = IndexBackfill.afterId(cursor);
         } catch (IllegalArgumentException notACursor) {
             throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
         }
+        IndexBackfill.Page page = backfill.page(afterId, size);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scanned", page.scanned());
         answer.put("indexed", page.indexed());
         answer.put("already_indexed", page.alreadyIndexed());
+        answer.put("failed", page.failed());
         answer.put("next_cursor", page.nextCursor());
         return answer;
     }
