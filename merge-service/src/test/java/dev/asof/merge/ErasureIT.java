@@ -303,6 +303,79 @@ class ErasureIT {
         assertThat(resumed.at("/proof/verified").booleanValue()).isTrue();
     }
 
+    /**
+     * A customer with more events than one batch holds (130: log items are redacted 25 to a batch write, ledger
+     * entries read 100 and deleted 25 to a batch): every item redacted with its other attributes kept, every ledger
+     * entry deleted, counted exactly.
+     */
+    @Test
+    void aLargeErasureRedactsAndDeletesInBatchesAndKeepsEachItemsOtherAttributes() {
+        String customer = Events.newCustomerId("erbig");
+        List<EventEnvelope> events = new ArrayList<>();
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            String secret = "secret-" + i + "-" + UUID.randomUUID();
+            secrets.add(secret);
+            events.add(event(
+                    customer,
+                    Timestamps.format(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)),
+                    "nickname",
+                    secret));
+        }
+        assertThat(submitter.submit(events, "test", null, null))
+                .allSatisfy(result -> assertThat(result.status()).isEqualTo("accepted"));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> eventLog.eventsUpTo(customer, Timestamps.LATEST, Timestamps.LATEST)
+                                .size()
+                        == 130);
+        var before = logItems(customer);
+
+        HttpResponse<String> requested = erase(customer, "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        JsonNode done = awaitEnded(requested.headers().firstValue("Location").orElseThrow());
+
+        assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        JsonNode proof = done.get("proof");
+        assertThat(proof.at("/steps/redact_log/items_redacted").asInt()).isEqualTo(130);
+        // the 130 changes' and the erasure event's fingerprints
+        assertThat(proof.at("/steps/indexes/intake_ledger_entries_deleted").asInt())
+                .isEqualTo(131);
+        for (JsonNode store : proof.at("/scan/stores")) {
+            assertThat(store.get("readable_values").asLong())
+                    .as(store.toString())
+                    .isZero();
+        }
+        var after = logItems(customer);
+        assertThat(after).hasSize(131);
+        for (var item : before.values()) {
+            var redacted = after.get(item.get(AsofTables.EVENT_KEY).s());
+            assertThat(redacted.keySet()).isEqualTo(item.keySet());
+            item.forEach((name, value) -> {
+                if (!name.equals("event")) {
+                    assertThat(redacted.get(name)).as(name).isEqualTo(value);
+                }
+            });
+            assertThat(redacted.get("event").s())
+                    .contains(EncryptedValues.erased(customer), "\"attribute_key\":\"nickname\"")
+                    .doesNotContain(secrets);
+        }
+    }
+
+    /** The customer's raw log items by event key. */
+    private Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> logItems(
+            String customer) {
+        Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items =
+                new java.util.TreeMap<>();
+        dynamo.queryPaginator(b -> b.tableName(tables.eventLog())
+                        .consistentRead(true)
+                        .keyConditionExpression("customer_id = :c")
+                        .expressionAttributeValues(Map.of(
+                                ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(customer))))
+                .items()
+                .forEach(item -> items.put(item.get(AsofTables.EVENT_KEY).s(), item));
+        return items;
+    }
+
     private JsonNode awaitEnded(String location) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90))

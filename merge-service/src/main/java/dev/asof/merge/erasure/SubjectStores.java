@@ -15,15 +15,28 @@ import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * What an erasure does to, and reads back from, the DynamoDB tables that hold a data subject's data: the log (values
@@ -39,6 +52,25 @@ class SubjectStores {
 
     private static final String EVENT = "event";
     private static final String STATE = "state";
+    private static final int BATCH_WRITE_LIMIT = 25;
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final Retry unprocessedReads = Retry.of(
+            "erasure-unprocessed-reads",
+            RetryConfig.<Map<String, KeysAndAttributes>>custom()
+                    .maxAttempts(5)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
+                    .retryOnResult(left -> !left.isEmpty())
+                    .retryOnException(failed -> false)
+                    .build());
+    private final Retry unprocessedWrites = Retry.of(
+            "erasure-unprocessed-writes",
+            RetryConfig.<Map<String, List<WriteRequest>>>custom()
+                    .maxAttempts(5)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
+                    .retryOnResult(left -> !left.isEmpty())
+                    .retryOnException(failed -> false)
+                    .build());
 
     private final DynamoDbClient dynamo;
     private final AsofTables tables;
@@ -152,6 +184,7 @@ class SubjectStores {
      */
     Count redactLog(String identity, Instant at, Consumer<String> eventIds) {
         Count count = new Count();
+        List<WriteRequest> puts = new ArrayList<>();
         forEachItem(tables.eventLog(), identity, item -> {
             count.items++;
             EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
@@ -160,21 +193,26 @@ class SubjectStores {
                     isErasedData(value, event.timestampUtc(), at) ? ValueCipher.redact(identity, value) : value);
             if (!EventJson.encode(redacted).equals(EventJson.encode(event))) {
                 count.changed++;
-                dynamo.updateItem(b -> b.tableName(tables.eventLog())
-                        .key(Map.of(
-                                AsofTables.CUSTOMER_ID,
-                                item.get(AsofTables.CUSTOMER_ID),
-                                AsofTables.EVENT_KEY,
-                                item.get(AsofTables.EVENT_KEY)))
-                        .updateExpression("SET #e = :e")
-                        .conditionExpression("attribute_exists(#c)")
-                        .expressionAttributeNames(Map.of("#e", EVENT, "#c", AsofTables.CUSTOMER_ID))
-                        .expressionAttributeValues(Map.of(
-                                ":e",
-                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                        EventJson.encode(redacted)))));
+                // the whole item as read (every attribute kept) with the event redacted. A batch put has no
+                // condition, and needs none: log items are never deleted, and the only other writer of a logged
+                // event, the re-encryption pass, writes only if the item is unchanged, so either it loses, or this
+                // put redacts what it wrote (the same values, encrypted)
+                Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> written =
+                        new HashMap<>(item);
+                written.put(
+                        EVENT,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                EventJson.encode(redacted)));
+                puts.add(WriteRequest.builder()
+                        .putRequest(PutRequest.builder().item(written).build())
+                        .build());
+                if (puts.size() == BATCH_WRITE_LIMIT) {
+                    writeBatch(tables.eventLog(), puts);
+                    puts.clear();
+                }
             }
         });
+        writeBatch(tables.eventLog(), puts);
         return count;
     }
 
@@ -224,21 +262,84 @@ class SubjectStores {
         return count;
     }
 
-    /** Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}. */
+    /**
+     * Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}: the ones that exist
+     * are found in batches of 100 reads, then deleted in batches of 25 (an entry of an erased event is never written
+     * again: intake refuses events stamped before the erasure).
+     */
     Count deleteLedger(List<String> eventIds) {
         Count count = new Count();
-        for (String eventId : eventIds) {
-            var key = Map.of(
-                    AsofTables.EVENT_ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(eventId));
-            var deleted = dynamo.deleteItem(b -> b.tableName(tables.intakeEvents())
-                    .key(key)
-                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
-            count.items++;
-            if (deleted.hasAttributes() && !deleted.attributes().isEmpty()) {
-                count.changed++;
+        for (int from = 0; from < eventIds.size(); from += BATCH_GET_LIMIT) {
+            List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + BATCH_GET_LIMIT));
+            count.items += chunk.size();
+            List<String> existing = existingLedgerEntries(chunk);
+            count.changed += existing.size();
+            List<WriteRequest> deletes = new ArrayList<>();
+            for (String eventId : existing) {
+                deletes.add(WriteRequest.builder()
+                        .deleteRequest(
+                                DeleteRequest.builder().key(ledgerKey(eventId)).build())
+                        .build());
+                if (deletes.size() == BATCH_WRITE_LIMIT) {
+                    writeBatch(tables.intakeEvents(), deletes);
+                    deletes.clear();
+                }
             }
+            writeBatch(tables.intakeEvents(), deletes);
         }
         return count;
+    }
+
+    /** The ids among {@code eventIds} (at most 100) that have an intake ledger entry, read consistently. */
+    private List<String> existingLedgerEntries(List<String> eventIds) {
+        List<String> found = new ArrayList<>();
+        AtomicReference<Map<String, KeysAndAttributes>> asked = new AtomicReference<>(Map.of(
+                tables.intakeEvents(),
+                KeysAndAttributes.builder()
+                        .consistentRead(true)
+                        .projectionExpression("#id")
+                        .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID))
+                        .keys(new java.util.LinkedHashSet<>(eventIds)
+                                .stream().map(SubjectStores::ledgerKey).toList())
+                        .build()));
+        Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedReads, () -> {
+                    BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked.get()));
+                    response.responses()
+                            .getOrDefault(tables.intakeEvents(), List.of())
+                            .forEach(item ->
+                                    found.add(item.get(AsofTables.EVENT_ID).s()));
+                    asked.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
+                    return asked.get();
+                })
+                .get();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left intake ledger reads unprocessed 5 times in a row");
+        }
+        return found;
+    }
+
+    /** Writes {@code requests} (at most 25) to {@code table} as one batch, its unprocessed part again with backoff. */
+    private void writeBatch(String table, List<WriteRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        AtomicReference<Map<String, List<WriteRequest>>> asked =
+                new AtomicReference<>(Map.of(table, List.copyOf(requests)));
+        Map<String, List<WriteRequest>> left = Retry.decorateSupplier(unprocessedWrites, () -> {
+                    BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(asked.get()));
+                    asked.set(response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of());
+                    return asked.get();
+                })
+                .get();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left writes to " + table + " unprocessed 5 times in a row");
+        }
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> ledgerKey(
+            String eventId) {
+        return Map.of(
+                AsofTables.EVENT_ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(eventId));
     }
 
     // -------------------------------------------------------------------------------------------------------------
@@ -278,18 +379,12 @@ class SubjectStores {
 
     Count scanLedger(List<String> eventIds) {
         Count count = new Count();
-        for (String eventId : eventIds) {
-            var item = dynamo.getItem(b -> b.tableName(tables.intakeEvents())
-                            .consistentRead(true)
-                            .key(Map.of(
-                                    AsofTables.EVENT_ID,
-                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(eventId))))
-                    .item();
-            if (item != null && !item.isEmpty()) {
-                // a fingerprint is a hash of what was sent: as good as the values to whoever can guess them
-                count.items++;
-                count.readable++;
-            }
+        for (int from = 0; from < eventIds.size(); from += BATCH_GET_LIMIT) {
+            int found = existingLedgerEntries(eventIds.subList(from, Math.min(eventIds.size(), from + BATCH_GET_LIMIT)))
+                    .size();
+            // a fingerprint is a hash of what was sent: as good as the values to whoever can guess them
+            count.items += found;
+            count.readable += found;
         }
         return count;
     }
