@@ -110,16 +110,26 @@ class CustomerController {
 
     /**
      * The identity panel: the fragment the customer page asks for once it is shown, or (without JavaScript) a page
-     * of its own.
+     * of its own. Who the customer was at valid time T as known at K (both default now), as the time-travel panel
+     * shows the profile: merges and unmerges recorded after K are not in it yet.
      */
     @GetMapping("/customers/{id}/identity")
     String identity(
             @PathVariable("id") String id,
+            @RequestParam(name = "t", required = false) String tText,
+            @RequestParam(name = "k", required = false) String kText,
             @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
             Model model) {
         requireId(id);
+        List<String> errors = new ArrayList<>();
+        Instant t = parse("T", tText, errors);
+        Instant k = parse("K", kText, errors);
         model.addAttribute("customerId", id);
-        model.addAttribute("lineage", lineage(id));
+        model.addAttribute(
+                "lineage",
+                errors.isEmpty()
+                        ? lineage(id, t, k)
+                        : new LineageView(null, null, null, null, String.join(" ", errors)));
         return "identity".equals(htmxTarget) ? "customer :: identity" : "identity";
     }
 
@@ -262,20 +272,26 @@ class CustomerController {
         return new TimelineView(drawn, null, cutShort(history, to), millis, id, t, k);
     }
 
-    private LineageView lineage(String id) {
+    /** The identity at valid time {@code t} as known at {@code k} ({@code null}: now, for either). */
+    private LineageView lineage(String id, Instant t, Instant k) {
+        Instant now = clock.instant();
+        Instant at = t == null ? now : t;
+        Instant knownAt = k == null ? now : k;
         Answer identity;
         try {
-            identity = api.get(Service.MERGE, "/api/v1/customers/" + id + "/identity");
+            identity = api.get(
+                    Service.MERGE,
+                    "/api/v1/customers/" + id + "/identity?at=" + Inputs.iso(at) + "&known_at=" + Inputs.iso(knownAt));
         } catch (AsofApi.Unavailable e) {
-            return new LineageView(null, null, e.getMessage());
+            return new LineageView(null, null, at, knownAt, e.getMessage());
         }
         if (identity.absentApi()) {
-            return new LineageView(null, null, "merge-service has no identity API here: unavailable.");
+            return new LineageView(null, null, at, knownAt, "merge-service has no identity API here: unavailable.");
         }
         if (!identity.ok()) {
-            return new LineageView(null, null, identity.detail());
+            return new LineageView(null, null, at, knownAt, identity.detail());
         }
-        return new LineageView(LineageGraph.of(identity.body()), identity.body(), null);
+        return new LineageView(LineageGraph.of(identity.body()), identity.body(), at, knownAt, null);
     }
 
     private Instant interactionStart(String id, String interaction, List<String> errors) {

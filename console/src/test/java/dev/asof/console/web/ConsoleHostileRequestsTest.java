@@ -120,6 +120,15 @@ class ConsoleHostileRequestsTest {
             assertThat(identity.getContentAsString()).contains("merge-service is unavailable: cannot connect");
             assertThat(identity.getContentAsString().contains("<html")).isEqualTo(target == null);
         }
+        // a T or K the person mistyped is said in the panel, and merge-service is not asked
+        MockHttpServletResponse mistyped = mvc.perform(get("/customers/cust_1/identity")
+                        .param("t", "yesterday")
+                        .header("HX-Target", "identity")
+                        .with(user("a").roles("AUDITOR")))
+                .andReturn()
+                .getResponse();
+        assertThat(mistyped.getStatus()).isEqualTo(200);
+        assertThat(mistyped.getContentAsString()).contains("T: not a time").doesNotContain("cannot connect");
         MockHttpServletResponse campaigns = mvc.perform(
                         get("/campaigns").with(user("a").roles("AUDITOR")))
                 .andReturn()
@@ -206,9 +215,14 @@ class ConsoleHostileRequestsTest {
             case 4 -> get("/customers/{id}/report", id).param("t", value);
             case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");
             case 6 ->
-                random.nextBoolean()
-                        ? get("/privacy/erasures/{id}", id)
-                        : get("/customers/{id}/identity", id).header("HX-Target", value);
+                switch (random.nextInt(3)) {
+                    case 0 -> get("/privacy/erasures/{id}", id);
+                    case 1 -> get("/customers/{id}/identity", id).header("HX-Target", value);
+                    default ->
+                        get("/customers/{id}/identity", "cust_1")
+                                .header("HX-Target", "identity")
+                                .param(random.nextBoolean() ? "t" : "k", value);
+                };
             case 7 ->
                 post("/privacy/customers/{id}/erasure", id)
                         .param("reason", value)

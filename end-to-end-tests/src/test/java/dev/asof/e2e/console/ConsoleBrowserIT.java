@@ -341,6 +341,12 @@ class ConsoleBrowserIT {
             assertThat(shownProfile())
                     .as("profile at %s known at %s", moment[0], moment[1])
                     .isEqualTo(apiProfile(customer, moment[0], moment[1]));
+            // the identity panel, read after the page, at the same (T, K): the merge at 12:00 only from then on
+            waitFor(() -> !browser.findElements(By.id("identity-t")).isEmpty()
+                    && browser.findElement(By.id("identity-t")).getText().equals(expectedT));
+            assertThat(browser.findElement(By.id("members")).getText())
+                    .as("members at %s known at %s", moment[0], moment[1])
+                    .isEqualTo(apiMembers(customer, moment[0], moment[1]));
             assertThat(browser.getCurrentUrl())
                     .as("the address bar holds the view")
                     .contains("t=", "k=");
@@ -617,6 +623,14 @@ class ConsoleBrowserIT {
             }
         }
         return shown;
+    }
+
+    /** The members of {@code id}'s identity at {@code t} as known at {@code k}, as merge-service answers them. */
+    private static String apiMembers(String id, String t, String k) {
+        HttpResponse<String> answer = merge.api()
+                .get("/api/v1/customers/" + id + "/identity?at=" + t + "&known_at=" + k, TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body()).path("members").toString();
     }
 
     private static Map<String, String> apiProfile(String id, String t, String k) {
