@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -31,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param lease how long a runner owns a campaign without renewing; a crashed runner's campaign resumes after it
  * @param pollInterval how often each instance looks for campaigns to run
  * @param runnerEnabled whether this instance runs campaigns (it always accepts uploads)
+ * @param orphanAfter chunks whose upload wrote its last one this long ago and whose campaign will never publish
+ *     them (see {@link OrphanChunks}) are deleted; longer than any upload may take
+ * @param orphanSweepEvery how often each instance's runner looks for such chunks
  */
 @Validated
 @ConfigurationProperties("asof.campaigns")
@@ -48,7 +52,13 @@ public record CampaignProperties(
         @Min(1) @Max(64) @DefaultValue("8") int claimParallelism,
         @NotNull @DefaultValue("30s") Duration lease,
         @NotNull @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("true") boolean runnerEnabled) {
+        @DefaultValue("true") boolean runnerEnabled,
+
+        @NotNull @DurationMin(minutes = 1) @DefaultValue("1h")
+        Duration orphanAfter,
+
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("10m")
+        Duration orphanSweepEvery) {
 
     public CampaignProperties {
         if (chunkSize.toBytes() > 300 * 1024) {

@@ -84,6 +84,8 @@ class CampaignRunner {
     /** When a failed campaign may be tried again, and how many times in a row it failed. */
     private record Backoff(long notBeforeMillis, int failures) {}
 
+    private final OrphanChunks orphans;
+
     CampaignRunner(
             Campaigns campaigns,
             StagingKeys keys,
@@ -92,8 +94,10 @@ class CampaignRunner {
             CampaignProperties properties,
             IntakeProperties intake,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            OrphanChunks orphans) {
         this.campaigns = campaigns;
+        this.orphans = orphans;
         this.keys = keys;
         this.eventLog = eventLog;
         this.properties = properties;
@@ -154,6 +158,7 @@ class CampaignRunner {
                     }
                     runOne(campaignId);
                 }
+                orphans.sweepIfDue();
             } catch (Stopped stopped) {
                 return;
             } catch (RuntimeException e) {

@@ -125,7 +125,7 @@ class CampaignUploads {
         String uploadId = UUID.randomUUID().toString();
         StagingKeys.StagingKey key = keys.create(campaignId);
         MessageDigest digest = sha256();
-        Staging staging = new Staging(uploadId, key);
+        Staging staging = new Staging(uploadId, campaignId, key);
         long total = 0;
         long accepted = 0;
         long rejected = 0;
@@ -335,13 +335,15 @@ class CampaignUploads {
     /** Good lines buffered into chunks, each sealed with the campaign's staging key and stored. */
     private final class Staging {
         private final String uploadId;
+        private final String campaignId;
         private final StagingKeys.StagingKey key;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private int lines;
         private int chunks;
 
-        Staging(String uploadId, StagingKeys.StagingKey key) {
+        Staging(String uploadId, String campaignId, StagingKeys.StagingKey key) {
             this.uploadId = uploadId;
+            this.campaignId = campaignId;
             this.key = key;
         }
 
@@ -368,9 +370,11 @@ class CampaignUploads {
             int chunk = chunks;
             campaigns.putChunk(
                     uploadId,
+                    campaignId,
                     chunk,
                     key.seal(buffer.toByteArray(), CampaignEvents.chunkContext(uploadId, chunk)),
-                    lines);
+                    lines,
+                    clock.instant());
             chunks++;
             buffer.reset();
             lines = 0;

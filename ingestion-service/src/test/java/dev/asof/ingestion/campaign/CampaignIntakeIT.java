@@ -7,6 +7,7 @@ import dev.asof.events.AttributeValue;
 import dev.asof.events.EventJson;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.Campaigns;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,12 @@ class CampaignIntakeIT {
 
     @Autowired
     ValueCipher cipher;
+
+    @Autowired
+    Campaigns campaigns;
+
+    @Autowired
+    OrphanChunks orphans;
 
     ApiClient api;
     final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
@@ -167,6 +175,55 @@ class CampaignIntakeIT {
         assertThat(done.get("events_logged").asLong()).isEqualTo(2);
         assertThat(cipher.decrypt(viewOf(a).get("points")).asText()).isEqualTo("1250.5");
         assertThat(cipher.decrypt(viewOf(b).get("vip"))).isEqualTo(new AttributeValue.Bool(false));
+    }
+
+    /**
+     * The sweep of chunks nobody will publish, on dynalite: an hour-old upload without a campaign (it died before
+     * its commit), a losing upload's and a finished campaign's leftovers go; a fresh upload's and chunks written
+     * before their campaign and time were kept stay.
+     */
+    @Test
+    void chunksNoCampaignWillPublishAreSweptOnceOldAndOthersStay() {
+        String customer = Events.newCustomerId("camp");
+        HttpResponse<String> response = upload(
+                "text/csv",
+                ("customer_id,tier\n" + customer + ",gold\n").getBytes(StandardCharsets.UTF_8),
+                "sweep",
+                null,
+                null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String finished = EventJson.parse(response.body()).get("campaign_id").asString();
+        awaitCompleted(finished);
+        String finishedUpload = campaigns.find(finished).orElseThrow().uploadId();
+
+        Instant old = Instant.now().minus(java.time.Duration.ofHours(2));
+        String dead = UUID.randomUUID().toString();
+        String fresh = UUID.randomUUID().toString();
+        String lost = UUID.randomUUID().toString();
+        String legacy = UUID.randomUUID().toString();
+        campaigns.putChunk(dead, UUID.randomUUID().toString(), 0, new byte[] {1}, 1, old);
+        campaigns.putChunk(dead, UUID.randomUUID().toString(), 1, new byte[] {1}, 1, old.plusSeconds(1));
+        campaigns.putChunk(fresh, UUID.randomUUID().toString(), 0, new byte[] {1}, 1, Instant.now());
+        campaigns.putChunk(lost, finished, 0, new byte[] {1}, 1, old);
+        campaigns.putChunk(finishedUpload, finished, 7, new byte[] {1}, 1, old);
+        dynamo.putItem(b -> b.tableName(tables.campaignChunks())
+                .item(Map.of(
+                        AsofTables.UPLOAD_ID,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(legacy),
+                        AsofTables.CHUNK,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("0"),
+                        "data",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                                software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[] {1})))));
+
+        assertThat(orphans.sweep()).isGreaterThanOrEqualTo(4);
+
+        List<String> left = campaigns.storedChunks(100_000).stream()
+                .map(chunk -> chunk.uploadId())
+                .toList();
+        assertThat(left).contains(fresh, legacy).doesNotContain(dead, lost, finishedUpload);
+        campaigns.deleteChunk(fresh, 0);
+        campaigns.deleteChunk(legacy, 0);
     }
 
     @Test

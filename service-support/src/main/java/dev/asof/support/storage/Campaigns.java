@@ -40,6 +40,9 @@ public class Campaigns {
     private final String table;
     private final String chunks;
 
+    /** A chunk's write time, epoch milliseconds. */
+    private static final String WRITTEN_AT = "written_at";
+
     public Campaigns(DynamoDbClient dynamo, AsofTables tables) {
         this.dynamo = dynamo;
         this.table = tables.campaigns();
@@ -346,18 +349,73 @@ public class Campaigns {
     // ---------------------------------------------------------------------------------------------------------
     // chunks
 
-    /** Stores one chunk of validated lines (already encrypted). */
-    public void putChunk(String uploadId, int chunk, byte[] sealed, int lines) {
+    /**
+     * Stores one chunk of validated lines (already encrypted) of the upload {@code uploadId} for the campaign {@code
+     * campaignId}, written at {@code writtenAt} (so a sweep can tell a dead upload's chunks from a running one's).
+     */
+    public void putChunk(String uploadId, String campaignId, int chunk, byte[] sealed, int lines, Instant writtenAt) {
         dynamo.putItem(b -> b.tableName(chunks)
                 .item(Map.of(
                         AsofTables.UPLOAD_ID,
                         s(uploadId),
                         AsofTables.CHUNK,
                         n(chunk),
+                        AsofTables.CAMPAIGN_ID,
+                        s(campaignId),
+                        WRITTEN_AT,
+                        n(writtenAt.toEpochMilli()),
                         "lines",
                         n(lines),
                         "data",
                         AttributeValue.fromB(SdkBytes.fromByteArray(sealed)))));
+    }
+
+    /**
+     * A stored chunk, without its data.
+     *
+     * @param campaignId the campaign its upload was for; {@code null} for chunks written before it was kept
+     * @param writtenAt when it was written; {@code null} likewise
+     */
+    public record StoredChunk(String uploadId, int chunk, String campaignId, Instant writtenAt) {}
+
+    /**
+     * Every stored chunk, without the data (a scan of {@code campaign_chunks}, which holds only the chunks of
+     * campaigns not finished yet, and of uploads that died), at most {@code max}.
+     */
+    public List<StoredChunk> storedChunks(int max) {
+        List<StoredChunk> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamo.scan(b -> b.tableName(chunks)
+                    .projectionExpression("#u, #c, #id, #w")
+                    .expressionAttributeNames(Map.of(
+                            "#u",
+                            AsofTables.UPLOAD_ID,
+                            "#c",
+                            AsofTables.CHUNK,
+                            "#id",
+                            AsofTables.CAMPAIGN_ID,
+                            "#w",
+                            WRITTEN_AT))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue written = item.get(WRITTEN_AT);
+                found.add(new StoredChunk(
+                        item.get(AsofTables.UPLOAD_ID).s(),
+                        Integer.parseInt(item.get(AsofTables.CHUNK).n()),
+                        text(item, AsofTables.CAMPAIGN_ID),
+                        written == null ? null : Instant.ofEpochMilli(Long.parseLong(written.n()))));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && found.size() < max);
+        return found;
+    }
+
+    /** Deletes one chunk. */
+    public void deleteChunk(String uploadId, int chunk) {
+        dynamo.deleteItem(
+                b -> b.tableName(chunks).key(Map.of(AsofTables.UPLOAD_ID, s(uploadId), AsofTables.CHUNK, n(chunk))));
     }
 
     /** A stored chunk, as sealed. */
