@@ -61,7 +61,8 @@ class CustomerController {
             @RequestParam(name = "seen_at", required = false) String seenAtText,
             Model model) {
         requireId(id);
-        Instant now = clock.instant();
+        // whole milliseconds, as every time the services and the panels show
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<String> errors = new ArrayList<>();
         Instant t = parse("T", tText, errors);
         Instant k = parse("K", kText, errors);
@@ -274,7 +275,7 @@ class CustomerController {
 
     /** The identity at valid time {@code t} as known at {@code k} ({@code null}: now, for either). */
     private LineageView lineage(String id, Instant t, Instant k) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Instant at = t == null ? now : t;
         Instant knownAt = k == null ? now : k;
         Answer identity;

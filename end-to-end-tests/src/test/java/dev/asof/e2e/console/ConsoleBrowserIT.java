@@ -311,6 +311,8 @@ class ConsoleBrowserIT {
                     "2026-11-01T10:30:00Z", lateRecordedAt.minusMillis(1).toString()
                 },
                 new String[] {"2026-11-01T09:30:00Z", lateRecordedAt.toString()},
+                // after the merge's valid time, known before it was recorded: no member yet
+                new String[] {"2026-11-01T12:30:00Z", lateRecordedAt.toString()},
                 new String[] {
                     "2026-11-01T11:00:00Z",
                     Instant.now()

@@ -15,11 +15,9 @@ import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
-import io.github.resilience4j.core.IntervalFunction;
+import dev.asof.support.storage.UnprocessedRetries;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,22 +53,10 @@ class SubjectStores {
     private static final int BATCH_WRITE_LIMIT = 25;
     private static final int BATCH_GET_LIMIT = 100;
 
-    private final Retry unprocessedReads = Retry.of(
-            "erasure-unprocessed-reads",
-            RetryConfig.<Map<String, KeysAndAttributes>>custom()
-                    .maxAttempts(5)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
-                    .retryOnResult(left -> !left.isEmpty())
-                    .retryOnException(failed -> false)
-                    .build());
-    private final Retry unprocessedWrites = Retry.of(
-            "erasure-unprocessed-writes",
-            RetryConfig.<Map<String, List<WriteRequest>>>custom()
-                    .maxAttempts(5)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
-                    .retryOnResult(left -> !left.isEmpty())
-                    .retryOnException(failed -> false)
-                    .build());
+    private final Retry unprocessedReads =
+            UnprocessedRetries.<Map<String, KeysAndAttributes>>of("erasure-unprocessed-reads");
+    private final Retry unprocessedWrites =
+            UnprocessedRetries.<Map<String, List<WriteRequest>>>of("erasure-unprocessed-writes");
 
     private final DynamoDbClient dynamo;
     private final AsofTables tables;
@@ -194,9 +180,11 @@ class SubjectStores {
             if (!EventJson.encode(redacted).equals(EventJson.encode(event))) {
                 count.changed++;
                 // the whole item as read (every attribute kept) with the event redacted. A batch put has no
-                // condition, and needs none: log items are never deleted, and the only other writer of a logged
-                // event, the re-encryption pass, writes only if the item is unchanged, so either it loses, or this
-                // put redacts what it wrote (the same values, encrypted)
+                // condition, and needs none while two rules of the log hold (see EventLog): items are never deleted,
+                // and after the append only `event` is ever rewritten, by the re-encryption pass, conditional on the
+                // item being unchanged. So a re-encryption of this item either loses, or lands between this read and
+                // this put and is undone: the item's values stamped after the erasure (a returning customer's) go
+                // back to the plaintext they had, and the next re-encryption pass encrypts them again
                 Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> written =
                         new HashMap<>(item);
                 written.put(
@@ -263,19 +251,19 @@ class SubjectStores {
     }
 
     /**
-     * Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}: the ones that exist
-     * are found in batches of 100 reads, then deleted in batches of 25 (an entry of an erased event is never written
-     * again: intake refuses events stamped before the erasure).
+     * Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}, in batches of 25; the
+     * ones that existed are counted by a batch read of 100 just before. Every id is deleted, not only those the read
+     * found, so an entry written again in between (intake takes a re-sent event without values, such as a merge,
+     * even after the erasure) goes too.
      */
     Count deleteLedger(List<String> eventIds) {
         Count count = new Count();
         for (int from = 0; from < eventIds.size(); from += BATCH_GET_LIMIT) {
             List<String> chunk = eventIds.subList(from, Math.min(eventIds.size(), from + BATCH_GET_LIMIT));
             count.items += chunk.size();
-            List<String> existing = existingLedgerEntries(chunk);
-            count.changed += existing.size();
+            count.changed += existingLedgerEntries(chunk).size();
             List<WriteRequest> deletes = new ArrayList<>();
-            for (String eventId : existing) {
+            for (String eventId : new java.util.LinkedHashSet<>(chunk)) {
                 deletes.add(WriteRequest.builder()
                         .deleteRequest(
                                 DeleteRequest.builder().key(ledgerKey(eventId)).build())

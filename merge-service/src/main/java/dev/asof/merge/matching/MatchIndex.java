@@ -2,10 +2,8 @@ package dev.asof.merge.matching;
 
 import dev.asof.matching.MatchRecord;
 import dev.asof.support.storage.AsofTables;
-import io.github.resilience4j.core.IntervalFunction;
+import dev.asof.support.storage.UnprocessedRetries;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,14 +34,8 @@ public class MatchIndex {
     private final DynamoDbClient dynamo;
     private final String index;
     private final String records;
-    private final Retry unprocessedKeys = Retry.of(
-            "match-records-unprocessed-keys",
-            RetryConfig.<Map<String, KeysAndAttributes>>custom()
-                    .maxAttempts(5)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
-                    .retryOnResult(left -> !left.isEmpty())
-                    .retryOnException(failed -> false)
-                    .build());
+    private final Retry unprocessedKeys =
+            UnprocessedRetries.<Map<String, KeysAndAttributes>>of("match-records-unprocessed-keys");
 
     public MatchIndex(DynamoDbClient dynamo, AsofTables tables) {
         this.dynamo = dynamo;

@@ -18,6 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * The immutable event log in DynamoDB. Items are only ever created, with a condition that none exists for the
  * same event, so a redelivered or re-sent event can never be logged twice. The log stores deltas (one event per
  * item), never whole profiles.
+ *
+ * <p>Two rules every writer of {@code event_log} keeps, which merge-service's erasure relies on when it rewrites
+ * items without a condition: an item is never deleted, and after its creation only its {@code event} attribute is
+ * ever rewritten, by the privacy passes (the re-encryption pass, conditional on the item being unchanged; the
+ * erasure's redaction).
  */
 public class EventLog {
 

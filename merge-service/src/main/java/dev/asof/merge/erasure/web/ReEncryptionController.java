@@ -1,10 +1,8 @@
 package dev.asof.merge.erasure.web;
 
-import dev.asof.events.InvalidEventException;
-import dev.asof.events.Violation;
 import dev.asof.merge.erasure.ReEncryption;
+import dev.asof.merge.web.PagedPasses;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -21,8 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @PreAuthorize("hasAuthority('SCOPE_gdpr:erase')")
 class ReEncryptionController {
-
-    private static final int MAX_LIMIT = 1_000;
 
     private final ReEncryption pages;
 
@@ -41,27 +37,16 @@ class ReEncryptionController {
             case "snapshots" -> ReEncryption.Store.SNAPSHOTS;
             case "subject_keys" -> ReEncryption.Store.SUBJECT_KEYS;
             default ->
-                throw invalid("store", "enum", "store must be event_log, profile_view, snapshots or subject_keys");
+                throw PagedPasses.invalid(
+                        "store", "enum", "store must be event_log, profile_view, snapshots or subject_keys");
         };
-        int size = 200;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw invalid("limit", "type", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-            if (size < 1 || size > MAX_LIMIT) {
-                throw invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        if (cursor != null && (cursor.isEmpty() || cursor.length() > 2_048)) {
-            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
-        }
+        int size = PagedPasses.limit(limit);
+        PagedPasses.cursor(cursor, 2_048);
         ReEncryption.Page page;
         try {
             page = pages.page(which, cursor, size);
         } catch (IllegalArgumentException notACursor) {
-            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
+            throw PagedPasses.badCursor();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("store", page.store().name().toLowerCase(Locale.ROOT));
@@ -72,9 +57,5 @@ class ReEncryptionController {
         answer.put("unopenable_keys", page.unopenableKeys());
         answer.put("next_cursor", page.nextCursor());
         return answer;
-    }
-
-    private static InvalidEventException invalid(String parameter, String rule, String message) {
-        return new InvalidEventException(List.of(new Violation(parameter, rule, message)));
     }
 }

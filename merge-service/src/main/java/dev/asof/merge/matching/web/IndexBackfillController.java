@@ -1,10 +1,8 @@
 package dev.asof.merge.matching.web;
 
-import dev.asof.events.InvalidEventException;
-import dev.asof.events.Violation;
 import dev.asof.merge.matching.IndexBackfill;
+import dev.asof.merge.web.PagedPasses;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,8 +18,6 @@ import org.springframework.web.bind.annotation.RestController;
 @PreAuthorize("hasAuthority('SCOPE_merge:write')")
 class IndexBackfillController {
 
-    private static final int MAX_LIMIT = 1_000;
-
     private final IndexBackfill backfill;
 
     IndexBackfillController(IndexBackfill backfill) {
@@ -32,25 +28,12 @@ class IndexBackfillController {
     Map<String, Object> page(
             @RequestParam(name = "cursor", required = false) String cursor,
             @RequestParam(name = "limit", required = false) String limit) {
-        int size = 200;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw invalid("limit", "type", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-            if (size < 1 || size > MAX_LIMIT) {
-                throw invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
-        if (cursor != null && (cursor.isEmpty() || cursor.length() > 512)) {
-            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
-        }
+        int size = PagedPasses.limit(limit);
         String afterId;
         try {
-            afterId = IndexBackfill.afterId(cursor);
+            afterId = IndexBackfill.afterId(PagedPasses.cursor(cursor, 512));
         } catch (IllegalArgumentException notACursor) {
-            throw invalid("cursor", "cursor", "cursor must be a next_cursor this endpoint answered");
+            throw PagedPasses.badCursor();
         }
         IndexBackfill.Page page = backfill.page(afterId, size);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -60,9 +43,5 @@ class IndexBackfillController {
         answer.put("failed", page.failed());
         answer.put("next_cursor", page.nextCursor());
         return answer;
-    }
-
-    private static InvalidEventException invalid(String parameter, String rule, String message) {
-        return new InvalidEventException(List.of(new Violation(parameter, rule, message)));
     }
 }
