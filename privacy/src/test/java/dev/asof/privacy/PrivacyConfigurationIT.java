@@ -111,11 +111,7 @@ class PrivacyConfigurationIT {
     @Test
     void aPreviousKekUnwrapsWhatTheCurrentOneCannot() {
         Path old = dir.resolve("old.json");
-        String customer = PrivacyFixture.newCustomerId();
-        AttributeValue[] encrypted = new AttributeValue[1];
-        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + old)
-                .run(context -> encrypted[0] =
-                        context.getBean(ValueCipher.class).encrypt(customer, AttributeValue.text("jane@example.com")));
+        AttributeValue[] encrypted = {encryptedUnder(old)};
         runner.withPropertyValues(
                         "asof.privacy.kek-keyset-path=" + dir.resolve("new.json"),
                         "asof.privacy.previous-kek-keyset-path=" + old)
@@ -152,11 +148,7 @@ class PrivacyConfigurationIT {
     @Test
     void aPreviousKmsKeyGetsAClientOfItsOwnRegionAndEndpoint() {
         Path old = dir.resolve("old.json");
-        String customer = PrivacyFixture.newCustomerId();
-        AttributeValue[] encrypted = new AttributeValue[1];
-        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + old)
-                .run(context -> encrypted[0] =
-                        context.getBean(ValueCipher.class).encrypt(customer, AttributeValue.text("jane@example.com")));
+        AttributeValue[] encrypted = {encryptedUnder(old)};
         runner.withBean(
                         software.amazon.awssdk.auth.credentials.AwsCredentialsProvider.class,
                         () -> software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
@@ -182,6 +174,15 @@ class PrivacyConfigurationIT {
                     assertThat(cipher.decrypt(cipher.encrypt(newcomer, AttributeValue.text("x"))))
                             .isEqualTo(AttributeValue.text("x"));
                 });
+    }
+
+    /** A value encrypted by a service whose KEK is the keyset file {@code kek} (created), for a new customer. */
+    private AttributeValue encryptedUnder(Path kek) {
+        AttributeValue[] encrypted = new AttributeValue[1];
+        runner.withPropertyValues("asof.privacy.kek-keyset-path=" + kek)
+                .run(context -> encrypted[0] = context.getBean(ValueCipher.class)
+                        .encrypt(PrivacyFixture.newCustomerId(), AttributeValue.text("jane@example.com")));
+        return encrypted[0];
     }
 
     @org.springframework.boot.context.properties.EnableConfigurationProperties(PrivacyProperties.class)
