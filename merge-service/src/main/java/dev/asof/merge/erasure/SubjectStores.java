@@ -11,12 +11,11 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.privacy.PrivacyException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.BatchCalls;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
-import dev.asof.support.storage.UnprocessedRetries;
-import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,11 +23,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -52,11 +48,6 @@ class SubjectStores {
     private static final String STATE = "state";
     private static final int BATCH_WRITE_LIMIT = 25;
     private static final int BATCH_GET_LIMIT = 100;
-
-    private final Retry unprocessedReads =
-            UnprocessedRetries.<Map<String, KeysAndAttributes>>of("erasure-unprocessed-reads");
-    private final Retry unprocessedWrites =
-            UnprocessedRetries.<Map<String, List<WriteRequest>>>of("erasure-unprocessed-writes");
 
     private final DynamoDbClient dynamo;
     private final AsofTables tables;
@@ -281,28 +272,19 @@ class SubjectStores {
     /** The ids among {@code eventIds} (at most 100) that have an intake ledger entry, read consistently. */
     private List<String> existingLedgerEntries(List<String> eventIds) {
         List<String> found = new ArrayList<>();
-        AtomicReference<Map<String, KeysAndAttributes>> asked = new AtomicReference<>(Map.of(
-                tables.intakeEvents(),
-                KeysAndAttributes.builder()
-                        .consistentRead(true)
-                        .projectionExpression("#id")
-                        .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID))
-                        .keys(new java.util.LinkedHashSet<>(eventIds)
-                                .stream().map(SubjectStores::ledgerKey).toList())
-                        .build()));
-        Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedReads, () -> {
-                    BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked.get()));
-                    response.responses()
-                            .getOrDefault(tables.intakeEvents(), List.of())
-                            .forEach(item ->
-                                    found.add(item.get(AsofTables.EVENT_ID).s()));
-                    asked.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
-                    return asked.get();
-                })
-                .get();
-        if (!left.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left intake ledger reads unprocessed 5 times in a row");
-        }
+        BatchCalls.get(
+                dynamo,
+                Map.of(
+                        tables.intakeEvents(),
+                        KeysAndAttributes.builder()
+                                .consistentRead(true)
+                                .projectionExpression("#id")
+                                .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID))
+                                .keys(new java.util.LinkedHashSet<>(eventIds)
+                                        .stream().map(SubjectStores::ledgerKey).toList())
+                                .build()),
+                (table, item) -> found.add(item.get(AsofTables.EVENT_ID).s()),
+                "intake ledger reads");
         return found;
     }
 
@@ -311,17 +293,7 @@ class SubjectStores {
         if (requests.isEmpty()) {
             return;
         }
-        AtomicReference<Map<String, List<WriteRequest>>> asked =
-                new AtomicReference<>(Map.of(table, List.copyOf(requests)));
-        Map<String, List<WriteRequest>> left = Retry.decorateSupplier(unprocessedWrites, () -> {
-                    BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(asked.get()));
-                    asked.set(response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of());
-                    return asked.get();
-                })
-                .get();
-        if (!left.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left writes to " + table + " unprocessed 5 times in a row");
-        }
+        BatchCalls.write(dynamo, Map.of(table, List.copyOf(requests)), "writes to " + table);
     }
 
     private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> ledgerKey(

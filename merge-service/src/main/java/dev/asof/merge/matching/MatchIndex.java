@@ -2,8 +2,7 @@ package dev.asof.merge.matching;
 
 import dev.asof.matching.MatchRecord;
 import dev.asof.support.storage.AsofTables;
-import dev.asof.support.storage.UnprocessedRetries;
-import io.github.resilience4j.retry.Retry;
+import dev.asof.support.storage.BatchCalls;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,10 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
@@ -34,8 +31,6 @@ public class MatchIndex {
     private final DynamoDbClient dynamo;
     private final String index;
     private final String records;
-    private final Retry unprocessedKeys =
-            UnprocessedRetries.<Map<String, KeysAndAttributes>>of("match-records-unprocessed-keys");
 
     public MatchIndex(DynamoDbClient dynamo, AsofTables tables) {
         this.dynamo = dynamo;
@@ -80,21 +75,14 @@ public class MatchIndex {
                     ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT)).stream()
                             .map(id -> Map.of(AsofTables.CUSTOMER_ID, AttributeValue.fromS(id)))
                             .toList();
-            AtomicReference<Map<String, KeysAndAttributes>> asked = new AtomicReference<>(
-                    Map.of(records, KeysAndAttributes.builder().keys(keys).build()));
-            Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedKeys, () -> {
-                        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked.get()));
-                        response.responses().getOrDefault(records, List.of()).forEach(item -> {
-                            Indexed indexed = decode(item);
-                            found.put(indexed.customerId(), indexed);
-                        });
-                        asked.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
-                        return asked.get();
-                    })
-                    .get();
-            if (!left.isEmpty()) {
-                throw new IllegalStateException("DynamoDB left match records unprocessed 5 times in a row");
-            }
+            BatchCalls.get(
+                    dynamo,
+                    Map.of(records, KeysAndAttributes.builder().keys(keys).build()),
+                    (table, item) -> {
+                        Indexed indexed = decode(item);
+                        found.put(indexed.customerId(), indexed);
+                    },
+                    "match records");
         }
         return found;
     }

@@ -1,17 +1,11 @@
 package dev.asof.support.storage;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
@@ -20,23 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * knows. One request instead of three: each round trip to the store costs more than the few items it returns.
  */
 public class HeadReads {
-
-    /** Unprocessed keys are asked for again this many times before the read fails. */
-    private static final int ATTEMPTS = 5;
-
-    /**
-     * Asks again for what a batch left unprocessed, after 40, 80, 160 and 320 ms. Only unprocessed keys are asked
-     * for again: a call that fails was already retried by the SDK, and its exception is the answer. Interrupted
-     * while waiting, it throws a {@link java.util.concurrent.CancellationException} with the interrupt kept.
-     */
-    private final Retry unprocessedKeys = Retry.of(
-            "head-reads-unprocessed-keys",
-            RetryConfig.<Map<String, KeysAndAttributes>>custom()
-                    .maxAttempts(ATTEMPTS)
-                    .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(40), 2))
-                    .retryOnResult(left -> !left.isEmpty())
-                    .retryOnException(failed -> false)
-                    .build());
 
     private final DynamoDbClient dynamo;
     private final String views;
@@ -84,23 +61,9 @@ public class HeadReads {
                             .keys(Snapshots.itemKey(customerId, snapshotValidTo, snapshotRecordedTo))
                             .build());
         }
+        // one key per table, so one item per table at most (unprocessed keys asked for again: BatchCalls)
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        AtomicReference<Map<String, KeysAndAttributes>> unprocessed = new AtomicReference<>(asked);
-        Map<String, KeysAndAttributes> left = Retry.decorateSupplier(unprocessedKeys, () -> {
-                    BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(unprocessed.get()));
-                    response.responses().forEach((table, items) -> {
-                        if (!items.isEmpty()) {
-                            found.put(table, items.get(0));
-                        }
-                    });
-                    unprocessed.set(response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of());
-                    return unprocessed.get();
-                })
-                .get();
-        if (!left.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left keys of " + customerId + " unprocessed " + ATTEMPTS
-                    + " times in a row: " + left.keySet());
-        }
+        BatchCalls.get(dynamo, asked, found::put, "keys of " + customerId);
         Map<String, AttributeValue> view = found.get(views);
         Map<String, AttributeValue> snapshot = found.get(snapshots);
         return new Result(

@@ -84,9 +84,6 @@ class MatchIndexFollowerConfiguration {
                     && (service.isThrottlingException() || service.statusCode() >= 500)) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return false;
     }
@@ -101,7 +98,8 @@ class MatchIndexFollowerConfiguration {
      */
     private static String describe(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        // Throwable.getCause() is null for a throwable that names itself as its cause
+        while (root.getCause() != null) {
             root = root.getCause();
         }
         String name = root.getClass().getName();
