@@ -71,12 +71,13 @@ final class CampaignCommand {
             String location = base + "/api/v1/campaigns/" + id;
             out.printf(
                     "Campaign %s %s: %,d lines, %,d to apply, %,d rejected. Ctrl-C stops watching; the campaign goes"
-                            + " on.%n",
+                            + " on; POST %s/cancel stops it.%n",
                     id,
                     accepted.headers().firstValue("Idempotent-Replayed").isPresent() ? "(uploaded before)" : "accepted",
                     campaign.get("lines_total").asLong(),
                     campaign.get("lines_accepted").asLong(),
-                    campaign.get("lines_rejected").asLong());
+                    campaign.get("lines_rejected").asLong(),
+                    location);
             JsonNode done = watch(location, key, campaign);
             summary(done, location);
             return done.get("state").asString().equals("completed") ? 0 : 1;
@@ -183,7 +184,7 @@ final class CampaignCommand {
 
     private static boolean finished(JsonNode campaign) {
         String state = campaign.get("state").asString();
-        return state.equals("completed") || state.equals("failed");
+        return state.equals("completed") || state.equals("failed") || state.equals("cancelled");
     }
 
     /** {@code [#########.....] 41,200/100,000 logged  612/s  ETA 1m36s  rejected 3}. */
@@ -225,6 +226,13 @@ final class CampaignCommand {
                 campaign.get("lines_rejected").asLong());
         if (campaign.hasNonNull("failure")) {
             out.println("Failure: " + campaign.get("failure").asString());
+        }
+        if (campaign.get("state").asString().equals("cancelled")) {
+            out.printf(
+                    "Cancelled at %s: %,d published lines stay in the log, %,d were never published.%n",
+                    campaign.path("cancel_requested_at").asString("?"),
+                    campaign.get("events_published").asLong(),
+                    campaign.path("lines_cancelled").asLong());
         }
         JsonNode errors = campaign.get("errors");
         if (errors != null && !errors.isEmpty()) {

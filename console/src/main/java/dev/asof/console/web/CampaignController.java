@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 @Controller
 class CampaignController {
 
-    static final Set<String> FINISHED = Set.of("completed", "failed");
+    static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
 
     private final AsofApi api;
 

@@ -902,6 +902,29 @@ final class HostileRequests {
                     "campaign-read",
                     RawHttp.request("GET", targets[r.nextInt(targets.length)], headers, new byte[0]));
         });
+        kinds.add(r -> {
+            // cancelling: an unknown, malformed, traversing or huge id, a caller without events:write, a body
+            String[] ids = {
+                java.util.UUID.randomUUID().toString(),
+                "not-a-uuid",
+                "..%2F..%2Fetc",
+                "%00",
+                java.util.UUID.randomUUID() + "%20",
+                "x".repeat(1 + r.nextInt(4_000))
+            };
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Authorization", r.nextInt(4) == 0 ? "Bearer " + TestApiKeys.PROFILE_READ_ONLY : BEARER);
+            byte[] body =
+                    r.nextBoolean() ? new byte[0] : utf8("{\"reason\": \"" + "x".repeat(r.nextInt(9_000)) + "\"}");
+            if (body.length > 0) {
+                headers.put("Content-Type", r.nextBoolean() ? "application/json" : "text/plain");
+            }
+            return Case.refused(
+                    Service.INGESTION,
+                    "campaign-cancel",
+                    RawHttp.request(
+                            "POST", "/api/v1/campaigns/" + ids[r.nextInt(ids.length)] + "/cancel", headers, body));
+        });
         return kinds;
     }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,12 @@ class CampaignController {
 
     private final CampaignUploads uploads;
     private final Campaigns campaigns;
+    private final Clock clock;
 
-    CampaignController(CampaignUploads uploads, Campaigns campaigns) {
+    CampaignController(CampaignUploads uploads, Campaigns campaigns, Clock clock) {
         this.uploads = uploads;
         this.campaigns = campaigns;
+        this.clock = clock;
     }
 
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
@@ -83,6 +86,35 @@ class CampaignController {
     @GetMapping(CampaignUploads.PATH + "/{campaignId}")
     Map<String, Object> campaign(@PathVariable String campaignId) {
         return view(campaigns.find(campaignId(campaignId)).orElseThrow(() -> notFound(campaignId)));
+    }
+
+    /**
+     * Cancels a campaign: no line is published after the batch its runner is at (lines published before stay in the
+     * log, which is immutable). {@code 200} with the campaign {@code cancelled} when it stopped at once (no runner held
+     * it); {@code 202} with its cancellation recorded ({@code cancel_requested_at}) while a runner stops it at its next
+     * batch; {@code 409 campaign-finished} when it had completed or failed. Repeating it is harmless.
+     */
+    @PreAuthorize("hasAuthority('SCOPE_events:write')")
+    @PostMapping(CampaignUploads.PATH + "/{campaignId}/cancel")
+    ResponseEntity<Map<String, Object>> cancel(@PathVariable String campaignId) {
+        String id = campaignId(campaignId);
+        Instant now = clock.instant();
+        Campaigns.Campaign campaign = campaigns.requestCancel(id, now).orElseThrow(() -> notFound(id));
+        if (campaign.state().equals(Campaigns.CANCELLED)) {
+            return ResponseEntity.ok(view(campaign));
+        }
+        if (campaign.finished()) {
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.CONFLICT,
+                    "campaign-finished",
+                    "Campaign finished",
+                    "Campaign " + id + " is " + campaign.state() + "; nothing is left to cancel."));
+        }
+        if (campaigns.cancel(campaign, null, now.toEpochMilli(), 0, 0, campaign.errors(), now)) {
+            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+            return ResponseEntity.ok(view(campaigns.find(id).orElseThrow(() -> notFound(id))));
+        }
+        return ResponseEntity.accepted().body(view(campaign));
     }
 
     @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
@@ -149,6 +181,8 @@ class CampaignController {
         if (campaign.failure() != null) {
             view.put("failure", campaign.failure());
         }
+        view.put("cancel_requested_at", format(campaign.cancelRequestedAt()));
+        view.put("lines_cancelled", campaign.linesCancelled());
         return view;
     }
 

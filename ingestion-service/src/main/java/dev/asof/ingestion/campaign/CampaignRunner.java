@@ -221,6 +221,10 @@ class CampaignRunner {
             fail(campaign, "the campaign's staging key cannot be opened: " + broken.getMessage());
             return;
         }
+        if (campaign.cancelRequestedAt() != null) {
+            cancel(campaign, 0, 0, campaign.errors());
+            return;
+        }
         Lease lease = new Lease(id);
         slowStart();
         List<Campaigns.LineError> errors = new ArrayList<>(campaign.errors());
@@ -239,6 +243,12 @@ class CampaignRunner {
             long chunkRefused = 0;
             int from = 0;
             while (from < lines.size()) {
+                if (campaigns.cancelRequested(id)) {
+                    published.increment(chunkPublished);
+                    refused.increment(chunkRefused);
+                    cancel(current(id), chunkPublished, chunkRefused, errors);
+                    return;
+                }
                 lease.renewIfDue();
                 waitForRoom(lease, progress);
                 adapt();
@@ -488,6 +498,21 @@ class CampaignRunner {
         }
         if (!running) {
             throw new Stopped();
+        }
+    }
+
+    /**
+     * Ends a campaign whose cancellation was asked for, at the batch it reached: what it published of its current
+     * chunk ({@code chunkPublished}, {@code chunkRefused}, {@code errors}) is counted, the rest is never published,
+     * and its chunks are deleted.
+     */
+    private void cancel(
+            Campaigns.Campaign campaign, long chunkPublished, long chunkRefused, List<Campaigns.LineError> errors) {
+        if (campaigns.cancel(campaign, owner, clock.millis(), chunkPublished, chunkRefused, errors, clock.instant())) {
+            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+            log.info("campaign {} cancelled at chunk {}", campaign.campaignId(), campaign.nextChunk());
+        } else {
+            log.info("campaign {}: lease lost while cancelling", campaign.campaignId());
         }
     }
 

@@ -210,7 +210,9 @@ class CampaignUploads {
                 null,
                 accepted == 0 ? now : null,
                 null,
-                accepted == 0 ? null : key.wrapped());
+                accepted == 0 ? null : key.wrapped(),
+                null,
+                0);
         boolean created;
         try {
             created = campaigns.create(campaign);

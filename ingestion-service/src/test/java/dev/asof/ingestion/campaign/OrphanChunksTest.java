@@ -35,11 +35,13 @@ class OrphanChunksTest {
                 .isTrue();
         assertThat(OrphanChunks.orphan("u1", old, Optional.of(campaign("u1", Campaigns.FAILED)), NOW, AFTER))
                 .isTrue();
+        assertThat(OrphanChunks.orphan("u1", old, Optional.of(campaign("u1", Campaigns.CANCELLED)), NOW, AFTER))
+                .isTrue();
     }
 
     private static Campaigns.Campaign campaign(String uploadId, String state) {
         return new Campaigns.Campaign(
                 "c1", "n", "owner", uploadId, "f", NOW, state, 1, 1, 0, 0, 0, 0, 1, 0, List.of(), NOW, null, null, null,
-                null);
+                null, null, 0);
     }
 }

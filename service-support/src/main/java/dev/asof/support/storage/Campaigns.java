@@ -35,10 +35,15 @@ public class Campaigns {
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+    /** Stopped on request: lines published before stay logged, the rest never are. */
+    public static final String CANCELLED = "cancelled";
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final String chunks;
+
+    private static final String CANCEL_REQUESTED_AT = "cancel_requested_at";
+    private static final String LINES_CANCELLED = "lines_cancelled";
 
     /** A chunk's write time, epoch milliseconds. */
     private static final String WRITTEN_AT = "written_at";
@@ -61,6 +66,8 @@ public class Campaigns {
      * @param eventsLogged events the log writer logged, each counted once
      * @param eventsFailed events the log writer could not store (dead-lettered)
      * @param nextChunk the first chunk not yet published: where a new runner resumes
+     * @param cancelRequestedAt when a cancellation was asked for, or {@code null}
+     * @param linesCancelled accepted lines that were never published because the campaign was cancelled
      */
     public record Campaign(
             String campaignId,
@@ -83,11 +90,13 @@ public class Campaigns {
             Instant startedAt,
             Instant completedAt,
             String failure,
-            byte[] stagingKey) {
+            byte[] stagingKey,
+            Instant cancelRequestedAt,
+            long linesCancelled) {
 
         /** Whether nothing is left to do. */
         public boolean finished() {
-            return state.equals(COMPLETED) || state.equals(FAILED);
+            return state.equals(COMPLETED) || state.equals(FAILED) || state.equals(CANCELLED);
         }
     }
 
@@ -265,6 +274,94 @@ public class Campaigns {
                             + " lease_until, #p")
                     .conditionExpression("lease_owner = :o")
                     .expressionAttributeNames(Map.of("#s", "state", "#p", AsofTables.PENDING))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /**
+     * Records that the campaign is to be cancelled (the first request's time is kept), unless it has finished;
+     * the campaign as it is now either way, empty when there is none.
+     */
+    public Optional<Campaign> requestCancel(String campaignId, Instant now) {
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                            .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                            .updateExpression("SET #c = if_not_exists(#c, :t)")
+                            .conditionExpression("#s IN (:a, :r)")
+                            .expressionAttributeNames(Map.of("#c", CANCEL_REQUESTED_AT, "#s", "state"))
+                            .expressionAttributeValues(
+                                    Map.of(":t", s(now.toString()), ":a", s(ACCEPTED), ":r", s(RUNNING)))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
+            return Optional.of(campaign(item));
+        } catch (ConditionalCheckFailedException finishedOrMissing) {
+            return find(campaignId);
+        }
+    }
+
+    /** Whether a cancellation of the campaign was asked for (a consistent read of that one attribute). */
+    public boolean cancelRequested(String campaignId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
+                        .projectionExpression("#c")
+                        .expressionAttributeNames(Map.of("#c", CANCEL_REQUESTED_AT)))
+                .item();
+        return item != null && item.containsKey(CANCEL_REQUESTED_AT);
+    }
+
+    /**
+     * Ends a campaign whose cancellation was asked for as {@link #CANCELLED}. With an {@code owner}, only if it holds
+     * the lease (a runner stopping mid-chunk: {@code published}, {@code refused} and {@code errors} are what it did of
+     * the chunk it was at, as {@link #chunkPublished} takes them); without, only if no runner holds a live lease and
+     * the campaign is still at {@code campaign}'s chunk. {@code lines_cancelled} is then the accepted lines that were
+     * never published. {@code false} when the condition does not hold (someone else moved it on).
+     */
+    public boolean cancel(
+            Campaign campaign,
+            String owner,
+            long nowMillis,
+            long published,
+            long refused,
+            List<LineError> errors,
+            Instant now) {
+        long cancelled = Math.max(0, campaign.linesAccepted() - refused - (campaign.eventsPublished() + published));
+        Map<String, String> names = new HashMap<>();
+        names.put("#s", "state");
+        names.put("#p", AsofTables.PENDING);
+        names.put("#c", CANCEL_REQUESTED_AT);
+        names.put("#lc", LINES_CANCELLED);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":s", s(CANCELLED));
+        values.put(":t", s(now.toString()));
+        values.put(":e", errors(errors));
+        values.put(":p", n(published));
+        values.put(":minus", n(-refused));
+        values.put(":refused", n(refused));
+        values.put(":lc", n(cancelled));
+        values.put(":n", n(campaign.nextChunk()));
+        values.put(":a", s(ACCEPTED));
+        values.put(":r", s(RUNNING));
+        String condition;
+        if (owner != null) {
+            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND lease_owner = :o AND next_chunk = :n";
+            values.put(":o", s(owner));
+        } else {
+            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND next_chunk = :n"
+                    + " AND (attribute_not_exists(lease_owner) OR lease_until < :now)";
+            values.put(":now", n(nowMillis));
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaign.campaignId())))
+                    .updateExpression("SET #s = :s, completed_at = :t, errors = :e, #lc = :lc"
+                            + " ADD events_published :p, lines_accepted :minus, lines_rejected :refused"
+                            + " REMOVE staging_key, lease_owner, lease_until, #p")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException moved) {
@@ -467,7 +564,9 @@ public class Campaigns {
                 item.containsKey("failure") && !item.get("failure").s().isEmpty()
                         ? item.get("failure").s()
                         : null,
-                item.containsKey("staging_key") ? item.get("staging_key").b().asByteArray() : null);
+                item.containsKey("staging_key") ? item.get("staging_key").b().asByteArray() : null,
+                instant(item, CANCEL_REQUESTED_AT),
+                number(item, LINES_CANCELLED));
     }
 
     private static AttributeValue errors(List<LineError> errors) {
