@@ -149,6 +149,16 @@ class ErasureIT {
 
         JsonNode done = awaitEnded(location);
         assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        // found again by the customer's id, without starting another
+        HttpResponse<String> byCustomer = api.get("/api/v1/customers/" + voice + "/erasure", TestApiKeys.ALL_SCOPES);
+        assertThat(byCustomer.statusCode()).as(byCustomer.body()).isEqualTo(200);
+        assertThat(EventJson.parse(byCustomer.body()))
+                .isEqualTo(EventJson.parse(
+                        api.get(location, TestApiKeys.ALL_SCOPES).body()));
+        assertThat(api.get("/api/v1/customers/" + chat + "/erasure", TestApiKeys.ALL_SCOPES)
+                        .body())
+                .as("a member erased with its survivor is found under the survivor's id")
+                .contains("/problems/erasure-not-found");
         assertThat(done.get("customer_id").stringValue()).isEqualTo(voice);
         List<String> identities = new ArrayList<>();
         done.get("identities").forEach(id -> identities.add(id.stringValue()));
@@ -272,6 +282,17 @@ class ErasureIT {
         assertThat(api.get("/api/v1/erasures/" + UUID.randomUUID(), TestApiKeys.PROFILE_READ_ONLY)
                         .statusCode())
                 .isEqualTo(403);
+        HttpResponse<String> never = api.get("/api/v1/customers/" + customer + "/erasure", TestApiKeys.ALL_SCOPES);
+        assertThat(never.statusCode()).isEqualTo(404);
+        assertThat(never.body()).contains("/problems/erasure-not-found");
+        HttpResponse<String> malformed = api.get("/api/v1/customers/bad*id/erasure", TestApiKeys.ALL_SCOPES);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("customer_id");
+        assertThat(api.get("/api/v1/customers/" + customer + "/erasure", TestApiKeys.PROFILE_READ_ONLY)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/customers/" + customer + "/erasure", null).statusCode())
+                .isEqualTo(401);
     }
 
     @Test

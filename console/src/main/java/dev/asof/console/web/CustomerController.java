@@ -379,9 +379,7 @@ class CustomerController {
 
     static void requireId(String id) {
         if (!Inputs.customerId(id)) {
-            throw new ResponseStatusException(
-                    HttpStatus.BAD_REQUEST,
-                    "Not a customer id: 1 to 128 letters, digits and ._:@+=- starting with a letter or digit.");
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, Inputs.NOT_A_CUSTOMER_ID);
         }
     }
 

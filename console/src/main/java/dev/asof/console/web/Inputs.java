@@ -58,6 +58,10 @@ final class Inputs {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
+    /** What a customer id may be, for people. */
+    static final String NOT_A_CUSTOMER_ID =
+            "Not a customer id: 1 to 128 letters, digits and ._:@+=- starting with a letter or digit.";
+
     static boolean customerId(String text) {
         return text != null && CUSTOMER_ID.matcher(text).matches();
     }

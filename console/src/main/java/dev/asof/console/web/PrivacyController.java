@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Erasure, for privacy officers only ({@code /privacy/**}): the request form, the request through merge-service's
- * erasure API, and the erasure's state and proof.
+ * erasure API, the erasure's state and proof, and finding a customer's erasure again by the customer's id.
  */
 @Controller
 class PrivacyController {
@@ -87,6 +87,45 @@ class PrivacyController {
             model.addAttribute(
                     "error", "merge-service accepted the erasure but named no erasure id it can be read by.");
             return "erasure-form";
+        }
+        return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
+    }
+
+    /**
+     * Finds the latest erasure requested for a customer (merge-service's {@code GET
+     * /api/v1/customers/{id}/erasure}, a read): its page when there is one, else the form with why not.
+     */
+    @GetMapping("/privacy/erasures")
+    String find(@RequestParam(name = "customer", required = false) String customer, Model model) {
+        if (customer == null || customer.isBlank()) {
+            return "erasure-find";
+        }
+        String id = customer.trim();
+        model.addAttribute("customer", id);
+        if (!Inputs.customerId(id)) {
+            model.addAttribute("error", Inputs.NOT_A_CUSTOMER_ID);
+            return "erasure-find";
+        }
+        Answer answer;
+        try {
+            answer = api.get(Service.MERGE, "/api/v1/customers/" + id + "/erasure");
+        } catch (AsofApi.Unavailable e) {
+            model.addAttribute("error", "Erasures are unavailable: " + e.getMessage());
+            return "erasure-find";
+        }
+        if (answer.absentApi()) {
+            model.addAttribute(
+                    "error", "Erasures are unavailable: merge-service cannot look them up by customer here.");
+            return "erasure-find";
+        }
+        if (!answer.ok()) {
+            model.addAttribute("error", answer.detail());
+            return "erasure-find";
+        }
+        String erasureId = answer.body().path("erasure_id").asString("");
+        if (!Inputs.OPAQUE_ID.matcher(erasureId).matches()) {
+            model.addAttribute("error", "merge-service answered an erasure without an id it can be read by.");
+            return "erasure-find";
         }
         return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
     }

@@ -70,8 +70,7 @@ class SearchController {
             if (!Inputs.customerId(q)) {
                 model.addAttribute(
                         "error",
-                        "Not a customer id: 1 to 128 letters, digits and ._:@+=- starting with a letter or digit."
-                                + " To find someone by phone, email or name, choose that instead.");
+                        Inputs.NOT_A_CUSTOMER_ID + " To find someone by phone, email or name, choose that instead.");
                 return "search";
             }
             return "redirect:" + AsofApi.path("/customers/" + q, java.util.Map.of());

@@ -477,10 +477,14 @@ class ConsoleBrowserIT {
         signIn(AUDITOR, AUDITOR_PASSWORD);
         browser.get(url("/customers/" + customer));
         assertThat(browser.findElements(By.id("request-erasure"))).isEmpty();
+        assertThat(browser.findElements(By.id("erasure-record"))).isEmpty();
         browser.get(url("/privacy/customers/" + customer + "/erasure"));
         assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
         browser.get(url("/privacy/erasures/" + UUID.randomUUID()));
         assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
+        browser.get(url("/privacy/erasures?customer=" + customer));
+        assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
+        assertThat(browser.findElements(By.id("nav-erasures"))).isEmpty();
         browser.get(url("/customers/" + customer));
         // with a valid CSRF token too: the role, not the token, refuses it
         assertThat(postForm(
@@ -525,9 +529,21 @@ class ConsoleBrowserIT {
                         driver.findElement(By.id("erasure-status")).getText().equals("completed"));
         assertThat(browser.findElement(By.id("erasure-verified")).getText()).isEqualTo("true");
         assertThat(browser.findElement(By.id("erasure-proof")).getText()).contains("\"readable_values\" : 0");
+        String erasurePage = browser.getCurrentUrl();
         browser.get(url("/customers/" + erased));
         assertThat(browser.findElement(By.id("at-message")).getText()).contains("Erased");
         assertThat(browser.getPageSource()).doesNotContain("erase.me.console@example.com");
+        // found again later by the customer's id, from the customer's page or the privacy menu
+        browser.findElement(By.id("erasure-record")).click();
+        waitFor(() -> browser.getCurrentUrl().equals(erasurePage));
+        assertThat(browser.findElement(By.id("erasure-status")).getText()).isEqualTo("completed");
+        browser.findElement(By.id("nav-erasures")).click();
+        browser.findElement(By.id("customer")).sendKeys(customer);
+        browser.findElement(By.id("find-erasure")).click();
+        assertThat(browser.findElement(By.id("erasure-find-error")).getText())
+                .contains("no erasure was requested for customer " + customer);
+        browser.get(url("/privacy/erasures?customer=bad%20id!"));
+        assertThat(browser.findElement(By.id("erasure-find-error")).getText()).contains("Not a customer id");
     }
 
     @Test

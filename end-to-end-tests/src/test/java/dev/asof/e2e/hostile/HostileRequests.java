@@ -841,6 +841,14 @@ final class HostileRequests {
                     "/api/v1/erasures/" + ids[r.nextInt(ids.length)],
                     r.nextInt(4) == 0 ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
         });
+        kinds.add(r -> {
+            // an erasure looked up by customer: hostile ids were never erased (404), malformed ones are 400s
+            String customer = r.nextInt(3) == 0 ? pathId(r) : hostileCustomer();
+            return mergeRead(
+                    "erasure-by-customer",
+                    "/api/v1/customers/" + customer + "/erasure",
+                    r.nextInt(4) == 0 ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
+        });
         // campaign uploads refused as a whole: nothing of them may be stored or published
         kinds.add(r -> {
             String[] bodies = {

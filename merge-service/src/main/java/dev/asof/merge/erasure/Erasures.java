@@ -101,6 +101,11 @@ public class Erasures implements AutoCloseable {
         return store.find(erasureId);
     }
 
+    /** The latest erasure requested for {@code customerId} (not one that erased it as another's member). */
+    public Optional<Erasure> latestOf(String customerId) {
+        return store.latestOf(customerId);
+    }
+
     /** Picks up every erasure a previous run of the service left unfinished. */
     public int resumeUnfinished() {
         List<Erasure> unfinished = store.unfinished();

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * GDPR erasure (scope {@code gdpr:erase}): {@code POST /api/v1/customers/{id}/erasure} with {@code {"reason",
  * "requested_by"}} answers {@code 202} with {@code Location: /api/v1/erasures/{erasure_id}} once the request is
  * stored; the erasure runs in the background. {@code GET /api/v1/erasures/{erasure_id}} shows its state and, once
- * it ended, the proof. A repeated request for a customer whose erasure is under way answers that one.
+ * it ended, the proof; {@code GET /api/v1/customers/{id}/erasure} the latest erasure requested for a customer. A
+ * repeated request for a customer whose erasure is under way answers that one.
  */
 @RestController
 @PreAuthorize("hasAuthority('SCOPE_gdpr:erase')")
@@ -94,6 +95,23 @@ class ErasureController {
                         "erasure-not-found",
                         "Erasure not found",
                         "no erasure has the id '" + Problems.quoted(erasureId) + "'")));
+    }
+
+    /**
+     * The latest erasure requested for the customer, as {@code GET /api/v1/erasures/{id}} answers it: how a privacy
+     * officer finds the proof for a data subject without keeping the erasure id. A read only: it never starts one.
+     */
+    @GetMapping("/api/v1/customers/{customerId}/erasure")
+    Map<String, Object> latest(@PathVariable String customerId) {
+        String id = RequestParameters.customerId("customer_id", customerId);
+        return erasures.latestOf(id)
+                .map(ErasureController::answer)
+                .orElseThrow(() -> new ApiProblemException(Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "erasure-not-found",
+                        "Erasure not found",
+                        "no erasure was requested for customer " + id
+                                + " (an identity erased as a member of another is found under that customer's id)")));
     }
 
     static Map<String, Object> answer(Erasure erasure) {
