@@ -161,7 +161,8 @@ public final class CampaignBenchmark {
                         throw new IllegalStateException("the campaign did not complete within an hour: " + campaign);
                     }
                 } while (!campaign.get("state").asString().equals("completed")
-                        && !campaign.get("state").asString().equals("failed"));
+                        && !campaign.get("state").asString().equals("failed")
+                        && !campaign.get("state").asString().equals("cancelled"));
                 long completedAt = System.nanoTime();
                 Prometheus.Scrape campaignAfter = prometheus.scrape();
                 String campaignCpuLine =

@@ -37,6 +37,8 @@ class DeadLetterIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
+        // no campaign runner: a cached context's runner would take other test classes' campaigns
+        registry.add("asof.campaigns.runner-enabled", () -> "false");
     }
 
     @Autowired

@@ -36,6 +36,8 @@ class EventIntakeIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
+        // no campaign runner: a cached context's runner would take other test classes' campaigns
+        registry.add("asof.campaigns.runner-enabled", () -> "false");
     }
 
     @LocalServerPort

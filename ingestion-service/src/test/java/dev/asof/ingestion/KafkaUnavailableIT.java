@@ -22,6 +22,8 @@ class KafkaUnavailableIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
+        // no campaign runner: a cached context's runner would take other test classes' campaigns
+        registry.add("asof.campaigns.runner-enabled", () -> "false");
         int nothingListens = SharedInfrastructure.freePort();
         registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + nothingListens);
         registry.add("spring.kafka.listener.auto-startup", () -> "false");

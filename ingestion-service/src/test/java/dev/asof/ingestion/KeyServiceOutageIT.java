@@ -35,6 +35,8 @@ class KeyServiceOutageIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         AsofTestProperties.register(registry);
+        // no campaign runner: a cached context's runner would take other test classes' campaigns
+        registry.add("asof.campaigns.runner-enabled", () -> "false");
         silentKms = SilentServer.start();
         registry.add(
                 "asof.privacy.kek-uri",

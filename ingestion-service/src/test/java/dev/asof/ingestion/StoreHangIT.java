@@ -38,6 +38,8 @@ class StoreHangIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
+        // no campaign runner: a cached context's runner would take other test classes' campaigns
+        registry.add("asof.campaigns.runner-enabled", () -> "false");
         registry.add("asof.log-writer.stuck-after", () -> "3s");
     }
 

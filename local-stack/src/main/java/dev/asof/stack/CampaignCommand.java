@@ -229,8 +229,11 @@ final class CampaignCommand {
         }
         if (campaign.get("state").asString().equals("cancelled")) {
             out.printf(
-                    "Cancelled at %s: %,d published lines stay in the log, %,d were never published.%n",
+                    "Cancelled (asked at %s, stopped at %s): of the %,d lines to apply, %,d were published and stay"
+                            + " in the log, %,d were never published.%n",
                     campaign.path("cancel_requested_at").asString("?"),
+                    campaign.path("completed_at").asString("?"),
+                    campaign.get("lines_accepted").asLong(),
                     campaign.get("events_published").asLong(),
                     campaign.path("lines_cancelled").asLong());
         }

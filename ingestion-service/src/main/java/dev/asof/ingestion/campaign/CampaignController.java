@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CampaignController {
 
+    private static final Logger log = LoggerFactory.getLogger(CampaignController.class);
     static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
     private static final int DEFAULT_LIST = 20;
     private static final int MAX_LIST = 100;
@@ -92,7 +95,8 @@ class CampaignController {
      * Cancels a campaign: no line is published after the batch its runner is at (lines published before stay in the
      * log, which is immutable). {@code 200} with the campaign {@code cancelled} when it stopped at once (no runner held
      * it); {@code 202} with its cancellation recorded ({@code cancel_requested_at}) while a runner stops it at its next
-     * batch; {@code 409 campaign-finished} when it had completed or failed. Repeating it is harmless.
+     * batch; {@code 409 campaign-finished} when it had completed or failed, or has published every line and is
+     * completing. Repeating it is harmless.
      */
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
     @PostMapping(CampaignUploads.PATH + "/{campaignId}/cancel")
@@ -100,21 +104,37 @@ class CampaignController {
         String id = campaignId(campaignId);
         Instant now = clock.instant();
         Campaigns.Campaign campaign = campaigns.requestCancel(id, now).orElseThrow(() -> notFound(id));
+        if (!campaign.finished()
+                && campaigns.cancel(campaign, null, now.toEpochMilli(), 0, 0, campaign.errors(), now)) {
+            try {
+                campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+            } catch (RuntimeException e) {
+                // cancelled all the same: the leftover-chunk sweep deletes them later
+                log.warn("campaign {} cancelled; its chunks were not deleted: {}", id, e.toString());
+            }
+            campaign = campaigns.find(id).orElseThrow(() -> notFound(id));
+        } else if (!campaign.finished()) {
+            // a runner holds it, or took or finished it since the request was recorded: answer what it is now
+            campaign = campaigns.find(id).orElseThrow(() -> notFound(id));
+        }
         if (campaign.state().equals(Campaigns.CANCELLED)) {
             return ResponseEntity.ok(view(campaign));
         }
         if (campaign.finished()) {
-            throw new ApiProblemException(Problems.of(
-                    HttpStatus.CONFLICT,
-                    "campaign-finished",
-                    "Campaign finished",
-                    "Campaign " + id + " is " + campaign.state() + "; nothing is left to cancel."));
+            throw finished(id, "is " + campaign.state());
         }
-        if (campaigns.cancel(campaign, null, now.toEpochMilli(), 0, 0, campaign.errors(), now)) {
-            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
-            return ResponseEntity.ok(view(campaigns.find(id).orElseThrow(() -> notFound(id))));
+        if (campaign.nextChunk() >= campaign.chunksTotal()) {
+            throw finished(id, "has published every line and is completing");
         }
         return ResponseEntity.accepted().body(view(campaign));
+    }
+
+    private static ApiProblemException finished(String id, String what) {
+        return new ApiProblemException(Problems.of(
+                HttpStatus.CONFLICT,
+                "campaign-finished",
+                "Campaign finished",
+                "Campaign " + id + " " + what + "; nothing is left to cancel."));
     }
 
     @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")

@@ -208,6 +208,11 @@ class CampaignRunner {
 
     private void run(Campaigns.Campaign campaign) {
         String id = campaign.campaignId();
+        if (campaign.cancelRequestedAt() != null && campaign.nextChunk() < campaign.chunksTotal()) {
+            // cancelled while no runner held it: end it without its key (a missing key must not make it failed)
+            cancel(campaign, 0, 0, campaign.errors());
+            return;
+        }
         if (campaign.stagingKey() == null) {
             fail(campaign, "the campaign's staging key is missing");
             return;
@@ -219,10 +224,6 @@ class CampaignRunner {
             throw later;
         } catch (PrivacyException broken) {
             fail(campaign, "the campaign's staging key cannot be opened: " + broken.getMessage());
-            return;
-        }
-        if (campaign.cancelRequestedAt() != null) {
-            cancel(campaign, 0, 0, campaign.errors());
             return;
         }
         Lease lease = new Lease(id);
@@ -243,18 +244,22 @@ class CampaignRunner {
             long chunkRefused = 0;
             int from = 0;
             while (from < lines.size()) {
-                if (campaigns.cancelRequested(id)) {
-                    published.increment(chunkPublished);
-                    refused.increment(chunkRefused);
-                    cancel(current(id), chunkPublished, chunkRefused, errors);
-                    return;
-                }
                 lease.renewIfDue();
-                waitForRoom(lease, progress);
+                boolean cancelled = waitForRoom(lease, progress);
                 adapt();
                 int size = Math.min(Math.min(batchSize, currentRate.get()), lines.size() - from);
                 List<Staged> batch = lines.subList(from, from + size);
-                RateLimiter.waitForPermission(rate, size);
+                if (!cancelled) {
+                    RateLimiter.waitForPermission(rate, size);
+                }
+                // checked last thing before each batch: nothing is published once a cancellation is recorded
+                if (cancelled || campaigns.cancelRequested(id)) {
+                    if (cancel(current(id), chunkPublished, chunkRefused, errors)) {
+                        published.increment(chunkPublished);
+                        refused.increment(chunkRefused);
+                    }
+                    return;
+                }
                 List<SubmissionResult> results = publish(id, batch);
                 for (int i = 0; i < results.size(); i++) {
                     SubmissionResult result = results.get(i);
@@ -430,11 +435,17 @@ class CampaignRunner {
         }
     }
 
-    /** Waits while more than {@code max-unlogged} published events are not yet logged. */
-    private void waitForRoom(Lease lease, Progress progress) {
+    /**
+     * Waits while more than {@code max-unlogged} published events are not yet logged; {@code true} as soon as a
+     * cancellation is seen meanwhile.
+     */
+    private boolean waitForRoom(Lease lease, Progress progress) {
         Stall stall = new Stall(progress.handled);
         while (progress.published - progress.handled > properties.maxUnlogged()) {
             Campaigns.Campaign now = current(lease.campaignId);
+            if (now.cancelRequestedAt() != null) {
+                return true;
+            }
             progress.handled = now.eventsLogged() + now.eventsFailed();
             if (progress.published - progress.handled > properties.maxUnlogged()) {
                 stall.check(progress.handled, lease.campaignId);
@@ -442,6 +453,7 @@ class CampaignRunner {
                 lease.renewIfDue();
             }
         }
+        return false;
     }
 
     /** Waits until the log writer has counted every event of the campaign. */
@@ -506,14 +518,15 @@ class CampaignRunner {
      * chunk ({@code chunkPublished}, {@code chunkRefused}, {@code errors}) is counted, the rest is never published,
      * and its chunks are deleted.
      */
-    private void cancel(
+    private boolean cancel(
             Campaigns.Campaign campaign, long chunkPublished, long chunkRefused, List<Campaigns.LineError> errors) {
-        if (campaigns.cancel(campaign, owner, clock.millis(), chunkPublished, chunkRefused, errors, clock.instant())) {
-            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
-            log.info("campaign {} cancelled at chunk {}", campaign.campaignId(), campaign.nextChunk());
-        } else {
+        if (!campaigns.cancel(campaign, owner, clock.millis(), chunkPublished, chunkRefused, errors, clock.instant())) {
             log.info("campaign {}: lease lost while cancelling", campaign.campaignId());
+            return false;
         }
+        log.info("campaign {} cancelled at chunk {}", campaign.campaignId(), campaign.nextChunk());
+        campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+        return true;
     }
 
     private void fail(Campaigns.Campaign campaign, String why) {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Bulk campaigns in DynamoDB ({@code campaigns} and {@code campaign_chunks}): written by the upload, advanced by the
@@ -317,8 +318,9 @@ public class Campaigns {
      * Ends a campaign whose cancellation was asked for as {@link #CANCELLED}. With an {@code owner}, only if it holds
      * the lease (a runner stopping mid-chunk: {@code published}, {@code refused} and {@code errors} are what it did of
      * the chunk it was at, as {@link #chunkPublished} takes them); without, only if no runner holds a live lease and
-     * the campaign is still at {@code campaign}'s chunk. {@code lines_cancelled} is then the accepted lines that were
-     * never published. {@code false} when the condition does not hold (someone else moved it on).
+     * the campaign is still at {@code campaign}'s chunk; in both cases only while a chunk is left to publish (once
+     * every chunk is, the campaign completes). {@code lines_cancelled} is then the accepted lines that were never
+     * published. {@code false} when the condition does not hold (someone else moved it on).
      */
     public boolean cancel(
             Campaign campaign,
@@ -347,10 +349,11 @@ public class Campaigns {
         values.put(":r", s(RUNNING));
         String condition;
         if (owner != null) {
-            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND lease_owner = :o AND next_chunk = :n";
+            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND lease_owner = :o AND next_chunk = :n"
+                    + " AND next_chunk < chunks_total";
             values.put(":o", s(owner));
         } else {
-            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND next_chunk = :n"
+            condition = "attribute_exists(#c) AND #s IN (:a, :r) AND next_chunk = :n AND next_chunk < chunks_total"
                     + " AND (attribute_not_exists(lease_owner) OR lease_until < :now)";
             values.put(":now", n(nowMillis));
         }
@@ -529,10 +532,17 @@ public class Campaigns {
 
     /** Deletes chunks {@code 0 .. count-1} of an upload (those that exist). */
     public void deleteChunks(String uploadId, int count) {
-        for (int chunk = 0; chunk < count; chunk++) {
-            int number = chunk;
-            dynamo.deleteItem(b ->
-                    b.tableName(chunks).key(Map.of(AsofTables.UPLOAD_ID, s(uploadId), AsofTables.CHUNK, n(number))));
+        // BatchWriteItem takes 25 requests at most
+        for (int first = 0; first < count; first += 25) {
+            List<WriteRequest> deletes = new ArrayList<>();
+            for (int chunk = first; chunk < Math.min(count, first + 25); chunk++) {
+                int number = chunk;
+                deletes.add(WriteRequest.builder()
+                        .deleteRequest(
+                                d -> d.key(Map.of(AsofTables.UPLOAD_ID, s(uploadId), AsofTables.CHUNK, n(number))))
+                        .build());
+            }
+            BatchCalls.write(dynamo, Map.of(chunks, deletes), "chunk deletes of upload " + uploadId);
         }
     }
 
