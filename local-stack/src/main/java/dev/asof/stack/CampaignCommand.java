@@ -216,7 +216,7 @@ final class CampaignCommand {
 
     private void summary(JsonNode campaign, String location) {
         out.printf(
-                "Campaign %s %s: %,d lines, %,d applied (%,d logged, %,d failed), %,d rejected.%n",
+                "Campaign %s %s: %,d lines, %,d to apply (%,d logged, %,d failed), %,d rejected.%n",
                 campaign.get("campaign_id").asString(),
                 campaign.get("state").asString(),
                 campaign.get("lines_total").asLong(),

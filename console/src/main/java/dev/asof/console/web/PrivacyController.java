@@ -6,6 +6,7 @@ import dev.asof.console.api.AsofApi.Service;
 import java.security.Principal;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -67,28 +68,10 @@ class PrivacyController {
         ObjectNode body = api.object();
         body.put("reason", reason.trim());
         body.put("requested_by", "console:" + principal.getName());
-        Answer answer;
-        try {
-            answer = api.post(Service.MERGE, "/api/v1/customers/" + id + "/erasure", body, "console-" + requestKey);
-        } catch (AsofApi.Unavailable e) {
-            model.addAttribute("error", "Erasure is unavailable: " + e.getMessage());
-            return "erasure-form";
-        }
-        if (answer.absentApi()) {
-            model.addAttribute("error", "Erasure is unavailable: merge-service has no erasure API here.");
-            return "erasure-form";
-        }
-        if (!answer.ok()) {
-            model.addAttribute("error", answer.detail());
-            return "erasure-form";
-        }
-        String erasureId = answer.body().path("erasure_id").asString("");
-        if (!Inputs.OPAQUE_ID.matcher(erasureId).matches()) {
-            model.addAttribute(
-                    "error", "merge-service accepted the erasure but named no erasure id it can be read by.");
-            return "erasure-form";
-        }
-        return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
+        return toErasure(
+                () -> api.post(Service.MERGE, "/api/v1/customers/" + id + "/erasure", body, "console-" + requestKey),
+                "erasure-form",
+                model);
     }
 
     /**
@@ -106,26 +89,34 @@ class PrivacyController {
             model.addAttribute("error", Inputs.NOT_A_CUSTOMER_ID);
             return "erasure-find";
         }
+        return toErasure(() -> api.get(Service.MERGE, "/api/v1/customers/" + id + "/erasure"), "erasure-find", model);
+    }
+
+    /**
+     * The page of the erasure merge-service answers {@code call} with; else {@code view} with why not (merge-service
+     * away or without the erasure API, its problem's detail, or an answer naming no erasure id).
+     */
+    private String toErasure(Supplier<Answer> call, String view, Model model) {
         Answer answer;
         try {
-            answer = api.get(Service.MERGE, "/api/v1/customers/" + id + "/erasure");
+            answer = call.get();
         } catch (AsofApi.Unavailable e) {
-            model.addAttribute("error", "Erasures are unavailable: " + e.getMessage());
-            return "erasure-find";
+            model.addAttribute("error", "Erasure is unavailable: " + e.getMessage());
+            return view;
         }
-        if (answer.absentApi()) {
-            model.addAttribute(
-                    "error", "Erasures are unavailable: merge-service cannot look them up by customer here.");
-            return "erasure-find";
+        // an older merge-service answers 404 without a problem, or 405 for a GET of the request path
+        if (answer.absentApi() || answer.status() == 405) {
+            model.addAttribute("error", "Erasure is unavailable: merge-service has no such erasure API here.");
+            return view;
         }
         if (!answer.ok()) {
             model.addAttribute("error", answer.detail());
-            return "erasure-find";
+            return view;
         }
         String erasureId = answer.body().path("erasure_id").asString("");
         if (!Inputs.OPAQUE_ID.matcher(erasureId).matches()) {
-            model.addAttribute("error", "merge-service answered an erasure without an id it can be read by.");
-            return "erasure-find";
+            model.addAttribute("error", "merge-service answered no erasure id it can be read by.");
+            return view;
         }
         return "redirect:" + AsofApi.path("/privacy/erasures/" + erasureId, Map.of());
     }

@@ -70,6 +70,7 @@ class ConsoleHostileRequestsTest {
                 "/customers/cust_1/identity",
                 "/campaigns",
                 "/privacy/erasures/x",
+                "/privacy/erasures?customer=cust_1",
                 "/customers/cust_1/timeline.csv")) {
             MockHttpServletResponse response =
                     mvc.perform(get(path)).andReturn().getResponse();
@@ -174,6 +175,17 @@ class ConsoleHostileRequestsTest {
                 .andReturn()
                 .getResponse();
         assertThat(refused.getContentAsString()).contains("Erasure is unavailable");
+        assertThat(status(get("/privacy/erasures")
+                        .param("customer", "cust_1")
+                        .with(user("a").roles("AUDITOR"))))
+                .isEqualTo(403);
+        MockHttpServletResponse lookup = mvc.perform(get("/privacy/erasures")
+                        .param("customer", "cust_1")
+                        .with(user("p").roles("PRIVACY_OFFICER")))
+                .andReturn()
+                .getResponse();
+        assertThat(lookup.getStatus()).isEqualTo(200);
+        assertThat(lookup.getContentAsString()).contains("Erasure is unavailable");
     }
 
     @Test
@@ -215,9 +227,10 @@ class ConsoleHostileRequestsTest {
             case 4 -> get("/customers/{id}/report", id).param("t", value);
             case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");
             case 6 ->
-                switch (random.nextInt(3)) {
+                switch (random.nextInt(4)) {
                     case 0 -> get("/privacy/erasures/{id}", id);
-                    case 1 -> get("/customers/{id}/identity", id).header("HX-Target", value);
+                    case 1 -> get("/privacy/erasures").param("customer", value);
+                    case 2 -> get("/customers/{id}/identity", id).header("HX-Target", value);
                     default ->
                         get("/customers/{id}/identity", "cust_1")
                                 .header("HX-Target", "identity")

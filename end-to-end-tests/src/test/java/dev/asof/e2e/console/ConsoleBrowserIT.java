@@ -478,6 +478,10 @@ class ConsoleBrowserIT {
         browser.get(url("/customers/" + customer));
         assertThat(browser.findElements(By.id("request-erasure"))).isEmpty();
         assertThat(browser.findElements(By.id("erasure-record"))).isEmpty();
+        assertThat(browser.findElements(By.id("nav-erasures"))).isEmpty();
+        assertThat(browser.findElements(By.id("export-csv")))
+                .as("the page itself is shown")
+                .isNotEmpty();
         browser.get(url("/privacy/customers/" + customer + "/erasure"));
         assertThat(browser.findElement(By.id("error-status")).getText()).isEqualTo("HTTP 403");
         browser.get(url("/privacy/erasures/" + UUID.randomUUID()));
@@ -540,6 +544,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("nav-erasures")).click();
         browser.findElement(By.id("customer")).sendKeys(customer);
         browser.findElement(By.id("find-erasure")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("customer="));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText())
                 .contains("no erasure was requested for customer " + customer);
         browser.get(url("/privacy/erasures?customer=bad%20id!"));

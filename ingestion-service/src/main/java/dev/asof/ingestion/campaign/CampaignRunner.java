@@ -254,10 +254,9 @@ class CampaignRunner {
                 }
                 // checked last thing before each batch: nothing is published once a cancellation is recorded
                 if (cancelled || campaigns.cancelRequested(id)) {
-                    if (cancel(current(id), chunkPublished, chunkRefused, errors)) {
-                        published.increment(chunkPublished);
-                        refused.increment(chunkRefused);
-                    }
+                    published.increment(chunkPublished);
+                    refused.increment(chunkRefused);
+                    cancel(current(id), chunkPublished, chunkRefused, errors);
                     return;
                 }
                 List<SubmissionResult> results = publish(id, batch);
@@ -518,21 +517,29 @@ class CampaignRunner {
      * chunk ({@code chunkPublished}, {@code chunkRefused}, {@code errors}) is counted, the rest is never published,
      * and its chunks are deleted.
      */
-    private boolean cancel(
+    private void cancel(
             Campaigns.Campaign campaign, long chunkPublished, long chunkRefused, List<Campaigns.LineError> errors) {
         if (!campaigns.cancel(campaign, owner, clock.millis(), chunkPublished, chunkRefused, errors, clock.instant())) {
             log.info("campaign {}: lease lost while cancelling", campaign.campaignId());
-            return false;
+            return;
         }
         log.info("campaign {} cancelled at chunk {}", campaign.campaignId(), campaign.nextChunk());
-        campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
-        return true;
+        deleteChunks(campaign);
+    }
+
+    /** Deletes an ended campaign's chunks; if the store refuses now, the leftover-chunk sweep deletes them later. */
+    private void deleteChunks(Campaigns.Campaign campaign) {
+        try {
+            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+        } catch (RuntimeException e) {
+            log.warn("campaign {} ended; its chunks were not deleted: {}", campaign.campaignId(), e.toString());
+        }
     }
 
     private void fail(Campaigns.Campaign campaign, String why) {
         log.error("campaign {} failed: {}", campaign.campaignId(), why);
         if (campaigns.finish(campaign.campaignId(), owner, Campaigns.FAILED, why, clock.instant())) {
-            campaigns.deleteChunks(campaign.uploadId(), campaign.chunksTotal());
+            deleteChunks(campaign);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.asof.ingestion.campaign;
 
+import static dev.asof.ingestion.campaign.CampaignTests.assertProblem;
+import static dev.asof.ingestion.campaign.CampaignTests.chunksOf;
+import static dev.asof.ingestion.campaign.CampaignTests.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -93,16 +96,22 @@ class CampaignCancelIT {
         assertThat(waitingNow.get("events_published").asLong()).isZero();
         assertThat(waitingNow.get("cancel_requested_at").isNull()).isFalse();
         assertThat(waitingNow.get("completed_at").isNull()).isFalse();
-        assertThat(chunksOf(waitingId)).as("its chunks are deleted").isZero();
-        assertThat(item(waitingId)).as("and its staging key").doesNotContainKey("staging_key");
+        assertThat(chunksOf(dynamo, tables, waitingId))
+                .as("its chunks are deleted")
+                .isZero();
+        assertThat(item(dynamo, tables, waitingId)).as("and its staging key").doesNotContainKey("staging_key");
 
         // recorded while nobody holds it, as when a runner died: the next runner to take it ends it unpublished
         assertThat(campaigns.requestCancel(queuedId, Instant.now())).isPresent();
+        // and its key lost meanwhile: a cancelled campaign is ended without opening it (else it would fail)
+        dynamo.updateItem(b -> b.tableName(tables.campaigns())
+                .key(Map.of(AsofTables.CAMPAIGN_ID, AttributeValue.fromS(queuedId)))
+                .updateExpression("REMOVE staging_key"));
 
         HttpResponse<String> runningCancelled = cancel(runningId);
-        assertThat(runningCancelled.statusCode())
-                .as("its runner stops it: " + runningCancelled.body())
-                .isEqualTo(202);
+        // 202 while its runner stops it; 200 only when the runner's check before a batch won the race and it is
+        // cancelled already (either way it was the runner, holding the lease, that stopped it part way)
+        assertThat(runningCancelled.statusCode()).as(runningCancelled.body()).isIn(200, 202);
         assertThat(EventJson.parse(runningCancelled.body())
                         .get("cancel_requested_at")
                         .isNull())
@@ -115,7 +124,7 @@ class CampaignCancelIT {
                 .isLessThan(300);
         assertThat(published % 10).isZero();
         assertThat(published + stopped.get("lines_cancelled").asLong()).isEqualTo(300);
-        assertThat(chunksOf(runningId)).isZero();
+        assertThat(chunksOf(dynamo, tables, runningId)).isZero();
 
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
@@ -129,7 +138,7 @@ class CampaignCancelIT {
         JsonNode queuedNow = awaitState(queuedId, "cancelled");
         assertThat(queuedNow.get("events_published").asLong()).isZero();
         assertThat(queuedNow.get("lines_cancelled").asLong()).isEqualTo(30);
-        assertThat(chunksOf(queuedId)).isZero();
+        assertThat(chunksOf(dynamo, tables, queuedId)).isZero();
         assertThat(loggedCustomers(queued)).isZero();
 
         HttpResponse<String> again = cancel(runningId);
@@ -203,32 +212,6 @@ class CampaignCancelIT {
                             .isEqualTo(state);
                 });
         return last[0];
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String kind) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        if (kind != null) {
-            assertThat(response.body()).contains("/problems/" + kind);
-        }
-    }
-
-    private Map<String, AttributeValue> item(String campaignId) {
-        return dynamo.getItem(b -> b.tableName(tables.campaigns())
-                        .consistentRead(true)
-                        .key(Map.of(AsofTables.CAMPAIGN_ID, AttributeValue.fromS(campaignId))))
-                .item();
-    }
-
-    private int chunksOf(String campaignId) {
-        String upload = item(campaignId).get(AsofTables.UPLOAD_ID).s();
-        return dynamo.query(b -> b.tableName(tables.campaignChunks())
-                        .consistentRead(true)
-                        .keyConditionExpression("upload_id = :u")
-                        .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(upload))))
-                .items()
-                .size();
     }
 
     /** How many of {@code customers} have a log item (each campaign line gives its customer exactly one). */

@@ -1,5 +1,7 @@
 package dev.asof.ingestion.campaign;
 
+import static dev.asof.ingestion.campaign.CampaignTests.assertProblem;
+import static dev.asof.ingestion.campaign.CampaignTests.chunksOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -134,7 +136,7 @@ class CampaignIntakeIT {
         }
         assertThat(viewOf(customers.get(0))).containsKey("tier");
         assertThat(viewOf(customers.get(1))).as("the literal null removes").doesNotContainKey("tier");
-        assertThat(chunksOf(campaignId))
+        assertThat(chunksOf(dynamo, tables, campaignId))
                 .as("chunks are deleted when the campaign completes")
                 .isZero();
     }
@@ -395,15 +397,6 @@ class CampaignIntakeIT {
         return last[0];
     }
 
-    private static void assertProblem(HttpResponse<String> response, int status, String kind) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        if (kind != null) {
-            assertThat(response.body()).contains("/problems/" + kind);
-        }
-    }
-
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -414,24 +407,6 @@ class CampaignIntakeIT {
 
     private int campaignCount() {
         return dynamo.scan(b -> b.tableName(tables.campaigns()).consistentRead(true))
-                .items()
-                .size();
-    }
-
-    private int chunksOf(String campaignId) {
-        String upload = dynamo.getItem(b -> b.tableName(tables.campaigns())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                AsofTables.CAMPAIGN_ID,
-                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(campaignId))))
-                .item()
-                .get(AsofTables.UPLOAD_ID)
-                .s();
-        return dynamo.query(b -> b.tableName(tables.campaignChunks())
-                        .consistentRead(true)
-                        .keyConditionExpression("upload_id = :u")
-                        .expressionAttributeValues(Map.of(
-                                ":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(upload))))
                 .items()
                 .size();
     }

@@ -283,15 +283,16 @@ public class Campaigns {
     }
 
     /**
-     * Records that the campaign is to be cancelled (the first request's time is kept), unless it has finished;
-     * the campaign as it is now either way, empty when there is none.
+     * Records that the campaign is to be cancelled (the first request's time is kept), unless it has finished or
+     * published every chunk (it only waits to complete); the campaign as it is now either way, empty when there is
+     * none.
      */
     public Optional<Campaign> requestCancel(String campaignId, Instant now) {
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
                             .key(Map.of(AsofTables.CAMPAIGN_ID, s(campaignId)))
                             .updateExpression("SET #c = if_not_exists(#c, :t)")
-                            .conditionExpression("#s IN (:a, :r)")
+                            .conditionExpression("#s IN (:a, :r) AND next_chunk < chunks_total")
                             .expressionAttributeNames(Map.of("#c", CANCEL_REQUESTED_AT, "#s", "state"))
                             .expressionAttributeValues(
                                     Map.of(":t", s(now.toString()), ":a", s(ACCEPTED), ":r", s(RUNNING)))
