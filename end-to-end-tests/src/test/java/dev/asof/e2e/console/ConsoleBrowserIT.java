@@ -546,7 +546,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("find-erasure")).click();
         waitFor(() -> browser.getCurrentUrl().contains("customer="));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText())
-                .contains("no erasure was requested for customer " + customer);
+                .contains("no erasure has erased customer " + customer);
         browser.get(url("/privacy/erasures?customer=bad%20id!"));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText()).contains("Not a customer id");
     }

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 class ErasureStore {
 
     private static final String POINTER_PREFIX = "customer#";
+    private static final String MEMBER_PREFIX = "member#";
     private static final String LATEST = "latest";
 
     private final DynamoDbClient dynamo;
@@ -47,6 +48,36 @@ class ErasureStore {
         Map<String, AttributeValue> pointer = dynamo.getItem(b -> b.tableName(table)
                         .consistentRead(true)
                         .key(Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(POINTER_PREFIX + customerId))))
+                .item();
+        if (pointer == null || pointer.isEmpty()) {
+            return Optional.empty();
+        }
+        return find(pointer.get(LATEST).s());
+    }
+
+    /**
+     * Records {@code erasure} as the latest to erase each of its identities other than the customer it was requested
+     * for ({@code member#<id>}), so that a member can be looked up by its own id. Kept apart from the customer
+     * pointers, which decide whether a request starts a new erasure.
+     */
+    void coverMembers(Erasure erasure) {
+        for (String identity : erasure.identities()) {
+            if (!identity.equals(erasure.customerId())) {
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of(
+                                AsofTables.ERASURE_ID,
+                                AttributeValue.fromS(MEMBER_PREFIX + identity),
+                                LATEST,
+                                AttributeValue.fromS(erasure.erasureId()))));
+            }
+        }
+    }
+
+    /** The latest erasure that erased {@code customerId} as a member of another customer, if any did. */
+    Optional<Erasure> latestCovering(String customerId) {
+        Map<String, AttributeValue> pointer = dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(MEMBER_PREFIX + customerId))))
                 .item();
         if (pointer == null || pointer.isEmpty()) {
             return Optional.empty();

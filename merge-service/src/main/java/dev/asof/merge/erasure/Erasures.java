@@ -101,9 +101,20 @@ public class Erasures implements AutoCloseable {
         return store.find(erasureId);
     }
 
-    /** The latest erasure requested for {@code customerId} (not one that erased it as another's member). */
-    public Optional<Erasure> latestOf(String customerId) {
-        return store.latestOf(customerId);
+    /**
+     * The latest erasure that erased {@code customerId}: requested for it, or for another customer it was merged
+     * into (the later of the two by request time).
+     */
+    public Optional<Erasure> latestErasing(String customerId) {
+        Optional<Erasure> own = store.latestOf(customerId);
+        Optional<Erasure> asMember = store.latestCovering(customerId);
+        if (own.isEmpty()) {
+            return asMember;
+        }
+        if (asMember.isEmpty()) {
+            return own;
+        }
+        return asMember.get().requestedAt().isAfter(own.get().requestedAt()) ? asMember : own;
     }
 
     /** Picks up every erasure a previous run of the service left unfinished. */
@@ -139,6 +150,10 @@ public class Erasures implements AutoCloseable {
             try {
                 long started = System.nanoTime();
                 erasure = steps.run(erasure);
+                if (step == Erasure.Step.RESOLVE) {
+                    // before the step is saved: a restart resolves again and writes them again
+                    store.coverMembers(erasure);
+                }
                 store.save(erasure);
                 long took = System.nanoTime() - started;
                 meters.timer("asof.erasure.step", "step", step.name().toLowerCase(java.util.Locale.ROOT))

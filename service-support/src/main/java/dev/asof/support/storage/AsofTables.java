@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *   <li>{@code subject_keys}: the data key of each data subject (crypto-shredding, module {@code privacy}), key
  *       {@code customer_id}: a keyset encrypted by the key-encryption key, or the tombstone of an erased one.
  *   <li>{@code erasures}: GDPR erasure requests and their progress and proof (merge-service), key {@code
- *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure of that customer.
+ *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure requested for that customer, one
+ *       keyed {@code member#<id>} the latest that erased it as a member of another.
  *   <li>{@code campaigns}: bulk campaigns (ingestion-service), key {@code campaign_id}: name, state, counts, the
  *       first errors, the runner's lease and resume point, and how many of its events the log writer counted per
  *       partition. Sparse global index {@code by_pending} ({@code pending}, {@code requested_at}) lists the

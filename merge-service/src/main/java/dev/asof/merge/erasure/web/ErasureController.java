@@ -98,20 +98,20 @@ class ErasureController {
     }
 
     /**
-     * The latest erasure requested for the customer, as {@code GET /api/v1/erasures/{id}} answers it: how a privacy
-     * officer finds the proof for a data subject without keeping the erasure id. A read only: it never starts one.
+     * The latest erasure that erased the customer (requested for it, or for a customer it was merged into), as {@code
+     * GET /api/v1/erasures/{id}} answers it: how a privacy officer finds the proof for a data subject without keeping
+     * the erasure id. A read only: it never starts one.
      */
     @GetMapping("/api/v1/customers/{customerId}/erasure")
     Map<String, Object> latest(@PathVariable String customerId) {
         String id = RequestParameters.customerId("customer_id", customerId);
-        return erasures.latestOf(id)
+        return erasures.latestErasing(id)
                 .map(ErasureController::answer)
                 .orElseThrow(() -> new ApiProblemException(Problems.of(
                         HttpStatus.NOT_FOUND,
                         "erasure-not-found",
                         "Erasure not found",
-                        "no erasure was requested for customer " + id
-                                + " (an identity erased as a member of another is found under that customer's id)")));
+                        "no erasure has erased customer " + id)));
     }
 
     static Map<String, Object> answer(Erasure erasure) {
