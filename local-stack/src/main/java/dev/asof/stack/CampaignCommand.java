@@ -50,6 +50,9 @@ final class CampaignCommand {
     }
 
     int run() throws StackException {
+        if (config.campaignCancel() != null) {
+            return cancel(config.campaignCancel().toLowerCase(Locale.ROOT));
+        }
         Path file = config.campaignFile();
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new StackException("cannot read " + file);
@@ -81,6 +84,48 @@ final class CampaignCommand {
             JsonNode done = watch(location, key, campaign);
             summary(done, location);
             return done.get("state").asString().equals("completed") ? 0 : 1;
+        } catch (IOException e) {
+            throw new StackException("cannot reach ingestion-service at " + base + " (" + e.getMessage()
+                    + "); is the stack up? (./asof up)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    /**
+     * {@code ./asof campaign --cancel ID}: asks ingestion-service to cancel the campaign, then shows it until it has
+     * stopped (its runner stops at its next batch) and prints the summary; 0 once it is cancelled, 1 when it had
+     * finished or finishes anyway (every line was published already).
+     */
+    private int cancel(String id) throws StackException {
+        String base = "http://localhost:" + config.ingestionPort();
+        String location = base + "/api/v1/campaigns/" + id;
+        String key = apiKey();
+        try {
+            out.printf("Cancelling campaign %s at %s ...%n", id, base);
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create(location + "/cancel"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + key)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 409) {
+                out.println("Not cancelled: " + problem(answer.body()));
+                return 1;
+            }
+            if (answer.statusCode() != 200 && answer.statusCode() != 202) {
+                throw new StackException(
+                        "the cancellation was refused: " + answer.statusCode() + " " + problem(answer.body()));
+            }
+            JsonNode campaign = json.readTree(answer.body());
+            if (answer.statusCode() == 202) {
+                out.println("Its runner stops it at its next batch; lines published so far stay in the log.");
+            }
+            JsonNode done = watch(location, key, campaign);
+            summary(done, location);
+            return done.get("state").asString().equals("cancelled") ? 0 : 1;
         } catch (IOException e) {
             throw new StackException("cannot reach ingestion-service at " + base + " (" + e.getMessage()
                     + "); is the stack up? (./asof up)");

@@ -34,7 +34,8 @@ record StackConfig(
         boolean supervisor,
         List<String> serviceJavaOptions,
         Path campaignFile,
-        String campaignName) {
+        String campaignName,
+        String campaignCancel) {
 
     /** What the launcher is asked to do. */
     enum Command {
@@ -57,6 +58,8 @@ record StackConfig(
               campaign FILE [--name NAME]
                         upload a bulk campaign (.csv, or .ndjson/.jsonl) to the running stack and show its
                         progress until it is done (docs/campaigns.md); uses ASOF_API_KEY, else the dev key
+              campaign --cancel CAMPAIGN_ID
+                        cancel a campaign (lines published so far stay) and show it until it has stopped
 
             Options (each also as an environment variable):
               -d, --detach                    up: run in the background; stop with `./asof down`
@@ -112,6 +115,7 @@ record StackConfig(
         boolean supervisor = false;
         Path campaignFile = null;
         String campaignName = null;
+        String campaignCancel = null;
         Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -130,6 +134,14 @@ record StackConfig(
                     campaignName = args.get(++i);
                 } else {
                     throw new UsageException("--name needs a value");
+                }
+            } else if (arg.equals("--cancel") || arg.startsWith("--cancel=")) {
+                if (arg.contains("=")) {
+                    campaignCancel = arg.substring(arg.indexOf('=') + 1);
+                } else if (i + 1 < args.size()) {
+                    campaignCancel = args.get(++i);
+                } else {
+                    throw new UsageException("--cancel needs a campaign id");
                 }
             } else if (arg.startsWith("--")) {
                 String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -160,7 +172,17 @@ record StackConfig(
         if (detach && command != Command.UP) {
             throw new UsageException("--detach only applies to `up`");
         }
-        if (command == Command.CAMPAIGN && campaignFile == null) {
+        if (campaignCancel != null && command != Command.CAMPAIGN) {
+            throw new UsageException("--cancel only applies to `campaign`");
+        }
+        if (campaignCancel != null && (campaignFile != null || campaignName != null)) {
+            throw new UsageException("campaign --cancel takes a campaign id only, no FILE or --name");
+        }
+        if (campaignCancel != null && !campaignCancel.matches("[0-9A-Fa-f-]{36}")) {
+            throw new UsageException(
+                    "--cancel needs the campaign id the upload printed (a UUID), not " + campaignCancel);
+        }
+        if (command == Command.CAMPAIGN && campaignFile == null && campaignCancel == null) {
             throw new UsageException("campaign needs a FILE: ./asof campaign customers.csv [--name NAME]");
         }
         if (campaignName != null && command != Command.CAMPAIGN) {
@@ -204,7 +226,8 @@ record StackConfig(
                 supervisor,
                 splitOptions(env.get("ASOF_SERVICE_JAVA_OPTS")),
                 campaignFile,
-                campaignName);
+                campaignName,
+                campaignCancel);
         config.requireDistinctPorts();
         return config;
     }

@@ -116,6 +116,7 @@ class StackConfigTest {
                         true,
                         config.serviceJavaOptions(),
                         null,
+                        null,
                         null));
     }
 
@@ -134,6 +135,29 @@ class StackConfigTest {
         assertThatThrownBy(() -> parse("up", "--restart-limit", "-1"))
                 .hasMessage("--restart-limit must be between 0 and 100, not -1");
         assertThatThrownBy(() -> parse()).hasMessage("no command given");
+    }
+
+    @Test
+    void aCampaignIsUploadedFromAFileOrCancelledByItsId() {
+        String id = "4b0f2a6e-1c7d-4e55-9a3b-0f2d6c1e8a90";
+        StackConfig upload = parse("campaign", "sale.csv", "--name", "spring sale");
+        assertThat(upload.campaignFile()).isEqualTo(checkout.resolve("sale.csv"));
+        assertThat(upload.campaignName()).isEqualTo("spring sale");
+        assertThat(upload.campaignCancel()).isNull();
+        StackConfig cancel = parse("campaign", "--cancel", id);
+        assertThat(cancel.campaignCancel()).isEqualTo(id);
+        assertThat(cancel.campaignFile()).isNull();
+        assertThat(parse("campaign", "--cancel=" + id).campaignCancel()).isEqualTo(id);
+
+        assertThatThrownBy(() -> parse("campaign")).hasMessageStartingWith("campaign needs a FILE");
+        assertThatThrownBy(() -> parse("campaign", "--cancel")).hasMessage("--cancel needs a campaign id");
+        assertThatThrownBy(() -> parse("campaign", "--cancel", "sale.csv"))
+                .hasMessageStartingWith("--cancel needs the campaign id the upload printed");
+        assertThatThrownBy(() -> parse("campaign", "sale.csv", "--cancel", id))
+                .hasMessage("campaign --cancel takes a campaign id only, no FILE or --name");
+        assertThatThrownBy(() -> parse("campaign", "--cancel", id, "--name", "n"))
+                .hasMessage("campaign --cancel takes a campaign id only, no FILE or --name");
+        assertThatThrownBy(() -> parse("status", "--cancel", id)).hasMessage("--cancel only applies to `campaign`");
     }
 
     private StackConfig parse(String... args) {
