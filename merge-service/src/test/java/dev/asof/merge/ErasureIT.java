@@ -297,6 +297,52 @@ class ErasureIT {
     }
 
     @Test
+    void erasuresAreListedNewestFirstPageByPageWithoutTheirProofs() throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String customer = Events.newCustomerId("erl");
+            log.seed(customer, "2026-01-01T00:00:00Z");
+            HttpResponse<String> requested =
+                    erase(customer, "{\"reason\":\"list " + i + "\",\"requested_by\":\"dpo\"}");
+            assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+            ids.add(EventJson.parse(requested.body()).get("erasure_id").stringValue());
+            Thread.sleep(5); // distinct request times, so the order is the order of the requests
+        }
+
+        HttpResponse<String> first = api.get("/api/v1/erasures?limit=2", TestApiKeys.ALL_SCOPES);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode page = EventJson.parse(first.body());
+        assertThat(page.get("erasures").findValuesAsString("erasure_id")).containsExactly(ids.get(2), ids.get(1));
+        assertThat(page.get("erasures").get(0).get("reason").stringValue()).isEqualTo("list 2");
+        assertThat(page.get("erasures").get(0).has("proof")).isFalse();
+        assertThat(page.get("erasures").get(0).has("verified")).isTrue();
+        String cursor = page.get("next_cursor").stringValue();
+        JsonNode second = EventJson.parse(api.get("/api/v1/erasures?limit=2&cursor=" + cursor, TestApiKeys.ALL_SCOPES)
+                .body());
+        assertThat(second.get("erasures").get(0).get("erasure_id").stringValue())
+                .isEqualTo(ids.get(0));
+        JsonNode done = awaitEnded("/api/v1/erasures/" + ids.get(2));
+        JsonNode listed = EventJson.parse(api.get("/api/v1/erasures?limit=1", TestApiKeys.ALL_SCOPES)
+                        .body())
+                .get("erasures")
+                .get(0);
+        assertThat(listed.get("state").stringValue())
+                .isEqualTo(done.get("state").stringValue());
+        assertThat(listed.get("verified").asBoolean())
+                .isEqualTo(done.at("/proof/verified").asBoolean());
+
+        for (String bad :
+                List.of("limit=0", "limit=101", "limit=x", "cursor=", "cursor=%21%21", "cursor=bm90LWEta2V5")) {
+            HttpResponse<String> refused = api.get("/api/v1/erasures?" + bad, TestApiKeys.ALL_SCOPES);
+            assertThat(refused.statusCode()).as(bad + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains(bad.substring(0, bad.indexOf('=')));
+        }
+        assertThat(api.get("/api/v1/erasures", TestApiKeys.PROFILE_READ_ONLY).statusCode())
+                .isEqualTo(403);
+        assertThat(api.get("/api/v1/erasures", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void anErasureLeftUnfinishedByARestartIsResumed() {
         String customer = Events.newCustomerId("err");
         log.seed(customer, "2026-01-01T00:00:00Z");

@@ -4,6 +4,8 @@ import dev.asof.console.api.AsofApi;
 import dev.asof.console.api.AsofApi.Answer;
 import dev.asof.console.api.AsofApi.Service;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -79,8 +81,12 @@ class PrivacyController {
      * /api/v1/customers/{id}/erasure}, a read): its page when there is one, else the form with why not.
      */
     @GetMapping("/privacy/erasures")
-    String find(@RequestParam(name = "customer", required = false) String customer, Model model) {
+    String find(
+            @RequestParam(name = "customer", required = false) String customer,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            Model model) {
         if (customer == null || customer.isBlank()) {
+            register(cursor, model);
             return "erasure-find";
         }
         String id = customer.trim();
@@ -90,6 +96,38 @@ class PrivacyController {
             return "erasure-find";
         }
         return toErasure(() -> api.get(Service.MERGE, "/api/v1/customers/" + id + "/erasure"), "erasure-find", model);
+    }
+
+    /**
+     * The register: a page of erasures, newest first ({@code GET /api/v1/erasures}), from {@code cursor} (a page's
+     * {@code next_cursor}), or why it cannot be shown.
+     */
+    private void register(String cursor, Model model) {
+        List<JsonNode> listed = new ArrayList<>();
+        model.addAttribute("erasures", listed);
+        if (cursor != null && !Inputs.OPAQUE_ID.matcher(cursor).matches()) {
+            model.addAttribute("listError", "That page of the register does not exist: start from the newest.");
+            return;
+        }
+        try {
+            Answer answer = api.get(
+                    Service.MERGE,
+                    AsofApi.path("/api/v1/erasures", Map.of("limit", "50", "cursor", cursor == null ? "" : cursor)));
+            if (answer.absentApi() || answer.status() == 405) {
+                model.addAttribute(
+                        "listError", "The register is unavailable: merge-service cannot list erasures here.");
+            } else if (!answer.ok()) {
+                model.addAttribute("listError", "The register is unavailable: " + answer.detail());
+            } else {
+                answer.body().path("erasures").forEach(listed::add);
+                String next = answer.body().path("next_cursor").asString("");
+                if (Inputs.OPAQUE_ID.matcher(next).matches()) {
+                    model.addAttribute("nextCursor", next);
+                }
+            }
+        } catch (AsofApi.Unavailable e) {
+            model.addAttribute("listError", "The register is unavailable: " + e.getMessage());
+        }
     }
 
     /**

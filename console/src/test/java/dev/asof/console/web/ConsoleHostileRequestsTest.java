@@ -186,6 +186,12 @@ class ConsoleHostileRequestsTest {
                 .getResponse();
         assertThat(lookup.getStatus()).isEqualTo(200);
         assertThat(lookup.getContentAsString()).contains("Erasure is unavailable");
+        MockHttpServletResponse register = mvc.perform(
+                        get("/privacy/erasures").with(user("p").roles("PRIVACY_OFFICER")))
+                .andReturn()
+                .getResponse();
+        assertThat(register.getStatus()).isEqualTo(200);
+        assertThat(register.getContentAsString()).contains("The register is unavailable");
     }
 
     @Test
@@ -227,9 +233,10 @@ class ConsoleHostileRequestsTest {
             case 4 -> get("/customers/{id}/report", id).param("t", value);
             case 5 -> get("/campaigns/{id}", id).header("HX-Target", "progress");
             case 6 ->
-                switch (random.nextInt(4)) {
+                switch (random.nextInt(5)) {
                     case 0 -> get("/privacy/erasures/{id}", id);
                     case 1 -> get("/privacy/erasures").param("customer", value);
+                    case 3 -> get("/privacy/erasures").param("cursor", value);
                     case 2 -> get("/customers/{id}/identity", id).header("HX-Target", value);
                     default ->
                         get("/customers/{id}/identity", "cust_1")

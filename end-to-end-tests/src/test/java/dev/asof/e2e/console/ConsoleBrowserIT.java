@@ -542,11 +542,14 @@ class ConsoleBrowserIT {
         waitFor(() -> browser.getCurrentUrl().equals(erasurePage));
         assertThat(browser.findElement(By.id("erasure-status")).getText()).isEqualTo("completed");
         browser.findElement(By.id("nav-erasures")).click();
+        assertThat(browser.findElement(By.id("register")).getText())
+                .as("the register lists it")
+                .contains(erased, "completed", "true", "console:" + OFFICER, "data subject request 42");
         browser.findElement(By.id("customer")).sendKeys(customer);
         browser.findElement(By.id("find-erasure")).click();
         waitFor(() -> browser.getCurrentUrl().contains("customer="));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText())
-                .contains("no erasure has erased customer " + customer);
+                .contains("no erasure covers customer " + customer);
         browser.get(url("/privacy/erasures?customer=bad%20id!"));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText()).contains("Not a customer id");
     }

@@ -842,6 +842,27 @@ final class HostileRequests {
                     r.nextInt(4) == 0 ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
         });
         kinds.add(r -> {
+            // the register of erasures: every query here is refused (bad limit, cursor or scope)
+            String[] queries = {
+                "limit=" + new String[] {"0", "-1", "101", "99999999999", "1e3", "%20", ""}[r.nextInt(7)],
+                "cursor="
+                        + new String[] {
+                                    "",
+                                    "%00",
+                                    "!!!",
+                                    "bm90LWEtcG9zaXRpb24",
+                                    "MjAyNi0wMS0wMVQwMDowMDowMC4wMDBaI3g",
+                                    "x".repeat(129 + r.nextInt(3_000))
+                                }
+                                [r.nextInt(6)]
+            };
+            boolean scope = r.nextInt(4) == 0;
+            return mergeRead(
+                    "erasure-list",
+                    "/api/v1/erasures" + (scope ? "" : "?" + queries[r.nextInt(queries.length)]),
+                    scope ? TestApiKeys.PROFILE_READ_ONLY : TestApiKeys.ALL_SCOPES);
+        });
+        kinds.add(r -> {
             // an erasure looked up by customer: hostile ids were never erased (404), malformed ones are 400s
             String customer = r.nextInt(3) == 0 ? pathId(r) : hostileCustomer();
             return mergeRead(

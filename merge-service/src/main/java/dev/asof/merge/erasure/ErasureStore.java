@@ -1,6 +1,8 @@
 package dev.asof.merge.erasure;
 
+import dev.asof.events.Timestamps;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.BatchCalls;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,30 +12,96 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Erasures in the {@code erasures} table: one item per erasure (key {@code erasure_id}), rewritten after every step,
- * and one item per customer ({@code customer#<id>}) naming its latest erasure, so a repeated request finds the one
- * under way instead of starting another.
+ * one item per customer ({@code customer#<id>}) naming its latest erasure, so a repeated request finds the one
+ * under way instead of starting another, and one per other identity an erasure covered ({@code member#<id>}), so
+ * it is found by that id too; and in {@code erasure_list}, one item per erasure by request time, so they
+ * can be listed newest first.
  */
 class ErasureStore {
 
     private static final String POINTER_PREFIX = "customer#";
     private static final String MEMBER_PREFIX = "member#";
     private static final String LATEST = "latest";
+    private static final String REQUESTED_MS = "requested_ms";
+
+    private static final String LISTED = "erasure";
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String list;
 
     ErasureStore(DynamoDbClient dynamo, AsofTables tables) {
         this.dynamo = dynamo;
         this.table = tables.erasures();
+        this.list = tables.erasureList();
+    }
+
+    /** A page of erasures, newest first, and the key to ask for the next page after (none when this is the last). */
+    record Page(List<Erasure> erasures, String after) {}
+
+    /**
+     * Up to {@code limit} erasures requested before the one {@code after} names (from the newest when {@code
+     * null}), newest first. An entry whose erasure is gone (a request that lost a race, between its two writes) is
+     * left out.
+     */
+    Page recent(int limit, String after) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(list)
+                .keyConditionExpression("#l = :l")
+                .expressionAttributeNames(Map.of("#l", AsofTables.LISTED))
+                .expressionAttributeValues(Map.of(":l", AttributeValue.fromS(LISTED)))
+                .scanIndexForward(false)
+                .limit(limit);
+        if (after != null) {
+            query.exclusiveStartKey(Map.of(
+                    AsofTables.LISTED, AttributeValue.fromS(LISTED),
+                    AsofTables.REQUESTED_KEY, AttributeValue.fromS(after)));
+        }
+        QueryResponse page = dynamo.query(query.build());
+        List<String> ids = page.items().stream()
+                .map(item -> item.get(AsofTables.ERASURE_ID).s())
+                .toList();
+        Map<String, Erasure> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            List<Map<String, AttributeValue>> keys = ids.stream()
+                    .distinct()
+                    .map(id -> Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(id)))
+                    .toList();
+            BatchCalls.get(
+                    dynamo,
+                    Map.of(
+                            table,
+                            KeysAndAttributes.builder()
+                                    .keys(keys)
+                                    .consistentRead(true)
+                                    .build()),
+                    (ignored, item) -> found.put(item.get(AsofTables.ERASURE_ID).s(), decode(item)),
+                    "listed erasures");
+        }
+        List<Erasure> erasures =
+                ids.stream().filter(found::containsKey).map(found::get).toList();
+        String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey().get(AsofTables.REQUESTED_KEY).s()
+                : null;
+        return new Page(erasures, next);
+    }
+
+    /** The list entry of an erasure: its request time and id. */
+    static String requestedKey(Erasure erasure) {
+        // fixed-width times (always milliseconds), so the keys sort as the times do
+        return Timestamps.format(erasure.requestedAt()) + "#" + erasure.erasureId();
     }
 
     Optional<Erasure> find(String erasureId) {
-        if (erasureId.startsWith(POINTER_PREFIX)) {
+        if (erasureId.startsWith(POINTER_PREFIX) || erasureId.startsWith(MEMBER_PREFIX)) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
@@ -61,14 +129,26 @@ class ErasureStore {
      * pointers, which decide whether a request starts a new erasure.
      */
     void coverMembers(Erasure erasure) {
+        long requested = erasure.requestedAt().toEpochMilli();
         for (String identity : erasure.identities()) {
-            if (!identity.equals(erasure.customerId())) {
+            if (identity.equals(erasure.customerId())) {
+                continue;
+            }
+            try {
+                // never over a later erasure's pointer (several replicas, or a resumed older erasure)
                 dynamo.putItem(b -> b.tableName(table)
                         .item(Map.of(
                                 AsofTables.ERASURE_ID,
                                 AttributeValue.fromS(MEMBER_PREFIX + identity),
                                 LATEST,
-                                AttributeValue.fromS(erasure.erasureId()))));
+                                AttributeValue.fromS(erasure.erasureId()),
+                                REQUESTED_MS,
+                                AttributeValue.fromN(Long.toString(requested))))
+                        .conditionExpression("attribute_not_exists(#r) OR #r <= :r")
+                        .expressionAttributeNames(Map.of("#r", REQUESTED_MS))
+                        .expressionAttributeValues(Map.of(":r", AttributeValue.fromN(Long.toString(requested)))));
+            } catch (ConditionalCheckFailedException later) {
+                // a later erasure covers this member already
             }
         }
     }
@@ -82,7 +162,9 @@ class ErasureStore {
         if (pointer == null || pointer.isEmpty()) {
             return Optional.empty();
         }
-        return find(pointer.get(LATEST).s());
+        // an erasure whose resolve ran again without the member (an unmerge back-dated before it) does not cover it
+        return find(pointer.get(LATEST).s())
+                .filter(erasure -> erasure.identities().contains(customerId));
     }
 
     /**
@@ -91,6 +173,11 @@ class ErasureStore {
      */
     Erasure start(Erasure erasure, Optional<Erasure> previous) {
         save(erasure);
+        Map<String, AttributeValue> listed = Map.of(
+                AsofTables.LISTED, AttributeValue.fromS(LISTED),
+                AsofTables.REQUESTED_KEY, AttributeValue.fromS(requestedKey(erasure)),
+                AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()));
+        dynamo.putItem(b -> b.tableName(list).item(listed));
         Map<String, AttributeValue> pointer = Map.of(
                 AsofTables.ERASURE_ID,
                 AttributeValue.fromS(POINTER_PREFIX + erasure.customerId()),
@@ -114,6 +201,10 @@ class ErasureStore {
         } catch (ConditionalCheckFailedException concurrent) {
             dynamo.deleteItem(b ->
                     b.tableName(table).key(Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()))));
+            dynamo.deleteItem(b -> b.tableName(list)
+                    .key(Map.of(
+                            AsofTables.LISTED, AttributeValue.fromS(LISTED),
+                            AsofTables.REQUESTED_KEY, AttributeValue.fromS(requestedKey(erasure)))));
             return latestOf(erasure.customerId()).orElseThrow();
         }
     }
@@ -142,7 +233,7 @@ class ErasureStore {
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
-    /** Every erasure not finished yet: resumed when the service starts. The table holds one item per request. */
+    /** Every erasure not finished yet: resumed when the service starts (pointer items have no state: skipped). */
     List<Erasure> unfinished() {
         List<Erasure> found = new ArrayList<>();
         Map<String, AttributeValue> start = null;

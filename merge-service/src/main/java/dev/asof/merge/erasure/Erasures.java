@@ -101,9 +101,21 @@ public class Erasures implements AutoCloseable {
         return store.find(erasureId);
     }
 
+    /** A page of erasures, newest first, and where the next page starts ({@code null}: none). */
+    public record Listed(List<Erasure> erasures, String after) {}
+
     /**
-     * The latest erasure that erased {@code customerId}: requested for it, or for another customer it was merged
-     * into (the later of the two by request time).
+     * Up to {@code limit} erasures by request time, newest first, from the one after {@code after} (a page's {@code
+     * after}; {@code null}: the newest).
+     */
+    public Listed recent(int limit, String after) {
+        ErasureStore.Page page = store.recent(limit, after);
+        return new Listed(page.erasures(), page.after());
+    }
+
+    /**
+     * The latest erasure of {@code customerId}, whatever its state: requested for it, or covering it as another
+     * identity of the data subject (the later of the two by request time).
      */
     public Optional<Erasure> latestErasing(String customerId) {
         Optional<Erasure> own = store.latestOf(customerId);
@@ -149,12 +161,13 @@ public class Erasures implements AutoCloseable {
             Erasure.Step step = erasure.step();
             try {
                 long started = System.nanoTime();
-                erasure = steps.run(erasure);
+                Erasure next = steps.run(erasure);
                 if (step == Erasure.Step.RESOLVE) {
-                    // before the step is saved: a restart resolves again and writes them again
-                    store.coverMembers(erasure);
+                    // before the step is saved: a restart, or a retry after a failed write, resolves again
+                    store.coverMembers(next);
                 }
-                store.save(erasure);
+                store.save(next);
+                erasure = next;
                 long took = System.nanoTime() - started;
                 meters.timer("asof.erasure.step", "step", step.name().toLowerCase(java.util.Locale.ROOT))
                         .record(took, TimeUnit.NANOSECONDS);

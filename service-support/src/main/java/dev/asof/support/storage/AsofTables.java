@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *   <li>{@code erasures}: GDPR erasure requests and their progress and proof (merge-service), key {@code
  *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure requested for that customer, one
  *       keyed {@code member#<id>} the latest that erased it as a member of another.
+ *   <li>{@code erasure_list}: every erasure by request time, for listing them (merge-service), key {@code listed}
+ *       (always {@code erasure}) + {@code requested_key} ({@code <requested_at>#<erasure_id>}); keys and the id only.
  *   <li>{@code campaigns}: bulk campaigns (ingestion-service), key {@code campaign_id}: name, state, counts, the
  *       first errors, the runner's lease and resume point, and how many of its events the log writer counted per
  *       partition. Sparse global index {@code by_pending} ({@code pending}, {@code requested_at}) lists the
@@ -74,6 +76,7 @@ public final class AsofTables {
     public static final String PENDING = "pending";
     public static final String LISTED = "listed";
     public static final String REQUESTED_AT = "requested_at";
+    public static final String REQUESTED_KEY = "requested_key";
     public static final String BY_PENDING_INDEX = "by_pending";
     public static final String BY_REQUESTED_INDEX = "by_requested";
 
@@ -136,6 +139,11 @@ public final class AsofTables {
     /** Erasure requests, their steps and proof (merge-service). */
     public String erasures() {
         return prefix + "erasures";
+    }
+
+    /** Every erasure by request time, for listing them (merge-service). */
+    public String erasureList() {
+        return prefix + "erasure_list";
     }
 
     /** Bulk campaigns: their upload, progress and errors (ingestion-service). */
@@ -204,6 +212,14 @@ public final class AsofTables {
                 singleKeyTable(matchRecords(), CUSTOMER_ID),
                 singleKeyTable(subjectKeys(), CUSTOMER_ID),
                 singleKeyTable(erasures(), ERASURE_ID),
+                CreateTableRequest.builder()
+                        .tableName(erasureList())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                attribute(LISTED, ScalarAttributeType.S),
+                                attribute(REQUESTED_KEY, ScalarAttributeType.S))
+                        .keySchema(key(LISTED, KeyType.HASH), key(REQUESTED_KEY, KeyType.RANGE))
+                        .build(),
                 CreateTableRequest.builder()
                         .tableName(campaigns())
                         .billingMode(BillingMode.PAY_PER_REQUEST)

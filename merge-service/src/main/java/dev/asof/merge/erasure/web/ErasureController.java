@@ -7,12 +7,15 @@ import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
 import dev.asof.merge.erasure.Erasure;
 import dev.asof.merge.erasure.Erasures;
+import dev.asof.merge.web.PagedPasses;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestBodies;
 import dev.asof.support.web.RequestParameters;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -43,6 +47,10 @@ class ErasureController {
     private static final java.util.regex.Pattern ERASURE_ID =
             java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Set<String> FIELDS = Set.of("reason", "requested_by");
+    private static final int DEFAULT_LIST = 20;
+    private static final int MAX_LIST = 100;
+    private static final java.util.regex.Pattern LIST_POSITION = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#" + ERASURE_ID.pattern());
 
     private final Erasures erasures;
 
@@ -98,9 +106,9 @@ class ErasureController {
     }
 
     /**
-     * The latest erasure that erased the customer (requested for it, or for a customer it was merged into), as {@code
-     * GET /api/v1/erasures/{id}} answers it: how a privacy officer finds the proof for a data subject without keeping
-     * the erasure id. A read only: it never starts one.
+     * The latest erasure of the customer, whatever its state (requested for it, or covering it as another identity of
+     * the data subject), as {@code GET /api/v1/erasures/{id}} answers it: how a privacy officer finds the proof for a
+     * data subject without keeping the erasure id. A read only: it never starts one.
      */
     @GetMapping("/api/v1/customers/{customerId}/erasure")
     Map<String, Object> latest(@PathVariable String customerId) {
@@ -111,7 +119,67 @@ class ErasureController {
                         HttpStatus.NOT_FOUND,
                         "erasure-not-found",
                         "Erasure not found",
-                        "no erasure has erased customer " + id)));
+                        "no erasure covers customer " + id + " (an identity erased with another before asof"
+                                + " recorded members is found under that customer's id)")));
+    }
+
+    /**
+     * Every erasure by request time, newest first, {@code limit} (1 to 100, default 20) per page, without their proofs
+     * ({@code verified} says whether each proved nothing readable): the register a privacy officer shows an auditor.
+     * Erasures requested before this list existed are not in it (they are found by id or customer).
+     */
+    @GetMapping("/api/v1/erasures")
+    Map<String, Object> list(
+            @RequestParam(name = "limit", required = false) String limitText,
+            @RequestParam(name = "cursor", required = false) String cursor) {
+        int limit = DEFAULT_LIST;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIST) {
+                throw PagedPasses.invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIST);
+            }
+        }
+        Erasures.Listed page = erasures.recent(limit, cursor == null ? null : after(cursor));
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (Erasure erasure : page.erasures()) {
+            Map<String, Object> entry = answer(erasure);
+            Object proof = entry.remove("proof");
+            entry.put(
+                    "verified",
+                    proof instanceof JsonNode node ? node.path("verified").asBoolean(false) : null);
+            listed.add(entry);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("erasures", listed);
+        answer.put(
+                "next_cursor",
+                page.after() == null
+                        ? null
+                        : Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(page.after().getBytes(StandardCharsets.UTF_8)));
+        return answer;
+    }
+
+    /** The list position a cursor this endpoint answered names; a {@code 400} for anything else. */
+    private static String after(String cursor) {
+        if (cursor.isEmpty() || cursor.length() > 128) {
+            throw PagedPasses.badCursor();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw PagedPasses.badCursor();
+        }
+        if (!LIST_POSITION.matcher(decoded).matches()) {
+            throw PagedPasses.badCursor();
+        }
+        return decoded;
     }
 
     static Map<String, Object> answer(Erasure erasure) {
