@@ -63,7 +63,13 @@ final class CampaignCommand {
         String key = apiKey();
         String idempotencyKey = "asof-cli-" + digest(file, name);
         try {
-            out.printf("Uploading %s (%s) as campaign \"%s\" to %s ...%n", file.getFileName(), size(file), name, base);
+            out.printf(
+                    Locale.ROOT,
+                    "Uploading %s (%s) as campaign \"%s\" to %s ...%n",
+                    file.getFileName(),
+                    size(file),
+                    name,
+                    base);
             HttpResponse<String> accepted = upload(base, name, type, key, idempotencyKey, file);
             if (accepted.statusCode() != 202) {
                 throw new StackException(
@@ -73,14 +79,15 @@ final class CampaignCommand {
             String id = campaign.get("campaign_id").asString();
             String location = base + "/api/v1/campaigns/" + id;
             out.printf(
+                    Locale.ROOT,
                     "Campaign %s %s: %,d lines, %,d to apply, %,d rejected. Ctrl-C stops watching; the campaign goes"
-                            + " on; POST %s/cancel stops it.%n",
+                            + " on; ./asof campaign --cancel %s stops it.%n",
                     id,
                     accepted.headers().firstValue("Idempotent-Replayed").isPresent() ? "(uploaded before)" : "accepted",
                     campaign.get("lines_total").asLong(),
                     campaign.get("lines_accepted").asLong(),
                     campaign.get("lines_rejected").asLong(),
-                    location);
+                    id);
             JsonNode done = watch(location, key, campaign);
             summary(done, location);
             return done.get("state").asString().equals("completed") ? 0 : 1;
@@ -103,14 +110,24 @@ final class CampaignCommand {
         String location = base + "/api/v1/campaigns/" + id;
         String key = apiKey();
         try {
-            out.printf("Cancelling campaign %s at %s ...%n", id, base);
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(location + "/cancel"))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + key)
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            out.printf(Locale.ROOT, "Cancelling campaign %s at %s ...%n", id, base);
+            HttpResponse<String> answer;
+            try {
+                answer = http.send(
+                        HttpRequest.newBuilder(URI.create(location + "/cancel"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + key)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new StackException("no answer from " + base + " within 30 s; the cancellation may have been"
+                        + " recorded: run the command again (it is harmless)");
+            }
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                throw new StackException("the cancellation was refused: " + answer.statusCode()
+                        + "; the API key (ASOF_API_KEY, else the dev key) needs the events:write scope");
+            }
             if (answer.statusCode() == 409) {
                 out.println("Not cancelled: " + problem(answer.body()));
                 return 1;
@@ -121,7 +138,8 @@ final class CampaignCommand {
             }
             JsonNode campaign = json.readTree(answer.body());
             if (answer.statusCode() == 202) {
-                out.println("Its runner stops it at its next batch; lines published so far stay in the log.");
+                out.println("Its runner stops it at its next batch; lines published so far stay in the log."
+                        + " Ctrl-C stops watching; the cancellation stands.");
             }
             JsonNode done = watch(location, key, campaign);
             summary(done, location);
@@ -160,7 +178,11 @@ final class CampaignCommand {
                     .firstValue("Retry-After")
                     .map(CampaignCommand::seconds)
                     .orElse(5L);
-            out.printf("The service is busy (%s); trying again in %d s ...%n", problem(response.body()), wait);
+            out.printf(
+                    Locale.ROOT,
+                    "The service is busy (%s); trying again in %d s ...%n",
+                    problem(response.body()),
+                    wait);
             Thread.sleep(wait * 1000);
         }
     }
@@ -261,6 +283,7 @@ final class CampaignCommand {
 
     private void summary(JsonNode campaign, String location) {
         out.printf(
+                Locale.ROOT,
                 "Campaign %s %s: %,d lines, %,d to apply (%,d logged, %,d failed), %,d rejected.%n",
                 campaign.get("campaign_id").asString(),
                 campaign.get("state").asString(),
@@ -274,6 +297,7 @@ final class CampaignCommand {
         }
         if (campaign.get("state").asString().equals("cancelled")) {
             out.printf(
+                    Locale.ROOT,
                     "Cancelled (asked at %s, stopped at %s): of the %,d lines to apply, %,d were published and stay"
                             + " in the log, %,d were never published.%n",
                     campaign.path("cancel_requested_at").asString("?"),
@@ -288,6 +312,7 @@ final class CampaignCommand {
             for (int i = 0; i < Math.min(ERRORS_SHOWN, errors.size()); i++) {
                 JsonNode error = errors.get(i);
                 out.printf(
+                        Locale.ROOT,
                         "  line %d: %s: %s%n",
                         error.get("line").asLong(),
                         error.get("type").asString(),

@@ -37,6 +37,9 @@ record StackConfig(
         String campaignName,
         String campaignCancel) {
 
+    private static final java.util.regex.Pattern CAMPAIGN_ID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+
     /** What the launcher is asked to do. */
     enum Command {
         UP,
@@ -59,7 +62,9 @@ record StackConfig(
                         upload a bulk campaign (.csv, or .ndjson/.jsonl) to the running stack and show its
                         progress until it is done (docs/campaigns.md); uses ASOF_API_KEY, else the dev key
               campaign --cancel CAMPAIGN_ID
-                        cancel a campaign (lines published so far stay) and show it until it has stopped
+                        cancel a campaign (lines published so far stay) and show it until it has stopped;
+                        exit 0 once cancelled, 1 if not (it had finished, or the request failed); the key
+                        needs the events:write scope
 
             Options (each also as an environment variable):
               -d, --detach                    up: run in the background; stop with `./asof down`
@@ -136,10 +141,13 @@ record StackConfig(
                     throw new UsageException("--name needs a value");
                 }
             } else if (arg.equals("--cancel") || arg.startsWith("--cancel=")) {
+                if (campaignCancel != null) {
+                    throw new UsageException("--cancel is given twice");
+                }
                 if (arg.contains("=")) {
-                    campaignCancel = arg.substring(arg.indexOf('=') + 1);
-                } else if (i + 1 < args.size()) {
-                    campaignCancel = args.get(++i);
+                    campaignCancel = arg.substring(arg.indexOf('=') + 1).trim();
+                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                    campaignCancel = args.get(++i).trim();
                 } else {
                     throw new UsageException("--cancel needs a campaign id");
                 }
@@ -178,9 +186,9 @@ record StackConfig(
         if (campaignCancel != null && (campaignFile != null || campaignName != null)) {
             throw new UsageException("campaign --cancel takes a campaign id only, no FILE or --name");
         }
-        if (campaignCancel != null && !campaignCancel.matches("[0-9A-Fa-f-]{36}")) {
+        if (campaignCancel != null && !CAMPAIGN_ID.matcher(campaignCancel).matches()) {
             throw new UsageException(
-                    "--cancel needs the campaign id the upload printed (a UUID), not " + campaignCancel);
+                    "--cancel needs the campaign id the upload printed (a UUID), not '" + campaignCancel + "'");
         }
         if (command == Command.CAMPAIGN && campaignFile == null && campaignCancel == null) {
             throw new UsageException("campaign needs a FILE: ./asof campaign customers.csv [--name NAME]");

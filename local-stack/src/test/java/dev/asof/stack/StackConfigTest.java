@@ -151,8 +151,17 @@ class StackConfigTest {
 
         assertThatThrownBy(() -> parse("campaign")).hasMessageStartingWith("campaign needs a FILE");
         assertThatThrownBy(() -> parse("campaign", "--cancel")).hasMessage("--cancel needs a campaign id");
+        assertThat(parse("campaign", "--cancel", " " + id + " ").campaignCancel())
+                .isEqualTo(id);
         assertThatThrownBy(() -> parse("campaign", "--cancel", "sale.csv"))
                 .hasMessageStartingWith("--cancel needs the campaign id the upload printed");
+        assertThatThrownBy(() -> parse("campaign", "--cancel", "0".repeat(36)))
+                .hasMessageStartingWith("--cancel needs the campaign id the upload printed");
+        assertThatThrownBy(() -> parse("campaign", "--cancel=")).hasMessageEndingWith("not ''");
+        assertThatThrownBy(() -> parse("campaign", "--cancel", "--name", "n"))
+                .hasMessage("--cancel needs a campaign id");
+        assertThatThrownBy(() -> parse("campaign", "--cancel", id, "--cancel", id))
+                .hasMessage("--cancel is given twice");
         assertThatThrownBy(() -> parse("campaign", "sale.csv", "--cancel", id))
                 .hasMessage("campaign --cancel takes a campaign id only, no FILE or --name");
         assertThatThrownBy(() -> parse("campaign", "--cancel", id, "--name", "n"))
