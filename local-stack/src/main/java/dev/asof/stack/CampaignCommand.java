@@ -88,12 +88,9 @@ final class CampaignCommand {
                     campaign.get("lines_accepted").asLong(),
                     campaign.get("lines_rejected").asLong(),
                     id);
-            JsonNode done = watch(location, key, campaign);
-            summary(done, location);
-            return done.get("state").asString().equals("completed") ? 0 : 1;
+            return follow(location, key, campaign, "completed");
         } catch (IOException e) {
-            throw new StackException("cannot reach ingestion-service at " + base + " (" + e.getMessage()
-                    + "); is the stack up? (./asof up)");
+            throw unreachable(base, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
@@ -141,16 +138,26 @@ final class CampaignCommand {
                 out.println("Its runner stops it at its next batch; lines published so far stay in the log."
                         + " Ctrl-C stops watching; the cancellation stands.");
             }
-            JsonNode done = watch(location, key, campaign);
-            summary(done, location);
-            return done.get("state").asString().equals("cancelled") ? 0 : 1;
+            return follow(location, key, campaign, "cancelled");
         } catch (IOException e) {
-            throw new StackException("cannot reach ingestion-service at " + base + " (" + e.getMessage()
-                    + "); is the stack up? (./asof up)");
+            throw unreachable(base, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
         }
+    }
+
+    /** Shows the campaign until it has ended, then its summary; 0 when it ended {@code wanted}, else 1. */
+    private int follow(String location, String key, JsonNode campaign, String wanted)
+            throws IOException, InterruptedException, StackException {
+        JsonNode done = watch(location, key, campaign);
+        summary(done, location);
+        return done.get("state").asString().equals(wanted) ? 0 : 1;
+    }
+
+    private static StackException unreachable(String base, IOException e) {
+        return new StackException("cannot reach ingestion-service at " + base + " (" + e.getMessage()
+                + "); is the stack up? (./asof up)");
     }
 
     /**

@@ -140,17 +140,7 @@ class CampaignController {
     @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
     @GetMapping(CampaignUploads.PATH)
     Map<String, Object> recent(@RequestParam(name = "limit", required = false) String limitText) {
-        int limit = DEFAULT_LIST;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIST) {
-                throw RequestParameters.invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIST);
-            }
-        }
+        int limit = RequestParameters.limit(limitText, DEFAULT_LIST, MAX_LIST);
         List<Map<String, Object>> list = campaigns.recent(limit).stream()
                 .map(CampaignController::summary)
                 .toList();

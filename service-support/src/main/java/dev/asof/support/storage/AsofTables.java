@@ -189,37 +189,16 @@ public final class AsofTables {
                         .attributeDefinitions(attribute(MERGED_INTO, ScalarAttributeType.S))
                         .keySchema(key(MERGED_INTO, KeyType.HASH))
                         .build(),
-                CreateTableRequest.builder()
-                        .tableName(snapshots())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                attribute(CUSTOMER_ID, ScalarAttributeType.S),
-                                attribute(SNAPSHOT_KEY, ScalarAttributeType.S))
-                        .keySchema(key(CUSTOMER_ID, KeyType.HASH), key(SNAPSHOT_KEY, KeyType.RANGE))
-                        .build(),
+                twoKeyTable(snapshots(), CUSTOMER_ID, SNAPSHOT_KEY),
                 singleKeyTable(profileView(), CUSTOMER_ID),
                 singleKeyTable(intakeEvents(), EVENT_ID),
                 singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY),
                 singleKeyTable(identityLocks(), CUSTOMER_ID),
-                CreateTableRequest.builder()
-                        .tableName(matchIndex())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                attribute(BLOCK_KEY, ScalarAttributeType.S),
-                                attribute(CUSTOMER_ID, ScalarAttributeType.S))
-                        .keySchema(key(BLOCK_KEY, KeyType.HASH), key(CUSTOMER_ID, KeyType.RANGE))
-                        .build(),
+                twoKeyTable(matchIndex(), BLOCK_KEY, CUSTOMER_ID),
                 singleKeyTable(matchRecords(), CUSTOMER_ID),
                 singleKeyTable(subjectKeys(), CUSTOMER_ID),
                 singleKeyTable(erasures(), ERASURE_ID),
-                CreateTableRequest.builder()
-                        .tableName(erasureList())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                attribute(LISTED, ScalarAttributeType.S),
-                                attribute(REQUESTED_KEY, ScalarAttributeType.S))
-                        .keySchema(key(LISTED, KeyType.HASH), key(REQUESTED_KEY, KeyType.RANGE))
-                        .build(),
+                twoKeyTable(erasureList(), LISTED, REQUESTED_KEY),
                 CreateTableRequest.builder()
                         .tableName(campaigns())
                         .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -257,6 +236,17 @@ public final class AsofTables {
                 .indexName(name)
                 .keySchema(key(hashKey, KeyType.HASH), key(sortKey, KeyType.RANGE))
                 .projection(Projection.builder().projectionType(projection).build())
+                .build();
+    }
+
+    /** A table keyed by two strings: {@code hashKey} and the sort key {@code rangeKey}. */
+    private static CreateTableRequest twoKeyTable(String name, String hashKey, String rangeKey) {
+        return CreateTableRequest.builder()
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        attribute(hashKey, ScalarAttributeType.S), attribute(rangeKey, ScalarAttributeType.S))
+                .keySchema(key(hashKey, KeyType.HASH), key(rangeKey, KeyType.RANGE))
                 .build();
     }
 

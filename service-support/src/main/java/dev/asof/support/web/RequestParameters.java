@@ -82,6 +82,26 @@ public final class RequestParameters {
         return value;
     }
 
+    /**
+     * A list's {@code limit} parameter: a whole number from 1 to {@code max}; {@code fallback} when absent; else a
+     * {@code 400} naming {@code limit}.
+     */
+    public static int limit(String text, int fallback, int max) {
+        if (text == null) {
+            return fallback;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > max) {
+            throw invalid("limit", "range", "limit must be a whole number from 1 to " + max);
+        }
+        return limit;
+    }
+
     /** A 400 naming the parameter and the rule it breaks. */
     public static ApiProblemException invalid(String name, String rule, String message) {
         return new ApiProblemException(ApiExceptionHandler.invalid(List.of(new Violation(name, rule, message))));

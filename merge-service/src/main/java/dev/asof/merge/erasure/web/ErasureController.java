@@ -132,17 +132,7 @@ class ErasureController {
     Map<String, Object> list(
             @RequestParam(name = "limit", required = false) String limitText,
             @RequestParam(name = "cursor", required = false) String cursor) {
-        int limit = DEFAULT_LIST;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIST) {
-                throw PagedPasses.invalid("limit", "range", "limit must be a whole number from 1 to " + MAX_LIST);
-            }
-        }
+        int limit = RequestParameters.limit(limitText, DEFAULT_LIST, MAX_LIST);
         Erasures.Listed page = erasures.recent(limit, cursor == null ? null : after(cursor));
         List<Map<String, Object>> listed = new ArrayList<>();
         for (Erasure erasure : page.erasures()) {
