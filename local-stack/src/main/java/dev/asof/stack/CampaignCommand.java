@@ -117,6 +117,8 @@ final class CampaignCommand {
                                 .POST(HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpConnectTimeoutException e) {
+                throw unreachable(base, e);
             } catch (java.net.http.HttpTimeoutException e) {
                 throw new StackException("no answer from " + base + " within 30 s; the cancellation may have been"
                         + " recorded: run the command again (it is harmless)");

@@ -321,6 +321,21 @@ class ErasureIT {
                 .body());
         assertThat(second.get("erasures").get(0).get("erasure_id").stringValue())
                 .isEqualTo(ids.get(0));
+        // walked to the end page by page: every page holds something (no empty last page), each erasure once
+        List<String> walked = new ArrayList<>();
+        String next = null;
+        do {
+            JsonNode walk = EventJson.parse(api.get(
+                            "/api/v1/erasures?limit=1" + (next == null ? "" : "&cursor=" + next),
+                            TestApiKeys.ALL_SCOPES)
+                    .body());
+            assertThat(walk.get("erasures")).as(walk.toString()).hasSize(1);
+            walked.add(walk.get("erasures").get(0).get("erasure_id").stringValue());
+            next = walk.get("next_cursor").isNull()
+                    ? null
+                    : walk.get("next_cursor").stringValue();
+        } while (next != null);
+        assertThat(walked).doesNotHaveDuplicates().containsSubsequence(ids.get(2), ids.get(1), ids.get(0));
         JsonNode done = awaitEnded("/api/v1/erasures/" + ids.get(2));
         JsonNode listed = EventJson.parse(api.get("/api/v1/erasures?limit=1", TestApiKeys.ALL_SCOPES)
                         .body())

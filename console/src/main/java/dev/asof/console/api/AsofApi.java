@@ -115,11 +115,13 @@ public class AsofApi {
         }
 
         /**
-         * The service has no such endpoint here: a {@code 404} that is no problem+json of asof's (an older or
-         * differently configured service). Pages show the feature as unavailable, never as empty data.
+         * The service has no such endpoint here (an older or differently configured service): a {@code 404} that is
+         * no problem+json, or asof's generic {@code not-found} for a path nothing serves (a missing resource has a
+         * type of its own: {@code profile-not-found}, {@code erasure-not-found}, ...). Pages show the feature as
+         * unavailable, never as empty data.
          */
         public boolean absentApi() {
-            return status == 404 && problem().isEmpty();
+            return status == 404 && (problem().isEmpty() || problem().equals("not-found"));
         }
 
         /** The problem's detail, or its title, for people to read. */

@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Erasure, for privacy officers only ({@code /privacy/**}): the request form, the request through merge-service's
- * erasure API, the erasure's state and proof, and finding a customer's erasure again by the customer's id.
+ * erasure API, the erasure's state and proof, the register of erasures, and finding a customer's erasure again by
+ * the customer's id.
  */
 @Controller
 class PrivacyController {
@@ -116,6 +117,8 @@ class PrivacyController {
             if (answer.absentApi() || answer.status() == 405) {
                 model.addAttribute(
                         "listError", "The register is unavailable: merge-service cannot list erasures here.");
+            } else if (answer.status() == 400 && cursor != null) {
+                model.addAttribute("listError", "That page of the register does not exist: start from the newest.");
             } else if (!answer.ok()) {
                 model.addAttribute("listError", "The register is unavailable: " + answer.detail());
             } else {

@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *       erasure_id}; an item keyed {@code customer#<id>} names the latest erasure requested for that customer, one
  *       keyed {@code member#<id>} the latest that erased it as a member of another.
  *   <li>{@code erasure_list}: every erasure by request time, for listing them (merge-service), key {@code listed}
- *       (always {@code erasure}) + {@code requested_key} ({@code <requested_at>#<erasure_id>}); keys and the id only.
+ *       (always {@code erasure}: one partition, enough for the few erasures a contact centre has) + {@code requested_key}
+ *       ({@code <requested_at>#<erasure_id>}); keys and the id only.
  *   <li>{@code campaigns}: bulk campaigns (ingestion-service), key {@code campaign_id}: name, state, counts, the
  *       first errors, the runner's lease and resume point, and how many of its events the log writer counted per
  *       partition. Sparse global index {@code by_pending} ({@code pending}, {@code requested_at}) lists the

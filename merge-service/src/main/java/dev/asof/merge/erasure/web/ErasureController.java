@@ -36,8 +36,9 @@ import tools.jackson.databind.JsonNode;
  * GDPR erasure (scope {@code gdpr:erase}): {@code POST /api/v1/customers/{id}/erasure} with {@code {"reason",
  * "requested_by"}} answers {@code 202} with {@code Location: /api/v1/erasures/{erasure_id}} once the request is
  * stored; the erasure runs in the background. {@code GET /api/v1/erasures/{erasure_id}} shows its state and, once
- * it ended, the proof; {@code GET /api/v1/customers/{id}/erasure} the latest erasure requested for a customer. A
- * repeated request for a customer whose erasure is under way answers that one.
+ * it ended, the proof; {@code GET /api/v1/customers/{id}/erasure} the latest erasure covering a customer; {@code GET
+ * /api/v1/erasures} the register, newest first. A repeated request for a customer whose erasure is under way
+ * answers that one.
  */
 @RestController
 @PreAuthorize("hasAuthority('SCOPE_gdpr:erase')")
@@ -119,8 +120,7 @@ class ErasureController {
                         HttpStatus.NOT_FOUND,
                         "erasure-not-found",
                         "Erasure not found",
-                        "no erasure covers customer " + id + " (an identity erased with another before asof"
-                                + " recorded members is found under that customer's id)")));
+                        "no erasure covers customer " + id)));
     }
 
     /**
