@@ -41,6 +41,7 @@ class ErasureConfiguration {
 
     @Bean
     ErasureSteps erasureSteps(
+            ErasureStore store,
             IdentityLog identityLog,
             ProfileEventSubmitter submitter,
             SubjectKeys keys,
@@ -49,7 +50,7 @@ class ErasureConfiguration {
             TopicScan topics,
             ErasureProperties properties,
             Clock clock) {
-        return new ErasureSteps(identityLog, submitter, keys, stores, matchIndex, topics, properties, clock);
+        return new ErasureSteps(store, identityLog, submitter, keys, stores, matchIndex, topics, properties, clock);
     }
 
     @Bean

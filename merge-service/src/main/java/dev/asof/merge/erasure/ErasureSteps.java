@@ -37,6 +37,7 @@ class ErasureSteps {
     private static final Duration SETTLE_POLL = Duration.ofMillis(100);
 
     private final IdentityLog identityLog;
+    private final ErasureStore store;
     private final ProfileEventSubmitter submitter;
     private final SubjectKeys keys;
     private final SubjectStores stores;
@@ -46,6 +47,7 @@ class ErasureSteps {
     private final Clock clock;
 
     ErasureSteps(
+            ErasureStore store,
             IdentityLog identityLog,
             ProfileEventSubmitter submitter,
             SubjectKeys keys,
@@ -54,6 +56,7 @@ class ErasureSteps {
             TopicScan topics,
             ErasureProperties properties,
             Clock clock) {
+        this.store = store;
         this.identityLog = identityLog;
         this.submitter = submitter;
         this.keys = keys;
@@ -80,7 +83,10 @@ class ErasureSteps {
                     identities.add(0, erasure.customerId());
                 }
                 steps.put("resolve", Map.of("identities", identities.size()));
-                return withProof(erasure.withIdentities(identities).at(Erasure.Step.APPEND, "running"), proof);
+                Erasure resolved = erasure.withIdentities(identities);
+                // before the step is saved: a restart, or a retry after a failed write, resolves and records again
+                store.coverMembers(resolved);
+                return withProof(resolved.at(Erasure.Step.APPEND, "running"), proof);
             }
             case APPEND -> {
                 List<EventEnvelope> events = erasureEvents(erasure);

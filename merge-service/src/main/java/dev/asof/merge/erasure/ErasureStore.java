@@ -44,15 +44,12 @@ class ErasureStore {
         this.list = tables.erasureList();
     }
 
-    /** A page of erasures, newest first, and the key to ask for the next page after (none when this is the last). */
-    record Page(List<Erasure> erasures, String after) {}
-
     /**
      * Up to {@code limit} erasures requested before the one {@code after} names (from the newest when {@code
      * null}), newest first. An entry whose erasure is gone (a request that lost a race, between its two writes) is
      * left out.
      */
-    Page recent(int limit, String after) {
+    Erasures.Listed recent(int limit, String after) {
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(list)
                 .keyConditionExpression("#l = :l")
@@ -95,7 +92,7 @@ class ErasureStore {
         String next = items.size() > limit
                 ? items.get(limit - 1).get(AsofTables.REQUESTED_KEY).s()
                 : null;
-        return new Page(erasures, next);
+        return new Erasures.Listed(erasures, next);
     }
 
     /** The list entry of an erasure: its request time and id. */

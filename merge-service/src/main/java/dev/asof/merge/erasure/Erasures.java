@@ -109,8 +109,7 @@ public class Erasures implements AutoCloseable {
      * after}; {@code null}: the newest).
      */
     public Listed recent(int limit, String after) {
-        ErasureStore.Page page = store.recent(limit, after);
-        return new Listed(page.erasures(), page.after());
+        return store.recent(limit, after);
     }
 
     /**
@@ -161,13 +160,8 @@ public class Erasures implements AutoCloseable {
             Erasure.Step step = erasure.step();
             try {
                 long started = System.nanoTime();
-                Erasure next = steps.run(erasure);
-                if (step == Erasure.Step.RESOLVE) {
-                    // before the step is saved: a restart, or a retry after a failed write, resolves again
-                    store.coverMembers(next);
-                }
-                store.save(next);
-                erasure = next;
+                erasure = steps.run(erasure);
+                store.save(erasure);
                 long took = System.nanoTime() - started;
                 meters.timer("asof.erasure.step", "step", step.name().toLowerCase(java.util.Locale.ROOT))
                         .record(took, TimeUnit.NANOSECONDS);
