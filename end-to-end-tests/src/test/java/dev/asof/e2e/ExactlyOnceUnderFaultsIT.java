@@ -48,6 +48,9 @@ class ExactlyOnceUnderFaultsIT {
     private static final int BATCH = 100;
     private static final int CLIENTS = 4;
 
+    /** How long the broker waits for a killed writer's heartbeats before it moves its partitions (default 45 s). */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+
     @Test
     void everyAcceptedEventIsLoggedExactlyOnceAndEveryViewIsTheFoldOfItsLog() throws Exception {
         System.out.println("exactly-once fault test: seed=" + SEED);
@@ -71,6 +74,8 @@ class ExactlyOnceUnderFaultsIT {
         properties.put("asof.dynamodb.table-prefix", prefix);
         properties.put("spring.cloud.aws.dynamodb.endpoint", dynalite.endpoint().toString());
         properties.put("asof.log-writer.stuck-after", "3s");
+        properties.put(
+                "spring.kafka.consumer.properties.session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
         Map<String, String> intakeOnly = new HashMap<>(properties);
         intakeOnly.put("spring.kafka.listener.auto-startup", "false");
 
@@ -154,6 +159,7 @@ class ExactlyOnceUnderFaultsIT {
             for (Future<?> client : running) {
                 client.get();
             }
+            phase("every event answered 202");
             assertThat(expected.total()).isEqualTo(total);
 
             DynamoDbClient dynamo = DynamoDbClient.builder()
@@ -167,6 +173,7 @@ class ExactlyOnceUnderFaultsIT {
             ProfileViews views = new ProfileViews(dynamo, tables);
             int checkedViews = expected.assertLoggedExactlyOnce(log, views, Duration.ofMinutes(5))
                     .size();
+            phase("every event logged exactly once");
             Instant end = Instant.parse("3000-01-01T00:00:00Z");
             assertThat(log.eventsUpTo(poisoned, end, end))
                     .as("poison records logged")
@@ -193,5 +200,17 @@ class ExactlyOnceUnderFaultsIT {
 
     private static void awaitSent(AtomicInteger sent, int atLeast) {
         await().atMost(Duration.ofMinutes(5)).until(() -> sent.get() >= atLeast);
+        phase(atLeast + " events sent");
+    }
+
+    private static final long STARTED = System.nanoTime();
+
+    /** Where the test's time goes, in its output. */
+    private static void phase(String reached) {
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "exactly-once fault test: %s at +%.1f s%n",
+                reached,
+                (System.nanoTime() - STARTED) / 1e9);
     }
 }
