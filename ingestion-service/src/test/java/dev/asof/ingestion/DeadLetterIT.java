@@ -3,13 +3,17 @@ package dev.asof.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.events.ProfileFold;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
 import dev.asof.testing.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +90,64 @@ class DeadLetterIT {
         assertThat(reason).contains("/event_type");
         assertThat(deadLetters.get(0).headers().lastHeader("kafka_dlt-original-topic"))
                 .isNotNull();
+    }
+
+    /**
+     * The probe's jammed partition: valid events (each under the event limit) that together make a profile larger
+     * than one DynamoDB item once stopped their partition for good, every later event on it answered 202 and never
+     * stored. The event that would take the profile past the limit is set aside; later ones land, and the view stays
+     * the fold of the log.
+     */
+    @Test
+    void anEventThatWouldMakeTheProfileTooLargeForOneItemIsDeadLetteredAndLaterRecordsStillLand() throws Exception {
+        String customer = Events.newCustomerId("cust_dlt_large");
+        String fits = bulk(customer, "2026-11-25T14:30:00Z", "a");
+        String tooLarge = bulk(customer, "2026-11-25T14:31:00Z", "b");
+        String after = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-25T14:32:00Z", "tier", null, "gold", "voice");
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (String event : List.of(fits, tooLarge, after)) {
+                producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, event))
+                        .get();
+            }
+        }
+
+        EventLog log = new EventLog(SharedInfrastructure.dynamoClient(), tables);
+        Instant end = Instant.parse("9999-12-31T23:59:59.999Z");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(log.eventsUpTo(customer, end, end))
+                        .extracting(logged -> logged.event().timestampUtc().toString())
+                        .containsExactly("2026-11-25T14:30:00Z", "2026-11-25T14:32:00Z"));
+        List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(customer, 1);
+        assertThat(deadLetters).extracting(ConsumerRecord::value).containsExactly(tooLarge);
+        assertThat(header(deadLetters.get(0), "asof-dlt-kind")).isEqualTo("unstorable");
+        assertThat(header(deadLetters.get(0), "asof-dlt-reason"))
+                .startsWith("profile-too-large: ")
+                .contains("at most " + ProfileViews.MAX_STATE_BYTES)
+                .doesNotContain("xxxx");
+        ProfileViews views = new ProfileViews(SharedInfrastructure.dynamoClient(), tables);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(views.find(customer).orElseThrow().state())
+                                .isEqualTo(ProfileFold.foldAt(customer, log.eventsUpTo(customer, end, end), end, end)));
+        assertThat(views.find(customer).orElseThrow().state().attributes())
+                .containsKeys("a0", "a59", "tier")
+                .doesNotContainKey("b0");
+    }
+
+    /** A bulk update of 60 attributes of 4,000 characters each (about 240 KB: under the 256 KiB event limit). */
+    private static String bulk(String customer, String at, String prefix) {
+        List<String> changes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            changes.add("{\"attribute_key\":\"" + prefix + i + "\",\"new_value\":\"" + "x".repeat(4_000) + "\"}");
+        }
+        return """
+                {"event_id":"%s","event_type":"BULK_PROFILE_UPDATE","timestamp_utc":"%s","customer_id":"%s",\
+                "source_system":"crm","payload":{"changes":[%s]}}""".formatted(UUID.randomUUID(), at, customer, String.join(",", changes));
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private static List<ConsumerRecord<String, String>> deadLettersFor(String customer, int expected) {

@@ -1,5 +1,6 @@
 package dev.asof.ingestion.log;
 
+import dev.asof.events.BulkProfileUpdate;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.Hlc;
@@ -61,6 +62,12 @@ class LogWriter implements ConsumerSeekAware {
     private static final Logger log = LoggerFactory.getLogger(LogWriter.class);
     private static final int MAX_CACHED_VIEWS = 100_000;
 
+    /**
+     * At most how many bytes one attribute's entry in a stored state takes beside its key, its value, its event id
+     * and its source system: the version's time (24 characters), numbers and the JSON around them.
+     */
+    private static final int ENTRY_BYTES = 200;
+
     private final EventLog eventLog;
     private final ProfileViews views;
     private final IdentityLinks identityLinks;
@@ -74,6 +81,7 @@ class LogWriter implements ConsumerSeekAware {
     private final Campaigns campaigns;
     private final Counter created;
     private final Counter redelivered;
+    private final Counter tooLarge;
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
     private final Timer batchWritten;
     private final Timer batchFailed;
@@ -112,6 +120,7 @@ class LogWriter implements ConsumerSeekAware {
         this.uncounted = metrics.counter("asof.campaign.count.failures");
         this.created = metrics.counter("asof.log.events", "result", "logged");
         this.redelivered = metrics.counter("asof.log.events", "result", "already_logged");
+        this.tooLarge = metrics.counter("asof.log.events", "result", "profile_too_large");
         this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("asof.log.batch.records")
                 .description("records per batch a log-writer consumer polled, retried batches included")
                 .publishPercentileHistogram()
@@ -371,12 +380,36 @@ class LogWriter implements ConsumerSeekAware {
         long maxTimestamp = view.maxTimestampMillis();
         List<RecordedEvent> logged = new ArrayList<>();
         int lateTiers = 0;
+        // the view as it will be written, and an upper bound of its size: an event that would take it past what a
+        // view item may hold is set aside before it is logged
+        IdentityState folded = view.state();
+        long foldedBytes = ProfileViews.stateBytes(folded);
         for (Polled polled : events) {
             EventEnvelope event = polled.event();
+            RecordedEvent next = new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis()));
+            long bound = foldedBytes + growthBound(polled);
+            if (bound > ProfileViews.MAX_STATE_BYTES) {
+                IdentityState candidate = ProfileFold.evolve(folded, next);
+                long exact = ProfileViews.stateBytes(candidate);
+                // logged already (a redelivery): its first delivery passed this check, with its own recorded_at
+                if (exact > ProfileViews.MAX_STATE_BYTES
+                        && eventLog.find(customerId, event.timestampUtc(), event.eventId())
+                                .isEmpty()) {
+                    tooLarge.increment();
+                    deadLetters.send(
+                            polled.record(),
+                            "unstorable",
+                            "profile-too-large: the customer's profile would take " + exact + " bytes, at most "
+                                    + ProfileViews.MAX_STATE_BYTES + " (asof keeps a profile in one DynamoDB item)");
+                    noteCampaign(outcomes, polled.record(), polled.campaignId(), event.eventId(), false);
+                    continue;
+                }
+                bound = exact;
+            }
             EventLog.Append append;
             try {
                 append = eventLog.append(
-                        new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis())),
+                        next,
                         maxTimestamp,
                         polled.record().partition(),
                         polled.record().offset());
@@ -394,6 +427,8 @@ class LogWriter implements ConsumerSeekAware {
             }
             (append.created() ? created : redelivered).increment();
             logged.add(append.logged());
+            folded = ProfileFold.evolve(folded, append.logged());
+            foldedBytes = bound;
             if (append.lateTier() != EventLog.NOT_LATE) {
                 lateTiers |= LateTiers.bit(append.lateTier());
             }
@@ -405,6 +440,23 @@ class LogWriter implements ConsumerSeekAware {
             cachedViews.clear();
         }
         cachedViews.put(customerId, written);
+    }
+
+    /**
+     * At most how many bytes an event adds to a stored state: its attribute keys and values (the record carries them
+     * once, already encrypted and written as the state writes them) and, per attribute it sets, an entry repeating
+     * its event id and source system ({@link #ENTRY_BYTES} more, a character escaped at most 6 bytes). The exact size
+     * is computed only when this bound comes near the limit.
+     */
+    private static long growthBound(Polled polled) {
+        EventEnvelope event = polled.event();
+        int entries = event.payload() instanceof BulkProfileUpdate bulk
+                ? Math.max(1, bulk.changes().size())
+                : 1;
+        long entry = ENTRY_BYTES
+                + 6L * event.eventId().length()
+                + (event.sourceSystem() == null ? 0 : 6L * event.sourceSystem().length());
+        return Math.max(0, polled.record().serializedValueSize()) + entries * entry;
     }
 
     /** Merges and unmerges are indexed before the view moves on, so a reader can always find the members. */

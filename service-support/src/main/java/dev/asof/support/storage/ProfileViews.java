@@ -17,6 +17,18 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public class ProfileViews {
 
+    /**
+     * The most bytes (UTF-8) a customer's folded state may take as stored. DynamoDB refuses an item over 400 KB, and
+     * a view item (like a snapshot item) holds the state and a few small attributes beside it; the log writer sets
+     * aside an event that would take a view past this, since a view the store refuses would stop its partition.
+     */
+    public static final int MAX_STATE_BYTES = 380_000;
+
+    /** The bytes {@code state} takes as a view or snapshot stores it. */
+    public static int stateBytes(IdentityState state) {
+        return IdentityStateCodec.encode(state).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     private final DynamoDbClient dynamo;
     private final String table;
 
