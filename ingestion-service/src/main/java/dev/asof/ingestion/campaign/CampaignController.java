@@ -54,9 +54,12 @@ class CampaignController {
     }
 
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
+    // `produces`: a client that accepts no JSON is answered 406 before anything is stored (a 406 after the upload
+    // was stored would invite a re-send that doubles it)
     @PostMapping(
             path = CampaignUploads.PATH,
-            consumes = {"text/csv", "application/x-ndjson"})
+            consumes = {"text/csv", "application/x-ndjson"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> upload(
             Authentication caller,
             HttpServletRequest request,
@@ -99,7 +102,7 @@ class CampaignController {
      * completing. Repeating it is harmless.
      */
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
-    @PostMapping(CampaignUploads.PATH + "/{campaignId}/cancel")
+    @PostMapping(path = CampaignUploads.PATH + "/{campaignId}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> cancel(@PathVariable String campaignId) {
         String id = campaignId(campaignId);
         Instant now = clock.instant();

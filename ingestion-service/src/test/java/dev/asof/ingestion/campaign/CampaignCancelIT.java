@@ -88,6 +88,19 @@ class CampaignCancelIT {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> status(runningId).get("events_logged").asLong() > 0);
 
+        // a caller that takes no JSON answer is refused before anything is recorded (a probe found the cancellation
+        // done and then answered 406)
+        HttpResponse<String> notAcceptable = api.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/campaigns/" + waitingId + "/cancel"))
+                .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
+                .header("Accept", "text/plain")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertThat(notAcceptable.statusCode()).isEqualTo(406);
+        assertThat(status(waitingId).get("cancel_requested_at").isNull())
+                .as("nothing recorded")
+                .isTrue();
+
         HttpResponse<String> waitingCancelled = cancel(waitingId);
         assertThat(waitingCancelled.statusCode()).as(waitingCancelled.body()).isEqualTo(200);
         JsonNode waitingNow = EventJson.parse(waitingCancelled.body());

@@ -305,6 +305,17 @@ class CampaignIntakeIT {
                 upload("text/csv", bytes("customer_id,tier\nc,1\n"), "n".repeat(129), null, null),
                 400,
                 "invalid-request");
+        // a client that takes no JSON answer is refused before anything is stored (a probe found the upload stored
+        // and then answered 406)
+        for (String accept : List.of("text/plain", "text/csv", "text/html")) {
+            HttpResponse<String> notAcceptable = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
+                    .header("Content-Type", "text/csv")
+                    .header("Accept", accept)
+                    .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                    .POST(HttpRequest.BodyPublishers.ofString("customer_id,tier\nc,1\n"))
+                    .build());
+            assertThat(notAcceptable.statusCode()).as("Accept: %s", accept).isEqualTo(406);
+        }
         assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
 
         HttpResponse<String> anonymous = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
