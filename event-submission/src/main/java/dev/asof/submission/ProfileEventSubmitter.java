@@ -18,9 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -166,14 +169,27 @@ public final class ProfileEventSubmitter {
 
     /**
      * Claims every event in the intake ledger, in parallel: each claim is a round trip to DynamoDB, and a batch of
-     * a hundred done one after the other would make the caller wait for a hundred round trips.
+     * a hundred done one after the other would make the caller wait for a hundred round trips. An event id that
+     * comes again later in the request is claimed after its first: the request's order decides (the first is
+     * accepted; a later copy is {@code duplicate}, or {@code rejected} as {@code event-id-reused} when its content
+     * differs), not which claim reaches the ledger first.
      */
     private Map<Integer, Claimed> claimAll(Map<Integer, EventEnvelope> events, Instant now) {
         Map<Integer, CompletableFuture<Claimed>> claims = new LinkedHashMap<>();
-        events.forEach((index, event) ->
-                claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers)));
-        Map<Integer, Claimed> results = new LinkedHashMap<>();
+        Set<String> firsts = new HashSet<>();
+        List<Integer> repeats = new ArrayList<>();
+        events.forEach((index, event) -> {
+            if (firsts.add(event.eventId())) {
+                claims.put(index, CompletableFuture.supplyAsync(() -> claim(index, event, now), claimers));
+            } else {
+                repeats.add(index);
+            }
+        });
+        Map<Integer, Claimed> results = new TreeMap<>();
         claims.forEach((index, claim) -> results.put(index, join(claim)));
+        for (int index : repeats) {
+            results.put(index, claim(index, events.get(index), now));
+        }
         return results;
     }
 
