@@ -54,7 +54,8 @@ final class CsvCampaignReader implements CampaignLine.Reader {
             throw badHeader("the header names " + (fields.size() - 1) + " attribute columns; at most "
                     + BulkProfileUpdate.MAX_CHANGES + " (one bulk update per line)");
         }
-        Set<String> seen = new HashSet<>();
+        // customer_id names the line's customer: as an attribute column it would be read as a second one
+        Set<String> seen = new HashSet<>(Set.of(CUSTOMER_ID));
         for (int i = 1; i < fields.size(); i++) {
             String key = fields.get(i);
             if (!AttributeKeys.isValid(key)) {
@@ -62,7 +63,11 @@ final class CsvCampaignReader implements CampaignLine.Reader {
                         + AttributeKeys.PATTERN);
             }
             if (!seen.add(key)) {
-                throw badHeader("header column " + (i + 1) + " repeats the attribute key " + key);
+                throw badHeader(
+                        key.equals(CUSTOMER_ID)
+                                ? "header column " + (i + 1)
+                                        + " repeats customer_id (the first column names the customer)"
+                                : "header column " + (i + 1) + " repeats the attribute key " + key);
             }
         }
         return List.copyOf(fields);

@@ -6,7 +6,8 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Splits an upload into its physical lines at {@code \n} (a {@code \r} before it is dropped), byte by byte, so a
+ * Splits an upload into its physical lines at {@code \n} (a {@code \r} before it is dropped, unless a CSV quote is
+ * open there), byte by byte, so a
  * line's bytes can be decoded on their own and a bad byte sequence costs only its line. A line longer than {@code
  * maxLineBytes} is skipped to its end and returned as too long, so memory stays bounded whatever is sent.
  */
@@ -104,7 +105,9 @@ final class PhysicalLines {
         }
         byte[] bytes = line.toByteArray();
         int end = bytes.length;
-        if (end > 0 && bytes[end - 1] == '\r') {
+        // a \r before \n ends the line, except inside quotes, where it is part of the value (RFC 4180 keeps a
+        // quoted CRLF as it is)
+        if (end > 0 && bytes[end - 1] == '\r' && csv != Csv.QUOTED) {
             end--;
         }
         int begin = 0;

@@ -285,6 +285,7 @@ class CampaignIntakeIT {
                 415,
                 "unsupported-charset");
         assertProblem(upload("text/csv", bytes("email,customer_id\nx,c\n"), null, null, null), 400, "csv-header");
+        assertProblem(upload("text/csv", bytes("customer_id,customer_id\nc,a\n"), null, null, null), 400, "csv-header");
         assertProblem(upload("text/csv", bytes("customer_id,tier\n"), null, null, null), 400, "no-lines");
         // the same Idempotency-Key rule and problem as every other endpoint that honours the header
         assertProblem(

@@ -47,6 +47,19 @@ class CampaignReadersTest {
         assertThat(lines.get(0).changes().get(0).get("new_value").asString()).isEqualTo("two\nlines");
     }
 
+    /** RFC 4180: a CRLF inside quotes is part of the value (a probe found it stored as LF); the one ending a record is not. */
+    @Test
+    void aCrlfInsideQuotesIsKeptAndTheOneEndingTheRecordIsNot() throws IOException {
+        List<CampaignLine> lines =
+                csv("customer_id,note,tier\r\n" + "cust_1,\"multi\r\nline\",silver\r\n" + "cust_2,\"end\r\n\",x\r\n");
+
+        assertThat(lines).extracting(CampaignLine::line).containsExactly(2L, 4L);
+        assertThat(lines.get(0).changes().get(0).get("new_value").asString()).isEqualTo("multi\r\nline");
+        assertThat(lines.get(0).changes().get(1).get("new_value").asString()).isEqualTo("silver");
+        assertThat(lines.get(1).changes().get(0).get("new_value").asString()).isEqualTo("end\r\n");
+        assertThat(lines.get(1).changes().get(1).get("new_value").asString()).isEqualTo("x");
+    }
+
     @Test
     void badCsvLinesAreReportedWithTheirNumbersAndTheRestGoOn() throws IOException {
         ByteArrayOutputStream upload = new ByteArrayOutputStream();
