@@ -35,6 +35,10 @@ import org.springframework.validation.annotation.Validated;
  * @param orphanAfter chunks whose upload wrote its last one this long ago and whose campaign will never publish
  *     them (see {@link OrphanChunks}) are deleted; longer than any upload may take
  * @param orphanSweepEvery how often each instance's runner looks for such chunks
+ * @param uploadTimeout the longest an upload may take to arrive; a slower one is {@code 408 upload-timeout} with
+ *     nothing stored, so a client trickling a file (a byte every few seconds is never idle long enough for the
+ *     server's read timeout) cannot hold one of the {@code max-concurrent-uploads} slots for long; shorter than
+ *     {@code orphan-after}
  */
 @Validated
 @ConfigurationProperties("asof.campaigns")
@@ -58,9 +62,17 @@ public record CampaignProperties(
         Duration orphanAfter,
 
         @NotNull @DurationMin(seconds = 1) @DefaultValue("10m")
-        Duration orphanSweepEvery) {
+        Duration orphanSweepEvery,
+
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("15m")
+        Duration uploadTimeout) {
 
     public CampaignProperties {
+        if (uploadTimeout.compareTo(orphanAfter) >= 0) {
+            throw new IllegalArgumentException("asof.campaigns.upload-timeout (" + uploadTimeout
+                    + ") must be shorter than orphan-after (" + orphanAfter + "): an upload still arriving must"
+                    + " never have its chunks swept");
+        }
         if (chunkSize.toBytes() > 300 * 1024) {
             throw new IllegalArgumentException("asof.campaigns.chunk-size is at most 300KB, was " + chunkSize);
         }

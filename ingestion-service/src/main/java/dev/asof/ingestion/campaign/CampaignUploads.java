@@ -108,6 +108,48 @@ class CampaignUploads {
         }
     }
 
+    /** An upload's body that fails once its deadline has passed, checked on every read. */
+    private static final class Deadline extends java.io.FilterInputStream {
+
+        /** The deadline passed while the upload was still arriving. */
+        static final class Passed extends IOException {
+            Passed() {
+                super("upload deadline passed");
+            }
+        }
+
+        private final Clock clock;
+        private final Instant deadline;
+
+        Deadline(InputStream in, Clock clock, Instant deadline) {
+            super(in);
+            this.clock = clock;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            check();
+            int b = super.read();
+            check();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            check();
+            int n = super.read(buffer, offset, length);
+            check();
+            return n;
+        }
+
+        private void check() throws Passed {
+            if (clock.instant().isAfter(deadline)) {
+                throw new Passed();
+            }
+        }
+    }
+
     private Upload read(
             String owner, String idempotencyKey, String nameText, String timestampText, boolean csv, InputStream body) {
         Instant now = clock.instant();
@@ -133,7 +175,9 @@ class CampaignUploads {
         int maxLineBytes =
                 (int) Math.min(Integer.MAX_VALUE, properties.maxLineSize().toBytes());
         try {
-            PhysicalLines lines = new PhysicalLines(new DigestInputStream(body, digest), maxLineBytes);
+            PhysicalLines lines = new PhysicalLines(
+                    new DigestInputStream(new Deadline(body, clock, now.plus(properties.uploadTimeout())), digest),
+                    maxLineBytes);
             CampaignLine.Reader reader =
                     csv ? new CsvCampaignReader(lines, maxLineBytes) : new NdjsonCampaignReader(lines, maxLineBytes);
             for (CampaignLine line = reader.next(); line != null; line = reader.next()) {
@@ -167,6 +211,14 @@ class CampaignUploads {
                     "Request body too large",
                     "A campaign upload takes at most " + maxBodyBytes + " bytes; split the file. Nothing of this"
                             + " upload was stored."));
+        } catch (Deadline.Passed late) {
+            staging.discard();
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.REQUEST_TIMEOUT,
+                    "upload-timeout",
+                    "Upload too slow",
+                    "The upload did not arrive within asof.campaigns.upload-timeout (" + properties.uploadTimeout()
+                            + "); nothing of it was stored. Send it again over a faster link, or split the file."));
         } catch (IOException e) {
             staging.discard();
             throw new ApiProblemException(Problems.of(

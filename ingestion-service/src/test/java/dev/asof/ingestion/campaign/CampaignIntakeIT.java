@@ -51,6 +51,7 @@ import tools.jackson.databind.JsonNode;
             "asof.campaigns.max-lines=300",
             "asof.campaigns.poll-interval=200ms",
             "asof.campaigns.rate=2000",
+            "asof.campaigns.upload-timeout=4s",
             "asof.http.streamed-bodies[/api/v1/campaigns]=256KB"
         })
 class CampaignIntakeIT {
@@ -338,6 +339,65 @@ class CampaignIntakeIT {
         assertProblem(get("/api/v1/campaigns/not-a-uuid"), 400, "invalid-request");
         assertProblem(get("/api/v1/campaigns?limit=0"), 400, "invalid-request");
         assertProblem(get("/api/v1/campaigns?limit=abc"), 400, "invalid-request");
+    }
+
+    /**
+     * A client trickling its file (a few bytes every half second: never idle long enough for the server's read
+     * timeout) is cut off
+     * at asof.campaigns.upload-timeout with nothing stored, and its upload slot is free again (a probe held both slots
+     * for 152 s, refusing everyone else's uploads meanwhile).
+     */
+    @Test
+    void anUploadSlowerThanTheUploadTimeoutIsRefusedAndStoresNothing() {
+        int before = campaignCount();
+        byte[] file =
+                ("customer_id,tier\n" + Events.newCustomerId("cust_slow") + ",gold\n").getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream trickle = new java.io.InputStream() {
+            private int next;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in pieces");
+            }
+
+            /** The file in 14 pieces, half a second apart: about 7 s in all. */
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (next >= file.length) {
+                    return -1;
+                }
+                if (next > 0) {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return -1;
+                    }
+                }
+                int piece = Math.min(Math.min(length, (file.length + 13) / 14), file.length - next);
+                System.arraycopy(file, next, buffer, offset, piece);
+                next += piece;
+                return piece;
+            }
+        };
+        // without the deadline the whole file arrives (after about 7 s) and is answered 202
+        HttpResponse<String> slow = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> trickle))
+                .build());
+        assertProblem(slow, 408, "upload-timeout");
+        assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
+        assertThat(upload(
+                                "text/csv",
+                                bytes("customer_id,tier\n" + Events.newCustomerId("cust_after") + ",x\n"),
+                                null,
+                                null,
+                                null)
+                        .statusCode())
+                .as("the slot is free again")
+                .isEqualTo(202);
     }
 
     @Test
