@@ -204,6 +204,15 @@ class EventIntakeIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("not valid JSON");
+
+        // no body at all: the same answer as a blank one, naming the rule (a probe got a bare "Failed to read request")
+        for (String path : List.of("/api/v1/events", "/api/v1/ingest/genesys", "/api/v1/ingest/cxone")) {
+            for (String body : List.of("", "  ")) {
+                HttpResponse<String> empty = api.postJson(path, TestApiKeys.ALL_SCOPES, body);
+                assertThat(empty.statusCode()).as("%s '%s'", path, body).isEqualTo(400);
+                assertThat(empty.body()).as("%s '%s'", path, body).contains("not valid JSON", "\"rule\":\"json\"");
+            }
+        }
     }
 
     @Test

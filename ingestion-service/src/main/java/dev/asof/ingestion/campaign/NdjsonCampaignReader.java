@@ -61,15 +61,30 @@ final class NdjsonCampaignReader implements CampaignLine.Reader {
                 }
             }
             JsonNode customer = node.get("customer_id");
-            if (customer == null || !customer.isString()) {
+            if (customer == null || customer.isNull()) {
                 return CampaignLine.bad(number, "required", "customer_id (a string) is required");
             }
+            if (!customer.isString()) {
+                return CampaignLine.bad(number, "type", "customer_id must be a string, not " + kind(customer));
+            }
             JsonNode changes = node.get("changes");
-            if (!(changes instanceof ArrayNode array)) {
+            if (changes == null || changes.isNull()) {
                 return CampaignLine.bad(number, "required", "changes (an array) is required");
+            }
+            if (!(changes instanceof ArrayNode array)) {
+                return CampaignLine.bad(number, "type", "changes must be an array, not " + kind(changes));
             }
             return CampaignLine.good(number, customer.asString(), array);
         }
+    }
+
+    /** The JSON type of a value, never the value. */
+    private static String kind(JsonNode value) {
+        return value.isNumber()
+                ? "a number"
+                : value.isBoolean()
+                        ? "a boolean"
+                        : value.isArray() ? "an array" : value.isObject() ? "an object" : "text";
     }
 
     @Override

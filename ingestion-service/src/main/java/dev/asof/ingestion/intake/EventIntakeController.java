@@ -35,7 +35,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/events", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> events(
             Authentication caller,
-            @RequestBody byte[] body,
+            @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(caller, "/api/v1/events", "events", SourceMapping.UNIFIED, body, idempotencyKey, correlationId);
@@ -44,7 +44,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/ingest/genesys", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> genesys(
             Authentication caller,
-            @RequestBody byte[] body,
+            @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
@@ -60,7 +60,7 @@ class EventIntakeController {
     @PostMapping(path = "/api/v1/ingest/cxone", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> cxone(
             Authentication caller,
-            @RequestBody byte[] body,
+            @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestHeader(name = "X-Correlation-Id", required = false) String correlationId) {
         return submit(
@@ -76,7 +76,8 @@ class EventIntakeController {
             byte[] bytes,
             String idempotencyKey,
             String correlationId) {
-        String body = RequestBodies.utf8(bytes);
+        // no body at all is read as an empty document: refused as not JSON, naming the rule, like a blank one
+        String body = RequestBodies.utf8(bytes == null ? new byte[0] : bytes);
         JsonNode document = EventJson.parse(body);
         return intake.handle(
                 caller,

@@ -122,7 +122,8 @@ class CampaignReadersTest {
                                 + "{\"changes\":[]}\n"
                                 + "{\"customer_id\":\"cust_3\",\"changes\":{}}\n"
                                 + "   \n"
-                                + "{\"customer_id\":\"cust_4\",\"changes\":[{\"attribute_key\":\"fax\",\"new_value\":null}]}")
+                                + "{\"customer_id\":\"cust_4\",\"changes\":[{\"attribute_key\":\"fax\",\"new_value\":null}]}\n"
+                                + "{\"customer_id\":123,\"changes\":[]}")
                         .getBytes(StandardCharsets.UTF_8));
 
         assertThat(lines)
@@ -133,8 +134,10 @@ class CampaignReadersTest {
                         org.assertj.core.groups.Tuple.tuple(3L, "type"),
                         org.assertj.core.groups.Tuple.tuple(4L, "additionalProperties"),
                         org.assertj.core.groups.Tuple.tuple(5L, "required"),
-                        org.assertj.core.groups.Tuple.tuple(6L, "required"),
-                        org.assertj.core.groups.Tuple.tuple(8L, null));
+                        org.assertj.core.groups.Tuple.tuple(6L, "type"),
+                        org.assertj.core.groups.Tuple.tuple(8L, null),
+                        org.assertj.core.groups.Tuple.tuple(9L, "type"));
+        assertThat(lines.get(7).errorDetail()).isEqualTo("customer_id must be a string, not a number");
         assertThat(lines.get(6).changes().get(0).get("new_value").isNull()).isTrue();
     }
 
