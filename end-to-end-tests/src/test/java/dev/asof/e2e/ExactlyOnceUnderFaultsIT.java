@@ -76,6 +76,8 @@ class ExactlyOnceUnderFaultsIT {
         properties.put("asof.log-writer.stuck-after", "3s");
         properties.put(
                 "spring.kafka.consumer.properties.session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
+        // heartbeats well within the short session timeout, also on a busy machine running two test JVMs
+        properties.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
         Map<String, String> intakeOnly = new HashMap<>(properties);
         intakeOnly.put("spring.kafka.listener.auto-startup", "false");
 

@@ -68,7 +68,7 @@ public record CampaignProperties(
         Duration uploadTimeout) {
 
     public CampaignProperties {
-        if (uploadTimeout.compareTo(orphanAfter) >= 0) {
+        if (uploadTimeout != null && orphanAfter != null && uploadTimeout.compareTo(orphanAfter) >= 0) {
             throw new IllegalArgumentException("asof.campaigns.upload-timeout (" + uploadTimeout
                     + ") must be shorter than orphan-after (" + orphanAfter + "): an upload still arriving must"
                     + " never have its chunks swept");

@@ -177,7 +177,8 @@ class CampaignUploads {
         try {
             PhysicalLines lines = new PhysicalLines(
                     new DigestInputStream(new Deadline(body, clock, now.plus(properties.uploadTimeout())), digest),
-                    maxLineBytes);
+                    maxLineBytes,
+                    csv);
             CampaignLine.Reader reader =
                     csv ? new CsvCampaignReader(lines, maxLineBytes) : new NdjsonCampaignReader(lines, maxLineBytes);
             for (CampaignLine line = reader.next(); line != null; line = reader.next()) {

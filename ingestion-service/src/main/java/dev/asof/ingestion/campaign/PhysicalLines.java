@@ -32,6 +32,7 @@ final class PhysicalLines {
 
     private final InputStream in;
     private final int maxLineBytes;
+    private final boolean csvQuotes;
     private final byte[] buffer = new byte[64 * 1024];
     private int position;
     private int limit;
@@ -39,9 +40,11 @@ final class PhysicalLines {
     private Csv csv = Csv.FIELD_START;
     private boolean first = true;
 
-    PhysicalLines(InputStream in, int maxLineBytes) {
+    /** @param csv whether the upload is CSV: only there does a quote open across lines (and keep a CR inside it) */
+    PhysicalLines(InputStream in, int maxLineBytes, boolean csv) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
+        this.csvQuotes = csv;
     }
 
     /** The next line, or {@code null} at the end of the upload (a last line without {@code \n} counts). */
@@ -107,7 +110,7 @@ final class PhysicalLines {
         int end = bytes.length;
         // a \r before \n ends the line, except inside quotes, where it is part of the value (RFC 4180 keeps a
         // quoted CRLF as it is)
-        if (end > 0 && bytes[end - 1] == '\r' && csv != Csv.QUOTED) {
+        if (end > 0 && bytes[end - 1] == '\r' && !(csvQuotes && csv == Csv.QUOTED)) {
             end--;
         }
         int begin = 0;

@@ -87,6 +87,9 @@ class LogWriter implements ConsumerSeekAware {
     private final Timer batchFailed;
     private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
 
+    /** An upper bound of the size of each cached view's state ({@link ProfileViews#stateBytes}). */
+    private final Map<String, Long> stateBytesBound = new ConcurrentHashMap<>();
+
     /** Each campaign's counted mark per partition as this writer left it (saves a read per batch; see countLogged). */
     private final Map<String, Long> countedMarks = new ConcurrentHashMap<>();
 
@@ -375,24 +378,29 @@ class LogWriter implements ConsumerSeekAware {
         ProfileViews.View view = cachedViews.get(customerId);
         if (view == null) {
             view = views.find(customerId).orElse(ProfileViews.View.empty(customerId));
+            stateBytesBound.remove(customerId);
         }
         long lastRecordedAt = view.lastRecordedAt();
         long maxTimestamp = view.maxTimestampMillis();
         List<RecordedEvent> logged = new ArrayList<>();
         int lateTiers = 0;
-        // the view as it will be written, and an upper bound of its size: an event that would take it past what a
-        // view item may hold is set aside before it is logged
+        // the view as it will be written, and an upper bound of its size (kept between batches; exact only when
+        // first needed): an attribute change that would take it past what a view item may hold is set aside before
+        // it is logged
         IdentityState folded = view.state();
-        long foldedBytes = ProfileViews.stateBytes(folded);
+        Long known = stateBytesBound.get(customerId);
+        long foldedBytes = known != null ? known : ProfileViews.stateBytes(folded);
         for (Polled polled : events) {
             EventEnvelope event = polled.event();
             RecordedEvent next = new RecordedEvent(event, Hlc.next(lastRecordedAt, clock.millis()));
             long bound = foldedBytes + growthBound(polled);
-            if (bound > ProfileViews.MAX_STATE_BYTES) {
+            if (bound > ProfileViews.MAX_STATE_BYTES && setsAttributes(event)) {
                 IdentityState candidate = ProfileFold.evolve(folded, next);
                 long exact = ProfileViews.stateBytes(candidate);
-                // logged already (a redelivery): its first delivery passed this check, with its own recorded_at
+                // refused only when it grows the profile past the limit (a profile stored over it before may still
+                // shrink or keep its size), and not when logged already: a redelivery's first delivery passed
                 if (exact > ProfileViews.MAX_STATE_BYTES
+                        && exact > ProfileViews.stateBytes(folded)
                         && eventLog.find(customerId, event.timestampUtc(), event.eventId())
                                 .isEmpty()) {
                     tooLarge.increment();
@@ -406,6 +414,8 @@ class LogWriter implements ConsumerSeekAware {
                 }
                 bound = exact;
             }
+            // a merge, unmerge or erasure replaces the state's one link or clears it: at most about a kilobyte more,
+            // well inside the room between MAX_STATE_BYTES and DynamoDB's limit, so it is never refused
             EventLog.Append append;
             try {
                 append = eventLog.append(
@@ -438,8 +448,21 @@ class LogWriter implements ConsumerSeekAware {
         ProfileViews.View written = applyToView(view, logged, lateTiers);
         if (cachedViews.size() >= MAX_CACHED_VIEWS) {
             cachedViews.clear();
+            stateBytesBound.clear();
         }
         cachedViews.put(customerId, written);
+        if (written.state().equals(folded)) {
+            stateBytesBound.put(customerId, foldedBytes);
+        } else {
+            // folded again over a view another writer changed: measured afresh next time
+            stateBytesBound.remove(customerId);
+        }
+    }
+
+    /** Whether an event sets attribute values (the events whose growth of a profile is the values they carry). */
+    private static boolean setsAttributes(EventEnvelope event) {
+        return event.payload() instanceof BulkProfileUpdate
+                || event.payload() instanceof dev.asof.events.AttributeChanged;
     }
 
     /**
@@ -504,12 +527,14 @@ class LogWriter implements ConsumerSeekAware {
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         cachedViews.clear();
+        stateBytesBound.clear();
         countedMarks.clear();
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         cachedViews.clear();
+        stateBytesBound.clear();
         countedMarks.clear();
         progress.revoked(partitions.stream().map(TopicPartition::partition).toList());
     }

@@ -342,62 +342,86 @@ class CampaignIntakeIT {
     }
 
     /**
-     * A client trickling its file (a few bytes every half second: never idle long enough for the server's read
-     * timeout) is cut off
-     * at asof.campaigns.upload-timeout with nothing stored, and its upload slot is free again (a probe held both slots
-     * for 152 s, refusing everyone else's uploads meanwhile).
+     * Clients trickling their files (a few bytes every half second: never idle long enough for the server's read
+     * timeout) hold both upload slots only until asof.campaigns.upload-timeout: then they are refused with nothing
+     * stored, and another upload is taken while they are still sending (a probe held both slots for 152 s, refusing
+     * everyone else's uploads meanwhile).
      */
     @Test
-    void anUploadSlowerThanTheUploadTimeoutIsRefusedAndStoresNothing() {
+    void uploadsSlowerThanTheUploadTimeoutAreRefusedStoreNothingAndFreeTheirSlots() throws Exception {
         int before = campaignCount();
-        byte[] file =
-                ("customer_id,tier\n" + Events.newCustomerId("cust_slow") + ",gold\n").getBytes(StandardCharsets.UTF_8);
-        java.io.InputStream trickle = new java.io.InputStream() {
-            private int next;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException("read in pieces");
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> trickling = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                byte[] file = ("customer_id,tier\n" + Events.newCustomerId("cust_slow") + ",gold\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                trickling.add(clients.submit(() -> api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "text/csv")
+                        .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Trickle(file, 28)))
+                        .build())));
             }
+            // a header without lines takes a slot when one is free and is refused (400 no-lines), storing nothing;
+            // 503 busy when both are held
+            byte[] probe = bytes("customer_id,tier\n");
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .alias("both slots held by the trickling uploads")
+                    .until(() -> upload("text/csv", probe, null, null, null).statusCode() == 503);
+            // without the deadline both are read to their end (about 14 s) and the slots stay held until then
+            await().atMost(Duration.ofSeconds(8))
+                    .pollInterval(Duration.ofMillis(500))
+                    .alias("a slot freed at the deadline")
+                    .until(() -> upload("text/csv", probe, null, null, null).statusCode() == 400);
+            assertThat(trickling)
+                    .as("freed while the slow clients were still sending")
+                    .noneMatch(java.util.concurrent.Future::isDone);
+            for (java.util.concurrent.Future<HttpResponse<String>> slow : trickling) {
+                assertProblem(slow.get(60, java.util.concurrent.TimeUnit.SECONDS), 408, "upload-timeout");
+            }
+            assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
 
-            /** The file in 14 pieces, half a second apart: about 7 s in all. */
-            @Override
-            public int read(byte[] buffer, int offset, int length) {
-                if (next >= file.length) {
+    /** A file sent in {@code pieces} pieces, half a second apart. */
+    private static final class Trickle extends java.io.InputStream {
+
+        private final byte[] file;
+        private final int pieces;
+        private int next;
+
+        Trickle(byte[] file, int pieces) {
+            this.file = file;
+            this.pieces = pieces;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("read in pieces");
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (next >= file.length) {
+                return -1;
+            }
+            if (next > 0) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return -1;
                 }
-                if (next > 0) {
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return -1;
-                    }
-                }
-                int piece = Math.min(Math.min(length, (file.length + 13) / 14), file.length - next);
-                System.arraycopy(file, next, buffer, offset, piece);
-                next += piece;
-                return piece;
             }
-        };
-        // without the deadline the whole file arrives (after about 7 s) and is answered 202
-        HttpResponse<String> slow = api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "text/csv")
-                .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> trickle))
-                .build());
-        assertProblem(slow, 408, "upload-timeout");
-        assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
-        assertThat(upload(
-                                "text/csv",
-                                bytes("customer_id,tier\n" + Events.newCustomerId("cust_after") + ",x\n"),
-                                null,
-                                null,
-                                null)
-                        .statusCode())
-                .as("the slot is free again")
-                .isEqualTo(202);
+            int piece = Math.min(Math.min(length, (file.length + pieces - 1) / pieces), file.length - next);
+            System.arraycopy(file, next, buffer, offset, piece);
+            next += piece;
+            return piece;
+        }
     }
 
     @Test

@@ -141,6 +141,22 @@ class CampaignReadersTest {
         assertThat(lines.get(6).changes().get(0).get("new_value").isNull()).isTrue();
     }
 
+    /** An NDJSON line ends at its CRLF whatever quotes it holds (the CSV rule keeping a quoted CR is CSV's only). */
+    @Test
+    void anNdjsonLineEndsAtItsCrlfWhateverQuotesItHolds() throws IOException {
+        String first = "{\"customer_id\":\"cust_1\",\"changes\":[{\"attribute_key\":\"note\",\"new_value\":\"a,\"}]}";
+        String empty = "{\"customer_id\":\"cust_2\",\"changes\":[{\"attribute_key\":\"note\",\"new_value\":\"\"}]}";
+        String longest = empty.replace("\"\"}]}", "\"" + "x".repeat(MAX_LINE - empty.length()) + "\"}]}");
+        assertThat(longest).hasSize(MAX_LINE);
+
+        List<CampaignLine> lines = read(false, (first + "\r\n" + longest + "\r\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(lines)
+                .extracting(CampaignLine::line, CampaignLine::errorType)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, null), org.assertj.core.groups.Tuple.tuple(2L, null));
+    }
+
     /** Random bytes never make a reader fail or lose count: every physical line is accounted for. */
     @Test
     void randomBytesAreReadToTheEndWithEveryLineAccountedFor() throws IOException {
@@ -220,7 +236,7 @@ class CampaignReadersTest {
     }
 
     private static List<CampaignLine> read(boolean csv, byte[] upload) throws IOException {
-        PhysicalLines lines = new PhysicalLines(new ByteArrayInputStream(upload), MAX_LINE);
+        PhysicalLines lines = new PhysicalLines(new ByteArrayInputStream(upload), MAX_LINE, csv);
         CampaignLine.Reader reader =
                 csv ? new CsvCampaignReader(lines, MAX_LINE) : new NdjsonCampaignReader(lines, MAX_LINE);
         List<CampaignLine> read = new ArrayList<>();

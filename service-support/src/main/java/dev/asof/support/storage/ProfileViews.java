@@ -19,8 +19,9 @@ public class ProfileViews {
 
     /**
      * The most bytes (UTF-8) a customer's folded state may take as stored. DynamoDB refuses an item over 400 KB, and
-     * a view item (like a snapshot item) holds the state and a few small attributes beside it; the log writer sets
-     * aside an event that would take a view past this, since a view the store refuses would stop its partition.
+     * a view item holds the state and a few small attributes beside it; the log writer sets aside an attribute change
+     * that would take a view past this, since a view the store refuses would stop its partition. A snapshot over it
+     * (a state at an earlier valid time may be larger than the view) is not written ({@link Snapshots#save}).
      */
     public static final int MAX_STATE_BYTES = 380_000;
 

@@ -150,13 +150,20 @@ public class Snapshots {
 
     /**
      * Saves a snapshot unless one with the same rectangle exists (the same rectangle always holds the same state,
-     * so the first write wins and a repeat is a no-op). Returns whether this call wrote it.
+     * so the first write wins and a repeat is a no-op). Returns whether this call wrote it: not when it exists, nor
+     * when its state is larger than one item may hold ({@link ProfileViews#MAX_STATE_BYTES}).
      */
     public boolean save(Snapshot snapshot, Instant createdAt) {
+        String state = IdentityStateCodec.encode(snapshot.state());
+        if (state.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ProfileViews.MAX_STATE_BYTES) {
+            // a state at an earlier valid time can outgrow the view (a large value replaced since, and another
+            // arriving late): not snapshotted, so reads at that time fold it from the log
+            return false;
+        }
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(AsofTables.CUSTOMER_ID, EventLog.s(snapshot.state().customerId()));
         item.put(AsofTables.SNAPSHOT_KEY, EventLog.s(key(snapshot.validToMillis(), snapshot.recordedTo())));
-        item.put(STATE, EventLog.s(IdentityStateCodec.encode(snapshot.state())));
+        item.put(STATE, EventLog.s(state));
         item.put(STATE_SCHEMA_VERSION, EventLog.n(IdentityStateCodec.STATE_SCHEMA_VERSION));
         item.put(VALID_TO_MS, EventLog.n(snapshot.validToMillis()));
         item.put(RECORDED_TO, EventLog.n(snapshot.recordedTo()));
