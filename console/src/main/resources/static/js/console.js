@@ -28,13 +28,64 @@
   document.addEventListener("focusin", show);
   document.addEventListener("mouseover", show);
 
-  // After htmx swapped the page's content in place, say what changed in a live region outside the swapped part
-  // (a live region swapped in with its text is not announced).
+  // The timeline as a fresh page at the new (T, K) draws it, without reading it again: the T line where T falls
+  // (hidden outside the drawing), marks recorded after K faded, and T and K in its links and the report's.
+  // The drawing's geometry is Timeline's: x = 190 + (t - from) / (to - from) * 794, to a tenth.
+  function followTravel(travel) {
+    var t = document.getElementById("shown-t").textContent;
+    var k = document.getElementById("shown-k").textContent;
+    var tMs = Number(travel.getAttribute("data-t-ms"));
+    var kMs = Number(travel.getAttribute("data-k-ms"));
+    [["t", t, tMs], ["k", k, kMs]].forEach(function (field) {
+      var input = document.getElementById(field[0]);
+      var slider = document.getElementById(field[0] + "-slider");
+      if (input) {
+        input.value = field[1];
+      }
+      if (slider) {
+        slider.value = String(field[2]); // clamped to the drawing's range, as a fresh page's slider is
+      }
+    });
+    var drawing = document.getElementById("timeline");
+    if (drawing) {
+      var from = Number(drawing.getAttribute("data-from-ms"));
+      var to = Number(drawing.getAttribute("data-to-ms"));
+      var inside = tMs >= from && tMs <= to;
+      var x = inside ? Math.round((190 + (tMs - from) / Math.max(1, to - from) * 794) * 10) / 10 : -1;
+      var line = document.getElementById("t-line");
+      var label = document.getElementById("t-label");
+      if (line && label) {
+        line.setAttribute("x1", String(x));
+        line.setAttribute("x2", String(x));
+        label.setAttribute("x", String(x));
+        line.setAttribute("visibility", inside ? "visible" : "hidden");
+        label.setAttribute("visibility", inside ? "visible" : "hidden");
+      }
+      drawing.querySelectorAll(".mark[data-recorded-ms]").forEach(function (mark) {
+        mark.classList.toggle("unknown-at-k", Number(mark.getAttribute("data-recorded-ms")) > kMs);
+      });
+    }
+    var links = document.querySelectorAll("#report, section[aria-labelledby='timeline-title'] a[href]");
+    links.forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (url.searchParams.has("t") || link.id === "report") {
+        url.searchParams.set("t", t);
+        url.searchParams.set("k", k);
+        link.setAttribute("href", url.pathname + url.search);
+      }
+    });
+  }
+
+  // After htmx swapped the time-travel panel in place: the timeline follows, and what changed is said in a live
+  // region outside the swapped part (a live region swapped in with its text is not announced).
   document.addEventListener("htmx:afterSettle", function (event) {
     // only after a T/K move, not after a panel (the identity) filled in
-    if (!event.detail || !event.detail.target || event.detail.target.id !== "main") {
+    // once per move: the event also settles the identity panel swapped in out of band
+    var travel = document.getElementById("travel");
+    if (!event.target || event.target.id !== "travel" || !travel) {
       return;
     }
+    followTravel(travel);
     var summary = document.getElementById("travel-summary");
     var announcer = document.getElementById("announcer");
     if (summary && announcer) {

@@ -59,6 +59,7 @@ class CustomerController {
             @RequestParam(name = "to", required = false) String toText,
             @RequestParam(name = "interaction", required = false) String interaction,
             @RequestParam(name = "seen_at", required = false) String seenAtText,
+            @RequestHeader(name = "HX-Target", required = false) String htmxTarget,
             Model model) {
         requireId(id);
         // whole milliseconds, as every time the services and the panels show
@@ -89,6 +90,14 @@ class CustomerController {
         model.addAttribute("customerId", id);
         model.addAttribute("errors", errors);
         model.addAttribute("interaction", interaction);
+        if ("travel".equals(htmxTarget)) {
+            // a move of T or K in the page: the time-travel panel and (out of band) the identity panel, read again at
+            // the new (T, K); the timeline in the page is not read again (console.js moves its T line and K fading)
+            model.addAttribute("travel", travel(id, t, k, note));
+            model.addAttribute("lineage", null);
+            model.addAttribute("identityOob", true);
+            return "travel";
+        }
         // the timeline is read beside the profiles (two APIs at once); the identity panel comes after the page
         Instant shownT = t;
         Instant shownK = k;

@@ -332,6 +332,7 @@ class ConsoleBrowserIT {
                             .toString()
                 });
         for (String[] moment : moments) {
+            WebElement drawing = browser.findElement(By.id("timeline"));
             setField("t", moment[0]);
             setField("k", moment[1]);
             browser.findElement(By.id("travel-go")).click();
@@ -352,6 +353,21 @@ class ConsoleBrowserIT {
             assertThat(browser.getCurrentUrl())
                     .as("the address bar holds the view")
                     .contains("t=", "k=");
+            // the move replaced the time-travel panel only: the timeline was not read and drawn again, yet it shows
+            // (T line, marks recorded after K faded, T and K in its links) what a fresh page at this address draws
+            assertThat(drawing.getAttribute("id"))
+                    .as("the drawing in place (a stale element would throw)")
+                    .isEqualTo("timeline");
+            TimelineState moved = timelineState();
+            if (moment[1].equals(lateRecordedAt.minusMillis(1).toString())) {
+                assertThat(moved.fadedEventIds())
+                        .as("the late change, recorded after K, faded")
+                        .contains(lateEventId);
+            }
+            browser.get(browser.getCurrentUrl());
+            assertThat(moved)
+                    .as("the timeline after the move against a fresh page at %s known at %s", moment[0], moment[1])
+                    .isEqualTo(timelineState());
         }
         // the late change was not known just before it was recorded
         browser.get(url("/customers/" + customer + "?t=2026-11-01T10:30:00Z&k=" + lateRecordedAt.minusMillis(1)));
@@ -638,6 +654,54 @@ class ConsoleBrowserIT {
         WebElement field = browser.findElement(By.id(id));
         field.clear();
         field.sendKeys(value);
+    }
+
+    /** What a move of T or K changes in the timeline, as the browser shows it. */
+    private record TimelineState(
+            String tLineX,
+            String tLineVisibility,
+            java.util.Set<String> fadedEventIds,
+            String reportT,
+            String reportK,
+            String zoomInT,
+            String zoomInK,
+            String fieldT,
+            String fieldK) {}
+
+    private TimelineState timelineState() {
+        WebElement line = browser.findElement(By.id("t-line"));
+        java.util.Set<String> faded = new java.util.TreeSet<>();
+        for (WebElement mark : browser.findElements(By.cssSelector("#timeline .mark.unknown-at-k"))) {
+            faded.add(mark.getAttribute("data-event-id"));
+        }
+        Map<String, String> report =
+                queryOf(browser.findElement(By.id("report")).getAttribute("href"));
+        Map<String, String> zoomIn =
+                queryOf(browser.findElement(By.id("zoom-in")).getAttribute("href"));
+        return new TimelineState(
+                String.valueOf(Double.parseDouble(line.getAttribute("x1"))),
+                line.getAttribute("visibility"),
+                faded,
+                report.get("t"),
+                report.get("k"),
+                zoomIn.get("t"),
+                zoomIn.get("k"),
+                browser.findElement(By.id("t")).getAttribute("value"),
+                browser.findElement(By.id("k")).getAttribute("value"));
+    }
+
+    private static Map<String, String> queryOf(String href) {
+        Map<String, String> query = new HashMap<>();
+        String raw = java.net.URI.create(href).getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            String[] nameValue = pair.split("=", 2);
+            query.put(
+                    java.net.URLDecoder.decode(nameValue[0], java.nio.charset.StandardCharsets.UTF_8),
+                    nameValue.length < 2
+                            ? ""
+                            : java.net.URLDecoder.decode(nameValue[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return query;
     }
 
     private Map<String, String> shownProfile() {
