@@ -216,7 +216,7 @@ public final class ProfileEventSubmitter {
                                     "rule",
                                     "erased",
                                     "detail",
-                                    "customer " + event.customerId() + " was erased at "
+                                    "customer " + late.customerId() + " was erased at "
                                             + Timestamps.format(late.erasedAt())
                                             + "; an event stamped at or before the erasure cannot be taken (a"
                                             + " returning customer's events come after it)"))),

@@ -224,6 +224,36 @@ class ErasureIT {
                 .get(0);
         assertThat(late.status()).isEqualTo("rejected");
         assertThat(late.reason()).isEqualTo("erased");
+        // nor can an event without a value (a removal) or a merge stamped before the erasure, into or from it (a
+        // probe got both taken, and the erased customer then read another person's profile)
+        SubmissionResult removal = submitter
+                .submit(
+                        List.of(EventJson.decode(Events.attributeChange(
+                                UUID.randomUUID().toString(),
+                                voice,
+                                "2026-01-02T00:00:00Z",
+                                "phone",
+                                "anything",
+                                null,
+                                "chat"))),
+                        "test",
+                        null,
+                        null)
+                .get(0);
+        assertThat(removal.reason()).as(removal.toString()).isEqualTo("erased");
+        String stranger = "cust_stranger_" + UUID.randomUUID().toString().substring(0, 8);
+        for (String[] link : List.of(new String[] {voice, stranger}, new String[] {stranger, voice})) {
+            EventEnvelope merge = EventJson.decode("""
+                    {"event_id":"%s","event_type":"CUSTOMER_PROFILE_MERGE","timestamp_utc":"2026-01-02T00:00:00Z",\
+                    "customer_id":"%s","source_system":"merge-service",\
+                    "schema_version":2,"payload":{"merged_into":"%s","merged_from":"%s","reason":"probe"}}""".formatted(UUID.randomUUID(), link[1], link[0], link[1]));
+            SubmissionResult merged =
+                    submitter.submit(List.of(merge), "test", null, null).get(0);
+            assertThat(merged.reason())
+                    .as("a merge of %s into %s: %s", link[1], link[0], merged)
+                    .isEqualTo("erased");
+            assertThat(merged.errors().get(0).get("detail")).contains("customer " + voice + " was erased at");
+        }
         String later = Timestamps.format(Instant.now().plusSeconds(1));
         EventEnvelope returning = event(voice, later, "phone", "+441632960000");
         await().atMost(Duration.ofSeconds(10))

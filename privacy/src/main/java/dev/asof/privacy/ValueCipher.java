@@ -5,6 +5,9 @@ import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
+import dev.asof.events.ProfileErased;
+import dev.asof.events.ProfileMerged;
+import dev.asof.events.ProfileUnmerged;
 import dev.asof.events.RecordedEvent;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -80,7 +83,7 @@ public final class ValueCipher {
      */
     public EventEnvelope encrypt(EventEnvelope event) {
         boolean[] checked = {false};
-        return event.withValues(value -> {
+        EventEnvelope encrypted = event.withValues(value -> {
             if (!checked[0] && !(value instanceof AttributeValue.Null)) {
                 Instant erased = keys.forEncryption(event.customerId()).previousErasure();
                 if (erased != null && !event.timestampUtc().isAfter(erased)) {
@@ -90,6 +93,27 @@ public final class ValueCipher {
             }
             return encrypt(event.customerId(), value);
         });
+        // an event without a value (a removal, a merge, an unmerge) is refused the same way (a probe got removals
+        // and back-dated merges of erased customers taken); the erasure's own event is what records it
+        if (!checked[0] && !(event.payload() instanceof ProfileErased)) {
+            refuseIfErasedBefore(event, event.customerId());
+        }
+        // a merge or unmerge changes two identities' profiles: neither may have been erased after its time
+        if (event.payload() instanceof ProfileMerged merged) {
+            refuseIfErasedBefore(event, merged.mergedInto());
+            refuseIfErasedBefore(event, merged.mergedFrom());
+        } else if (event.payload() instanceof ProfileUnmerged unmerged) {
+            refuseIfErasedBefore(event, unmerged.mergedInto());
+            refuseIfErasedBefore(event, unmerged.mergedFrom());
+        }
+        return encrypted;
+    }
+
+    private void refuseIfErasedBefore(EventEnvelope event, String customerId) {
+        Instant erased = keys.lastErasure(customerId);
+        if (erased != null && !event.timestampUtc().isAfter(erased)) {
+            throw new ErasedBeforeException(customerId, erased);
+        }
     }
 
     /**
