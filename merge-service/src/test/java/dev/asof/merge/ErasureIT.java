@@ -254,6 +254,18 @@ class ErasureIT {
                     .isEqualTo("erased");
             assertThat(merged.errors().get(0).get("detail")).contains("customer " + voice + " was erased at");
         }
+        // merge-service itself refuses merging anyone into or out of the erased customer, back-dated or not, until it
+        // has come back (a probe merged another person into it, whose values it then read)
+        for (String effective : List.of("2026-01-02T00:00:00Z", Timestamps.format(Instant.now()))) {
+            for (String[] link : List.of(new String[] {voice, stranger}, new String[] {stranger, voice})) {
+                HttpResponse<String> refused = api.postJson(
+                        "/api/v1/merges", TestApiKeys.ALL_SCOPES, """
+                        {"merged_into":"%s","merged_from":"%s","reason":"probe","decided_by":"agent_1",\
+                        "effective_at":"%s"}""".formatted(link[0], link[1], effective));
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+                assertThat(refused.body()).contains("/problems/erased", "customer " + voice + " was erased at");
+            }
+        }
         String later = Timestamps.format(Instant.now().plusSeconds(1));
         EventEnvelope returning = event(voice, later, "phone", "+441632960000");
         await().atMost(Duration.ofSeconds(10))

@@ -10,6 +10,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.events.RefusalKind;
 import dev.asof.events.Timestamps;
 import dev.asof.events.UnmergeProfiles;
+import dev.asof.privacy.SubjectErasedException;
 import dev.asof.submission.ProfileEventSubmitter;
 import dev.asof.submission.Submission;
 import dev.asof.submission.SubmissionMapping;
@@ -58,13 +59,16 @@ public class IdentityCommands {
     private final IdentityLocks locks;
     private final Retry settle;
     private final MeterRegistry meters;
+    private final ErasedIdentities erased;
 
     public IdentityCommands(
             IdentityLog log,
             ProfileEventSubmitter submitter,
             IdentityLocks locks,
             IdentityProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ErasedIdentities erased) {
+        this.erased = erased;
         this.log = log;
         this.submitter = submitter;
         this.locks = locks;
@@ -114,6 +118,9 @@ public class IdentityCommands {
             String idempotencyScope,
             String correlationId) {
         List<String> seeds = List.of(mergedFrom, mergedInto);
+        for (String identity : seeds) {
+            refuseIfErased(identity, effectiveAt);
+        }
         try (IdentityLocks.Lease lease = locks.lease(eventId)) {
             List<RecordedEvent> read = readUnderLease(lease, seeds, effectiveAt);
             Decision decision = decide.apply(KnownIdentities.at(effectiveAt, read));
@@ -148,6 +155,26 @@ public class IdentityCommands {
             }
             return new Written(
                     event.eventId(), mergedInto, event.customerId(), Timestamps.format(event.timestampUtc()));
+        }
+    }
+
+    /**
+     * An erased identity takes no merge or unmerge at a time its reads answer {@code 410}: before its erasure, or
+     * after it until the customer has come back with an event of its own (a probe merged another person into an
+     * erased customer, whose profile then read that person's values while its identity answered {@code 410}).
+     */
+    private void refuseIfErased(String identity, Instant effectiveAt) {
+        try {
+            erased.check(identity, effectiveAt, after -> log.hasEvents(identity, after, Timestamps.LATEST, false));
+        } catch (SubjectErasedException gone) {
+            count("refused", "erased");
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.CONFLICT,
+                    "erased",
+                    "Erased",
+                    "customer " + identity + " was erased at " + Timestamps.format(gone.erasedAt())
+                            + "; it takes no merge or unmerge before the erasure, nor after it until it has come back"
+                            + " with an event of its own"));
         }
     }
 

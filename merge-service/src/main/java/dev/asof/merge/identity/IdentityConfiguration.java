@@ -34,7 +34,8 @@ class IdentityConfiguration {
             ProfileEventSubmitter submitter,
             IdentityLocks locks,
             IdentityProperties properties,
-            MeterRegistry meters) {
-        return new IdentityCommands(log, submitter, locks, properties, meters);
+            MeterRegistry meters,
+            ErasedIdentities erased) {
+        return new IdentityCommands(log, submitter, locks, properties, meters, erased);
     }
 }
