@@ -160,6 +160,10 @@ class ErasureIT {
         assertThat(EventJson.parse(byMember.body()))
                 .as("a member erased with its survivor is found by its own id too")
                 .isEqualTo(EventJson.parse(byCustomer.body()));
+        // and asking to erase the member answers that erasure instead of starting a second one
+        HttpResponse<String> memberAgain = erase(chat, "{\"reason\":\"again\",\"requested_by\":\"dpo\"}");
+        assertThat(memberAgain.statusCode()).as(memberAgain.body()).isEqualTo(202);
+        assertThat(memberAgain.headers().firstValue("Location")).hasValue(location);
         assertThat(done.get("customer_id").stringValue()).isEqualTo(voice);
         List<String> identities = new ArrayList<>();
         done.get("identities").forEach(id -> identities.add(id.stringValue()));

@@ -60,13 +60,25 @@ public class Erasures implements AutoCloseable {
 
     /**
      * Erases {@code customerId}: the erasure under way for it if there is one (a repeated request starts nothing
-     * new), the last one if it completed and nothing was logged for the customer since, else a new one.
+     * new), the last one if it completed and nothing was logged for the customer since, else a new one. An erasure
+     * covering it as another identity of the data subject (a member erased with its survivor) counts as its own
+     * when it is the later one.
      *
      * @return empty when the customer has no events and was never erased
      */
     public Optional<Requested> request(String customerId, String reason, String requestedBy) {
         Instant now = Timestamps.truncate(clock.instant());
         Optional<Erasure> latest = store.latestOf(customerId);
+        Optional<Erasure> asMember = store.latestCovering(customerId);
+        if (asMember.isPresent()
+                && (latest.isEmpty()
+                        || asMember.get().requestedAt().isAfter(latest.get().requestedAt()))) {
+            // a probe asked to erase a member under way (or done) with its survivor and got a second erasure
+            Erasure covering = asMember.get();
+            if (!covering.finished() || (covering.state().equals("completed") && !loggedSince(customerId, covering))) {
+                return Optional.of(new Requested(covering, false));
+            }
+        }
         if (latest.isPresent()) {
             Erasure previous = latest.get();
             if (!previous.finished() || (previous.state().equals("completed") && !loggedSince(customerId, previous))) {
