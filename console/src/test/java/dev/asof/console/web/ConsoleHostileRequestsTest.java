@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -29,9 +33,13 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
  * merge-service and ingestion-service refuse them. Every answer must be a page (2xx, 3xx or 4xx, or a 503 that
  * names the missing service), never another 5xx or a stack trace, and no call waits past the request timeout.
  */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
 class ConsoleHostileRequestsTest {
+
+    @LocalServerPort
+    int port;
 
     /** Accepts connections into its backlog and never reads or answers them. */
     static final ServerSocket SILENT = silent();
@@ -212,6 +220,44 @@ class ConsoleHostileRequestsTest {
         }
         assertThat(requests).isEqualTo(CASES);
         assertThat(failures).as("seed %d", SEED).isEmpty();
+    }
+
+    /**
+     * Over a real socket (Tomcat decodes parameters, MockMvc does not): a query or form that is not valid UTF-8 gets
+     * a 400 page before sign-in or anything else reads it, and nothing about it reaches the log (Tomcat's own
+     * decoding error quotes the value); {@code /error} asked for directly is a 404.
+     */
+    @Test
+    void undecodableParametersAreRefusedAndNeverLogged(CapturedOutput output) throws Exception {
+        String[] requests = {
+            "GET /customers/cust_1?t=secretvalue%0Aforged%ff HTTP/1.1\r\n\r\n",
+            "GET /?q=secretvalue%C3%28 HTTP/1.1\r\n\r\n",
+            "GET /customers/cust_1?t=secretvalue%zz HTTP/1.1\r\n\r\n",
+            "POST /login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 39\r\n\r\n"
+                    + "username=secretvalue%ff&password=forged",
+            "POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 25\r\n\r\n"
+                    + "by=email&q=secretvalue%80"
+        };
+        for (String request : requests) {
+            String answer = raw(request);
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400 ").contains("could not be read");
+        }
+        assertThat(raw("GET /error HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+        assertThat(raw("GET /customers/cust_1?t=2026-01-01T00:00:00Z HTTP/1.1\r\n\r\n"))
+                .as("a well-formed query is not refused")
+                .startsWith("HTTP/1.1 302 ");
+        assertThat(output.getAll()).doesNotContain("secretvalue", "forged", "InvalidParameterException");
+    }
+
+    /** One request written as is (a {@code Host} header and {@code Connection: close} added); the whole answer. */
+    private String raw(String request) throws Exception {
+        String framed = request.replaceFirst("\r\n", "\r\nHost: localhost\r\nConnection: close\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(framed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private int status(MockHttpServletRequestBuilder request) throws Exception {
