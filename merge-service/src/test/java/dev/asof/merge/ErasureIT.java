@@ -425,11 +425,38 @@ class ErasureIT {
                 .expressionAttributeValues(Map.of(
                         ":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("running"),
                         ":step", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("REDACT"))));
+        // ... stopped too between winning its customer and entering the register
+        var listed = dynamo.scan(b -> b.tableName(tables.erasureList())).items().stream()
+                .filter(item -> item.get(AsofTables.ERASURE_ID).s().equals(erasureId))
+                .toList();
+        assertThat(listed).hasSize(1);
+        dynamo.deleteItem(b -> b.tableName(tables.erasureList())
+                .key(Map.of(
+                        AsofTables.LISTED, listed.get(0).get(AsofTables.LISTED),
+                        AsofTables.REQUESTED_KEY, listed.get(0).get(AsofTables.REQUESTED_KEY))));
+        // and a request for the same customer that stopped before it became the customer's latest: never answered
+        var stray = new java.util.HashMap<>(dynamo.getItem(b -> b.tableName(tables.erasures())
+                        .consistentRead(true)
+                        .key(Map.of(
+                                AsofTables.ERASURE_ID,
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(erasureId))))
+                .item());
+        String strayId = java.util.UUID.randomUUID().toString();
+        stray.put(AsofTables.ERASURE_ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(strayId));
+        stray.put("step", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("RESOLVE"));
+        stray.put("state", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("pending"));
+        dynamo.putItem(b -> b.tableName(tables.erasures()).item(stray));
         assertThat(erasures.resumeUnfinished()).isGreaterThanOrEqualTo(1);
 
         JsonNode resumed = awaitEnded(location);
         assertThat(resumed.get("state").stringValue()).isEqualTo("completed");
         assertThat(resumed.at("/proof/verified").booleanValue()).isTrue();
+        assertThat(dynamo.scan(b -> b.tableName(tables.erasureList())).items().stream()
+                        .map(item -> item.get(AsofTables.ERASURE_ID).s()))
+                .as("resumed, it is listed again; the stray request is neither listed nor run")
+                .contains(erasureId)
+                .doesNotContain(strayId);
+        assertThat(erasures.find(strayId).orElseThrow().state()).isEqualTo("pending");
     }
 
     /**

@@ -46,8 +46,7 @@ class ErasureStore {
 
     /**
      * Up to {@code limit} erasures requested before the one {@code after} names (from the newest when {@code
-     * null}), newest first. An entry whose erasure is gone (a request that lost a race, between its two writes) is
-     * left out.
+     * null}), newest first. An entry whose erasure is gone is left out.
      */
     Erasures.Listed recent(int limit, String after) {
         QueryRequest.Builder query = QueryRequest.builder()
@@ -170,15 +169,11 @@ class ErasureStore {
 
     /**
      * Stores {@code erasure} as the customer's latest, unless another request made a different one its latest since
-     * {@code previous} was read: then that one, which the caller answers instead.
+     * {@code previous} was read: then that one, which the caller answers instead. Listed in the register only once
+     * it is the latest.
      */
     Erasure start(Erasure erasure, Optional<Erasure> previous) {
         save(erasure);
-        Map<String, AttributeValue> listed = Map.of(
-                AsofTables.LISTED, AttributeValue.fromS(LISTED),
-                AsofTables.REQUESTED_KEY, AttributeValue.fromS(requestedKey(erasure)),
-                AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()));
-        dynamo.putItem(b -> b.tableName(list).item(listed));
         Map<String, AttributeValue> pointer = Map.of(
                 AsofTables.ERASURE_ID,
                 AttributeValue.fromS(POINTER_PREFIX + erasure.customerId()),
@@ -198,20 +193,28 @@ class ErasureStore {
                         .expressionAttributeValues(Map.of(
                                 ":previous", AttributeValue.fromS(previous.get().erasureId()))));
             }
-            return erasure;
         } catch (ConditionalCheckFailedException concurrent) {
-            dynamo.deleteItem(b ->
-                    b.tableName(table).key(Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()))));
             try {
-                dynamo.deleteItem(b -> b.tableName(list)
-                        .key(Map.of(
-                                AsofTables.LISTED, AttributeValue.fromS(LISTED),
-                                AsofTables.REQUESTED_KEY, AttributeValue.fromS(requestedKey(erasure)))));
+                dynamo.deleteItem(b -> b.tableName(table)
+                        .key(Map.of(AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()))));
             } catch (SdkException e) {
-                // the register skips an entry whose erasure is gone; the request answers the winner all the same
+                // an erasure item nobody points at, never listed and never run: harmless
             }
             return latestOf(erasure.customerId()).orElseThrow();
         }
+        // listed only once it won, so the register never shows a request that lost the race; a crash before this
+        // put leaves it unfinished, and resuming lists it again
+        list(erasure);
+        return erasure;
+    }
+
+    /** Puts {@code erasure}'s entry in the register (idempotent). */
+    void list(Erasure erasure) {
+        Map<String, AttributeValue> listed = Map.of(
+                AsofTables.LISTED, AttributeValue.fromS(LISTED),
+                AsofTables.REQUESTED_KEY, AttributeValue.fromS(requestedKey(erasure)),
+                AsofTables.ERASURE_ID, AttributeValue.fromS(erasure.erasureId()));
+        dynamo.putItem(b -> b.tableName(list).item(listed));
     }
 
     void save(Erasure erasure) {

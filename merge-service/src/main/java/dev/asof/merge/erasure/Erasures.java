@@ -140,14 +140,27 @@ public class Erasures implements AutoCloseable {
         return asMember.get().requestedAt().isAfter(own.get().requestedAt()) ? asMember : own;
     }
 
-    /** Picks up every erasure a previous run of the service left unfinished. */
+    /**
+     * Picks up every erasure a previous run of the service left unfinished; an erasure item that never became its
+     * customer's latest (its request stopped, or lost a race, before that) was never answered and is not run.
+     */
     public int resumeUnfinished() {
-        List<Erasure> unfinished = store.unfinished();
-        unfinished.forEach(erasure -> schedule(erasure.erasureId(), 0));
-        if (!unfinished.isEmpty()) {
-            LOG.info("resuming {} unfinished erasure(s)", unfinished.size());
+        int resumed = 0;
+        for (Erasure erasure : store.unfinished()) {
+            if (store.latestOf(erasure.customerId())
+                    .filter(latest -> latest.erasureId().equals(erasure.erasureId()))
+                    .isEmpty()) {
+                continue;
+            }
+            // a crash between winning and listing left it out of the register
+            store.list(erasure);
+            schedule(erasure.erasureId(), 0);
+            resumed++;
         }
-        return unfinished.size();
+        if (resumed > 0) {
+            LOG.info("resuming {} unfinished erasure(s)", resumed);
+        }
+        return resumed;
     }
 
     private boolean loggedSince(String customerId, Erasure previous) {
