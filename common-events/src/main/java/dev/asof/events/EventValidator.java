@@ -136,7 +136,8 @@ public final class EventValidator {
         }
     }
 
-    static boolean hasUnpairedSurrogate(String text) {
+    /** Whether {@code text} holds a UTF-16 surrogate that is not half of a pair (no character, not UTF-8). */
+    public static boolean hasUnpairedSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {

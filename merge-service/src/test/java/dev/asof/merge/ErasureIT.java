@@ -300,6 +300,10 @@ class ErasureIT {
         assertThat(erase(customer, "{\"reason\":\"" + "x".repeat(257) + "\",\"requested_by\":\"dpo\"}")
                         .body())
                 .contains("maxLength");
+        // a lone surrogate is no character (it cannot be stored as UTF-8 or shown): refused, as /merges refuses it
+        HttpResponse<String> lone = erase(customer, "{\"reason\":\"a\\ud800b\",\"requested_by\":\"dpo\\udc00\"}");
+        assertThat(lone.statusCode()).as(lone.body()).isEqualTo(400);
+        assertThat(lone.body()).contains("/reason", "/requested_by", "unicode");
         assertThat(erase(Events.newCustomerId("nobody"), "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
                         .statusCode())
                 .isEqualTo(404);

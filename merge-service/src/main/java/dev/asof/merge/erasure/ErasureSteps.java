@@ -93,7 +93,7 @@ class ErasureSteps {
                 List<SubmissionResult> results = submitter.submit(events, "erasure", null, erasure.erasureId());
                 for (SubmissionResult result : results) {
                     if (result.status().equals("rejected")) {
-                        throw new IllegalStateException(
+                        throw new StepNotDone(
                                 "the erasure event " + result.eventId() + " was refused: " + result.reason());
                     }
                 }
@@ -173,6 +173,17 @@ class ErasureSteps {
         throw new IllegalStateException("unknown step " + erasure.step());
     }
 
+    /**
+     * A step that could not finish for a reason of its own, said in words free of personal data (kept in the erasure
+     * as its error, unlike the message of any other exception).
+     */
+    static final class StepNotDone extends RuntimeException {
+
+        StepNotDone(String message) {
+            super(message);
+        }
+    }
+
     /** The events that erase each identity: PII-free, stamped at the request, ids derived from the erasure. */
     static List<EventEnvelope> erasureEvents(Erasure erasure) {
         List<EventEnvelope> events = new ArrayList<>();
@@ -196,7 +207,7 @@ class ErasureSteps {
         for (EventEnvelope event : events) {
             while (!identityLog.isLogged(event)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the erasure events were not logged within "
+                    throw new StepNotDone("the erasure events were not logged within "
                             + properties.settleTimeout().toSeconds() + " s; will try again");
                 }
                 Thread.sleep(SETTLE_POLL.toMillis());

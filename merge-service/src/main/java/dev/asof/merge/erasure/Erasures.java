@@ -199,9 +199,12 @@ public class Erasures implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                String reason = "step " + step.name().toLowerCase(java.util.Locale.ROOT) + " failed ("
-                        + e.getClass().getSimpleName() + "); retrying in "
-                        + properties.retryDelay().toSeconds() + " s";
+                // only our own words are kept: another exception's message may quote a store's answer
+                String why = e instanceof ErasureSteps.StepNotDone notDone
+                        ? notDone.getMessage()
+                        : e.getClass().getSimpleName();
+                String reason = "step " + step.name().toLowerCase(java.util.Locale.ROOT) + " failed (" + why
+                        + "); retrying in " + properties.retryDelay().toSeconds() + " s";
                 LOG.warn("erasure {}: {}", erasureId, reason);
                 meters.counter("asof.erasures", "outcome", "step_retried").increment();
                 try {

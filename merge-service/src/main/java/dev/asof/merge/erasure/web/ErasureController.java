@@ -1,6 +1,7 @@
 package dev.asof.merge.erasure.web;
 
 import dev.asof.events.EventJson;
+import dev.asof.events.EventValidator;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.RefusalKind;
 import dev.asof.events.Timestamps;
@@ -140,7 +141,10 @@ class ErasureController {
             Object proof = entry.remove("proof");
             entry.put(
                     "verified",
-                    proof instanceof JsonNode node ? node.path("verified").asBoolean(false) : null);
+                    // null until the verification scan ran (a running erasure is not "unverified")
+                    proof instanceof JsonNode node && node.path("verified").isBoolean()
+                            ? node.get("verified").booleanValue()
+                            : null);
             listed.add(entry);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -205,6 +209,10 @@ class ErasureController {
         String value = node.stringValue();
         if (value.isBlank()) {
             violations.add(new Violation(pointer, "minLength", field + " must not be blank"));
+            return null;
+        }
+        if (EventValidator.hasUnpairedSurrogate(value)) {
+            violations.add(new Violation(pointer, "unicode", field + " holds an unpaired UTF-16 surrogate"));
             return null;
         }
         if (value.codePointCount(0, value.length()) > MAX_TEXT_LENGTH) {
