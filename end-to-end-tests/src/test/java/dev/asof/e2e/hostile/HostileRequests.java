@@ -734,7 +734,10 @@ final class HostileRequests {
                 "{\"reason\":\"r\",\"requested_by\":\"dpo\"",
                 "[{\"reason\":\"r\",\"requested_by\":\"dpo\"}]",
                 "",
-                "null"
+                "null",
+                // lone surrogates: no character, never stored
+                "{\"reason\":\"a\\ud800\",\"requested_by\":\"dpo\"}",
+                "{\"reason\":\"r\",\"requested_by\":\"\\udc00dpo\"}"
             };
             String path = "/api/v1/customers/" + customer + "/erasure";
             if (r.nextInt(8) == 0) {
@@ -912,6 +915,23 @@ final class HostileRequests {
                     types[r.nextInt(types.length)],
                     utf8("customer_id,tier\n" + hostileCustomer() + ",gold\n"),
                     "");
+        });
+        kinds.add(r -> {
+            // a good file whose answer the client cannot take: refused (406) before anything is stored (it was
+            // stored first, then refused)
+            String[] accepts = {"text/plain", "text/html", "application/xml", "image/*", "application/x-ndjson"};
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Authorization", BEARER);
+            headers.put("Content-Type", "text/csv");
+            headers.put("Accept", accepts[r.nextInt(accepts.length)]);
+            return Case.refused(
+                    Service.INGESTION,
+                    "campaign-not-acceptable",
+                    RawHttp.request(
+                            "POST",
+                            "/api/v1/campaigns?name=hostile",
+                            headers,
+                            utf8("customer_id,tier\n" + hostileCustomer() + ",gold\n")));
         });
         kinds.add(r -> {
             String[] targets = {

@@ -48,6 +48,10 @@ final class RegressionCases {
             cases.add(
                     post("/api/v1/events", envelope(id, "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8)));
         }
+        // An empty body was refused without naming the rule it breaks.
+        for (String path : List.of("/api/v1/events", "/api/v1/ingest/genesys", "/api/v1/ingest/cxone")) {
+            cases.add(post(path, new byte[0]));
+        }
         // 170,000 unknown properties made a 21.9 MB answer; two at once ended in OutOfMemoryError.
         cases.add(Case.refused(Service.INGESTION, "regression", manyUnknownProperties(customer, 170_000)));
         // A plain body labelled gzip was accepted.
