@@ -271,7 +271,16 @@ class EventIntakeIT {
         HttpResponse<String> response = api.post("/api/v1/events", TestApiKeys.ALL_SCOPES, "text/plain", "hello");
 
         assertThat(response.statusCode()).isEqualTo(415);
-        assertThat(response.body()).contains("/problems/unsupported-media-type");
+        assertThat(response.body())
+                .contains("/problems/unsupported-media-type", "Content-Type 'text/plain' is not accepted here")
+                .contains("application/json");
+        HttpResponse<String> none = api.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/events"))
+                        .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build());
+        assertThat(none.statusCode()).isEqualTo(415);
+        assertThat(none.body()).contains("The request has no Content-Type").doesNotContain("'null'");
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 record DevApiKey(String name, String scopes, String value) {
 
     static final String NAME = "local-dev";
-    static final String SCOPES = "events:write,profile:read,merge:write,gdpr:erase";
+    static final String SCOPES = "events:write,profile:read,merge:write,gdpr:erase,metrics:read";
     static final String CONSOLE_NAME = "console";
     /** The console reads profiles, histories, identities, matches and campaigns, and requests erasures. */
     static final String CONSOLE_SCOPES = "profile:read,gdpr:erase";

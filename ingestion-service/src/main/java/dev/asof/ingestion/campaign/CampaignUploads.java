@@ -343,7 +343,9 @@ class CampaignUploads {
         if (text == null || text.isBlank()) {
             return "campaign " + Timestamps.format(now);
         }
-        if (text.length() > MAX_NAME_LENGTH || text.chars().anyMatch(Character::isISOControl)) {
+        // characters, not UTF-16 units: 128 emoji are a name of 128 characters
+        if (text.codePointCount(0, text.length()) > MAX_NAME_LENGTH
+                || text.chars().anyMatch(Character::isISOControl)) {
             throw RequestParameters.invalid(
                     "name", "name", "name must be 1 to " + MAX_NAME_LENGTH + " characters without control characters");
         }

@@ -65,6 +65,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleHttpMessageNotReadable(ex, headers, status, request);
     }
 
+    /**
+     * 415 saying what was sent and what is taken, in words: Spring's own detail reads "Content-Type 'null' is not
+     * supported" for a request without one, and names no charset.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            org.springframework.web.HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        String accepted = ex.getSupportedMediaTypes().stream()
+                .map(org.springframework.http.MediaType::toString)
+                .distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String detail = sent == null || sent.isBlank()
+                ? "The request has no Content-Type"
+                : "Content-Type '" + Problems.quoted(sent) + "' is not accepted here";
+        ProblemDetail problem = Problems.of(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                Problems.kindOf(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()),
+                "Unsupported media type",
+                detail + (accepted.isEmpty() ? "." : "; send " + accepted + " in UTF-8."));
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
     /** Let Spring Security answer 403 with its own handler. */
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     void accessDenied(RuntimeException e) {
