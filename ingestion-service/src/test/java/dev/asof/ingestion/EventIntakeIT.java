@@ -266,6 +266,47 @@ class EventIntakeIT {
                 .doesNotContain("asof_log_lag_seconds");
     }
 
+    /**
+     * What a REST client generates its code from: each intake endpoint's body (with an example), its 202 answer,
+     * the problem+json answers it may give, and the bearer credential; no {@code /error}.
+     */
+    @Test
+    void theApiDocsDescribeBodiesAnswersAndCredentials() {
+        HttpResponse<String> answer = api.get("/v3/api-docs", TestApiKeys.ALL_SCOPES);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode docs = EventJson.parse(answer.body());
+        assertThat(docs.at("/info/title").asString()).isEqualTo("asof ingestion-service");
+        assertThat(docs.at("/components/securitySchemes/bearer/scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(docs.at("/security/0").has("bearer")).isTrue();
+        assertThat(docs.at("/components/schemas/Problem/properties").has("errors"))
+                .isTrue();
+        assertThat(docs.get("paths").has("/error")).isFalse();
+        for (String path : List.of("/api/v1/events", "/api/v1/ingest/genesys", "/api/v1/ingest/cxone")) {
+            JsonNode post = docs.get("paths").get(path).get("post");
+            assertThat(post.at("/requestBody/content/application~1json/examples")
+                            .isEmpty())
+                    .as(path)
+                    .isFalse();
+            assertThat(post.at("/responses/202/description").asString())
+                    .as(path)
+                    .contains("Kafka acknowledged");
+            for (String status : List.of("400", "401", "403", "413", "415", "429", "503")) {
+                assertThat(post.at("/responses/" + status + "/content/application~1problem+json/schema/$ref")
+                                .asString())
+                        .as("%s %s", path, status)
+                        .isEqualTo("#/components/schemas/Problem");
+            }
+        }
+        JsonNode upload = docs.at("/paths/~1api~1v1~1campaigns/post");
+        assertThat(upload.at("/requestBody/content").propertyNames())
+                .containsExactlyInAnyOrder("text/csv", "application/x-ndjson");
+        assertThat(upload.get("responses").propertyNames()).contains("202", "400", "406", "408", "413", "415");
+        assertThat(docs.at("/paths/~1api~1v1~1campaigns~1{campaignId}/get/responses")
+                        .has("404"))
+                .isTrue();
+    }
+
     @Test
     void wrongMediaTypeIsA415Problem() {
         HttpResponse<String> response = api.post("/api/v1/events", TestApiKeys.ALL_SCOPES, "text/plain", "hello");

@@ -6,6 +6,12 @@ import dev.asof.support.storage.Campaigns;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestParameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -53,6 +59,57 @@ class CampaignController {
         this.clock = clock;
     }
 
+    @Operation(
+            summary = "Upload a campaign file: one BULK_PROFILE_UPDATE per line",
+            description =
+                    "CSV (header `customer_id,<attribute_key>,...`; an empty cell changes nothing, `null` removes)"
+                            + " or NDJSON (`{\"customer_id\", \"changes\": [{\"attribute_key\", \"new_value\"}]}` per line),"
+                            + " UTF-8, up to 100,000 lines and 64 MB, streamed. Answered once every line is stored; bad lines"
+                            + " are reported in the campaign, good lines proceed. `Idempotency-Key` makes a retried upload add"
+                            + " nothing. See docs/campaigns.md.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = {
+                                @Content(
+                                        mediaType = "text/csv",
+                                        schema = @Schema(type = "string"),
+                                        examples =
+                                                @ExampleObject(
+                                                        value =
+                                                                "customer_id,tier,email\ncust_1,gold,\ncust_2,null,b@example.com\n")),
+                                @Content(
+                                        mediaType = "application/x-ndjson",
+                                        schema = @Schema(type = "string"),
+                                        examples =
+                                                @ExampleObject(
+                                                        value =
+                                                                "{\"customer_id\": \"cust_1\", \"changes\": [{\"attribute_key\":"
+                                                                        + " \"tier\", \"new_value\": \"gold\"}]}\n"))
+                            }),
+            responses = {
+                @ApiResponse(
+                        responseCode = "202",
+                        description = "Stored durably; `Location` names the campaign. Its lines are published in the"
+                                + " background (GET it for progress).",
+                        content =
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                        examples =
+                                                @ExampleObject(
+                                                        value =
+                                                                "{\"campaign_id\": \"4b0f6c2e-1d7a-4c55-9a3e-2f1b0c9d8e7a\", \"state\":"
+                                                                        + " \"accepted\", \"lines_total\": 2, \"lines_accepted\": 2,"
+                                                                        + " \"lines_rejected\": 0}"))),
+                @ApiResponse(
+                        responseCode = "408",
+                        description = "The file did not arrive within asof.campaigns.upload-timeout; nothing stored.",
+                        content = @Content(mediaType = "application/problem+json")),
+                @ApiResponse(
+                        responseCode = "406",
+                        description = "The client takes no JSON answer; refused before anything is stored.",
+                        content = @Content(mediaType = "application/problem+json"))
+            })
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
     // `produces`: a client that accepts no JSON is answered 406 before anything is stored (a 406 after the upload
     // was stored would invite a re-send that doubles it)
@@ -63,8 +120,12 @@ class CampaignController {
     ResponseEntity<Map<String, Object>> upload(
             Authentication caller,
             HttpServletRequest request,
-            @RequestParam(name = "name", required = false) String name,
-            @RequestParam(name = "timestamp_utc", required = false) String timestamp,
+            @Parameter(description = "1 to 128 characters without control characters (default: campaign <time>)")
+                    @RequestParam(name = "name", required = false)
+                    String name,
+            @Parameter(description = "the valid time of every line's change, ISO-8601 (default: the upload's time)")
+                    @RequestParam(name = "timestamp_utc", required = false)
+                    String timestamp,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
             throws IOException {
         MediaType type = MediaType.parseMediaType(request.getContentType());
@@ -88,6 +149,11 @@ class CampaignController {
         return answer.body(view(upload.campaign()));
     }
 
+    @Operation(
+            summary = "A campaign's state, progress and first 100 errors",
+            description = "state accepted, running, completed, failed or cancelled; lines_total, lines_accepted,"
+                    + " lines_rejected, events_logged, errors [{line, type, detail}], started_at, completed_at"
+                    + " (docs/campaigns.md).")
     @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
     @GetMapping(CampaignUploads.PATH + "/{campaignId}")
     Map<String, Object> campaign(@PathVariable String campaignId) {
@@ -101,6 +167,18 @@ class CampaignController {
      * batch; {@code 409 campaign-finished} when it had completed or failed, or has published every line and is
      * completing. Repeating it is harmless.
      */
+    @Operation(
+            summary = "Cancel a campaign: no line is published after the batch under way",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "Cancelled at once."),
+                @ApiResponse(
+                        responseCode = "202",
+                        description = "Cancellation recorded; the runner stops at its next batch."),
+                @ApiResponse(
+                        responseCode = "409",
+                        description = "campaign-finished: it completed, failed, or published every line.",
+                        content = @Content(mediaType = "application/problem+json"))
+            })
     @PreAuthorize("hasAuthority('SCOPE_events:write')")
     @PostMapping(path = CampaignUploads.PATH + "/{campaignId}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> cancel(@PathVariable String campaignId) {
@@ -140,6 +218,7 @@ class CampaignController {
                 "Campaign " + id + " " + what + "; nothing is left to cancel."));
     }
 
+    @Operation(summary = "Recent campaigns, newest first, without their errors (limit 1 to 100, default 20)")
     @PreAuthorize("hasAnyAuthority('SCOPE_events:write', 'SCOPE_profile:read')")
     @GetMapping(CampaignUploads.PATH)
     Map<String, Object> recent(@RequestParam(name = "limit", required = false) String limitText) {
