@@ -74,15 +74,13 @@ public class Erasures implements AutoCloseable {
                 && (latest.isEmpty()
                         || asMember.get().requestedAt().isAfter(latest.get().requestedAt()))) {
             // a probe asked to erase a member under way (or done) with its survivor and got a second erasure
-            Erasure covering = asMember.get();
-            if (!covering.finished() || (covering.state().equals("completed") && !loggedSince(customerId, covering))) {
-                return Optional.of(new Requested(covering, false));
+            if (stillErases(customerId, asMember.get())) {
+                return Optional.of(new Requested(asMember.get(), false));
             }
         }
         if (latest.isPresent()) {
-            Erasure previous = latest.get();
-            if (!previous.finished() || (previous.state().equals("completed") && !loggedSince(customerId, previous))) {
-                return Optional.of(new Requested(previous, false));
+            if (stillErases(customerId, latest.get())) {
+                return Optional.of(new Requested(latest.get(), false));
             }
         } else if (ownEvents(customerId, now).isEmpty()) {
             return Optional.empty();
@@ -161,6 +159,14 @@ public class Erasures implements AutoCloseable {
             LOG.info("resuming {} unfinished erasure(s)", resumed);
         }
         return resumed;
+    }
+
+    /**
+     * Whether {@code erasure} answers a new request to erase {@code customerId}: it is under way, or it completed and
+     * nothing was logged for the customer since (else the customer came back, and the new profile is erased).
+     */
+    private boolean stillErases(String customerId, Erasure erasure) {
+        return !erasure.finished() || (erasure.state().equals("completed") && !loggedSince(customerId, erasure));
     }
 
     private boolean loggedSince(String customerId, Erasure previous) {
