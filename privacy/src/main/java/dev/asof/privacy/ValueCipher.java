@@ -95,17 +95,20 @@ public final class ValueCipher {
         });
         // an event without a value (a removal, a merge, an unmerge) is refused the same way (a probe got removals
         // and back-dated merges of erased customers taken); the erasure's own event is what records it
+        java.util.Set<String> identities = new java.util.LinkedHashSet<>();
         if (!checked[0] && !(event.payload() instanceof ProfileErased)) {
-            refuseIfErasedBefore(event, event.customerId());
+            identities.add(event.customerId());
         }
-        // a merge or unmerge changes two identities' profiles: neither may have been erased after its time
+        // a merge or unmerge changes two identities' profiles: neither may have been erased after its time (each
+        // read once: one of them is the envelope's customer)
         if (event.payload() instanceof ProfileMerged merged) {
-            refuseIfErasedBefore(event, merged.mergedInto());
-            refuseIfErasedBefore(event, merged.mergedFrom());
+            identities.add(merged.mergedInto());
+            identities.add(merged.mergedFrom());
         } else if (event.payload() instanceof ProfileUnmerged unmerged) {
-            refuseIfErasedBefore(event, unmerged.mergedInto());
-            refuseIfErasedBefore(event, unmerged.mergedFrom());
+            identities.add(unmerged.mergedInto());
+            identities.add(unmerged.mergedFrom());
         }
+        identities.forEach(identity -> refuseIfErasedBefore(event, identity));
         return encrypted;
     }
 
