@@ -26,6 +26,9 @@ public final class EventJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** Why a document with a number no value can hold (an exponent past 32 bits) is refused. */
+    public static final String NUMBER_OUT_OF_RANGE = "a number's exponent is out of range for any value";
+
     private EventJson() {}
 
     /** The shared mapper, configured to keep numbers exact. */
@@ -46,6 +49,9 @@ public final class EventJson {
         } catch (JacksonException e) {
             throw new InvalidEventException(
                     List.of(new Violation("", "json", "not valid JSON: " + e.getOriginalMessage())));
+        } catch (NumberFormatException e) {
+            // a number whose exponent is past what BigDecimal holds (1e-2147483648); the message quotes it: not kept
+            throw new InvalidEventException(List.of(new Violation("", "json", NUMBER_OUT_OF_RANGE)));
         }
         if (node == null || node.isMissingNode()) {
             throw new InvalidEventException(

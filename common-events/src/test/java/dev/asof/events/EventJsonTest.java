@@ -120,6 +120,21 @@ class EventJsonTest {
         assertThat(EventJson.encode(EventJson.decode(changeWith("1e3")))).contains("\"new_value\":1E+3");
     }
 
+    /** Exponents past what a BigDecimal holds: refused as JSON, never a NumberFormatException quoting the number. */
+    @Test
+    void aNumberWithAnExponentNoValueHoldsIsRefusedWithoutQuotingIt() {
+        for (String number : List.of("1e-2147483648", "1e2147483648", "0e-2147483648", "-1E+99999999999")) {
+            assertThatThrownBy(() -> EventJson.parse(changeWith(number)))
+                    .as(number)
+                    .isInstanceOfSatisfying(
+                            InvalidEventException.class,
+                            e -> assertThat(e.violations()).singleElement().satisfies(violation -> {
+                                assertThat(violation.rule()).isEqualTo("json");
+                                assertThat(violation.toString()).doesNotContain(number.substring(2));
+                            }));
+        }
+    }
+
     @Test
     void scalarsKeepTheirJsonType() {
         assertThat(valueOf("\"1\"")).isEqualTo(AttributeValue.text("1"));

@@ -48,6 +48,26 @@ final class RegressionCases {
             cases.add(
                     post("/api/v1/events", envelope(id, "2026-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8)));
         }
+        // A number whose exponent no BigDecimal holds was a 500 on every service, its text in an ERROR log.
+        String huge = "1e-2147483648";
+        cases.add(post(
+                "/api/v1/ingest/cxone",
+                ("{\"customerId\":\"" + customer + "\",\"attribute\":\"tier\",\"newValue\":" + huge
+                                + ",\"timestamp\":\"2026-01-01T00:00:00Z\"}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        for (String[] merge : new String[][] {
+            {
+                "/api/v1/merges",
+                "{\"merged_into\":\"" + customer + "\",\"merged_from\":\"" + customer + "_b\",\"reason\":" + huge + "}"
+            },
+            {"/api/v1/customers/" + customer + "/erasure", "{\"reason\":" + huge + ",\"requested_by\":\"dpo\"}"},
+            {"/api/v1/match", "{\"attributes\":{\"phone\":" + huge + "},\"limit\":1e2147483648}"}
+        }) {
+            cases.add(Case.refused(
+                    Service.MERGE,
+                    "regression",
+                    RawHttp.request("POST", merge[0], headers(), merge[1].getBytes(StandardCharsets.UTF_8))));
+        }
         // An empty body was refused without naming the rule it breaks.
         for (String path : List.of("/api/v1/events", "/api/v1/ingest/genesys", "/api/v1/ingest/cxone")) {
             cases.add(post(path, new byte[0]));

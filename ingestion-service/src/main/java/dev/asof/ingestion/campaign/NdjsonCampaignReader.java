@@ -47,6 +47,8 @@ final class NdjsonCampaignReader implements CampaignLine.Reader {
                 node = EventJson.mapper().readTree(text);
             } catch (JacksonException e) {
                 return CampaignLine.bad(number, "json", "line " + number + " is not a JSON value");
+            } catch (NumberFormatException e) {
+                return CampaignLine.bad(number, "json", "line " + number + ": " + EventJson.NUMBER_OUT_OF_RANGE);
             }
             if (node == null || !node.isObject()) {
                 return CampaignLine.bad(number, "type", "line " + number + " must be a JSON object");

@@ -141,6 +141,17 @@ class CampaignReadersTest {
         assertThat(lines.get(6).changes().get(0).get("new_value").isNull()).isTrue();
     }
 
+    /** A number no value holds is that line's JSON error, not a failed upload. */
+    @Test
+    void anNdjsonNumberWithAnExponentNoValueHoldsIsALineError() throws IOException {
+        String good = "{\"customer_id\":\"cust_1\",\"changes\":[{\"attribute_key\":\"tier\",\"new_value\":1}]}";
+        List<CampaignLine> lines = read(
+                false, (good.replace(":1}", ":1e-2147483648}") + "\n" + good + "\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(lines).extracting(CampaignLine::errorType).containsExactly("json", null);
+        assertThat(lines.get(0).errorDetail()).doesNotContain("2147483648");
+    }
+
     /** An NDJSON line ends at its CRLF whatever quotes it holds (the CSV rule keeping a quoted CR is CSV's only). */
     @Test
     void anNdjsonLineEndsAtItsCrlfWhateverQuotesItHolds() throws IOException {
