@@ -113,11 +113,18 @@ public final class ProfileEventSubmitter {
             JsonNode sent = submission.elements().get(i);
             JsonNode element = sent;
             try {
-                element = withEventId(submission.mapping().toEnvelope(sent), submission.idempotencyScope(), i);
+                JsonNode envelope = submission.mapping().toEnvelope(sent);
+                boolean idFromContent = submission.idempotencyScope() == null
+                        && envelope instanceof ObjectNode
+                        && !envelope.hasNonNull("event_id");
+                element = withEventId(envelope, submission.idempotencyScope(), i);
                 EventEnvelope event;
                 SubmissionResult refused;
                 try {
                     event = EventJson.decode(element);
+                    if (idFromContent) {
+                        event = withContentId(event);
+                    }
                     refused = screen(i, event, now);
                 } catch (InvalidEventException e) {
                     // the envelope's rules, named as the platform's own fields
@@ -303,7 +310,8 @@ public final class ProfileEventSubmitter {
 
     /**
      * An event without {@code event_id} gets one derived from the Idempotency-Key and its position, or else from
-     * its own content, so a re-send maps to the same id.
+     * its own content, so a re-send maps to the same id (once valid, from its canonical form: {@link
+     * #withContentId}; this raw-content id names it only in a refusal).
      */
     private static JsonNode withEventId(JsonNode element, String idempotencyScope, int index) {
         if (!(element instanceof ObjectNode object)) {
@@ -318,6 +326,33 @@ public final class ProfileEventSubmitter {
                 : EventJson.mapper().writeValueAsBytes(object);
         copy.put("event_id", UUID.nameUUIDFromBytes(seed).toString());
         return copy;
+    }
+
+    /**
+     * {@code event} with the id its content gives, read as the log stores it: the same change sent again with its time
+     * written another way ({@code Z}, {@code .000Z}, {@code +01:00}), a default spelled out ({@code
+     * "schema_version": 1}), a {@code null} left out, fields in another order or through another endpoint, is the
+     * same event (the raw JSON once gave each a new id, so each was stored).
+     */
+    static EventEnvelope withContentId(EventEnvelope event) {
+        EventEnvelope unnamed = new EventEnvelope(
+                "",
+                event.timestampUtc(),
+                event.customerId(),
+                event.sourceSystem(),
+                event.metadata(),
+                event.payload(),
+                event.schemaVersion());
+        String id = UUID.nameUUIDFromBytes(("content#" + EventJson.encode(unnamed)).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        return new EventEnvelope(
+                id,
+                event.timestampUtc(),
+                event.customerId(),
+                event.sourceSystem(),
+                event.metadata(),
+                event.payload(),
+                event.schemaVersion());
     }
 
     private static String eventIdOf(JsonNode element) {

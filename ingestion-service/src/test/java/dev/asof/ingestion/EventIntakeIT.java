@@ -346,6 +346,37 @@ class EventIntakeIT {
                 .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
     }
 
+    /**
+     * An event without an id is named by what it says, not by how its JSON is written: an outside probe got one
+     * change stored four times by writing its time as {@code Z}, {@code .000Z}, {@code +01:00} and {@code
+     * .000000Z}, and more by spelling out a default or a null.
+     */
+    @Test
+    void anEventWithoutIdIsTheSameEventHoweverItsJsonIsWritten() {
+        String customer = Events.newCustomerId("cust");
+        String base = "{\"event_type\":\"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE\",\"timestamp_utc\":\"%s\","
+                + "\"customer_id\":\"" + customer + "\",%s\"payload\":{\"attribute_key\":\"tier\","
+                + "\"new_value\":\"gold\"}}";
+        List<String> writings = List.of(
+                base.formatted("2026-11-25T14:30:00Z", ""),
+                base.formatted("2026-11-25T14:30:00.000Z", ""),
+                base.formatted("2026-11-25T15:30:00+01:00", ""),
+                base.formatted("2026-11-25T14:30:00.000000Z", ""),
+                base.formatted("2026-11-25T14:30:00Z", "\"schema_version\":1,"),
+                base.formatted("2026-11-25T14:30:00Z", "\"metadata\":{\"channel\":null},"));
+
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < writings.size(); i++) {
+            HttpResponse<String> answer = api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, writings.get(i));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            assertThat(answer.body()).as(writings.get(i)).contains(i == 0 ? "\"accepted\"" : "\"duplicate\"");
+            ids.add(EventJson.parse(answer.body()).at("/results/0/event_id").asString());
+        }
+        assertThat(ids).containsOnly(ids.get(0));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logItems(customer)).hasSize(1));
+    }
+
     @Test
     void aGenesysEventBridgeProfileChangeIsMappedAndKeepsItsId() {
         String customer = Events.newCustomerId("cust");
