@@ -365,6 +365,54 @@ class MergeApiIT {
         }
     }
 
+    /**
+     * Merges and unmerges of one pair sent at once, without an effective time, take effect in the order they ran: the
+     * lineage alternates merge, unmerge, merge, ... and holds exactly the commands answered {@code 202} (an outside
+     * probe got an unmerge taking effect before the unmerge it had waited for, so two unmerges in a row).
+     */
+    @Test
+    void concurrentCommandsWithoutAnEffectiveTimeTakeEffectInTheOrderTheyRan() throws Exception {
+        String pair = "{\"merged_into\":\"" + b + "\",\"merged_from\":\"" + a + "\"}";
+        int commands = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(commands);
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < commands; i++) {
+                String path = i % 2 == 0 ? "/api/v1/merges" : "/api/v1/unmerges";
+                pending.add(pool.submit(() -> {
+                    start.await();
+                    return post(path, pair, null);
+                }));
+            }
+            start.countDown();
+            for (Future<HttpResponse<String>> answer : pending) {
+                answers.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long accepted =
+                answers.stream().filter(answer -> answer.statusCode() == 202).count();
+        for (HttpResponse<String> answer : answers) {
+            if (answer.statusCode() != 202) {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(409);
+                assertThat(EventJson.parse(answer.body()).get("type").stringValue())
+                        .isIn("/problems/already-merged", "/problems/not-merged", "/problems/identity-busy");
+            }
+        }
+        HttpResponse<String> now = api.get("/api/v1/customers/" + a + "/identity", TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(now.statusCode()).as(now.body()).isEqualTo(200);
+        List<String> types = strings(EventJson.parse(now.body()).get("lineage"), "event_type");
+        assertThat(types).as("lineage by valid time").hasSize((int) accepted).isNotEmpty();
+        for (int i = 0; i < types.size(); i++) {
+            assertThat(types.get(i))
+                    .as("lineage %s", types)
+                    .isEqualTo(i % 2 == 0 ? "CUSTOMER_PROFILE_MERGE" : "CUSTOMER_PROFILE_UNMERGE");
+        }
+    }
+
     @Test
     void theLineageSaysWhoDecidedWhyAndOnWhatEvidence() throws Exception {
         String merge = EventJson.parse(post("/api/v1/merges", body(b, a, "2026-02-01T00:00:00Z"), null)

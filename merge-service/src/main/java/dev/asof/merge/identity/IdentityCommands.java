@@ -19,12 +19,13 @@ import dev.asof.support.web.Problems;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -60,6 +61,7 @@ public class IdentityCommands {
     private final Retry settle;
     private final MeterRegistry meters;
     private final ErasedIdentities erased;
+    private final Clock clock;
 
     public IdentityCommands(
             IdentityLog log,
@@ -67,8 +69,10 @@ public class IdentityCommands {
             IdentityLocks locks,
             IdentityProperties properties,
             MeterRegistry meters,
-            ErasedIdentities erased) {
+            ErasedIdentities erased,
+            Clock clock) {
         this.erased = erased;
+        this.clock = clock;
         this.log = log;
         this.submitter = submitter;
         this.locks = locks;
@@ -87,24 +91,48 @@ public class IdentityCommands {
     /** What a {@code 202} says: the event written (or recognised as written before). */
     public record Written(String eventId, String mergedInto, String mergedFrom, String effectiveAt) {}
 
-    public Written merge(MergeProfiles command, String idempotencyScope, String correlationId) {
+    /**
+     * @param effectiveNow the caller gave no effective time: the command takes effect when it holds its leases (its
+     *     {@code effectiveAt} is ignored), so commands on one identity take effect in the order they run
+     */
+    public Written merge(MergeProfiles command, boolean effectiveNow, String idempotencyScope, String correlationId) {
         return decideAndWrite(
                 command.eventId(),
                 command.mergedFrom(),
                 command.mergedInto(),
-                command.effectiveAt(),
-                known -> ProfileDecider.decide(command, known),
+                effectiveNow ? null : command.effectiveAt(),
+                (at, known) -> ProfileDecider.decide(
+                        new MergeProfiles(
+                                command.eventId(),
+                                command.mergedInto(),
+                                command.mergedFrom(),
+                                at,
+                                command.reason(),
+                                command.decidedBy(),
+                                command.evidence()),
+                        known),
                 idempotencyScope,
                 correlationId);
     }
 
-    public Written unmerge(UnmergeProfiles command, String idempotencyScope, String correlationId) {
+    /** As {@link #merge}. */
+    public Written unmerge(
+            UnmergeProfiles command, boolean effectiveNow, String idempotencyScope, String correlationId) {
         return decideAndWrite(
                 command.eventId(),
                 command.mergedFrom(),
                 command.mergedInto(),
-                command.effectiveAt(),
-                known -> ProfileDecider.decide(command, known),
+                effectiveNow ? null : command.effectiveAt(),
+                (at, known) -> ProfileDecider.decide(
+                        new UnmergeProfiles(
+                                command.eventId(),
+                                command.mergedInto(),
+                                command.mergedFrom(),
+                                at,
+                                command.reason(),
+                                command.decidedBy(),
+                                command.evidence()),
+                        known),
                 idempotencyScope,
                 correlationId);
     }
@@ -113,17 +141,21 @@ public class IdentityCommands {
             String eventId,
             String mergedFrom,
             String mergedInto,
-            Instant effectiveAt,
-            Function<KnownIdentities, Decision> decide,
+            Instant asked,
+            BiFunction<Instant, KnownIdentities, Decision> decide,
             String idempotencyScope,
             String correlationId) {
         List<String> seeds = List.of(mergedFrom, mergedInto);
-        for (String identity : seeds) {
-            refuseIfErased(identity, effectiveAt);
-        }
         try (IdentityLocks.Lease lease = locks.lease(eventId)) {
+            lease.add(seeds);
+            // "now" is read once the leases are held: commands that waited for one another take effect in the order
+            // they ran (read on arrival, an unmerge could take effect before the unmerge it waited for)
+            Instant effectiveAt = asked != null ? asked : Timestamps.truncate(clock.instant());
+            for (String identity : seeds) {
+                refuseIfErased(identity, effectiveAt);
+            }
             List<RecordedEvent> read = readUnderLease(lease, seeds, effectiveAt);
-            Decision decision = decide.apply(KnownIdentities.at(effectiveAt, read));
+            Decision decision = decide.apply(effectiveAt, KnownIdentities.at(effectiveAt, read));
             if (decision instanceof Decision.Refused refused) {
                 count("refused", refused.kind().wireName());
                 throw new ApiProblemException(Problems.of(

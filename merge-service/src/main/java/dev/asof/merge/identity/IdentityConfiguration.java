@@ -35,7 +35,8 @@ class IdentityConfiguration {
             IdentityLocks locks,
             IdentityProperties properties,
             MeterRegistry meters,
-            ErasedIdentities erased) {
-        return new IdentityCommands(log, submitter, locks, properties, meters, erased);
+            ErasedIdentities erased,
+            Clock clock) {
+        return new IdentityCommands(log, submitter, locks, properties, meters, erased, clock);
     }
 }

@@ -74,6 +74,7 @@ public class AutoMerge implements Consumer<MatchIndex.Indexed> {
                                     suggestion.candidate().score()),
                             DECIDED_BY,
                             evidence(suggestion)),
+                    true,
                     null,
                     "auto-merge-" + eventId);
             meters.counter("asof.matching.auto_merges", "outcome", "merged").increment();

@@ -64,6 +64,7 @@ class MergeController {
                                 body.reason(),
                                 body.decidedBy(),
                                 body.evidence()),
+                        body.effectiveAt() == null,
                         context.idempotencyScope(),
                         context.correlationId()));
     }
@@ -89,6 +90,7 @@ class MergeController {
                                 body.reason(),
                                 body.decidedBy(),
                                 body.evidence()),
+                        body.effectiveAt() == null,
                         context.idempotencyScope(),
                         context.correlationId()));
     }
