@@ -550,6 +550,61 @@ class ErasureIT {
         return last[0];
     }
 
+    /**
+     * Between an erasure's request and its end, its identities take no merge or unmerge, into or out of them or on
+     * their chains (an outside probe merged an identity into another at the moment it was asked to be erased; the
+     * erasure had resolved its identities a moment before and left the other one readable).
+     */
+    @Test
+    void anIdentityBeingErasedTakesNoMergeOrUnmerge() {
+        String x = Events.newCustomerId("erx");
+        String y = Events.newCustomerId("ery");
+        String z = Events.newCustomerId("erz");
+        for (String customer : List.of(x, y, z)) {
+            log.seed(customer, "2026-01-01T00:00:00Z");
+        }
+        log.merged(z, x, "2026-01-02T00:00:00Z");
+        // an erasure of x stored and not run yet: what a command meets between a request and its end
+        String erasureId = UUID.randomUUID().toString();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>();
+        item.put(AsofTables.ERASURE_ID, text(erasureId));
+        item.put("customer_id", text(x));
+        item.put("reason", text("r"));
+        item.put("requested_by", text("dpo"));
+        item.put("requested_at", text(Instant.now().toString()));
+        item.put("state", text("pending"));
+        item.put("step", text("RESOLVE"));
+        item.put("identities", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromL(List.of()));
+        dynamo.putItem(b -> b.tableName(tables.erasures()).item(item));
+        dynamo.putItem(b -> b.tableName(tables.erasures())
+                .item(Map.of(AsofTables.ERASURE_ID, text("customer#" + x), "latest", text(erasureId))));
+        try {
+            for (String[] command : new String[][] {
+                {"/api/v1/merges", x, y}, {"/api/v1/merges", y, x}, {"/api/v1/unmerges", z, x}, {"/api/v1/merges", y, z}
+            }) {
+                HttpResponse<String> refused = api.post(
+                        command[0],
+                        TestApiKeys.ALL_SCOPES,
+                        "application/json",
+                        "{\"merged_from\":\"" + command[1] + "\",\"merged_into\":\"" + command[2] + "\"}");
+                assertThat(refused.statusCode())
+                        .as(String.join(" ", command) + ": " + refused.body())
+                        .isEqualTo(409);
+                assertThat(refused.body()).contains("/problems/erasure-in-progress", erasureId);
+            }
+        } finally {
+            // ended, so no later resume runs it
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> ended =
+                    new java.util.HashMap<>(item);
+            ended.put("state", text("failed"));
+            dynamo.putItem(b -> b.tableName(tables.erasures()).item(ended));
+        }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue text(String value) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value);
+    }
+
     private HttpResponse<String> erase(String customer, String body) {
         return api.post("/api/v1/customers/" + customer + "/erasure", TestApiKeys.ALL_SCOPES, "application/json", body);
     }

@@ -1,7 +1,9 @@
 package dev.asof.merge.erasure;
 
 import dev.asof.merge.erasure.kafka.TopicScan;
+import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
+import dev.asof.merge.identity.PendingErasures;
 import dev.asof.merge.matching.MatchIndex;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
@@ -49,8 +51,18 @@ class ErasureConfiguration {
             MatchIndex matchIndex,
             TopicScan topics,
             ErasureProperties properties,
+            IdentityLocks locks,
             Clock clock) {
-        return new ErasureSteps(store, identityLog, submitter, keys, stores, matchIndex, topics, properties, clock);
+        return new ErasureSteps(
+                store, identityLog, submitter, keys, stores, matchIndex, topics, properties, locks, clock);
+    }
+
+    /** What merges and unmerges ask: whether an identity has an erasure under way (they wait for it to end). */
+    @Bean
+    PendingErasures pendingErasures(Erasures erasures) {
+        return identity -> erasures.latestErasing(identity)
+                .filter(erasure -> !erasure.finished())
+                .map(Erasure::erasureId);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.merge.erasure.kafka.TopicScan;
 import dev.asof.merge.identity.Identity;
+import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.merge.matching.MatchIndex;
 import dev.asof.privacy.SubjectKeys;
@@ -44,6 +45,7 @@ class ErasureSteps {
     private final MatchIndex matchIndex;
     private final TopicScan topics;
     private final ErasureProperties properties;
+    private final IdentityLocks locks;
     private final Clock clock;
 
     ErasureSteps(
@@ -55,7 +57,9 @@ class ErasureSteps {
             MatchIndex matchIndex,
             TopicScan topics,
             ErasureProperties properties,
+            IdentityLocks locks,
             Clock clock) {
+        this.locks = locks;
         this.store = store;
         this.identityLog = identityLog;
         this.submitter = submitter;
@@ -74,11 +78,7 @@ class ErasureSteps {
         Map<String, Object> steps = (Map<String, Object>) proof.computeIfAbsent("steps", k -> new LinkedHashMap<>());
         switch (erasure.step()) {
             case RESOLVE -> {
-                List<RecordedEvent> group =
-                        identityLog.group(erasure.customerId(), erasure.requestedAt(), Timestamps.LATEST);
-                List<String> identities =
-                        new ArrayList<>(Identity.of(erasure.customerId(), erasure.requestedAt(), group)
-                                .members());
+                List<String> identities = new ArrayList<>(resolveUnderLeases(erasure));
                 if (!identities.contains(erasure.customerId())) {
                     identities.add(0, erasure.customerId());
                 }
@@ -171,6 +171,32 @@ class ErasureSteps {
             }
         }
         throw new IllegalStateException("unknown step " + erasure.step());
+    }
+
+    /**
+     * The identities of the data subject at the request time, read while holding their leases ({@link IdentityLocks}),
+     * as merges and unmerges hold them until their event is logged: a command that took effect before the request is
+     * logged before this reads, and one that comes after sees the erasure under way and is refused ({@code 409
+     * erasure-in-progress}). Leases found on the way are taken and the group read again, as a command does.
+     */
+    private java.util.Set<String> resolveUnderLeases(Erasure erasure) {
+        try (IdentityLocks.Lease lease = locks.lease("erasure-" + erasure.erasureId())) {
+            java.util.Set<String> leased = new java.util.TreeSet<>(List.of(erasure.customerId()));
+            for (int round = 0; round < 8; round++) {
+                lease.add(leased);
+                List<RecordedEvent> group =
+                        identityLog.group(erasure.customerId(), erasure.requestedAt(), Timestamps.LATEST);
+                java.util.Set<String> read = new java.util.TreeSet<>(leased);
+                group.forEach(event -> read.add(event.event().customerId()));
+                if (lease.holds(read)) {
+                    return new java.util.LinkedHashSet<>(Identity.of(erasure.customerId(), erasure.requestedAt(), group)
+                            .members());
+                }
+                leased = read;
+            }
+            throw new StepNotDone("the merges around " + erasure.customerId()
+                    + " kept changing while its identities were read; will try again");
+        }
     }
 
     /**

@@ -61,6 +61,7 @@ public class IdentityCommands {
     private final Retry settle;
     private final MeterRegistry meters;
     private final ErasedIdentities erased;
+    private final PendingErasures pendingErasures;
     private final Clock clock;
 
     public IdentityCommands(
@@ -70,8 +71,10 @@ public class IdentityCommands {
             IdentityProperties properties,
             MeterRegistry meters,
             ErasedIdentities erased,
+            PendingErasures pendingErasures,
             Clock clock) {
         this.erased = erased;
+        this.pendingErasures = pendingErasures;
         this.clock = clock;
         this.log = log;
         this.submitter = submitter;
@@ -155,6 +158,7 @@ public class IdentityCommands {
                 refuseIfErased(identity, effectiveAt);
             }
             List<RecordedEvent> read = readUnderLease(lease, seeds, effectiveAt);
+            refuseIfBeingErased(seeds, read);
             Decision decision = decide.apply(effectiveAt, KnownIdentities.at(effectiveAt, read));
             if (decision instanceof Decision.Refused refused) {
                 count("refused", refused.kind().wireName());
@@ -207,6 +211,29 @@ public class IdentityCommands {
                     "customer " + identity + " was erased at " + Timestamps.format(gone.erasedAt())
                             + "; it takes no merge or unmerge before the erasure, nor after it until it has come back"
                             + " with an event of its own"));
+        }
+    }
+
+    /**
+     * An identity the command would link or unlink, or one on their chains, that has an erasure under way takes no
+     * merge or unmerge until the erasure ends (an outside probe merged an identity into another at the moment it was
+     * asked to be erased; the erasure, resolving its identities a moment before, left the other one readable). Asked
+     * under the leases: the erasure resolves its identities under the same leases.
+     */
+    private void refuseIfBeingErased(List<String> seeds, List<RecordedEvent> read) {
+        Set<String> identities = new TreeSet<>(seeds);
+        read.forEach(e -> identities.add(e.event().customerId()));
+        for (String identity : identities) {
+            java.util.Optional<String> erasure = pendingErasures.of(identity);
+            if (erasure.isPresent()) {
+                count("refused", "erasure-in-progress");
+                throw new ApiProblemException(Problems.of(
+                        HttpStatus.CONFLICT,
+                        "erasure-in-progress",
+                        "Erasure in progress",
+                        "customer " + identity + " is being erased (erasure " + erasure.get() + "); it takes no merge"
+                                + " or unmerge while the erasure runs"));
+            }
         }
     }
 

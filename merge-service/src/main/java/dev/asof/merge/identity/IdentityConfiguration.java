@@ -36,7 +36,16 @@ class IdentityConfiguration {
             IdentityProperties properties,
             MeterRegistry meters,
             ErasedIdentities erased,
+            org.springframework.beans.factory.ObjectProvider<PendingErasures> pendingErasures,
             Clock clock) {
-        return new IdentityCommands(log, submitter, locks, properties, meters, erased, clock);
+        return new IdentityCommands(
+                log,
+                submitter,
+                locks,
+                properties,
+                meters,
+                erased,
+                pendingErasures.getIfAvailable(() -> PendingErasures.NONE),
+                clock);
     }
 }
