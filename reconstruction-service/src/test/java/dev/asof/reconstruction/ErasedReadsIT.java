@@ -134,6 +134,46 @@ class ErasedReadsIT extends ReconstructionIT {
         assertThat(response.body()).contains("\"customer_id\":\"" + survivor + "\"");
     }
 
+    /**
+     * A group erased as a whole whose member came back: the survivor, which did not, is gone for every profile read,
+     * though its profile would now show only the returning member's values (an outside probe read it 200 while its
+     * history and identity answered 410); once it comes back itself, it reads again.
+     */
+    @Test
+    void anErasedSurvivorStaysGoneWhenOnlyAMemberCameBack() {
+        String survivor = Events.newCustomerId("erased");
+        String member = Events.newCustomerId("member");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        encrypted.log(
+                change(survivor, "2023-10-27T14:30:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:30:01Z"));
+        encrypted.log(Stories.merge(member, survivor, "2023-10-27T14:32:00Z"), Instant.parse("2023-10-27T14:32:01Z"));
+        keys.destroy(survivor);
+        keys.destroy(member);
+        Instant back = Instant.now().plusSeconds(1);
+        // recorded now, stamped a second ahead (after the erasure): known to a read at once
+        // the same attribute as the survivor's only one: the profile now shows the member's value alone
+        encrypted.log(change(member, back.toString(), "tier", "+441632960001", "voice"), Instant.now());
+        assertThat(eventLog.eventsUpTo(member, back, Instant.now()))
+                .as("the member's return is logged")
+                .hasSize(2);
+
+        for (String path : List.of(
+                "/api/v1/customers/" + survivor + "/profile",
+                "/api/v1/customers/" + survivor + "/profile?view=flat",
+                "/api/v1/customers/" + survivor + "/profile/at/" + back.plusSeconds(1))) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(410);
+            assertThat(response.body()).doesNotContain("+441632960001");
+        }
+
+        Instant survivorBack = back.plusSeconds(1);
+        encrypted.log(change(survivor, survivorBack.toString(), "tier", "silver", "voice"), Instant.now());
+        HttpResponse<String> returned = get("/api/v1/customers/" + survivor + "/profile/at/" + survivorBack);
+        assertThat(returned.statusCode()).as(returned.body()).isEqualTo(200);
+        assertThat(returned.body()).contains("\"tier\":\"silver\"");
+    }
+
     @Test
     void aValueThatLooksLikeAnErasedMarkerIsShownAsSent() {
         String customer = Events.newCustomerId("lookalike");

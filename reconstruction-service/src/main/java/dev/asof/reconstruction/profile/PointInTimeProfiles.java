@@ -15,6 +15,7 @@ import dev.asof.reconstruction.snapshot.SnapshotRepairs;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,7 @@ public class PointInTimeProfiles {
     private final MeterRegistry metrics;
     private final DistributionSummary eventsApplied;
     private final ValueCipher cipher;
+    private final LogRanges log;
 
     PointInTimeProfiles(
             IdentityStates identityStates,
@@ -55,8 +57,10 @@ public class PointInTimeProfiles {
             SnapshotRepairs repairs,
             Clock clock,
             MeterRegistry metrics,
-            ValueCipher cipher) {
+            ValueCipher cipher,
+            LogRanges log) {
         this.cipher = cipher;
+        this.log = log;
         this.identityStates = identityStates;
         this.identityLinks = identityLinks;
         this.views = views;
@@ -142,13 +146,33 @@ public class PointInTimeProfiles {
      */
     private Optional<ProfileAnswer> revealed(String customerId, Optional<ProfileAnswer> answer) {
         Optional<ProfileAnswer> shown = answer.map(found -> decrypted(customerId, found));
-        if (shown.isEmpty() || shown.get().profile().attributes().isEmpty()) {
+        boolean empty = shown.isEmpty() || shown.get().profile().attributes().isEmpty();
+        // a profile of several identities may show another identity's values only: one that came back after the
+        // erasure of the group (an outside probe read an erased survivor's profile, 200, with a returning member's
+        // values, while its history and identity answered 410)
+        boolean group = shown.isPresent() && shown.get().profile().members().size() > 1;
+        if (empty || group) {
             Instant erased = cipher.erasedAt(customerId);
-            if (erased != null) {
+            if (erased != null && (empty || !cameBack(customerId, erased))) {
                 throw new SubjectErasedException(customerId, erased);
             }
         }
         return shown;
+    }
+
+    /**
+     * Whether the erased customer came back: an event of its own, other than an erasure, stamped after {@code
+     * erased} (as merge-service's identity reads decide it).
+     */
+    private boolean cameBack(String customerId, Instant erased) {
+        java.util.Iterator<dev.asof.events.RecordedEvent> own =
+                log.validTimeScan(customerId, erased.plusMillis(1), LogRanges.MAX_VALID_TIME, Long.MAX_VALUE, 25);
+        while (own.hasNext()) {
+            if (!(own.next().event().payload() instanceof dev.asof.events.ProfileErased)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
