@@ -29,9 +29,12 @@ public final class Timestamps {
 
     private Timestamps() {}
 
+    private static final java.util.regex.Pattern EMPTY_FRACTION = java.util.regex.Pattern.compile("\\.(?![0-9])");
+
     /** Parses an ISO-8601 timestamp with offset; empty when it is malformed or has no offset. */
     public static Optional<Instant> parse(String text) {
-        if (text == null) {
+        // java.time takes a decimal point without digits ("00:00:00.Z"); RFC 3339 wants at least one
+        if (text == null || EMPTY_FRACTION.matcher(text).find()) {
             return Optional.empty();
         }
         try {

@@ -3,6 +3,7 @@ package dev.asof.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +47,16 @@ class TimestampsTest {
     @Test
     void nullIsRefused() {
         assertThat(Timestamps.parse(null)).isEmpty();
+    }
+
+    /** java.time takes a decimal point without digits; RFC 3339 (and an outside probe's expectation) does not. */
+    @Test
+    void aDecimalPointWithoutDigitsIsRefused() {
+        for (String text :
+                List.of("2025-01-01T00:00:00.Z", "2025-01-01T00:00:00.+01:00", "2025-01-01T00:00:00.-05:00")) {
+            assertThat(Timestamps.parse(text)).as(text).isEmpty();
+        }
+        assertThat(Timestamps.parse("2025-01-01T00:00:00.5Z")).contains(Instant.parse("2025-01-01T00:00:00.500Z"));
     }
 
     @Test
