@@ -48,6 +48,11 @@ public record EventEnvelope(
         timestampUtc = Timestamps.truncate(timestampUtc);
     }
 
+    /** This event under another id. */
+    public EventEnvelope withEventId(String id) {
+        return new EventEnvelope(id, timestampUtc, customerId, sourceSystem, metadata, payload, schemaVersion);
+    }
+
     /** The event type, from the payload. */
     public EventType eventType() {
         return payload.type();

@@ -33,4 +33,9 @@ public record MergeProfiles(
         Objects.requireNonNull(mergedFrom, "mergedFrom");
         Objects.requireNonNull(effectiveAt, "effectiveAt");
     }
+
+    /** The same command taking effect at {@code at}. */
+    public MergeProfiles at(Instant at) {
+        return new MergeProfiles(eventId, mergedInto, mergedFrom, at, reason, decidedBy, evidence);
+    }
 }

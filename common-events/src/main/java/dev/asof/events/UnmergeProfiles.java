@@ -33,4 +33,9 @@ public record UnmergeProfiles(
         Objects.requireNonNull(mergedFrom, "mergedFrom");
         Objects.requireNonNull(effectiveAt, "effectiveAt");
     }
+
+    /** The same command taking effect at {@code at}. */
+    public UnmergeProfiles at(Instant at) {
+        return new UnmergeProfiles(eventId, mergedInto, mergedFrom, at, reason, decidedBy, evidence);
+    }
 }

@@ -335,24 +335,9 @@ public final class ProfileEventSubmitter {
      * same event (the raw JSON once gave each a new id, so each was stored).
      */
     static EventEnvelope withContentId(EventEnvelope event) {
-        EventEnvelope unnamed = new EventEnvelope(
-                "",
-                event.timestampUtc(),
-                event.customerId(),
-                event.sourceSystem(),
-                event.metadata(),
-                event.payload(),
-                event.schemaVersion());
-        String id = UUID.nameUUIDFromBytes(("content#" + EventJson.encode(unnamed)).getBytes(StandardCharsets.UTF_8))
-                .toString();
-        return new EventEnvelope(
-                id,
-                event.timestampUtc(),
-                event.customerId(),
-                event.sourceSystem(),
-                event.metadata(),
-                event.payload(),
-                event.schemaVersion());
+        String unnamed = EventJson.encode(event.withEventId(""));
+        return event.withEventId(UUID.nameUUIDFromBytes(("content#" + unnamed).getBytes(StandardCharsets.UTF_8))
+                .toString());
     }
 
     private static String eventIdOf(JsonNode element) {

@@ -104,16 +104,7 @@ public class IdentityCommands {
                 command.mergedFrom(),
                 command.mergedInto(),
                 effectiveNow ? null : command.effectiveAt(),
-                (at, known) -> ProfileDecider.decide(
-                        new MergeProfiles(
-                                command.eventId(),
-                                command.mergedInto(),
-                                command.mergedFrom(),
-                                at,
-                                command.reason(),
-                                command.decidedBy(),
-                                command.evidence()),
-                        known),
+                (at, known) -> ProfileDecider.decide(command.at(at), known),
                 idempotencyScope,
                 correlationId);
     }
@@ -126,16 +117,7 @@ public class IdentityCommands {
                 command.mergedFrom(),
                 command.mergedInto(),
                 effectiveNow ? null : command.effectiveAt(),
-                (at, known) -> ProfileDecider.decide(
-                        new UnmergeProfiles(
-                                command.eventId(),
-                                command.mergedInto(),
-                                command.mergedFrom(),
-                                at,
-                                command.reason(),
-                                command.decidedBy(),
-                                command.evidence()),
-                        known),
+                (at, known) -> ProfileDecider.decide(command.at(at), known),
                 idempotencyScope,
                 correlationId);
     }
