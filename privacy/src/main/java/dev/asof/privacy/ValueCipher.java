@@ -12,7 +12,9 @@ import dev.asof.events.RecordedEvent;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -95,7 +97,7 @@ public final class ValueCipher {
         });
         // an event without a value (a removal, a merge, an unmerge) is refused the same way (a probe got removals
         // and back-dated merges of erased customers taken); the erasure's own event is what records it
-        java.util.Set<String> identities = new java.util.LinkedHashSet<>();
+        Set<String> identities = new LinkedHashSet<>();
         if (!checked[0] && !(event.payload() instanceof ProfileErased)) {
             identities.add(event.customerId());
         }

@@ -70,10 +70,11 @@ class ErasureConfiguration {
             ErasureStore store,
             ErasureSteps steps,
             IdentityLog identityLog,
+            IdentityLocks locks,
             ErasureProperties properties,
             Clock clock,
             MeterRegistry meters) {
-        return new Erasures(store, steps, identityLog, properties, clock, meters);
+        return new Erasures(store, steps, identityLog, locks, properties, clock, meters);
     }
 
     @Bean

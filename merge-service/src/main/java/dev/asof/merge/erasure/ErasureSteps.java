@@ -15,14 +15,18 @@ import dev.asof.privacy.SubjectKeys;
 import dev.asof.submission.ProfileEventSubmitter;
 import dev.asof.submission.SubmissionResult;
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.web.ApiProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import tools.jackson.core.type.TypeReference;
 
@@ -36,6 +40,9 @@ class ErasureSteps {
     static final String SOURCE = "asof_erasure";
 
     private static final Duration SETTLE_POLL = Duration.ofMillis(100);
+
+    /** Rounds of "take the leases of the identities read, read again" before the resolve step gives up for now. */
+    private static final int LEASE_ROUNDS = 8;
 
     private final IdentityLog identityLog;
     private final ErasureStore store;
@@ -179,24 +186,27 @@ class ErasureSteps {
      * logged before this reads, and one that comes after sees the erasure under way and is refused ({@code 409
      * erasure-in-progress}). Leases found on the way are taken and the group read again, as a command does.
      */
-    private java.util.Set<String> resolveUnderLeases(Erasure erasure) {
+    private Set<String> resolveUnderLeases(Erasure erasure) {
         try (IdentityLocks.Lease lease = locks.lease("erasure-" + erasure.erasureId())) {
-            java.util.Set<String> leased = new java.util.TreeSet<>(List.of(erasure.customerId()));
-            for (int round = 0; round < 8; round++) {
+            Set<String> leased = new TreeSet<>(List.of(erasure.customerId()));
+            for (int round = 0; round < LEASE_ROUNDS; round++) {
                 lease.add(leased);
+                // links and erasures only: all that the identities are folded from
                 List<RecordedEvent> group =
-                        identityLog.group(erasure.customerId(), erasure.requestedAt(), Timestamps.LATEST);
-                java.util.Set<String> read = new java.util.TreeSet<>(leased);
+                        identityLog.identityGroup(erasure.customerId(), erasure.requestedAt(), Timestamps.LATEST);
+                Set<String> read = new TreeSet<>(leased);
                 group.forEach(event -> read.add(event.event().customerId()));
                 if (lease.holds(read)) {
-                    return new java.util.LinkedHashSet<>(Identity.of(erasure.customerId(), erasure.requestedAt(), group)
+                    return new LinkedHashSet<>(Identity.of(erasure.customerId(), erasure.requestedAt(), group)
                             .members());
                 }
                 leased = read;
             }
-            throw new StepNotDone("the merges around " + erasure.customerId()
-                    + " kept changing while its identities were read; will try again");
+        } catch (ApiProblemException busy) {
+            throw new StepNotDone("an identity of the group stayed leased by a merge or unmerge; will try again");
         }
+        throw new StepNotDone("the merges around " + erasure.customerId()
+                + " kept changing while its identities were read; will" + " try again");
     }
 
     /**

@@ -169,8 +169,8 @@ class ErasureStore {
 
     /**
      * Stores {@code erasure} as the customer's latest, unless another request made a different one its latest since
-     * {@code previous} was read: then that one, which the caller answers instead. Listed in the register only once
-     * it is the latest.
+     * {@code previous} was read: then that one, which the caller answers instead. Not listed in the register here
+     * ({@link #list}).
      */
     Erasure start(Erasure erasure, Optional<Erasure> previous) {
         save(erasure);
@@ -202,9 +202,7 @@ class ErasureStore {
             }
             return latestOf(erasure.customerId()).orElseThrow();
         }
-        // listed only once it won, so the register never shows a request that lost the race; a crash before this
-        // put leaves it unfinished, and resuming lists it again
-        list(erasure);
+        // listed by the caller only once it won, so the register never shows a request that lost the race
         return erasure;
     }
 

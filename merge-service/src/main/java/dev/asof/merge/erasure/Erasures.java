@@ -2,6 +2,7 @@ package dev.asof.merge.erasure;
 
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
+import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -33,14 +34,17 @@ public class Erasures implements AutoCloseable {
     private final Clock clock;
     private final MeterRegistry meters;
     private final ScheduledExecutorService workers;
+    private final IdentityLocks locks;
 
     Erasures(
             ErasureStore store,
             ErasureSteps steps,
             IdentityLog identityLog,
+            IdentityLocks locks,
             ErasureProperties properties,
             Clock clock,
             MeterRegistry meters) {
+        this.locks = locks;
         this.store = store;
         this.steps = steps;
         this.identityLog = identityLog;
@@ -67,6 +71,23 @@ public class Erasures implements AutoCloseable {
      * @return empty when the customer has no events and was never erased
      */
     public Optional<Requested> request(String customerId, String reason, String requestedBy) {
+        // under the customer's lease, as merges and unmerges take it (until their event is logged): a command that
+        // took effect before the request time is logged by then, and one after it finds this erasure under way
+        Optional<Requested> requested;
+        try (IdentityLocks.Lease lease = locks.lease("erasure-request-" + UUID.randomUUID())) {
+            lease.add(List.of(customerId));
+            requested = requestUnderLease(customerId, reason, requestedBy);
+        }
+        // run once the lease is free: its resolve step takes the same lease
+        requested.filter(Requested::started).ifPresent(started -> {
+            meters.counter("asof.erasures", "outcome", "requested").increment();
+            schedule(started.erasure().erasureId(), 0);
+            listOrLeaveToRun(started.erasure());
+        });
+        return requested;
+    }
+
+    private Optional<Requested> requestUnderLease(String customerId, String reason, String requestedBy) {
         Instant now = Timestamps.truncate(clock.instant());
         Optional<Erasure> latest = store.latestOf(customerId);
         Optional<Erasure> asMember = store.latestCovering(customerId);
@@ -99,12 +120,7 @@ public class Erasures implements AutoCloseable {
                 null,
                 null);
         Erasure started = store.start(fresh, latest);
-        if (started.erasureId().equals(fresh.erasureId())) {
-            meters.counter("asof.erasures", "outcome", "requested").increment();
-            schedule(started.erasureId(), 0);
-            return Optional.of(new Requested(started, true));
-        }
-        return Optional.of(new Requested(started, false));
+        return Optional.of(new Requested(started, started.erasureId().equals(fresh.erasureId())));
     }
 
     public Optional<Erasure> find(String erasureId) {
@@ -150,8 +166,6 @@ public class Erasures implements AutoCloseable {
                     .isEmpty()) {
                 continue;
             }
-            // a crash between winning and listing left it out of the register
-            store.list(erasure);
             schedule(erasure.erasureId(), 0);
             resumed++;
         }
@@ -184,9 +198,30 @@ public class Erasures implements AutoCloseable {
         workers.schedule(() -> runAll(erasureId), delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs the erasure's steps until it ends, saving after each; a failing step is retried later. */
+    /**
+     * Puts a started erasure in the register; if the store fails, the erasure's run puts it there (the request has
+     * won and is scheduled: a failure here must not leave it unanswered and unlisted).
+     */
+    private void listOrLeaveToRun(Erasure erasure) {
+        try {
+            store.list(erasure);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "erasure {}: not listed yet ({}); its run lists it",
+                    erasure.erasureId(),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Runs the erasure's steps until it ends, saving after each; a failing step is retried later. Lists it first
+     * (idempotent): its request, or the run before a crash, may have stopped before it was listed.
+     */
     private void runAll(String erasureId) {
         Erasure erasure = store.find(erasureId).orElse(null);
+        if (erasure != null) {
+            listOrLeaveToRun(erasure);
+        }
         while (erasure != null && !erasure.finished()) {
             Erasure.Step step = erasure.step();
             try {

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
@@ -132,9 +133,10 @@ public class IdentityCommands {
             String correlationId) {
         List<String> seeds = List.of(mergedFrom, mergedInto);
         try (IdentityLocks.Lease lease = locks.lease(eventId)) {
+            // "now" is read once the seeds' leases are held (readUnderLease adds their chains'): commands that waited
+            // for one another take effect in the order they ran (read on arrival, an unmerge could take effect before
+            // the unmerge it waited for)
             lease.add(seeds);
-            // "now" is read once the leases are held: commands that waited for one another take effect in the order
-            // they ran (read on arrival, an unmerge could take effect before the unmerge it waited for)
             Instant effectiveAt = asked != null ? asked : Timestamps.truncate(clock.instant());
             for (String identity : seeds) {
                 refuseIfErased(identity, effectiveAt);
@@ -206,7 +208,7 @@ public class IdentityCommands {
         Set<String> identities = new TreeSet<>(seeds);
         read.forEach(e -> identities.add(e.event().customerId()));
         for (String identity : identities) {
-            java.util.Optional<String> erasure = pendingErasures.of(identity);
+            Optional<String> erasure = pendingErasures.of(identity);
             if (erasure.isPresent()) {
                 count("refused", "erasure-in-progress");
                 throw new ApiProblemException(Problems.of(

@@ -36,16 +36,8 @@ class IdentityConfiguration {
             IdentityProperties properties,
             MeterRegistry meters,
             ErasedIdentities erased,
-            org.springframework.beans.factory.ObjectProvider<PendingErasures> pendingErasures,
+            PendingErasures pendingErasures,
             Clock clock) {
-        return new IdentityCommands(
-                log,
-                submitter,
-                locks,
-                properties,
-                meters,
-                erased,
-                pendingErasures.getIfAvailable(() -> PendingErasures.NONE),
-                clock);
+        return new IdentityCommands(log, submitter, locks, properties, meters, erased, pendingErasures, clock);
     }
 }

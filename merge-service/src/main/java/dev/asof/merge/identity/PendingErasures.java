@@ -10,9 +10,6 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PendingErasures {
 
-    /** Nothing is ever being erased: for a service run without erasures. */
-    PendingErasures NONE = identity -> Optional.empty();
-
     /** The id of an unfinished erasure of {@code identity} (requested for it, or covering it), if there is one. */
     Optional<String> of(String identity);
 }
