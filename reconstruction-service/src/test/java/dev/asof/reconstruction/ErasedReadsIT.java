@@ -172,6 +172,9 @@ class ErasedReadsIT extends ReconstructionIT {
         HttpResponse<String> returned = get("/api/v1/customers/" + survivor + "/profile/at/" + survivorBack);
         assertThat(returned.statusCode()).as(returned.body()).isEqualTo(200);
         assertThat(returned.body()).contains("\"tier\":\"silver\"");
+        // before it came back it was still gone, though it came back since
+        HttpResponse<String> between = get("/api/v1/customers/" + survivor + "/profile/at/" + back);
+        assertThat(between.statusCode()).as(between.body()).isEqualTo(410);
     }
 
     @Test

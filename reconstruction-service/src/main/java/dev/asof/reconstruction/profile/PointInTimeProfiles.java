@@ -4,7 +4,9 @@ import dev.asof.events.AttributeVersion;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
+import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileResolver;
+import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.ValueCipher;
@@ -23,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +95,7 @@ public class PointInTimeProfiles {
             Optional<ProfileAnswer> cached = cache.find(customerId, asOf, bound);
             if (cached.isPresent()) {
                 outcome = "cached";
-                return revealed(customerId, cached);
+                return revealed(customerId, cached, asOf, bound);
             }
             long ticket = cache.ticket();
             // Only a K before the current millisecond can be settled; anything later is not worth the view reads.
@@ -107,7 +110,7 @@ public class PointInTimeProfiles {
                 }
             }
             outcome = result.answer().isPresent() ? "found" : "not_found";
-            return revealed(customerId, result.answer());
+            return revealed(customerId, result.answer(), asOf, bound);
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
@@ -129,7 +132,7 @@ public class PointInTimeProfiles {
             Instant now = Timestamps.truncate(clock.instant());
             Optional<ProfileAnswer> answer = guard.call(deadline -> fromViews(customerId, now, deadline));
             outcome = answer.isPresent() ? "found" : "not_found";
-            return revealed(customerId, answer);
+            return revealed(customerId, answer, now, Long.MAX_VALUE);
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
@@ -144,7 +147,8 @@ public class PointInTimeProfiles {
      * rather than an empty answer: erased means gone. (A value of an erased subject met on the way fails with the
      * same exception, whatever T is asked.)
      */
-    private Optional<ProfileAnswer> revealed(String customerId, Optional<ProfileAnswer> answer) {
+    private Optional<ProfileAnswer> revealed(
+            String customerId, Optional<ProfileAnswer> answer, Instant asOf, long recordedBound) {
         Optional<ProfileAnswer> shown = answer.map(found -> decrypted(customerId, found));
         boolean empty = shown.isEmpty() || shown.get().profile().attributes().isEmpty();
         // a profile of several identities may show another identity's values only: one that came back after the
@@ -152,8 +156,9 @@ public class PointInTimeProfiles {
         // values, while its history and identity answered 410)
         boolean group = shown.isPresent() && shown.get().profile().members().size() > 1;
         if (empty || group) {
-            Instant erased = cipher.erasedAt(customerId);
-            if (erased != null && (empty || !cameBack(customerId, erased))) {
+            Instant erased = guard.call(deadline -> cipher.erasedAt(customerId));
+            if (erased != null
+                    && (empty || !guard.call(deadline -> cameBack(customerId, erased, asOf, recordedBound)))) {
                 throw new SubjectErasedException(customerId, erased);
             }
         }
@@ -161,14 +166,16 @@ public class PointInTimeProfiles {
     }
 
     /**
-     * Whether the erased customer came back: an event of its own, other than an erasure, stamped after {@code
-     * erased} (as merge-service's identity reads decide it).
+     * Whether the erased customer had come back by {@code asOf}, as known at {@code recordedBound}: an event of its
+     * own, other than an erasure, stamped after {@code erased} (as merge-service's identity reads decide it).
      */
-    private boolean cameBack(String customerId, Instant erased) {
-        java.util.Iterator<dev.asof.events.RecordedEvent> own =
-                log.validTimeScan(customerId, erased.plusMillis(1), LogRanges.MAX_VALID_TIME, Long.MAX_VALUE, 25);
+    private boolean cameBack(String customerId, Instant erased, Instant asOf, long recordedBound) {
+        if (!asOf.isAfter(erased)) {
+            return false;
+        }
+        Iterator<RecordedEvent> own = log.validTimeScan(customerId, erased.plusMillis(1), asOf, recordedBound, 25);
         while (own.hasNext()) {
-            if (!(own.next().event().payload() instanceof dev.asof.events.ProfileErased)) {
+            if (!(own.next().event().payload() instanceof ProfileErased)) {
                 return true;
             }
         }
