@@ -50,7 +50,8 @@ class UndecodableRequests {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            if ("/error".equals(request.getRequestURI())
+            // the decoded path: /%65rror is /error too
+            if ("/error".equals(request.getServletPath())
                     && request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) == null) {
                 response.sendError(HttpServletResponse.SC_NOT_FOUND);
                 return;
@@ -62,6 +63,10 @@ class UndecodableRequests {
                 // the exception's message quotes the parameter: never logged
                 response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
                 response.setContentType("text/html;charset=UTF-8");
+                // written before Spring Security adds its headers: the ones a static page needs
+                response.setHeader("X-Content-Type-Options", "nosniff");
+                response.setHeader("X-Frame-Options", "DENY");
+                response.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
                 response.getOutputStream().write(PAGE.getBytes(StandardCharsets.UTF_8));
                 return;
             }

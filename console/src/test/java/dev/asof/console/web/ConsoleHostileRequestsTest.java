@@ -243,6 +243,7 @@ class ConsoleHostileRequestsTest {
             assertThat(answer).as(request).startsWith("HTTP/1.1 400 ").contains("could not be read");
         }
         assertThat(raw("GET /error HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+        assertThat(raw("GET /%65rror HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 404 ");
         assertThat(raw("GET /customers/cust_1?t=2026-01-01T00:00:00Z HTTP/1.1\r\n\r\n"))
                 .as("a well-formed query is not refused")
                 .startsWith("HTTP/1.1 302 ");
