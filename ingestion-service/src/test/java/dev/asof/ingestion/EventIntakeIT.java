@@ -302,6 +302,9 @@ class EventIntakeIT {
         assertThat(upload.at("/requestBody/content").propertyNames())
                 .containsExactlyInAnyOrder("text/csv", "application/x-ndjson");
         assertThat(upload.get("responses").propertyNames()).contains("202", "400", "406", "408", "413", "415");
+        assertThat(upload.at("/responses/406/content/application~1problem+json/schema/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/Problem");
         assertThat(docs.at("/paths/~1api~1v1~1campaigns~1{campaignId}/get/responses")
                         .has("404"))
                 .isTrue();

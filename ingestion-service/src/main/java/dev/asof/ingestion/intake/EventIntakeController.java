@@ -44,14 +44,15 @@ class EventIntakeController {
             + " \"email\", \"new_value\": \"jane@example.com\", \"change_reason\": \"agent_update\"}}";
 
     static final String RESULTS_EXAMPLE = "{\"results\": [{\"index\": 0, \"event_id\":"
-            + " \"3f2b8c1e-5d1a-4e7b-9f43-0c2a1d6e8b71\", \"status\": \"accepted\", \"late\": false}, {\"index\": 1,"
+            + " \"3f2b8c1e-5d1a-4e7b-9f43-0c2a1d6e8b71\", \"status\": \"accepted\"}, {\"index\": 1,"
             + " \"event_id\": \"9a0c...\", \"status\": \"duplicate\", \"reason\": \"already accepted\"}, {\"index\": 2,"
             + " \"status\": \"rejected\", \"reason\": \"required\", \"errors\": [{\"pointer\": \"/customer_id\","
             + " \"rule\": \"required\", \"detail\": \"customer_id is required\"}]}]}";
 
-    static final String ACCEPTED = "Kafka acknowledged every accepted event: one result per event, in request order"
-            + " (`accepted`, `duplicate` of an event already taken, or `rejected` with its errors). A batch is never"
-            + " refused as a whole for one bad event.";
+    static final String ACCEPTED = "Kafka acknowledged every accepted event: one result per event, in request order:"
+            + " `accepted` (with `late: true` when stamped long before now), `duplicate` of an event already taken,"
+            + " `ignored` when it changes nothing, or, in a batch, `rejected` with its errors (a batch is never refused"
+            + " as a whole for one bad event; a single bad event is a 4xx).";
 
     static final String IDEMPOTENCY = " Send `Idempotency-Key` (1 to 255 characters, kept 24 h) to make a retried"
             + " request answer what the first answered (`Idempotent-Replayed: true`); the same key with another body is"

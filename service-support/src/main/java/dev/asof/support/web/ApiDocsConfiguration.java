@@ -89,6 +89,7 @@ public class ApiDocsConfiguration {
                         answers.put("415", "The Content-Type is not one this endpoint takes (UTF-8 only).");
                     }
                     answers.forEach((status, description) -> addProblem(operation, status, description));
+                    operation.getResponses().values().forEach(ApiDocsConfiguration::problemSchemaWhereMissing);
                 }));
     }
 
@@ -107,6 +108,17 @@ public class ApiDocsConfiguration {
                                         "application/problem+json",
                                         new MediaType()
                                                 .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+    }
+
+    /** A problem+json answer an endpoint declared without a schema (406, 408, 409) refers to {@code Problem}. */
+    private static void problemSchemaWhereMissing(ApiResponse response) {
+        if (response.getContent() == null) {
+            return;
+        }
+        MediaType problem = response.getContent().get("application/problem+json");
+        if (problem != null && problem.getSchema() == null) {
+            problem.setSchema(new Schema<>().$ref("#/components/schemas/" + PROBLEM));
+        }
     }
 
     private static Schema<?> problemSchema() {
