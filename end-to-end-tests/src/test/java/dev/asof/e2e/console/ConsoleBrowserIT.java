@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -544,7 +545,9 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("confirm")).sendKeys(erased);
         browser.findElement(By.id("erase")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/privacy/erasures/"));
+        // the status panel is swapped by htmx while it is read: a reference found just before a swap goes stale
         new WebDriverWait(browser, Duration.ofSeconds(120))
+                .ignoring(StaleElementReferenceException.class)
                 .until(driver ->
                         driver.findElement(By.id("erasure-status")).getText().equals("completed"));
         assertThat(browser.findElement(By.id("erasure-verified")).getText()).isEqualTo("true");
@@ -587,6 +590,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("#campaigns a[href$='" + campaignId + "']"))
                 .click();
         new WebDriverWait(browser, Duration.ofSeconds(90))
+                .ignoring(StaleElementReferenceException.class)
                 .until(driver ->
                         driver.findElement(By.id("campaign-state")).getText().equals("completed"));
         assertThat(browser.findElement(By.id("campaign-rejected")).getText()).isEqualTo("1");
@@ -767,7 +771,9 @@ class ConsoleBrowserIT {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> condition.getAsBoolean());
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> condition.getAsBoolean());
     }
 
     private static String url(String path) {
