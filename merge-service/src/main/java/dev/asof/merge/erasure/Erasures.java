@@ -1,6 +1,5 @@
 package dev.asof.merge.erasure;
 
-import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
@@ -103,7 +102,7 @@ public class Erasures implements AutoCloseable {
             if (stillErases(customerId, latest.get())) {
                 return Optional.of(new Requested(latest.get(), false));
             }
-        } else if (ownEvents(customerId, now).isEmpty()) {
+        } else if (!identityLog.hasEvents(customerId, null, Timestamps.LATEST, true)) {
             return Optional.empty();
         }
         Erasure fresh = new Erasure(
@@ -183,15 +182,9 @@ public class Erasures implements AutoCloseable {
         return !erasure.finished() || (erasure.state().equals("completed") && !loggedSince(customerId, erasure));
     }
 
+    /** Whether the customer has an event of its own stamped after {@code previous} was requested. */
     private boolean loggedSince(String customerId, Erasure previous) {
-        return ownEvents(customerId, Timestamps.LATEST).stream()
-                .anyMatch(e -> e.event().timestampUtc().isAfter(previous.requestedAt()));
-    }
-
-    private List<RecordedEvent> ownEvents(String customerId, Instant validAt) {
-        return identityLog.group(customerId, validAt, Timestamps.LATEST).stream()
-                .filter(e -> e.event().customerId().equals(customerId))
-                .toList();
+        return identityLog.hasEvents(customerId, previous.requestedAt(), Timestamps.LATEST, true);
     }
 
     private void schedule(String erasureId, long delayMillis) {
