@@ -3,6 +3,7 @@ package dev.asof.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.events.Timestamps;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
 import dev.asof.testing.ServiceJar;
@@ -38,9 +39,11 @@ class WalkingSkeletonIT {
     static void startServices() {
         Map<String, String> properties = new java.util.HashMap<>(AsofTestProperties.all());
         properties.put("logging.level.dev.asof", "DEBUG");
-        // erasures here wait 2 s for the other services' key caches, not the production 60 s
-        properties.put("asof.privacy.key-cache-ttl", "2s");
-        properties.put("asof.erasure.replica-key-cache-wait", "2s");
+        // erasures here wait 15 s for the other services' key caches, not the production 60 s: long enough for a
+        // returning customer's event to reach intake while its cache still holds the destroyed key
+        properties.put("asof.privacy.key-cache-ttl", "15s");
+        properties.put("asof.erasure.replica-key-cache-wait", "15s");
+        properties.put("asof.erasure.in-flight-margin", "1s");
         ingestion = ServiceJar.start("ingestion-service", properties);
         reconstruction = ServiceJar.start("reconstruction-service", properties);
         // the match index follows only what this test writes: other tests left thousands of events in the topic
@@ -258,6 +261,56 @@ class WalkingSkeletonIT {
                                 "chat"));
         assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
         assertThat(late.body()).contains("/problems/erased");
+    }
+
+    /**
+     * An outside probe lost every event of an erased customer that intake took in the minute after the erasure: intake
+     * still had the destroyed key cached, answered 202, and the value never opened again (and made the customer's
+     * every read answer 410). Now the erasure re-encrypts such values under the customer's new key before it destroys
+     * the old one for good.
+     */
+    @Test
+    void aReturningCustomersEventTakenWhileIntakeStillHasTheDestroyedKeyIsKept() {
+        String customer = Events.newCustomerId("cust_back");
+        // loads the customer's key into intake's cache (15 s), then the erasure destroys it at once
+        post(Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-01T10:00:00Z", "nickname", null, "gone", "chat"));
+        HttpResponse<String> requested = merge.api()
+                .post(
+                        "/api/v1/customers/" + customer + "/erasure",
+                        TestApiKeys.ALL_SCOPES,
+                        "application/json",
+                        "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo@example.org\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        String location = requested.headers().firstValue("Location").orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() ->
+                        merge.api().get(location, TestApiKeys.ALL_SCOPES).body().contains("\"keys_destroyed_at\":\""));
+        String back = Timestamps.format(java.time.Instant.now().plusSeconds(1));
+        post(Events.attributeChange(
+                UUID.randomUUID().toString(), customer, back, "preferred_language", null, "pt-BR", "voice"));
+
+        String[] erasure = new String[1];
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    erasure[0] =
+                            merge.api().get(location, TestApiKeys.ALL_SCOPES).body();
+                    return erasure[0].contains("\"state\":\"completed\"")
+                            || erasure[0].contains("\"state\":\"failed\"");
+                });
+        assertThat(erasure[0])
+                .contains("\"state\":\"completed\"", "\"verified\":true")
+                // the event was encrypted with the destroyed key, and moved to the new one
+                .contains("\"values_reencrypted\":1");
+        HttpResponse<String> current =
+                reconstruction.api().get("/api/v1/customers/" + customer + "/profile", TestApiKeys.PROFILE_READ_ONLY);
+        assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+        assertThat(current.body()).contains("pt-BR").doesNotContain("\"gone\"");
+        HttpResponse<String> at = profile(customer, back);
+        assertThat(at.statusCode()).as(at.body()).isEqualTo(200);
+        assertThat(at.body()).contains("pt-BR");
     }
 
     @Test

@@ -55,6 +55,8 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "asof.erasure.replica-key-cache-wait=1s",
+            "asof.erasure.in-flight-margin=3s",
+            "asof.erasure.log-writer-group=" + LogWriterStandIn.GROUP,
             "asof.erasure.retry-delay=1s",
             "asof.privacy.key-cache-ttl=1s"
         })
@@ -91,6 +93,9 @@ class ErasureIT {
 
     @Autowired
     Erasures erasures;
+
+    @Autowired
+    dev.asof.privacy.KeyEncryptionKey kek;
 
     final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
     ApiClient api;
@@ -603,6 +608,83 @@ class ErasureIT {
 
     private static software.amazon.awssdk.services.dynamodb.model.AttributeValue text(String value) {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value);
+    }
+
+    /**
+     * An outside probe lost every event of an erased customer accepted in the minute after its erasure: another
+     * replica still had the destroyed key cached and encrypted the returning customer's values with it (202), so they
+     * never opened again. Now the erasure keeps the destroyed key aside until it has waited out the caches, drained the
+     * topic and re-encrypted such values under the customer's new key.
+     */
+    @Test
+    void aReturningCustomersEventEncryptedByAReplicaWithTheDestroyedKeyCachedIsKept() throws Exception {
+        String customer = Events.newCustomerId("ers");
+        // another replica (intake) with a key cache that outlives the erasure's wait
+        ValueCipher staleReplica = new ValueCipher(new dev.asof.privacy.SubjectKeys(
+                dynamo, tables, kek, 100, Duration.ofMinutes(5), java.time.Clock.systemUTC()));
+        String erasedValue = "before-" + UUID.randomUUID();
+        EventEnvelope before = event(customer, "2026-01-02T00:00:00Z", "email", erasedValue);
+        publish(staleReplica.encrypt(before));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.find(customer, before.timestampUtc(), before.eventId())
+                        .isPresent());
+
+        HttpResponse<String> requested = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        String location = requested.headers().firstValue("Location").orElseThrow();
+        // the key is destroyed: the replica's cache does not know yet, and takes the returning customer's event
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> cipher.erasedAt(customer) != null);
+        String value = "after-" + UUID.randomUUID();
+        EventEnvelope returning =
+                event(customer, Timestamps.format(Instant.now().plusSeconds(1)), "email", value);
+        EventEnvelope encrypted = staleReplica.encrypt(returning);
+        publish(encrypted);
+
+        JsonNode done = awaitEnded(location);
+        assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        JsonNode proof = done.get("proof");
+        assertThat(proof.get("verified").booleanValue()).as(proof.toString()).isTrue();
+        assertThat(proof.at("/steps/reencrypt/values_reencrypted").asInt())
+                .as(proof.toString())
+                .isEqualTo(1);
+        assertThat(proof.at("/steps/purge_keys/retired_keys_destroyed").asInt()).isEqualTo(1);
+        // the returning customer's value reads back, under its new key; the old one is gone for good
+        RecordedEvent logged = eventLog.find(customer, returning.timestampUtc(), returning.eventId())
+                .orElseThrow();
+        assertThat(logged.event()).isNotEqualTo(encrypted);
+        assertThat(cipher.decrypt(logged.event())).isEqualTo(returning);
+        assertThat(dynamo.getItem(b -> b.tableName(tables.subjectKeys())
+                                .key(Map.of(AsofTables.CUSTOMER_ID, text(customer)))
+                                .consistentRead(true))
+                        .item()
+                        .keySet())
+                .noneMatch(name -> name.startsWith("retired_"));
+        // the erased value stays erased
+        assertThat(EventJson.encode(eventLog.find(customer, before.timestampUtc(), before.eventId())
+                        .orElseThrow()
+                        .event()))
+                .contains(EncryptedValues.erased(customer))
+                .doesNotContain(erasedValue);
+        HttpResponse<String> back = api.get("/api/v1/customers/" + customer + "/identity", TestApiKeys.ALL_SCOPES);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    }
+
+    /** Publishes {@code event} as intake does, past this service's own write path. */
+    private static void publish(EventEnvelope event) throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+                Map.of(
+                        org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedInfrastructure.kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            dev.asof.support.kafka.AsofTopics.PROFILE_EVENTS,
+                            event.customerId(),
+                            EventJson.encode(event)))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private HttpResponse<String> erase(String customer, String body) {

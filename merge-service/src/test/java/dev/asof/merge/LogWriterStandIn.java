@@ -4,20 +4,26 @@ import dev.asof.events.EventJson;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.testing.SharedInfrastructure;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Logs what merge-service publishes, as the log writer in ingestion-service would, so a command's event becomes
  * visible to the next decision (and the command's wait for its event to be logged ends). Follows {@code
- * asof.profile-events} from its end at start, on a daemon thread, through {@link IdentityLogFixture}.
+ * asof.profile-events} from its end at start, on a daemon thread, through {@link IdentityLogFixture}, and commits its
+ * positions in consumer group {@link #GROUP} after each poll.
  */
 final class LogWriterStandIn implements AutoCloseable {
+
+    /** The consumer group it commits its positions in ({@code asof.erasure.log-writer-group} in tests that erase). */
+    static final String GROUP = "asof-merge-it-log-writer";
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -29,6 +35,11 @@ final class LogWriterStandIn implements AutoCloseable {
                         while (running.get()) {
                             consumer.poll(Duration.ofMillis(50))
                                     .forEach(record -> log.logIfNew(EventJson.decode(record.value())));
+                            // committed as the log writer commits, so an erasure's drain step sees it caught up
+                            Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+                            consumer.assignment()
+                                    .forEach(p -> positions.put(p, new OffsetAndMetadata(consumer.position(p))));
+                            consumer.commitSync(positions);
                         }
                     }
                 },
@@ -43,7 +54,9 @@ final class LogWriterStandIn implements AutoCloseable {
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         SharedInfrastructure.kafkaBootstrapServers(),
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        "false"),
+                        "false",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        GROUP),
                 new StringDeserializer(),
                 new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(AsofTopics.PROFILE_EVENTS).stream()

@@ -35,11 +35,18 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  *
  * <p>Unwrapped keys are cached (Caffeine, at most {@code asof.privacy.key-cache-size} subjects, each for at most
  * {@code asof.privacy.key-cache-ttl}) so reads stay fast. {@link #destroy} drops this instance's entry at once;
- * <b>another replica's cache keeps a destroyed key for at most the TTL</b>, so the erasure step (next increment)
- * waits that long, or tells the replicas, before it reports the key gone. Within that window another replica may
- * also still <i>encrypt</i> with the destroyed key, so values it writes then are unreadable at once: the erasure
- * step must refuse or hold writes for the subject until the window has passed. Tombstones are not cached: a read
- * of an erased subject asks the table every time, and so sees a returning customer's new key at once.
+ * <b>another replica's cache keeps a destroyed key for at most the TTL</b>, and within that window it may still
+ * <i>encrypt</i> with it: a returning customer's event accepted then carries values under the destroyed key. So
+ * {@link #destroy} does not throw the key away at once: the tombstone keeps it aside as a <i>retired</i> key ({@code
+ * retired_<generation>}, wrapped like a live key) that no read ever uses (every read of the old values fails as
+ * erased from the moment of the tombstone), so the erasure can re-encrypt what was written under it after the
+ * erasure ({@link ValueCipher#retiredReencryption}) once the caches have expired and the topic is drained, and then
+ * {@link #purgeRetired destroys it for good}. A returning customer's next generation carries the retired keys along
+ * until then. Tombstones are not cached: a read of an erased subject asks the table every time, and so sees a
+ * returning customer's new key at once.
+ *
+ * <p>Every write is conditional on the item's {@code revision} as read (and the generation and tombstone state), so a
+ * purge and a concurrent new generation cannot bring a purged key back.
  *
  * <p>A cache miss loads inside Caffeine's per-key computation: concurrent misses for one subject make one table
  * read (and at most one new key), and a {@link #destroy} on this instance waits for an in-flight load of the
@@ -52,6 +59,8 @@ public final class SubjectKeys {
     static final String CREATED_AT = "created_at";
     static final String DESTROYED_AT = "destroyed_at";
     static final String PREVIOUS_DESTROYED_AT = "previous_destroyed_at";
+    static final String RETIRED_PREFIX = "retired_";
+    static final String REVISION = "revision";
 
     /** How often a conditional write may lose to another writer before the subject is reported as contended. */
     private static final int MAX_ATTEMPTS = 10;
@@ -65,8 +74,17 @@ public final class SubjectKeys {
     /** An unwrapped data key and the generation it belongs to. */
     record LiveKey(long generation, Aead aead, Instant previousErasure) {}
 
-    /** What the table says about a subject: nothing, a live key, or a tombstone. */
-    private record Stored(long generation, byte[] wrappedKeyset, Instant destroyedAt, Instant previousDestroyedAt) {
+    /**
+     * What the table says about a subject: nothing, a live key, or a tombstone; either may hold retired keys
+     * (generation to wrapped keyset) that an erasure still has to purge.
+     */
+    private record Stored(
+            long generation,
+            byte[] wrappedKeyset,
+            Instant destroyedAt,
+            Instant previousDestroyedAt,
+            Map<Long, byte[]> retired,
+            long revision) {
         boolean destroyed() {
             return destroyedAt != null;
         }
@@ -163,6 +181,13 @@ public final class SubjectKeys {
                 item.put(AsofTables.CUSTOMER_ID, s(customerId));
                 item.put(GENERATION, n(stored == null ? 0 : stored.generation()));
                 item.put(DESTROYED_AT, s(now.toString()));
+                carryRetired(item, stored);
+                if (stored != null) {
+                    // kept aside, never read with, until the erasure purges it (see the class comment)
+                    item.put(
+                            RETIRED_PREFIX + stored.generation(),
+                            AttributeValue.fromB(SdkBytes.fromByteArray(stored.wrappedKeyset())));
+                }
                 if (putIfUnchanged(item, stored)) {
                     return now;
                 }
@@ -222,6 +247,7 @@ public final class SubjectKeys {
             if (stored != null) {
                 item.put(PREVIOUS_DESTROYED_AT, s(stored.destroyedAt().toString()));
             }
+            carryRetired(item, stored);
             if (putIfUnchanged(item, stored)) {
                 try {
                     return new LiveKey(generation, Tink.aead(keyset), stored == null ? null : stored.destroyedAt());
@@ -292,15 +318,18 @@ public final class SubjectKeys {
 
     /** Writes {@code item} if the subject's item is still what was read ({@code expected}; null: no item). */
     private boolean putIfUnchanged(Map<String, AttributeValue> item, Stored expected) {
+        item.put(REVISION, n(expected == null ? 1 : expected.revision() + 1));
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
         if (expected == null) {
             put.conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", AsofTables.CUSTOMER_ID));
         } else {
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":g", n(expected.generation())));
             put.conditionExpression("#g = :g AND "
-                            + (expected.destroyed() ? "attribute_exists" : "attribute_not_exists") + "(#d)")
-                    .expressionAttributeNames(Map.of("#g", GENERATION, "#d", DESTROYED_AT))
-                    .expressionAttributeValues(Map.of(":g", n(expected.generation())));
+                            + (expected.destroyed() ? "attribute_exists" : "attribute_not_exists") + "(#d) AND "
+                            + revisionCondition(expected, values))
+                    .expressionAttributeNames(Map.of("#g", GENERATION, "#d", DESTROYED_AT, "#r", REVISION))
+                    .expressionAttributeValues(values);
         }
         try {
             dynamo.putItem(put.build());
@@ -319,16 +348,123 @@ public final class SubjectKeys {
             return null;
         }
         long generation = Long.parseLong(item.get(GENERATION).n());
+        Map<Long, byte[]> retired = new java.util.TreeMap<>();
+        item.forEach((name, value) -> {
+            if (name.startsWith(RETIRED_PREFIX)) {
+                retired.put(
+                        Long.parseLong(name.substring(RETIRED_PREFIX.length())),
+                        value.b().asByteArray());
+            }
+        });
+        AttributeValue revision = item.get(REVISION);
+        long rev = revision == null ? 0 : Long.parseLong(revision.n());
         AttributeValue destroyed = item.get(DESTROYED_AT);
         if (destroyed != null) {
-            return new Stored(generation, null, Instant.parse(destroyed.s()), null);
+            return new Stored(generation, null, Instant.parse(destroyed.s()), null, retired, rev);
         }
         AttributeValue previous = item.get(PREVIOUS_DESTROYED_AT);
         return new Stored(
                 generation,
                 item.get(KEYSET).b().asByteArray(),
                 null,
-                previous == null ? null : Instant.parse(previous.s()));
+                previous == null ? null : Instant.parse(previous.s()),
+                retired,
+                rev);
+    }
+
+    /** The condition "the item's revision is still the one read" (items written before revisions have none). */
+    private static String revisionCondition(Stored expected, Map<String, AttributeValue> values) {
+        if (expected.revision() == 0) {
+            return "attribute_not_exists(#r)";
+        }
+        values.put(":r", n(expected.revision()));
+        return "#r = :r";
+    }
+
+    /** Copies the retired keys of {@code stored} onto {@code item}, the subject's next item. */
+    private static void carryRetired(Map<String, AttributeValue> item, Stored stored) {
+        if (stored != null) {
+            stored.retired()
+                    .forEach((generation, wrapped) -> item.put(
+                            RETIRED_PREFIX + generation, AttributeValue.fromB(SdkBytes.fromByteArray(wrapped))));
+        }
+    }
+
+    /**
+     * The generations of the subject's keys that were destroyed by an erasure still under way (kept aside until it
+     * {@link #purgeRetired purges} them); empty when there are none.
+     */
+    public java.util.List<Long> retiredGenerations(String customerId) {
+        Stored stored = read(customerId);
+        return stored == null
+                ? java.util.List.of()
+                : java.util.List.copyOf(stored.retired().keySet());
+    }
+
+    /**
+     * The subject's retired keys (see the class comment), unwrapped: only the erasure's re-encryption of values
+     * written under a destroyed key after the erasure uses them; no read does.
+     */
+    java.util.List<Aead> retiredKeys(String customerId) {
+        Stored stored = read(customerId);
+        if (stored == null) {
+            return java.util.List.of();
+        }
+        java.util.List<Aead> keys = new java.util.ArrayList<>();
+        for (Map.Entry<Long, byte[]> retired : stored.retired().entrySet()) {
+            try {
+                keys.add(Tink.aead(TinkProtoKeysetFormat.parseEncryptedKeyset(
+                        retired.getValue(), kek.aead(), associatedData(customerId))));
+            } catch (GeneralSecurityException e) {
+                throw new PrivacyException(
+                        "the retired data key of customer " + customerId + " (generation " + retired.getKey() + ") in "
+                                + table + " cannot be unwrapped with " + kek,
+                        e);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Destroys the retired keys of {@code generations} for good (an erasure's last step on the subject's keys). Written
+     * only if the item is still what was read, and read again otherwise; idempotent.
+     *
+     * @return how many of them were still there
+     */
+    public int purgeRetired(String customerId, java.util.Collection<Long> generations) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Stored stored = read(customerId);
+            if (stored == null) {
+                return 0;
+            }
+            java.util.List<Long> present = generations.stream()
+                    .filter(stored.retired()::containsKey)
+                    .distinct()
+                    .toList();
+            if (present.isEmpty()) {
+                return 0;
+            }
+            Map<String, String> names = new HashMap<>(Map.of("#r", REVISION));
+            java.util.List<String> removed = new java.util.ArrayList<>();
+            for (int i = 0; i < present.size(); i++) {
+                names.put("#k" + i, RETIRED_PREFIX + present.get(i));
+                removed.add("#k" + i);
+            }
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", n(stored.revision() + 1)));
+            String condition = revisionCondition(stored, values);
+            try {
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(Map.of(AsofTables.CUSTOMER_ID, s(customerId)))
+                        .updateExpression("SET #r = :next REMOVE " + String.join(", ", removed))
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values));
+                return present.size();
+            } catch (ConditionalCheckFailedException changed) {
+                // a new generation or another purge came first: read again
+            }
+        }
+        throw contended(customerId);
     }
 
     private PrivacyException contended(String customerId) {

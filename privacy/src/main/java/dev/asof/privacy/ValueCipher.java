@@ -230,6 +230,48 @@ public final class ValueCipher {
         }
     }
 
+    /**
+     * Re-encrypts, under {@code customerId}'s current key, each value given to the returned function that is a
+     * ciphertext of that customer made with one of its retired keys ({@link SubjectKeys#retiredKeys}, read once here):
+     * a returning customer's value that a replica encrypted with a key it still had cached after the erasure destroyed
+     * it. Anything else comes back as it is. Only the erasure uses this, for values stamped after it, before it purges
+     * the retired keys.
+     */
+    public java.util.function.UnaryOperator<AttributeValue> retiredReencryption(String customerId) {
+        java.util.List<com.google.crypto.tink.Aead> retiredKeys = keys.retiredKeys(customerId);
+        byte[] associatedData = SubjectKeys.associatedData(customerId);
+        return value -> {
+            if (retiredKeys.isEmpty() || !isCiphertext(value)) {
+                return value;
+            }
+            String text = ((AttributeValue.Text) value).value();
+            if (!customerId.equals(EncryptedValues.subject(text))) {
+                return value;
+            }
+            byte[] ciphertext;
+            try {
+                ciphertext = UNBASE64.decode(EncryptedValues.ciphertext(text));
+            } catch (IllegalArgumentException notBase64) {
+                return value;
+            }
+            for (com.google.crypto.tink.Aead retired : retiredKeys) {
+                byte[] plaintext;
+                try {
+                    plaintext = retired.decrypt(ciphertext, associatedData);
+                } catch (GeneralSecurityException notThisKey) {
+                    continue;
+                }
+                try {
+                    return encrypt(
+                            customerId, EventJson.value(EventJson.mapper().readTree(plaintext)));
+                } catch (JacksonException | IllegalArgumentException e) {
+                    throw new PrivacyException("a decrypted value of customer " + customerId + " is not a JSON scalar");
+                }
+            }
+            return value;
+        };
+    }
+
     /** Whether {@code value} is in the ciphertext form. */
     public static boolean isCiphertext(AttributeValue value) {
         return EncryptedValues.isCiphertext(value);

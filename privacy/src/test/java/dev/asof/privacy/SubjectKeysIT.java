@@ -161,6 +161,73 @@ class SubjectKeysIT {
     }
 
     @Test
+    void aDestroyedKeyIsKeptAsideForTheErasureOnlyUntilItIsPurged() {
+        SubjectKeys keys = PrivacyFixture.subjectKeys(kek);
+        ValueCipher cipher = new ValueCipher(keys);
+        // a replica that cached the key before the erasure, and encrypts with it after (a returning customer)
+        SubjectKeys staleKeys = PrivacyFixture.subjectKeys(kek);
+        ValueCipher stale = new ValueCipher(staleKeys);
+        String customer = PrivacyFixture.newCustomerId();
+        AttributeValue erased = cipher.encrypt(customer, AttributeValue.text("erased address"));
+        stale.encrypt(customer, AttributeValue.text("warms the replica's cache"));
+        keys.destroy(customer);
+        AttributeValue late = stale.encrypt(customer, AttributeValue.text("returning address"));
+
+        assertThat(keys.retiredGenerations(customer)).containsExactly(1L);
+        // no read opens either value: both are under the destroyed key
+        assertThatThrownBy(() -> cipher.decrypt(late)).isInstanceOf(SubjectErasedException.class);
+        assertThatThrownBy(() -> cipher.decrypt(erased)).isInstanceOf(SubjectErasedException.class);
+        // a returning customer's new generation carries the retired key along
+        AttributeValue fresh = cipher.encrypt(customer, AttributeValue.text("new address"));
+        assertThat(keys.retiredGenerations(customer)).containsExactly(1L);
+        // the erasure moves the late value to the new key, leaves the others as they are
+        var reencrypt = cipher.retiredReencryption(customer);
+        AttributeValue moved = reencrypt.apply(late);
+        assertThat(cipher.decrypt(moved)).isEqualTo(AttributeValue.text("returning address"));
+        assertThat(reencrypt.apply(fresh)).isSameAs(fresh);
+        assertThat(reencrypt.apply(AttributeValue.text("plain"))).isEqualTo(AttributeValue.text("plain"));
+        AttributeValue foreign = cipher.encrypt(PrivacyFixture.newCustomerId(), AttributeValue.text("someone else"));
+        assertThat(reencrypt.apply(foreign)).isSameAs(foreign);
+
+        assertThat(keys.purgeRetired(customer, List.of(1L))).isEqualTo(1);
+        assertThat(keys.purgeRetired(customer, List.of(1L))).isZero();
+        assertThat(keys.retiredGenerations(customer)).isEmpty();
+        assertThat(PrivacyFixture.storedItem(customer).keySet()).noneMatch(name -> name.startsWith("retired_"));
+        assertThat(cipher.retiredReencryption(customer).apply(late)).isSameAs(late);
+        assertThat(cipher.decrypt(fresh)).isEqualTo(AttributeValue.text("new address"));
+    }
+
+    @Test
+    void aPurgeAndANewGenerationRacingNeverBringAPurgedKeyBack() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            SubjectKeys keys = PrivacyFixture.subjectKeys(kek);
+            SubjectKeys returning = PrivacyFixture.subjectKeys(kek);
+            String customer = PrivacyFixture.newCustomerId();
+            new ValueCipher(keys).encrypt(customer, AttributeValue.text("x"));
+            keys.destroy(customer);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<Integer> purged = pool.submit(() -> {
+                start.await();
+                return keys.purgeRetired(customer, List.of(1L));
+            });
+            Future<AttributeValue> fresh = pool.submit(() -> {
+                start.await();
+                return new ValueCipher(returning).encrypt(customer, AttributeValue.text("back"));
+            });
+            start.countDown();
+            assertThat(purged.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            fresh.get(30, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(keys.retiredGenerations(customer)).as("round %d", round).isEmpty();
+            assertThat(PrivacyFixture.storedItem(customer)
+                            .get(SubjectKeys.GENERATION)
+                            .n())
+                    .isEqualTo("2");
+        }
+    }
+
+    @Test
     void encryptingUnlessErasedNeverMakesAKeyForAnErasedSubjectEvenWhenTheErasureLandsMidWay() throws Exception {
         // An erasure on another replica lands while this one is creating the subject's first key (its KEK is
         // wrapping the new key): the conditional write loses to the tombstone and the call is refused, where

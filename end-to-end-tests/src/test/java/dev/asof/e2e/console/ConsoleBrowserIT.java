@@ -71,6 +71,7 @@ class ConsoleBrowserIT {
         Map<String, String> properties = new HashMap<>(AsofTestProperties.all());
         properties.put("asof.privacy.key-cache-ttl", "2s");
         properties.put("asof.erasure.replica-key-cache-wait", "2s");
+        properties.put("asof.erasure.in-flight-margin", "1s");
         ingestion = ServiceJar.start("ingestion-service", properties);
         reconstruction = ServiceJar.start("reconstruction-service", properties);
         Map<String, String> mergeProperties = new HashMap<>(properties);

@@ -40,7 +40,10 @@ public record Erasure(
         RESOLVE,
         APPEND,
         DESTROY_KEYS,
+        DRAIN,
+        REENCRYPT,
         REDACT,
+        PURGE_KEYS,
         DROP_INDEXES,
         SCAN,
         DONE

@@ -41,6 +41,9 @@ class ErasureSteps {
 
     private static final Duration SETTLE_POLL = Duration.ofMillis(100);
 
+    /** The proof's record of the key generations each identity's erasure destroyed and kept aside until PURGE_KEYS. */
+    private static final String RETIRED_GENERATIONS = "retired_generations";
+
     /** Rounds of "take the leases of the identities read, read again" before the resolve step gives up for now. */
     private static final int LEASE_ROUNDS = 8;
 
@@ -111,24 +114,60 @@ class ErasureSteps {
             case DESTROY_KEYS -> {
                 Instant destroyed = erasure.keysDestroyedAt();
                 if (destroyed == null) {
+                    Map<String, Object> retired = new LinkedHashMap<>();
                     for (String identity : erasure.identities()) {
                         Instant at = keys.destroy(identity);
                         destroyed = destroyed == null || at.isAfter(destroyed) ? at : destroyed;
+                        retired.put(identity, keys.retiredGenerations(identity));
                     }
-                    steps.put(
-                            "destroy_keys",
-                            Map.of(
-                                    "keys_destroyed",
-                                    erasure.identities().size(),
-                                    "replica_key_cache_wait_seconds",
-                                    properties.replicaKeyCacheWait().toSeconds()));
+                    Map<String, Object> step = new LinkedHashMap<>();
+                    step.put("keys_destroyed", erasure.identities().size());
+                    step.put(
+                            "replica_key_cache_wait_seconds",
+                            properties.replicaKeyCacheWait().toSeconds());
+                    step.put(
+                            "in_flight_margin_seconds",
+                            properties.inFlightMargin().toSeconds());
+                    step.put(RETIRED_GENERATIONS, retired);
+                    steps.put("destroy_keys", step);
                     // saved before the wait, so a restart waits only what is left of it
                     return withProof(erasure.withKeysDestroyedAt(destroyed), proof);
                 }
-                Duration left = Duration.between(clock.instant(), destroyed.plus(properties.replicaKeyCacheWait()));
+                // Another replica may still encrypt with a destroyed key it has cached, for up to the cache's TTL, and
+                // its request may take a while longer to reach Kafka: a returning customer's event accepted then
+                // carries values under the destroyed key, which the next steps re-encrypt (the key is kept aside, for
+                // that only, until PURGE_KEYS).
+                Duration left = Duration.between(
+                        clock.instant(),
+                        destroyed.plus(properties.replicaKeyCacheWait()).plus(properties.inFlightMargin()));
                 if (!left.isNegative()) {
                     Thread.sleep(left.toMillis() + 1);
                 }
+                return withProof(erasure.at(Erasure.Step.DRAIN, "running"), proof);
+            }
+            case DRAIN -> {
+                // everything published for the identities until now, so every value a stale key encrypted, is logged
+                if (!topics.awaitConsumed(
+                        AsofTopics.PROFILE_EVENTS,
+                        properties.logWriterGroup(),
+                        erasure.identities(),
+                        properties.settleTimeout())) {
+                    throw new StepNotDone("the log writer (consumer group " + properties.logWriterGroup()
+                            + ") had not logged what was published for the identities within "
+                            + properties.settleTimeout().toSeconds() + " s; will try again");
+                }
+                steps.put("drain", Map.of("log_writer_group", properties.logWriterGroup()));
+                return withProof(erasure.at(Erasure.Step.REENCRYPT, "running"), proof);
+            }
+            case REENCRYPT -> {
+                long items = 0;
+                long values = 0;
+                for (String identity : erasure.identities()) {
+                    SubjectStores.Reencrypted done = stores.reencryptReturning(identity, erasure.requestedAt());
+                    items += done.items();
+                    values += done.values();
+                }
+                steps.put("reencrypt", Map.of("items_reencrypted", items, "values_reencrypted", values));
                 return withProof(erasure.at(Erasure.Step.REDACT, "running"), proof);
             }
             case REDACT -> {
@@ -143,6 +182,25 @@ class ErasureSteps {
                 steps.put("redact_log", Map.of("items", log.items, "items_redacted", log.changed));
                 steps.put("views", Map.of("views", views.items, "views_rewritten", views.changed));
                 steps.put("snapshots", Map.of("snapshots_deleted", snapshots.changed));
+                return withProof(erasure.at(Erasure.Step.PURGE_KEYS, "running"), proof);
+            }
+            case PURGE_KEYS -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> destroyStep = (Map<String, Object>) steps.get("destroy_keys");
+                @SuppressWarnings("unchecked")
+                Map<String, List<Number>> retired =
+                        destroyStep == null ? null : (Map<String, List<Number>>) destroyStep.get(RETIRED_GENERATIONS);
+                long purged = 0;
+                for (String identity : erasure.identities()) {
+                    // an erasure saved before retired keys existed names none: whatever is retired goes
+                    List<Long> generations = retired == null
+                            ? keys.retiredGenerations(identity)
+                            : retired.getOrDefault(identity, List.of()).stream()
+                                    .map(Number::longValue)
+                                    .toList();
+                    purged += keys.purgeRetired(identity, generations);
+                }
+                steps.put("purge_keys", Map.of("retired_keys_destroyed", purged));
                 return withProof(erasure.at(Erasure.Step.DROP_INDEXES, "running"), proof);
             }
             case DROP_INDEXES -> {
@@ -267,6 +325,8 @@ class ErasureSteps {
             add(snapshots, stores.scanSnapshots(identity, at));
             add(ledger, stores.scanLedger(eventIds));
             add(subjectKeys, stores.scanKeys(identity));
+            // a destroyed key still kept aside is a key that opens the subject's old values
+            subjectKeys.readable += keys.retiredGenerations(identity).size();
             matchIndex.find(identity).ifPresent(indexed -> {
                 matchRecords.items++;
                 // a returning customer is indexed again from its new events; an erased one holds nothing (the index

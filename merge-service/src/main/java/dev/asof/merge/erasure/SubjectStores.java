@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -193,6 +194,66 @@ class SubjectStores {
         });
         writeBatch(tables.eventLog(), puts);
         return count;
+    }
+
+    /** What {@link #reencryptReturning} changed. */
+    record Reencrypted(long items, long values) {}
+
+    /**
+     * Re-encrypts, under the identity's current key, the values of its log items stamped after {@code at} that were
+     * encrypted with a key the erasure destroyed ({@link ValueCipher#retiredReencryption}): a returning customer's
+     * events accepted by a replica that still had the old key cached. Each item is written only if it is unchanged
+     * since it was read; one that changed meanwhile ends the step for a retry (it is idempotent: values already under
+     * the current key are left as they are).
+     */
+    Reencrypted reencryptReturning(String identity, Instant at) {
+        java.util.function.UnaryOperator<AttributeValue> reencrypt = cipher.retiredReencryption(identity);
+        long[] items = {0};
+        long[] values = {0};
+        boolean[] changedMeanwhile = {false};
+        forEachItem(tables.eventLog(), identity, item -> {
+            EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
+            if (!event.timestampUtc().isAfter(at)) {
+                return;
+            }
+            int[] moved = {0};
+            EventEnvelope reencrypted = event.withValues(value -> {
+                AttributeValue next = reencrypt.apply(value);
+                if (next != value) {
+                    moved[0]++;
+                }
+                return next;
+            });
+            if (moved[0] == 0) {
+                return;
+            }
+            try {
+                dynamo.updateItem(b -> b.tableName(tables.eventLog())
+                        .key(Map.of(
+                                AsofTables.CUSTOMER_ID,
+                                item.get(AsofTables.CUSTOMER_ID),
+                                AsofTables.EVENT_KEY,
+                                item.get(AsofTables.EVENT_KEY)))
+                        .updateExpression("SET #e = :new")
+                        .conditionExpression("#e = :old")
+                        .expressionAttributeNames(Map.of("#e", EVENT))
+                        .expressionAttributeValues(Map.of(
+                                ":new",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                        EventJson.encode(reencrypted)),
+                                ":old",
+                                item.get(EVENT))));
+                items[0]++;
+                values[0] += moved[0];
+            } catch (ConditionalCheckFailedException changed) {
+                changedMeanwhile[0] = true;
+            }
+        });
+        if (changedMeanwhile[0]) {
+            throw new ErasureSteps.StepNotDone(
+                    "a log item of an erased identity changed while it was re-encrypted; will try again");
+        }
+        return new Reencrypted(items[0], values[0]);
     }
 
     /** Rewrites {@code identity}'s view as the fold of its (redacted) log; nothing when it has no view. */

@@ -94,8 +94,15 @@ public class PointInTimeProfiles {
         try {
             Optional<ProfileAnswer> cached = cache.find(customerId, asOf, bound);
             if (cached.isPresent()) {
-                outcome = "cached";
-                return revealed(customerId, cached, asOf, bound);
+                try {
+                    Optional<ProfileAnswer> shown = revealed(customerId, cached, asOf, bound);
+                    outcome = "cached";
+                    return shown;
+                } catch (SubjectErasedException reencrypted) {
+                    // a cached answer holds ciphertexts; an erasure re-encrypts a returning customer's values that a
+                    // replica wrote under the destroyed key, without an event to drop the answer: read it again
+                    cache.invalidate(customerId);
+                }
             }
             long ticket = cache.ticket();
             // Only a K before the current millisecond can be settled; anything later is not worth the view reads.

@@ -80,6 +80,57 @@ public final class TopicScan {
         }
     }
 
+    /**
+     * Waits until the consumer group {@code group} (the log writer) has committed offsets past everything the
+     * partitions of {@code keys} held when this was called: every record published for those keys before then has
+     * been processed. Reads the group's committed offsets only (it never joins the group).
+     *
+     * @return whether it got there within {@code timeout}
+     */
+    public boolean awaitConsumed(String topic, String group, Collection<String> keys, Duration timeout)
+            throws InterruptedException {
+        Properties config = new Properties();
+        config.putAll(clientConfig);
+        config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                return true;
+            }
+            Set<TopicPartition> partitions = new java.util.HashSet<>();
+            for (String key : keys) {
+                partitions.add(new TopicPartition(
+                        topic,
+                        Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                                % infos.size()));
+            }
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (true) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                        consumer.committed(partitions, Duration.ofSeconds(30));
+                boolean consumed = true;
+                for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+                    var offset = committed.get(partition.getKey());
+                    if (partition.getValue() > 0 && (offset == null || offset.offset() < partition.getValue())) {
+                        consumed = false;
+                    }
+                }
+                if (consumed) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
             if (consumer.position(partition.getKey()) < partition.getValue()) {
