@@ -48,6 +48,19 @@ public record IdentityState(
         return visible;
     }
 
+    /**
+     * The merge link in force: the latest link, except that an erasure at or after it ends it (an erased identity is
+     * no longer merged into anything, so a customer that comes back after its erasure is a profile of its own, not
+     * a member of the erased group); then the same link, inactive. {@code null} when the identity never had one. The
+     * stored {@link #link} stays the latest link event, so the fold remains a join.
+     */
+    public MergeLink linkInForce() {
+        if (link == null || !link.active() || erasedAt == null || link.version().isAfter(erasedAt)) {
+            return link;
+        }
+        return new MergeLink(link.mergedInto(), false, link.version());
+    }
+
     /** Whether no event has touched this identity. */
     public boolean isEmpty() {
         return attributes.isEmpty() && erasedAt == null && link == null;

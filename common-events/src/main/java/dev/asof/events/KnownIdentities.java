@@ -45,9 +45,12 @@ public record KnownIdentities(Set<String> withHistory, Map<String, IdentityState
         return withHistory.contains(identity);
     }
 
-    /** The latest merge link of {@code identity} at the effective time; {@code null} if none. */
+    /**
+     * The merge link of {@code identity} in force at the effective time ({@link IdentityState#linkInForce}: an erasure
+     * ends it); {@code null} if it never had one.
+     */
     public MergeLink linkOf(String identity) {
         IdentityState state = states.get(Objects.requireNonNull(identity, "identity"));
-        return state == null ? null : state.link();
+        return state == null ? null : state.linkInForce();
     }
 }

@@ -67,7 +67,7 @@ public final class ProfileResolver {
 
     private static MergeLink linkOf(String identity, Map<String, IdentityState> states) {
         IdentityState state = states.get(identity);
-        return state == null ? null : state.link();
+        return state == null ? null : state.linkInForce();
     }
 
     private static String latestLinkOwner(List<String> cycle, Map<String, IdentityState> states) {

@@ -208,27 +208,37 @@ final class DecidedHistories {
         return null;
     }
 
-    /** The latest merge or unmerge of {@code identity} valid at {@code at}: by valid time, recorded_at, event_id. */
+    /**
+     * The latest merge or unmerge of {@code identity} valid at {@code at}: by valid time, recorded_at, event_id; a
+     * merge followed by an erasure of the identity is over (inactive).
+     */
     private static NaiveLink naiveLink(String identity, List<RecordedEvent> events, Instant at) {
         RecordedEvent latest = null;
+        RecordedEvent latestErasure = null;
         for (RecordedEvent event : events) {
             EventEnvelope envelope = event.event();
-            boolean isLink =
-                    envelope.payload() instanceof ProfileMerged || envelope.payload() instanceof ProfileUnmerged;
-            if (!isLink
-                    || !envelope.customerId().equals(identity)
+            if (!envelope.customerId().equals(identity)
                     || envelope.timestampUtc().isAfter(at)) {
                 continue;
             }
-            if (latest == null || later(event, latest)) {
+            if (envelope.payload() instanceof ProfileErased) {
+                if (latestErasure == null || later(event, latestErasure)) {
+                    latestErasure = event;
+                }
+                continue;
+            }
+            boolean isLink =
+                    envelope.payload() instanceof ProfileMerged || envelope.payload() instanceof ProfileUnmerged;
+            if (isLink && (latest == null || later(event, latest))) {
                 latest = event;
             }
         }
         if (latest == null) {
             return null;
         }
+        boolean ended = latestErasure != null && later(latestErasure, latest);
         return latest.event().payload() instanceof ProfileMerged merged
-                ? new NaiveLink(merged.mergedInto(), true)
+                ? new NaiveLink(merged.mergedInto(), !ended)
                 : new NaiveLink(((ProfileUnmerged) latest.event().payload()).mergedInto(), false);
     }
 

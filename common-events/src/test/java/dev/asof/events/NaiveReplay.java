@@ -67,6 +67,11 @@ final class NaiveReplay {
                 own.put(step.key, new AttributeVersion(step.key, step.value, version, event.sourceSystem()));
             } else if (payload instanceof ProfileErased) {
                 own.clear();
+                // an erasure ends the identity's merge: it is no longer merged into anything
+                NaiveLink link = links.get(identity);
+                if (link != null) {
+                    links.put(identity, new NaiveLink(link.into, false, link.version));
+                }
             } else if (payload instanceof ProfileMerged merged) {
                 links.put(identity, new NaiveLink(merged.mergedInto(), true, version));
             } else if (payload instanceof ProfileUnmerged unmerged) {

@@ -327,15 +327,47 @@ class ProfileStoriesTest {
         }
 
         @Test
-        void anErasureDoesNotUndoAMerge() {
+        void anErasureEndsTheIdentitysMergeSoAReturningCustomerIsAProfileOfItsOwn() {
+            // an outside probe read a returning member of an erased group 200 at merge-service and 410 at
+            // reconstruction: the old merge into the erased survivor still held. Erased means the merge is over too.
+            ProfileSpecification story = given(
+                    event("ana-email").of(ANA).at("08:00").sets("email", "ana@example.com"),
+                    event("merge").of(BEA).at("09:00").mergedInto(ANA),
+                    event("erase").of(BEA).at("10:00").erased(),
+                    event("bea-phone").of(BEA).at("11:00").sets("phone", "+34600000000"));
+            story.whenProfileOf(ANA)
+                    .at("12:00")
+                    .then()
+                    .has("email", "ana@example.com")
+                    .lacks("phone")
+                    .hasMembers(ANA);
+            story.whenProfileOf(BEA)
+                    .at("12:00")
+                    .then()
+                    .has("phone", "+34600000000")
+                    .lacks("email")
+                    .hasMembers(BEA);
+            // before the erasure the merge held
+            story.whenProfileOf(BEA)
+                    .at("09:30")
+                    .then()
+                    .has("email", "ana@example.com")
+                    .hasMembers(ANA, BEA);
+        }
+
+        @Test
+        void aMergeAfterTheErasureHoldsAgain() {
             given(
+                            event("ana-email").of(ANA).at("08:00").sets("email", "ana@example.com"),
                             event("merge").of(BEA).at("09:00").mergedInto(ANA),
                             event("erase").of(BEA).at("10:00").erased(),
-                            event("bea-phone").of(BEA).at("11:00").sets("phone", "+34600000000"))
+                            event("bea-phone").of(BEA).at("11:00").sets("phone", "+34600000000"),
+                            event("merge-again").of(BEA).at("11:30").mergedInto(ANA))
                     .whenProfileOf(ANA)
                     .at("12:00")
                     .then()
                     .has("phone", "+34600000000")
+                    .has("email", "ana@example.com")
                     .hasMembers(ANA, BEA);
         }
     }

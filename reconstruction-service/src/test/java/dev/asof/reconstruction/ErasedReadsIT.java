@@ -177,6 +177,50 @@ class ErasedReadsIT extends ReconstructionIT {
         assertThat(between.statusCode()).as(between.body()).isEqualTo(410);
     }
 
+    /**
+     * A group erased as a whole (its erasure events logged, as the erasure does) whose member came back: an outside
+     * probe read the member 200 at merge-service (a profile of its own) and 410 here, because the old merge into the
+     * erased survivor still held. An erasure ends the erased identity's merge: the member reads as itself, with its
+     * new values only; the survivor stays gone.
+     */
+    @Test
+    void aReturningMemberOfAnErasedGroupIsAProfileOfItsOwn() {
+        String survivor = Events.newCustomerId("erased");
+        String member = Events.newCustomerId("member");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        encrypted.log(
+                change(survivor, "2023-10-27T14:30:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:30:01Z"));
+        encrypted.log(
+                change(member, "2023-10-27T14:31:00Z", "email", "old@example.com", "chat"),
+                Instant.parse("2023-10-27T14:31:01Z"));
+        encrypted.log(Stories.merge(member, survivor, "2023-10-27T14:32:00Z"), Instant.parse("2023-10-27T14:32:01Z"));
+        Instant erased = Instant.now();
+        encrypted.log(Stories.erase(survivor, erased.toString()), Instant.now());
+        encrypted.log(Stories.erase(member, erased.toString()), Instant.now());
+        keys.destroy(survivor);
+        keys.destroy(member);
+        Instant back = erased.plusSeconds(1);
+        encrypted.log(change(member, back.toString(), "phone", "+441632960002", "voice"), Instant.now());
+
+        for (String path : List.of(
+                "/api/v1/customers/" + member + "/profile", "/api/v1/customers/" + member + "/profile/at/" + back)) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+            assertThat(response.body())
+                    .contains("+441632960002", "\"resolved_customer_id\":\"" + member + "\"")
+                    .doesNotContain("old@example.com", "gold", survivor);
+        }
+        for (String path : List.of(
+                "/api/v1/customers/" + member + "/profile/at/2023-10-27T14:33:00Z",
+                "/api/v1/customers/" + survivor + "/profile",
+                "/api/v1/customers/" + survivor + "/profile/at/" + back)) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(410);
+            assertThat(response.body()).doesNotContain("+441632960002");
+        }
+    }
+
     @Test
     void aValueThatLooksLikeAnErasedMarkerIsShownAsSent() {
         String customer = Events.newCustomerId("lookalike");

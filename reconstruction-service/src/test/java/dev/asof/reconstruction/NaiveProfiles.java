@@ -85,6 +85,11 @@ final class NaiveProfiles {
                                 change.attributeKey(), change.newValue(), step.version(), event.sourceSystem()));
             } else if (payload instanceof ProfileErased) {
                 own.clear();
+                // an erasure ends the identity's merge: it is no longer merged into anything
+                Link link = links.get(identity);
+                if (link != null) {
+                    links.put(identity, new Link(link.into(), false, link.version()));
+                }
             } else if (payload instanceof ProfileMerged merged) {
                 links.put(identity, new Link(merged.mergedInto(), true, step.version()));
             } else if (payload instanceof ProfileUnmerged unmerged) {

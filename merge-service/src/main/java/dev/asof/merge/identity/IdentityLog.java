@@ -107,7 +107,7 @@ public class IdentityLog {
             }
             read.put(identity, events);
             MergeLink link =
-                    ProfileFold.foldAt(identity, events, validAt, Instant.MAX).link();
+                    ProfileFold.foldAt(identity, events, validAt, Instant.MAX).linkInForce();
             if (link != null && link.active()) {
                 pending.add(link.mergedInto());
             }

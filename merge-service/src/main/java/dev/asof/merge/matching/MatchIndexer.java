@@ -139,7 +139,7 @@ public class MatchIndexer {
             }
         });
         MatchRecord record = MatchFields.from(customerId, attributes, catalog, settings);
-        MergeLink link = state.link();
+        MergeLink link = state.linkInForce();
         return new MatchIndex.Indexed(
                 record,
                 BlockingKeys.of(record),

@@ -36,7 +36,8 @@ import java.util.function.Predicate;
  * attribute whose value differs between the group before and the group after, the event gets one more change (its
  * event type, the attribute, the value before and the value after), at positions 1, 2, ... of the event, in
  * attribute order; position 0 is the merge or unmerge itself. So, attribute by attribute, each change's old value is
- * the previous change's new value, up to erasures (which are listed but do not list what they hide).
+ * the previous change's new value, up to erasures (which are listed but do not list what they hide, nor what ending
+ * the erased identity's merge changes).
  */
 final class GroupTimeline {
 
@@ -139,6 +140,11 @@ final class GroupTimeline {
             throw new IllegalStateException("no timeline rule for " + payload.type());
         }
         states.put(member, after);
+        if (payload instanceof ProfileErased) {
+            // an erasure ends the erased identity's merge (IdentityState#linkInForce), so the group may change; like
+            // every erasure it lists itself only, not what it hides
+            group = groupOf(states);
+        }
         return changes;
     }
 

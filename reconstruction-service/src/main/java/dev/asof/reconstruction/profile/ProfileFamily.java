@@ -33,7 +33,7 @@ final class ProfileFamily {
         String current = customerId;
         states.put(current, stateOf.apply(current));
         while (true) {
-            MergeLink link = states.get(current).link();
+            MergeLink link = states.get(current).linkInForce();
             if (link == null || !link.active() || states.containsKey(link.mergedInto())) {
                 break;
             }
