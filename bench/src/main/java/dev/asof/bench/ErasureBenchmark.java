@@ -64,7 +64,7 @@ public final class ErasureBenchmark {
             Map<String, String> mergeProperties = new java.util.HashMap<>(properties);
             mergeProperties.put("asof.erasure.replica-key-cache-wait", cacheWait);
             // the production default: how long after the cache wait requests in flight may still reach Kafka
-            String inFlightMargin = "15s";
+            String inFlightMargin = "30s";
             mergeProperties.put("asof.erasure.in-flight-margin", inFlightMargin);
             // the match index follower would index every loaded event; this measures the erasure alone
             mergeProperties.put("asof.matching.index-enabled", "false");

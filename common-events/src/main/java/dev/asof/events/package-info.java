@@ -13,7 +13,8 @@
  *       {@code event_id}, position inside a bulk update). Arrival order never matters.
  *   <li>A {@code null} new value removes the attribute.
  *   <li>An erasure of identity X at time E hides every attribute version of X ordered before the erasure; it
- *       affects only X's own events, not those of identities merged into X.
+ *       affects only X's own events, not those of identities merged into X. It also ends X's own merge ordered
+ *       before it: from E, X is no longer merged into anything ({@link dev.asof.events.IdentityState#linkInForce}).
  *   <li>After A is merged into B at time M, B at T &gt;= M includes A's whole history and A resolves to
  *       B. After an unmerge at U, B at T &gt;= U no longer includes A and A stands alone. Chains resolve
  *       recursively; of the merges that would close a cycle, the latest is ignored.

@@ -39,10 +39,10 @@ class WalkingSkeletonIT {
     static void startServices() {
         Map<String, String> properties = new java.util.HashMap<>(AsofTestProperties.all());
         properties.put("logging.level.dev.asof", "DEBUG");
-        // erasures here wait 15 s for the other services' key caches, not the production 60 s: long enough for a
+        // erasures here wait 8 s for the other services' key caches, not the production 60 s: long enough for a
         // returning customer's event to reach intake while its cache still holds the destroyed key
-        properties.put("asof.privacy.key-cache-ttl", "15s");
-        properties.put("asof.erasure.replica-key-cache-wait", "15s");
+        properties.put("asof.privacy.key-cache-ttl", "8s");
+        properties.put("asof.erasure.replica-key-cache-wait", "8s");
         properties.put("asof.erasure.in-flight-margin", "1s");
         ingestion = ServiceJar.start("ingestion-service", properties);
         reconstruction = ServiceJar.start("reconstruction-service", properties);
@@ -272,7 +272,7 @@ class WalkingSkeletonIT {
     @Test
     void aReturningCustomersEventTakenWhileIntakeStillHasTheDestroyedKeyIsKept() {
         String customer = Events.newCustomerId("cust_back");
-        // loads the customer's key into intake's cache (15 s), then the erasure destroys it at once
+        // loads the customer's key into intake's cache (8 s), then the erasure destroys it at once
         post(Events.attributeChange(
                 UUID.randomUUID().toString(), customer, "2026-11-01T10:00:00Z", "nickname", null, "gone", "chat"));
         HttpResponse<String> requested = merge.api()

@@ -55,7 +55,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "asof.erasure.replica-key-cache-wait=1s",
-            "asof.erasure.in-flight-margin=3s",
+            "asof.erasure.in-flight-margin=2s",
             "asof.erasure.log-writer-group=" + LogWriterStandIn.GROUP,
             "asof.erasure.retry-delay=1s",
             "asof.privacy.key-cache-ttl=1s"
@@ -289,6 +289,30 @@ class ErasureIT {
                                 assertThat(cipher.decrypt(logged.event())).isEqualTo(returning)));
         HttpResponse<String> back = api.get("/api/v1/customers/" + voice + "/identity", TestApiKeys.ALL_SCOPES);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+
+        // the erasure ended the member's merge: coming back, it is an identity of its own, whose lineage does not
+        // start with the erased group, and there is no merge left to undo
+        EventEnvelope memberBack = event(chat, Timestamps.format(Instant.now().plusSeconds(1)), "email", "new@x.test");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(submitter
+                                .submit(List.of(memberBack), "test", null, null)
+                                .get(0)
+                                .status())
+                        .isIn("accepted", "duplicate"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.find(chat, memberBack.timestampUtc(), memberBack.eventId())
+                        .isPresent());
+        HttpResponse<String> member = api.get("/api/v1/customers/" + chat + "/identity", TestApiKeys.ALL_SCOPES);
+        assertThat(member.statusCode()).as(member.body()).isEqualTo(200);
+        JsonNode memberIdentity = EventJson.parse(member.body());
+        assertThat(memberIdentity.get("resolved_customer_id").stringValue()).isEqualTo(chat);
+        assertThat(memberIdentity.get("members").toString()).isEqualTo("[\"" + chat + "\"]");
+        assertThat(memberIdentity.get("lineage").size()).as(member.body()).isZero();
+        HttpResponse<String> unmerge =
+                api.postJson("/api/v1/unmerges", TestApiKeys.ALL_SCOPES, """
+                {"merged_into":"%s","merged_from":"%s","reason":"probe","decided_by":"agent_1"}""".formatted(voice, chat));
+        assertThat(unmerge.statusCode()).as(unmerge.body()).isEqualTo(409);
+        assertThat(unmerge.body()).contains("not-merged");
     }
 
     @Test
@@ -629,18 +653,36 @@ class ErasureIT {
                 .until(() -> eventLog.find(customer, before.timestampUtc(), before.eventId())
                         .isPresent());
 
+        // sent before the erasure is asked for, stamped a few seconds ahead (intake takes up to 5 s): the data
+        // subject's, to be erased, not a returning customer's
+        String earlyValue = "early-" + UUID.randomUUID();
+        EventEnvelope early = event(customer, Timestamps.format(Instant.now().plusSeconds(4)), "nickname", earlyValue);
+        publish(staleReplica.encrypt(early));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.find(customer, early.timestampUtc(), early.eventId())
+                        .isPresent());
+
         HttpResponse<String> requested = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}");
         assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
         String location = requested.headers().firstValue("Location").orElseThrow();
-        // the key is destroyed: the replica's cache does not know yet, and takes the returning customer's event
+        // the key is destroyed: the replica's cache does not know yet, and takes the returning customer's event,
+        // which the log writer (stopped here) has not logged when the erasure reaches its drain step
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> cipher.erasedAt(customer) != null);
+        logWriter.pause();
         String value = "after-" + UUID.randomUUID();
         EventEnvelope returning =
                 event(customer, Timestamps.format(Instant.now().plusSeconds(1)), "email", value);
         EventEnvelope encrypted = staleReplica.encrypt(returning);
         publish(encrypted);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get(location, TestApiKeys.ALL_SCOPES).body().contains("\"step\":\"drain\""));
+        Thread.sleep(2000);
+        assertThat(api.get(location, TestApiKeys.ALL_SCOPES).body())
+                .as("the erasure waits for the log writer")
+                .contains("\"step\":\"drain\"", "\"state\":\"running\"");
+        logWriter.resume();
 
         JsonNode done = awaitEnded(location);
         assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
@@ -661,12 +703,18 @@ class ErasureIT {
                         .item()
                         .keySet())
                 .noneMatch(name -> name.startsWith("retired_"));
-        // the erased value stays erased
+        // the erased values stay erased, the early one too, though stamped after the erasure
         assertThat(EventJson.encode(eventLog.find(customer, before.timestampUtc(), before.eventId())
                         .orElseThrow()
                         .event()))
                 .contains(EncryptedValues.erased(customer))
                 .doesNotContain(erasedValue);
+        assertThat(EventJson.encode(eventLog.find(customer, early.timestampUtc(), early.eventId())
+                        .orElseThrow()
+                        .event()))
+                .contains(EncryptedValues.erased(customer))
+                .doesNotContain(earlyValue);
+        assertThat(proof.at("/steps/request/topic_end_offsets").size()).isPositive();
         HttpResponse<String> back = api.get("/api/v1/customers/" + customer + "/identity", TestApiKeys.ALL_SCOPES);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
     }

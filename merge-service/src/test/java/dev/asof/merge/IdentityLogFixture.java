@@ -79,8 +79,13 @@ final class IdentityLogFixture {
 
     /** Logs {@code event} unless it is logged already, as the log writer does; whether it was new. */
     synchronized boolean logIfNew(EventEnvelope event) {
+        return logIfNew(event, 0, 0);
+    }
+
+    /** {@link #logIfNew(EventEnvelope)} of the record at {@code offset} of {@code partition}, as the log writer notes. */
+    synchronized boolean logIfNew(EventEnvelope event, int partition, long offset) {
         lastRecordedAt = Hlc.next(lastRecordedAt, System.currentTimeMillis());
-        if (!log.append(new RecordedEvent(event, lastRecordedAt), Long.MIN_VALUE, 0, 0)
+        if (!log.append(new RecordedEvent(event, lastRecordedAt), Long.MIN_VALUE, partition, offset)
                 .created()) {
             return false;
         }

@@ -26,6 +26,7 @@ final class LogWriterStandIn implements AutoCloseable {
     static final String GROUP = "asof-merge-it-log-writer";
 
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean paused = new AtomicBoolean(false);
     private final Thread thread;
 
     private LogWriterStandIn(KafkaConsumer<String, String> consumer, IdentityLogFixture log) {
@@ -33,8 +34,13 @@ final class LogWriterStandIn implements AutoCloseable {
                 () -> {
                     try (consumer) {
                         while (running.get()) {
+                            if (paused.get()) {
+                                sleep();
+                                continue;
+                            }
                             consumer.poll(Duration.ofMillis(50))
-                                    .forEach(record -> log.logIfNew(EventJson.decode(record.value())));
+                                    .forEach(record -> log.logIfNew(
+                                            EventJson.decode(record.value()), record.partition(), record.offset()));
                             // committed as the log writer commits, so an erasure's drain step sees it caught up
                             Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
                             consumer.assignment()
@@ -68,6 +74,23 @@ final class LogWriterStandIn implements AutoCloseable {
         LogWriterStandIn standIn = new LogWriterStandIn(consumer, log);
         standIn.thread.start();
         return standIn;
+    }
+
+    /** Stops logging (and committing) until {@link #resume}, as a log writer that fell behind. */
+    void pause() {
+        paused.set(true);
+    }
+
+    void resume() {
+        paused.set(false);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -172,6 +172,17 @@ class MatchingIT {
         assertInvalid(post("/api/v1/match", "{\"attributes\":{\"phone\":12}, \"limit\": 0}"), "/limit");
         assertInvalid(post("/api/v1/match", "{\"attributes\":[]}"), "/attributes");
         assertInvalid(post("/api/v1/match", "{}"), "/attributes");
+        // a probe matched on a NUL and on dates that are none, and got 200 with nothing said
+        assertInvalid(post("/api/v1/match", "{\"attributes\":{\"phone\":\"600\\u0000111\"}}"), "/attributes/phone");
+        assertInvalid(post("/api/v1/match", "{\"attributes\":{\"email\":\"\\ud800@x.test\"}}"), "/attributes/email");
+        for (String date : List.of("1985-13-40", "14/03/1985", "1850-01-01", "yesterday")) {
+            HttpResponse<String> odd = post("/api/v1/match", "{\"attributes\":{\"date_of_birth\":\"" + date + "\"}}");
+            assertInvalid(odd, "/attributes/date_of_birth");
+            assertThat(odd.body()).contains("\"format\"").doesNotContain(date);
+        }
+        assertThat(post("/api/v1/match", "{\"attributes\":{\"date_of_birth\":\"1985-03-14T00:00:00Z\"}}")
+                        .statusCode())
+                .isEqualTo(200);
         assertInvalid(post("/api/v1/match", "[1]"), "");
         assertInvalid(
                 post("/api/v1/match", "{\"attributes\":{\"email\":\"" + "x".repeat(300) + "\"}}"), "/attributes/email");

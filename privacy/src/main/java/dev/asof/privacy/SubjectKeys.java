@@ -280,39 +280,60 @@ public final class SubjectKeys {
      * key itself, and so every value encrypted with it, stays the same. Written only if the item is still what was
      * read, so a destroy or a new generation in between wins.
      *
-     * @return {@code true} if the item was rewrapped; {@code false} if the subject has no key, its key was destroyed
-     *     (a tombstone holds no key) or the item changed meanwhile (run the pass again)
+     * @return {@code true} if the item was rewrapped (its live key and any retired key, see the class comment);
+     *     {@code false} if the subject has no key, its key was destroyed and no retired key is left, or the item
+     *     changed meanwhile (run the pass again)
      * @throws PrivacyException the stored key cannot be unwrapped with this KEK (the old key already left the keyset)
      */
     public boolean rewrap(String customerId) {
         Stored stored = read(customerId);
-        if (stored == null || stored.destroyed()) {
+        if (stored == null || stored.destroyed() && stored.retired().isEmpty()) {
             return false;
         }
-        byte[] rewrapped;
-        try {
-            KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(
-                    stored.wrappedKeyset(), kek.aead(), associatedData(customerId));
-            rewrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.aead(), associatedData(customerId));
-        } catch (GeneralSecurityException e) {
-            throw new PrivacyException(
-                    "the data key of customer " + customerId + " (generation " + stored.generation() + ") in " + table
-                            + " cannot be unwrapped with " + kek + ", so it cannot be rewrapped",
-                    e);
+        Map<String, String> names = new HashMap<>(Map.of("#g", GENERATION, "#r", REVISION));
+        Map<String, AttributeValue> values =
+                new HashMap<>(Map.of(":g", n(stored.generation()), ":next", n(stored.revision() + 1)));
+        java.util.List<String> sets = new java.util.ArrayList<>(java.util.List.of("#r = :next"));
+        if (!stored.destroyed()) {
+            names.put("#k", KEYSET);
+            values.put(
+                    ":k", AttributeValue.fromB(SdkBytes.fromByteArray(rewrapped(customerId, stored.wrappedKeyset()))));
+            sets.add("#k = :k");
         }
+        // a key an erasure under way keeps aside is wrapped like a live one, so it is rewrapped too
+        int i = 0;
+        for (Map.Entry<Long, byte[]> retired : stored.retired().entrySet()) {
+            names.put("#t" + i, RETIRED_PREFIX + retired.getKey());
+            values.put(
+                    ":t" + i, AttributeValue.fromB(SdkBytes.fromByteArray(rewrapped(customerId, retired.getValue()))));
+            sets.add("#t" + i + " = :t" + i);
+            i++;
+        }
+        String condition = "#g = :g AND " + revisionCondition(stored, values);
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(Map.of(AsofTables.CUSTOMER_ID, s(customerId)))
-                    .updateExpression("SET #k = :new")
-                    .conditionExpression("#g = :g AND attribute_not_exists(#d) AND #k = :old")
-                    .expressionAttributeNames(Map.of("#k", KEYSET, "#g", GENERATION, "#d", DESTROYED_AT))
-                    .expressionAttributeValues(Map.of(
-                            ":new", AttributeValue.fromB(SdkBytes.fromByteArray(rewrapped)),
-                            ":old", AttributeValue.fromB(SdkBytes.fromByteArray(stored.wrappedKeyset())),
-                            ":g", n(stored.generation()))));
+                    .updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException changed) {
             return false;
+        }
+    }
+
+    /** {@code wrapped} (a data key wrapped for {@code customerId}) wrapped again under the KEK's primary key. */
+    private byte[] rewrapped(String customerId, byte[] wrapped) {
+        try {
+            KeysetHandle keyset =
+                    TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, kek.aead(), associatedData(customerId));
+            return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.aead(), associatedData(customerId));
+        } catch (GeneralSecurityException e) {
+            throw new PrivacyException(
+                    "a data key of customer " + customerId + " in " + table + " cannot be unwrapped with " + kek
+                            + ", so it cannot be rewrapped",
+                    e);
         }
     }
 

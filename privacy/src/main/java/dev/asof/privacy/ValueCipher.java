@@ -133,6 +133,14 @@ public final class ValueCipher {
         return AttributeValue.text(EncryptedValues.erased(subject == null ? customerId : subject));
     }
 
+    /**
+     * Whether an erasure of {@code customerId} is under way: a key it destroyed is still kept aside for its
+     * re-encryption step ({@link SubjectKeys#retiredGenerations}). Reads the key table.
+     */
+    public boolean erasureUnderWay(String customerId) {
+        return !keys.retiredGenerations(customerId).isEmpty();
+    }
+
     /** When {@code customerId}'s data key was last destroyed (it was erased), or {@code null}. */
     public Instant erasedAt(String customerId) {
         return keys.lastErasure(customerId);

@@ -180,6 +180,12 @@ class SubjectKeysIT {
         // a returning customer's new generation carries the retired key along
         AttributeValue fresh = cipher.encrypt(customer, AttributeValue.text("new address"));
         assertThat(keys.retiredGenerations(customer)).containsExactly(1L);
+        // a KEK rotation's rewrap pass rewraps the retired key too (and bumps the item's revision)
+        String revision =
+                PrivacyFixture.storedItem(customer).get(SubjectKeys.REVISION).n();
+        assertThat(keys.rewrap(customer)).isTrue();
+        assertThat(PrivacyFixture.storedItem(customer).get(SubjectKeys.REVISION).n())
+                .isNotEqualTo(revision);
         // the erasure moves the late value to the new key, leaves the others as they are
         var reencrypt = cipher.retiredReencryption(customer);
         AttributeValue moved = reencrypt.apply(late);

@@ -221,6 +221,31 @@ class ErasedReadsIT extends ReconstructionIT {
         }
     }
 
+    /**
+     * A value sent before the erasure was asked for but stamped a few seconds after it is the data subject's: the
+     * erasure redacts it. While the erasure runs (its destroyed key still kept aside) the customer's reads answer 410;
+     * once it is over a returning customer's profile leaves that value out and shows the rest.
+     */
+    @Test
+    void anErasedValueStampedAfterTheErasureIsLeftOutOfAReturningCustomersProfile() {
+        String customer = Events.newCustomerId("ahead");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        Instant erased = Instant.now();
+        encrypted.log(change(customer, erased.plusSeconds(4).toString(), "nickname", "early", "chat"), Instant.now());
+        encrypted.log(Stories.erase(customer, erased.toString()), Instant.now());
+        keys.destroy(customer);
+        encrypted.log(
+                change(customer, erased.plusSeconds(1).toString(), "phone", "+441632960003", "voice"), Instant.now());
+        String path = "/api/v1/customers/" + customer + "/profile";
+        HttpResponse<String> during = get(path);
+        assertThat(during.statusCode()).as(during.body()).isEqualTo(410);
+
+        keys.purgeRetired(customer, keys.retiredGenerations(customer));
+        HttpResponse<String> after = get(path);
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+        assertThat(after.body()).contains("+441632960003").doesNotContain("early", "nickname");
+    }
+
     @Test
     void aValueThatLooksLikeAnErasedMarkerIsShownAsSent() {
         String customer = Events.newCustomerId("lookalike");

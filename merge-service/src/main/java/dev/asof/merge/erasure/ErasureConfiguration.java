@@ -49,12 +49,24 @@ class ErasureConfiguration {
             SubjectKeys keys,
             SubjectStores stores,
             MatchIndex matchIndex,
+            // looked up when an erasure needs it: the indexer's auto-merge asks about erasures under way
+            org.springframework.beans.factory.ObjectProvider<dev.asof.merge.matching.MatchIndexer> matchIndexer,
             TopicScan topics,
             ErasureProperties properties,
             IdentityLocks locks,
             Clock clock) {
         return new ErasureSteps(
-                store, identityLog, submitter, keys, stores, matchIndex, topics, properties, locks, clock);
+                store,
+                identityLog,
+                submitter,
+                keys,
+                stores,
+                matchIndex,
+                matchIndexer::getObject,
+                topics,
+                properties,
+                locks,
+                clock);
     }
 
     /** What merges and unmerges ask: whether an identity has an erasure under way (they wait for it to end). */
@@ -72,9 +84,10 @@ class ErasureConfiguration {
             IdentityLog identityLog,
             IdentityLocks locks,
             ErasureProperties properties,
+            dev.asof.merge.erasure.kafka.TopicScan topics,
             Clock clock,
             MeterRegistry meters) {
-        return new Erasures(store, steps, identityLog, locks, properties, clock, meters);
+        return new Erasures(store, steps, identityLog, locks, properties, topics, clock, meters);
     }
 
     @Bean

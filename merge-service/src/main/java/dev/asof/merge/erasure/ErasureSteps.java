@@ -11,6 +11,7 @@ import dev.asof.merge.identity.Identity;
 import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.merge.matching.MatchIndex;
+import dev.asof.merge.matching.MatchIndexer;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.submission.ProfileEventSubmitter;
 import dev.asof.submission.SubmissionResult;
@@ -41,6 +42,9 @@ class ErasureSteps {
 
     private static final Duration SETTLE_POLL = Duration.ofMillis(100);
 
+    /** The proof's record of where the profile topic ended, per partition, when the erasure was asked for. */
+    private static final String TOPIC_END_OFFSETS = "topic_end_offsets";
+
     /** The proof's record of the key generations each identity's erasure destroyed and kept aside until PURGE_KEYS. */
     private static final String RETIRED_GENERATIONS = "retired_generations";
 
@@ -53,6 +57,7 @@ class ErasureSteps {
     private final SubjectKeys keys;
     private final SubjectStores stores;
     private final MatchIndex matchIndex;
+    private final java.util.function.Supplier<MatchIndexer> matchIndexer;
     private final TopicScan topics;
     private final ErasureProperties properties;
     private final IdentityLocks locks;
@@ -65,10 +70,12 @@ class ErasureSteps {
             SubjectKeys keys,
             SubjectStores stores,
             MatchIndex matchIndex,
+            java.util.function.Supplier<MatchIndexer> matchIndexer,
             TopicScan topics,
             ErasureProperties properties,
             IdentityLocks locks,
             Clock clock) {
+        this.matchIndexer = matchIndexer;
         this.locks = locks;
         this.store = store;
         this.identityLog = identityLog;
@@ -154,7 +161,9 @@ class ErasureSteps {
                         properties.settleTimeout())) {
                     throw new StepNotDone("the log writer (consumer group " + properties.logWriterGroup()
                             + ") had not logged what was published for the identities within "
-                            + properties.settleTimeout().toSeconds() + " s; will try again");
+                            + properties.settleTimeout().toSeconds() + " s; will try again (if this persists, check"
+                            + " that ingestion-service's log writer runs and that asof.erasure.log-writer-group names"
+                            + " its consumer group)");
                 }
                 steps.put("drain", Map.of("log_writer_group", properties.logWriterGroup()));
                 return withProof(erasure.at(Erasure.Step.REENCRYPT, "running"), proof);
@@ -163,7 +172,13 @@ class ErasureSteps {
                 long items = 0;
                 long values = 0;
                 for (String identity : erasure.identities()) {
-                    SubjectStores.Reencrypted done = stores.reencryptReturning(identity, erasure.requestedAt());
+                    RequestEnd requestEnd = requestEnd(steps, identity);
+                    if (requestEnd == null) {
+                        // asked for before the request's offsets were recorded: nothing is known to come after it
+                        continue;
+                    }
+                    SubjectStores.Reencrypted done =
+                            stores.reencryptReturning(identity, erasure.requestedAt(), requestEnd);
                     items += done.items();
                     values += done.values();
                 }
@@ -206,9 +221,16 @@ class ErasureSteps {
             case DROP_INDEXES -> {
                 long entries = 0;
                 List<String> eventIds = new ArrayList<>();
+                long reindexed = 0;
                 for (String identity : erasure.identities()) {
                     entries += matchIndex.remove(identity);
                     stores.scanLog(identity, erasure.requestedAt(), eventIds);
+                    // a customer that came back while the erasure ran is indexed again from its (rewritten) view: the
+                    // index follower could not read what a replica had written under the destroyed key
+                    if (stores.hasDataAfter(identity, erasure.requestedAt())) {
+                        matchIndexer.get().refresh(identity);
+                        reindexed++;
+                    }
                 }
                 SubjectStores.Count ledger = stores.deleteLedger(eventIds);
                 steps.put(
@@ -216,6 +238,8 @@ class ErasureSteps {
                         Map.of(
                                 "match_index_entries_deleted",
                                 entries,
+                                "returning_customers_reindexed",
+                                reindexed,
                                 "intake_ledger_entries_deleted",
                                 ledger.changed,
                                 "caches",
@@ -394,6 +418,38 @@ class ErasureSteps {
         into.unopenable += from.unopenable;
     }
 
+    /**
+     * The proof as a request starts it: where the profile topic ended, per partition, when the erasure was asked for
+     * ({@code steps.request.topic_end_offsets}).
+     */
+    static Map<String, Object> requestProof(Map<Integer, Long> endOffsets) {
+        Map<String, Object> offsets = new java.util.TreeMap<>();
+        endOffsets.forEach((partition, offset) -> offsets.put(Integer.toString(partition), offset));
+        Map<String, Object> steps = new LinkedHashMap<>();
+        steps.put("request", Map.of(TOPIC_END_OFFSETS, offsets));
+        Map<String, Object> proof = new LinkedHashMap<>();
+        proof.put("steps", steps);
+        return proof;
+    }
+
+    /** A partition of the profile topic and its end offset when the erasure was asked for. */
+    record RequestEnd(int partition, long offset) {}
+
+    /**
+     * Where {@code identity}'s partition of the profile topic ended when the erasure was asked for: its records from
+     * there on were published after the request. {@code null} for an erasure asked for before this was recorded.
+     */
+    private static RequestEnd requestEnd(Map<String, Object> steps, String identity) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = (Map<String, Object>) steps.get("request");
+        if (request == null || !(request.get(TOPIC_END_OFFSETS) instanceof Map<?, ?> offsets) || offsets.isEmpty()) {
+            return null;
+        }
+        int partition = TopicScan.partitionOf(identity, offsets.size());
+        Object offset = offsets.get(Integer.toString(partition));
+        return offset instanceof Number number ? new RequestEnd(partition, number.longValue()) : null;
+    }
+
     static Map<String, Object> proofOf(Erasure erasure) {
         if (erasure.proof() == null) {
             return new LinkedHashMap<>();
@@ -405,7 +461,7 @@ class ErasureSteps {
         return erasure.withProof(json(proof));
     }
 
-    private static String json(Map<String, Object> proof) {
+    static String json(Map<String, Object> proof) {
         return EventJson.mapper().writeValueAsString(proof);
     }
 }

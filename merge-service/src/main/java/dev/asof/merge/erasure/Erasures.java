@@ -1,12 +1,15 @@
 package dev.asof.merge.erasure;
 
 import dev.asof.events.Timestamps;
+import dev.asof.merge.erasure.kafka.TopicScan;
 import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
+import dev.asof.support.kafka.AsofTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -34,6 +37,7 @@ public class Erasures implements AutoCloseable {
     private final MeterRegistry meters;
     private final ScheduledExecutorService workers;
     private final IdentityLocks locks;
+    private final TopicScan topics;
 
     Erasures(
             ErasureStore store,
@@ -41,8 +45,10 @@ public class Erasures implements AutoCloseable {
             IdentityLog identityLog,
             IdentityLocks locks,
             ErasureProperties properties,
+            TopicScan topics,
             Clock clock,
             MeterRegistry meters) {
+        this.topics = topics;
         this.locks = locks;
         this.store = store;
         this.steps = steps;
@@ -87,7 +93,6 @@ public class Erasures implements AutoCloseable {
     }
 
     private Optional<Requested> requestUnderLease(String customerId, String reason, String requestedBy) {
-        Instant now = Timestamps.truncate(clock.instant());
         Optional<Erasure> latest = store.latestOf(customerId);
         Optional<Erasure> asMember = store.latestCovering(customerId);
         if (asMember.isPresent()
@@ -105,6 +110,23 @@ public class Erasures implements AutoCloseable {
         } else if (!identityLog.hasEvents(customerId, null, Timestamps.LATEST, true)) {
             return Optional.empty();
         }
+        // where the topic ended when the erasure was asked for, taken before its time: what was published before it is
+        // the data subject's to erase; what comes after (stamped after the erasure) is a returning customer's, which
+        // the reencrypt step keeps even when a replica encrypted it with the destroyed key
+        Map<String, Object> proof;
+        try {
+            proof = ErasureSteps.requestProof(topics.endOffsets(AsofTopics.PROFILE_EVENTS));
+        } catch (org.apache.kafka.common.KafkaException kafkaAway) {
+            throw new dev.asof.support.web.ApiProblemException(
+                    dev.asof.support.web.Problems.of(
+                            org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+                            "event-stream-unavailable",
+                            "Event stream unavailable",
+                            "Kafka did not answer, so the erasure was not started (nothing was written). Retry the"
+                                    + " same request."),
+                    Map.of("Retry-After", "5"));
+        }
+        Instant now = Timestamps.truncate(clock.instant());
         Erasure fresh = new Erasure(
                 UUID.randomUUID().toString(),
                 customerId,
@@ -116,7 +138,7 @@ public class Erasures implements AutoCloseable {
                 List.of(),
                 null,
                 null,
-                null,
+                ErasureSteps.json(proof),
                 null);
         Erasure started = store.start(fresh, latest);
         return Optional.of(new Requested(started, started.erasureId().equals(fresh.erasureId())));

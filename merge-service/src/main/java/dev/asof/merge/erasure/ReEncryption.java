@@ -170,7 +170,8 @@ public class ReEncryption {
                     }
                 }
                 case SUBJECT_KEYS -> {
-                    if (item.containsKey("destroyed_at")) {
+                    if (item.containsKey("destroyed_at")
+                            && item.keySet().stream().noneMatch(name -> name.startsWith("retired_"))) {
                         erased++;
                     } else {
                         try {

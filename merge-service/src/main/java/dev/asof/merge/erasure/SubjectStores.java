@@ -200,18 +200,23 @@ class SubjectStores {
     record Reencrypted(long items, long values) {}
 
     /**
-     * Re-encrypts, under the identity's current key, the values of its log items stamped after {@code at} that were
-     * encrypted with a key the erasure destroyed ({@link ValueCipher#retiredReencryption}): a returning customer's
-     * events accepted by a replica that still had the old key cached. Each item is written only if it is unchanged
-     * since it was read; one that changed meanwhile ends the step for a retry (it is idempotent: values already under
-     * the current key are left as they are).
+     * Re-encrypts, under the identity's current key, the values of its log items stamped after {@code at} and
+     * published after the erasure was asked for (at or past {@code requestEnd} in the identity's partition) that
+     * were encrypted with a key the erasure destroyed ({@link ValueCipher#retiredReencryption}): a returning
+     * customer's events accepted by a replica that still had the old key cached. An item published before the
+     * request is the data subject's, whatever its stamp (intake takes stamps a few seconds ahead): it is left for
+     * the redaction. Each item is written only if it is unchanged since it was read; one that changed meanwhile ends
+     * the step for a retry (it is idempotent: values already under the current key are left as they are).
      */
-    Reencrypted reencryptReturning(String identity, Instant at) {
+    Reencrypted reencryptReturning(String identity, Instant at, ErasureSteps.RequestEnd requestEnd) {
         java.util.function.UnaryOperator<AttributeValue> reencrypt = cipher.retiredReencryption(identity);
         long[] items = {0};
         long[] values = {0};
         boolean[] changedMeanwhile = {false};
         forEachItem(tables.eventLog(), identity, item -> {
+            if (!publishedAfter(item, requestEnd)) {
+                return;
+            }
             EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
             if (!event.timestampUtc().isAfter(at)) {
                 return;
@@ -254,6 +259,18 @@ class SubjectStores {
                     "a log item of an erased identity changed while it was re-encrypted; will try again");
         }
         return new Reencrypted(items[0], values[0]);
+    }
+
+    /** Whether the log item was logged from a record at or past {@code requestEnd} (an item without one is not). */
+    private static boolean publishedAfter(
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item,
+            ErasureSteps.RequestEnd requestEnd) {
+        var partition = item.get("kafka_partition");
+        var offset = item.get("kafka_offset");
+        return partition != null
+                && offset != null
+                && Integer.parseInt(partition.n()) == requestEnd.partition()
+                && Long.parseLong(offset.n()) >= requestEnd.offset();
     }
 
     /** Rewrites {@code identity}'s view as the fold of its (redacted) log; nothing when it has no view. */

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * @param resolvedCustomerId the identity it resolves to
  * @param members the resolved identity and every identity resolving to it, in string order
  * @param lineage the merge and unmerge events with {@code merged_from} or {@code merged_into} among {@code members},
- *     valid at or before the time asked about, in valid-time order (then recorded time, then event id)
+ *     valid at or before the time asked about, in valid-time order (then recorded time, then event id); those of an
+ *     identity erased after them (at or before the time asked about) are left out: its erasure ended them
  */
 public record Identity(
         String customerId, String resolvedCustomerId, List<String> members, List<RecordedEvent> lineage) {
@@ -45,7 +46,13 @@ public record Identity(
                             && (members.contains(merged.mergedFrom()) || members.contains(merged.mergedInto()))
                     || event.payload() instanceof ProfileUnmerged unmerged
                             && (members.contains(unmerged.mergedFrom()) || members.contains(unmerged.mergedInto()));
-            if (involved) {
+            // a merge or unmerge of an identity erased after it was ended by that erasure (IdentityState#linkInForce):
+            // the erased group is gone, so a returning member's lineage does not start with it
+            IdentityState from = states.get(event.customerId());
+            boolean endedByErasure = from != null
+                    && from.erasedAt() != null
+                    && !recorded.version().isAfter(from.erasedAt());
+            if (involved && !endedByErasure) {
                 lineage.add(recorded);
             }
         }

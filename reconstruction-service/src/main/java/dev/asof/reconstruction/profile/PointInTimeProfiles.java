@@ -109,6 +109,9 @@ public class PointInTimeProfiles {
             boolean settleable = cache.accepting() && bound < Hlc.encode(clock.millis(), 0);
             Reconstruction result =
                     guard.call(deadline -> reconstruct(customerId, asOf, known, bound, deadline, settleable));
+            // revealed before it is cached: an answer that does not open (erased) is never cached, so a cached answer
+            // that stops opening was changed underneath it (re-encrypted by an erasure) and is read again above
+            Optional<ProfileAnswer> shown = revealed(customerId, result.answer(), asOf, bound);
             if (result.answer().isPresent()) {
                 ProfileAnswer answer = result.answer().get();
                 eventsApplied.record(answer.eventsApplied());
@@ -117,7 +120,7 @@ public class PointInTimeProfiles {
                 }
             }
             outcome = result.answer().isPresent() ? "found" : "not_found";
-            return revealed(customerId, result.answer(), asOf, bound);
+            return shown;
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
@@ -208,7 +211,14 @@ public class PointInTimeProfiles {
                                 version.version(),
                                 version.sourceSystem()));
             } catch (SubjectErasedException erased) {
-                if (erased.customerId().equals(customerId)) {
+                // the asked customer's erased value ends the read, unless it is stamped after the erasure and the
+                // erasure is over: a value published before the erasure was asked for but stamped a few seconds ahead,
+                // redacted with the rest of the data subject's, is left out (as an erased identity's value is) and
+                // the rest shows. While the erasure runs such a value may be a returning customer's still under the
+                // destroyed key, which it re-encrypts: the read answers 410 until then (and is not cached)
+                if (erased.customerId().equals(customerId)
+                        && (!version.version().timestamp().isAfter(erased.erasedAt())
+                                || cipher.erasureUnderWay(customerId))) {
                     throw erased;
                 }
             }

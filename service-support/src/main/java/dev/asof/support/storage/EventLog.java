@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *
  * <p>Two rules every writer of {@code event_log} keeps, which merge-service's erasure relies on when it rewrites
  * items without a condition: an item is never deleted, and after its creation only its {@code event} attribute is
- * ever rewritten, by the privacy passes (the re-encryption pass, conditional on the item being unchanged; the
- * erasure's redaction).
+ * ever rewritten, by the privacy passes (the re-encryption pass and the erasure's re-encryption of a returning
+ * customer's values, both conditional on the item being unchanged; the erasure's redaction).
  */
 public class EventLog {
 

@@ -131,6 +131,35 @@ public final class TopicScan {
         }
     }
 
+    /** The end offset of every partition of {@code topic} now (empty when it has none). */
+    public Map<Integer, Long> endOffsets(String topic) {
+        Properties config = new Properties();
+        config.putAll(clientConfig);
+        config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            Map<Integer, Long> ends = new java.util.TreeMap<>();
+            if (infos == null || infos.isEmpty()) {
+                return ends;
+            }
+            List<TopicPartition> partitions = infos.stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.endOffsets(partitions, Duration.ofSeconds(10))
+                    .forEach((partition, offset) -> ends.put(partition.partition(), offset));
+            return ends;
+        }
+    }
+
+    /** The partition a record keyed {@code key} goes to, with the producer's default partitioner. */
+    public static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
     private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
             if (consumer.position(partition.getKey()) < partition.getValue()) {

@@ -2,8 +2,11 @@ package dev.asof.merge.matching.web;
 
 import dev.asof.events.AttributeValue;
 import dev.asof.events.EventJson;
+import dev.asof.events.EventValidator;
 import dev.asof.events.Violation;
+import dev.asof.matching.BirthDates;
 import dev.asof.matching.MatchCatalog;
+import dev.asof.matching.MatchField;
 import dev.asof.support.web.ApiExceptionHandler;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
@@ -16,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The body of {@code POST /api/v1/match}: {@code {"attributes": {key: value, ...}, "limit": n}}, checked strictly,
  * every broken rule named with its JSON pointer in one 400. Keys must be match attributes of the catalog; an empty
- * string counts as absent (a Genesys action sends "" for an input the flow left empty).
+ * string counts as absent (a Genesys action sends "" for an input the flow left empty). A value may not hold a control
+ * character or an unpaired surrogate, and a date of birth must be an ISO date from 1900 to 2100.
  */
 record MatchRequest(Map<String, AttributeValue> attributes, Integer limit) {
 
@@ -65,6 +69,19 @@ record MatchRequest(Map<String, AttributeValue> attributes, Integer limit) {
                 } else if (value.asString().length() > MAX_VALUE_LENGTH) {
                     violations.add(new Violation(
                             pointer, "maxLength", key + " has more than " + MAX_VALUE_LENGTH + " characters"));
+                } else if (EventValidator.hasUnpairedSurrogate(value.asString())) {
+                    violations.add(new Violation(pointer, "unicode", key + " holds an unpaired UTF-16 surrogate"));
+                } else if (value.asString().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    // no name, number, address or date holds a control character (a probe matched on "\u0000")
+                    violations.add(new Violation(pointer, "characters", key + " holds a control character"));
+                } else if (catalog.fields().get(key) == MatchField.DATE_OF_BIRTH
+                        && BirthDates.parse(value.asString()).isEmpty()) {
+                    // an unreadable date matched nothing and said nothing; now it says why
+                    violations.add(new Violation(
+                            pointer,
+                            "format",
+                            key + " must be an ISO date (yyyy-MM-dd, or the date part of an ISO date-time) from 1900"
+                                    + " to 2100"));
                 } else {
                     attributes.put(key, AttributeValue.text(value.asString()));
                 }
