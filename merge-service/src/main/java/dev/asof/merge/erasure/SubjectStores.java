@@ -14,6 +14,7 @@ import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.BatchCalls;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.support.storage.LogKeys;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import java.time.Clock;
@@ -213,7 +214,7 @@ class SubjectStores {
         long[] items = {0};
         long[] values = {0};
         boolean[] changedMeanwhile = {false};
-        forEachItem(tables.eventLog(), identity, item -> {
+        forEachItemAfter(tables.eventLog(), identity, LogKeys.upperBound(at), item -> {
             if (!publishedAfter(item, requestEnd)) {
                 return;
             }
@@ -441,7 +442,8 @@ class SubjectStores {
     /** Whether {@code identity} has a value stamped after {@code at} that opens: a returning customer's data. */
     boolean hasDataAfter(String identity, Instant at) {
         boolean[] found = {false};
-        forEachItem(tables.eventLog(), identity, item -> {
+        // only the items stamped after the erasure: a range of the sort key, not the identity's whole log
+        forEachItemAfter(tables.eventLog(), identity, LogKeys.upperBound(at), item -> {
             EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
             if (event.timestampUtc().isAfter(at)) {
                 event.withValues(value -> {
@@ -467,16 +469,34 @@ class SubjectStores {
             String table,
             String identity,
             Consumer<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> action) {
+        forEachItemAfter(table, identity, null, action);
+    }
+
+    /** Each item of {@code identity} whose sort key is after {@code afterKey} ({@code null}: every item). */
+    private void forEachItemAfter(
+            String table,
+            String identity,
+            String afterKey,
+            Consumer<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> action) {
         Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> start = null;
+        Map<String, String> names = new HashMap<>(Map.of("#c", AsofTables.CUSTOMER_ID));
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values = new HashMap<>(
+                Map.of(":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(identity)));
+        String condition = "#c = :c";
+        if (afterKey != null) {
+            names.put("#k", AsofTables.EVENT_KEY);
+            values.put(":k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(afterKey));
+            condition += " AND #k > :k";
+        }
+        String keyCondition = condition;
         do {
             var from = start;
             QueryResponse page = dynamo.query(QueryRequest.builder()
                     .tableName(table)
                     .consistentRead(true)
-                    .keyConditionExpression("#c = :c")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID))
-                    .expressionAttributeValues(
-                            Map.of(":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(identity)))
+                    .keyConditionExpression(keyCondition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .exclusiveStartKey(from)
                     .build());
             page.items().forEach(action);
