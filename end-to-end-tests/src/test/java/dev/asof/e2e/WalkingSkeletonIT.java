@@ -217,24 +217,9 @@ class WalkingSkeletonIT {
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> profile(customer, "2026-11-02T00:00:00Z").body().contains("erase.me@example.com"));
 
-        HttpResponse<String> requested = merge.api()
-                .post(
-                        "/api/v1/customers/" + customer + "/erasure",
-                        TestApiKeys.ALL_SCOPES,
-                        "application/json",
-                        "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo@example.org\"}");
-        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
-        String location = requested.headers().firstValue("Location").orElseThrow();
-        String[] erasure = new String[1];
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    erasure[0] =
-                            merge.api().get(location, TestApiKeys.ALL_SCOPES).body();
-                    return erasure[0].contains("\"state\":\"completed\"")
-                            || erasure[0].contains("\"state\":\"failed\"");
-                });
-        assertThat(erasure[0]).contains("\"state\":\"completed\"", "\"verified\":true");
+        String location = requestErasure(customer);
+        String erasure = awaitEnded(location);
+        assertThat(erasure).contains("\"state\":\"completed\"", "\"verified\":true");
 
         // gone from reconstruction, at a time before the erasure too
         HttpResponse<String> before = profile(customer, "2026-11-02T00:00:00Z");
@@ -275,14 +260,7 @@ class WalkingSkeletonIT {
         // loads the customer's key into intake's cache (8 s), then the erasure destroys it at once
         post(Events.attributeChange(
                 UUID.randomUUID().toString(), customer, "2026-11-01T10:00:00Z", "nickname", null, "gone", "chat"));
-        HttpResponse<String> requested = merge.api()
-                .post(
-                        "/api/v1/customers/" + customer + "/erasure",
-                        TestApiKeys.ALL_SCOPES,
-                        "application/json",
-                        "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo@example.org\"}");
-        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
-        String location = requested.headers().firstValue("Location").orElseThrow();
+        String location = requestErasure(customer);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() ->
@@ -291,16 +269,8 @@ class WalkingSkeletonIT {
         post(Events.attributeChange(
                 UUID.randomUUID().toString(), customer, back, "preferred_language", null, "pt-BR", "voice"));
 
-        String[] erasure = new String[1];
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    erasure[0] =
-                            merge.api().get(location, TestApiKeys.ALL_SCOPES).body();
-                    return erasure[0].contains("\"state\":\"completed\"")
-                            || erasure[0].contains("\"state\":\"failed\"");
-                });
-        assertThat(erasure[0])
+        String erasure = awaitEnded(location);
+        assertThat(erasure)
                 .contains("\"state\":\"completed\"", "\"verified\":true")
                 // the event was encrypted with the destroyed key, and moved to the new one
                 .contains("\"values_reencrypted\":1");
@@ -324,6 +294,32 @@ class WalkingSkeletonIT {
                 .isEqualTo(401);
         assertThat(merge.api().get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
         assertThat(merge.api().get("/actuator/health", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Asks merge-service to erase {@code customer}; where the erasure is. */
+    private static String requestErasure(String customer) {
+        HttpResponse<String> requested = merge.api()
+                .post(
+                        "/api/v1/customers/" + customer + "/erasure",
+                        TestApiKeys.ALL_SCOPES,
+                        "application/json",
+                        "{\"reason\":\"GDPR Art. 17\",\"requested_by\":\"dpo@example.org\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        return requested.headers().firstValue("Location").orElseThrow();
+    }
+
+    /** The erasure at {@code location} once it ended, as merge-service answers it. */
+    private static String awaitEnded(String location) {
+        String[] erasure = new String[1];
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    erasure[0] =
+                            merge.api().get(location, TestApiKeys.ALL_SCOPES).body();
+                    return erasure[0].contains("\"state\":\"completed\"")
+                            || erasure[0].contains("\"state\":\"failed\"");
+                });
+        return erasure[0];
     }
 
     private static HttpResponse<String> profile(String customer, String at) {

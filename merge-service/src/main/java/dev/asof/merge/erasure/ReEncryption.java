@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import tools.jackson.databind.JsonNode;
@@ -122,7 +121,7 @@ public class ReEncryption {
                             erased++;
                             continue;
                         }
-                        if (conditionalSet(table, item, "event", EventJson.encode(encrypted))) {
+                        if (SubjectStores.setIfUnchanged(dynamo, table, item, "event", EventJson.encode(encrypted))) {
                             changed++;
                             values += count[0];
                         }
@@ -207,32 +206,6 @@ public class ReEncryption {
         // never a new key for an erased customer: its plaintext is the erasure's to redact; the refusal and the key's
         // creation are one conditional write, so an erasure landing during this pass cannot be overtaken
         return encrypt ? cipher.encryptUnlessErased(customer, value) : value;
-    }
-
-    private boolean conditionalSet(
-            String table,
-            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item,
-            String attribute,
-            String value) {
-        try {
-            dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of(
-                            AsofTables.CUSTOMER_ID,
-                            item.get(AsofTables.CUSTOMER_ID),
-                            AsofTables.EVENT_KEY,
-                            item.get(AsofTables.EVENT_KEY)))
-                    .updateExpression("SET #a = :new")
-                    .conditionExpression("#a = :old")
-                    .expressionAttributeNames(Map.of("#a", attribute))
-                    .expressionAttributeValues(Map.of(
-                            ":new",
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value),
-                            ":old",
-                            item.get(attribute))));
-            return true;
-        } catch (ConditionalCheckFailedException changedSinceRead) {
-            return false;
-        }
     }
 
     private static String encodeCursor(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key) {

@@ -233,25 +233,10 @@ class SubjectStores {
             if (moved[0] == 0) {
                 return;
             }
-            try {
-                dynamo.updateItem(b -> b.tableName(tables.eventLog())
-                        .key(Map.of(
-                                AsofTables.CUSTOMER_ID,
-                                item.get(AsofTables.CUSTOMER_ID),
-                                AsofTables.EVENT_KEY,
-                                item.get(AsofTables.EVENT_KEY)))
-                        .updateExpression("SET #e = :new")
-                        .conditionExpression("#e = :old")
-                        .expressionAttributeNames(Map.of("#e", EVENT))
-                        .expressionAttributeValues(Map.of(
-                                ":new",
-                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                        EventJson.encode(reencrypted)),
-                                ":old",
-                                item.get(EVENT))));
+            if (setIfUnchanged(dynamo, tables.eventLog(), item, EVENT, EventJson.encode(reencrypted))) {
                 items[0]++;
                 values[0] += moved[0];
-            } catch (ConditionalCheckFailedException changed) {
+            } else {
                 changedMeanwhile[0] = true;
             }
         });
@@ -260,6 +245,38 @@ class SubjectStores {
                     "a log item of an erased identity changed while it was re-encrypted; will try again");
         }
         return new Reencrypted(items[0], values[0]);
+    }
+
+    /**
+     * Sets {@code attribute} of the log item {@code item} (as read) to {@code value} if it still holds what was read.
+     *
+     * @return whether it was written
+     */
+    static boolean setIfUnchanged(
+            DynamoDbClient dynamo,
+            String table,
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item,
+            String attribute,
+            String value) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(
+                            AsofTables.CUSTOMER_ID,
+                            item.get(AsofTables.CUSTOMER_ID),
+                            AsofTables.EVENT_KEY,
+                            item.get(AsofTables.EVENT_KEY)))
+                    .updateExpression("SET #a = :new")
+                    .conditionExpression("#a = :old")
+                    .expressionAttributeNames(Map.of("#a", attribute))
+                    .expressionAttributeValues(Map.of(
+                            ":new",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value),
+                            ":old",
+                            item.get(attribute))));
+            return true;
+        } catch (ConditionalCheckFailedException changedSinceRead) {
+            return false;
+        }
     }
 
     /** Whether the log item was logged from a record at or past {@code requestEnd} (an item without one is not). */
