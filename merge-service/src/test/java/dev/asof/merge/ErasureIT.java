@@ -333,6 +333,9 @@ class ErasureIT {
         HttpResponse<String> lone = erase(customer, "{\"reason\":\"a\\ud800b\",\"requested_by\":\"dpo\\udc00\"}");
         assertThat(lone.statusCode()).as(lone.body()).isEqualTo(400);
         assertThat(lone.body()).contains("/reason", "/requested_by", "unicode");
+        HttpResponse<String> control = erase(customer, "{\"reason\":\"a\\u0000b\",\"requested_by\":\"dpo\"}");
+        assertThat(control.statusCode()).as(control.body()).isEqualTo(400);
+        assertThat(control.body()).contains("/reason", "characters");
         assertThat(erase(Events.newCustomerId("nobody"), "{\"reason\":\"r\",\"requested_by\":\"dpo\"}")
                         .statusCode())
                 .isEqualTo(404);

@@ -174,6 +174,7 @@ class MatchingIT {
         assertInvalid(post("/api/v1/match", "{}"), "/attributes");
         // a probe matched on a NUL and on dates that are none, and got 200 with nothing said
         assertInvalid(post("/api/v1/match", "{\"attributes\":{\"phone\":\"600\\u0000111\"}}"), "/attributes/phone");
+        assertInvalid(post("/api/v1/match", "{\"attributes\":{\"phone\":\"600\\u0085111\"}}"), "/attributes/phone");
         assertInvalid(post("/api/v1/match", "{\"attributes\":{\"email\":\"\\ud800@x.test\"}}"), "/attributes/email");
         for (String date : List.of("1985-13-40", "14/03/1985", "1850-01-01", "yesterday")) {
             HttpResponse<String> odd = post("/api/v1/match", "{\"attributes\":{\"date_of_birth\":\"" + date + "\"}}");

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 
 /**
@@ -143,7 +142,15 @@ public class ProfileHistory {
         Map<String, Version> erasures = new HashMap<>();
         Map<String, IdentityState> before = new HashMap<>();
         List<Scan> scans = new ArrayList<>();
-        Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString());
+        // the customer's own values ordered after its latest erasure that do not open (sent before the erasure was
+        // asked for, stamped a few seconds ahead, and redacted with the rest) are hidden like an erased member's once
+        // the erasure is over, instead of ending the read: a probe read a returning customer's history 410 for good
+        Version ownErasure = wholes.get(customerId).state().erasedAt();
+        Readable readable = new Readable(
+                cipher,
+                customerId,
+                UUID.randomUUID().toString(),
+                ownErasure == null || cipher.erasureUnderWay(customerId) ? null : ownErasure);
         int scanPage = wholes.size() == 1 ? Math.min(Math.max(query.limit() + 1, SCAN_PAGE), MAX_SCAN_PAGE) : SCAN_PAGE;
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();
@@ -164,9 +171,8 @@ public class ProfileHistory {
                     identity,
                     start == null
                             ? IdentityState.empty(identity)
-                            : states.read(identity, start.minusMillis(1), bound, deadline)
-                                    .state()
-                                    .withValues(readable));
+                            : readable.state(states.read(identity, start.minusMillis(1), bound, deadline)
+                                    .state()));
             scans.add(new Scan(log.validTimeScan(identity, start, to, bound, scanPage), readable));
         }
 
@@ -212,19 +218,36 @@ public class ProfileHistory {
      * hides ({@link #gone}). The marker ends in a nonce of this read, so no value a customer sent can pass for one. A
      * value of the customer asked about itself ends the read ({@code 410 erased}).
      */
-    private record Readable(ValueCipher cipher, String customerId, String nonce)
-            implements UnaryOperator<AttributeValue> {
+    private record Readable(ValueCipher cipher, String customerId, String nonce, Version hideOwnAfter) {
 
-        @Override
-        public AttributeValue apply(AttributeValue value) {
+        /**
+         * {@code value}, of a change ordered at {@code version}: a value of the customer itself that does not open
+         * ends the read, unless it is ordered after {@code hideOwnAfter} (the customer's erasure, once over).
+         */
+        AttributeValue apply(AttributeValue value, Version version) {
             try {
                 return cipher.decrypt(value);
             } catch (SubjectErasedException erased) {
-                if (erased.customerId().equals(customerId)) {
+                if (erased.customerId().equals(customerId)
+                        && (hideOwnAfter == null || !version.isAfter(hideOwnAfter))) {
                     throw erased;
                 }
                 return AttributeValue.text(EncryptedValues.erased(erased.customerId()) + "#" + nonce);
             }
+        }
+
+        /** {@code state} with every value as {@link #apply} shows it. */
+        IdentityState state(IdentityState state) {
+            Map<String, dev.asof.events.AttributeVersion> shown = new HashMap<>();
+            state.attributes()
+                    .forEach((key, version) -> shown.put(
+                            key,
+                            new dev.asof.events.AttributeVersion(
+                                    version.key(),
+                                    apply(version.value(), version.version()),
+                                    version.version(),
+                                    version.sourceSystem())));
+            return new IdentityState(state.customerId(), shown, state.erasedAt(), state.link());
         }
 
         /** Whether {@code value} is the marker of a value whose key was destroyed. */
@@ -254,7 +277,7 @@ public class ProfileHistory {
         RecordedEvent peek() {
             if (peeked == null) {
                 RecordedEvent next = events.next();
-                EventEnvelope shown = next.event().withValues(readable);
+                EventEnvelope shown = next.event().withValues(value -> readable.apply(value, next.version()));
                 peeked = shown == next.event() ? next : new RecordedEvent(shown, next.recordedAt());
             }
             return peeked;

@@ -211,13 +211,15 @@ public class PointInTimeProfiles {
                                 version.version(),
                                 version.sourceSystem()));
             } catch (SubjectErasedException erased) {
-                // the asked customer's erased value ends the read, unless it is stamped after the erasure and the
-                // erasure is over: a value published before the erasure was asked for but stamped a few seconds ahead,
-                // redacted with the rest of the data subject's, is left out (as an erased identity's value is) and
-                // the rest shows. While the erasure runs such a value may be a returning customer's still under the
-                // destroyed key, which it re-encrypts: the read answers 410 until then (and is not cached)
+                // the asked customer's erased value ends the read, unless it is ordered after the erasure in its fold
+                // and the erasure is over: a value published before the erasure was asked for but stamped a few
+                // seconds ahead, redacted with the rest of the data subject's, is left out (as an erased identity's
+                // value is) and the rest shows (a probe read a returning customer 410 for good because of one). While
+                // the erasure runs such a value may be a returning customer's still under the destroyed key, which
+                // it re-encrypts: the read answers 410 until then (and is not cached)
                 if (erased.customerId().equals(customerId)
-                        && (!version.version().timestamp().isAfter(erased.erasedAt())
+                        && (answer.customerErasure() == null
+                                || !version.version().isAfter(answer.customerErasure())
                                 || cipher.erasureUnderWay(customerId))) {
                     throw erased;
                 }
@@ -229,7 +231,8 @@ public class PointInTimeProfiles {
                 answer.asOf(),
                 answer.knownAt(),
                 answer.snapshotAt(),
-                answer.eventsApplied());
+                answer.eventsApplied(),
+                answer.customerErasure());
     }
 
     private record Reconstruction(Optional<ProfileAnswer> answer, boolean settled, Set<String> identities) {}
@@ -269,7 +272,8 @@ public class PointInTimeProfiles {
         boolean settled = settleable
                 && reads.values().stream().allMatch(read -> read.watermark() != null && read.watermark() >= bound);
         return new Reconstruction(
-                Optional.of(new ProfileAnswer(profile, asOf, known, snapshotAt, applied)),
+                Optional.of(
+                        new ProfileAnswer(profile, asOf, known, snapshotAt, applied, erasureOf(customerId, states))),
                 settled,
                 Set.copyOf(states.keySet()));
     }
@@ -292,7 +296,13 @@ public class PointInTimeProfiles {
         if (profile.members().stream().noneMatch(found::containsKey)) {
             return Optional.empty();
         }
-        return Optional.of(new ProfileAnswer(profile, now, now, null, null));
+        return Optional.of(new ProfileAnswer(profile, now, now, null, null, erasureOf(customerId, states)));
+    }
+
+    /** The latest erasure in the fold of {@code customerId}'s own events, or {@code null}. */
+    private static dev.asof.events.Version erasureOf(String customerId, Map<String, IdentityState> states) {
+        IdentityState own = states.get(customerId);
+        return own == null ? null : own.erasedAt();
     }
 
     private void latency(String endpoint, String outcome, long startNanos) {

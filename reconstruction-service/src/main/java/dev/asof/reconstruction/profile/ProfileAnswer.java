@@ -15,8 +15,16 @@ import java.util.Objects;
  *     when every state was folded from the start of the log (or for the current view)
  * @param eventsApplied logged events folded on top of the snapshots, over all members; {@code null} for the current
  *     view, which folds nothing
+ * @param customerErasure the latest erasure of the identity asked about in its fold at (T, K); {@code null} if none:
+ *     every value of its own in the answer is ordered after it
  */
-public record ProfileAnswer(Profile profile, Instant asOf, Instant knownAt, Instant snapshotAt, Integer eventsApplied) {
+public record ProfileAnswer(
+        Profile profile,
+        Instant asOf,
+        Instant knownAt,
+        Instant snapshotAt,
+        Integer eventsApplied,
+        dev.asof.events.Version customerErasure) {
 
     public ProfileAnswer {
         Objects.requireNonNull(profile, "profile");

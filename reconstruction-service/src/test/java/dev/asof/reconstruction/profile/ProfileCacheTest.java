@@ -106,6 +106,6 @@ class ProfileCacheTest {
     }
 
     private static ProfileAnswer answer(String customer) {
-        return new ProfileAnswer(new Profile(customer, customer, Map.of(), List.of(customer)), T, T, null, 1);
+        return new ProfileAnswer(new Profile(customer, customer, Map.of(), List.of(customer)), T, T, null, 1, null);
     }
 }

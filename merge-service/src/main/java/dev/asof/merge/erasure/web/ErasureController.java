@@ -215,6 +215,11 @@ class ErasureController {
             violations.add(new Violation(pointer, "unicode", field + " holds an unpaired UTF-16 surrogate"));
             return null;
         }
+        if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f && c <= 0x9f)) {
+            // kept in the erasure register and shown to auditors: no NUL or other control character
+            violations.add(new Violation(pointer, "characters", field + " holds a control character"));
+            return null;
+        }
         if (value.codePointCount(0, value.length()) > MAX_TEXT_LENGTH) {
             violations.add(
                     new Violation(pointer, "maxLength", field + " has more than " + MAX_TEXT_LENGTH + " characters"));

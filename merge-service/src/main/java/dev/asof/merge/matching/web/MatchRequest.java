@@ -71,7 +71,7 @@ record MatchRequest(Map<String, AttributeValue> attributes, Integer limit) {
                             pointer, "maxLength", key + " has more than " + MAX_VALUE_LENGTH + " characters"));
                 } else if (EventValidator.hasUnpairedSurrogate(value.asString())) {
                     violations.add(new Violation(pointer, "unicode", key + " holds an unpaired UTF-16 surrogate"));
-                } else if (value.asString().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                } else if (value.asString().chars().anyMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f)) {
                     // no name, number, address or date holds a control character (a probe matched on "\u0000")
                     violations.add(new Violation(pointer, "characters", key + " holds a control character"));
                 } else if (catalog.fields().get(key) == MatchField.DATE_OF_BIRTH
