@@ -146,11 +146,11 @@ public class ProfileHistory {
         // asked for, stamped a few seconds ahead, and redacted with the rest) are hidden like an erased member's once
         // the erasure is over, instead of ending the read: a probe read a returning customer's history 410 for good
         Version ownErasure = wholes.get(customerId).state().erasedAt();
-        Readable readable = new Readable(
-                cipher,
-                customerId,
-                UUID.randomUUID().toString(),
-                ownErasure == null || cipher.erasureUnderWay(customerId) ? null : ownErasure);
+        if (ownErasure != null && cipher.erasureUnderWay(customerId)) {
+            // while its erasure runs, such a value may still open with a key a replica has cached: gone until over
+            throw new SubjectErasedException(customerId, ownErasure.timestamp());
+        }
+        Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString(), ownErasure);
         int scanPage = wholes.size() == 1 ? Math.min(Math.max(query.limit() + 1, SCAN_PAGE), MAX_SCAN_PAGE) : SCAN_PAGE;
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();

@@ -159,6 +159,15 @@ public class PointInTimeProfiles {
      */
     private Optional<ProfileAnswer> revealed(
             String customerId, Optional<ProfileAnswer> answer, Instant asOf, long recordedBound) {
+        // while the customer's erasure runs (its destroyed key still kept aside), a value it sent before the request
+        // but stamped after it is not hidden by the fold and may still open with a key a replica has cached (a probe
+        // read one 200 for a minute): the customer is gone until the erasure is over
+        if (answer.isPresent()
+                && answer.get().customerErasure() != null
+                && guard.call(deadline -> cipher.erasureUnderWay(customerId))) {
+            throw new SubjectErasedException(
+                    customerId, answer.get().customerErasure().timestamp());
+        }
         Optional<ProfileAnswer> shown = answer.map(found -> decrypted(customerId, found));
         boolean empty = shown.isEmpty() || shown.get().profile().attributes().isEmpty();
         // a profile of several identities may show another identity's values only: one that came back after the
@@ -215,12 +224,10 @@ public class PointInTimeProfiles {
                 // and the erasure is over: a value published before the erasure was asked for but stamped a few
                 // seconds ahead, redacted with the rest of the data subject's, is left out (as an erased identity's
                 // value is) and the rest shows (a probe read a returning customer 410 for good because of one). While
-                // the erasure runs such a value may be a returning customer's still under the destroyed key, which
-                // it re-encrypts: the read answers 410 until then (and is not cached)
+                // the erasure runs the read has answered 410 already (revealed), and such an answer is not cached
                 if (erased.customerId().equals(customerId)
                         && (answer.customerErasure() == null
-                                || !version.version().isAfter(answer.customerErasure())
-                                || cipher.erasureUnderWay(customerId))) {
+                                || !version.version().isAfter(answer.customerErasure()))) {
                     throw erased;
                 }
             }
