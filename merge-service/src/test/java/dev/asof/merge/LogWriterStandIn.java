@@ -27,6 +27,7 @@ final class LogWriterStandIn implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean paused = new AtomicBoolean(false);
+    private final AtomicBoolean parked = new AtomicBoolean(false);
     private final Thread thread;
 
     private LogWriterStandIn(KafkaConsumer<String, String> consumer, IdentityLogFixture log) {
@@ -35,9 +36,11 @@ final class LogWriterStandIn implements AutoCloseable {
                     try (consumer) {
                         while (running.get()) {
                             if (paused.get()) {
+                                parked.set(true);
                                 sleep();
                                 continue;
                             }
+                            parked.set(false);
                             consumer.poll(Duration.ofMillis(50))
                                     .forEach(record -> log.logIfNew(
                                             EventJson.decode(record.value()), record.partition(), record.offset()));
@@ -76,9 +79,20 @@ final class LogWriterStandIn implements AutoCloseable {
         return standIn;
     }
 
-    /** Stops logging (and committing) until {@link #resume}, as a log writer that fell behind. */
+    /**
+     * Stops logging (and committing) until {@link #resume}, as a log writer that fell behind. Returns once the stand-in
+     * is parked, so nothing published after this returns is logged before {@link #resume} (a poll under way when it
+     * was called has finished).
+     */
     void pause() {
         paused.set(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!parked.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the log writer stand-in did not pause within 30 s");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     void resume() {
