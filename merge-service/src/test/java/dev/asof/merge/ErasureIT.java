@@ -578,6 +578,42 @@ class ErasureIT {
         return items;
     }
 
+    /**
+     * An erasure's wait for key caches holds no worker ({@code asof.erasure.workers} is 1 here): the second of two
+     * erasures asked for together destroys its keys while the first still waits, not after it ended.
+     */
+    @Test
+    void erasuresAskedForTogetherWaitSideBySide() {
+        String first = Events.newCustomerId("erw");
+        String second = Events.newCustomerId("erw");
+        accepted(event(first, "2026-01-02T00:00:00Z", "email", "first-" + UUID.randomUUID()));
+        accepted(event(second, "2026-01-02T00:00:00Z", "email", "second-" + UUID.randomUUID()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !eventLog.eventsUpTo(first, Timestamps.LATEST, Timestamps.LATEST)
+                                .isEmpty()
+                        && !eventLog.eventsUpTo(second, Timestamps.LATEST, Timestamps.LATEST)
+                                .isEmpty());
+
+        String firstAt = erase(first, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        String secondAt = erase(second, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        assertThat(awaitEnded(firstAt).get("state").stringValue()).isEqualTo("completed");
+        assertThat(awaitEnded(secondAt).get("state").stringValue()).isEqualTo("completed");
+
+        var firstDone =
+                erasures.find(firstAt.substring(firstAt.lastIndexOf('/') + 1)).orElseThrow();
+        var secondDone =
+                erasures.find(secondAt.substring(secondAt.lastIndexOf('/') + 1)).orElseThrow();
+        assertThat(secondDone.keysDestroyedAt())
+                .as("the second erasure's keys are destroyed while the first waits (3 s here)")
+                .isBefore(firstDone.completedAt());
+    }
+
     private JsonNode awaitEnded(String location) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90))

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * group whose committed offsets say what the log writer has logged ({@code log-writer-group}, {@code
  * asof-log-writer}), how long the erasure events may take to be logged ({@code settle-timeout}, 60 s), how long the
  * verification scan may read each Kafka topic ({@code kafka-scan-timeout}, 120 s), how long a failed step waits
- * before it is tried again ({@code retry-delay}, 5 s) and how many erasures run at once ({@code workers}, 1).
+ * before it is tried again ({@code retry-delay}, 5 s) and how many erasure steps run at once ({@code workers}, 1; a step's wait holds none).
  */
 @Validated
 @ConfigurationProperties("asof.erasure")

@@ -88,8 +88,12 @@ class ErasureSteps {
         this.clock = clock;
     }
 
-    /** Runs {@code erasure}'s current step and returns it moved on (saved by the caller). */
-    Erasure run(Erasure erasure) throws InterruptedException {
+    /**
+     * Runs {@code erasure}'s current step and returns it moved on (saved by the caller).
+     *
+     * @throws NotDue when the step waits for time to pass: run it again then (nothing to save)
+     */
+    Erasure run(Erasure erasure) throws InterruptedException, NotDue {
         Map<String, Object> proof = proofOf(erasure);
         @SuppressWarnings("unchecked")
         Map<String, Object> steps = (Map<String, Object>) proof.computeIfAbsent("steps", k -> new LinkedHashMap<>());
@@ -144,11 +148,10 @@ class ErasureSteps {
                 // its request may take a while longer to reach Kafka: a returning customer's event accepted then
                 // carries values under the destroyed key, which the next steps re-encrypt (the key is kept aside, for
                 // that only, until PURGE_KEYS).
-                Duration left = Duration.between(
-                        clock.instant(),
-                        destroyed.plus(properties.replicaKeyCacheWait()).plus(properties.inFlightMargin()));
-                if (!left.isNegative()) {
-                    Thread.sleep(left.toMillis() + 1);
+                // The wait holds no worker: other erasures run their steps meanwhile.
+                Instant due = destroyed.plus(properties.replicaKeyCacheWait()).plus(properties.inFlightMargin());
+                if (clock.instant().isBefore(due)) {
+                    throw new NotDue(due);
                 }
                 return withProof(erasure.at(Erasure.Step.DRAIN, "running"), proof);
             }
@@ -299,6 +302,21 @@ class ErasureSteps {
 
         StepNotDone(String message) {
             super(message);
+        }
+    }
+
+    /** A step that waits for a time to come: it is run again then, and other erasures run meanwhile. */
+    static final class NotDue extends Exception {
+
+        private final Instant due;
+
+        NotDue(Instant due) {
+            super("not due before " + due, null, false, false);
+            this.due = due;
+        }
+
+        Instant due() {
+            return due;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.asof.merge.identity.IdentityLog;
 import dev.asof.support.kafka.AsofTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,14 @@ public class Erasures implements AutoCloseable {
                         erasureId,
                         step.name().toLowerCase(java.util.Locale.ROOT),
                         took / 1_000_000);
+            } catch (ErasureSteps.NotDue waiting) {
+                // run again when due; the worker takes other erasures' steps meanwhile
+                schedule(
+                        erasureId,
+                        Math.max(
+                                0,
+                                Duration.between(clock.instant(), waiting.due()).toMillis() + 1));
+                return;
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
                 return;
