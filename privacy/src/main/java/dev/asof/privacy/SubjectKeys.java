@@ -155,6 +155,21 @@ public final class SubjectKeys {
         return forDecryption(customerId);
     }
 
+    /**
+     * What the subject's key item says of its erasures, in one read: when its last key was destroyed ({@code null}:
+     * never; a returning customer keeps the time) and whether an erasure is under way (a destroyed key still kept
+     * aside, see the class comment).
+     */
+    public record ErasureStatus(Instant lastErasure, boolean underWay) {}
+
+    /** The subject's {@link ErasureStatus}, read from the table (never cached). */
+    public ErasureStatus erasureStatus(String customerId) {
+        Stored stored = read(customerId);
+        return stored == null
+                ? new ErasureStatus(null, false)
+                : new ErasureStatus(stored.lastErasure(), !stored.retired().isEmpty());
+    }
+
     /** When the subject's last key was destroyed, if it ever was (a returning customer keeps the time). */
     public Instant lastErasure(String customerId) {
         Stored stored = read(customerId);

@@ -134,11 +134,11 @@ public final class ValueCipher {
     }
 
     /**
-     * Whether an erasure of {@code customerId} is under way: a key it destroyed is still kept aside for its
-     * re-encryption step ({@link SubjectKeys#retiredGenerations}). Reads the key table.
+     * When {@code customerId}'s data key was last destroyed, and whether an erasure of it is under way (a key it
+     * destroyed is still kept aside for its re-encryption step), in one read of the key table.
      */
-    public boolean erasureUnderWay(String customerId) {
-        return !keys.retiredGenerations(customerId).isEmpty();
+    public SubjectKeys.ErasureStatus erasureStatus(String customerId) {
+        return keys.erasureStatus(customerId);
     }
 
     /** When {@code customerId}'s data key was last destroyed (it was erased), or {@code null}. */

@@ -8,6 +8,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Version;
 import dev.asof.privacy.SubjectErasedException;
+import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
@@ -130,7 +131,8 @@ public class ProfileHistory {
         // An erased customer's timeline is gone as a whole, not only where it meets one of its own values (it may
         // meet none in the range asked, only those of the members erased with it); a returning customer's events,
         // logged after the erasure, are read as usual.
-        Instant erased = cipher.erasedAt(customerId);
+        SubjectKeys.ErasureStatus erasure = cipher.erasureStatus(customerId);
+        Instant erased = erasure.lastErasure();
         if (erased != null) {
             Long watermark = wholes.get(customerId).watermark();
             if (watermark == null || !Hlc.toInstant(watermark).isAfter(erased)) {
@@ -146,7 +148,7 @@ public class ProfileHistory {
         // asked for, stamped a few seconds ahead, and redacted with the rest) are hidden like an erased member's once
         // the erasure is over, instead of ending the read: a probe read a returning customer's history 410 for good
         Version ownErasure = wholes.get(customerId).state().erasedAt();
-        if (ownErasure != null && cipher.erasureUnderWay(customerId)) {
+        if (ownErasure != null && erasure.underWay()) {
             // while its erasure runs, such a value may still open with a key a replica has cached: gone until over
             throw new SubjectErasedException(customerId, ownErasure.timestamp());
         }

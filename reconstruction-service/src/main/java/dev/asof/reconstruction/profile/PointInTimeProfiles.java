@@ -9,6 +9,7 @@ import dev.asof.events.ProfileResolver;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.privacy.SubjectErasedException;
+import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
@@ -162,11 +163,13 @@ public class PointInTimeProfiles {
         // while the customer's erasure runs (its destroyed key still kept aside), a value it sent before the request
         // but stamped after it is not hidden by the fold and may still open with a key a replica has cached (a probe
         // read one 200 for a minute): the customer is gone until the erasure is over
-        if (answer.isPresent()
-                && answer.get().customerErasure() != null
-                && guard.call(deadline -> cipher.erasureUnderWay(customerId))) {
-            throw new SubjectErasedException(
-                    customerId, answer.get().customerErasure().timestamp());
+        SubjectKeys.ErasureStatus status = null;
+        if (answer.isPresent() && answer.get().customerErasure() != null) {
+            status = guard.call(deadline -> cipher.erasureStatus(customerId));
+            if (status.underWay()) {
+                throw new SubjectErasedException(
+                        customerId, answer.get().customerErasure().timestamp());
+            }
         }
         Optional<ProfileAnswer> shown = answer.map(found -> decrypted(customerId, found));
         boolean empty = shown.isEmpty() || shown.get().profile().attributes().isEmpty();
@@ -175,7 +178,9 @@ public class PointInTimeProfiles {
         // values, while its history and identity answered 410)
         boolean group = shown.isPresent() && shown.get().profile().members().size() > 1;
         if (empty || group) {
-            Instant erased = guard.call(deadline -> cipher.erasedAt(customerId));
+            // the key item read above, if it was, says it already
+            Instant erased =
+                    status != null ? status.lastErasure() : guard.call(deadline -> cipher.erasedAt(customerId));
             if (erased != null
                     && (empty || !guard.call(deadline -> cameBack(customerId, erased, asOf, recordedBound)))) {
                 throw new SubjectErasedException(customerId, erased);
