@@ -11,9 +11,13 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -308,7 +312,7 @@ public final class SubjectKeys {
         Map<String, String> names = new HashMap<>(Map.of("#g", GENERATION, "#r", REVISION));
         Map<String, AttributeValue> values =
                 new HashMap<>(Map.of(":g", n(stored.generation()), ":next", n(stored.revision() + 1)));
-        java.util.List<String> sets = new java.util.ArrayList<>(java.util.List.of("#r = :next"));
+        List<String> sets = new ArrayList<>(List.of("#r = :next"));
         if (!stored.destroyed()) {
             names.put("#k", KEYSET);
             values.put(
@@ -384,7 +388,7 @@ public final class SubjectKeys {
             return null;
         }
         long generation = Long.parseLong(item.get(GENERATION).n());
-        Map<Long, byte[]> retired = new java.util.TreeMap<>();
+        Map<Long, byte[]> retired = new TreeMap<>();
         item.forEach((name, value) -> {
             if (name.startsWith(RETIRED_PREFIX)) {
                 retired.put(
@@ -430,23 +434,21 @@ public final class SubjectKeys {
      * The generations of the subject's keys that were destroyed by an erasure still under way (kept aside until it
      * {@link #purgeRetired purges} them); empty when there are none.
      */
-    public java.util.List<Long> retiredGenerations(String customerId) {
+    public List<Long> retiredGenerations(String customerId) {
         Stored stored = read(customerId);
-        return stored == null
-                ? java.util.List.of()
-                : java.util.List.copyOf(stored.retired().keySet());
+        return stored == null ? List.of() : List.copyOf(stored.retired().keySet());
     }
 
     /**
      * The subject's retired keys (see the class comment), unwrapped: only the erasure's re-encryption of values
      * written under a destroyed key after the erasure uses them; no read does.
      */
-    java.util.List<Aead> retiredKeys(String customerId) {
+    List<Aead> retiredKeys(String customerId) {
         Stored stored = read(customerId);
         if (stored == null) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<Aead> keys = new java.util.ArrayList<>();
+        List<Aead> keys = new ArrayList<>();
         for (Map.Entry<Long, byte[]> retired : stored.retired().entrySet()) {
             try {
                 keys.add(Tink.aead(TinkProtoKeysetFormat.parseEncryptedKeyset(
@@ -467,13 +469,13 @@ public final class SubjectKeys {
      *
      * @return how many of them were still there
      */
-    public int purgeRetired(String customerId, java.util.Collection<Long> generations) {
+    public int purgeRetired(String customerId, Collection<Long> generations) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Stored stored = read(customerId);
             if (stored == null) {
                 return 0;
             }
-            java.util.List<Long> present = generations.stream()
+            List<Long> present = generations.stream()
                     .filter(stored.retired()::containsKey)
                     .distinct()
                     .toList();
@@ -481,7 +483,7 @@ public final class SubjectKeys {
                 return 0;
             }
             Map<String, String> names = new HashMap<>(Map.of("#r", REVISION));
-            java.util.List<String> removed = new java.util.ArrayList<>();
+            List<String> removed = new ArrayList<>();
             for (int i = 0; i < present.size(); i++) {
                 names.put("#k" + i, RETIRED_PREFIX + present.get(i));
                 removed.add("#k" + i);

@@ -13,8 +13,10 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -245,8 +247,8 @@ public final class ValueCipher {
      * it. Anything else comes back as it is. Only the erasure uses this, for values stamped after it, before it purges
      * the retired keys.
      */
-    public java.util.function.UnaryOperator<AttributeValue> retiredReencryption(String customerId) {
-        java.util.List<com.google.crypto.tink.Aead> retiredKeys = keys.retiredKeys(customerId);
+    public UnaryOperator<AttributeValue> retiredReencryption(String customerId) {
+        List<com.google.crypto.tink.Aead> retiredKeys = keys.retiredKeys(customerId);
         byte[] associatedData = SubjectKeys.associatedData(customerId);
         return value -> {
             if (retiredKeys.isEmpty() || !isCiphertext(value)) {

@@ -5,6 +5,7 @@ import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.merge.identity.PendingErasures;
 import dev.asof.merge.matching.MatchIndex;
+import dev.asof.merge.matching.MatchIndexer;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.submission.ProfileEventSubmitter;
@@ -13,6 +14,7 @@ import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
@@ -50,7 +52,7 @@ class ErasureConfiguration {
             SubjectStores stores,
             MatchIndex matchIndex,
             // looked up when an erasure needs it: the indexer's auto-merge asks about erasures under way
-            org.springframework.beans.factory.ObjectProvider<dev.asof.merge.matching.MatchIndexer> matchIndexer,
+            ObjectProvider<MatchIndexer> matchIndexer,
             TopicScan topics,
             ErasureProperties properties,
             IdentityLocks locks,
@@ -84,7 +86,7 @@ class ErasureConfiguration {
             IdentityLog identityLog,
             IdentityLocks locks,
             ErasureProperties properties,
-            dev.asof.merge.erasure.kafka.TopicScan topics,
+            TopicScan topics,
             Clock clock,
             MeterRegistry meters) {
         return new Erasures(store, steps, identityLog, locks, properties, topics, clock, meters);

@@ -27,8 +27,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -57,7 +59,7 @@ class ErasureSteps {
     private final SubjectKeys keys;
     private final SubjectStores stores;
     private final MatchIndex matchIndex;
-    private final java.util.function.Supplier<MatchIndexer> matchIndexer;
+    private final Supplier<MatchIndexer> matchIndexer;
     private final TopicScan topics;
     private final ErasureProperties properties;
     private final IdentityLocks locks;
@@ -70,7 +72,7 @@ class ErasureSteps {
             SubjectKeys keys,
             SubjectStores stores,
             MatchIndex matchIndex,
-            java.util.function.Supplier<MatchIndexer> matchIndexer,
+            Supplier<MatchIndexer> matchIndexer,
             TopicScan topics,
             ErasureProperties properties,
             IdentityLocks locks,
@@ -441,7 +443,7 @@ class ErasureSteps {
      * ({@code steps.request.topic_end_offsets}).
      */
     static Map<String, Object> requestProof(Map<Integer, Long> endOffsets) {
-        Map<String, Object> offsets = new java.util.TreeMap<>();
+        Map<String, Object> offsets = new TreeMap<>();
         endOffsets.forEach((partition, offset) -> offsets.put(Integer.toString(partition), offset));
         Map<String, Object> steps = new LinkedHashMap<>();
         steps.put("request", Map.of(TOPIC_END_OFFSETS, offsets));

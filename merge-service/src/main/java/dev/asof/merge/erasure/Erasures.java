@@ -5,11 +5,14 @@ import dev.asof.merge.erasure.kafka.TopicScan;
 import dev.asof.merge.identity.IdentityLocks;
 import dev.asof.merge.identity.IdentityLog;
 import dev.asof.support.kafka.AsofTopics;
+import dev.asof.support.web.ApiProblemException;
+import dev.asof.support.web.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,8 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 
 /**
  * GDPR erasures: a request is stored, answered at once, and run in the background step by step ({@link
@@ -117,10 +122,10 @@ public class Erasures implements AutoCloseable {
         Map<String, Object> proof;
         try {
             proof = ErasureSteps.requestProof(topics.endOffsets(AsofTopics.PROFILE_EVENTS));
-        } catch (org.apache.kafka.common.KafkaException kafkaAway) {
-            throw new dev.asof.support.web.ApiProblemException(
-                    dev.asof.support.web.Problems.of(
-                            org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+        } catch (KafkaException kafkaAway) {
+            throw new ApiProblemException(
+                    Problems.of(
+                            HttpStatus.SERVICE_UNAVAILABLE,
                             "event-stream-unavailable",
                             "Event stream unavailable",
                             "Kafka did not answer, so the erasure was not started (nothing was written). Retry the"
@@ -245,12 +250,12 @@ public class Erasures implements AutoCloseable {
                 erasure = steps.run(erasure);
                 store.save(erasure);
                 long took = System.nanoTime() - started;
-                meters.timer("asof.erasure.step", "step", step.name().toLowerCase(java.util.Locale.ROOT))
+                meters.timer("asof.erasure.step", "step", step.name().toLowerCase(Locale.ROOT))
                         .record(took, TimeUnit.NANOSECONDS);
                 LOG.info(
                         "erasure {}: step {} took {} ms",
                         erasureId,
-                        step.name().toLowerCase(java.util.Locale.ROOT),
+                        step.name().toLowerCase(Locale.ROOT),
                         took / 1_000_000);
             } catch (ErasureSteps.NotDue waiting) {
                 // run again when due; the worker takes other erasures' steps meanwhile
@@ -268,8 +273,8 @@ public class Erasures implements AutoCloseable {
                 String why = e instanceof ErasureSteps.StepNotDone notDone
                         ? notDone.getMessage()
                         : e.getClass().getSimpleName();
-                String reason = "step " + step.name().toLowerCase(java.util.Locale.ROOT) + " failed (" + why
-                        + "); retrying in " + properties.retryDelay().toSeconds() + " s";
+                String reason = "step " + step.name().toLowerCase(Locale.ROOT) + " failed (" + why + "); retrying in "
+                        + properties.retryDelay().toSeconds() + " s";
                 LOG.warn("erasure {}: {}", erasureId, reason);
                 meters.counter("asof.erasures", "outcome", "step_retried").increment();
                 try {

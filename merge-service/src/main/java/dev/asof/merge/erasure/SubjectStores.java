@@ -9,6 +9,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.privacy.PrivacyException;
+import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.BatchCalls;
@@ -21,10 +22,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
@@ -116,7 +120,7 @@ class SubjectStores {
             cipher.decrypt(value);
             return true;
         } catch (PrivacyException destroyedOrForeign) {
-            if (key != null && destroyedOrForeign instanceof dev.asof.privacy.SubjectErasedException) {
+            if (key != null && destroyedOrForeign instanceof SubjectErasedException) {
                 destroyedKeys.put(key, Boolean.TRUE);
             }
             return false;
@@ -137,7 +141,7 @@ class SubjectStores {
         }
         try {
             byte[] head = java.util.Base64.getUrlDecoder().decode(ciphertext.substring(0, 8));
-            return subject + "#" + java.util.HexFormat.of().formatHex(head, 0, 5);
+            return subject + "#" + HexFormat.of().formatHex(head, 0, 5);
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
@@ -210,7 +214,7 @@ class SubjectStores {
      * the step for a retry (it is idempotent: values already under the current key are left as they are).
      */
     Reencrypted reencryptReturning(String identity, Instant at, ErasureSteps.RequestEnd requestEnd) {
-        java.util.function.UnaryOperator<AttributeValue> reencrypt = cipher.retiredReencryption(identity);
+        UnaryOperator<AttributeValue> reencrypt = cipher.retiredReencryption(identity);
         long[] items = {0};
         long[] values = {0};
         boolean[] changedMeanwhile = {false};
@@ -350,7 +354,7 @@ class SubjectStores {
             count.items += chunk.size();
             count.changed += existingLedgerEntries(chunk).size();
             List<WriteRequest> deletes = new ArrayList<>();
-            for (String eventId : new java.util.LinkedHashSet<>(chunk)) {
+            for (String eventId : new LinkedHashSet<>(chunk)) {
                 deletes.add(WriteRequest.builder()
                         .deleteRequest(
                                 DeleteRequest.builder().key(ledgerKey(eventId)).build())
@@ -376,7 +380,7 @@ class SubjectStores {
                                 .consistentRead(true)
                                 .projectionExpression("#id")
                                 .expressionAttributeNames(Map.of("#id", AsofTables.EVENT_ID))
-                                .keys(new java.util.LinkedHashSet<>(eventIds)
+                                .keys(new LinkedHashSet<>(eventIds)
                                         .stream().map(SubjectStores::ledgerKey).toList())
                                 .build()),
                 (table, item) -> found.add(item.get(AsofTables.EVENT_ID).s()),

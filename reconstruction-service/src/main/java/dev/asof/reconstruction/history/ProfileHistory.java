@@ -1,6 +1,7 @@
 package dev.asof.reconstruction.history;
 
 import dev.asof.events.AttributeValue;
+import dev.asof.events.AttributeVersion;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
@@ -240,11 +241,11 @@ public class ProfileHistory {
 
         /** {@code state} with every value as {@link #apply} shows it. */
         IdentityState state(IdentityState state) {
-            Map<String, dev.asof.events.AttributeVersion> shown = new HashMap<>();
+            Map<String, AttributeVersion> shown = new HashMap<>();
             state.attributes()
                     .forEach((key, version) -> shown.put(
                             key,
-                            new dev.asof.events.AttributeVersion(
+                            new AttributeVersion(
                                     version.key(),
                                     apply(version.value(), version.version()),
                                     version.version(),

@@ -8,6 +8,7 @@ import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileResolver;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
+import dev.asof.events.Version;
 import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
@@ -30,6 +31,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
@@ -214,7 +216,7 @@ public class PointInTimeProfiles {
      * than replaced by an older value of another identity).
      */
     private ProfileAnswer decrypted(String customerId, ProfileAnswer answer) {
-        Map<String, AttributeVersion> shown = new java.util.TreeMap<>();
+        Map<String, AttributeVersion> shown = new TreeMap<>();
         answer.profile().attributes().forEach((key, version) -> {
             try {
                 shown.put(
@@ -312,7 +314,7 @@ public class PointInTimeProfiles {
     }
 
     /** The latest erasure in the fold of {@code customerId}'s own events, or {@code null}. */
-    private static dev.asof.events.Version erasureOf(String customerId, Map<String, IdentityState> states) {
+    private static Version erasureOf(String customerId, Map<String, IdentityState> states) {
         IdentityState own = states.get(customerId);
         return own == null ? null : own.erasedAt();
     }

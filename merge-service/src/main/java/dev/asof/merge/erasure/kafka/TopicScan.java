@@ -1,18 +1,22 @@
 package dev.asof.merge.erasure.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,8 +57,7 @@ public final class TopicScan {
             }
             Set<Integer> partitions = new TreeSet<>();
             for (String key : keys) {
-                partitions.add(Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                        % infos.size());
+                partitions.add(partitionOf(key, infos.size()));
             }
             List<TopicPartition> assigned =
                     partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
@@ -102,16 +105,13 @@ public final class TopicScan {
             if (infos == null || infos.isEmpty()) {
                 return true;
             }
-            Set<TopicPartition> partitions = new java.util.HashSet<>();
+            Set<TopicPartition> partitions = new HashSet<>();
             for (String key : keys) {
-                partitions.add(new TopicPartition(
-                        topic,
-                        Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                                % infos.size()));
+                partitions.add(new TopicPartition(topic, partitionOf(key, infos.size())));
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             while (true) {
-                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                Map<TopicPartition, OffsetAndMetadata> committed =
                         consumer.committed(partitions, Duration.ofSeconds(30));
                 boolean consumed = true;
                 for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
@@ -142,7 +142,7 @@ public final class TopicScan {
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            Map<Integer, Long> ends = new java.util.TreeMap<>();
+            Map<Integer, Long> ends = new TreeMap<>();
             if (infos == null || infos.isEmpty()) {
                 return ends;
             }
@@ -157,7 +157,7 @@ public final class TopicScan {
 
     /** The partition a record keyed {@code key} goes to, with the producer's default partitioner. */
     public static int partitionOf(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
