@@ -1,8 +1,11 @@
 package dev.asof.events;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The folded state of one identity's own events: the latest version of each attribute, the latest erasure and
@@ -23,12 +26,23 @@ public record IdentityState(
     }
 
     /** This state with every attribute's value replaced by {@code mapping} of it (decryption on reads). */
-    public IdentityState withValues(java.util.function.UnaryOperator<AttributeValue> mapping) {
-        Map<String, AttributeVersion> mapped = new java.util.HashMap<>();
+    public IdentityState withValues(UnaryOperator<AttributeValue> mapping) {
+        return withValues((value, version) -> mapping.apply(value));
+    }
+
+    /**
+     * This state with every attribute's value replaced by {@code mapping} of it and of the version that set it (a read
+     * that treats a value by where it stands in the fold).
+     */
+    public IdentityState withValues(BiFunction<AttributeValue, Version, AttributeValue> mapping) {
+        Map<String, AttributeVersion> mapped = new HashMap<>();
         attributes.forEach((key, version) -> mapped.put(
                 key,
                 new AttributeVersion(
-                        version.key(), mapping.apply(version.value()), version.version(), version.sourceSystem())));
+                        version.key(),
+                        mapping.apply(version.value(), version.version()),
+                        version.version(),
+                        version.sourceSystem())));
         return new IdentityState(customerId, mapped, erasedAt, link);
     }
 

@@ -1,7 +1,6 @@
 package dev.asof.reconstruction.history;
 
 import dev.asof.events.AttributeValue;
-import dev.asof.events.AttributeVersion;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
@@ -241,16 +240,7 @@ public class ProfileHistory {
 
         /** {@code state} with every value as {@link #apply} shows it. */
         IdentityState state(IdentityState state) {
-            Map<String, AttributeVersion> shown = new HashMap<>();
-            state.attributes()
-                    .forEach((key, version) -> shown.put(
-                            key,
-                            new AttributeVersion(
-                                    version.key(),
-                                    apply(version.value(), version.version()),
-                                    version.version(),
-                                    version.sourceSystem())));
-            return new IdentityState(state.customerId(), shown, state.erasedAt(), state.link());
+            return state.withValues(this::apply);
         }
 
         /** Whether {@code value} is the marker of a value whose key was destroyed. */
