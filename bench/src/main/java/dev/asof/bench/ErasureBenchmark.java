@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * other customers run from {@code --clients} (4) threads: {@code --baseline-seconds} (20) of warm-up, not counted, then
  * as long again alone, then while the customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
  * proof, and the other customers' read latency before and during the erasure. {@code --cache-wait} (60s, the
- * production default) is {@code asof.erasure.replica-key-cache-wait}.
+ * production default) is {@code asof.erasure.replica-key-cache-wait}. Then {@code --together} (10) of the other customers
+ * are erased at once: the time until the last of them ended, beside one wait each.
  */
 public final class ErasureBenchmark {
 
@@ -46,6 +47,7 @@ public final class ErasureBenchmark {
         int otherEvents = options.integer("--other-events", 20);
         int clients = options.integer("--clients", 4);
         int baselineSeconds = options.integer("--baseline-seconds", 20);
+        int together = options.integer("--together", 10);
         String cacheWait = options.value("--cache-wait") == null ? "60s" : options.value("--cache-wait");
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(
@@ -211,8 +213,63 @@ public final class ErasureBenchmark {
                         describe(during),
                         percentile(during, 0.99) / percentile(before, 0.99),
                         failed.get());
+                if (together > 0) {
+                    eraseTogether(
+                            merge.api(), otherIds.subList(0, Math.min(together, otherIds.size())), otherEvents, wait);
+                }
             }
         }
+    }
+
+    /**
+     * Asks for the erasure of every customer of {@code customers} at once and prints the time until the last one
+     * ended, beside what one erasure after another would take at least (one wait each).
+     */
+    private static void eraseTogether(ApiClient merge, List<String> customers, int events, Duration wait)
+            throws Exception {
+        long requested = System.nanoTime();
+        List<String> locations = new ArrayList<>();
+        for (String customer : customers) {
+            HttpResponse<String> accepted = merge.post(
+                    "/api/v1/customers/" + customer + "/erasure",
+                    BenchStack.API_KEY,
+                    "application/json",
+                    "{\"reason\":\"benchmark\",\"requested_by\":\"bench\"}");
+            if (accepted.statusCode() != 202) {
+                throw new IllegalStateException("erasure answered " + accepted.statusCode() + ": " + accepted.body());
+            }
+            locations.add(accepted.headers().firstValue("Location").orElseThrow());
+        }
+        int completed = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        for (String location : locations) {
+            while (true) {
+                String state = EventJson.parse(
+                                merge.get(location, BenchStack.API_KEY).body())
+                        .get("state")
+                        .stringValue();
+                if (state.equals("completed") || state.equals("failed")) {
+                    completed += state.equals("completed") ? 1 : 0;
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the erasures did not end within 30 minutes");
+                }
+                Thread.sleep(250);
+            }
+        }
+        double seconds = (System.nanoTime() - requested) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "%d erasures asked for at once (customers with %d events): all ended in %.1f s, %d completed; one"
+                        + " after another they would take at least %d x %d s = %d s (one wait each)%n",
+                customers.size(),
+                events,
+                seconds,
+                completed,
+                customers.size(),
+                wait.toSeconds(),
+                customers.size() * wait.toSeconds());
     }
 
     private static String describe(List<Long> nanos) {
