@@ -614,6 +614,67 @@ class ErasureIT {
                 .isBefore(firstDone.completedAt());
     }
 
+    /**
+     * A member's erasure asked for before its survivor's erasure (asked for first) resolved the group waits until the
+     * survivor's erasure ended: two erasures of one identity side by side would each destroy, keep aside and purge its
+     * key as the other's steps need it.
+     */
+    @Test
+    void aMembersErasureWaitsForAnEarlierErasureOfItsGroup() {
+        String survivor = Events.newCustomerId("ers");
+        String member = Events.newCustomerId("erm");
+        String busy = Events.newCustomerId("erb");
+        accepted(event(survivor, "2026-01-02T00:00:00Z", "email", "s-" + UUID.randomUUID()));
+        accepted(event(member, "2026-01-02T00:00:00Z", "email", "m-" + UUID.randomUUID()));
+        accepted(event(busy, "2026-01-02T00:00:00Z", "email", "b-" + UUID.randomUUID()));
+        log.merged(member, survivor, "2026-01-03T00:00:00Z");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> List.of(survivor, member, busy).stream()
+                        .noneMatch(id -> eventLog.eventsUpTo(id, Timestamps.LATEST, Timestamps.LATEST)
+                                .isEmpty()));
+        // the one worker held by another erasure waiting for its event to be logged, so neither erasure below has
+        // resolved its identities when both are asked for
+        logWriter.pause();
+        String busyAt = erase(busy, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get(busyAt, TestApiKeys.ALL_SCOPES).body().contains("\"step\":\"append\""));
+        String groupAt = erase(survivor, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        String memberAt = erase(member, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        assertThat(memberAt).as("a second erasure, not the group's").isNotEqualTo(groupAt);
+        logWriter.resume();
+
+        JsonNode[] ended = new JsonNode[3];
+        List<String> locations = List.of(busyAt, groupAt, memberAt);
+        for (int k = 0; k < 3; k++) {
+            ended[k] = awaitEnded(locations.get(k));
+            assertThat(ended[k].get("state").stringValue())
+                    .as(ended[k].toString())
+                    .isEqualTo("completed");
+            assertThat(ended[k].at("/proof/verified").booleanValue())
+                    .as(ended[k].toString())
+                    .isTrue();
+        }
+        // the group's erasure kept the member's destroyed key aside and purged it; the member's own erasure ran after
+        // it ended (side by side, it would have taken that key as its own to keep and purge)
+        assertThat(ended[1].at("/proof/steps/destroy_keys/retired_generations/" + member)
+                        .size())
+                .as(ended[1].toString())
+                .isEqualTo(1);
+        assertThat(ended[2].at("/proof/steps/destroy_keys/retired_generations/" + member)
+                        .size())
+                .as(ended[2].toString())
+                .isZero();
+    }
+
     private JsonNode awaitEnded(String location) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90))
@@ -781,7 +842,6 @@ class ErasureIT {
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
     }
 
-    /** Publishes {@code event} as intake does, past this service's own write path. */
     @AfterAll
     static void closeProducer() {
         if (producer != null) {
@@ -789,6 +849,7 @@ class ErasureIT {
         }
     }
 
+    /** Publishes {@code event} as intake does, past this service's own write path. */
     private static void publish(EventEnvelope event) throws Exception {
         synchronized (ErasureIT.class) {
             if (producer == null) {

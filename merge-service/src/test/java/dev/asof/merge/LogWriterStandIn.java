@@ -96,6 +96,7 @@ final class LogWriterStandIn implements AutoCloseable {
     }
 
     void resume() {
+        parked.set(false);
         paused.set(false);
     }
 

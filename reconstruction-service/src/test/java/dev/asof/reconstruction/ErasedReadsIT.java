@@ -7,8 +7,6 @@ import dev.asof.events.AttributeValue;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.privacy.SubjectKeys;
-import dev.asof.reconstruction.snapshot.SnapshotWriter;
-import dev.asof.support.storage.Snapshots;
 import dev.asof.testing.Events;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -26,43 +24,6 @@ class ErasedReadsIT extends ReconstructionIT {
 
     @Autowired
     SubjectKeys keys;
-
-    @Autowired
-    SnapshotWriter snapshotWriter;
-
-    @Autowired
-    Snapshots snapshots;
-
-    /**
-     * A fold holding a value under a destroyed key is never saved as a snapshot: folded from the log before an
-     * erasure re-encrypted a returning customer's values and saved after it deleted the snapshots, it would outlive
-     * the erasure, unreadable.
-     */
-    @Test
-    void aFoldHoldingAValueUnderADestroyedKeyIsNeverSnapshotted() {
-        String customer = Events.newCustomerId("snap");
-        String control = Events.newCustomerId("snap");
-        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
-        Instant start = Instant.parse("2023-10-27T09:00:00Z");
-        for (int i = 0; i < 3 * SNAPSHOT_EVERY; i++) {
-            for (String id : List.of(customer, control)) {
-                encrypted.log(
-                        change(id, start.plusSeconds(60L * i).toString(), "counter", "v" + i, "voice"),
-                        start.plusSeconds(60L * i + 1));
-            }
-        }
-        keys.destroy(customer);
-        keys.purgeRetired(customer, keys.retiredGenerations(customer));
-
-        assertThat(snapshotWriter.fillBefore(customer, Instant.parse("2024-01-01T00:00:00Z")))
-                .isZero();
-        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.UNREADABLE);
-        assertThat(snapshots.count(customer)).isZero();
-        // the same history under a key that opens is snapshotted as ever
-        assertThat(snapshotWriter.fillBefore(control, Instant.parse("2024-01-01T00:00:00Z")))
-                .isPositive();
-        assertThat(snapshotWriter.snapshot(control)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
-    }
 
     @Test
     void encryptedValuesAreReadInClearUntilTheKeyIsDestroyedThenEveryReadIsGone() {

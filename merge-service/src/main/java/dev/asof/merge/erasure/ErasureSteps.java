@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -105,6 +106,22 @@ class ErasureSteps {
                 if (!identities.contains(erasure.customerId())) {
                     identities.add(0, erasure.customerId());
                 }
+                // an earlier erasure still under way for one of them goes first: two erasures of one identity side by
+                // side would each destroy, keep aside and purge its key as the other's steps need it
+                Instant due = clock.instant().plus(properties.retryDelay());
+                for (String identity : identities) {
+                    for (Erasure other : List.of(store.latestOf(identity), store.latestCovering(identity)).stream()
+                            .flatMap(Optional::stream)
+                            .toList()) {
+                        if (!other.erasureId().equals(erasure.erasureId())
+                                && !other.finished()
+                                && before(other, erasure)) {
+                            throw new NotDue(
+                                    due,
+                                    "waits for erasure " + other.erasureId() + ", which erases " + identity + " too");
+                        }
+                    }
+                }
                 steps.put("resolve", Map.of("identities", identities.size()));
                 Erasure resolved = erasure.withIdentities(identities);
                 // before the step is saved: a restart, or a retry after a failed write, resolves and records again
@@ -153,7 +170,7 @@ class ErasureSteps {
                 // The wait holds no worker: other erasures run their steps meanwhile.
                 Instant due = destroyed.plus(properties.replicaKeyCacheWait()).plus(properties.inFlightMargin());
                 if (clock.instant().isBefore(due)) {
-                    throw new NotDue(due);
+                    throw new NotDue(due, "waits for key caches and requests in flight");
                 }
                 return withProof(erasure.at(Erasure.Step.DRAIN, "running"), proof);
             }
@@ -227,8 +244,13 @@ class ErasureSteps {
                 long entries = 0;
                 List<String> eventIds = new ArrayList<>();
                 long reindexed = 0;
+                long snapshotsAgain = 0;
                 for (String identity : erasure.identities()) {
                     entries += matchIndex.remove(identity);
+                    // once more, now the destroyed keys are gone: reconstruction may have saved a returning customer's
+                    // fold read before the reencrypt step after the redact step deleted its snapshots; such a snapshot
+                    // holds values under the purged key (reads from it would leave them out)
+                    snapshotsAgain += stores.deleteSnapshots(identity).changed;
                     stores.scanLog(identity, erasure.requestedAt(), eventIds);
                     // a customer that came back while the erasure ran is indexed again from its (rewritten) view: the
                     // index follower could not read what a replica had written under the destroyed key
@@ -247,6 +269,8 @@ class ErasureSteps {
                                 reindexed,
                                 "intake_ledger_entries_deleted",
                                 ledger.changed,
+                                "snapshots_deleted_after_purge",
+                                snapshotsAgain,
                                 "caches",
                                 "reconstruction drops the identities' cached answers on the erasure events it"
                                         + " follows; every service's key cache forgot the destroyed keys within "
@@ -307,13 +331,22 @@ class ErasureSteps {
         }
     }
 
-    /** A step that waits for a time to come: it is run again then, and other erasures run meanwhile. */
+    /** Whether {@code one} was asked for before {@code other} (ties broken by id, so no two wait for each other). */
+    private static boolean before(Erasure one, Erasure other) {
+        int byTime = one.requestedAt().compareTo(other.requestedAt());
+        return byTime != 0 ? byTime < 0 : one.erasureId().compareTo(other.erasureId()) < 0;
+    }
+
+    /**
+     * A step that waits for a time to come, or for another erasure: it is run again then, and other erasures run
+     * meanwhile. Its message says what it waits for, free of personal data.
+     */
     static final class NotDue extends Exception {
 
         private final Instant due;
 
-        NotDue(Instant due) {
-            super("not due before " + due, null, false, false);
+        NotDue(Instant due, String waitsFor) {
+            super(waitsFor, null, false, false);
             this.due = due;
         }
 

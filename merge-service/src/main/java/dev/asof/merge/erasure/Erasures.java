@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,9 @@ public class Erasures implements AutoCloseable {
     private final ScheduledExecutorService workers;
     private final IdentityLocks locks;
     private final TopicScan topics;
+
+    /** The erasures scheduled or running in this instance. */
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
 
     Erasures(
             ErasureStore store,
@@ -215,8 +220,32 @@ public class Erasures implements AutoCloseable {
         return identityLog.hasEvents(customerId, previous.requestedAt(), Timestamps.LATEST, true);
     }
 
+    /**
+     * Runs the erasure after {@code delayMillis}, unless it is scheduled or running in this instance already: each
+     * erasure has one chain of runs at a time (a request at start-up and {@link #resumeUnfinished} may both ask).
+     */
     private void schedule(String erasureId, long delayMillis) {
-        workers.schedule(() -> runAll(erasureId), delayMillis, TimeUnit.MILLISECONDS);
+        if (active.add(erasureId)) {
+            submit(erasureId, delayMillis);
+        }
+    }
+
+    private void submit(String erasureId, long delayMillis) {
+        workers.schedule(
+                () -> {
+                    long next = -1;
+                    try {
+                        next = runAll(erasureId);
+                    } finally {
+                        if (next >= 0) {
+                            submit(erasureId, next);
+                        } else {
+                            active.remove(erasureId);
+                        }
+                    }
+                },
+                delayMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -235,10 +264,12 @@ public class Erasures implements AutoCloseable {
     }
 
     /**
-     * Runs the erasure's steps until it ends, saving after each; a failing step is retried later. Lists it first
+     * Runs the erasure's steps until it ends, saving after each, or until a step waits or fails. Lists it first
      * (idempotent): its request, or the run before a crash, may have stopped before it was listed.
+     *
+     * @return in how many milliseconds to run it again (a step waits, or failed and is retried), or -1: it ended
      */
-    private void runAll(String erasureId) {
+    private long runAll(String erasureId) {
         Erasure erasure = store.find(erasureId).orElse(null);
         if (erasure != null) {
             listOrLeaveToRun(erasure);
@@ -259,15 +290,17 @@ public class Erasures implements AutoCloseable {
                         took / 1_000_000);
             } catch (ErasureSteps.NotDue waiting) {
                 // run again when due; the worker takes other erasures' steps meanwhile
-                schedule(
+                LOG.info(
+                        "erasure {}: step {} {}; again at {}",
                         erasureId,
-                        Math.max(
-                                0,
-                                Duration.between(clock.instant(), waiting.due()).toMillis() + 1));
-                return;
+                        step.name().toLowerCase(Locale.ROOT),
+                        waiting.getMessage(),
+                        waiting.due());
+                return Math.max(
+                        0, Duration.between(clock.instant(), waiting.due()).toMillis() + 1);
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
-                return;
+                return -1;
             } catch (RuntimeException e) {
                 // only our own words are kept: another exception's message may quote a store's answer
                 String why = e instanceof ErasureSteps.StepNotDone notDone
@@ -282,14 +315,14 @@ public class Erasures implements AutoCloseable {
                 } catch (RuntimeException storeDown) {
                     LOG.warn("erasure {}: cannot save its progress either", erasureId);
                 }
-                schedule(erasureId, properties.retryDelay().toMillis());
-                return;
+                return properties.retryDelay().toMillis();
             }
         }
         if (erasure != null) {
             meters.counter("asof.erasures", "outcome", erasure.state()).increment();
             LOG.info("erasure {} ended: {}", erasureId, erasure.state());
         }
+        return -1;
     }
 
     @Override

@@ -1,11 +1,8 @@
 package dev.asof.reconstruction.snapshot;
 
-import dev.asof.events.EncryptedValues;
 import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
-import dev.asof.privacy.SubjectErasedException;
-import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
@@ -54,9 +51,7 @@ public class SnapshotWriter {
         /** The identity has no view (no event logged yet). */
         NO_EVENTS,
         /** The fold from the log differs from the view: nothing written (logged as a warning). */
-        VIEW_MISMATCH,
-        /** A value of the fold does not open (its key was destroyed): nothing written. */
-        UNREADABLE
+        VIEW_MISMATCH
     }
 
     private static final int SCAN_PAGE = 1000;
@@ -68,7 +63,6 @@ public class SnapshotWriter {
     private final IdentityStates states;
     private final Clock clock;
     private final MeterRegistry metrics;
-    private final ValueCipher cipher;
 
     SnapshotWriter(
             ProfileViews views,
@@ -77,9 +71,7 @@ public class SnapshotWriter {
             SnapshotProperties properties,
             IdentityStates states,
             Clock clock,
-            MeterRegistry metrics,
-            ValueCipher cipher) {
-        this.cipher = cipher;
+            MeterRegistry metrics) {
         this.views = views;
         this.snapshots = snapshots;
         this.logRanges = logRanges;
@@ -135,9 +127,6 @@ public class SnapshotWriter {
             RecordedEvent event = events.next();
             long millis = event.event().timestampUtc().toEpochMilli();
             if (sinceLast >= properties.everyEvents() && millis > lastMillis && lastMillis < validTo) {
-                if (!opens(state)) {
-                    return written;
-                }
                 if (snapshots.save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered), clock.instant())) {
                     written++;
                 }
@@ -176,28 +165,8 @@ public class SnapshotWriter {
                     recordedTo);
             return Outcome.VIEW_MISMATCH;
         }
-        if (!opens(read.state())) {
-            return Outcome.UNREADABLE;
-        }
         boolean written = snapshots.save(
                 new Snapshots.Snapshot(read.state(), validTo, recordedTo, read.eventsCovered()), clock.instant());
         return written ? Outcome.WRITTEN : Outcome.EXISTS;
-    }
-
-    /**
-     * Whether every ciphertext in {@code state} opens. One that does not is under a destroyed key: a snapshot holding
-     * it would stay unreadable, where the log it was folded from is redacted or re-encrypted by the erasure. Such a
-     * snapshot could otherwise outlive the erasure: folded from the log before the erasure re-encrypted a returning
-     * customer's values, and saved after it deleted the customer's snapshots (reads starting from it left the value
-     * out). By then every key cache has forgotten the destroyed key (the erasure waits for that before it
-     * re-encrypts), so the value no longer opens here.
-     */
-    private boolean opens(IdentityState state) {
-        try {
-            state.withValues(value -> EncryptedValues.isCiphertext(value) ? cipher.decrypt(value) : value);
-            return true;
-        } catch (SubjectErasedException destroyed) {
-            return false;
-        }
     }
 }
