@@ -675,6 +675,58 @@ class ErasureIT {
                 .isZero();
     }
 
+    /**
+     * A returning customer's event taken while the erasure runs keeps its intake ledger entry: a re-send is still a
+     * duplicate, and other content under its id is still refused (a probe got a changed re-send answered 202 and
+     * never stored, once the erasure had deleted the entry with the data subject's).
+     */
+    @Test
+    void aReturningCustomersEventTakenWhileTheErasureRunsKeepsItsDuplicateProtection() throws Exception {
+        String customer = Events.newCustomerId("erl");
+        EventEnvelope before = event(customer, "2026-01-02T00:00:00Z", "email", "before-" + UUID.randomUUID());
+        accepted(before);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.find(customer, before.timestampUtc(), before.eventId())
+                        .isPresent());
+        String location = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> cipher.erasedAt(customer) != null);
+        Thread.sleep(5);
+        EventEnvelope returning =
+                event(customer, Timestamps.format(Instant.now()), "email", "after-" + UUID.randomUUID());
+        accepted(returning);
+        JsonNode done = awaitEnded(location);
+        assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.at("/proof/verified").booleanValue())
+                .as(done.toString())
+                .isTrue();
+
+        assertThat(submitter
+                        .submit(List.of(returning), "test", null, null)
+                        .get(0)
+                        .status())
+                .isEqualTo("duplicate");
+        EventEnvelope changed = EventJson.decode(Events.attributeChange(
+                returning.eventId(),
+                customer,
+                Timestamps.format(returning.timestampUtc()),
+                "email",
+                null,
+                "changed-" + UUID.randomUUID(),
+                "chat"));
+        SubmissionResult refused =
+                submitter.submit(List.of(changed), "test", null, null).get(0);
+        assertThat(refused.status()).isEqualTo("rejected");
+        assertThat(refused.reason()).isEqualTo("event-id-reused");
+        // the data subject's own event is forgotten with its values: sent again, it is refused as erased
+        assertThat(submitter.submit(List.of(before), "test", null, null).get(0).reason())
+                .isEqualTo("erased");
+    }
+
     private JsonNode awaitEnded(String location) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90))

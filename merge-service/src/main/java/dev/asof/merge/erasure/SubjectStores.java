@@ -405,16 +405,26 @@ class SubjectStores {
     // -------------------------------------------------------------------------------------------------------------
     // the verification scan
 
-    Count scanLog(String identity, Instant at, List<String> eventIds) {
+    /**
+     * Tallies {@code identity}'s log items and adds to {@code erasedEventIds} the ids of the data subject's events: those
+     * stamped at or before {@code at} (the erasure) and those holding a redacted value. A returning customer's events
+     * are left out: their intake ledger entries keep answering a re-send ({@code duplicate}, or {@code 422} for other
+     * content; an outside probe got a changed re-send answered {@code 202} and never stored once they were deleted).
+     */
+    Count scanLog(String identity, Instant at, List<String> erasedEventIds) {
         Count count = new Count();
         forEachItem(tables.eventLog(), identity, item -> {
             count.items++;
             EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
-            eventIds.add(event.eventId());
+            boolean[] redacted = {false};
             event.withValues(value -> {
                 tally(count, value, event.timestampUtc(), at);
+                redacted[0] |= EncryptedValues.erasedSubject(value) != null;
                 return value;
             });
+            if (!event.timestampUtc().isAfter(at) || redacted[0]) {
+                erasedEventIds.add(event.eventId());
+            }
         });
         return count;
     }
