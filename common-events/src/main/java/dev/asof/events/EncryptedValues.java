@@ -73,6 +73,16 @@ public final class EncryptedValues {
                 : null;
     }
 
+    /** Whether an erasure redacted a value of {@code event} (it holds a redaction marker). */
+    public static boolean redacted(EventEnvelope event) {
+        boolean[] found = {false};
+        event.withValues(value -> {
+            found[0] |= erasedSubject(value) != null;
+            return value;
+        });
+        return found[0];
+    }
+
     /** The ciphertext text for {@code subject} and the base64url (unpadded) {@code ciphertext}. */
     public static String text(String subject, String base64Ciphertext) {
         return PREFIX + subject + ":" + base64Ciphertext;

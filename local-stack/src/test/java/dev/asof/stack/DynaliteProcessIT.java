@@ -47,6 +47,33 @@ class DynaliteProcessIT {
         assertThat(dynalite.isAlive()).isFalse();
     }
 
+    /** A client that drops a request half sent (a timed-out SDK attempt) cost the whole store once: no more. */
+    @Test
+    void aRequestDroppedHalfSentLeavesTheStoreUp() throws Exception {
+        try (DynaliteProcess started =
+                        DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"));
+                DynamoDbClient dynamo = DynamoDbClient.builder()
+                        .endpointOverride(started.endpoint())
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                        .build()) {
+            for (int i = 0; i < 3; i++) {
+                try (java.net.Socket socket = new java.net.Socket(
+                        started.endpoint().getHost(), started.endpoint().getPort())) {
+                    java.io.OutputStream out = socket.getOutputStream();
+                    out.write(("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                                    + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"Li")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            }
+            Thread.sleep(500);
+            assertThat(started.isAlive()).isTrue();
+            assertThat(dynamo.listTables().tableNames()).isNotNull();
+        }
+    }
+
     @Test
     void ignoresCtrlCWhichIsTheLaunchersToHandle() throws Exception {
         try (DynaliteProcess started =

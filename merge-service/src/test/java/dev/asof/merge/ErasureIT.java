@@ -727,6 +727,73 @@ class ErasureIT {
                 .isEqualTo("erased");
     }
 
+    /**
+     * One erasure time everywhere, the request's (the fold's): an event stamped a millisecond after the request, taken
+     * after the keys were destroyed a little later, is a returning customer's, at intake and at every read (a probe
+     * got reconstruction showing such an event while merge-service answered 410 and intake refused its re-send).
+     */
+    @Test
+    void anEventStampedJustAfterTheRequestIsAReturningCustomers() {
+        String customer = Events.newCustomerId("ert");
+        accepted(event(customer, "2026-01-02T00:00:00Z", "email", "before-" + UUID.randomUUID()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !eventLog.eventsUpTo(customer, Timestamps.LATEST, Timestamps.LATEST)
+                        .isEmpty());
+        HttpResponse<String> requested = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}");
+        Instant requestedAt = Instant.parse(
+                EventJson.parse(requested.body()).get("requested_at").stringValue());
+        JsonNode done = awaitEnded(requested.headers().firstValue("Location").orElseThrow());
+        assertThat(done.get("state").stringValue()).as(done.toString()).isEqualTo("completed");
+        assertThat(Instant.parse(done.get("keys_destroyed_at").stringValue())).isAfter(requestedAt);
+
+        EventEnvelope returning =
+                event(customer, Timestamps.format(requestedAt.plusMillis(1)), "email", "after-" + UUID.randomUUID());
+        SubmissionResult taken =
+                submitter.submit(List.of(returning), "test", null, null).get(0);
+        assertThat(taken.status()).as(String.valueOf(taken.reason())).isEqualTo("accepted");
+        assertThat(cipher.erasedAt(customer)).isEqualTo(requestedAt);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> eventLog.find(customer, returning.timestampUtc(), returning.eventId())
+                        .isPresent());
+        HttpResponse<String> identity = api.get("/api/v1/customers/" + customer + "/identity", TestApiKeys.ALL_SCOPES);
+        assertThat(identity.statusCode()).as(identity.body()).isEqualTo(200);
+        // at the erasure itself, and before it, the customer is still gone
+        HttpResponse<String> atErasure = api.get(
+                "/api/v1/customers/" + customer + "/identity?at=" + Timestamps.format(requestedAt),
+                TestApiKeys.ALL_SCOPES);
+        assertThat(atErasure.statusCode()).as(atErasure.body()).isEqualTo(410);
+        EventEnvelope stampedAtIt = event(customer, Timestamps.format(requestedAt), "email", "at-" + UUID.randomUUID());
+        assertThat(submitter
+                        .submit(List.of(stampedAtIt), "test", null, null)
+                        .get(0)
+                        .reason())
+                .isEqualTo("erased");
+    }
+
+    /**
+     * While its erasure runs (a destroyed key still kept aside), a customer that already came back reads 410 here as it
+     * does at reconstruction (a probe read its identity 200 here while every reconstruction read answered 410).
+     */
+    @Test
+    void whileItsErasureRunsAReturningCustomersIdentityIsGone() {
+        String customer = Events.newCustomerId("eru");
+        dev.asof.privacy.SubjectKeys keys = new dev.asof.privacy.SubjectKeys(
+                dynamo, tables, kek, 100, Duration.ofSeconds(1), java.time.Clock.systemUTC());
+        // encrypted: the customer has a key, which the erasure keeps aside while it runs
+        log.log(cipher.encrypt(event(customer, "2026-01-02T00:00:00Z", "email", "before-" + UUID.randomUUID())));
+        Instant erased = Instant.now().minusSeconds(10);
+        log.erased(customer, Timestamps.format(erased));
+        keys.destroy(customer, erased);
+        log.log(event(customer, Timestamps.format(erased.plusSeconds(1)), "tier", "gold"));
+        String path = "/api/v1/customers/" + customer + "/identity";
+
+        HttpResponse<String> during = api.get(path, TestApiKeys.ALL_SCOPES);
+        assertThat(during.statusCode()).as(during.body()).isEqualTo(410);
+        keys.purgeRetired(customer, keys.retiredGenerations(customer));
+        HttpResponse<String> after = api.get(path, TestApiKeys.ALL_SCOPES);
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    }
+
     private JsonNode awaitEnded(String location) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90))

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * associated data (a wrapped key copied onto another subject's item does not unwrap).
  *
  * <p>An item is either a live key ({@code generation}, {@code keyset}, {@code created_at}) or, once the subject
- * was erased, a tombstone ({@code generation} of the destroyed key, {@code destroyed_at}, no keyset). Every write
+ * was erased, a tombstone ({@code generation} of the destroyed key, {@code destroyed_at}, {@code erased_at}, no keyset). Every write
  * is conditional on the item read just before, so concurrent first users (threads, replicas) end with one key:
  * the losers read the winner's. {@link #destroy} replaces the key by a tombstone: from then on values encrypted
  * with it fail with {@link SubjectErasedException}. A later {@link #forEncryption} for the same id (a returning
@@ -62,7 +62,11 @@ public final class SubjectKeys {
     static final String KEYSET = "keyset";
     static final String CREATED_AT = "created_at";
     static final String DESTROYED_AT = "destroyed_at";
+    /** On a tombstone: the erasure's time (its request), which may come before the key's destruction. */
+    static final String ERASED_AT = "erased_at";
+    /** On a returning customer's key: the time of the last erasure (before {@link #ERASED_AT}: its destruction). */
     static final String PREVIOUS_DESTROYED_AT = "previous_destroyed_at";
+
     static final String RETIRED_PREFIX = "retired_";
     static final String REVISION = "revision";
 
@@ -82,19 +86,26 @@ public final class SubjectKeys {
      * What the table says about a subject: nothing, a live key, or a tombstone; either may hold retired keys
      * (generation to wrapped keyset) that an erasure still has to purge.
      */
+    /**
+     * @param erasedAt on a tombstone, the erasure's time ({@link #ERASED_AT}; a tombstone written before it existed: the
+     *     destruction's)
+     * @param previousErasure on a returning customer's key, the time of the last erasure
+     */
     private record Stored(
             long generation,
             byte[] wrappedKeyset,
             Instant destroyedAt,
-            Instant previousDestroyedAt,
+            Instant erasedAt,
+            Instant previousErasure,
             Map<Long, byte[]> retired,
             long revision) {
         boolean destroyed() {
             return destroyedAt != null;
         }
 
+        /** The time of the subject's last erasure: from it on a value stamped earlier is erased data. */
         Instant lastErasure() {
-            return destroyed() ? destroyedAt : previousDestroyedAt;
+            return destroyed() ? erasedAt : previousErasure;
         }
     }
 
@@ -180,15 +191,22 @@ public final class SubjectKeys {
         return stored == null ? null : stored.lastErasure();
     }
 
-    /**
-     * Destroys the subject's data key: its item becomes a tombstone holding the generation and the time, and this
-     * instance's cache entry is dropped at once (other replicas' within the cache TTL). Idempotent: destroying an
-     * erased subject again returns the first erasure's time. A subject that never had a key gets a tombstone too
-     * (generation 0), so values claiming to be its ciphertexts report the erasure.
-     *
-     * @return when the key was destroyed
-     */
+    /** {@link #destroy(String, Instant)} for an erasure at the moment of the destruction. */
     public Instant destroy(String customerId) {
+        return destroy(customerId, null);
+    }
+
+    /**
+     * Destroys the subject's data key: its item becomes a tombstone holding the generation, the time of the erasure
+     * ({@code erasedAt}, its request, {@code null}: the destruction's: what {@link #lastErasure} answers from then on, so intake refuses exactly the
+     * stamps the fold's erasure hides) and the time of the destruction, and this instance's cache entry is dropped at
+     * once (other replicas' within the cache TTL). Idempotent: destroying an erased subject again changes nothing and
+     * returns the first destruction's time. A subject that never had a key gets a tombstone too (generation 0), so
+     * values claiming to be its ciphertexts report the erasure.
+     *
+     * @return when the key was destroyed (the caches' wait counts from it)
+     */
+    public Instant destroy(String customerId, Instant erasedAt) {
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 Stored stored = read(customerId);
@@ -200,6 +218,7 @@ public final class SubjectKeys {
                 item.put(AsofTables.CUSTOMER_ID, s(customerId));
                 item.put(GENERATION, n(stored == null ? 0 : stored.generation()));
                 item.put(DESTROYED_AT, s(now.toString()));
+                item.put(ERASED_AT, s((erasedAt == null || erasedAt.isAfter(now) ? now : erasedAt).toString()));
                 carryRetired(item, stored);
                 if (stored != null) {
                     // kept aside, never read with, until the erasure purges it (see the class comment)
@@ -230,7 +249,7 @@ public final class SubjectKeys {
                     + ": the value was not encrypted for this customer by asof");
         }
         if (stored.destroyed()) {
-            throw new SubjectErasedException(customerId, stored.destroyedAt());
+            throw new SubjectErasedException(customerId, stored.lastErasure());
         }
         return unwrap(customerId, stored);
     }
@@ -246,7 +265,7 @@ public final class SubjectKeys {
                 return unwrap(customerId, stored);
             }
             if (stored != null && !afterErasure) {
-                throw new SubjectErasedException(customerId, stored.destroyedAt());
+                throw new SubjectErasedException(customerId, stored.lastErasure());
             }
             long generation = stored == null ? 1 : stored.generation() + 1;
             KeysetHandle keyset;
@@ -264,12 +283,12 @@ public final class SubjectKeys {
             item.put(KEYSET, AttributeValue.fromB(SdkBytes.fromByteArray(wrapped)));
             item.put(CREATED_AT, s(clock.instant().toString()));
             if (stored != null) {
-                item.put(PREVIOUS_DESTROYED_AT, s(stored.destroyedAt().toString()));
+                item.put(PREVIOUS_DESTROYED_AT, s(stored.lastErasure().toString()));
             }
             carryRetired(item, stored);
             if (putIfUnchanged(item, stored)) {
                 try {
-                    return new LiveKey(generation, Tink.aead(keyset), stored == null ? null : stored.destroyedAt());
+                    return new LiveKey(generation, Tink.aead(keyset), stored == null ? null : stored.lastErasure());
                 } catch (GeneralSecurityException e) {
                     throw new PrivacyException("cannot use the new data key of customer " + customerId, e);
                 }
@@ -283,7 +302,7 @@ public final class SubjectKeys {
         try {
             KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(
                     stored.wrappedKeyset(), kek.aead(), associatedData(customerId));
-            return new LiveKey(stored.generation(), Tink.aead(keyset), stored.previousDestroyedAt());
+            return new LiveKey(stored.generation(), Tink.aead(keyset), stored.previousErasure());
         } catch (GeneralSecurityException e) {
             throw new PrivacyException(
                     "the data key of customer " + customerId + " (generation " + stored.generation() + ") in " + table
@@ -400,12 +419,22 @@ public final class SubjectKeys {
         long rev = revision == null ? 0 : Long.parseLong(revision.n());
         AttributeValue destroyed = item.get(DESTROYED_AT);
         if (destroyed != null) {
-            return new Stored(generation, null, Instant.parse(destroyed.s()), null, retired, rev);
+            AttributeValue erased = item.get(ERASED_AT);
+            Instant destroyedAt = Instant.parse(destroyed.s());
+            return new Stored(
+                    generation,
+                    null,
+                    destroyedAt,
+                    erased == null ? destroyedAt : Instant.parse(erased.s()),
+                    null,
+                    retired,
+                    rev);
         }
         AttributeValue previous = item.get(PREVIOUS_DESTROYED_AT);
         return new Stored(
                 generation,
                 item.get(KEYSET).b().asByteArray(),
+                null,
                 null,
                 previous == null ? null : Instant.parse(previous.s()),
                 retired,

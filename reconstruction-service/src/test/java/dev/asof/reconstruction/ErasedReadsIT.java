@@ -238,9 +238,10 @@ class ErasedReadsIT extends ReconstructionIT {
         Instant erased = Instant.now().minusSeconds(60);
         encrypted.log(change(customer, erased.plusSeconds(4).toString(), "nickname", "early", "chat"), Instant.now());
         encrypted.log(Stories.erase(customer, erased.toString()), Instant.now());
-        keys.destroy(customer);
+        // the tombstone keeps the erasure's time, the fold's
+        keys.destroy(customer, erased);
         // a returning customer's value as the erasure leaves it: under the new key (re-encrypted, or taken by a
-        // replica that knew of the erasure; intake itself takes only stamps after the keys' destruction)
+        // replica that knew of the erasure; intake itself takes only stamps after the erasure)
         new LogFixture(eventLog, views, identityLinks, event -> event.withValues(v -> cipher.encrypt(customer, v)))
                 .log(
                         change(customer, erased.plusSeconds(1).toString(), "phone", "+441632960003", "voice"),

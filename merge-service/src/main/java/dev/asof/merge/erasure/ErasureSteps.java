@@ -146,7 +146,9 @@ class ErasureSteps {
                 if (destroyed == null) {
                     Map<String, Object> retired = new LinkedHashMap<>();
                     for (String identity : erasure.identities()) {
-                        Instant at = keys.destroy(identity);
+                        // the tombstone keeps the erasure's time, the fold's: intake refuses what the fold hides, no
+                        // more
+                        Instant at = keys.destroy(identity, erasure.requestedAt());
                         destroyed = destroyed == null || at.isAfter(destroyed) ? at : destroyed;
                         retired.put(identity, keys.retiredGenerations(identity));
                     }

@@ -416,13 +416,11 @@ class SubjectStores {
         forEachItem(tables.eventLog(), identity, item -> {
             count.items++;
             EventEnvelope event = EventJson.decodeLogged(item.get(EVENT).s());
-            boolean[] redacted = {false};
             event.withValues(value -> {
                 tally(count, value, event.timestampUtc(), at);
-                redacted[0] |= EncryptedValues.erasedSubject(value) != null;
                 return value;
             });
-            if (!event.timestampUtc().isAfter(at) || redacted[0]) {
+            if (!event.timestampUtc().isAfter(at) || EncryptedValues.redacted(event)) {
                 erasedEventIds.add(event.eventId());
             }
         });

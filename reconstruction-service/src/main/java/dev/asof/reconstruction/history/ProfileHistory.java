@@ -129,15 +129,13 @@ public class ProfileHistory {
             pending.addAll(whole.mergedInto());
         }
         // An erased customer's timeline is gone as a whole, not only where it meets one of its own values (it may
-        // meet none in the range asked, only those of the members erased with it); a returning customer's events,
-        // logged after the erasure, are read as usual.
+        // meet none in the range asked, only those of the members erased with it); a returning customer's (an event
+        // of its own stamped after the erasure, known at K, as the profile reads and merge-service decide it) is read
+        // as usual.
         SubjectKeys.ErasureStatus erasure = cipher.erasureStatus(customerId);
         Instant erased = erasure.lastErasure();
-        if (erased != null) {
-            Long watermark = wholes.get(customerId).watermark();
-            if (watermark == null || !Hlc.toInstant(watermark).isAfter(erased)) {
-                throw new SubjectErasedException(customerId, erased);
-            }
+        if (erased != null && !log.anyEvent(customerId, erased, asked, false)) {
+            throw new SubjectErasedException(customerId, erased);
         }
         Instant start = query.after() != null ? query.after().timestamp() : query.from();
         Instant to = query.to() == null ? LogRanges.MAX_VALID_TIME : query.to();

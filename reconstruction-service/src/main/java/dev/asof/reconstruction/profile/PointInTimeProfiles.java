@@ -1,6 +1,8 @@
 package dev.asof.reconstruction.profile;
 
 import dev.asof.events.AttributeVersion;
+import dev.asof.events.EncryptedValues;
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
@@ -193,7 +195,8 @@ public class PointInTimeProfiles {
 
     /**
      * Whether the erased customer had come back by {@code asOf}, as known at {@code recordedBound}: an event of its
-     * own, other than an erasure, stamped after {@code erased} (as merge-service's identity reads decide it).
+     * own stamped after {@code erased}, other than an erasure or one the erasure redacted (sent before it, stamped a
+     * few seconds after it), as merge-service's identity reads decide it.
      */
     private boolean cameBack(String customerId, Instant erased, Instant asOf, long recordedBound) {
         if (!asOf.isAfter(erased)) {
@@ -201,7 +204,8 @@ public class PointInTimeProfiles {
         }
         Iterator<RecordedEvent> own = log.validTimeScan(customerId, erased.plusMillis(1), asOf, recordedBound, 25);
         while (own.hasNext()) {
-            if (!(own.next().event().payload() instanceof ProfileErased)) {
+            EventEnvelope event = own.next().event();
+            if (!(event.payload() instanceof ProfileErased) && !EncryptedValues.redacted(event)) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package dev.asof.support.storage;
 
+import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventJson;
 import dev.asof.events.EventType;
 import dev.asof.events.RecordedEvent;
@@ -173,8 +174,9 @@ public class LogRanges {
 
     /**
      * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: at any valid time),
-     * recorded at or before {@code recordedBound}; erasures count only when {@code countErasures}. Reads keys only,
-     * and stops at the first such event.
+     * recorded at or before {@code recordedBound}; erasures, and events an erasure redacted, count only when {@code
+     * countErasures} (without them: whether an erased customer came back). Reads keys only, and stops at the first
+     * such event.
      */
     public boolean anyEvent(String customerId, Instant after, long recordedBound, boolean countErasures) {
         long fromMillis = after == null ? 0 : Math.max(0, after.toEpochMilli() + 1);
@@ -191,9 +193,12 @@ public class LogRanges {
                 Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT));
         String filter = "#r <= :bound";
         if (!countErasures) {
-            filter += " AND #t <> :erased";
+            // nor an event an erasure redacted (sent before it, stamped after it): not a returning customer's
+            filter += " AND #t <> :erased AND NOT contains(#e, :redacted)";
             names.put("#t", EVENT_TYPE);
+            names.put("#e", EVENT);
             values.put(":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()));
+            values.put(":redacted", EventLog.s(EncryptedValues.ERASED_PREFIX));
         }
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(table)
