@@ -3,6 +3,9 @@ package dev.asof.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.support.storage.AsofTables;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,7 @@ class DynaliteProcessIT {
                 DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"))) {
             dynalite = started;
             AsofTables tables = new AsofTables("it_");
-            try (DynamoDbClient dynamo = DynamoDbClient.builder()
-                    .endpointOverride(started.endpoint())
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                    .build()) {
+            try (DynamoDbClient dynamo = client(started)) {
                 tables.ensureAll(dynamo);
                 tables.ensureAll(dynamo);
 
@@ -52,18 +51,14 @@ class DynaliteProcessIT {
     void aRequestDroppedHalfSentLeavesTheStoreUp() throws Exception {
         try (DynaliteProcess started =
                         DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"));
-                DynamoDbClient dynamo = DynamoDbClient.builder()
-                        .endpointOverride(started.endpoint())
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                        .build()) {
+                DynamoDbClient dynamo = client(started)) {
             for (int i = 0; i < 3; i++) {
-                try (java.net.Socket socket = new java.net.Socket(
+                try (Socket socket = new Socket(
                         started.endpoint().getHost(), started.endpoint().getPort())) {
-                    java.io.OutputStream out = socket.getOutputStream();
+                    OutputStream out = socket.getOutputStream();
                     out.write(("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n"
                                     + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"Li")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     Thread.sleep(100);
                 }
@@ -78,11 +73,7 @@ class DynaliteProcessIT {
     void ignoresCtrlCWhichIsTheLaunchersToHandle() throws Exception {
         try (DynaliteProcess started =
                         DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"));
-                DynamoDbClient dynamo = DynamoDbClient.builder()
-                        .endpointOverride(started.endpoint())
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                        .build()) {
+                DynamoDbClient dynamo = client(started)) {
             // Node.js resets the SIGINT disposition the launcher's `trap '' INT` leaves it; the preload does not.
             Process interrupt = new ProcessBuilder(
                             "kill", "-INT", Long.toString(started.handle().pid()))
@@ -96,5 +87,13 @@ class DynaliteProcessIT {
 
     private static Path projectRoot() {
         return Path.of(System.getProperty("asof.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private static DynamoDbClient client(DynaliteProcess dynalite) {
+        return DynamoDbClient.builder()
+                .endpointOverride(dynalite.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .build();
     }
 }

@@ -13,7 +13,9 @@ import dev.asof.events.Timestamps;
 import dev.asof.matching.MatchRecord;
 import dev.asof.merge.erasure.Erasures;
 import dev.asof.merge.matching.MatchIndex;
+import dev.asof.privacy.KeyEncryptionKey;
 import dev.asof.privacy.SubjectErasedException;
+import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.submission.ProfileEventSubmitter;
 import dev.asof.submission.SubmissionResult;
@@ -28,6 +30,7 @@ import dev.asof.testing.Events;
 import dev.asof.testing.SharedInfrastructure;
 import dev.asof.testing.TestApiKeys;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,7 +108,7 @@ class ErasureIT {
     Erasures erasures;
 
     @Autowired
-    dev.asof.privacy.KeyEncryptionKey kek;
+    KeyEncryptionKey kek;
 
     final DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
     ApiClient api;
@@ -594,14 +597,8 @@ class ErasureIT {
                         && !eventLog.eventsUpTo(second, Timestamps.LATEST, Timestamps.LATEST)
                                 .isEmpty());
 
-        String firstAt = erase(first, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
-        String secondAt = erase(second, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
+        String firstAt = requestErasure(first);
+        String secondAt = requestErasure(second);
         assertThat(awaitEnded(firstAt).get("state").stringValue()).isEqualTo("completed");
         assertThat(awaitEnded(secondAt).get("state").stringValue()).isEqualTo("completed");
 
@@ -635,20 +632,11 @@ class ErasureIT {
         // the one worker held by another erasure waiting for its event to be logged, so neither erasure below has
         // resolved its identities when both are asked for
         logWriter.pause();
-        String busyAt = erase(busy, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
+        String busyAt = requestErasure(busy);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.get(busyAt, TestApiKeys.ALL_SCOPES).body().contains("\"step\":\"append\""));
-        String groupAt = erase(survivor, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
-        String memberAt = erase(member, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
+        String groupAt = requestErasure(survivor);
+        String memberAt = requestErasure(member);
         assertThat(memberAt).as("a second erasure, not the group's").isNotEqualTo(groupAt);
         logWriter.resume();
 
@@ -688,10 +676,7 @@ class ErasureIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> eventLog.find(customer, before.timestampUtc(), before.eventId())
                         .isPresent());
-        String location = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}")
-                .headers()
-                .firstValue("Location")
-                .orElseThrow();
+        String location = requestErasure(customer);
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> cipher.erasedAt(customer) != null);
@@ -777,8 +762,7 @@ class ErasureIT {
     @Test
     void whileItsErasureRunsAReturningCustomersIdentityIsGone() {
         String customer = Events.newCustomerId("eru");
-        dev.asof.privacy.SubjectKeys keys = new dev.asof.privacy.SubjectKeys(
-                dynamo, tables, kek, 100, Duration.ofSeconds(1), java.time.Clock.systemUTC());
+        SubjectKeys keys = new SubjectKeys(dynamo, tables, kek, 100, Duration.ofSeconds(1), Clock.systemUTC());
         // encrypted: the customer has a key, which the erasure keeps aside while it runs
         log.log(cipher.encrypt(event(customer, "2026-01-02T00:00:00Z", "email", "before-" + UUID.randomUUID())));
         Instant erased = Instant.now().minusSeconds(10);
@@ -873,8 +857,8 @@ class ErasureIT {
     void aReturningCustomersEventEncryptedByAReplicaWithTheDestroyedKeyCachedIsKept() throws Exception {
         String customer = Events.newCustomerId("ers");
         // another replica (intake) with a key cache that outlives the erasure's wait
-        ValueCipher staleReplica = new ValueCipher(new dev.asof.privacy.SubjectKeys(
-                dynamo, tables, kek, 100, Duration.ofMinutes(5), java.time.Clock.systemUTC()));
+        ValueCipher staleReplica =
+                new ValueCipher(new SubjectKeys(dynamo, tables, kek, 100, Duration.ofMinutes(5), Clock.systemUTC()));
         String erasedValue = "before-" + UUID.randomUUID();
         EventEnvelope before = event(customer, "2026-01-02T00:00:00Z", "email", erasedValue);
         publish(staleReplica.encrypt(before));
@@ -980,6 +964,13 @@ class ErasureIT {
         }
         producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, event.customerId(), EventJson.encode(event)))
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    /** Asks to erase {@code customer}; where the erasure is. */
+    private String requestErasure(String customer) {
+        HttpResponse<String> requested = erase(customer, "{\"reason\":\"GDPR\",\"requested_by\":\"dpo\"}");
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
+        return requested.headers().firstValue("Location").orElseThrow();
     }
 
     private HttpResponse<String> erase(String customer, String body) {
