@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -48,7 +49,13 @@ final class LogWriterStandIn implements AutoCloseable {
                             Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
                             consumer.assignment()
                                     .forEach(p -> positions.put(p, new OffsetAndMetadata(consumer.position(p))));
-                            consumer.commitSync(positions);
+                            try {
+                                // bounded: a fresh broker's coordinator may still be loading (a first commit waited
+                                // on it while the next records went unlogged, and a CI run's MatchingIT timed out)
+                                consumer.commitSync(positions, Duration.ofSeconds(1));
+                            } catch (KafkaException notYet) {
+                                // committed again after the next poll
+                            }
                         }
                     }
                 },
