@@ -1,5 +1,6 @@
 package dev.asof.merge;
 
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.testing.SharedInfrastructure;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -42,9 +45,7 @@ final class LogWriterStandIn implements AutoCloseable {
                                 continue;
                             }
                             parked.set(false);
-                            consumer.poll(Duration.ofMillis(50))
-                                    .forEach(record -> log.logIfNew(
-                                            EventJson.decode(record.value()), record.partition(), record.offset()));
+                            logEach(consumer.poll(Duration.ofMillis(50)), consumer, log);
                             // committed as the log writer commits, so an erasure's drain step sees it caught up
                             Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
                             consumer.assignment()
@@ -61,6 +62,33 @@ final class LogWriterStandIn implements AutoCloseable {
                 },
                 "log-writer-stand-in");
         thread.setDaemon(true);
+    }
+
+    /**
+     * Logs each record; one that fails (dynalite slow on a busy machine) is read again from its offset after the next
+     * poll, as the log writer retries, instead of ending the thread and leaving every later event unlogged.
+     */
+    private static void logEach(
+            ConsumerRecords<String, String> records, KafkaConsumer<String, String> consumer, IdentityLogFixture log) {
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, String> record : records.records(partition)) {
+                EventEnvelope event;
+                try {
+                    event = EventJson.decode(record.value());
+                } catch (RuntimeException notAnEvent) {
+                    continue; // the log writer dead-letters it
+                }
+                try {
+                    log.logIfNew(event, record.partition(), record.offset());
+                } catch (RuntimeException failed) {
+                    System.err.println("log-writer stand-in: " + partition + "@" + record.offset()
+                            + " failed, read again: " + failed);
+                    consumer.seek(partition, record.offset());
+                    sleep();
+                    break;
+                }
+            }
+        }
     }
 
     /** Starts following from the current end of every partition; returns once positioned there. */
