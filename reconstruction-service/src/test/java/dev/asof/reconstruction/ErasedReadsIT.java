@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventMetadata;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.testing.Events;
 import java.net.http.HttpResponse;
@@ -269,6 +270,42 @@ class ErasedReadsIT extends ReconstructionIT {
         assertThat(history.body()).contains("+441632960003").doesNotContain("\"early\"");
         HttpResponse<String> whole = get("/api/v1/customers/" + customer + "/history?attribute=phone");
         assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+    }
+
+    /**
+     * Whether an erased customer came back is one rule for every read: a marker's text in a returning customer's
+     * metadata (an interaction id may be {@code asof:erased:v1:x}) is no redaction (the history and identity reads
+     * searched the stored event's text for it and answered 410 where the profile read answered 200).
+     */
+    @Test
+    void aReturningCustomersEventWhoseInteractionIdLooksLikeAMarkerCountsAsItsReturn() {
+        String customer = Events.newCustomerId("lookback");
+        LogFixture encrypted = new LogFixture(eventLog, views, identityLinks, cipher::encrypt);
+        Instant erased = Instant.now().minusSeconds(60);
+        encrypted.log(change(customer, erased.minusSeconds(60).toString(), "email", "old@example.com", "chat"), erased);
+        encrypted.log(Stories.erase(customer, erased.toString()), Instant.now());
+        keys.destroy(customer, erased);
+        keys.purgeRetired(customer, keys.retiredGenerations(customer));
+        EventEnvelope back = change(customer, erased.plusSeconds(1).toString(), "phone", "+441632960004", "voice");
+        encrypted.log(
+                new EventEnvelope(
+                        back.eventId(),
+                        back.timestampUtc(),
+                        customer,
+                        back.sourceSystem(),
+                        new EventMetadata("voice", EncryptedValues.erased("x"), "agent_7"),
+                        back.payload(),
+                        back.schemaVersion()),
+                Instant.now());
+
+        for (String path : List.of(
+                "/api/v1/customers/" + customer + "/profile",
+                "/api/v1/customers/" + customer + "/profile/at/" + erased.plusSeconds(2),
+                "/api/v1/customers/" + customer + "/history?from=" + erased.plusMillis(500))) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("+441632960004").doesNotContain("old@example.com");
+        }
     }
 
     @Test

@@ -1,14 +1,10 @@
 package dev.asof.reconstruction.profile;
 
 import dev.asof.events.AttributeVersion;
-import dev.asof.events.EncryptedValues;
-import dev.asof.events.EventEnvelope;
 import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.events.Profile;
-import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileResolver;
-import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Version;
 import dev.asof.privacy.SubjectErasedException;
@@ -29,7 +25,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -195,21 +190,11 @@ public class PointInTimeProfiles {
 
     /**
      * Whether the erased customer had come back by {@code asOf}, as known at {@code recordedBound}: an event of its
-     * own stamped after {@code erased}, other than an erasure or one the erasure redacted (sent before it, stamped a
-     * few seconds after it), as merge-service's identity reads decide it.
+     * own stamped after {@code erased}, other than an erasure or one the erasure redacted, by the rule history and
+     * merge-service's identity reads use ({@link LogRanges#anyEvent(String, Instant, Instant, long, boolean)}).
      */
     private boolean cameBack(String customerId, Instant erased, Instant asOf, long recordedBound) {
-        if (!asOf.isAfter(erased)) {
-            return false;
-        }
-        Iterator<RecordedEvent> own = log.validTimeScan(customerId, erased.plusMillis(1), asOf, recordedBound, 25);
-        while (own.hasNext()) {
-            EventEnvelope event = own.next().event();
-            if (!(event.payload() instanceof ProfileErased) && !EncryptedValues.redacted(event)) {
-                return true;
-            }
-        }
-        return false;
+        return log.anyEvent(customerId, erased, asOf, recordedBound, false);
     }
 
     /**

@@ -175,37 +175,47 @@ public class LogRanges {
     /**
      * Whether {@code customerId} has an event with valid time after {@code after} ({@code null}: at any valid time),
      * recorded at or before {@code recordedBound}; erasures, and events an erasure redacted, count only when {@code
-     * countErasures} (without them: whether an erased customer came back). Reads keys only, and stops at the first
-     * such event.
+     * countErasures} (without them: whether an erased customer came back). Stops at the first such event.
      */
     public boolean anyEvent(String customerId, Instant after, long recordedBound, boolean countErasures) {
+        return anyEvent(customerId, after, MAX_VALID_TIME, recordedBound, countErasures);
+    }
+
+    /**
+     * {@link #anyEvent(String, Instant, long, boolean)} with valid time at most {@code upTo}: the one rule of whether
+     * an erased customer had come back by a time, for every read that asks. Without erasures, an event counts unless
+     * one of its values is a redaction marker ({@link EncryptedValues#redacted}: sent before the erasure, stamped
+     * after it, and redacted with the rest), decided on the decoded event: a marker's text elsewhere in an event
+     * (an interaction id may be {@code asof:erased:v1:x}) is no redaction.
+     */
+    public boolean anyEvent(String customerId, Instant after, Instant upTo, long recordedBound, boolean countErasures) {
         long fromMillis = after == null ? 0 : Math.max(0, after.toEpochMilli() + 1);
-        if (fromMillis > MAX_VALID_TIME.toEpochMilli()) {
+        Instant to = upTo.isAfter(MAX_VALID_TIME) ? MAX_VALID_TIME : upTo;
+        if (to.toEpochMilli() < 0 || fromMillis > to.toEpochMilli()) {
             return false;
         }
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":c", EventLog.s(customerId),
                 ":lower", EventLog.s(LogKeys.eventKey(Instant.ofEpochMilli(fromMillis), "")),
-                ":upper", EventLog.s(LogKeys.upperBound(MAX_VALID_TIME)),
+                ":upper", EventLog.s(LogKeys.upperBound(to)),
                 ":bound", EventLog.n(recordedBound)));
-        // only the names the expressions use: DynamoDB refuses unused ones
-        Map<String, String> names = new HashMap<>(
-                Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT));
+        Map<String, String> names;
         String filter = "#r <= :bound";
-        if (!countErasures) {
-            // nor an event an erasure redacted (sent before it, stamped after it): not a returning customer's
-            filter += " AND #t <> :erased AND NOT contains(#e, :redacted)";
-            names.put("#t", EVENT_TYPE);
-            names.put("#e", EVENT);
+        if (countErasures) {
+            // keys only: any item answers
+            names = new HashMap<>(
+                    Map.of("#c", AsofTables.CUSTOMER_ID, "#k", AsofTables.EVENT_KEY, "#r", AsofTables.RECORDED_AT));
+        } else {
+            names = names("#k", AsofTables.EVENT_KEY, "#t", EVENT_TYPE);
+            filter += " AND #t <> :erased";
             values.put(":erased", EventLog.s(EventType.CUSTOMER_PROFILE_ERASED.wireName()));
-            values.put(":redacted", EventLog.s(EncryptedValues.ERASED_PREFIX));
         }
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(table)
                 .consistentRead(true)
                 .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
                 .filterExpression(filter)
-                .projectionExpression("#k")
+                .projectionExpression(countErasures ? "#k" : DECODED)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 // the first query short (the first item usually answers), the later ones as large as the store
@@ -213,8 +223,10 @@ public class LogRanges {
                 .limit(25);
         while (true) {
             QueryResponse page = dynamo.query(query.build());
-            if (!page.items().isEmpty()) {
-                return true;
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (countErasures || !EncryptedValues.redacted(toEvent(item).event())) {
+                    return true;
+                }
             }
             if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
                 return false;
