@@ -1,15 +1,21 @@
 package dev.asof.submission;
 
 import dev.asof.events.AttributeChanged;
+import dev.asof.events.BulkProfileUpdate;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.EventValidator;
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
 import dev.asof.events.InvalidEventException;
+import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
 import dev.asof.privacy.ErasedBeforeException;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.Digests;
+import dev.asof.support.storage.ProfileViews;
 import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -243,7 +249,37 @@ public final class ProfileEventSubmitter {
                         null);
             }
         }
+        Violation tooLarge = tooLargeOnItsOwn(stored, now);
+        if (tooLarge != null) {
+            return new Claimed(
+                    SubmissionResult.rejected(index, event.eventId(), tooLarge.rule(), errors(List.of(tooLarge))),
+                    null);
+        }
         return new Claimed(ledgerClaim(index, event, now), stored);
+    }
+
+    /**
+     * A bulk update whose values alone would take a profile past what one view item holds ({@link
+     * ProfileViews#MAX_STATE_BYTES}, as the log writer measures it): refused here, not answered {@code 202} and then
+     * dead-lettered by the log writer (an outside probe's 500 values of 400 characters were). A profile that grows
+     * past the limit over many events is still the log writer's to refuse (docs/ingestion.md).
+     */
+    private static Violation tooLargeOnItsOwn(EventEnvelope stored, Instant now) {
+        if (!(stored.payload() instanceof BulkProfileUpdate)) {
+            return null; // one value is far below the limit
+        }
+        IdentityState alone = ProfileFold.evolve(
+                IdentityState.empty(stored.customerId()), new RecordedEvent(stored, Hlc.encode(now.toEpochMilli(), 0)));
+        int bytes = ProfileViews.stateBytes(alone);
+        if (bytes <= ProfileViews.MAX_STATE_BYTES) {
+            return null;
+        }
+        return new Violation(
+                "/payload/changes",
+                "profile-too-large",
+                "these changes alone would take a profile of " + bytes + " bytes once their values are encrypted; a"
+                        + " profile may take at most " + ProfileViews.MAX_STATE_BYTES
+                        + " (asof keeps a profile in one DynamoDB item): send fewer or shorter values");
     }
 
     /** A rule broken only by the encrypted form, said so (the message names sizes, never values). */

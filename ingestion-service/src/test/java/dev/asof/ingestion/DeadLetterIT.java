@@ -3,7 +3,13 @@ package dev.asof.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
+import dev.asof.events.RecordedEvent;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
@@ -47,6 +53,9 @@ class DeadLetterIT {
 
     @Autowired
     AsofTables tables;
+
+    @Autowired
+    ValueCipher cipher;
 
     @Test
     void undecodableAndInvalidRecordsAreDeadLetteredAndLaterRecordsStillLand() throws Exception {
@@ -133,6 +142,39 @@ class DeadLetterIT {
         assertThat(views.find(customer).orElseThrow().state().attributes())
                 .containsKeys("a0", "a59", "tier")
                 .doesNotContainKey("b0");
+    }
+
+    /**
+     * A new customer whose only event is set aside gets no view: an outside probe's customer read 200 with nothing
+     * in it as its current profile while every other read found no event. (Intake refuses such an event before
+     * answering; this one comes straight from the topic.)
+     */
+    @Test
+    void aNewCustomerWhoseOnlyEventIsSetAsideHasNoView() throws Exception {
+        String customer = Events.newCustomerId("cust_dlt_alone");
+        List<String> changes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            changes.add("{\"attribute_key\":\"k" + i + "\",\"new_value\":\"" + "v".repeat(400) + "\"}");
+        }
+        // the probe's event, encrypted as intake publishes it (encryption grows each value by about half)
+        EventEnvelope sent =
+                cipher.protect(EventJson.decode("""
+                {"event_id":"%s","event_type":"BULK_PROFILE_UPDATE","timestamp_utc":"2026-11-25T14:30:00Z",\
+                "customer_id":"%s","source_system":"probe","payload":{"changes":[%s]}}""".formatted(UUID.randomUUID(), customer, String.join(",", changes))));
+        assertThat(ProfileViews.stateBytes(ProfileFold.evolve(
+                        IdentityState.empty(customer), new RecordedEvent(sent, Hlc.encode(1_800_000_000_000L, 0)))))
+                .as("too large for a profile on its own")
+                .isGreaterThan(ProfileViews.MAX_STATE_BYTES);
+        String alone = EventJson.encode(sent);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(AsofTopics.PROFILE_EVENTS, customer, alone))
+                    .get();
+        }
+
+        List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(customer, 1);
+        assertThat(header(deadLetters.get(0), "asof-dlt-reason")).startsWith("profile-too-large: ");
+        assertThat(new ProfileViews(SharedInfrastructure.dynamoClient(), tables).find(customer))
+                .isEmpty();
     }
 
     /** A bulk update of 60 attributes of 4,000 characters each (about 240 KB: under the 256 KiB event limit). */

@@ -183,6 +183,48 @@ class EncryptionAtRestIT {
         assertThat(ledger).as("no ledger entry for a refused event").isEmpty();
     }
 
+    /**
+     * An outside probe's bulk update: 500 values of 400 characters, under both event limits, but a profile too large
+     * for one item on its own. It was answered 202 and then dead-lettered by the log writer; now refused at intake.
+     */
+    @Test
+    void aBulkUpdateTooLargeForAProfileOnItsOwnIsRefusedBeforeAnythingIsWritten() {
+        String customer = Events.newCustomerId("enc_wide");
+        String eventId = UUID.randomUUID().toString();
+        StringBuilder changes = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            changes.append(i == 0 ? "" : ",")
+                    .append("{\"attribute_key\":\"k")
+                    .append(String.format("%04d", i))
+                    .append("\",\"new_value\":\"")
+                    .append("v".repeat(400))
+                    .append("\"}");
+        }
+        String bulk = """
+                {"event_id":"%s","event_type":"BULK_PROFILE_UPDATE","timestamp_utc":"2026-11-15T00:00:00Z",\
+                "customer_id":"%s","source_system":"probe","payload":{"changes":[%s]}}""".formatted(eventId, customer, changes);
+
+        HttpResponse<String> response = api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, bulk);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body())
+                .contains("profile-too-large", "/payload/changes")
+                .doesNotContain("vvvv");
+        Map<String, AttributeValue> ledger = dynamo.getItem(b -> b.tableName(tables.intakeEvents())
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId))))
+                .item();
+        assertThat(ledger).as("no ledger entry for a refused event").isEmpty();
+        // in a batch: that event refused, the others accepted
+        String small = Events.attributeChange(
+                UUID.randomUUID().toString(), customer, "2026-11-15T00:00:01Z", "tier", null, "gold", "voice");
+        HttpResponse<String> batch =
+                api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, "[" + bulk + "," + small + "]");
+        assertThat(batch.body()).contains("\"profile-too-large\"", "\"accepted\"");
+    }
+
     private List<String> kafkaRecordsOf(String customer, int expected) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers());

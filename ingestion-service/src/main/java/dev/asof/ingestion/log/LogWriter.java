@@ -496,6 +496,11 @@ class LogWriter implements ConsumerSeekAware {
      * on a concurrent write, re-reads and folds again.
      */
     private ProfileViews.View applyToView(ProfileViews.View view, List<RecordedEvent> logged, int lateTiers) {
+        if (logged.isEmpty() && view.revision() == 0) {
+            // nothing logged for a customer without a view (every event of the batch dead-lettered): no view either,
+            // or the current profile would answer 200 with nothing in it where every other read finds no event
+            return view;
+        }
         ProfileViews.View current = view;
         while (true) {
             IdentityState next = current.state();

@@ -452,6 +452,41 @@ class CampaignIntakeIT {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /**
+     * An outside probe's line of 499 values of 400 characters: too large for a profile on its own once encrypted. It
+     * was counted accepted and then lost by the log writer, named nowhere; now it is refused at publish time with its
+     * line number, and the other line lands.
+     */
+    @Test
+    void aLineTooLargeForAProfileOnItsOwnIsRefusedWithItsLineNumber() {
+        String wide = Events.newCustomerId("camp_wide");
+        String narrow = Events.newCustomerId("camp_narrow");
+        StringBuilder csv = new StringBuilder("customer_id");
+        for (int i = 0; i < 499; i++) {
+            csv.append(",k").append(String.format("%04d", i));
+        }
+        csv.append('\n').append(wide);
+        for (int i = 0; i < 499; i++) {
+            csv.append(',').append("w".repeat(400));
+        }
+        csv.append('\n').append(narrow).append(",small").append(",".repeat(498)).append('\n');
+
+        HttpResponse<String> response = upload("text/csv", bytes(csv.toString()), "wide", "2026-11-30T09:00:00Z", null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode done = awaitCompleted(
+                EventJson.parse(response.body()).get("campaign_id").asString());
+        assertThat(done.get("lines_rejected").asLong()).as(done.toString()).isEqualTo(1);
+        assertThat(done.get("events_logged").asLong()).isEqualTo(1);
+        assertThat(done.get("events_failed").asLong()).isZero();
+        JsonNode error = done.get("errors").get(0);
+        assertThat(error.get("line").asLong()).isEqualTo(2);
+        assertThat(error.get("type").asString()).isEqualTo("profile-too-large");
+        assertThat(done.toString()).doesNotContain("wwww");
+        assertThat(logItems(wide)).isEmpty();
+        assertThat(logItems(narrow)).hasSize(1);
+    }
+
     private HttpResponse<String> upload(
             String contentType, byte[] body, String name, String timestamp, String idempotencyKey) {
         StringBuilder path = new StringBuilder("/api/v1/campaigns");
