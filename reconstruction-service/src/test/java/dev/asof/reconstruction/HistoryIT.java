@@ -142,6 +142,39 @@ class HistoryIT extends ReconstructionIT {
                 .containsExactly("h2 tier gold->silver", "h2 tier silver->platinum", "h3 tier platinum->null");
     }
 
+    /**
+     * A {@code known_at} in the future is read as of the first page's now, on every page: an outside probe walked
+     * with K = 9999 while late events arrived between pages, and the walk skipped changes its later pages saw moved.
+     */
+    @Test
+    void aWalkAskedAsKnownInTheFutureStaysAsKnownAtItsFirstPage() {
+        String future = "9999-12-31T23:59:59.999Z";
+        List<String> whole = summaries(ok(history("")));
+        List<String> walked = new ArrayList<>();
+        JsonNode page = ok(history("?limit=1&known_at=" + future));
+        String knownAt = page.at("/known_at").asString();
+        assertThat(Instant.parse(knownAt)).isBefore(Instant.now().plusSeconds(1));
+        int late = 0;
+        while (true) {
+            walked.addAll(summaries(page));
+            if (page.at("/next_cursor").isNull()) {
+                break;
+            }
+            // a late change (stamped before everything) recorded between the pages: after the walk's K
+            fixture.log(
+                    withId(change(customer, "2023-10-27T09:00:00Z", "tier", "late" + late, "voice"), "late" + late++),
+                    Instant.now().plusMillis(5));
+            page = ok(history("?limit=1&known_at=" + future + "&cursor="
+                    + page.at("/next_cursor").asString()));
+            assertThat(page.at("/known_at").asString()).isEqualTo(knownAt);
+        }
+
+        assertThat(walked).isEqualTo(whole);
+        assertThat(summaries(ok(history(""))))
+                .as("the late changes are there now")
+                .hasSize(whole.size() + late);
+    }
+
     @Test
     void filtersByAttributeAndValidTime() {
         JsonNode names = ok(history("?attribute=name"));

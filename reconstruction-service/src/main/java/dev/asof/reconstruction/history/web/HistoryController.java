@@ -74,10 +74,21 @@ class HistoryController {
                         "the cursor continues another question; repeat customer, attribute, from, to and known_at"
                                 + " exactly as on the first page (or leave known_at out)");
             }
-            knownAt = cursor.knownAt();
         }
-        if (knownAt == null) {
-            knownAt = Timestamps.truncate(clock.instant());
+        Instant knownAtAsked = null;
+        if (cursor != null) {
+            knownAt = cursor.knownAt();
+            knownAtAsked = cursor.knownAtAsked();
+        } else {
+            Instant now = Timestamps.truncate(clock.instant());
+            if (knownAt == null) {
+                knownAt = now;
+            } else if (knownAt.isAfter(now)) {
+                // nothing is recorded after now yet: read as of now, on every page of the walk (a walk as of a future
+                // K saw events recorded between its pages and skipped changes)
+                knownAtAsked = knownAt;
+                knownAt = now;
+            }
         }
         HistoryPage page;
         try {
@@ -95,8 +106,9 @@ class HistoryController {
             problem.setProperty("max_members", tooMany.maxMembers());
             throw new ApiProblemException(problem);
         }
-        String next =
-                page.next() == null ? null : new HistoryCursor(id, attribute, from, to, knownAt, page.next()).encode();
+        String next = page.next() == null
+                ? null
+                : new HistoryCursor(id, attribute, from, to, knownAt, knownAtAsked, page.next()).encode();
         return new HistoryResponse(
                 id,
                 attribute,

@@ -17,9 +17,18 @@ import tools.jackson.databind.node.ObjectNode;
  * The opaque {@code cursor} of a history page: where the next page starts, and the question it continues
  * (customer, attribute, valid-time range and {@code known_at}), so a page never mixes two questions and every page
  * of a walk sees the log as known at the same time. Base64url of a small JSON document; clients must not look
- * inside.
+ * inside. {@code knownAt} is the system time the walk reads as of; {@code knownAtAsked} the {@code known_at} the first
+ * page was asked with when that was later than its answer ({@code null} otherwise): a {@code known_at} in the future is
+ * read as of the first page's now, on every page, and the caller may repeat what it asked.
  */
-record HistoryCursor(String customerId, String attribute, Instant from, Instant to, Instant knownAt, Version after) {
+record HistoryCursor(
+        String customerId,
+        String attribute,
+        Instant from,
+        Instant to,
+        Instant knownAt,
+        Instant knownAtAsked,
+        Version after) {
 
     private static final int FORMAT = 1;
 
@@ -31,6 +40,9 @@ record HistoryCursor(String customerId, String attribute, Instant from, Instant 
         node.put("from", from == null ? null : Timestamps.format(from));
         node.put("to", to == null ? null : Timestamps.format(to));
         node.put("k", Timestamps.format(knownAt));
+        if (knownAtAsked != null) {
+            node.put("ka", Timestamps.format(knownAtAsked));
+        }
         node.put("ts", Timestamps.format(after.timestamp()));
         node.put("r", after.recordedAt());
         node.put("e", after.eventId());
@@ -54,6 +66,7 @@ record HistoryCursor(String customerId, String attribute, Instant from, Instant 
                     optionalText(node, "from") == null ? null : instant(node, "from"),
                     optionalText(node, "to") == null ? null : instant(node, "to"),
                     instant(node, "k"),
+                    optionalText(node, "ka") == null ? null : instant(node, "ka"),
                     new Version(
                             instant(node, "ts"),
                             node.get("r").asLong(),
@@ -70,7 +83,7 @@ record HistoryCursor(String customerId, String attribute, Instant from, Instant 
                 && Objects.equals(this.attribute, attribute)
                 && Objects.equals(this.from, from)
                 && Objects.equals(this.to, to)
-                && (knownAt == null || this.knownAt.equals(knownAt));
+                && (knownAt == null || knownAt.equals(knownAtAsked != null ? knownAtAsked : this.knownAt));
     }
 
     private static String optionalText(JsonNode node, String field) {

@@ -96,8 +96,11 @@ class ProfileController {
 
     private ProfileAnswer at(String customerId, String ts, String knownAt) {
         Instant validAt = RequestParameters.instant("ts", ts);
-        Instant known =
-                knownAt == null ? Timestamps.truncate(clock.instant()) : RequestParameters.instant("known_at", knownAt);
+        Instant now = Timestamps.truncate(clock.instant());
+        // nothing is recorded after now yet: a K in the future is read, and answered, as now (it was echoed as asked,
+        // and the same question later answered otherwise)
+        Instant asked = knownAt == null ? now : RequestParameters.instant("known_at", knownAt);
+        Instant known = asked.isAfter(now) ? now : asked;
         return profiles.reconstructAt(customerId, validAt, known)
                 .orElseThrow(() -> new ApiProblemException(Problems.of(
                         HttpStatus.NOT_FOUND,

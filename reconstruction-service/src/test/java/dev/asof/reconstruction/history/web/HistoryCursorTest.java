@@ -14,6 +14,7 @@ class HistoryCursorTest {
             Instant.parse("2023-10-27T10:00:00Z"),
             null,
             Instant.parse("2023-10-27T12:00:00.123Z"),
+            null,
             new Version(Instant.parse("2023-10-27T10:05:00Z"), 123456789L, "evt #1/ü", 2));
 
     @Test
@@ -36,6 +37,21 @@ class HistoryCursorTest {
         assertThat(cursor.continues("cust_1", "tier", null, null, null)).isFalse();
         assertThat(cursor.continues("cust_1", "tier", from, null, known.plusMillis(1)))
                 .isFalse();
+    }
+
+    @Test
+    void aFutureKnownAtAskedIsCarriedBesideTheTimeReadAsOf() {
+        Instant readAsOf = Instant.parse("2023-10-27T12:00:00.123Z");
+        Instant asked = Instant.parse("9999-12-31T23:59:59.999Z");
+        HistoryCursor future =
+                new HistoryCursor("cust_1", null, null, null, readAsOf, asked, new Version(readAsOf, 1L, "evt_1", 0));
+
+        HistoryCursor decoded = HistoryCursor.decode(future.encode()).orElseThrow();
+
+        assertThat(decoded).isEqualTo(future);
+        assertThat(decoded.continues("cust_1", null, null, null, asked)).isTrue();
+        assertThat(decoded.continues("cust_1", null, null, null, null)).isTrue();
+        assertThat(decoded.continues("cust_1", null, null, null, readAsOf)).isFalse();
     }
 
     @Test
