@@ -71,6 +71,47 @@ class ContactCentreIT extends ReconstructionIT {
         assertThat(flat.get("tier").asString()).isEqualTo("gold");
     }
 
+    /**
+     * An outside probe's profile whose keys meet in the flat view: reserved names, a non-catalog key equal to a
+     * catalog attribute's flat name, and three keys that are all {@code a_b_c}. Nine vanished unsaid and {@code
+     * a_b_c} showed {@code a.b_c}'s value; now each attribute shows under its own name or is counted as left out.
+     */
+    @Test
+    void attributesWhoseFlatNamesMeetAreLeftOutAndCountedNeverShownUnderAnotherName() {
+        String customer = Events.newCustomerId("cust");
+        String[][] attributes = {
+            {"customer_id", "EVIL"},
+            {"resolved_customer_id", "EVIL2"},
+            {"as_of", "1999"},
+            {"known_at", "1999"},
+            {"truncated", "no"},
+            {"omitted_attributes", "42"},
+            {"consent.marketing", "granted"},
+            {"consent_marketing", "revoked"},
+            {"a.b_c", "dot"},
+            {"a_b.c", "dot2"},
+            {"a_b_c", "us"}
+        };
+        for (int i = 0; i < attributes.length; i++) {
+            fixture.log(
+                    change(customer, "2023-10-27T14:00:00Z", attributes[i][0], attributes[i][1], "voice"),
+                    Instant.parse("2023-10-27T14:00:01Z").plusMillis(i));
+        }
+
+        JsonNode flat = ok("/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:05Z?view=flat");
+
+        assertThat(flat.get("customer_id").asString()).isEqualTo(customer);
+        assertThat(flat.get("resolved_customer_id").asString()).isEqualTo(customer);
+        assertThat(flat.get("consent_marketing").asString())
+                .as("the catalog's consent.marketing")
+                .isEqualTo("granted");
+        assertThat(flat.get("a_b_c").asString()).as("the attribute named so").isEqualTo("us");
+        assertThat(flat.get("truncated").asString()).isEqualTo("true");
+        // six reserved names, consent_marketing, a.b_c and a_b.c
+        assertThat(flat.get("omitted_attributes").asString()).isEqualTo("9");
+        assertThat(flat.toString()).doesNotContain("EVIL", "revoked", "dot");
+    }
+
     @Test
     void anUnknownViewIsA400NamingTheParameter() {
         HttpResponse<String> response = get("/api/v1/customers/c1/profile/at/2023-10-27T14:30:05Z?view=compact");

@@ -108,6 +108,22 @@ class PointInTimeProfileIT extends ReconstructionIT {
                 .isEqualTo("granted");
     }
 
+    /** A K in the future is answered as now, and says so (it was echoed as asked while the answer moved on). */
+    @Test
+    void aKnownAtInTheFutureIsAnsweredAsNow() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        Instant before = Instant.now();
+
+        JsonNode answer = profileAt(customer, "2023-10-27T14:30:00Z", "9999-12-31T23:59:59.999Z");
+
+        assertThat(Instant.parse(answer.at("/known_at").asString()))
+                .isBetween(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), Instant.now());
+        assertThat(answer.at("/attributes/tier").asString()).isEqualTo("gold");
+    }
+
     @Test
     void epochMillisecondsAndOffsetsAreAcceptedToo() {
         String customer = Events.newCustomerId("cust");

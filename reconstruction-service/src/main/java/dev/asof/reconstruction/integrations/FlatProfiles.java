@@ -5,6 +5,7 @@ import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.profile.ProfileAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Size: the answer never exceeds {@link IntegrationProperties#maxFlatBytes()}. When a profile would, catalog
  * attributes are kept first (in catalog order), then the others by key, and whatever does not fit is left out;
- * the answer then says {@code "truncated": "true"} and {@code "omitted_attributes": "<count>"}.
+ * the answer then says {@code "truncated": "true"} and {@code "omitted_attributes": "<count>"}. An attribute whose
+ * flat name is taken (a reserved field, a catalog attribute's name, or another attribute's: {@code a.b} and {@code
+ * a_b} are both {@code a_b}, and the one named so keeps it) is left out and counted the same way.
  */
 @Component
 public class FlatProfiles {
@@ -49,20 +52,29 @@ public class FlatProfiles {
                 fields.add(Map.entry(entry.flatName(), version.value().asText()));
             }
         }
+        int unnamed = 0;
         if (!properties.catalogOnly()) {
-            for (Map.Entry<String, AttributeVersion> attribute : remaining.entrySet()) {
+            // an attribute whose key is already a flat name keeps it; one whose dots map onto a name taken (by a
+            // catalog attribute, a reserved field or another attribute) is left out and counted, never shown under
+            // another attribute's name nor dropped unsaid (an outside probe's consent_marketing vanished so)
+            List<Map.Entry<String, AttributeVersion>> ordered = new ArrayList<>(remaining.entrySet());
+            ordered.sort(Comparator.comparing(attribute ->
+                    !AttributeCatalog.defaultFlatName(attribute.getKey()).equals(attribute.getKey())));
+            for (Map.Entry<String, AttributeVersion> attribute : ordered) {
                 String name = AttributeCatalog.defaultFlatName(attribute.getKey());
                 if (!AttributeCatalog.RESERVED.contains(name)
                         && !flat.containsKey(name)
                         && !containsName(fields, name)) {
                     fields.add(Map.entry(name, attribute.getValue().value().asText()));
+                } else {
+                    unnamed++;
                 }
             }
         }
         // Reserve room for the truncation marker so adding it never pushes the answer over the limit.
         int budget = properties.maxFlatBytes() - "\"truncated\":\"true\",\"omitted_attributes\":\"00000\",".length();
         int size = bytes(flat);
-        int omitted = 0;
+        int omitted = unnamed;
         for (Map.Entry<String, String> field : fields) {
             int fieldSize = bytes(Map.of(field.getKey(), field.getValue())) - 2 + 1;
             if (size + fieldSize <= budget) {
