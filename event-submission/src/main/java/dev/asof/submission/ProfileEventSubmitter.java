@@ -260,9 +260,11 @@ public final class ProfileEventSubmitter {
 
     /**
      * A bulk update whose values alone would take a profile past what one view item holds ({@link
-     * ProfileViews#MAX_STATE_BYTES}, as the log writer measures it): refused here, not answered {@code 202} and then
-     * dead-lettered by the log writer (an outside probe's 500 values of 400 characters were). A profile that grows
-     * past the limit over many events is still the log writer's to refuse (docs/ingestion.md).
+     * ProfileViews#MAX_STATE_BYTES}, measured as the log writer measures a profile, folded into an empty one): refused
+     * here, not answered {@code 202} and then dead-lettered by the log writer (an outside probe's 500 values of 400
+     * characters were). Stricter than the log writer for an existing customer whose newer values the update would not
+     * replace (backdated): intake does not read the profile, so it is refused too. A profile that grows past the limit
+     * over many events is still the log writer's to refuse (docs/ingestion.md).
      */
     private static Violation tooLargeOnItsOwn(EventEnvelope stored, Instant now) {
         if (!(stored.payload() instanceof BulkProfileUpdate)) {

@@ -300,6 +300,14 @@ class ErasureIT {
                 .untilAsserted(() -> assertThat(eventLog.find(voice, returning.timestampUtc(), returning.eventId()))
                         .hasValueSatisfying(logged ->
                                 assertThat(cipher.decrypt(logged.event())).isEqualTo(returning)));
+        // back from its return's valid time on, as its profile reads decide it: before that, still gone (the identity
+        // read counted a return at any valid time and answered 200 where the profile answered 410)
+        HttpResponse<String> beforeItsReturn = api.get(
+                "/api/v1/customers/" + voice + "/identity?at="
+                        + Timestamps.format(returning.timestampUtc().minusMillis(1)),
+                TestApiKeys.ALL_SCOPES);
+        assertThat(beforeItsReturn.statusCode()).as(beforeItsReturn.body()).isEqualTo(410);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(returning.timestampUtc()));
         HttpResponse<String> back = api.get("/api/v1/customers/" + voice + "/identity", TestApiKeys.ALL_SCOPES);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
 
@@ -315,6 +323,7 @@ class ErasureIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> eventLog.find(chat, memberBack.timestampUtc(), memberBack.eventId())
                         .isPresent());
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(memberBack.timestampUtc()));
         HttpResponse<String> member = api.get("/api/v1/customers/" + chat + "/identity", TestApiKeys.ALL_SCOPES);
         assertThat(member.statusCode()).as(member.body()).isEqualTo(200);
         JsonNode memberIdentity = EventJson.parse(member.body());

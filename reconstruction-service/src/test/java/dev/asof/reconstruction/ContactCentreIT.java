@@ -110,6 +110,20 @@ class ContactCentreIT extends ReconstructionIT {
         // six reserved names, consent_marketing, a.b_c and a_b.c
         assertThat(flat.get("omitted_attributes").asString()).isEqualTo("9");
         assertThat(flat.toString()).doesNotContain("EVIL", "revoked", "dot");
+
+        // a catalog attribute's name stays its own when it is not set; two dotted keys share a name, neither has it
+        String other = Events.newCustomerId("cust");
+        String[][] more = {{"consent_marketing", "revoked"}, {"x.y_z", "one"}, {"x_y.z", "two"}, {"tier", "gold"}};
+        for (int i = 0; i < more.length; i++) {
+            fixture.log(
+                    change(other, "2023-10-27T14:00:00Z", more[i][0], more[i][1], "voice"),
+                    Instant.parse("2023-10-27T14:00:01Z").plusMillis(i));
+        }
+        JsonNode otherFlat = ok("/api/v1/customers/" + other + "/profile/at/2023-10-27T14:30:05Z?view=flat");
+        assertThat(otherFlat.has("consent_marketing")).as(otherFlat.toString()).isFalse();
+        assertThat(otherFlat.has("x_y_z")).isFalse();
+        assertThat(otherFlat.get("tier").asString()).isEqualTo("gold");
+        assertThat(otherFlat.get("omitted_attributes").asString()).isEqualTo("3");
     }
 
     @Test

@@ -185,7 +185,7 @@ public class IdentityCommands {
      */
     private void refuseIfErased(String identity, Instant effectiveAt) {
         try {
-            erased.check(identity, effectiveAt, after -> log.hasEvents(identity, after, Timestamps.LATEST, false));
+            erased.check(identity, effectiveAt, after -> log.cameBack(identity, after, effectiveAt, Timestamps.LATEST));
         } catch (SubjectErasedException gone) {
             count("refused", "erased");
             throw new ApiProblemException(Problems.of(

@@ -79,6 +79,15 @@ public class IdentityLog {
         return log.anyEvent(customerId, after, knownAt, countErasures);
     }
 
+    /**
+     * Whether the erased {@code customerId} had come back by {@code validAt} (an event of its own stamped after
+     * {@code erased}, other than an erasure or one it redacted), as known at {@code knownAt}: as reconstruction's
+     * reads decide it.
+     */
+    public boolean cameBack(String customerId, Instant erased, Instant validAt, Instant knownAt) {
+        return log.cameBack(customerId, erased, validAt, knownAt);
+    }
+
     private List<RecordedEvent> read(
             Collection<String> seeds, Instant validAt, Instant knownAt, boolean members, boolean identityOnly) {
         Map<String, List<RecordedEvent>> read = new LinkedHashMap<>();

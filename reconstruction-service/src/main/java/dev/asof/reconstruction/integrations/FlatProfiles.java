@@ -5,10 +5,12 @@ import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.profile.ProfileAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Size: the answer never exceeds {@link IntegrationProperties#maxFlatBytes()}. When a profile would, catalog
  * attributes are kept first (in catalog order), then the others by key, and whatever does not fit is left out;
  * the answer then says {@code "truncated": "true"} and {@code "omitted_attributes": "<count>"}. An attribute whose
- * flat name is taken (a reserved field, a catalog attribute's name, or another attribute's: {@code a.b} and {@code
- * a_b} are both {@code a_b}, and the one named so keeps it) is left out and counted the same way.
+ * field name is taken (a reserved field's, a catalog attribute's whether set or not) or shared with another key
+ * ({@code a.b} and {@code a_b} are both {@code a_b}: the key spelled so keeps it; two dotted keys, neither) is left
+ * out and counted the same way.
  */
 @Component
 public class FlatProfiles {
@@ -54,17 +57,18 @@ public class FlatProfiles {
         }
         int unnamed = 0;
         if (!properties.catalogOnly()) {
-            // an attribute whose key is already a flat name keeps it; one whose dots map onto a name taken (by a
-            // catalog attribute, a reserved field or another attribute) is left out and counted, never shown under
-            // another attribute's name nor dropped unsaid (an outside probe's consent_marketing vanished so)
-            List<Map.Entry<String, AttributeVersion>> ordered = new ArrayList<>(remaining.entrySet());
-            ordered.sort(Comparator.comparing(attribute ->
-                    !AttributeCatalog.defaultFlatName(attribute.getKey()).equals(attribute.getKey())));
-            for (Map.Entry<String, AttributeVersion> attribute : ordered) {
-                String name = AttributeCatalog.defaultFlatName(attribute.getKey());
-                if (!AttributeCatalog.RESERVED.contains(name)
-                        && !flat.containsKey(name)
-                        && !containsName(fields, name)) {
+            // A field name belongs to the reserved fields and to the catalog's attributes (set or not: a flow reads
+            // it as that attribute), then to the one key spelled so, or to the one key that maps onto it. Any other
+            // attribute whose name is taken or shared is left out and counted, never shown under another
+            // attribute's name nor dropped unsaid (an outside probe's consent_marketing vanished so).
+            Set<String> taken = new HashSet<>(AttributeCatalog.RESERVED);
+            catalog.attributes().forEach(entry -> taken.add(entry.flatName()));
+            Map<String, Integer> sharing = new HashMap<>();
+            remaining.keySet().forEach(key -> sharing.merge(AttributeCatalog.defaultFlatName(key), 1, Integer::sum));
+            for (Map.Entry<String, AttributeVersion> attribute : remaining.entrySet()) {
+                String key = attribute.getKey();
+                String name = AttributeCatalog.defaultFlatName(key);
+                if (!taken.contains(name) && (key.equals(name) || sharing.get(name) == 1)) {
                     fields.add(Map.entry(name, attribute.getValue().value().asText()));
                 } else {
                     unnamed++;
@@ -93,14 +97,5 @@ public class FlatProfiles {
 
     private int bytes(Map<String, String> fields) {
         return json.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static boolean containsName(List<Map.Entry<String, String>> fields, String name) {
-        for (Map.Entry<String, String> field : fields) {
-            if (field.getKey().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -141,6 +141,15 @@ public class EventLog {
         return ranges.anyEvent(customerId, after, Hlc.upperBound(knownAt), countErasures);
     }
 
+    /**
+     * Whether the erased {@code customerId} had come back by valid time {@code validAt}, as known at {@code
+     * knownAt}: {@link LogRanges#anyEvent(String, Instant, Instant, long, boolean)} without erasures, the one rule
+     * every read uses.
+     */
+    public boolean cameBack(String customerId, Instant erased, Instant validAt, Instant knownAt) {
+        return ranges.anyEvent(customerId, erased, validAt, Hlc.upperBound(knownAt), false);
+    }
+
     static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }

@@ -69,7 +69,9 @@ class IdentityController {
         Instant known = orNow(RequestParameters.optionalInstant("known_at", knownAt), now);
         // merges, unmerges and erasures only: a customer's attribute changes (thousands, maybe) never decide who it is
         List<RecordedEvent> group = log.identityGroup(customerId, validAt, known);
-        erased.check(customerId, validAt, after -> log.hasEvents(customerId, after, known, false));
+        // back by the time asked, as the profile read at that time decides it (a return later in valid time made the
+        // identity answer 200 where the profile answered 410)
+        erased.check(customerId, validAt, after -> log.cameBack(customerId, after, validAt, known));
         if (!log.hasEvents(customerId, null, known, true)) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,

@@ -100,7 +100,7 @@ class MatchController {
         int limit = limit(limitText);
         Instant now = clock.instant();
         List<RecordedEvent> group = identities.identityGroup(customerId, now, Timestamps.LATEST);
-        erased.check(customerId, now, after -> identities.hasEvents(customerId, after, Timestamps.LATEST, false));
+        erased.check(customerId, now, after -> identities.cameBack(customerId, after, now, Timestamps.LATEST));
         if (!identities.hasEvents(customerId, null, Timestamps.LATEST, true)) {
             throw new ApiProblemException(Problems.of(
                     HttpStatus.NOT_FOUND,

@@ -83,7 +83,7 @@ record HistoryCursor(
                 && Objects.equals(this.attribute, attribute)
                 && Objects.equals(this.from, from)
                 && Objects.equals(this.to, to)
-                && (knownAt == null || knownAt.equals(knownAtAsked != null ? knownAtAsked : this.knownAt));
+                && (knownAt == null || knownAt.equals(this.knownAt) || knownAt.equals(knownAtAsked));
     }
 
     private static String optionalText(JsonNode node, String field) {

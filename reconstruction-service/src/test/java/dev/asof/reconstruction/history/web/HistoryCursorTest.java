@@ -51,7 +51,11 @@ class HistoryCursorTest {
         assertThat(decoded).isEqualTo(future);
         assertThat(decoded.continues("cust_1", null, null, null, asked)).isTrue();
         assertThat(decoded.continues("cust_1", null, null, null, null)).isTrue();
-        assertThat(decoded.continues("cust_1", null, null, null, readAsOf)).isFalse();
+        assertThat(decoded.continues("cust_1", null, null, null, readAsOf))
+                .as("the K the page answered")
+                .isTrue();
+        assertThat(decoded.continues("cust_1", null, null, null, readAsOf.plusMillis(1)))
+                .isFalse();
     }
 
     @Test
