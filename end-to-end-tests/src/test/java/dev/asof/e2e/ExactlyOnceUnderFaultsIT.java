@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Nothing lost, nothing doubled: 10,000 events for 250 customers are streamed through intake while the log
+ * Nothing lost, nothing doubled: 8,000 events for 200 customers are streamed through intake while the log
  * writer is killed mid-batch and restarted, stopped and restarted, DynamoDB (dynalite) and then the Kafka broker
  * hang for seconds (SIGSTOP, SIGCONT), the broker is restarted and dynalite is restarted, with poison records
  * (an event before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class ExactlyOnceUnderFaultsIT {
 
     private static final long SEED = Long.getLong("asof.seed", 20261126L);
-    private static final int CUSTOMERS = 250;
+    private static final int CUSTOMERS = 200;
     private static final int EVENTS_PER_CUSTOMER = 40;
     private static final int BATCH = 100;
     private static final int CLIENTS = 4;
