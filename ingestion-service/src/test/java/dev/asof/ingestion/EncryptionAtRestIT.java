@@ -176,11 +176,9 @@ class EncryptionAtRestIT {
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(response.body()).contains("event-size", "once its values are encrypted");
-        Map<String, AttributeValue> ledger = dynamo.getItem(b -> b.tableName(tables.intakeEvents())
-                        .consistentRead(true)
-                        .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId))))
-                .item();
-        assertThat(ledger).as("no ledger entry for a refused event").isEmpty();
+        assertThat(ledgerEntry(eventId))
+                .as("no ledger entry for a refused event")
+                .isEmpty();
     }
 
     /**
@@ -212,17 +210,22 @@ class EncryptionAtRestIT {
         assertThat(response.body())
                 .contains("profile-too-large", "/payload/changes")
                 .doesNotContain("vvvv");
-        Map<String, AttributeValue> ledger = dynamo.getItem(b -> b.tableName(tables.intakeEvents())
-                        .consistentRead(true)
-                        .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId))))
-                .item();
-        assertThat(ledger).as("no ledger entry for a refused event").isEmpty();
+        assertThat(ledgerEntry(eventId))
+                .as("no ledger entry for a refused event")
+                .isEmpty();
         // in a batch: that event refused, the others accepted
         String small = Events.attributeChange(
                 UUID.randomUUID().toString(), customer, "2026-11-15T00:00:01Z", "tier", null, "gold", "voice");
         HttpResponse<String> batch =
                 api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, "[" + bulk + "," + small + "]");
         assertThat(batch.body()).contains("\"profile-too-large\"", "\"accepted\"");
+    }
+
+    private Map<String, AttributeValue> ledgerEntry(String eventId) {
+        return dynamo.getItem(b -> b.tableName(tables.intakeEvents())
+                        .consistentRead(true)
+                        .key(Map.of(AsofTables.EVENT_ID, AttributeValue.fromS(eventId))))
+                .item();
     }
 
     private List<String> kafkaRecordsOf(String customer, int expected) {
