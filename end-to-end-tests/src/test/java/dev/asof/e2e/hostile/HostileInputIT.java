@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class HostileInputIT {
 
     private static final long SEED = Long.getLong("asof.seed", 20261130L);
-    private static final int REQUESTS = Integer.getInteger("asof.hostile.requests", 7_000);
+    private static final int REQUESTS = Integer.getInteger("asof.hostile.requests", 10_000);
     private static final int CLIENTS = 8;
     private static final int TIMEOUT_MILLIS = 30_000;
     private static final int MAX_PROBLEM_BYTES = 256 * 1024;
