@@ -13,16 +13,21 @@ import java.util.concurrent.TimeUnit;
 /** One service's executable jar, run as its own JVM the way `./asof up` runs it, for end-to-end tests and benchmarks. */
 public final class ServiceJar implements AutoCloseable {
 
+    private static final Duration STOPPING = Duration.ofSeconds(20);
+
     private final String name;
     private final int port;
     private final Process process;
     private final Path log;
+    /** How long {@link #close()} waits for the JVM to exit before killing it. */
+    private final Duration stopping;
 
-    private ServiceJar(String name, int port, Process process, Path log) {
+    private ServiceJar(String name, int port, Process process, Path log, Duration stopping) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.stopping = stopping;
     }
 
     /** Starts {@code module}'s jar on a free port with {@code properties}, and waits until it is healthy. */
@@ -41,7 +46,12 @@ public final class ServiceJar implements AutoCloseable {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+        ClassDataSharing.Run shared =
+                ClassDataSharing.ENABLED ? ClassDataSharing.prepare(module, jar).orElse(null) : null;
+        if (shared != null) {
+            command.addAll(shared.jvmOptions());
+        }
+        command.addAll(List.of("-jar", (shared == null ? jar : shared.jar()).toString(), "--server.port=" + port));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Path log = Files.createTempFile("asof-" + module, ".log");
@@ -49,7 +59,12 @@ public final class ServiceJar implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            ServiceJar service = new ServiceJar(module, port, process, log);
+            if (shared != null) {
+                shared.started(process);
+            }
+            // a JVM writing the class-data archive as it exits takes 13 s more to stop, longer on a busy machine
+            Duration stopping = shared != null && shared.writing() != null ? Duration.ofSeconds(120) : STOPPING;
+            ServiceJar service = new ServiceJar(module, port, process, log, stopping);
             service.awaitHealthy(Duration.ofSeconds(120));
             return service;
         } catch (IOException e) {
@@ -120,7 +135,7 @@ public final class ServiceJar implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(stopping.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
