@@ -63,7 +63,17 @@ class ConsoleHostileRequestsTest {
         registry.add("asof.console.ingestion-url", () -> "http://127.0.0.1:" + closed);
         registry.add("asof.console.api-key", () -> "test-console-key");
         registry.add("asof.console.request-timeout", () -> "100ms");
+        registry.add("asof.console.users[0].username", () -> OPERATOR);
+        registry.add(
+                "asof.console.users[0].password-hash",
+                () -> "{bcrypt}"
+                        + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
+                                .encode(OPERATOR_PASSWORD));
+        registry.add("asof.console.users[0].roles", () -> "auditor");
     }
+
+    static final String OPERATOR = "probe_operator";
+    static final String OPERATOR_PASSWORD = "probe-password-1";
 
     @AfterAll
     static void close() throws Exception {
@@ -248,6 +258,46 @@ class ConsoleHostileRequestsTest {
                 .as("a well-formed query is not refused")
                 .startsWith("HTTP/1.1 302 ");
         assertThat(output.getAll()).doesNotContain("secretvalue", "forged", "InvalidParameterException");
+    }
+
+    /**
+     * A 400 answered outside the pages (a customer id that is not one, on the page or the CSV export) to a signed-in
+     * client that takes any type gets Spring's error body: it must not echo the path, which holds what was typed as
+     * the customer id (an outside probe found it did).
+     */
+    @Test
+    void anErrorAnsweredOutsideThePagesDoesNotEchoThePath() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .build();
+        String base = "http://127.0.0.1:" + port;
+        String login = client.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(login);
+        assertThat(token.find()).as(login).isTrue();
+        java.net.http.HttpResponse<String> signedIn = client.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "username=" + OPERATOR + "&password=" + OPERATOR_PASSWORD + "&_csrf=" + token.group(1)))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location").orElseThrow()).doesNotContain("error");
+        for (String path : List.of("/customers/secretvalue%20id", "/customers/secretvalue%20id/timeline.csv")) {
+            java.net.http.HttpResponse<String> answer = client.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                            .header("Accept", "*/*")
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path).isEqualTo(400);
+            assertThat(answer.body()).as(path).contains("customer id").doesNotContain("secretvalue");
+        }
     }
 
     /** One request written as is (a {@code Host} header and {@code Connection: close} added); the whole answer. */

@@ -32,11 +32,16 @@ public class FlatProfiles {
     private final AttributeCatalog catalog;
     private final IntegrationProperties properties;
     private final JsonMapper json;
+    /** The field names no other attribute may have: the reserved fields' and the catalog attributes'. */
+    private final Set<String> taken;
 
     FlatProfiles(AttributeCatalog catalog, IntegrationProperties properties, JsonMapper json) {
         this.catalog = catalog;
         this.properties = properties;
         this.json = json;
+        Set<String> names = new HashSet<>(AttributeCatalog.RESERVED);
+        catalog.attributes().forEach(entry -> names.add(entry.flatName()));
+        this.taken = Set.copyOf(names);
     }
 
     /** The flat view of an answer. */
@@ -61,8 +66,6 @@ public class FlatProfiles {
             // it as that attribute), then to the one key spelled so, or to the one key that maps onto it. Any other
             // attribute whose name is taken or shared is left out and counted, never shown under another
             // attribute's name nor dropped unsaid (an outside probe's consent_marketing vanished so).
-            Set<String> taken = new HashSet<>(AttributeCatalog.RESERVED);
-            catalog.attributes().forEach(entry -> taken.add(entry.flatName()));
             Map<String, Integer> sharing = new HashMap<>();
             remaining.keySet().forEach(key -> sharing.merge(AttributeCatalog.defaultFlatName(key), 1, Integer::sum));
             for (Map.Entry<String, AttributeVersion> attribute : remaining.entrySet()) {
