@@ -387,6 +387,40 @@ class CampaignIntakeIT {
         }
     }
 
+    /**
+     * An upload that breaks off before its end (fewer bytes than its Content-Length, a chunk cut short, a chunk
+     * header that is not one; the client then stops sending) is answered 400 unreadable-body, as documented, and
+     * stores nothing (an outside probe got the generic bad-request).
+     */
+    @Test
+    void anUploadThatBreaksOffIsUnreadableAndStoresNothing() throws Exception {
+        int before = campaignCount();
+        String file = "customer_id,tier\n" + Events.newCustomerId("cust_cut") + ",gold\n"
+                + Events.newCustomerId("cust_cut") + ",sil";
+        String head = "POST /api/v1/campaigns?name=cut HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + TestApiKeys.EVENTS_WRITE_ONLY + "\r\nContent-Type: text/csv\r\n";
+        List<String> requests = List.of(
+                head + "Content-Length: 1000\r\n\r\n" + file,
+                head + "Transfer-Encoding: chunked\r\n\r\n400\r\n" + file,
+                head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + file + "\r\n0\r\n\r\n");
+        for (String request : requests) {
+            String answer = brokenOff(request);
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400 ").contains("/problems/unreadable-body");
+        }
+        assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
+    }
+
+    /** Sends {@code request} and stops sending (half-close); the whole answer. */
+    private String brokenOff(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** A file sent in {@code pieces} pieces, half a second apart. */
     private static final class Trickle extends java.io.InputStream {
 

@@ -24,7 +24,14 @@ class ProblemErrorController implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer value && value >= 400 && value <= 599 ? value : 404;
-        ProblemDetail problem = problem(status);
+        ProblemDetail problem = status == 400 && bodyUnreadable(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))
+                ? Problems.of(
+                        HttpStatus.BAD_REQUEST,
+                        "unreadable-body",
+                        "Unreadable body",
+                        "The request body could not be read to its end (it broke off, or its length or chunked framing"
+                                + " is wrong); nothing of it was stored. Send it again.")
+                : problem(status);
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (code != null && uri instanceof String path) {
             try {
@@ -36,6 +43,22 @@ class ProblemErrorController implements ErrorController {
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /**
+     * Whether the container refused the request because its body could not be read: Tomcat marks the response 400
+     * when a read of a body fails (it broke off, a chunk header is not one) whatever the application then answers,
+     * and names the failure here (an outside probe's broken-off campaign upload got the generic 400 instead).
+     */
+    private static boolean bodyUnreadable(Object failure) {
+        Object cause = failure;
+        for (int depth = 0; depth < 10 && cause instanceof Throwable thrown; depth++) {
+            if (thrown instanceof java.io.IOException) {
+                return true;
+            }
+            cause = thrown.getCause();
+        }
+        return false;
     }
 
     /** The problem for a bare status raised by the container, with a stable type per status. */
