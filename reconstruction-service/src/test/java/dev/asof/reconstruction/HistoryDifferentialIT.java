@@ -54,6 +54,9 @@ class HistoryDifferentialIT extends ReconstructionIT {
     @Autowired
     dev.asof.privacy.SubjectKeys keys;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     int questions;
     int pages;
     int listed;
@@ -70,6 +73,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         System.out.println("HistoryDifferentialIT seed=" + seed + " families=" + families);
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Long> failing = new ArrayList<>();
+        double fromMemoryBefore = logScansFromMemory();
         for (int f = 0; f < families; f++) {
             long familySeed = seeds.nextLong();
             int before = failures.size();
@@ -78,11 +82,21 @@ class HistoryDifferentialIT extends ReconstructionIT {
                 failing.add(familySeed);
             }
         }
+        long fromMemory = Math.round(logScansFromMemory() - fromMemoryBefore);
         String summary = String.format(
                 "HistoryDifferentialIT seed=%d: %d families, %d questions, %d pages, %d changes listed (%d from"
                         + " merged members or merges), %d timelines replayed against the profile, %d questions"
-                        + " after a member's key was destroyed (%d events gone)",
-                seed, families, questions, pages, listed, merged, replayed, askedAfterShredding, shreddedValues);
+                        + " after a member's key was destroyed (%d events gone), %d log scans answered from memory",
+                seed,
+                families,
+                questions,
+                pages,
+                listed,
+                merged,
+                replayed,
+                askedAfterShredding,
+                shreddedValues,
+                fromMemory);
         System.out.println(summary);
         assertThat(failures)
                 .as("%s%nfailing family seeds %s; rerun with -Dasof.seed=%d", summary, failing, seed)
@@ -91,6 +105,15 @@ class HistoryDifferentialIT extends ReconstructionIT {
         assertThat(shreddedValues)
                 .as("the families must exercise destroyed keys")
                 .isPositive();
+        assertThat(fromMemory)
+                .as("pages must be answered from the stretches of the log kept in memory too")
+                .isPositive();
+    }
+
+    /** Scans of one identity's log that were answered from memory (LogSegments), so far. */
+    private double logScansFromMemory() {
+        return meters.counter("asof.reconstruction.log_segments", "result", "hit")
+                .count();
     }
 
     private void family(long familySeed) {

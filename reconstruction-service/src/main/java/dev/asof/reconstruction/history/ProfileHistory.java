@@ -15,6 +15,7 @@ import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.reconstruction.state.LogSegments;
 import dev.asof.support.storage.LogRanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +61,7 @@ public class ProfileHistory {
     private final HistoryProperties properties;
     private final MeterRegistry metrics;
     private final ValueCipher cipher;
+    private final LogSegments segments;
 
     ProfileHistory(
             IdentityStates states,
@@ -68,8 +69,10 @@ public class ProfileHistory {
             ProfileStoreGuard guard,
             HistoryProperties properties,
             MeterRegistry metrics,
-            ValueCipher cipher) {
+            ValueCipher cipher,
+            LogSegments segments) {
         this.cipher = cipher;
+        this.segments = segments;
         this.states = states;
         this.log = log;
         this.guard = guard;
@@ -151,6 +154,7 @@ public class ProfileHistory {
             throw new SubjectErasedException(customerId, ownErasure.timestamp());
         }
         Readable readable = new Readable(cipher, customerId, UUID.randomUUID().toString(), ownErasure);
+        LogSegments.Page kept = segments.page();
         int scanPage = wholes.size() == 1 ? Math.min(Math.max(query.limit() + 1, SCAN_PAGE), MAX_SCAN_PAGE) : SCAN_PAGE;
         for (Map.Entry<String, IdentityRead> entry : wholes.entrySet()) {
             String identity = entry.getKey();
@@ -173,10 +177,21 @@ public class ProfileHistory {
                             ? IdentityState.empty(identity)
                             : readable.state(states.read(identity, start.minusMillis(1), bound, deadline)
                                     .state()));
-            scans.add(new Scan(log.validTimeScan(identity, start, to, bound, scanPage), readable));
+            // from memory where an earlier page read this stretch of the log at the same watermark (LogSegments)
+            scans.add(new Scan(
+                    kept.scan(
+                            identity, whole.watermark(), whole.state().erasedAt() == null, start, to, bound, scanPage),
+                    readable));
         }
 
         GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute(), readable::gone);
+        HistoryPage page = walk(query, deadline, scans, timeline);
+        scans.forEach(Scan::finish);
+        return page;
+    }
+
+    /** The page: the scans merged in the order of changes, through the timeline, from after the cursor. */
+    private static HistoryPage walk(HistoryQuery query, Deadline deadline, List<Scan> scans, GroupTimeline timeline) {
         List<HistoryChange> changes = new ArrayList<>();
         List<RecordedEvent> sameTime = new ArrayList<>();
         while (true) {
@@ -252,13 +267,17 @@ public class ProfileHistory {
     /** One identity's log scan, able to look at its next event. */
     private static final class Scan {
 
-        private final Iterator<RecordedEvent> events;
+        private final LogSegments.Scan events;
         private final Readable readable;
         private RecordedEvent peeked;
 
-        Scan(Iterator<RecordedEvent> events, Readable readable) {
+        Scan(LogSegments.Scan events, Readable readable) {
             this.events = events;
             this.readable = readable;
+        }
+
+        void finish() {
+            events.finish();
         }
 
         boolean hasNext() {

@@ -8,6 +8,7 @@ import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.reconstruction.state.LateArrivals;
+import dev.asof.reconstruction.state.LogSegments;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.FoldedEvents;
 import io.micrometer.core.instrument.Counter;
@@ -24,8 +25,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 
 /**
- * Follows the event topic to drop cached answers an event may change, and the late arrivals kept in memory of an
- * identity whose erasure event it sees ({@link LateArrivals#erased}). Every instance needs every event (each has
+ * Follows the event topic to drop cached answers an event may change, the stretches of the identity's log kept for
+ * timelines ({@link LogSegments#drop}), and the late arrivals kept in memory of an identity whose erasure event it
+ * sees ({@link LateArrivals#erased}). Every instance needs every event (each has
  * its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
  * starts empty, and nothing is cached until the partitions are assigned and their positions fixed.
  *
@@ -41,13 +43,20 @@ class CacheInvalidation implements ConsumerSeekAware {
 
     private final ProfileCache cache;
     private final LateArrivals lateArrivals;
+    private final LogSegments segments;
     private final FoldedEvents folded;
     private final Counter invalidations;
     private final Counter notEvents;
 
-    CacheInvalidation(ProfileCache cache, LateArrivals lateArrivals, FoldedEvents folded, MeterRegistry metrics) {
+    CacheInvalidation(
+            ProfileCache cache,
+            LateArrivals lateArrivals,
+            LogSegments segments,
+            FoldedEvents folded,
+            MeterRegistry metrics) {
         this.cache = cache;
         this.lateArrivals = lateArrivals;
+        this.segments = segments;
         this.folded = folded;
         this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
         this.notEvents = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
@@ -74,6 +83,8 @@ class CacheInvalidation implements ConsumerSeekAware {
         }
         invalidations.increment();
         cache.invalidate(event.customerId());
+        // the stretches of the log kept for timelines are of a watermark this event moves on: no longer served
+        segments.drop(event.customerId());
         if (event.payload() instanceof ProfileErased) {
             // the erasure redacts this identity's log next: late arrivals kept from it would outlive the redaction
             lateArrivals.erased(event.customerId());

@@ -1,0 +1,485 @@
+package dev.asof.reconstruction.state;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.asof.events.AttributeChanged;
+import dev.asof.events.AttributeValue;
+import dev.asof.events.BulkProfileUpdate;
+import dev.asof.events.RecordedEvent;
+import dev.asof.support.storage.LogRanges;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stretches of identities' logs that timelines read, kept in memory so that the same timeline read again (the
+ * console drawing a customer again, a client walking it twice) does not read the store again: a timeline of 10,000
+ * changes is 10,000 log items, most of its read time.
+ *
+ * <p>A stretch holds every logged event of one identity with a valid time in {@code [from, to]} (whole
+ * milliseconds, both inclusive) recorded at or before the watermark it was read at: the view's {@code
+ * last_recorded_at}, read before the log, so every event recorded at or before it is in the log (the log writer
+ * writes the view last). A stretch is therefore complete for its watermark, and it serves any read of that range
+ * while the identity's view still has that watermark, at that known-at time or an earlier one (the events recorded
+ * later are filtered out). Once the view moves on (anything logged since, late or not) the copy of the old watermark
+ * is never served again, and the next read of the identity drops it.
+ *
+ * <p>Only reads of the whole log as of the watermark ({@code known_at} at or after it) keep what they read, and only
+ * for an identity whose state holds no erasure: an erasure redacts an identity's log in place, after its event is
+ * logged, and that event moves the watermark. Every event of the identity seen on the topic drops its copy ({@link
+ * #drop}; a page that began reading before keeps nothing of it), a copy found for an identity whose state holds an
+ * erasure is dropped, and no copy is served longer than {@code max-age} after its first stretch was read.
+ *
+ * <p>Bounded: copies weigh what their events take in memory, roughly ({@link #approximateBytes}), up to {@code
+ * max-bytes} over all identities; an identity with more than {@code max-per-identity} kept events is not kept; and
+ * what one page holds to keep is at most half of {@code max-bytes} (beyond it, the page keeps nothing more).
+ */
+@Component
+public class LogSegments {
+
+    /** The order of a log's sort keys: valid time (whole milliseconds), then event id. */
+    private static final Comparator<RecordedEvent> LOG_ORDER = Comparator.<RecordedEvent>comparingLong(
+                    event -> event.event().timestampUtc().toEpochMilli())
+            .thenComparing(event -> event.event().eventId());
+
+    /** One stretch: every event of {@code [from, to]} recorded at or before its copy's watermark, in log order. */
+    record Stretch(long from, long to, List<RecordedEvent> events) {
+
+        /** The events of {@code [from, to]} (inside this stretch), in log order. */
+        List<RecordedEvent> between(long rangeFrom, long rangeTo) {
+            return events.subList(firstAtOrAfter(rangeFrom), firstAtOrAfter(rangeTo + 1));
+        }
+
+        private int firstAtOrAfter(long millis) {
+            int low = 0;
+            int high = events.size();
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (events.get(middle).event().timestampUtc().toEpochMilli() < millis) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+    }
+
+    /**
+     * One identity's copy: its stretches at one watermark, by {@code from}, neither overlapping nor touching; {@code
+     * bytes}: roughly what their events take in memory; {@code readNanos}: when its first stretch was read.
+     */
+    record Copy(long watermark, NavigableMap<Long, Stretch> stretches, int events, long bytes, long readNanos) {
+
+        Copy(long watermark, long readNanos) {
+            this(watermark, new TreeMap<>(), 0, 0, readNanos);
+        }
+
+        /** The stretch that covers {@code [from, to]} whole, if one does. */
+        Stretch covering(long from, long to) {
+            Map.Entry<Long, Stretch> floor = stretches.floorEntry(from);
+            return floor != null && floor.getValue().to() >= to ? floor.getValue() : null;
+        }
+
+        /** This copy with {@code added} joined to the stretches it overlaps or touches. */
+        Copy with(Stretch added) {
+            NavigableMap<Long, Stretch> joined = new TreeMap<>(stretches);
+            long from = added.from();
+            long to = added.to();
+            List<List<RecordedEvent>> parts = new ArrayList<>();
+            parts.add(added.events());
+            Map.Entry<Long, Stretch> before = joined.floorEntry(from);
+            long start = before != null && before.getValue().to() >= from - 1 ? before.getKey() : from;
+            for (Stretch touched :
+                    List.copyOf(joined.subMap(start, true, to + 1, true).values())) {
+                joined.remove(touched.from());
+                from = Math.min(from, touched.from());
+                to = Math.max(to, touched.to());
+                parts.add(touched.events());
+            }
+            joined.put(from, new Stretch(from, to, mergeInLogOrder(parts)));
+            int count = 0;
+            long size = 0;
+            for (Stretch stretch : joined.values()) {
+                count += stretch.events().size();
+                for (RecordedEvent event : stretch.events()) {
+                    size += approximateBytes(event);
+                }
+            }
+            return new Copy(watermark, joined, count, size, readNanos);
+        }
+    }
+
+    private final LogRanges log;
+    private final LogSegmentsProperties properties;
+    private final Cache<String, Copy> copies;
+
+    /**
+     * When each identity was last dropped ({@link #drop}), as a number of {@link #sequence}: a page that began before
+     * keeps nothing of it. Remembered far longer than a page may read (its time budget is seconds).
+     */
+    private final Cache<String, Long> dropped = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .executor(Runnable::run)
+            .build();
+
+    private final AtomicLong sequence = new AtomicLong();
+    private final Counter fromMemory;
+    private final Counter fromStore;
+
+    LogSegments(LogRanges log, LogSegmentsProperties properties, MeterRegistry metrics) {
+        this.log = log;
+        this.properties = properties;
+        this.copies = Caffeine.newBuilder()
+                .maximumWeight(properties.maxBytes().toBytes())
+                .weigher((String identity, Copy copy) -> (int) Math.min(Integer.MAX_VALUE, copy.bytes() + 64))
+                .expireAfterWrite(properties.maxAge())
+                .executor(Runnable::run)
+                .build();
+        this.fromMemory = Counter.builder("asof.reconstruction.log_segments")
+                .description("timeline scans of one identity's log answered from memory (hit) or read from the store"
+                        + " (miss)")
+                .tag("result", "hit")
+                .register(metrics);
+        this.fromStore = Counter.builder("asof.reconstruction.log_segments")
+                .description("timeline scans of one identity's log answered from memory (hit) or read from the store"
+                        + " (miss)")
+                .tag("result", "miss")
+                .register(metrics);
+        Gauge.builder("asof.reconstruction.log_segments.events", copies, LogSegments::events)
+                .description("logged events held in memory for timelines")
+                .register(metrics);
+        Gauge.builder("asof.reconstruction.log_segments.bytes", copies, LogSegments::bytes)
+                .description("roughly what the logged events held in memory for timelines take")
+                .register(metrics);
+    }
+
+    /** One timeline page's scans: what they hold to keep shares one budget, half of {@code max-bytes}. */
+    public Page page() {
+        return new Page(sequence.get(), properties.maxBytes().toBytes() / 2);
+    }
+
+    /**
+     * Drops what is kept of {@code identity}, and keeps nothing a page that began before read of it (an event of
+     * the identity was seen: its view moves on, and an erasure event's redaction follows).
+     */
+    public void drop(String identity) {
+        dropped.put(identity, sequence.incrementAndGet());
+        copies.invalidate(identity);
+    }
+
+    /** How many of {@code identity}'s events are kept (for tests and diagnostics). */
+    public int keptEvents(String identity) {
+        Copy copy = copies.getIfPresent(identity);
+        return copy == null ? 0 : copy.events();
+    }
+
+    /**
+     * Roughly what an event takes in memory: a share for its objects and fixed fields, and two bytes per character
+     * of its values and bulk keys (an event may hold values of up to 256 KiB; most hold one short one).
+     */
+    static long approximateBytes(RecordedEvent recorded) {
+        long characters = 0;
+        if (recorded.event().payload() instanceof AttributeChanged change) {
+            characters += length(change.previousValue()) + length(change.newValue());
+        } else if (recorded.event().payload() instanceof BulkProfileUpdate bulk) {
+            for (BulkProfileUpdate.Change change : bulk.changes()) {
+                characters += change.attributeKey().length() + length(change.newValue()) + 32;
+            }
+        }
+        return 1024 + 2 * characters;
+    }
+
+    private static long length(AttributeValue value) {
+        String text = value == null ? null : value.asText();
+        return text == null ? 0 : text.length();
+    }
+
+    private static long events(Cache<String, Copy> copies) {
+        return copies.asMap().values().stream().mapToLong(Copy::events).sum();
+    }
+
+    private static long bytes(Cache<String, Copy> copies) {
+        return copies.asMap().values().stream().mapToLong(Copy::bytes).sum();
+    }
+
+    private boolean young(Copy copy) {
+        return System.nanoTime() - copy.readNanos() < properties.maxAge().toNanos();
+    }
+
+    private boolean droppedSince(String identity, long ticket) {
+        Long at = dropped.getIfPresent(identity);
+        return at != null && at > ticket;
+    }
+
+    /**
+     * Joins {@code stretch} to what is kept of {@code identity} at {@code watermark}, unless the identity was dropped
+     * since {@code ticket} (when the page began). The join runs outside the map's lock: when another page joined
+     * first, this one joins again onto the new copy.
+     */
+    private void keep(String identity, long watermark, long ticket, Stretch stretch) {
+        ConcurrentMap<String, Copy> map = copies.asMap();
+        while (!droppedSince(identity, ticket)) {
+            Copy copy = map.get(identity);
+            if (copy != null && copy.watermark() > watermark) {
+                return; // a later read keeps a newer copy
+            }
+            Copy base = copy == null || copy.watermark() != watermark || !young(copy)
+                    ? new Copy(watermark, System.nanoTime())
+                    : copy;
+            Copy joined = base.with(stretch);
+            if (joined.events() > properties.maxPerIdentity()) {
+                if (copy == null || map.remove(identity, copy)) {
+                    return;
+                }
+                continue;
+            }
+            boolean stored =
+                    copy == null ? map.putIfAbsent(identity, joined) == null : map.replace(identity, copy, joined);
+            if (stored) {
+                if (droppedSince(identity, ticket)) {
+                    // dropped while joining: the drop's own removal may have come before this
+                    map.remove(identity, joined);
+                }
+                return;
+            }
+        }
+    }
+
+    /** The lists, each in log order and of one watermark, as one list in log order without repeats. */
+    static List<RecordedEvent> mergeInLogOrder(List<List<RecordedEvent>> parts) {
+        List<RecordedEvent> merged = new ArrayList<>();
+        for (List<RecordedEvent> part : parts) {
+            if (merged.isEmpty()) {
+                merged.addAll(part);
+                continue;
+            }
+            List<RecordedEvent> next = new ArrayList<>(merged.size() + part.size());
+            int i = 0;
+            int j = 0;
+            while (i < merged.size() || j < part.size()) {
+                if (j == part.size()) {
+                    next.add(merged.get(i++));
+                } else if (i == merged.size()) {
+                    next.add(part.get(j++));
+                } else {
+                    int order = LOG_ORDER.compare(merged.get(i), part.get(j));
+                    if (order < 0) {
+                        next.add(merged.get(i++));
+                    } else if (order > 0) {
+                        next.add(part.get(j++));
+                    } else {
+                        next.add(merged.get(i++));
+                        j++;
+                    }
+                }
+            }
+            merged = next;
+        }
+        return List.copyOf(merged);
+    }
+
+    /** The scans of one timeline page ({@link LogSegments#page}). */
+    public final class Page {
+
+        private final long ticket;
+        private long budget;
+
+        private Page(long ticket, long budget) {
+            this.ticket = ticket;
+            this.budget = budget;
+        }
+
+        /**
+         * The events of {@code identity} with valid time in [{@code from}, {@code upTo}] and {@code recorded_at <=
+         * recordedBound}, in log order, as {@link LogRanges#validTimeScan} reads them: from memory when a stretch
+         * read at {@code watermark} covers the range. Call {@link Scan#finish} once the page is read.
+         *
+         * @param watermark the identity's {@code last_recorded_at} in its view, read before this
+         * @param keep whether what is read from the store may be kept: the identity's state at the watermark holds
+         *     no erasure (kept only if {@code recordedBound} is the watermark too); when not, whatever is kept of
+         *     the identity is dropped
+         */
+        public Scan scan(
+                String identity,
+                long watermark,
+                boolean keep,
+                Instant from,
+                Instant upTo,
+                long recordedBound,
+                int pageSize) {
+            long fromMillis = from == null ? 0 : Math.max(0, from.toEpochMilli());
+            long toMillis = upTo.isAfter(LogRanges.MAX_VALID_TIME)
+                    ? LogRanges.MAX_VALID_TIME.toEpochMilli()
+                    : upTo.toEpochMilli();
+            if (properties.enabled()) {
+                Copy copy = copies.getIfPresent(identity);
+                if (copy != null && (!keep || copy.watermark() != watermark || !young(copy))) {
+                    // of a watermark the view has moved past, too old, or of an identity erased since: never served
+                    copies.asMap().remove(identity, copy);
+                } else if (copy != null && recordedBound <= watermark && fromMillis <= toMillis) {
+                    Stretch covering = copy.covering(fromMillis, toMillis);
+                    if (covering != null) {
+                        fromMemory.increment();
+                        return new FromMemory(covering.between(fromMillis, toMillis), recordedBound);
+                    }
+                }
+            }
+            fromStore.increment();
+            Iterator<RecordedEvent> stored = log.validTimeScan(identity, from, upTo, recordedBound, pageSize);
+            return properties.enabled() && keep && recordedBound == watermark && fromMillis <= toMillis
+                    ? new Kept(this, identity, watermark, fromMillis, toMillis, stored)
+                    : new Passing(stored);
+        }
+
+        /** Takes {@code bytes} of the page's budget; whether there was that much left. */
+        private synchronized boolean take(long bytes) {
+            if (budget < bytes) {
+                budget = 0;
+                return false;
+            }
+            budget -= bytes;
+            return true;
+        }
+    }
+
+    /** A scan of one identity's log for a timeline page. */
+    public interface Scan extends Iterator<RecordedEvent> {
+
+        /** The page is read: what the scan read from the store is kept, where it may be. */
+        void finish();
+    }
+
+    /** From a kept stretch: its events of the range recorded at or before the bound. */
+    private static final class FromMemory implements Scan {
+
+        private final Iterator<RecordedEvent> events;
+        private final long recordedBound;
+        private RecordedEvent next;
+
+        FromMemory(List<RecordedEvent> events, long recordedBound) {
+            this.events = events.iterator();
+            this.recordedBound = recordedBound;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && events.hasNext()) {
+                RecordedEvent candidate = events.next();
+                if (candidate.recordedAt() <= recordedBound) {
+                    next = candidate;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public RecordedEvent next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            RecordedEvent event = next;
+            next = null;
+            return event;
+        }
+
+        @Override
+        public void finish() {}
+    }
+
+    /** From the store, kept nowhere. */
+    private record Passing(Iterator<RecordedEvent> stored) implements Scan {
+
+        @Override
+        public boolean hasNext() {
+            return stored.hasNext();
+        }
+
+        @Override
+        public RecordedEvent next() {
+            return stored.next();
+        }
+
+        @Override
+        public void finish() {}
+    }
+
+    /**
+     * From the store, keeping what it read: read to the end, the whole range; stopped earlier, the range up to the
+     * millisecond before the last event read (events at that millisecond may follow). Past the identity's or the
+     * page's limit it keeps nothing.
+     */
+    private final class Kept implements Scan {
+
+        private final Page page;
+        private final String identity;
+        private final long watermark;
+        private final long from;
+        private final long to;
+        private final Iterator<RecordedEvent> stored;
+        private final List<RecordedEvent> read = new ArrayList<>();
+        private boolean ended;
+        private boolean tooMany;
+
+        Kept(Page page, String identity, long watermark, long from, long to, Iterator<RecordedEvent> stored) {
+            this.page = page;
+            this.identity = identity;
+            this.watermark = watermark;
+            this.from = from;
+            this.to = to;
+            this.stored = stored;
+        }
+
+        @Override
+        public boolean hasNext() {
+            boolean more = stored.hasNext();
+            ended = !more;
+            return more;
+        }
+
+        @Override
+        public RecordedEvent next() {
+            RecordedEvent event = stored.next();
+            if (!tooMany) {
+                tooMany = read.size() >= properties.maxPerIdentity() || !page.take(approximateBytes(event));
+                if (tooMany) {
+                    read.clear();
+                } else {
+                    read.add(event);
+                }
+            }
+            return event;
+        }
+
+        @Override
+        public void finish() {
+            if (tooMany) {
+                return;
+            }
+            if (ended) {
+                keep(identity, watermark, page.ticket, new Stretch(from, to, List.copyOf(read)));
+            } else if (!read.isEmpty()) {
+                long last = read.get(read.size() - 1).event().timestampUtc().toEpochMilli();
+                if (last - 1 >= from) {
+                    List<RecordedEvent> whole = read.stream()
+                            .filter(event -> event.event().timestampUtc().toEpochMilli() < last)
+                            .toList();
+                    keep(identity, watermark, page.ticket, new Stretch(from, last - 1, whole));
+                }
+            }
+        }
+    }
+}

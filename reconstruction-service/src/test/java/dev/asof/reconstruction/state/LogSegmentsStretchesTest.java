@@ -1,0 +1,113 @@
+package dev.asof.reconstruction.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.events.AttributeChanged;
+import dev.asof.events.AttributeValue;
+import dev.asof.events.EventEnvelope;
+import dev.asof.events.EventMetadata;
+import dev.asof.events.RecordedEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bookkeeping of kept stretches ({@link LogSegments.Copy}), against a naive model: one log of random events,
+ * stretches of it kept in random order (overlapping, touching, apart), and every range asked afterwards is answered
+ * from memory exactly when the kept stretches cover it whole, with exactly the log's events of that range. Seeded:
+ * {@code -Dasof.seed}.
+ */
+class LogSegmentsStretchesTest {
+
+    private static final long SEED = Long.getLong("asof.seed", 20261202L);
+
+    private static final Comparator<RecordedEvent> LOG_ORDER = Comparator.<RecordedEvent>comparingLong(
+                    event -> event.event().timestampUtc().toEpochMilli())
+            .thenComparing(event -> event.event().eventId());
+
+    @Test
+    void keptStretchesAnswerExactlyTheRangesTheyCover() {
+        Random random = new Random(SEED);
+        int answered = 0;
+        int refused = 0;
+        for (int round = 0; round < 200; round++) {
+            List<RecordedEvent> log = new ArrayList<>();
+            int events = random.nextInt(60);
+            for (int i = 0; i < events; i++) {
+                // few distinct milliseconds, so several events share one
+                log.add(event("e" + i, random.nextInt(40), i));
+            }
+            log.sort(LOG_ORDER);
+            LogSegments.Copy copy = new LogSegments.Copy(7, System.nanoTime());
+            boolean[] covered = new boolean[64];
+            for (int s = random.nextInt(6); s > 0; s--) {
+                long from = random.nextInt(40);
+                long to = from + random.nextInt(12);
+                copy = copy.with(new LogSegments.Stretch(from, to, between(log, from, to)));
+                for (long ms = from; ms <= to; ms++) {
+                    covered[(int) ms] = true;
+                }
+            }
+            assertThat(copy.events())
+                    .as("seed %d round %d: events counted once", SEED, round)
+                    .isEqualTo(copy.stretches().values().stream()
+                            .mapToInt(stretch -> stretch.events().size())
+                            .sum());
+            for (int q = 0; q < 20; q++) {
+                long from = random.nextInt(40);
+                long to = from + random.nextInt(10);
+                boolean whole = true;
+                for (long ms = from; ms <= to; ms++) {
+                    whole &= covered[(int) ms];
+                }
+                LogSegments.Stretch covering = copy.covering(from, to);
+                assertThat(covering != null)
+                        .as("seed %d round %d: [%d, %d] covered", SEED, round, from, to)
+                        .isEqualTo(whole);
+                if (covering != null) {
+                    answered++;
+                    assertThat(covering.between(from, to))
+                            .as("seed %d round %d: [%d, %d]", SEED, round, from, to)
+                            .containsExactlyElementsOf(between(log, from, to));
+                } else {
+                    refused++;
+                }
+            }
+        }
+        assertThat(answered).as("ranges answered from memory").isGreaterThan(100);
+        assertThat(refused).as("ranges not covered").isGreaterThan(100);
+    }
+
+    @Test
+    void mergedListsKeepLogOrderAndHoldEachEventOnce() {
+        RecordedEvent a = event("a", 1, 1);
+        RecordedEvent b = event("b", 1, 2);
+        RecordedEvent c = event("c", 2, 3);
+        RecordedEvent d = event("d", 5, 4);
+        assertThat(LogSegments.mergeInLogOrder(List.of(List.of(a, c), List.of(b, c, d), List.of(a))))
+                .containsExactly(a, b, c, d);
+    }
+
+    private static List<RecordedEvent> between(List<RecordedEvent> log, long from, long to) {
+        return log.stream()
+                .filter(event -> event.event().timestampUtc().toEpochMilli() >= from
+                        && event.event().timestampUtc().toEpochMilli() <= to)
+                .toList();
+    }
+
+    private static RecordedEvent event(String id, long millis, long recordedAt) {
+        return new RecordedEvent(
+                new EventEnvelope(
+                        id,
+                        Instant.ofEpochMilli(millis),
+                        "cust_1",
+                        "test",
+                        EventMetadata.EMPTY,
+                        new AttributeChanged("tier", null, AttributeValue.text(id), "test"),
+                        EventEnvelope.SCHEMA_VERSION),
+                recordedAt);
+    }
+}
