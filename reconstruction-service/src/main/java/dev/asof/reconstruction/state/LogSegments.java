@@ -15,12 +15,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
@@ -125,7 +125,15 @@ public class LogSegments {
 
     private final LogRanges log;
     private final LogSegmentsProperties properties;
-    private final Cache<String, Copy> copies;
+
+    /**
+     * The copies, least recently read first, and what they weigh: plain LRU rather than Caffeine, whose admission
+     * policy kept out the copy of a customer read just now (the one an auditor opened) while two copies read more
+     * often filled the budget. Guarded by itself; a handful of large entries.
+     */
+    private final LinkedHashMap<String, Copy> copies = new LinkedHashMap<>(16, 0.75f, true);
+
+    private long copiesBytes;
 
     /**
      * When each identity was last dropped ({@link #drop}), as a number of {@link #sequence}: a page that began before
@@ -143,12 +151,6 @@ public class LogSegments {
     LogSegments(LogRanges log, LogSegmentsProperties properties, MeterRegistry metrics) {
         this.log = log;
         this.properties = properties;
-        this.copies = Caffeine.newBuilder()
-                .maximumWeight(properties.maxBytes().toBytes())
-                .weigher((String identity, Copy copy) -> (int) Math.min(Integer.MAX_VALUE, copy.bytes() + 64))
-                .expireAfterWrite(properties.maxAge())
-                .executor(Runnable::run)
-                .build();
         this.fromMemory = Counter.builder("asof.reconstruction.log_segments")
                 .description("timeline scans of one identity's log answered from memory (hit) or read from the store"
                         + " (miss)")
@@ -159,10 +161,10 @@ public class LogSegments {
                         + " (miss)")
                 .tag("result", "miss")
                 .register(metrics);
-        Gauge.builder("asof.reconstruction.log_segments.events", copies, LogSegments::events)
+        Gauge.builder("asof.reconstruction.log_segments.events", this, LogSegments::events)
                 .description("logged events held in memory for timelines")
                 .register(metrics);
-        Gauge.builder("asof.reconstruction.log_segments.bytes", copies, LogSegments::bytes)
+        Gauge.builder("asof.reconstruction.log_segments.bytes", this, LogSegments::bytes)
                 .description("roughly what the logged events held in memory for timelines take")
                 .register(metrics);
     }
@@ -178,13 +180,68 @@ public class LogSegments {
      */
     public void drop(String identity) {
         dropped.put(identity, sequence.incrementAndGet());
-        copies.invalidate(identity);
+        remove(identity, null);
     }
 
     /** How many of {@code identity}'s events are kept (for tests and diagnostics). */
     public int keptEvents(String identity) {
-        Copy copy = copies.getIfPresent(identity);
-        return copy == null ? 0 : copy.events();
+        synchronized (copies) {
+            Copy copy = copies.get(identity);
+            return copy == null ? 0 : copy.events();
+        }
+    }
+
+    /** The copy of {@code identity}, if one is kept and young; an old one is dropped. */
+    private Copy find(String identity) {
+        synchronized (copies) {
+            Copy copy = copies.get(identity);
+            if (copy != null && !young(copy)) {
+                remove(identity, copy);
+                return null;
+            }
+            return copy;
+        }
+    }
+
+    /** Removes {@code identity}'s copy if it is {@code expected} ({@code null}: whatever it is). */
+    private boolean remove(String identity, Copy expected) {
+        synchronized (copies) {
+            Copy copy = copies.get(identity);
+            if (copy == null || (expected != null && copy != expected)) {
+                return false;
+            }
+            copies.remove(identity);
+            copiesBytes -= copy.bytes();
+            return true;
+        }
+    }
+
+    /**
+     * Replaces {@code identity}'s copy, if it still is {@code expected} ({@code null}: none), with {@code joined};
+     * then drops copies that are too old, and the least recently read ones while over {@code max-bytes} (the new
+     * one last: alone over it, it goes too). Whether it replaced the copy.
+     */
+    private boolean replace(String identity, Copy expected, Copy joined) {
+        synchronized (copies) {
+            Copy copy = copies.get(identity);
+            if (copy != expected) {
+                return false;
+            }
+            if (copy != null) {
+                copiesBytes -= copy.bytes();
+            }
+            copies.put(identity, joined);
+            copiesBytes += joined.bytes();
+            for (Iterator<Map.Entry<String, Copy>> kept = copies.entrySet().iterator(); kept.hasNext(); ) {
+                Map.Entry<String, Copy> entry = kept.next();
+                boolean over = copiesBytes > properties.maxBytes().toBytes();
+                if (over || !young(entry.getValue())) {
+                    kept.remove();
+                    copiesBytes -= entry.getValue().bytes();
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -208,12 +265,16 @@ public class LogSegments {
         return text == null ? 0 : text.length();
     }
 
-    private static long events(Cache<String, Copy> copies) {
-        return copies.asMap().values().stream().mapToLong(Copy::events).sum();
+    private long events() {
+        synchronized (copies) {
+            return copies.values().stream().mapToLong(Copy::events).sum();
+        }
     }
 
-    private static long bytes(Cache<String, Copy> copies) {
-        return copies.asMap().values().stream().mapToLong(Copy::bytes).sum();
+    private long bytes() {
+        synchronized (copies) {
+            return copiesBytes;
+        }
     }
 
     private boolean young(Copy copy) {
@@ -231,9 +292,8 @@ public class LogSegments {
      * first, this one joins again onto the new copy.
      */
     private void keep(String identity, long watermark, long ticket, Stretch stretch) {
-        ConcurrentMap<String, Copy> map = copies.asMap();
         while (!droppedSince(identity, ticket)) {
-            Copy copy = map.get(identity);
+            Copy copy = find(identity);
             if (copy != null && copy.watermark() > watermark) {
                 return; // a later read keeps a newer copy
             }
@@ -242,17 +302,15 @@ public class LogSegments {
                     : copy;
             Copy joined = base.with(stretch);
             if (joined.events() > properties.maxPerIdentity()) {
-                if (copy == null || map.remove(identity, copy)) {
+                if (copy == null || remove(identity, copy)) {
                     return;
                 }
                 continue;
             }
-            boolean stored =
-                    copy == null ? map.putIfAbsent(identity, joined) == null : map.replace(identity, copy, joined);
-            if (stored) {
+            if (replace(identity, copy, joined)) {
                 if (droppedSince(identity, ticket)) {
                     // dropped while joining: the drop's own removal may have come before this
-                    map.remove(identity, joined);
+                    remove(identity, joined);
                 }
                 return;
             }
@@ -326,10 +384,10 @@ public class LogSegments {
                     ? LogRanges.MAX_VALID_TIME.toEpochMilli()
                     : upTo.toEpochMilli();
             if (properties.enabled()) {
-                Copy copy = copies.getIfPresent(identity);
-                if (copy != null && (!keep || copy.watermark() != watermark || !young(copy))) {
-                    // of a watermark the view has moved past, too old, or of an identity erased since: never served
-                    copies.asMap().remove(identity, copy);
+                Copy copy = find(identity);
+                if (copy != null && (!keep || copy.watermark() != watermark)) {
+                    // of a watermark the view has moved past, or of an identity erased since: never served
+                    remove(identity, copy);
                 } else if (copy != null && recordedBound <= watermark && fromMillis <= toMillis) {
                     Stretch covering = copy.covering(fromMillis, toMillis);
                     if (covering != null) {
