@@ -330,7 +330,7 @@ class WalkingSkeletonIT {
 
     private static void post(String event) {
         HttpResponse<String> response =
-                ingestion.api().postJson("/api/v1/events", TestApiKeys.EVENTS_WRITE_ONLY, event);
+                ingestion.api().postJsonRetryingUnavailable("/api/v1/events", TestApiKeys.EVENTS_WRITE_ONLY, event);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 }

@@ -3,6 +3,7 @@ package dev.asof.e2e.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
 import dev.asof.testing.ServiceJar;
@@ -127,6 +128,8 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void stopServices() {
+        System.out.println("ingestion answered 503 and the same request was sent again: "
+                + ApiClient.retriedUnavailable() + " times in this JVM");
         for (ServiceJar service : new ServiceJar[] {console, merge, reconstruction, ingestion}) {
             if (service != null) {
                 service.close();
@@ -830,7 +833,8 @@ class ConsoleBrowserIT {
     }
 
     private static void post(String event) {
-        HttpResponse<String> answer = ingestion.api().postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, event);
+        HttpResponse<String> answer =
+                ingestion.api().postJsonRetryingUnavailable("/api/v1/events", TestApiKeys.ALL_SCOPES, event);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
     }
 
