@@ -44,6 +44,39 @@ class TimestampsTest {
         assertThat(Timestamps.parse(text)).isEmpty();
     }
 
+    /**
+     * The wire-form shortcut answers exactly what java.time's parser answers: seeded texts of the wire form's shape
+     * with real and impossible dates and times (month 13, February 30, hour 24, second 60), years 0000 to 9999,
+     * non-ASCII and non-digit characters, and the wire form with one character changed.
+     */
+    @Test
+    void theWireFormShortcutAnswersWhatJavaTimeAnswers() {
+        java.util.Random random = new java.util.Random(20261202L);
+        String odd = "0123456789/:-.TZtz+ \u0660\u0966\uff10x";
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            String text = String.format(
+                    "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                    random.nextInt(4) == 0 ? random.nextInt(10_000) : 1970 + random.nextInt(80),
+                    random.nextInt(14),
+                    random.nextInt(33),
+                    random.nextInt(26),
+                    random.nextInt(62),
+                    random.nextInt(62),
+                    random.nextInt(1_000));
+            if (random.nextInt(3) == 0) {
+                char[] chars = text.toCharArray();
+                chars[random.nextInt(chars.length)] = odd.charAt(random.nextInt(odd.length()));
+                text = new String(chars);
+            }
+            java.util.Optional<Instant> expected = Timestamps.parseAnyForm(text);
+            assertThat(Timestamps.parse(text)).as(text).isEqualTo(expected);
+            accepted += expected.isPresent() ? 1 : 0;
+        }
+        // both kinds were generated in numbers
+        assertThat(accepted).isBetween(40_000, 160_000);
+    }
+
     @Test
     void nullIsRefused() {
         assertThat(Timestamps.parse(null)).isEmpty();
