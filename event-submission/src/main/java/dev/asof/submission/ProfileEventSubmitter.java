@@ -152,8 +152,14 @@ public final class ProfileEventSubmitter {
         }
         List<EventEnvelope> toPublish = new ArrayList<>();
         claimAll(toClaim, now).forEach((index, claimed) -> {
-            results[index] = claimed.result();
-            if (!claimed.result().status().equals("rejected")) {
+            if (claimed.result().status().equals("rejected")) {
+                // rules found only now (once encrypted, erased, too large), named as the platform's own fields too
+                results[index] = inSourceTerms(
+                        claimed.result(),
+                        submission.mapping(),
+                        submission.elements().get(index));
+            } else {
+                results[index] = claimed.result();
                 toPublish.add(claimed.stored());
             }
         });
@@ -288,6 +294,14 @@ public final class ProfileEventSubmitter {
     private static Violation onceEncrypted(Violation violation) {
         return new Violation(
                 violation.pointer(), violation.rule(), violation.message() + " (once its values are encrypted)");
+    }
+
+    private static SubmissionResult inSourceTerms(SubmissionResult rejected, SubmissionMapping mapping, JsonNode sent) {
+        return SubmissionResult.rejected(
+                rejected.index(),
+                rejected.eventId(),
+                rejected.reason(),
+                errors(mapping.inSourceTerms(sent, violations(rejected))));
     }
 
     private static List<Violation> violations(SubmissionResult rejected) {

@@ -219,6 +219,15 @@ class EncryptionAtRestIT {
         HttpResponse<String> batch =
                 api.postJson("/api/v1/events", TestApiKeys.ALL_SCOPES, "[" + bulk + "," + small + "]");
         assertThat(batch.body()).contains("\"profile-too-large\"", "\"accepted\"");
+        // the same event inside a Genesys EventBridge event: the rule names the field where Genesys sent it
+        String genesys = """
+                {"id":"%s","detail-type":"customer.profile.bulk","time":"2026-11-15T00:00:00Z","detail":%s}""".formatted(
+                UUID.randomUUID(), bulk.replace(eventId, UUID.randomUUID().toString()));
+        HttpResponse<String> wrapped = api.postJson("/api/v1/ingest/genesys", TestApiKeys.ALL_SCOPES, genesys);
+        assertThat(wrapped.statusCode()).as(wrapped.body()).isEqualTo(400);
+        assertThat(wrapped.body())
+                .contains("profile-too-large", "\"/detail/payload/changes\"")
+                .doesNotContain("vvvv");
     }
 
     private Map<String, AttributeValue> ledgerEntry(String eventId) {
