@@ -32,7 +32,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
-import tools.jackson.databind.JsonNode;
 
 /** A customer: the timeline, time travel at (T, K), identity lineage, and the exports. */
 @Controller
@@ -156,14 +155,14 @@ class CustomerController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, String.join("; ", errors));
         }
         // read on past `to`: whether a change arrived late depends on the changes with later valid times
-        AsofApi.History history = api.history(id, Inputs.iso(from), null, null);
+        AsofApi.History<Change> history = api.history(id, Inputs.iso(from), null, null, Change::of);
         if (history.refused() != null) {
             throw refusal(history.refused());
         }
         StringBuilder csv = new StringBuilder(
                 "event_id,event_type,identity,attribute,old_value,new_value,changed_at,recorded_at,late,source_system,"
                         + "channel,agent_id,interaction_id,reason,merged_from,merged_into,redacted\r\n");
-        for (Change change : Timeline.markLate(changes(history))) {
+        for (Change change : Timeline.markLate(history.changes())) {
             if (to != null && !change.changedAt().isBefore(to)) {
                 continue;
             }
@@ -220,12 +219,12 @@ class CustomerController {
         model.addAttribute("travel", travel(id, t, k, null));
         // the events that produced the profile: every change valid at or before T, as known at K
         // read on past T (as known at K): whether a change arrived late depends on the changes valid after it
-        AsofApi.History history = api.history(id, null, null, Inputs.iso(k));
+        AsofApi.History<Change> history = api.history(id, null, null, Inputs.iso(k), Change::of);
         Instant asOf = t;
         model.addAttribute(
                 "changes",
                 history.refused() == null
-                        ? Timeline.markLate(changes(history)).stream()
+                        ? Timeline.markLate(history.changes()).stream()
                                 .filter(change -> !change.changedAt().isAfter(asOf))
                                 .toList()
                         : List.of());
@@ -267,17 +266,17 @@ class CustomerController {
 
     private TimelineView timeline(String id, Instant from, Instant to, Instant t, Instant k) {
         long started = System.nanoTime();
-        AsofApi.History history;
+        AsofApi.History<Change> history;
         try {
             // read on past `to`: whether a change arrived late depends on the changes with later valid times
-            history = api.history(id, Inputs.iso(from), null, null);
+            history = api.history(id, Inputs.iso(from), null, null, Change::of);
         } catch (AsofApi.Unavailable e) {
             return new TimelineView(null, e.getMessage(), false, 0, id, t, k);
         }
         if (history.refused() != null) {
             return new TimelineView(null, history.refused().detail(), false, 0, id, t, k);
         }
-        Timeline drawn = Timeline.draw(changes(history), from, to);
+        Timeline drawn = Timeline.draw(history.changes(), from, to);
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         return new TimelineView(drawn, null, cutShort(history, to), millis, id, t, k);
     }
@@ -305,9 +304,9 @@ class CustomerController {
     }
 
     private Instant interactionStart(String id, String interaction, List<String> errors) {
-        AsofApi.History history;
+        AsofApi.History<Change> history;
         try {
-            history = api.history(id, null, null, null);
+            history = api.history(id, null, null, null, Change::of);
         } catch (AsofApi.Unavailable e) {
             errors.add(e.getMessage());
             return null;
@@ -317,7 +316,7 @@ class CustomerController {
             return null;
         }
         Instant first = null;
-        for (Change change : changes(history)) {
+        for (Change change : history.changes()) {
             if (interaction.equals(change.interactionId())
                     && (first == null || change.changedAt().isBefore(first))) {
                 first = change.changedAt();
@@ -328,12 +327,6 @@ class CustomerController {
                     + (history.truncated() ? " among the first changes read" : ""));
         }
         return first;
-    }
-
-    private static List<Change> changes(AsofApi.History history) {
-        List<Change> changes = new ArrayList<>(history.changes().size());
-        history.changes().forEach(json -> changes.add(Change.of(json)));
-        return changes;
     }
 
     private static Instant parse(String field, String text, List<String> errors) {
@@ -364,15 +357,14 @@ class CustomerController {
      * read every change valid before {@code until} ({@code null}: the whole timeline). A walk that stopped after
      * {@code until} read all of the range; it went on only to judge lateness.
      */
-    static boolean cutShort(AsofApi.History history, Instant until) {
+    static boolean cutShort(AsofApi.History<Change> history, Instant until) {
         if (!history.truncated()) {
             return false;
         }
         if (until == null || history.changes().isEmpty()) {
             return true;
         }
-        JsonNode last = history.changes().get(history.changes().size() - 1);
-        return Instant.parse(last.path("changed_at").asString()).isBefore(until);
+        return history.changes().get(history.changes().size() - 1).changedAt().isBefore(until);
     }
 
     /** Why a panel's read failed, in words for its message. */

@@ -77,7 +77,7 @@ class AsofApiHistoryTest {
             int slices = 1 + random.nextInt(16);
             start(slices, 20_000);
             rangedPages.set(0);
-            AsofApi.History read = api.history("cust_1", null, null, null);
+            AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
             assertThat(read.refused()).isNull();
             assertThat(read.truncated()).isFalse();
             assertThat(times(read))
@@ -95,7 +95,7 @@ class AsofApiHistoryTest {
     void aReadCutShortIsTheTimelinesBeginning() throws IOException {
         fill(5_000);
         start(8, 1_300);
-        AsofApi.History read = api.history("cust_1", null, null, null);
+        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
         assertThat(read.truncated()).isTrue();
         assertThat(read.changes()).hasSize(1_300);
         assertThat(times(read)).isEqualTo(ids(timeline.subList(0, 1_300)));
@@ -107,7 +107,7 @@ class AsofApiHistoryTest {
         Instant border = timeline.get(2_500);
         refuseFrom = from -> from != null && !Instant.parse(from).isBefore(border);
         start(8, 20_000);
-        AsofApi.History read = api.history("cust_1", null, null, null);
+        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
         assertThat(read.refused()).isNotNull();
         assertThat(read.refused().status()).isEqualTo(410);
         List<String> before = times(read);
@@ -225,7 +225,7 @@ class AsofApiHistoryTest {
         exchange.close();
     }
 
-    private static List<String> times(AsofApi.History read) {
+    private static List<String> times(AsofApi.History<JsonNode> read) {
         List<String> ids = new ArrayList<>();
         read.changes().forEach(change -> ids.add(change.path("event_id").asString()));
         return ids;

@@ -3,6 +3,7 @@ package dev.asof.console.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.console.api.AsofApi;
+import dev.asof.console.timeline.Change;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,11 @@ class CutShortTest {
                 .isFalse();
     }
 
-    private static AsofApi.History walk(boolean truncated, String lastChangedAt) {
-        JsonNode change = JsonNodeFactory.instance.objectNode().put("changed_at", lastChangedAt);
-        return new AsofApi.History(List.of(change), truncated, null);
+    private static AsofApi.History<Change> walk(boolean truncated, String lastChangedAt) {
+        JsonNode change = JsonNodeFactory.instance
+                .objectNode()
+                .put("changed_at", lastChangedAt)
+                .put("recorded_at", "2026-03-01T00:00:00.000Z");
+        return new AsofApi.History<>(List.of(Change.of(change)), truncated, null);
     }
 }
