@@ -51,7 +51,8 @@ public record Timeline(
      * @param path the SVG path of its shape, centred on (0, 0)
      * @param count how many changes it stands for (1, or more for an aggregate)
      * @param label its details in words
-     * @param zoomFrom for an aggregate, the start of the range it covers (ISO-8601), else {@code null}
+     * @param zoomFrom for an aggregate, the start of the range it covers, else {@code null}
+     * @param zoomTo for an aggregate, the end of the range it covers, else {@code null}
      */
     public record Mark(
             double x,
@@ -65,8 +66,8 @@ public record Timeline(
             String label,
             String eventId,
             Instant recordedAt,
-            String zoomFrom,
-            String zoomTo) {
+            Instant zoomFrom,
+            Instant zoomTo) {
 
         public boolean aggregate() {
             return count > 1;
@@ -302,8 +303,8 @@ public record Timeline(
                 label,
                 null,
                 null,
-                first.toString(),
-                zoomTo.toString());
+                first,
+                zoomTo);
     }
 
     private static List<Tick> ticks(Instant from, Instant to) {

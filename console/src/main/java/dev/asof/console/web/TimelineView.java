@@ -1,11 +1,10 @@
 package dev.asof.console.web;
 
-import dev.asof.console.api.AsofApi;
 import dev.asof.console.timeline.Timeline;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.springframework.web.util.UriUtils;
 
 /** The timeline panel: the drawing, or why there is none, and the links that zoom and pan it. */
 public record TimelineView(
@@ -46,7 +45,7 @@ public record TimelineView(
 
     /** The address of an aggregate mark: its range. */
     public String zoomTo(Timeline.Mark mark) {
-        return link(Instant.parse(mark.zoomFrom()), Instant.parse(mark.zoomTo()));
+        return link(mark.zoomFrom(), mark.zoomTo());
     }
 
     /** Whether a mark's event was recorded after K: drawn faded, not yet known at K. */
@@ -74,11 +73,22 @@ public record TimelineView(
         if (to != null && to.isAfter(Inputs.LATEST)) {
             to = Inputs.LATEST;
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("t", Inputs.iso(t));
-        query.put("k", Inputs.iso(k));
-        query.put("from", Inputs.iso(from));
-        query.put("to", Inputs.iso(to));
-        return AsofApi.path("/customers/" + customerId, query);
+        // what AsofApi.path writes (TimelineViewTest), without a UriComponentsBuilder per link: an aggregate mark
+        // has one, and building ~800 of them was a fifth of the time to render a long timeline (async-profiler)
+        StringBuilder link =
+                new StringBuilder("/customers/").append(UriUtils.encodePathSegment(customerId, StandardCharsets.UTF_8));
+        char separator = '?';
+        for (String[] parameter : new String[][] {
+            {"t", Inputs.iso(t)}, {"k", Inputs.iso(k)}, {"from", Inputs.iso(from)}, {"to", Inputs.iso(to)}
+        }) {
+            if (parameter[1] != null) {
+                link.append(separator)
+                        .append(parameter[0])
+                        .append('=')
+                        .append(UriUtils.encode(parameter[1], StandardCharsets.UTF_8));
+                separator = '&';
+            }
+        }
+        return link.toString();
     }
 }
