@@ -64,39 +64,37 @@ public record Change(
         if (text.length() != TIME_FORM.length()) {
             return Instant.parse(text);
         }
+        // year, month, day, hour, minute, second, millisecond: read in the same pass that checks the form
+        int[] fields = new int[7];
+        int field = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             char expected = TIME_FORM.charAt(i);
-            if (expected == 'd' ? c < '0' || c > '9' : c != expected) {
+            if (expected != 'd' && c == expected) {
+                field++;
+            } else if (expected == 'd' && c >= '0' && c <= '9') {
+                fields[field] = fields[field] * 10 + (c - '0');
+            } else {
                 return Instant.parse(text);
             }
         }
-        int year = number(text, 0, 4);
-        int month = number(text, 5, 2);
-        int day = number(text, 8, 2);
-        int hour = number(text, 11, 2);
-        int minute = number(text, 14, 2);
-        int second = number(text, 17, 2);
+        int year = fields[0];
+        int month = fields[1];
+        int day = fields[2];
         if (month < 1
                 || month > 12
                 || day < 1
                 || day > YearMonth.of(year, month).lengthOfMonth()
-                || hour > 23
-                || minute > 59
-                || second > 59) {
+                || fields[3] > 23
+                || fields[4] > 59
+                || fields[5] > 59) {
             return Instant.parse(text);
         }
-        long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second;
-        return Instant.ofEpochSecond(seconds, number(text, 20, 3) * 1_000_000L);
-    }
-
-    /** The decimal number of the {@code length} digits of {@code text} from {@code start}. */
-    private static int number(String text, int start, int length) {
-        int value = 0;
-        for (int i = start; i < start + length; i++) {
-            value = value * 10 + text.charAt(i) - '0';
-        }
-        return value;
+        long seconds = LocalDate.of(year, month, day).toEpochDay() * 86_400L
+                + fields[3] * 3_600L
+                + fields[4] * 60L
+                + fields[5];
+        return Instant.ofEpochSecond(seconds, fields[6] * 1_000_000L);
     }
 
     Change withLate(boolean value) {
