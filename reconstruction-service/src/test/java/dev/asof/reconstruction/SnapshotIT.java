@@ -151,6 +151,46 @@ class SnapshotIT extends ReconstructionIT {
         assertThat(before.at("/attributes/counter").asString()).isEqualTo("29");
     }
 
+    /**
+     * A snapshot written after the identity's snapshot directory was loaded is used by the next read that finds the
+     * view unchanged (one round from what is kept), instead of an older one: before, the directory learnt of it only
+     * when a read had folded more than 256 events, and this read folded all 40 events after the first snapshot.
+     */
+    @Test
+    void aSnapshotWrittenAfterTheDirectoryWasLoadedIsWhereTheNextReadStarts() {
+        String customer = Events.newCustomerId("cust");
+        for (int i = 0; i < 30; i++) {
+            fixture.log(
+                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
+                    Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+        double oneRound = counter("asof.reconstruction.one_round_reads", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            profileAt(customer, timestamp(25), null);
+            return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
+        });
+        // two snapshot intervals more (not enough for a read to ask for the directory again, nor for a repair),
+        // read once so the new head is the one kept, then snapshotted
+        int last = 30 + 2 * SNAPSHOT_EVERY - 1;
+        for (int i = 30; i <= last; i++) {
+            fixture.log(
+                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
+                    Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        assertThat(profileAt(customer, timestamp(last - 1), null)
+                        .at("/events_applied")
+                        .asInt())
+                .isEqualTo(2 * SNAPSHOT_EVERY - 1);
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+
+        JsonNode latest = profileAt(customer, timestamp(last), null);
+
+        assertThat(latest.at("/attributes/counter").asString()).isEqualTo(Integer.toString(last));
+        assertThat(latest.at("/snapshot_at").asString()).isEqualTo(timestamp(last));
+        assertThat(latest.at("/events_applied").asInt()).isZero();
+    }
+
     private void logAndPublish(String customer, int from, int to) {
         for (int i = from; i < to; i++) {
             EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");

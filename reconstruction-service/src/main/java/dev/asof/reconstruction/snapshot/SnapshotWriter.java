@@ -6,6 +6,7 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.resilience.Deadline;
 import dev.asof.reconstruction.state.IdentityRead;
 import dev.asof.reconstruction.state.IdentityStates;
+import dev.asof.reconstruction.state.SnapshotDirectory;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.support.storage.Snapshots;
@@ -61,6 +62,7 @@ public class SnapshotWriter {
     private final LogRanges logRanges;
     private final SnapshotProperties properties;
     private final IdentityStates states;
+    private final SnapshotDirectory directory;
     private final Clock clock;
     private final MeterRegistry metrics;
 
@@ -70,8 +72,10 @@ public class SnapshotWriter {
             LogRanges logRanges,
             SnapshotProperties properties,
             IdentityStates states,
+            SnapshotDirectory directory,
             Clock clock,
             MeterRegistry metrics) {
+        this.directory = directory;
         this.views = views;
         this.snapshots = snapshots;
         this.logRanges = logRanges;
@@ -127,7 +131,7 @@ public class SnapshotWriter {
             RecordedEvent event = events.next();
             long millis = event.event().timestampUtc().toEpochMilli();
             if (sinceLast >= properties.everyEvents() && millis > lastMillis && lastMillis < validTo) {
-                if (snapshots.save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered), clock.instant())) {
+                if (save(new Snapshots.Snapshot(state, lastMillis, recordedTo, covered))) {
                     written++;
                 }
                 sinceLast = 0;
@@ -165,8 +169,16 @@ public class SnapshotWriter {
                     recordedTo);
             return Outcome.VIEW_MISMATCH;
         }
-        boolean written = snapshots.save(
-                new Snapshots.Snapshot(read.state(), validTo, recordedTo, read.eventsCovered()), clock.instant());
+        boolean written = save(new Snapshots.Snapshot(read.state(), validTo, recordedTo, read.eventsCovered()));
         return written ? Outcome.WRITTEN : Outcome.EXISTS;
+    }
+
+    /** Saves {@code snapshot}; once written, this instance's reads know of it ({@link SnapshotDirectory#written}). */
+    private boolean save(Snapshots.Snapshot snapshot) {
+        if (!snapshots.save(snapshot, clock.instant())) {
+            return false;
+        }
+        directory.written(snapshot.state().customerId(), snapshot.validToMillis(), snapshot.recordedTo());
+        return true;
     }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.asof.support.storage.Snapshots;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -34,7 +35,33 @@ public class SnapshotDirectory implements DisposableBean {
     /** A snapshot's rectangle: valid-time bound (epoch ms) and recorded bound (HLC). */
     record Rectangle(long validTo, long recordedTo) {}
 
-    private record Directory(List<long[]> rectangles, long loadedAtNanos) {}
+    private record Directory(List<long[]> rectangles, long loadedAtNanos) {
+
+        /** This directory with the rectangle ({@code validTo}, {@code recordedTo}) in its place, if not there yet. */
+        Directory with(long validTo, long recordedTo) {
+            int low = 0;
+            int high = rectangles.size();
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                long[] rectangle = rectangles.get(middle);
+                if (rectangle[0] < validTo || rectangle[0] == validTo && rectangle[1] < recordedTo) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            if (low < rectangles.size()
+                    && rectangles.get(low)[0] == validTo
+                    && rectangles.get(low)[1] == recordedTo) {
+                return this;
+            }
+            List<long[]> added = new ArrayList<>(rectangles.size() + 1);
+            added.addAll(rectangles.subList(0, low));
+            added.add(new long[] {validTo, recordedTo});
+            added.addAll(rectangles.subList(low, rectangles.size()));
+            return new Directory(List.copyOf(added), loadedAtNanos);
+        }
+    }
 
     private final Snapshots snapshots;
     private final Cache<String, Directory> directories;
@@ -101,6 +128,18 @@ public class SnapshotDirectory implements DisposableBean {
 
     private static String stateKey(String identity, long validTo, long recordedTo) {
         return identity + "#" + Snapshots.key(validTo, recordedTo);
+    }
+
+    /**
+     * Adds a snapshot this instance has just written to the identity's directory, if one is kept (one that is not
+     * stays so: the next read loads it whole). Otherwise the snapshots written after a directory was loaded stay
+     * unknown to the reads that find the view unchanged until one of them folds enough events to ask for a reload: a
+     * customer read while its 10,000 changes were being logged (the directory loaded then) and opened once the
+     * snapshot writer had caught up had every read of its first timeline fold thousands of events from an early
+     * snapshot.
+     */
+    public void written(String identity, long validTo, long recordedTo) {
+        directories.asMap().computeIfPresent(identity, (key, directory) -> directory.with(validTo, recordedTo));
     }
 
     /** Loads the directory of {@code identity} in the background unless it is kept already. */
