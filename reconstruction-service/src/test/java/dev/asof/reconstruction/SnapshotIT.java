@@ -126,19 +126,7 @@ class SnapshotIT extends ReconstructionIT {
 
     @Test
     void aReadInOneRoundNeverMissesWhatWasFoldedSinceTheLastRead() {
-        String customer = Events.newCustomerId("cust");
-        for (int i = 0; i < 30; i++) {
-            fixture.log(
-                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
-                    Instant.parse(timestamp(i)).plusSeconds(1));
-        }
-        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
-        // read until the identity's head and snapshot directory are kept and a read takes one round
-        double oneRound = counter("asof.reconstruction.one_round_reads", null, null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            profileAt(customer, timestamp(25), null);
-            return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
-        });
+        String customer = snapshottedAndReadInOneRound();
 
         Instant lateRecorded = START.plusSeconds(7_200);
         fixture.log(change(customer, timestamp(20), "email", "late@example.com", "email"), lateRecorded);
@@ -158,18 +146,7 @@ class SnapshotIT extends ReconstructionIT {
      */
     @Test
     void aSnapshotWrittenAfterTheDirectoryWasLoadedIsWhereTheNextReadStarts() {
-        String customer = Events.newCustomerId("cust");
-        for (int i = 0; i < 30; i++) {
-            fixture.log(
-                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
-                    Instant.parse(timestamp(i)).plusSeconds(1));
-        }
-        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
-        double oneRound = counter("asof.reconstruction.one_round_reads", null, null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            profileAt(customer, timestamp(25), null);
-            return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
-        });
+        String customer = snapshottedAndReadInOneRound();
         // two snapshot intervals more (not enough for a read to ask for the directory again, nor for a repair),
         // read once so the new head is the one kept, then snapshotted
         int last = 30 + 2 * SNAPSHOT_EVERY - 1;
@@ -189,6 +166,26 @@ class SnapshotIT extends ReconstructionIT {
         assertThat(latest.at("/attributes/counter").asString()).isEqualTo(Integer.toString(last));
         assertThat(latest.at("/snapshot_at").asString()).isEqualTo(timestamp(last));
         assertThat(latest.at("/events_applied").asInt()).isZero();
+    }
+
+    /**
+     * A new customer with 30 changes (valid 10 s apart) and their snapshots, read until its head and snapshot
+     * directory are kept and a read takes one round.
+     */
+    private String snapshottedAndReadInOneRound() {
+        String customer = Events.newCustomerId("cust");
+        for (int i = 0; i < 30; i++) {
+            fixture.log(
+                    change(customer, timestamp(i), "counter", Integer.toString(i), "voice"),
+                    Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        assertThat(snapshotWriter.snapshot(customer)).isEqualTo(SnapshotWriter.Outcome.WRITTEN);
+        double oneRound = counter("asof.reconstruction.one_round_reads", null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            profileAt(customer, timestamp(25), null);
+            return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
+        });
+        return customer;
     }
 
     private void logAndPublish(String customer, int from, int to) {
