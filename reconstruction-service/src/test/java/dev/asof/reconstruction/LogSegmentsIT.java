@@ -65,10 +65,14 @@ class LogSegmentsIT extends ReconstructionIT {
         long moved = watermark(identity);
         assertThat(moved).isGreaterThan(watermark);
         int before = fromMemory;
+        double caughtUp = caughtUp();
         for (int q = 0; q < 100; q++) {
             ask(random, identity, moved, true);
         }
         assertThat(fromMemory).as("answered from memory at the new watermark").isGreaterThan(before);
+        assertThat(caughtUp())
+                .as("the copy brought up to the new watermark once, not read again")
+                .isEqualTo(caughtUp + 1);
 
         // an erasure: nothing is kept of the identity any more, and what was is dropped at its next scan
         fixture.append(
@@ -118,6 +122,49 @@ class LogSegmentsIT extends ReconstructionIT {
                 .isEqualTo(30);
         segments.drop(identity);
         assertThat(segments.keptEvents(identity)).isZero();
+    }
+
+    @Test
+    void aCopyFarBehindItsViewIsReadAgain() {
+        String identity = Events.newCustomerId("cust_segments_behind");
+        long clock = System.currentTimeMillis();
+        for (int i = 0; i < 20; i++) {
+            fixture.append(change(identity, i, i), clock++);
+        }
+        fixture.flush();
+        long watermark = watermark(identity);
+        readWhole(identity, watermark);
+        assertThat(segments.keptEvents(identity)).isEqualTo(20);
+
+        // more than max-catch-up (1000) logged since: dropped, read from the store, and kept again at the new watermark
+        for (int i = 20; i < 1_021; i++) {
+            fixture.append(change(identity, i % 90, i), clock++);
+        }
+        fixture.flush();
+        long moved = watermark(identity);
+        double caughtUp = caughtUp();
+        double misses = metrics.counter("asof.reconstruction.log_segments", "result", "miss")
+                .count();
+        assertThat(readWhole(identity, moved))
+                .containsExactlyElementsOf(
+                        take(logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, moved, 1000), 5_000));
+        assertThat(caughtUp()).as("caught up").isEqualTo(caughtUp);
+        assertThat(metrics.counter("asof.reconstruction.log_segments", "result", "miss")
+                        .count())
+                .isEqualTo(misses + 1);
+        assertThat(segments.keptEvents(identity)).isEqualTo(1_021);
+    }
+
+    private List<String> readWhole(String identity, long watermark) {
+        LogSegments.Scan scan =
+                segments.page().scan(identity, watermark, true, null, LogRanges.MAX_VALID_TIME, watermark, 1000);
+        List<String> read = take(scan, 5_000);
+        scan.finish();
+        return read;
+    }
+
+    private double caughtUp() {
+        return metrics.counter("asof.reconstruction.log_segments.caught_up").count();
     }
 
     /** One random scan, stopped after a random number of events, against the same scan of the store. */

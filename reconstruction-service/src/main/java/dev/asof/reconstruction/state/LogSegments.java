@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +35,18 @@ import org.springframework.stereotype.Component;
  * last_recorded_at}, read before the log, so every event recorded at or before it is in the log (the log writer
  * writes the view last). A stretch is therefore complete for its watermark, and it serves any read of that range
  * while the identity's view still has that watermark, at that known-at time or an earlier one (the events recorded
- * later are filtered out). Once the view moves on (anything logged since, late or not) the copy of the old watermark
- * is never served again, and the next read of the identity drops it.
+ * later are filtered out). Once the view moves on (anything logged since, late or not), the next read of the
+ * identity first brings its copy up to the new watermark: the log is immutable and {@code by_recorded} holds what
+ * was logged since, in one short query ({@link LogRanges#recordedBetween}), each event joining the stretch whose
+ * range holds its valid time. A copy more than {@code max-catch-up} events behind is dropped instead, and that read
+ * goes to the store.
  *
  * <p>Only reads of the whole log as of the watermark ({@code known_at} at or after it) keep what they read, and only
  * for an identity whose state holds no erasure: an erasure redacts an identity's log in place, after its event is
- * logged, and that event moves the watermark. Every event of the identity seen on the topic drops its copy ({@link
- * #drop}; a page that began reading before keeps nothing of it), a copy found for an identity whose state holds an
- * erasure is dropped, and no copy is served longer than {@code max-age} after its first stretch was read.
+ * logged, and that event moves the watermark. An erasure event of the identity seen on the topic drops its copy
+ * ({@link #drop}; a page that began reading before keeps nothing of it), a copy found for an identity whose state
+ * holds an erasure is dropped, and no copy is served longer than {@code max-age} after its first stretch was read
+ * (catching up does not make it younger).
  *
  * <p>Bounded: copies weigh what their events take in memory, roughly ({@link #approximateBytes}), up to {@code
  * max-bytes} over all identities; an identity with more than {@code max-per-identity} kept events is not kept; and
@@ -121,6 +126,35 @@ public class LogSegments {
             }
             return new Copy(watermark, joined, count, size, readNanos);
         }
+
+        /**
+         * This copy brought up to {@code newWatermark}: {@code logged}, every event recorded after this copy's
+         * watermark and at or before the new one (in any order), joins the stretch whose range holds its valid time;
+         * the others are outside every stretch.
+         */
+        Copy caughtUp(long newWatermark, List<RecordedEvent> logged) {
+            Map<Long, List<RecordedEvent>> added = new HashMap<>();
+            int count = events;
+            long size = bytes;
+            for (RecordedEvent event : logged) {
+                long millis = event.event().timestampUtc().toEpochMilli();
+                Map.Entry<Long, Stretch> floor = stretches.floorEntry(millis);
+                if (floor != null && floor.getValue().to() >= millis) {
+                    added.computeIfAbsent(floor.getKey(), from -> new ArrayList<>())
+                            .add(event);
+                    count++;
+                    size += approximateBytes(event);
+                }
+            }
+            NavigableMap<Long, Stretch> grown = new TreeMap<>(stretches);
+            added.forEach((from, events) -> {
+                Stretch stretch = grown.get(from);
+                List<RecordedEvent> sorted = new ArrayList<>(events);
+                sorted.sort(LOG_ORDER);
+                grown.put(from, new Stretch(from, stretch.to(), mergeInLogOrder(List.of(stretch.events(), sorted))));
+            });
+            return new Copy(newWatermark, grown, count, size, readNanos);
+        }
     }
 
     private final LogRanges log;
@@ -147,6 +181,7 @@ public class LogSegments {
     private final AtomicLong sequence = new AtomicLong();
     private final Counter fromMemory;
     private final Counter fromStore;
+    private final Counter caughtUp;
 
     LogSegments(LogRanges log, LogSegmentsProperties properties, MeterRegistry metrics) {
         this.log = log;
@@ -160,6 +195,10 @@ public class LogSegments {
                 .description("timeline scans of one identity's log answered from memory (hit) or read from the store"
                         + " (miss)")
                 .tag("result", "miss")
+                .register(metrics);
+        this.caughtUp = Counter.builder("asof.reconstruction.log_segments.caught_up")
+                .description("copies of an identity's log brought up to its view's new watermark with what was logged"
+                        + " since, instead of being read again")
                 .register(metrics);
         Gauge.builder("asof.reconstruction.log_segments.events", this, LogSegments::events)
                 .description("logged events held in memory for timelines")
@@ -175,8 +214,8 @@ public class LogSegments {
     }
 
     /**
-     * Drops what is kept of {@code identity}, and keeps nothing a page that began before read of it (an event of
-     * the identity was seen: its view moves on, and an erasure event's redaction follows).
+     * Drops what is kept of {@code identity}, and keeps nothing a page that began before read of it (an erasure event
+     * of the identity was seen: its redaction follows).
      */
     public void drop(String identity) {
         dropped.put(identity, sequence.incrementAndGet());
@@ -317,6 +356,30 @@ public class LogSegments {
         }
     }
 
+    /**
+     * {@code copy}, of a watermark before {@code watermark}, brought up to it and kept in its place; {@code null} when
+     * more than {@code max-catch-up} events were logged since (the copy is dropped), when another read replaced it
+     * meanwhile, or when the identity was dropped since {@code ticket}.
+     */
+    private Copy catchUp(String identity, Copy copy, long watermark, long ticket) {
+        Copy grown = log.recordedBetween(identity, copy.watermark(), watermark, properties.maxCatchUp())
+                .map(logged -> copy.caughtUp(watermark, logged))
+                .orElse(null);
+        if (grown == null || grown.events() > properties.maxPerIdentity()) {
+            remove(identity, copy);
+            return null;
+        }
+        if (!replace(identity, copy, grown)) {
+            return null;
+        }
+        if (droppedSince(identity, ticket)) {
+            remove(identity, grown);
+            return null;
+        }
+        caughtUp.increment();
+        return grown;
+    }
+
     /** The lists, each in log order and of one watermark, as one list in log order without repeats. */
     static List<RecordedEvent> mergeInLogOrder(List<List<RecordedEvent>> parts) {
         List<RecordedEvent> merged = new ArrayList<>();
@@ -364,7 +427,8 @@ public class LogSegments {
         /**
          * The events of {@code identity} with valid time in [{@code from}, {@code upTo}] and {@code recorded_at <=
          * recordedBound}, in log order, as {@link LogRanges#validTimeScan} reads them: from memory when a stretch
-         * read at {@code watermark} covers the range. Call {@link Scan#finish} once the page is read.
+         * kept at {@code watermark} (or at an earlier one and brought up to it) covers the range. Call {@link
+         * Scan#finish} once the page is read.
          *
          * @param watermark the identity's {@code last_recorded_at} in its view, read before this
          * @param keep whether what is read from the store may be kept: the identity's state at the watermark holds
@@ -385,10 +449,18 @@ public class LogSegments {
                     : upTo.toEpochMilli();
             if (properties.enabled()) {
                 Copy copy = find(identity);
-                if (copy != null && (!keep || copy.watermark() != watermark)) {
-                    // of a watermark the view has moved past, or of an identity erased since: never served
+                if (copy != null && !keep) {
+                    // of an identity erased since: never served
                     remove(identity, copy);
-                } else if (copy != null && recordedBound <= watermark && fromMillis <= toMillis) {
+                    copy = null;
+                } else if (copy != null && copy.watermark() < watermark) {
+                    // the view has moved on since it was read: what was logged since joins it
+                    copy = catchUp(identity, copy, watermark, ticket);
+                }
+                if (copy != null
+                        && copy.watermark() == watermark
+                        && recordedBound <= watermark
+                        && fromMillis <= toMillis) {
                     Stretch covering = copy.covering(fromMillis, toMillis);
                     if (covering != null) {
                         fromMemory.increment();

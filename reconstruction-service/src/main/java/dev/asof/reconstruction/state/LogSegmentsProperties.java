@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBytes roughly the most memory the kept events take, over all identities ({@link
  *     LogSegments#approximateBytes}); one page holds at most half of it to keep
  * @param maxPerIdentity an identity with more kept events than this is not kept
+ * @param maxCatchUp a copy more events behind its identity's view than this is dropped (its next read goes to the
+ *     store) instead of being brought up to date
  * @param maxAge the longest a copy is served, counted from its first stretch's read: so a copy of log items an
  *     erasure has since redacted outlives the redaction by at most this, even on an instance that was not told
  */
@@ -26,6 +28,7 @@ public record LogSegmentsProperties(
         @DefaultValue("true") boolean enabled,
         @NotNull @DefaultValue("32MB") DataSize maxBytes,
         @Min(1) @DefaultValue("20000") int maxPerIdentity,
+        @Min(1) @DefaultValue("1000") int maxCatchUp,
 
         @NotNull @DurationMin(millis = 1) @DefaultValue("1h")
         Duration maxAge) {}

@@ -82,6 +82,64 @@ class LogSegmentsStretchesTest {
     }
 
     @Test
+    void aCopyCaughtUpAnswersAsOneReadAtTheNewWatermark() {
+        Random random = new Random(SEED);
+        int answered = 0;
+        for (int round = 0; round < 200; round++) {
+            List<RecordedEvent> log = new ArrayList<>();
+            int events = random.nextInt(40);
+            for (int i = 0; i < events; i++) {
+                log.add(event("e" + i, random.nextInt(40), i));
+            }
+            log.sort(LOG_ORDER);
+            LogSegments.Copy copy = new LogSegments.Copy(events, System.nanoTime());
+            boolean[] covered = new boolean[64];
+            for (int s = 1 + random.nextInt(4); s > 0; s--) {
+                long from = random.nextInt(40);
+                long to = from + random.nextInt(12);
+                copy = copy.with(new LogSegments.Stretch(from, to, between(log, from, to)));
+                for (long ms = from; ms <= to; ms++) {
+                    covered[(int) ms] = true;
+                }
+            }
+            // logged since, in recorded order: anywhere in valid time, inside the stretches, around and outside
+            List<RecordedEvent> since = new ArrayList<>();
+            for (int i = events; i < events + random.nextInt(20); i++) {
+                since.add(event("l" + i, random.nextInt(60), i));
+            }
+            log.addAll(since);
+            log.sort(LOG_ORDER);
+            LogSegments.Copy caughtUp = copy.caughtUp(events + since.size(), since);
+
+            assertThat(caughtUp.watermark()).isEqualTo(events + since.size());
+            assertThat(caughtUp.readNanos()).as("as old as the copy").isEqualTo(copy.readNanos());
+            assertThat(caughtUp.stretches().keySet()).isEqualTo(copy.stretches().keySet());
+            assertThat(caughtUp.events())
+                    .as("seed %d round %d: events counted once", SEED, round)
+                    .isEqualTo(caughtUp.stretches().values().stream()
+                            .mapToInt(stretch -> stretch.events().size())
+                            .sum());
+            assertThat(caughtUp.bytes())
+                    .isEqualTo(caughtUp.stretches().values().stream()
+                            .flatMap(stretch -> stretch.events().stream())
+                            .mapToLong(LogSegments::approximateBytes)
+                            .sum());
+            for (int q = 0; q < 20; q++) {
+                long from = random.nextInt(40);
+                long to = from + random.nextInt(10);
+                LogSegments.Stretch covering = caughtUp.covering(from, to);
+                if (covering != null) {
+                    answered++;
+                    assertThat(covering.between(from, to))
+                            .as("seed %d round %d: [%d, %d]", SEED, round, from, to)
+                            .containsExactlyElementsOf(between(log, from, to));
+                }
+            }
+        }
+        assertThat(answered).as("ranges answered from memory").isGreaterThan(100);
+    }
+
+    @Test
     void mergedListsKeepLogOrderAndHoldEachEventOnce() {
         RecordedEvent a = event("a", 1, 1);
         RecordedEvent b = event("b", 1, 2);

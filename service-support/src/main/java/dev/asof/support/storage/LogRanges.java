@@ -116,24 +116,41 @@ public class LogRanges {
      */
     public Optional<List<RecordedEvent>> lateArrivalsRecorded(
             String customerId, long recordedAfter, long recordedBound, int limit) {
+        return recorded(customerId, recordedAfter, recordedBound, limit, true);
+    }
+
+    /**
+     * Every event of {@code customerId} recorded in ({@code recordedAfter}, {@code recordedBound}], late or not,
+     * through {@code by_recorded}, in {@code recorded_at} order: for short ranges (bringing a copy of the log read
+     * earlier up to date). Empty when the range holds more than {@code limit} events.
+     */
+    public Optional<List<RecordedEvent>> recordedBetween(
+            String customerId, long recordedAfter, long recordedBound, int limit) {
+        return recorded(customerId, recordedAfter, recordedBound, limit, false);
+    }
+
+    private Optional<List<RecordedEvent>> recorded(
+            String customerId, long recordedAfter, long recordedBound, int limit, boolean lateOnly) {
         if (recordedAfter >= recordedBound) {
             return Optional.of(List.of());
         }
-        return allPages(
-                QueryRequest.builder()
-                        .tableName(table)
-                        .indexName(AsofTables.BY_RECORDED_INDEX)
-                        .consistentRead(true)
-                        .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
-                        .filterExpression("attribute_exists(#l)")
-                        .projectionExpression(DECODED)
-                        .expressionAttributeNames(names("#l", AsofTables.LATE_KEY))
-                        .expressionAttributeValues(Map.of(
-                                ":c", EventLog.s(customerId),
-                                ":after", EventLog.n(recordedAfter + 1),
-                                ":bound", EventLog.n(recordedBound)))
-                        .limit(Math.min(limit + 1, 1_000)),
-                limit);
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(AsofTables.BY_RECORDED_INDEX)
+                .consistentRead(true)
+                .keyConditionExpression("#c = :c AND #r BETWEEN :after AND :bound")
+                .projectionExpression(DECODED)
+                .expressionAttributeValues(Map.of(
+                        ":c", EventLog.s(customerId),
+                        ":after", EventLog.n(recordedAfter + 1),
+                        ":bound", EventLog.n(recordedBound)))
+                .limit(Math.min(limit + 1, 1_000));
+        if (lateOnly) {
+            query.filterExpression("attribute_exists(#l)").expressionAttributeNames(names("#l", AsofTables.LATE_KEY));
+        } else {
+            query.expressionAttributeNames(names());
+        }
+        return allPages(query, limit);
     }
 
     /**

@@ -25,10 +25,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 
 /**
- * Follows the event topic to drop cached answers an event may change, the stretches of the identity's log kept for
- * timelines ({@link LogSegments#drop}), and the late arrivals kept in memory of an identity whose erasure event it
- * sees ({@link LateArrivals#erased}). Every instance needs every event (each has
- * its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
+ * Follows the event topic to drop cached answers an event may change, and the late arrivals and stretches of the
+ * log kept in memory of an identity whose erasure event it sees ({@link LateArrivals#erased}, {@link
+ * LogSegments#drop}). Every instance needs every event (each has its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
  * starts empty, and nothing is cached until the partitions are assigned and their positions fixed.
  *
  * <p>A merge or unmerge keeps its target "pending" until the log writer has logged and folded it: until then this
@@ -83,11 +82,11 @@ class CacheInvalidation implements ConsumerSeekAware {
         }
         invalidations.increment();
         cache.invalidate(event.customerId());
-        // the stretches of the log kept for timelines are of a watermark this event moves on: no longer served
-        segments.drop(event.customerId());
         if (event.payload() instanceof ProfileErased) {
-            // the erasure redacts this identity's log next: late arrivals kept from it would outlive the redaction
+            // the erasure redacts this identity's log next: late arrivals and stretches of the log kept from it would
+            // outlive the redaction (other events only move the view on, and the copies catch up with them)
             lateArrivals.erased(event.customerId());
+            segments.drop(event.customerId());
         }
         String target = mergeTarget(event);
         if (target == null) {
