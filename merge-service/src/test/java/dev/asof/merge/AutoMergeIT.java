@@ -16,6 +16,7 @@ import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
 import dev.asof.testing.TestApiKeys;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +77,9 @@ class AutoMergeIT {
     @Autowired
     KafkaListenerEndpointRegistry listeners;
 
+    @Autowired
+    MeterRegistry meters;
+
     ApiClient api;
     LogWriterStandIn logWriter;
     Random random = new Random();
@@ -119,9 +123,16 @@ class AutoMergeIT {
                 "{\"merged_into\":\"" + survivor + "\",\"merged_from\":\"" + merged
                         + "\",\"decided_by\":\"agent_9\",\"reason\":\"twins\"}");
         assertThat(unmerge.statusCode()).as(unmerge.body()).isEqualTo(202);
-        // a later change re-indexes both: the agent's decision stands
-        write(merged, "name_first", "Lucia");
-        write(survivor, "name_first", "Lucía");
+        // a later change of each that changes its match entry, both still alike: the agent's decision stands (an
+        // unmerged identity is never merged again automatically, nor is another merged into it)
+        write(merged, "address.postcode", "28001");
+        write(survivor, "address.postcode", "28001");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(candidates(survivor)).contains(merged));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> meters.counter("asof.matching.auto_merges", "outcome", "kept_apart")
+                                .count()
+                        >= 1);
         Thread.sleep(5_000);
         assertThat(resolved(merged)).isEqualTo(merged);
         assertThat(resolved(survivor)).isEqualTo(survivor);

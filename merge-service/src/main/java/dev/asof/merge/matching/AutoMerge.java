@@ -23,9 +23,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Auto-merge, off unless {@code asof.matching.auto-merge} is on: when an identity's entry changes and its best
  * candidate is {@code auto_merge}, the identity is merged into the candidate through the same merge command an agent
- * uses, with {@code decided_by: "auto"}, the score as {@code reason} and the evidence. Never for an identity that was
- * ever merged or unmerged, nor one that is merged now: what a person decided stays decided, and an unmerge is never
- * undone by the next event. A refusal (already merged, a cycle, busy) is counted and left.
+ * uses, with {@code decided_by: "auto"}, the score as {@code reason} and the evidence. Never for or into an identity
+ * that was ever merged or unmerged (the candidate is where the matched identity resolves: the identity others were
+ * merged into, or one never linked), nor for one that is merged now: what a person decided stays decided, and an
+ * unmerge is never undone by the next event, in either direction. A refusal (already merged, a cycle, busy) is
+ * counted and left.
  */
 public class AutoMerge implements Consumer<MatchIndex.Indexed> {
 
@@ -35,12 +37,15 @@ public class AutoMerge implements Consumer<MatchIndex.Indexed> {
     public static final String DECIDED_BY = "auto";
 
     private final MatchLookup lookup;
+    private final MatchIndex index;
     private final IdentityCommands commands;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public AutoMerge(MatchLookup lookup, IdentityCommands commands, Clock clock, MeterRegistry meters) {
+    public AutoMerge(
+            MatchLookup lookup, MatchIndex index, IdentityCommands commands, Clock clock, MeterRegistry meters) {
         this.lookup = lookup;
+        this.index = index;
         this.commands = commands;
         this.clock = clock;
         this.meters = meters;
@@ -58,6 +63,11 @@ public class AutoMerge implements Consumer<MatchIndex.Indexed> {
         }
         MatchLookup.Suggestion suggestion = best.get(0);
         String into = suggestion.customerId();
+        // an identity unmerged before resolves to itself: merging into it would undo that unmerge the other way round
+        if (index.find(into).map(MatchIndex.Indexed::linked).orElse(true)) {
+            meters.counter("asof.matching.auto_merges", "outcome", "kept_apart").increment();
+            return;
+        }
         // the same pair always names the same event: a re-run after a crash is recognised, never doubled
         String eventId = UUID.nameUUIDFromBytes(("auto-merge\n" + from + "\n" + into).getBytes(StandardCharsets.UTF_8))
                 .toString();

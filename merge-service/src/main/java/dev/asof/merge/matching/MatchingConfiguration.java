@@ -46,7 +46,7 @@ class MatchingConfiguration {
             ValueCipher cipher,
             Clock clock) {
         Consumer<MatchIndex.Indexed> autoMerge =
-                properties.autoMerge() ? new AutoMerge(lookup, commands, clock, meters) : indexed -> {};
+                properties.autoMerge() ? new AutoMerge(lookup, index, commands, clock, meters) : indexed -> {};
         return new MatchIndexer(folded, views, index, properties, settings, meters, cipher, autoMerge);
     }
 
