@@ -55,6 +55,7 @@ class MatchIndexFollowerIT {
     static final int AWAY_TRIES = 15;
     static final AtomicInteger awayTries = new AtomicInteger();
     static final AtomicInteger brokenTries = new AtomicInteger();
+    static final AtomicInteger manyRefreshes = new AtomicInteger();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -85,6 +86,9 @@ class MatchIndexFollowerIT {
                 public void refresh(String customerId, EventEnvelope latestSeen) {
                     if (customerId.startsWith("away") && awayTries.incrementAndGet() <= AWAY_TRIES) {
                         throw new KeyServiceUnavailableException("test: the key service does not answer", null);
+                    }
+                    if (customerId.startsWith("many")) {
+                        manyRefreshes.incrementAndGet();
                     }
                     if (customerId.startsWith("broken")) {
                         brokenTries.incrementAndGet();
@@ -158,17 +162,61 @@ class MatchIndexFollowerIT {
                 .isGreaterThanOrEqualTo(AWAY_TRIES + 9);
     }
 
+    /**
+     * A customer's events that arrive in one poll re-index it once, for the latest: the index ends with the last
+     * phone written, after fewer re-indexes than events (each reads four items), and the events skipped are counted.
+     */
+    @Test
+    void aCustomersEventsInOnePollReIndexItOnceForTheLatest() throws Exception {
+        MatchFollowerReady.awaitPartitions(listeners);
+        double coalescedBefore = meters.counter("asof.matching.index.coalesced").count();
+        String many = Events.newCustomerId("many");
+        int events = 30;
+        String lastPhone = null;
+        List<EventEnvelope> written = new java.util.ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            lastPhone = "+34633" + (100_000 + i * 1_000 + (int) (Math.random() * 1_000));
+            written.add(phoneChange(
+                    many, lastPhone, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)));
+        }
+        String expected = lastPhone;
+        try (LogWriterStandIn logWriter =
+                LogWriterStandIn.start(new IdentityLogFixture(eventLog, identityLinks, views))) {
+            // one submission: the events become readable on the topic at once (one transaction)
+            assertThat(submitter.submit(written, "test", null, null))
+                    .hasSize(events)
+                    .allSatisfy(result -> assertThat(result.status()).isEqualTo("accepted"));
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(index.find(many))
+                        .hasValueSatisfying(
+                                indexed -> assertThat(indexed.record().phones()).containsExactly(expected));
+                assertThat(manyRefreshes.get()
+                                + meters.counter("asof.matching.index.coalesced")
+                                        .count()
+                                - coalescedBefore)
+                        .as("every event either re-indexed its customer or was covered by a later one")
+                        .isGreaterThanOrEqualTo(events);
+            });
+        }
+        assertThat(manyRefreshes.get()).isBetween(1, events - 1);
+    }
+
     private void write(String customer, String phone) {
-        EventEnvelope event = new EventEnvelope(
+        EventEnvelope event = phoneChange(customer, phone, Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(submitter.submit(List.of(event), "test", null, null))
+                .singleElement()
+                .satisfies(result -> assertThat(result.status()).isEqualTo("accepted"));
+    }
+
+    private static EventEnvelope phoneChange(String customer, String phone, Instant at) {
+        return new EventEnvelope(
                 UUID.randomUUID().toString(),
-                Instant.parse("2026-01-01T00:00:00Z"),
+                at,
                 customer,
                 "test",
                 EventMetadata.EMPTY,
                 new AttributeChanged("phone", null, AttributeValue.text(phone), "test"),
                 EventEnvelope.SCHEMA_VERSION);
-        assertThat(submitter.submit(List.of(event), "test", null, null))
-                .singleElement()
-                .satisfies(result -> assertThat(result.status()).isEqualTo("accepted"));
     }
 }

@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
@@ -72,6 +75,16 @@ class MatchIndexFollowerConfiguration {
         // each failed try is reported by the retry listener above, not once more with a stack trace by the container
         handler.setLogLevel(KafkaException.Level.DEBUG);
         return handler;
+    }
+
+    /**
+     * The follower takes each poll as a batch ({@link MatchIndexFollower}): its offsets are committed once the poll
+     * is indexed, or up to the record that failed, instead of record by record as asof's other listeners are.
+     */
+    @Bean
+    ContainerPostProcessor<String, String, AbstractMessageListenerContainer<String, String>>
+            matchIndexFollowerCommitsPerPoll() {
+        return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
     }
 
     /** Whether {@code failure} says a dependency is away rather than that the event cannot be indexed. */
