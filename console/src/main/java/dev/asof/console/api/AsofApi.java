@@ -186,22 +186,14 @@ public class AsofApi {
     /**
      * Every change of a customer's timeline with valid time from {@code from} to {@code to} (both inclusive, as the
      * history API takes them; {@code null}: unbounded) as known at {@code knownAt}, up to {@code
-     * asof.console.timeline-max-changes}, read within {@code timeline-timeout}; what is returned is always the
+     * asof.console.timeline-max-changes}, read within {@code timeline-timeout}, each turned into what the caller
+     * keeps by {@code each} as its page arrives, in the thread that read it; what is returned is always the
      * timeline's beginning. A timeline longer than its first page (200 changes) is read in {@code timeline-slices}
      * valid-time ranges at once (see {@link TimelineSlices}), so the store, reconstruction-service and the console
      * work side by side instead of taking turns page after page; each range's changes are exactly the full walk's
      * changes there (every history page starts from the state just before its first valid time), all as known at
-     * the first page's {@code known_at}.
-     */
-    public History<JsonNode> history(String customerId, String from, String to, String knownAt) {
-        return history(customerId, from, to, knownAt, Function.identity());
-    }
-
-    /**
-     * {@link #history(String, String, String, String)} with each change turned into what the caller keeps by {@code
-     * each} as its page arrives, in the thread that read it: the ranges read at once do that work side by side, and
-     * no page's JSON outlives its own read (10,000 changes held as JSON trees until the end took a third of the
-     * console's CPU in garbage collection).
+     * the first page's {@code known_at}. No page's JSON outlives its own read (10,000 changes held as JSON trees
+     * until the end took a third of the console's CPU in garbage collection).
      */
     public <T> History<T> history(
             String customerId, String from, String to, String knownAt, Function<JsonNode, T> each) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class AsofApiHistoryTest {
             int slices = 1 + random.nextInt(16);
             start(slices, 20_000);
             rangedPages.set(0);
-            AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
+            AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null, Function.identity());
             assertThat(read.refused()).isNull();
             assertThat(read.truncated()).isFalse();
             assertThat(times(read))
@@ -95,7 +96,7 @@ class AsofApiHistoryTest {
     void aReadCutShortIsTheTimelinesBeginning() throws IOException {
         fill(5_000);
         start(8, 1_300);
-        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
+        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null, Function.identity());
         assertThat(read.truncated()).isTrue();
         assertThat(read.changes()).hasSize(1_300);
         assertThat(times(read)).isEqualTo(ids(timeline.subList(0, 1_300)));
@@ -107,7 +108,7 @@ class AsofApiHistoryTest {
         Instant border = timeline.get(2_500);
         refuseFrom = from -> from != null && !Instant.parse(from).isBefore(border);
         start(8, 20_000);
-        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null);
+        AsofApi.History<JsonNode> read = api.history("cust_1", null, null, null, Function.identity());
         assertThat(read.refused()).isNotNull();
         assertThat(read.refused().status()).isEqualTo(410);
         List<String> before = times(read);
@@ -120,7 +121,7 @@ class AsofApiHistoryTest {
         Instant border = timeline.get(2_500);
         failFrom = from -> from != null && !Instant.parse(from).isBefore(border);
         start(8, 20_000);
-        assertThatThrownBy(() -> api.history("cust_1", null, null, null))
+        assertThatThrownBy(() -> api.history("cust_1", null, null, null, Function.identity()))
                 .isInstanceOf(AsofApi.Unavailable.class)
                 .hasMessageContaining("reconstruction-service is unavailable");
     }
