@@ -98,12 +98,7 @@ class LogSegmentsIT extends ReconstructionIT {
     @Test
     void aPageThatBeganBeforeADropKeepsNothing() {
         String identity = Events.newCustomerId("cust_segments_drop");
-        long clock = System.currentTimeMillis();
-        for (int i = 0; i < 30; i++) {
-            fixture.append(change(identity, i, i), clock++);
-        }
-        fixture.flush();
-        long watermark = watermark(identity);
+        long watermark = logged(identity, 0, 30, System.currentTimeMillis());
         LogSegments.Page page = segments.page();
         LogSegments.Scan scan = page.scan(identity, watermark, true, null, LogRanges.MAX_VALID_TIME, watermark, 100);
         scan.forEachRemaining(event -> {});
@@ -128,20 +123,12 @@ class LogSegmentsIT extends ReconstructionIT {
     void aCopyFarBehindItsViewIsReadAgain() {
         String identity = Events.newCustomerId("cust_segments_behind");
         long clock = System.currentTimeMillis();
-        for (int i = 0; i < 20; i++) {
-            fixture.append(change(identity, i, i), clock++);
-        }
-        fixture.flush();
-        long watermark = watermark(identity);
+        long watermark = logged(identity, 0, 20, clock);
         readWhole(identity, watermark);
         assertThat(segments.keptEvents(identity)).isEqualTo(20);
 
         // more than max-catch-up (1000) logged since: dropped, read from the store, and kept again at the new watermark
-        for (int i = 20; i < 1_021; i++) {
-            fixture.append(change(identity, i % 90, i), clock++);
-        }
-        fixture.flush();
-        long moved = watermark(identity);
+        long moved = logged(identity, 20, 1_021, clock + 20);
         double caughtUp = caughtUp();
         double misses = metrics.counter("asof.reconstruction.log_segments", "result", "miss")
                 .count();
@@ -205,6 +192,15 @@ class LogSegmentsIT extends ReconstructionIT {
             taken.add(event.event().eventId() + "@" + event.recordedAt());
         }
         return taken;
+    }
+
+    /** Logs changes {@code from} to {@code to} (exclusive) of {@code identity}, change i stamped T0 + i % 90 ms. */
+    private long logged(String identity, int from, int to, long clock) {
+        for (int i = from; i < to; i++) {
+            fixture.append(change(identity, i % 90, i), clock + i);
+        }
+        fixture.flush();
+        return watermark(identity);
     }
 
     private long watermark(String identity) {

@@ -34,23 +34,9 @@ class LogSegmentsStretchesTest {
         int answered = 0;
         int refused = 0;
         for (int round = 0; round < 200; round++) {
-            List<RecordedEvent> log = new ArrayList<>();
-            int events = random.nextInt(60);
-            for (int i = 0; i < events; i++) {
-                // few distinct milliseconds, so several events share one
-                log.add(event("e" + i, random.nextInt(40), i));
-            }
-            log.sort(LOG_ORDER);
-            LogSegments.Copy copy = new LogSegments.Copy(7, System.nanoTime());
+            List<RecordedEvent> log = randomLog(random, random.nextInt(60));
             boolean[] covered = new boolean[64];
-            for (int s = random.nextInt(6); s > 0; s--) {
-                long from = random.nextInt(40);
-                long to = from + random.nextInt(12);
-                copy = copy.with(new LogSegments.Stretch(from, to, between(log, from, to)));
-                for (long ms = from; ms <= to; ms++) {
-                    covered[(int) ms] = true;
-                }
-            }
+            LogSegments.Copy copy = kept(random, log, 7, random.nextInt(6), covered);
             assertThat(copy.events())
                     .as("seed %d round %d: events counted once", SEED, round)
                     .isEqualTo(copy.stretches().values().stream()
@@ -86,22 +72,9 @@ class LogSegmentsStretchesTest {
         Random random = new Random(SEED);
         int answered = 0;
         for (int round = 0; round < 200; round++) {
-            List<RecordedEvent> log = new ArrayList<>();
             int events = random.nextInt(40);
-            for (int i = 0; i < events; i++) {
-                log.add(event("e" + i, random.nextInt(40), i));
-            }
-            log.sort(LOG_ORDER);
-            LogSegments.Copy copy = new LogSegments.Copy(events, System.nanoTime());
-            boolean[] covered = new boolean[64];
-            for (int s = 1 + random.nextInt(4); s > 0; s--) {
-                long from = random.nextInt(40);
-                long to = from + random.nextInt(12);
-                copy = copy.with(new LogSegments.Stretch(from, to, between(log, from, to)));
-                for (long ms = from; ms <= to; ms++) {
-                    covered[(int) ms] = true;
-                }
-            }
+            List<RecordedEvent> log = randomLog(random, events);
+            LogSegments.Copy copy = kept(random, log, events, 1 + random.nextInt(4), new boolean[64]);
             // logged since, in recorded order: anywhere in valid time, inside the stretches, around and outside
             List<RecordedEvent> since = new ArrayList<>();
             for (int i = events; i < events + random.nextInt(20); i++) {
@@ -147,6 +120,31 @@ class LogSegmentsStretchesTest {
         RecordedEvent d = event("d", 5, 4);
         assertThat(LogSegments.mergeInLogOrder(List.of(List.of(a, c), List.of(b, c, d), List.of(a))))
                 .containsExactly(a, b, c, d);
+    }
+
+    /** {@code events} events recorded 0, 1, ... at few distinct milliseconds (several share one), in log order. */
+    private static List<RecordedEvent> randomLog(Random random, int events) {
+        List<RecordedEvent> log = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            log.add(event("e" + i, random.nextInt(40), i));
+        }
+        log.sort(LOG_ORDER);
+        return log;
+    }
+
+    /** A copy at {@code watermark} of {@code stretches} random stretches of {@code log}, marked in {@code covered}. */
+    private static LogSegments.Copy kept(
+            Random random, List<RecordedEvent> log, long watermark, int stretches, boolean[] covered) {
+        LogSegments.Copy copy = new LogSegments.Copy(watermark, System.nanoTime());
+        for (int s = stretches; s > 0; s--) {
+            long from = random.nextInt(40);
+            long to = from + random.nextInt(12);
+            copy = copy.with(new LogSegments.Stretch(from, to, between(log, from, to)));
+            for (long ms = from; ms <= to; ms++) {
+                covered[(int) ms] = true;
+            }
+        }
+        return copy;
     }
 
     private static List<RecordedEvent> between(List<RecordedEvent> log, long from, long to) {
