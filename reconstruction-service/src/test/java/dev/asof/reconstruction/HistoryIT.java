@@ -14,8 +14,10 @@ import dev.asof.events.BulkProfileUpdate;
 import dev.asof.testing.Events;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,6 +228,20 @@ class HistoryIT extends ReconstructionIT {
         assertBadRequest(history("?cursor=not-a-cursor"), "cursor");
         assertBadRequest(history("?attribute=tier&cursor=" + cursor), "cursor");
         assertBadRequest(history("?known_at=2023-10-27T10:19:00Z&cursor=" + cursor), "cursor");
+        for (String limit : new String[] {"0x10", "+5", "-0", "1e3", "1.5", "", "%205", "%EF%BC%95"}) {
+            assertBadRequest(history("?limit=" + limit), "limit");
+        }
+        // a cursor made up by the client: the known_at it carries is later than now (an outside probe sent 2099 and
+        // got it echoed, past the rule that reads a future known_at as of now)
+        String made = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
+                .replaceFirst("\"k\":\"[^\"]+\"", "\"k\":\"2099-01-01T00:00:00.000Z\"");
+        assertThat(made).contains("2099");
+        assertBadRequest(
+                history("?cursor="
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(made.getBytes(StandardCharsets.UTF_8))),
+                "cursor");
     }
 
     @Test

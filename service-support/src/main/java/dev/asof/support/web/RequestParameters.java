@@ -83,18 +83,17 @@ public final class RequestParameters {
     }
 
     /**
-     * A list's {@code limit} parameter: a whole number from 1 to {@code max}; {@code fallback} when absent; else a
-     * {@code 400} naming {@code limit}.
+     * A list's {@code limit} parameter: a whole number from 1 to {@code max} in plain decimal digits; {@code
+     * fallback} when absent; else a {@code 400} naming {@code limit} (a sign, hexadecimal, spaces or an empty value
+     * too: Spring's own conversion read {@code 0x10} as 16).
      */
     public static int limit(String text, int fallback, int max) {
         if (text == null) {
             return fallback;
         }
-        int limit;
-        try {
+        int limit = -1;
+        if (text.length() <= 9 && !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             limit = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            limit = -1;
         }
         if (limit < 1 || limit > max) {
             throw invalid("limit", "range", "limit must be a whole number from 1 to " + max);

@@ -11,6 +11,7 @@ import dev.asof.support.web.ApiProblemException;
 import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestParameters;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -23,6 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code GET /api/v1/customers/{id}/history}: a customer's change timeline across merges, a page at a time. */
 @RestController
 class HistoryController {
+
+    /** How far another replica's clock may be ahead of this one's, for the {@code known_at} of its cursors. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     private final ProfileHistory history;
     private final HistoryProperties properties;
@@ -42,7 +46,7 @@ class HistoryController {
             @RequestParam(name = "from", required = false) String fromText,
             @RequestParam(name = "to", required = false) String toText,
             @RequestParam(name = "known_at", required = false) String knownAtText,
-            @RequestParam(name = "limit", required = false) Integer limit,
+            @RequestParam(name = "limit", required = false) String limitText,
             @RequestParam(name = "cursor", required = false) String cursorText) {
         String id = RequestParameters.customerId("customer_id", customerId);
         if (attribute != null && !AttributeKeys.isValid(attribute)) {
@@ -57,11 +61,7 @@ class HistoryController {
             throw RequestParameters.invalid("from", "range", "from is after to");
         }
         Instant knownAt = RequestParameters.optionalInstant("known_at", knownAtText);
-        int pageSize = limit == null ? properties.defaultPageSize() : limit;
-        if (pageSize < 1 || pageSize > properties.maxPageSize()) {
-            throw RequestParameters.invalid(
-                    "limit", "range", "limit must be between 1 and " + properties.maxPageSize() + ", not " + pageSize);
-        }
+        int pageSize = RequestParameters.limit(limitText, properties.defaultPageSize(), properties.maxPageSize());
         HistoryCursor cursor = null;
         if (cursorText != null) {
             cursor = HistoryCursor.decode(cursorText)
@@ -77,6 +77,11 @@ class HistoryController {
         }
         Instant knownAtAsked = null;
         if (cursor != null) {
+            if (cursor.knownAt().isAfter(clock.instant().plus(CLOCK_SKEW))) {
+                // a page is read as of its now at the latest: this cursor was made up, and would read past now
+                throw RequestParameters.invalid(
+                        "cursor", "cursor", "not a cursor from a previous page of this endpoint (known_at after now)");
+            }
             knownAt = cursor.knownAt();
             knownAtAsked = cursor.knownAtAsked();
         } else {

@@ -1,6 +1,9 @@
 package dev.asof.reconstruction.history.web;
 
+import dev.asof.events.BulkProfileUpdate;
 import dev.asof.events.EventJson;
+import dev.asof.events.Hlc;
+import dev.asof.events.Identifiers;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Version;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +55,31 @@ record HistoryCursor(
                 .encodeToString(EventJson.mapper().writeValueAsBytes(node));
     }
 
-    /** The cursor, or empty when the text is not one this service wrote. */
+    /**
+     * The cursor, or empty when the text is not one this service could have written: besides the form, its position
+     * is a change of the walk's range recorded as known at its {@code known_at} (a valid event id, a clock value from
+     * 0 to that time's, an index inside a bulk update), and a {@code known_at} asked is later than the one answered.
+     * A cursor is not signed: a client that builds one can only name a position of its own question (see {@link
+     * #continues}), and {@link HistoryController} refuses one whose {@code known_at} is later than now.
+     */
     static Optional<HistoryCursor> decode(String text) {
+        return parse(text).filter(HistoryCursor::possible);
+    }
+
+    private boolean possible() {
+        Instant at = after.timestamp();
+        return Identifiers.isValid(customerId)
+                && Identifiers.isValid(after.eventId())
+                && after.recordedAt() >= 0
+                && after.recordedAt() <= Hlc.upperBound(knownAt)
+                && after.index() >= 0
+                && after.index() < BulkProfileUpdate.MAX_CHANGES
+                && (from == null || !at.isBefore(from))
+                && (to == null || !at.isAfter(to))
+                && (knownAtAsked == null || knownAtAsked.isAfter(knownAt));
+    }
+
+    private static Optional<HistoryCursor> parse(String text) {
         try {
             JsonNode node = EventJson.mapper()
                     .readTree(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8));

@@ -2,6 +2,8 @@ package dev.asof.reconstruction.history.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.asof.events.BulkProfileUpdate;
+import dev.asof.events.Hlc;
 import dev.asof.events.Version;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class HistoryCursorTest {
             null,
             Instant.parse("2023-10-27T12:00:00.123Z"),
             null,
-            new Version(Instant.parse("2023-10-27T10:05:00Z"), 123456789L, "evt #1/ü", 2));
+            new Version(Instant.parse("2023-10-27T10:05:00Z"), 123456789L, "evt_1:a@b", 2));
 
     @Test
     void roundTripsThroughItsOpaqueText() {
@@ -56,6 +58,48 @@ class HistoryCursorTest {
                 .isTrue();
         assertThat(decoded.continues("cust_1", null, null, null, readAsOf.plusMillis(1)))
                 .isFalse();
+    }
+
+    @Test
+    void refusesAPositionOrKnownAtItCannotHaveWritten() {
+        Instant from = cursor.from();
+        Instant known = cursor.knownAt();
+        Version after = cursor.after();
+        assertThat(HistoryCursor.decode(cursor.encode())).isPresent();
+        for (HistoryCursor made : new HistoryCursor[] {
+            with(new Version(after.timestamp(), -1, after.eventId(), after.index())),
+            with(new Version(after.timestamp(), Hlc.upperBound(known) + 1, after.eventId(), after.index())),
+            with(new Version(after.timestamp(), after.recordedAt(), "evt #1/ü", after.index())),
+            with(new Version(after.timestamp(), after.recordedAt(), "", after.index())),
+            with(new Version(after.timestamp(), after.recordedAt(), after.eventId(), -1)),
+            with(new Version(after.timestamp(), after.recordedAt(), after.eventId(), BulkProfileUpdate.MAX_CHANGES)),
+            with(new Version(from.minusMillis(1), after.recordedAt(), after.eventId(), after.index())),
+            new HistoryCursor("cust_1", "tier", from, after.timestamp().minusMillis(1), known, null, after),
+            new HistoryCursor("cust_1", "tier", from, null, known, known, after),
+            new HistoryCursor("cust_1", "tier", from, null, known, known.minusMillis(1), after),
+            new HistoryCursor("cust 1", "tier", from, null, known, null, after)
+        }) {
+            assertThat(HistoryCursor.decode(made.encode())).as("%s", made).isEmpty();
+        }
+        // the edges it can write
+        assertThat(HistoryCursor.decode(with(new Version(from, Hlc.upperBound(known), after.eventId(), 0))
+                        .encode()))
+                .isPresent();
+        assertThat(HistoryCursor.decode(
+                        new HistoryCursor("cust_1", "tier", from, after.timestamp(), known, known.plusMillis(1), after)
+                                .encode()))
+                .isPresent();
+    }
+
+    private HistoryCursor with(Version after) {
+        return new HistoryCursor(
+                cursor.customerId(),
+                cursor.attribute(),
+                cursor.from(),
+                cursor.to(),
+                cursor.knownAt(),
+                cursor.knownAtAsked(),
+                after);
     }
 
     @Test
