@@ -1,5 +1,6 @@
 package dev.asof.support.security;
 
+import dev.asof.support.web.RefusedPaths;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +16,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,6 +32,12 @@ public class ApiSecurityConfiguration {
     @Bean
     ApiKeys apiKeys(ApiKeyProperties properties) {
         return new ApiKeys(properties.apiKeys());
+    }
+
+    /** The firewall's refusals of a path, answered as problems naming {@code path} and the rule. */
+    @Bean
+    RequestRejectedHandler refusedPaths() {
+        return new RefusedPaths();
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package dev.asof.support.web;
 
+import dev.asof.events.Violation;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -24,14 +26,24 @@ class ProblemErrorController implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer value && value >= 400 && value <= 599 ? value : 404;
-        ProblemDetail problem = status == 400 && bodyUnreadable(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))
-                ? Problems.of(
-                        HttpStatus.BAD_REQUEST,
-                        "unreadable-body",
-                        "Unreadable body",
-                        "The request body could not be read to its end (it broke off, or its length or chunked framing"
-                                + " is wrong); nothing of it was stored. Send it again.")
-                : problem(status);
+        Object refusedPath = request.getAttribute(RefusedPaths.REASON);
+        ProblemDetail problem;
+        if (status == 400 && refusedPath instanceof String reason) {
+            problem = ApiExceptionHandler.invalid(List.of(new Violation(
+                    "path",
+                    "path-characters",
+                    reason + ". Paths take ids as they are: no semicolon, encoded slash or dot segment, no double"
+                            + " slash or backslash")));
+        } else if (status == 400 && bodyUnreadable(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
+            problem = Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    "unreadable-body",
+                    "Unreadable body",
+                    "The request body could not be read to its end (it broke off, or its length or chunked framing"
+                            + " is wrong); nothing of it was stored. Send it again.");
+        } else {
+            problem = problem(status);
+        }
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (code != null && uri instanceof String path) {
             try {
@@ -66,7 +78,10 @@ class ProblemErrorController implements ErrorController {
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String detail = switch (status) {
-            case 400 -> "The request is malformed (its path, headers or framing); it was not processed.";
+            case 400 ->
+                "The container refused the request before the API saw it: an encoded slash (%2F), NUL or bad escape"
+                        + " in the path, a request line and headers over 8 KB, a malformed header, or bad chunked"
+                        + " framing. It was not processed.";
             case 404 -> "No such resource; see /v3/api-docs for the API.";
             case 405 -> "This method is not allowed on this path.";
             case 408 -> "The request body did not arrive in time; send the whole body promptly.";
