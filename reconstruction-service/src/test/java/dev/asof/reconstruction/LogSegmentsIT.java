@@ -17,6 +17,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -140,6 +143,37 @@ class LogSegmentsIT extends ReconstructionIT {
                         .count())
                 .isEqualTo(misses + 1);
         assertThat(segments.keptEvents(identity)).isEqualTo(1_021);
+    }
+
+    @Test
+    void readsAtOnceAfterAChangeAreAllAnsweredFromMemory() throws Exception {
+        String identity = Events.newCustomerId("cust_segments_at_once");
+        long clock = System.currentTimeMillis();
+        readWhole(identity, logged(identity, 0, 50, clock));
+        long moved = logged(identity, 50, 60, clock + 50);
+        List<String> stored =
+                take(logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, moved, 1000), 5_000);
+        double misses = metrics.counter("asof.reconstruction.log_segments", "result", "miss")
+                .count();
+
+        // as the console reads a timeline's ranges: several pages at once, each finding the copy behind the view
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> reads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reads.add(readers.submit(() -> readWhole(identity, moved)));
+            }
+            for (Future<List<String>> read : reads) {
+                assertThat(read.get()).containsExactlyElementsOf(stored);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertThat(metrics.counter("asof.reconstruction.log_segments", "result", "miss")
+                        .count())
+                .as("reads that went to the store: one losing the race to bring the copy up to date takes the winner's")
+                .isEqualTo(misses);
+        assertThat(segments.keptEvents(identity)).isEqualTo(60);
     }
 
     private List<String> readWhole(String identity, long watermark) {

@@ -357,9 +357,10 @@ public class LogSegments {
     }
 
     /**
-     * {@code copy}, of a watermark before {@code watermark}, brought up to it and kept in its place; {@code null} when
-     * more than {@code max-catch-up} events were logged since (the copy is dropped), when another read replaced it
-     * meanwhile, or when the identity was dropped since {@code ticket}.
+     * {@code copy}, of a watermark before {@code watermark}, brought up to it and kept in its place (or the copy
+     * another read brought up to it meanwhile: the console reads a timeline's ranges at once); {@code null} when more
+     * than {@code max-catch-up} events were logged since (the copy is dropped), when another read replaced it with
+     * another watermark's, or when the identity was dropped since {@code ticket}.
      */
     private Copy catchUp(String identity, Copy copy, long watermark, long ticket) {
         Copy grown = log.recordedBetween(identity, copy.watermark(), watermark, properties.maxCatchUp())
@@ -370,7 +371,8 @@ public class LogSegments {
             return null;
         }
         if (!replace(identity, copy, grown)) {
-            return null;
+            Copy current = find(identity);
+            return current != null && current.watermark() == watermark ? current : null;
         }
         if (droppedSince(identity, ticket)) {
             remove(identity, grown);
