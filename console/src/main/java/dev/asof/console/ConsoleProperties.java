@@ -28,8 +28,9 @@ import org.springframework.validation.annotation.Validated;
  *     drawn, marked as cut short
  * @param readThreads threads that read the panels of pages at once (the timeline beside the profiles),
  *     and as many again for the slices of timelines
- * @param timelineSlices how many valid-time ranges of a timeline longer than its first history page (200 changes)
- *     are read at once; 1 reads page after page (of 1,000)
+ * @param timelineSlices at most how many valid-time ranges of a timeline longer than its first history page (200
+ *     changes) are read at once: as many as keep each range to about 800 changes at the first page's pace, at least
+ *     2; 1 reads page after page (of 1,000). Pages of sliced reads in flight, over all users: at most this many
  * @param oidcRolesClaim the ID-token or user-info claim whose values name the console roles ({@code auditor},
  *     {@code privacy-officer})
  */
@@ -45,7 +46,7 @@ public record ConsoleProperties(
         @NotNull @DefaultValue("30s") Duration timelineTimeout,
         @Valid @DefaultValue List<User> users,
         @Min(2) @Max(256) @DefaultValue("16") int readThreads,
-        @Min(1) @Max(16) @DefaultValue("8") int timelineSlices,
+        @Min(1) @Max(16) @DefaultValue("16") int timelineSlices,
         @NotBlank @DefaultValue("roles") String oidcRolesClaim) {
 
     /**

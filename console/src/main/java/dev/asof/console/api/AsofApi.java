@@ -73,7 +73,8 @@ public class AsofApi {
             }
             runnable.run();
         });
-        this.historyPages = new Semaphore(properties.timelineSlices() * 2);
+        // one reader's ranges may take them all; several readers share them
+        this.historyPages = new Semaphore(Math.max(2, properties.timelineSlices()));
     }
 
     @PreDestroy
@@ -256,7 +257,8 @@ public class AsofApi {
 
     /**
      * Where the ranges after a first page begin: from the first page's last valid time up to the latest valid time
-     * among the customer's current values, at most now ({@link TimelineSlices}); none when the current profile
+     * among the customer's current values, at most now, cut into as many ranges as keep each about one history page
+     * by the first page's pace, up to {@code timeline-slices} ({@link TimelineSlices}); none when the current profile
      * cannot be read or gives no time, or {@code to} comes first.
      */
     private List<Instant> sliceStarts(String customerId, List<JsonNode> firstChanges, String to) {
@@ -286,7 +288,11 @@ public class AsofApi {
             if (to != null && Instant.parse(to).isBefore(latest)) {
                 latest = Instant.parse(to);
             }
-            return TimelineSlices.starts(lastRead, latest, properties.timelineSlices());
+            Instant firstRead =
+                    Instant.parse(firstChanges.get(0).path("changed_at").asString());
+            int count =
+                    TimelineSlices.count(firstChanges.size(), firstRead, lastRead, latest, properties.timelineSlices());
+            return TimelineSlices.starts(lastRead, latest, count);
         } catch (Unavailable | DateTimeParseException e) {
             // no guess at the end: read page after page
             return List.of();

@@ -2,6 +2,7 @@ package dev.asof.console.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -46,6 +47,55 @@ class TimelineSlicesTest {
                 assertThat(starts.get(i).minusMillis(1)).isAfterOrEqualTo(starts.get(i - 1));
             }
             assertThat(starts.get(count - 1)).isBefore(LAST_READ.plusMillis(span));
+        }
+    }
+
+    @Test
+    void cutsAsManyRangesAsKeepEachToAboutOnePageAtTheFirstPagesPace() {
+        Instant firstRead = LAST_READ.minus(Duration.ofDays(200));
+        // 200 changes over 200 days; the rest, 10,000 days, holds about 10,000 at that pace: 13 ranges of 800
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 16))
+                .isEqualTo(13);
+        // far more than 16 ranges' worth: 16
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(100_000)), 16))
+                .isEqualTo(16);
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 8))
+                .isEqualTo(8);
+        // a few hundred changes left: still 2 ranges
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(300)), 16))
+                .isEqualTo(2);
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(1_600)), 16))
+                .isEqualTo(2);
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(1_601)), 16))
+                .isEqualTo(3);
+        // the first page took no time (every change at one instant): as many as allowed
+        assertThat(TimelineSlices.count(200, LAST_READ, LAST_READ, LAST_READ.plusSeconds(1), 16))
+                .isEqualTo(16);
+        // slicing off
+        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 1))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theCountStaysWithinTwoAndTheMostAllowedForSeededPaces() {
+        Random random = new Random(20261203L);
+        for (int run = 0; run < 1_000; run++) {
+            int max = 2 + random.nextInt(15);
+            int changes = 1 + random.nextInt(200);
+            long paced = random.nextLong(0L, 400L * 24 * 3600 * 1000);
+            long rest = random.nextLong(-1000L, 40_000L * 24 * 3600 * 1000);
+            Instant firstRead = LAST_READ.minusMillis(paced);
+            int count = TimelineSlices.count(changes, firstRead, LAST_READ, LAST_READ.plusMillis(rest), max);
+            assertThat(count)
+                    .as("%d changes in %d ms, %d ms left, at most %d", changes, paced, rest, max)
+                    .isBetween(2, max);
+            if (paced > 0) {
+                double expected = (double) changes * Math.max(0, rest) / paced;
+                // enough ranges for about 800 changes each, unless capped
+                assertThat(count >= max || expected / count <= TimelineSlices.RANGE_CHANGES)
+                        .as("%d ranges for about %.0f changes, at most %d", count, expected, max)
+                        .isTrue();
+            }
         }
     }
 }
