@@ -45,7 +45,7 @@ class HostileInputIT {
     private static final int TIMEOUT_MILLIS = 30_000;
     private static final int MAX_PROBLEM_BYTES = 256 * 1024;
     private static final List<String> PRODUCTION_JVM = List.of(
-            "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+            "-Xms32m", "-Xmx256m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     private static final Map<Service, ServiceJar> services = new EnumMap<>(Service.class);
     private static DynamoDbClient dynamo;
