@@ -52,28 +52,28 @@ class TimelineSlicesTest {
 
     @Test
     void cutsAsManyRangesAsKeepEachToAboutOnePageAtTheFirstPagesPace() {
-        Instant firstRead = LAST_READ.minus(Duration.ofDays(200));
-        // 200 changes over 200 days; the rest, 10,000 days, holds about 10,000 at that pace: 13 ranges of 800
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 16))
+        // a first page of 200 changes over 200 days: about one change a day left
+        assertThat(rangesForDaysLeft(10_000, 16))
+                .as("about 10,000 changes: 13 ranges of 800")
                 .isEqualTo(13);
-        // far more than 16 ranges' worth: 16
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(100_000)), 16))
+        assertThat(rangesForDaysLeft(100_000, 16))
+                .as("far more than 16 ranges' worth")
                 .isEqualTo(16);
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 8))
-                .isEqualTo(8);
-        // a few hundred changes left: still 2 ranges
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(300)), 16))
+        assertThat(rangesForDaysLeft(10_000, 8)).isEqualTo(8);
+        assertThat(rangesForDaysLeft(300, 16))
+                .as("a few hundred changes: still 2")
                 .isEqualTo(2);
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(1_600)), 16))
-                .isEqualTo(2);
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(1_601)), 16))
-                .isEqualTo(3);
+        assertThat(rangesForDaysLeft(1_600, 16)).isEqualTo(2);
+        assertThat(rangesForDaysLeft(1_601, 16)).isEqualTo(3);
+        assertThat(rangesForDaysLeft(10_000, 1)).as("slicing off").isEqualTo(1);
         // the first page took no time (every change at one instant): as many as allowed
         assertThat(TimelineSlices.count(200, LAST_READ, LAST_READ, LAST_READ.plusSeconds(1), 16))
                 .isEqualTo(16);
-        // slicing off
-        assertThat(TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(10_000)), 1))
-                .isEqualTo(1);
+    }
+
+    private static int rangesForDaysLeft(long days, int max) {
+        Instant firstRead = LAST_READ.minus(Duration.ofDays(200));
+        return TimelineSlices.count(200, firstRead, LAST_READ, LAST_READ.plus(Duration.ofDays(days)), max);
     }
 
     @Test
