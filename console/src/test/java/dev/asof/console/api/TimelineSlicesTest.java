@@ -95,6 +95,10 @@ class TimelineSlicesTest {
                 assertThat(count >= max || expected / count <= TimelineSlices.RANGE_CHANGES)
                         .as("%d ranges for about %.0f changes, at most %d", count, expected, max)
                         .isTrue();
+                // and no more: one range fewer would hold more than that
+                assertThat(count == 2 || expected / (count - 1) > TimelineSlices.RANGE_CHANGES)
+                        .as("%d ranges for about %.0f changes", count, expected)
+                        .isTrue();
             }
         }
     }

@@ -490,6 +490,8 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("#candidates a")).click();
         waitFor(() -> browser.getCurrentUrl().contains("/customers/" + customer));
         search("id", "bad id!");
+        // the form's POST may still be under way when the click returns (a CI run found the search page not yet shown)
+        waitFor(() -> !browser.findElements(By.id("search-error")).isEmpty());
         assertThat(browser.findElement(By.id("search-error")).getText()).contains("Not a customer id");
     }
 
