@@ -33,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
  *     2; 1 reads page after page (of 1,000). Pages of sliced reads in flight, over all users: at most this many
  * @param oidcRolesClaim the ID-token or user-info claim whose values name the console roles ({@code auditor},
  *     {@code privacy-officer})
+ * @param warmUpChanges the changes of the made-up timeline the console draws when it starts, so the first long
+ *     timeline a person opens is drawn by compiled code ({@code TimelineWarmUp}); 0: none
  */
 @Validated
 @ConfigurationProperties("asof.console")
@@ -47,7 +49,8 @@ public record ConsoleProperties(
         @Valid @DefaultValue List<User> users,
         @Min(2) @Max(256) @DefaultValue("16") int readThreads,
         @Min(1) @Max(16) @DefaultValue("16") int timelineSlices,
-        @NotBlank @DefaultValue("roles") String oidcRolesClaim) {
+        @NotBlank @DefaultValue("roles") String oidcRolesClaim,
+        @Min(0) @Max(100_000) @DefaultValue("10000") int warmUpChanges) {
 
     /**
      * A local operator.

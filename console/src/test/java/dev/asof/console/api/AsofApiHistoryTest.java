@@ -165,7 +165,8 @@ class AsofApiHistoryTest {
                         List.of(),
                         4,
                         slices,
-                        "roles"),
+                        "roles",
+                        0),
                 JSON);
     }
 

@@ -47,7 +47,8 @@ class OidcRolesTest {
                 List.of(),
                 16,
                 4,
-                claim);
+                claim,
+                0);
         java.util.Map<String, Object> all = new java.util.HashMap<>(claims);
         all.put("sub", "user-1");
         OidcIdToken token =

@@ -1,0 +1,98 @@
+package dev.asof.console.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.asof.console.ConsoleProperties;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.support.StaticApplicationContext;
+import org.springframework.format.support.DefaultFormattingConversionService;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The start-up drawing runs the timeline's whole path, the page's own template included, and draws every kind. */
+class TimelineWarmUpTest {
+
+    private final TimelineWarmUp warmUp = new TimelineWarmUp(
+            properties(10_000),
+            new JsonMapper(),
+            templates(),
+            new StaticApplicationContext(),
+            new DefaultFormattingConversionService());
+
+    @Test
+    void drawsEveryMadeUpChangeThroughThePagesTemplate() {
+        TimelineWarmUp.Drawn drawn = warmUp.draw(10_000);
+
+        assertThat(drawn.changes()).isEqualTo(10_000);
+        assertThat(drawn.html()).startsWith("<section aria-labelledby=\"timeline-title\"");
+        assertThat(drawn.html()).contains("<svg id=\"timeline\"", "id=\"change-count\">10000<");
+        // every mark written, single and aggregate
+        assertThat(count(drawn.html(), "data-event-id=\"") + count(drawn.html(), "class=\"mark aggregate\""))
+                .isEqualTo(drawn.marks());
+        assertThat(count(drawn.html(), "class=\"mark aggregate\"")).isGreaterThan(100);
+        for (String kind : List.of("change", "merge", "unmerge", "erasure")) {
+            assertThat(drawn.html()).as(kind).contains("data-kind=\"" + kind + "\"");
+        }
+        assertThat(drawn.html()).contains(" bulk", " late");
+    }
+
+    @Test
+    void zeroChangesTurnsItOff() {
+        TimelineWarmUp off =
+                new TimelineWarmUp(
+                        properties(0),
+                        new JsonMapper(),
+                        templates(),
+                        new StaticApplicationContext(),
+                        new DefaultFormattingConversionService()) {
+                    @Override
+                    Drawn draw(int changes) {
+                        throw new AssertionError("drew " + changes + " changes with warm-up-changes 0");
+                    }
+                };
+        off.run(null);
+        // and on, it draws
+        warmUp.run(null);
+    }
+
+    private static int count(String text, String part) {
+        Matcher matcher = Pattern.compile(Pattern.quote(part)).matcher(text);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static SpringTemplateEngine templates() {
+        ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/");
+        resolver.setSuffix(".html");
+        SpringTemplateEngine engine = new SpringTemplateEngine();
+        engine.setTemplateResolver(resolver);
+        return engine;
+    }
+
+    private static ConsoleProperties properties(int warmUpChanges) {
+        URI base = URI.create("http://localhost:8082");
+        return new ConsoleProperties(
+                base,
+                base,
+                base,
+                "key",
+                Duration.ofSeconds(10),
+                20_000,
+                Duration.ofSeconds(30),
+                List.of(),
+                16,
+                16,
+                "roles",
+                warmUpChanges);
+    }
+}
