@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.asof.console.ConsoleProperties;
+import dev.asof.console.ConsolePropertiesFixture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -153,21 +152,7 @@ class AsofApiHistoryTest {
         server.setExecutor(serverThreads);
         server.start();
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        api = new AsofApi(
-                new ConsoleProperties(
-                        base,
-                        base,
-                        base,
-                        "key",
-                        Duration.ofSeconds(10),
-                        maxChanges,
-                        Duration.ofSeconds(30),
-                        List.of(),
-                        4,
-                        slices,
-                        "roles",
-                        0),
-                JSON);
+        api = new AsofApi(ConsolePropertiesFixture.properties(base, maxChanges, 4, slices, "roles", 0), JSON);
     }
 
     /** The history API's paging over {@link #timeline}: from and to inclusive, a cursor to the next position. */

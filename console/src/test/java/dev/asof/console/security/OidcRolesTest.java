@@ -3,8 +3,8 @@ package dev.asof.console.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.console.ConsoleProperties;
+import dev.asof.console.ConsolePropertiesFixture;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -36,19 +36,8 @@ class OidcRolesTest {
     }
 
     private static List<String> map(String claim, Map<String, Object> claims) {
-        ConsoleProperties properties = new ConsoleProperties(
-                URI.create("http://localhost:8081"),
-                URI.create("http://localhost:8082"),
-                URI.create("http://localhost:8083"),
-                "key",
-                Duration.ofSeconds(10),
-                20_000,
-                Duration.ofSeconds(30),
-                List.of(),
-                16,
-                4,
-                claim,
-                0);
+        ConsoleProperties properties =
+                ConsolePropertiesFixture.properties(URI.create("http://localhost:8082"), 20_000, 16, 4, claim, 0);
         java.util.Map<String, Object> all = new java.util.HashMap<>(claims);
         all.put("sub", "user-1");
         OidcIdToken token =

@@ -3,8 +3,8 @@ package dev.asof.console.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asof.console.ConsoleProperties;
+import dev.asof.console.ConsolePropertiesFixture;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,19 +80,7 @@ class TimelineWarmUpTest {
     }
 
     private static ConsoleProperties properties(int warmUpChanges) {
-        URI base = URI.create("http://localhost:8082");
-        return new ConsoleProperties(
-                base,
-                base,
-                base,
-                "key",
-                Duration.ofSeconds(10),
-                20_000,
-                Duration.ofSeconds(30),
-                List.of(),
-                16,
-                16,
-                "roles",
-                warmUpChanges);
+        return ConsolePropertiesFixture.properties(
+                URI.create("http://localhost:8082"), 20_000, 16, 16, "roles", warmUpChanges);
     }
 }
