@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * a customer page's timeline runs: a history page's JSON parsed, its changes read and drawn, the SVG written by the
  * page's template. Run before the console is ready, so the first long timeline a person opens does not pay for the
  * JVM interpreting and compiling that code: under the quick start's C1 compiler, the first 10,000-change timeline
- * after a start took 1.5-2.1 s against 0.7-0.9 s once warm, and more than half of the difference was the console's
+ * after a start took 1.5-2.1 s against 0.7-0.9 s once warm, and about half of the difference was the console's
  * (docs/console.md, Speed). Nothing is read from the services, nothing is kept; 0 turns it off.
  */
 @Component
@@ -100,7 +100,7 @@ class TimelineWarmUp implements ApplicationRunner {
                 drawn.marks());
     }
 
-    /** What one drawing made: the changes drawn, the marks and the length of the SVG panel written. */
+    /** What one drawing made: the changes drawn, the marks and the timeline panel's HTML. */
     record Drawn(int changes, int marks, String html) {}
 
     /** One made-up timeline, from its history JSON to the page's timeline panel. */
