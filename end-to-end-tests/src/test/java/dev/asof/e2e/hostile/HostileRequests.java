@@ -602,6 +602,32 @@ final class HostileRequests {
             return Case.refused(
                     service, "oversized-header", RawHttp.request("GET", "/actuator/prometheus", headers, null));
         });
+        // the request line and framing headers Tomcat refuses itself: a version it does not serve was a 505 and a
+        // transfer coding other than chunked a 501 ("failed unexpectedly ... retry"), the rest a 400 naming nothing
+        kinds.add(r -> {
+            Service service = Service.values()[r.nextInt(3)];
+            String[] versions = {"HTTP/9.9", "HTTP/3.0", "HTTP/2.0"};
+            String request = new String(
+                            RawHttp.request("GET", "/actuator/health", new LinkedHashMap<>(), null),
+                            StandardCharsets.ISO_8859_1)
+                    .replaceFirst(" HTTP/1\\.1\r\n", " " + versions[r.nextInt(versions.length)] + "\r\n");
+            return Case.refused(service, "http-version", request.getBytes(StandardCharsets.ISO_8859_1));
+        });
+        kinds.add(r -> {
+            Service service = Service.values()[r.nextInt(3)];
+            Map<String, String> headers = json();
+            headers.put("Authorization", BEARER);
+            String[] framing = {
+                "Transfer-Encoding: gzip",
+                "Transfer-Encoding: br, chunked, gzip",
+                "Content-Length: -1",
+                "Content-Length: 0x10",
+                "Host: elsewhere"
+            };
+            String[] line = framing[r.nextInt(framing.length)].split(": ", 2);
+            headers.put(line[0], line[1]);
+            return Case.refused(service, "framing-header", RawHttp.request("POST", "/api/v1/events", headers, null));
+        });
         kinds.add(r -> {
             Service service = Service.values()[r.nextInt(3)];
             String[] methods = {"POST", "PUT", "DELETE", "TRACE"};
