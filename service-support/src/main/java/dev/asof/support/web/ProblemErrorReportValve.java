@@ -32,22 +32,21 @@ public class ProblemErrorReportValve extends ErrorReportValve {
                 response.getMessage(),
                 request.getCoyoteRequest().getMimeHeaders(),
                 "HTTP/1.1".equals(request.getProtocol()));
-        String json;
+        ProblemDetail problem;
+        String errors = "";
         if (refused != null) {
             // a request the client must change, named like the API's own 400s (ApiExceptionHandler.invalid); the
             // unsupported HTTP version or transfer coding Tomcat answers 505 or 501 too: bad input is never a 5xx
             status = HttpServletResponse.SC_BAD_REQUEST;
             response.setStatus(status);
-            ProblemDetail problem = ApiExceptionHandler.invalid(List.of(refused));
-            json = "{\"type\":\"" + problem.getType() + "\",\"title\":\"" + escape(problem.getTitle())
-                    + "\",\"status\":" + status + ",\"detail\":\"" + escape(problem.getDetail())
-                    + "\",\"errors\":[{\"pointer\":\"" + escape(refused.pointer()) + "\",\"rule\":\""
-                    + escape(refused.rule()) + "\",\"detail\":\"" + escape(refused.message()) + "\"}]}";
+            problem = ApiExceptionHandler.invalid(List.of(refused));
+            errors = ",\"errors\":[{\"pointer\":\"" + escape(refused.pointer()) + "\",\"rule\":\""
+                    + escape(refused.rule()) + "\",\"detail\":\"" + escape(refused.message()) + "\"}]";
         } else {
-            ProblemDetail problem = ProblemErrorController.problem(status);
-            json = "{\"type\":\"" + problem.getType() + "\",\"title\":\"" + escape(problem.getTitle())
-                    + "\",\"status\":" + status + ",\"detail\":\"" + escape(problem.getDetail()) + "\"}";
+            problem = ProblemErrorController.problem(status);
         }
+        String json = "{\"type\":\"" + problem.getType() + "\",\"title\":\"" + escape(problem.getTitle())
+                + "\",\"status\":" + status + ",\"detail\":\"" + escape(problem.getDetail()) + "\"" + errors + "}";
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
