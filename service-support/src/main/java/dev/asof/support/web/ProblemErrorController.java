@@ -79,9 +79,8 @@ class ProblemErrorController implements ErrorController {
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String detail = switch (status) {
             case 400 ->
-                "The container refused the request before the API saw it: an encoded slash (%2F), NUL or bad escape"
-                        + " in the path, a request line and headers over 8 KB, a malformed header, or bad chunked"
-                        + " framing. It was not processed.";
+                "The container refused the request before the API saw it, for a reason it did not leave behind (the"
+                        + " ones it does are named: docs/problems.md). It was not processed.";
             case 404 -> "No such resource; see /v3/api-docs for the API.";
             case 405 -> "This method is not allowed on this path.";
             case 408 -> "The request body did not arrive in time; send the whole body promptly.";
