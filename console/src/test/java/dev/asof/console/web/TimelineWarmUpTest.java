@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.console.ConsoleProperties;
 import dev.asof.console.ConsolePropertiesFixture;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,22 +44,37 @@ class TimelineWarmUpTest {
     }
 
     @Test
-    void zeroChangesTurnsItOff() {
-        TimelineWarmUp off =
-                new TimelineWarmUp(
-                        properties(0),
-                        new JsonMapper(),
-                        templates(),
-                        new StaticApplicationContext(),
-                        new DefaultFormattingConversionService()) {
-                    @Override
-                    Drawn draw(int changes) {
-                        throw new AssertionError("drew " + changes + " changes with warm-up-changes 0");
-                    }
-                };
-        off.run(null);
-        // and on, it draws
-        warmUp.run(null);
+    void drawsTwiceAtStartNoneWithZeroAndAFailureDoesNotStopTheConsole() {
+        List<Integer> drawn = new ArrayList<>();
+        warmUp(0, drawn, false).run(null);
+        assertThat(drawn).isEmpty();
+
+        warmUp(300, drawn, false).run(null);
+        assertThat(drawn).containsExactly(300, 300);
+
+        // only a speed-up: the console starts without it
+        drawn.clear();
+        warmUp(300, drawn, true).run(null);
+        assertThat(drawn).containsExactly(300);
+    }
+
+    /** A warm-up of {@code changes} that notes each drawing's size in {@code drawn}, failing each when asked. */
+    private static TimelineWarmUp warmUp(int changes, List<Integer> drawn, boolean failing) {
+        return new TimelineWarmUp(
+                properties(changes),
+                new JsonMapper(),
+                templates(),
+                new StaticApplicationContext(),
+                new DefaultFormattingConversionService()) {
+            @Override
+            Drawn draw(int count) {
+                drawn.add(count);
+                if (failing) {
+                    throw new IllegalStateException("a template that needs a web request");
+                }
+                return super.draw(count);
+            }
+        };
     }
 
     private static int count(String text, String part) {
