@@ -616,7 +616,6 @@ final class HostileRequests {
         kinds.add(r -> {
             Service service = Service.values()[r.nextInt(3)];
             Map<String, String> headers = json();
-            headers.put("Authorization", BEARER);
             String[] framing = {
                 "Transfer-Encoding: gzip",
                 "Transfer-Encoding: br, chunked, gzip",
