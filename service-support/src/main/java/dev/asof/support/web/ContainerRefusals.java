@@ -82,8 +82,8 @@ final class ContainerRefusals {
                     "the path does not normalize: an encoded NUL or backslash, a '..' segment above the root, or no"
                             + " leading '/'");
         }
-        if (values(headers, "Transfer-Encoding").stream().anyMatch(coding -> !coding.equalsIgnoreCase("chunked"))
-                || values(headers, "Transfer-Encoding").size() > 1) {
+        List<String> codings = values(headers, "Transfer-Encoding");
+        if (codings.size() > 1 || (codings.size() == 1 && !codings.get(0).equalsIgnoreCase("chunked"))) {
             return new Violation(
                     "Transfer-Encoding",
                     "transfer-coding",

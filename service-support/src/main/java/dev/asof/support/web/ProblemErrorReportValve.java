@@ -36,7 +36,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String errors = "";
         if (refused != null) {
             // a request the client must change, named like the API's own 400s (ApiExceptionHandler.invalid); the
-            // unsupported HTTP version or transfer coding Tomcat answers 505 or 501 too: bad input is never a 5xx
+            // HTTP version, transfer coding or CONNECT Tomcat answers 505 or 501 too: bad input is never a 5xx
             status = HttpServletResponse.SC_BAD_REQUEST;
             response.setStatus(status);
             problem = ApiExceptionHandler.invalid(List.of(refused));
