@@ -99,6 +99,51 @@ class HistoryIT extends ReconstructionIT {
         assertThat(summaries(ok(history("?attribute=tier")))).contains("h6 tier null->diamond");
     }
 
+    /**
+     * An outside differential check walked a timeline while a batch was being logged: the first page left the batch
+     * out (its view was not written yet) but answered {@code known_at} = now, the cursor carried that K, and the later
+     * pages read the batch: a change before the cursor was skipped and the walk matched no single K. The first page
+     * now answers the K it is exact for (the view's latest recording), and every page reads as of it.
+     */
+    @Test
+    void aWalkWhileABatchIsBeingLoggedIsExactAtTheKnownAtItAnswers() {
+        // logged a moment ago, its view not written yet: stamped before every other change
+        fixture.append(
+                withId(change(customer, "2023-10-27T09:00:00Z", "tier", "early", "voice"), "h7"),
+                Instant.now().minusMillis(100).toEpochMilli());
+
+        JsonNode first = ok(history("?limit=1"));
+        fixture.flush();
+        List<String> walked = new ArrayList<>(summaries(first));
+        String cursor = first.at("/next_cursor").asString();
+        while (cursor != null) {
+            JsonNode page = ok(history("?limit=1&cursor=" + cursor));
+            assertThat(page.at("/known_at")).isEqualTo(first.at("/known_at"));
+            walked.addAll(summaries(page));
+            cursor = page.at("/next_cursor").isNull()
+                    ? null
+                    : page.at("/next_cursor").asString();
+        }
+
+        assertThat(first.at("/known_at").asString()).isEqualTo("2023-10-27T10:20:00.000Z");
+        assertThat(walked)
+                .isEqualTo(summaries(ok(history("?known_at=2023-10-27T10:20:00.000Z"))))
+                .doesNotContain("h7 tier null->early");
+        assertThat(summaries(ok(history("")))).contains("h7 tier null->early");
+    }
+
+    /** A K after the latest recording is answered as that recording; the next pages may repeat the K asked. */
+    @Test
+    void aWalkAskedAfterTheLatestRecordingMayRepeatTheKnownAtItAsked() {
+        JsonNode first = ok(history("?limit=2&known_at=2024-01-01T00:00:00Z"));
+        JsonNode second = ok(history("?limit=2&known_at=2024-01-01T00:00:00Z&cursor="
+                + first.at("/next_cursor").asString()));
+
+        assertThat(first.at("/known_at").asString()).isEqualTo("2023-10-27T10:20:00.000Z");
+        assertThat(second.at("/known_at").asString()).isEqualTo("2023-10-27T10:20:00.000Z");
+        assertThat(summaries(second)).containsExactly("h2 tier bronze->silver", "h2 name null->Ana");
+    }
+
     @Test
     void knownAtLeavesOutWhatWasRecordedLater() {
         JsonNode page = ok(history("?attribute=tier&known_at=2023-10-27T10:19:00Z"));

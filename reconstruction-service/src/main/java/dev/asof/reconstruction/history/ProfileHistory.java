@@ -112,7 +112,7 @@ public class ProfileHistory {
 
     private HistoryPage read(HistoryQuery query, Deadline deadline) {
         String customerId = query.customerId();
-        long asked = Hlc.upperBound(query.knownAt());
+        long queried = Hlc.upperBound(query.knownAt());
         // Every identity that may resolve to the customer at some time: ever merged into it, transitively. Whether a
         // link holds is decided by the fold as the walk goes; identity_links only says whose logs to read.
         Map<String, IdentityRead> wholes = new LinkedHashMap<>();
@@ -127,10 +127,16 @@ public class ProfileHistory {
             }
             // Values set before an identity's latest erasure known at K are hidden from every profile from then on:
             // hide them here too.
-            IdentityRead whole = states.read(identity, LogRanges.MAX_VALID_TIME, asked, deadline);
+            IdentityRead whole = states.read(identity, LogRanges.MAX_VALID_TIME, queried, deadline);
             wholes.put(identity, whole);
             pending.addAll(whole.mergedInto());
         }
+        // The page is read as of the K it is exact for, and says so: K, or the latest recording of the identities
+        // when every view stops before K (each is read as of min(K, its watermark), which leaves out a batch logged
+        // but not yet in its view). Echoed as K, the walk's later pages (the cursor carries K) saw such a batch and
+        // an outside check found a change skipped; with this K every page reads each identity as of the first's.
+        Instant knownAt = IdentityRead.exactKnownAt(query.knownAt(), wholes.values());
+        long asked = Hlc.upperBound(knownAt);
         // An erased customer's timeline is gone as a whole, not only where it meets one of its own values (it may
         // meet none in the range asked, only those of the members erased with it); a returning customer's (an event
         // of its own stamped after the erasure, known at K, as the profile reads and merge-service decide it) is read
@@ -187,7 +193,7 @@ public class ProfileHistory {
         GroupTimeline timeline = new GroupTimeline(customerId, before, erasures, query.attribute(), readable::gone);
         HistoryPage page = walk(query, deadline, scans, timeline);
         scans.forEach(Scan::finish);
-        return page;
+        return new HistoryPage(page.changes(), page.next(), knownAt);
     }
 
     /** The page: the scans merged in the order of changes, through the timeline, from after the cursor. */
@@ -204,7 +210,7 @@ public class ProfileHistory {
                 }
             }
             if (next == null) {
-                return new HistoryPage(changes, null);
+                return new HistoryPage(changes, null, null);
             }
             sameTime.clear();
             for (Scan scan : scans) {
@@ -219,7 +225,7 @@ public class ProfileHistory {
                     if (change.version().isAfter(query.after())) {
                         changes.add(change);
                         if (changes.size() == query.limit()) {
-                            return new HistoryPage(changes, change.version());
+                            return new HistoryPage(changes, change.version(), null);
                         }
                     }
                 }

@@ -111,7 +111,13 @@ public class PointInTimeProfiles {
                     guard.call(deadline -> reconstruct(customerId, asOf, known, bound, deadline, settleable));
             // revealed before it is cached: an answer that does not open (erased) is never cached, so a cached answer
             // that stops opening was changed underneath it (re-encrypted by an erasure) and is read again above
-            Optional<ProfileAnswer> shown = revealed(customerId, result.answer(), asOf, bound);
+            Optional<ProfileAnswer> shown = revealed(
+                    customerId,
+                    result.answer(),
+                    asOf,
+                    result.answer()
+                            .map(found -> Hlc.upperBound(found.knownAt()))
+                            .orElse(bound));
             if (result.answer().isPresent()) {
                 ProfileAnswer answer = result.answer().get();
                 eventsApplied.record(answer.eventsApplied());
@@ -274,9 +280,11 @@ public class PointInTimeProfiles {
         }
         boolean settled = settleable
                 && reads.values().stream().allMatch(read -> read.watermark() != null && read.watermark() >= bound);
+        // the K this answer is exact for: K, or the latest recording it folds when every view stops before K
+        Instant answered = IdentityRead.exactKnownAt(known, reads.values());
         return new Reconstruction(
                 Optional.of(
-                        new ProfileAnswer(profile, asOf, known, snapshotAt, applied, erasureOf(customerId, states))),
+                        new ProfileAnswer(profile, asOf, answered, snapshotAt, applied, erasureOf(customerId, states))),
                 settled,
                 Set.copyOf(states.keySet()));
     }
@@ -299,7 +307,14 @@ public class PointInTimeProfiles {
         if (profile.members().stream().noneMatch(found::containsKey)) {
             return Optional.empty();
         }
-        return Optional.of(new ProfileAnswer(profile, now, now, null, null, erasureOf(customerId, states)));
+        // known_at: the latest recording the views have folded, at most now (a batch logged but not yet in its view
+        // is not in them): asked with it, profile/at gives this answer (less any event stamped after now)
+        Instant folded = Hlc.toInstant(found.values().stream()
+                .mapToLong(ProfileViews.View::lastRecordedAt)
+                .max()
+                .orElseThrow());
+        Instant known = folded.isBefore(now) ? folded : now;
+        return Optional.of(new ProfileAnswer(profile, now, known, null, null, erasureOf(customerId, states)));
     }
 
     /** The latest erasure in the fold of {@code customerId}'s own events, or {@code null}. */

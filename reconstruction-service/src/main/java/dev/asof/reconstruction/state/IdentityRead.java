@@ -1,8 +1,12 @@
 package dev.asof.reconstruction.state;
 
+import dev.asof.events.Hlc;
 import dev.asof.events.IdentityState;
 import dev.asof.support.storage.Snapshots;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One identity's state at (T, K), and how it was read.
@@ -20,5 +24,28 @@ public record IdentityRead(
     /** How many logged events the state holds: those of the snapshot plus those folded on top. */
     public long eventsCovered() {
         return (snapshot == null ? 0 : snapshot.eventsCovered()) + eventsFromLog;
+    }
+
+    /**
+     * The {@code known_at} an answer built from {@code reads} is exact for: {@code knownAt}, or, when every view read
+     * stops before it, the latest recording among them (whole milliseconds). Each identity is read as of {@code
+     * min(K, its watermark)}, which leaves out a batch logged but not yet folded into its view; echoed as K, the
+     * answer would change once that batch is folded (an outside differential check asked again with the answer's
+     * own {@code known_at} and got 7 more events). Asked again with the K returned here, every identity is read as
+     * of its same watermark, so the answer is the same; nothing recorded after it is folded anywhere.
+     */
+    public static Instant exactKnownAt(Instant knownAt, Collection<IdentityRead> reads) {
+        long bound = Hlc.upperBound(knownAt);
+        long latest = reads.stream()
+                .map(IdentityRead::watermark)
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(bound);
+        if (latest >= bound) {
+            return knownAt;
+        }
+        Instant recorded = Hlc.toInstant(latest);
+        return recorded.isBefore(knownAt) ? recorded : knownAt;
     }
 }

@@ -111,6 +111,14 @@ class HistoryController {
             problem.setProperty("max_members", tooMany.maxMembers());
             throw new ApiProblemException(problem);
         }
+        // the K the page is exact for (the latest recording when every view stops before K): the walk goes on as
+        // of it, and a client that repeats the known_at it asked on the next pages is still understood
+        if (page.knownAt().isBefore(knownAt)) {
+            if (knownAtAsked == null) {
+                knownAtAsked = knownAtText == null ? null : knownAt;
+            }
+            knownAt = page.knownAt();
+        }
         String next = page.next() == null
                 ? null
                 : new HistoryCursor(id, attribute, from, to, knownAt, knownAtAsked, page.next()).encode();
