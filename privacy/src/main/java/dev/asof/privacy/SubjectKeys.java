@@ -70,6 +70,12 @@ public final class SubjectKeys {
     static final String RETIRED_PREFIX = "retired_";
     static final String REVISION = "revision";
 
+    /**
+     * How many cache TTLs a subject whose erasure was seen beginning has its key read past the cache: long enough
+     * for the erasure to reach its key destruction even after a restart of the instance running it.
+     */
+    static final int ERASING_TTLS = 10;
+
     /** How often a conditional write may lose to another writer before the subject is reported as contended. */
     private static final int MAX_ATTEMPTS = 10;
 
@@ -78,6 +84,8 @@ public final class SubjectKeys {
     private final KeyEncryptionKey kek;
     private final Clock clock;
     private final Cache<String, LiveKey> cache;
+    /** Subjects whose erasure this instance saw begin: their keys are never taken from {@link #cache} meanwhile. */
+    private final Cache<String, Boolean> erasing;
 
     /** An unwrapped data key and the generation it belongs to. */
     record LiveKey(long generation, Aead aead, Instant previousErasure) {}
@@ -124,6 +132,10 @@ public final class SubjectKeys {
                 .maximumSize(cacheSize)
                 .expireAfterWrite(cacheTtl)
                 .build();
+        this.erasing = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfterWrite(cacheTtl.multipliedBy(ERASING_TTLS))
+                .build();
     }
 
     public SubjectKeys(DynamoDbClient dynamo, AsofTables tables, KeyEncryptionKey kek, PrivacyProperties properties) {
@@ -158,7 +170,22 @@ public final class SubjectKeys {
      * @throws PrivacyException the subject never had a key, or its key cannot be unwrapped with this KEK
      */
     LiveKey forDecryption(String customerId) {
+        if (erasing.getIfPresent(customerId) != null) {
+            return loadExisting(customerId);
+        }
         return cache.get(customerId, this::loadExisting);
+    }
+
+    /**
+     * This instance saw the subject's erasure begin (its {@code CUSTOMER_PROFILE_ERASED} event, which the erasure
+     * appends before it destroys the key): for {@link #ERASING_TTLS} cache TTLs its key is read from the table at
+     * every decryption and not cached, so the subject's values stop opening here the moment the key is destroyed,
+     * not up to a TTL later. An outside probe read an erased member's e-mail through a former survivor's
+     * point-in-time profile for a minute after the destruction, on a replica that had cached the member's key.
+     */
+    public void erasureSeen(String customerId) {
+        erasing.put(customerId, Boolean.TRUE);
+        cache.invalidate(customerId);
     }
 
     /**

@@ -136,6 +136,15 @@ public final class ValueCipher {
     }
 
     /**
+     * This instance saw {@code customerId}'s erasure begin (its erasure event on the topic): its values are opened
+     * with a key read past the cache for a while, so they stop opening as soon as the erasure destroys the key
+     * ({@link SubjectKeys#erasureSeen}).
+     */
+    public void erasureSeen(String customerId) {
+        keys.erasureSeen(customerId);
+    }
+
+    /**
      * When {@code customerId}'s data key was last destroyed, and whether an erasure of it is under way (a key it
      * destroyed is still kept aside for its re-encryption step), in one read of the key table.
      */

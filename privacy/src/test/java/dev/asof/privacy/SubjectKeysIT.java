@@ -353,6 +353,31 @@ class SubjectKeysIT {
         assertThat(replicaA.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
     }
 
+    /**
+     * A replica that saw the erasure begin (its event on the topic, appended before the key is destroyed) stops
+     * opening the subject's values the moment the key is destroyed: an outside probe read an erased member's e-mail
+     * through a former survivor's profile for a minute on a replica that had cached the key.
+     */
+    @Test
+    void aReplicaThatSawTheErasureBeginStopsOpeningItsValuesWhenTheKeyIsDestroyed() {
+        ValueCipher replicaA = new ValueCipher(PrivacyFixture.subjectKeys(kek));
+        ValueCipher replicaB = new ValueCipher(PrivacyFixture.subjectKeys(kek, 100, Duration.ofMinutes(1)));
+        String customer = PrivacyFixture.newCustomerId();
+        String other = PrivacyFixture.newCustomerId();
+        AttributeValue stored = replicaA.encrypt(customer, AttributeValue.text("jane@example.com"));
+        AttributeValue ofOther = replicaA.encrypt(other, AttributeValue.text("john@example.com"));
+        assertThat(replicaB.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        assertThat(replicaB.decrypt(ofOther)).isEqualTo(AttributeValue.text("john@example.com"));
+
+        replicaB.erasureSeen(customer);
+        // between the erasure's event and its key destruction the key is live, read from the table each time
+        assertThat(replicaB.decrypt(stored)).isEqualTo(AttributeValue.text("jane@example.com"));
+        PrivacyFixture.subjectKeys(kek).destroy(customer);
+
+        assertThatThrownBy(() -> replicaB.decrypt(stored)).isInstanceOf(SubjectErasedException.class);
+        assertThat(replicaB.decrypt(ofOther)).isEqualTo(AttributeValue.text("john@example.com"));
+    }
+
     @Test
     void aDifferentKekCannotUnwrapStoredKeysButServesOtherSubjects() {
         ValueCipher original = new ValueCipher(PrivacyFixture.subjectKeys(kek));

@@ -32,6 +32,15 @@ class CacheIT extends ReconstructionIT {
     @Autowired
     LateArrivals lateArrivals;
 
+    @Autowired
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo;
+
+    @Autowired
+    dev.asof.support.storage.AsofTables tables;
+
+    @Autowired
+    dev.asof.privacy.KeyEncryptionKey kek;
+
     String b;
 
     @BeforeEach
@@ -88,6 +97,29 @@ class CacheIT extends ReconstructionIT {
         lateArrivals.load(c);
         await().atMost(Duration.ofSeconds(30)).until(() -> lateArrivals.keeps(c));
         assertThat(lateArrivals.keeps(b)).isFalse();
+    }
+
+    /**
+     * The erasure event on the topic, which the erasure appends before it destroys the customer's key, makes this
+     * instance read that key past its cache: a value of the customer stops opening as soon as the key is destroyed,
+     * not a cache TTL later (an outside probe read an erased member's e-mail through a former survivor's profile for
+     * a minute after the destruction).
+     */
+    @Test
+    void anErasureOnTheTopicStopsTheCachedKeyOpeningTheCustomersValues() {
+        String d = Events.newCustomerId("cust_d");
+        dev.asof.events.AttributeValue stored = cipher.encrypt(d, dev.asof.events.AttributeValue.text("d@example.com"));
+        assertThat(cipher.decrypt(stored)).isEqualTo(dev.asof.events.AttributeValue.text("d@example.com"));
+        // destroyed by another instance (the erasure runs in merge-service): this one's cache still opens it
+        new dev.asof.privacy.SubjectKeys(dynamo, tables, kek, 100, Duration.ofMinutes(1), java.time.Clock.systemUTC())
+                .destroy(d);
+        assertThat(cipher.decrypt(stored)).isEqualTo(dev.asof.events.AttributeValue.text("d@example.com"));
+
+        kafka.send(AsofTopics.PROFILE_EVENTS, d, EventJson.encode(erase(d, "2023-10-27T11:00:00Z")));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.decrypt(stored))
+                        .isInstanceOf(dev.asof.privacy.SubjectErasedException.class));
     }
 
     /**

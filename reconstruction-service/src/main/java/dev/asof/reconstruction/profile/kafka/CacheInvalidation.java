@@ -6,6 +6,7 @@ import dev.asof.events.InvalidEventException;
 import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileMerged;
 import dev.asof.events.ProfileUnmerged;
+import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.reconstruction.state.LateArrivals;
 import dev.asof.reconstruction.state.LogSegments;
@@ -44,6 +45,7 @@ class CacheInvalidation implements ConsumerSeekAware {
     private final LateArrivals lateArrivals;
     private final LogSegments segments;
     private final FoldedEvents folded;
+    private final ValueCipher cipher;
     private final Counter invalidations;
     private final Counter notEvents;
 
@@ -52,11 +54,13 @@ class CacheInvalidation implements ConsumerSeekAware {
             LateArrivals lateArrivals,
             LogSegments segments,
             FoldedEvents folded,
+            ValueCipher cipher,
             MeterRegistry metrics) {
         this.cache = cache;
         this.lateArrivals = lateArrivals;
         this.segments = segments;
         this.folded = folded;
+        this.cipher = cipher;
         this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
         this.notEvents = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
     }
@@ -87,6 +91,9 @@ class CacheInvalidation implements ConsumerSeekAware {
             // outlive the redaction (other events only move the view on, and the copies catch up with them)
             lateArrivals.erased(event.customerId());
             segments.drop(event.customerId());
+            // and destroys its key right after: from now on its values open only with a key read past the cache, so
+            // a profile that held it by a merge stops showing them then, not a cache TTL later
+            cipher.erasureSeen(event.customerId());
         }
         String target = mergeTarget(event);
         if (target == null) {
