@@ -139,6 +139,25 @@ class ReEncryptionIT {
         HttpResponse<String> cursor = post(api, "?store=event_log&cursor=bm90LWEtY3Vyc29y", TestApiKeys.ALL_SCOPES);
         assertThat(cursor.statusCode()).isEqualTo(400);
         assertThat(cursor.body()).contains("\"cursor\"");
+        // cursors shaped like this endpoint's but not for the store asked, or with keys DynamoDB refuses: they were
+        // passed to DynamoDB, which refused the starting key, and answered 500 (an outside probe)
+        for (String[] wrong : new String[][] {
+            {"event_log", "{\"customer_id\":\"x\"}"},
+            {"snapshots", "{\"customer_id\":\"x\"}"},
+            {"profile_view", "{\"customer_id\":\"x\",\"event_key\":\"y\"}"},
+            {"event_log", "{\"customer_id\":\"\",\"event_key\":\"y\"}"},
+            {"event_log", "{\"customer_id\":\"x\",\"event_key\":\"\"}"},
+            {"event_log", "{\"customer_id\":\"x\",\"event_key\":\"" + "y".repeat(1_100) + "\"}"},
+            {"subject_keys", "{\"customer_id\":\"\"}"}
+        }) {
+            String encoded = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(wrong[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> answer =
+                    post(api, "?store=" + wrong[0] + "&cursor=" + encoded, TestApiKeys.ALL_SCOPES);
+            assertThat(answer.statusCode()).as(wrong[0] + " " + wrong[1]).isEqualTo(400);
+            assertThat(answer.body()).contains("\"cursor\"");
+        }
         assertThat(post(api, "?store=event_log", TestApiKeys.PROFILE_READ_ONLY).statusCode())
                 .isEqualTo(403);
         assertThat(post(api, "?store=event_log", null).statusCode()).isEqualTo(401);

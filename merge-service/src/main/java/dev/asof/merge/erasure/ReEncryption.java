@@ -99,7 +99,7 @@ public class ReEncryption {
         ScanResponse response = dynamo.scan(ScanRequest.builder()
                 .tableName(table)
                 .limit(limit)
-                .exclusiveStartKey(decodeCursor(cursor))
+                .exclusiveStartKey(decodeCursor(store, cursor))
                 .build());
         int changed = 0;
         int values = 0;
@@ -216,11 +216,37 @@ public class ReEncryption {
                 .encodeToString(EventJson.mapper().writeValueAsBytes(node));
     }
 
+    /**
+     * The table position a cursor of this store's pages names: exactly the table's key attributes, each a string
+     * DynamoDB takes as a key (not empty, within its size). Anything else is refused here: DynamoDB refused it with
+     * "the provided starting key is invalid", a 500 (an outside probe passed a profile_view cursor to event_log).
+     */
     private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> decodeCursor(
-            String cursor) {
+            Store store, String cursor) {
         if (cursor == null) {
             return null;
         }
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = decodeCursor(cursor);
+        java.util.Set<String> names = switch (store) {
+            case EVENT_LOG -> java.util.Set.of(AsofTables.CUSTOMER_ID, AsofTables.EVENT_KEY);
+            case SNAPSHOTS -> java.util.Set.of(AsofTables.CUSTOMER_ID, AsofTables.SNAPSHOT_KEY);
+            case PROFILE_VIEW, SUBJECT_KEYS -> java.util.Set.of(AsofTables.CUSTOMER_ID);
+        };
+        if (!key.keySet().equals(names)) {
+            throw new IllegalArgumentException("a cursor of another store");
+        }
+        key.forEach((name, value) -> {
+            int bytes = value.s().getBytes(StandardCharsets.UTF_8).length;
+            // DynamoDB's limits: 2,048 bytes for a partition key, 1,024 for a sort key
+            if (bytes == 0 || bytes > (name.equals(AsofTables.CUSTOMER_ID) ? 2_048 : 1_024)) {
+                throw new IllegalArgumentException("not a key DynamoDB takes");
+            }
+        });
+        return key;
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> decodeCursor(
+            String cursor) {
         try {
             JsonNode node = EventJson.mapper()
                     .readTree(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
