@@ -170,6 +170,31 @@ class PointInTimeProfileIT extends ReconstructionIT {
                 .isAfter(Instant.parse("2023-10-27T14:00:01Z"));
     }
 
+    /**
+     * An Accept header naming nothing the service answers gets a 406 problem+json (it came with an empty body), and
+     * YAML is not an answer (an undocumented camelCase YAML form came back): outside probes.
+     */
+    @Test
+    void anAcceptOfNothingAnsweredIsA406ProblemAndThereIsNoYaml() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        for (String accept : List.of("garbage///", "application/yaml", "text/csv")) {
+            HttpResponse<String> answer =
+                    api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                                    + "/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:00Z"))
+                            .header("Authorization", "Bearer " + TestApiKeys.ALL_SCOPES)
+                            .header("Accept", accept)
+                            .GET()
+                            .build());
+
+            assertThat(answer.statusCode()).as(accept).isEqualTo(406);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(answer.body()).contains("\"type\":\"/problems/not-acceptable\"", "application/json");
+        }
+    }
+
     @Test
     void epochMillisecondsAndOffsetsAreAcceptedToo() {
         String customer = Events.newCustomerId("cust");

@@ -91,6 +91,45 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
+    /**
+     * 406 as problem+json whatever the request's {@code Accept} says: answered through content negotiation, the
+     * problem itself was not acceptable, and the answer went out with an empty body (an outside probe sent {@code
+     * Accept: garbage///}). Written straight to the response.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            org.springframework.web.HttpMediaTypeNotAcceptableException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        tools.jackson.databind.node.ObjectNode problem = dev.asof.events.EventJson.mapper()
+                .createObjectNode()
+                .put("type", "/problems/" + Problems.kindOf(HttpStatus.NOT_ACCEPTABLE.value()))
+                .put("title", "Not acceptable")
+                .put("status", HttpStatus.NOT_ACCEPTABLE.value())
+                .put(
+                        "detail",
+                        (accept == null ? "The request's Accept" : "Accept '" + Problems.quoted(accept) + "'")
+                                + " names nothing this endpoint answers: ask for application/json (or leave Accept"
+                                + " out); errors are application/problem+json.");
+        jakarta.servlet.http.HttpServletResponse response =
+                ((org.springframework.web.context.request.ServletWebRequest) request).getResponse();
+        if (response == null || response.isCommitted()) {
+            return null;
+        }
+        try {
+            response.resetBuffer();
+            response.setStatus(HttpStatus.NOT_ACCEPTABLE.value());
+            response.setContentType("application/problem+json");
+            response.getOutputStream().write(dev.asof.events.EventJson.mapper().writeValueAsBytes(problem));
+            response.flushBuffer();
+        } catch (java.io.IOException gone) {
+            log.debug("406 not written: {}", gone.getMessage());
+        }
+        return null;
+    }
+
     /** Let Spring Security answer 403 with its own handler. */
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     void accessDenied(RuntimeException e) {

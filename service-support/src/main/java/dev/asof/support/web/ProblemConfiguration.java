@@ -75,6 +75,24 @@ public class ProblemConfiguration {
         return registration;
     }
 
+    /**
+     * JSON only: the YAML converter Spring adds when Jackson's YAML module is on the classpath (springdoc brings it for
+     * {@code /v3/api-docs.yaml}, which writes its own text) answered {@code Accept: application/yaml} with an
+     * undocumented YAML form in camelCase (an outside probe); such a request now gets the JSON every client is
+     * documented to get.
+     */
+    @Bean
+    WebMvcConfigurer jsonOnly() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void extendMessageConverters(
+                    java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
+                converters.removeIf(converter -> converter.getSupportedMediaTypes().stream()
+                        .anyMatch(type -> type.getSubtype().endsWith("yaml")));
+            }
+        };
+    }
+
     @Bean
     WebMvcConfigurer rateLimit(HttpLimitsProperties limits) {
         RateLimitInterceptor interceptor = new RateLimitInterceptor(limits);
