@@ -41,6 +41,9 @@ class TimelineWarmUpTest {
             assertThat(drawn.html()).as(kind).contains("data-kind=\"" + kind + "\"");
         }
         assertThat(drawn.html()).contains(" bulk", " late");
+        // each mark's details once, as its aria-label (the details panel shows them on hover and focus)
+        assertThat(count(drawn.html(), "aria-label=\"")).isGreaterThanOrEqualTo(drawn.marks());
+        assertThat(drawn.html()).doesNotContain("<title>");
     }
 
     @Test
