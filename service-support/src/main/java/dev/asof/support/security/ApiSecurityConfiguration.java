@@ -54,6 +54,9 @@ public class ApiSecurityConfiguration {
                 .authorizeHttpRequests(
                         requests -> requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
                                 .permitAll()
+                                // a load balancer's check may be a HEAD (an outside probe got 401)
+                                .requestMatchers(HttpMethod.HEAD, "/actuator/health", "/actuator/health/**")
+                                .permitAll()
                                 .requestMatchers("/actuator/**")
                                 .hasAuthority(Scopes.authority(Scopes.METRICS_READ))
                                 .requestMatchers("/error")

@@ -168,8 +168,18 @@ class OAuth2BearerTokenTest {
     }
 
     @Test
-    void healthIsOpenAndMetricsNeedMetricsRead() {
+    void healthIsOpenAndMetricsNeedMetricsRead() throws Exception {
         assertThat(api().get("/actuator/health", null).statusCode()).isEqualTo(200);
+        // a load balancer's HEAD too
+        assertThat(java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create("http://localhost:" + port + "/actuator/health"))
+                                        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(api().get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
         assertThat(api().get("/actuator/prometheus", ISSUER_KEY.sign(valid("profile:read")))
                         .statusCode())
