@@ -114,10 +114,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
      */
     @Test
     void aKnownAtInTheFutureIsAnsweredAsNow() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
         Instant before = Instant.now();
 
         JsonNode answer = profileAt(customer, "2023-10-27T14:30:00Z", "9999-12-31T23:59:59.999Z");
@@ -140,10 +137,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
      */
     @Test
     void anAnswerWhileABatchIsBeingLoggedIsTheSameAskedAgainWithItsKnownAt() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
         // logged a moment ago, its view not written yet
         fixture.append(
                 change(customer, "2023-10-27T14:10:00Z", "tier", "silver", "voice"),
@@ -176,10 +170,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
      */
     @Test
     void anAcceptOfNothingAnsweredIsA406ProblemAndThereIsNoYaml() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
         for (String accept : List.of("garbage///", "application/yaml", "text/csv")) {
             HttpResponse<String> answer =
                     api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
@@ -197,10 +188,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
 
     @Test
     void epochMillisecondsAndOffsetsAreAcceptedToo() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
 
         JsonNode byMillis = profileAt(
                 customer, Long.toString(Instant.parse("2023-10-27T14:00:00Z").toEpochMilli()), null);
@@ -213,10 +201,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
 
     @Test
     void theShortFormTakesTheCustomerAsAQueryParameter() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
         fixture.log(
                 change(customer, "2023-10-27T15:00:00Z", "tier", "platinum", "voice"),
                 Instant.parse("2023-10-27T15:00:01Z"));
@@ -236,10 +221,7 @@ class PointInTimeProfileIT extends ReconstructionIT {
 
     @Test
     void aCustomerWithNoEventsYetIsA404Problem() {
-        String customer = Events.newCustomerId("cust");
-        fixture.log(
-                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
-                Instant.parse("2023-10-27T14:00:01Z"));
+        String customer = goldAt1400();
 
         HttpResponse<String> before = get("/api/v1/customers/" + customer + "/profile/at/2023-10-27T13:59:59Z");
         HttpResponse<String> notRecordedYet =
@@ -466,5 +448,14 @@ class PointInTimeProfileIT extends ReconstructionIT {
             assertThat(in).as(path).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** A new customer whose one change, tier gold at 14:00, was recorded at 14:00:01 on 2023-10-27. */
+    private String goldAt1400() {
+        String customer = Events.newCustomerId("cust");
+        fixture.log(
+                change(customer, "2023-10-27T14:00:00Z", "tier", "gold", "voice"),
+                Instant.parse("2023-10-27T14:00:01Z"));
+        return customer;
     }
 }
