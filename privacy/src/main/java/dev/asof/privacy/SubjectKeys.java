@@ -132,8 +132,9 @@ public final class SubjectKeys {
                 .maximumSize(cacheSize)
                 .expireAfterWrite(cacheTtl)
                 .build();
+        // erasures are few: bounded far above any bulk erasure run, so none is dropped inside its window
         this.erasing = Caffeine.newBuilder()
-                .maximumSize(cacheSize)
+                .maximumSize(1_000_000)
                 .expireAfterWrite(cacheTtl.multipliedBy(ERASING_TTLS))
                 .build();
     }
@@ -171,16 +172,36 @@ public final class SubjectKeys {
      */
     LiveKey forDecryption(String customerId) {
         if (erasing.getIfPresent(customerId) != null) {
-            return loadExisting(customerId);
+            return checkedAgainstTheTable(customerId);
         }
         return cache.get(customerId, this::loadExisting);
     }
 
     /**
+     * The subject's key as the table says it is now (one consistent read): an erased subject's values stop opening
+     * at once; a live key of the generation already unwrapped here is used without unwrapping again (with a KMS KEK
+     * that is a KMS call spared per value), a newer generation (a returning customer) is unwrapped and kept.
+     */
+    private LiveKey checkedAgainstTheTable(String customerId) {
+        Stored stored = read(customerId);
+        if (stored == null || stored.destroyed()) {
+            cache.invalidate(customerId);
+            live(customerId, stored);
+        }
+        LiveKey known = cache.getIfPresent(customerId);
+        if (known != null && known.generation() == stored.generation()) {
+            return known;
+        }
+        LiveKey unwrapped = unwrap(customerId, stored);
+        cache.put(customerId, unwrapped);
+        return unwrapped;
+    }
+
+    /**
      * This instance saw the subject's erasure begin (its {@code CUSTOMER_PROFILE_ERASED} event, which the erasure
-     * appends before it destroys the key): for {@link #ERASING_TTLS} cache TTLs its key is read from the table at
-     * every decryption and not cached, so the subject's values stop opening here the moment the key is destroyed,
-     * not up to a TTL later. An outside probe read an erased member's e-mail through a former survivor's
+     * appends before it destroys the key): for {@link #ERASING_TTLS} cache TTLs its key item is read from the table at
+     * every decryption (the unwrapped key of a live generation is reused), so the subject's values stop opening here
+     * the moment the key is destroyed, not up to a TTL later. An outside probe read an erased member's e-mail through a former survivor's
      * point-in-time profile for a minute after the destruction, on a replica that had cached the member's key.
      */
     public void erasureSeen(String customerId) {
@@ -270,7 +291,11 @@ public final class SubjectKeys {
     }
 
     private LiveKey loadExisting(String customerId) {
-        Stored stored = read(customerId);
+        return unwrap(customerId, live(customerId, read(customerId)));
+    }
+
+    /** {@code stored} when it is a live key; otherwise why the subject's values do not open. */
+    private Stored live(String customerId, Stored stored) {
         if (stored == null) {
             throw new PrivacyException("customer " + customerId + " has no data key in " + table
                     + ": the value was not encrypted for this customer by asof");
@@ -278,7 +303,7 @@ public final class SubjectKeys {
         if (stored.destroyed()) {
             throw new SubjectErasedException(customerId, stored.lastErasure());
         }
-        return unwrap(customerId, stored);
+        return stored;
     }
 
     /**

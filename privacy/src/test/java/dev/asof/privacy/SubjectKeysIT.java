@@ -376,6 +376,12 @@ class SubjectKeysIT {
 
         assertThatThrownBy(() -> replicaB.decrypt(stored)).isInstanceOf(SubjectErasedException.class);
         assertThat(replicaB.decrypt(ofOther)).isEqualTo(AttributeValue.text("john@example.com"));
+        // the customer comes back inside the window: its new values open, its old ones still do not
+        AttributeValue returning = new ValueCipher(PrivacyFixture.subjectKeys(kek))
+                .encrypt(customer, AttributeValue.text("jane.new@example.com"));
+        assertThat(replicaB.decrypt(returning)).isEqualTo(AttributeValue.text("jane.new@example.com"));
+        assertThat(replicaB.decrypt(returning)).isEqualTo(AttributeValue.text("jane.new@example.com"));
+        assertThatThrownBy(() -> replicaB.decrypt(stored)).isInstanceOf(SubjectErasedException.class);
     }
 
     @Test

@@ -148,7 +148,12 @@ public class PointInTimeProfiles {
             Instant now = Timestamps.truncate(clock.instant());
             Optional<ProfileAnswer> answer = guard.call(deadline -> fromViews(customerId, now, deadline));
             outcome = answer.isPresent() ? "found" : "not_found";
-            return revealed(customerId, answer, now, Long.MAX_VALUE);
+            // the came-back check as of the known_at answered, as profile/at at that K would make it
+            return revealed(
+                    customerId,
+                    answer,
+                    now,
+                    answer.map(found -> Hlc.upperBound(found.knownAt())).orElse(Long.MAX_VALUE));
         } catch (ProfileStoreUnavailableException unavailable) {
             outcome = "unavailable";
             throw unavailable;
