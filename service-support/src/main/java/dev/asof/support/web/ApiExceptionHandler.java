@@ -62,6 +62,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
             }
         }
+        if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
+            // as intake says it of an empty document (a body read as bytes is "missing" to Spring when empty): an
+            // outside probe got "Failed to read request" naming nothing from merge-service's endpoints
+            return ResponseEntity.badRequest()
+                    .body(invalid(List.of(new Violation("", "json", "not valid JSON: the document is empty"))));
+        }
         return super.handleHttpMessageNotReadable(ex, headers, status, request);
     }
 
