@@ -201,8 +201,9 @@ public final class SubjectKeys {
      * This instance saw the subject's erasure begin (its {@code CUSTOMER_PROFILE_ERASED} event, which the erasure
      * appends before it destroys the key): for {@link #ERASING_TTLS} cache TTLs its key item is read from the table at
      * every decryption (the unwrapped key of a live generation is reused), so the subject's values stop opening here
-     * the moment the key is destroyed, not up to a TTL later. An outside probe read an erased member's e-mail through a former survivor's
-     * point-in-time profile for a minute after the destruction, on a replica that had cached the member's key.
+     * the moment the key is destroyed, not up to a TTL later. An outside probe read an erased member's e-mail
+     * through a former survivor's point-in-time profile for a minute after the destruction, on a replica that had
+     * cached the member's key.
      */
     public void erasureSeen(String customerId) {
         erasing.put(customerId, Boolean.TRUE);

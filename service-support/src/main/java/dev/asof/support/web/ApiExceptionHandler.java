@@ -28,6 +28,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    public ApiExceptionHandler(tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
+    }
+
     @ExceptionHandler(InvalidEventException.class)
     ProblemDetail invalidEvent(InvalidEventException e) {
         return invalid(e.violations());
@@ -109,16 +115,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpStatusCode status,
             WebRequest request) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
-        tools.jackson.databind.node.ObjectNode problem = dev.asof.events.EventJson.mapper()
-                .createObjectNode()
-                .put("type", "/problems/" + Problems.kindOf(HttpStatus.NOT_ACCEPTABLE.value()))
-                .put("title", "Not acceptable")
-                .put("status", HttpStatus.NOT_ACCEPTABLE.value())
-                .put(
-                        "detail",
-                        (accept == null ? "The request's Accept" : "Accept '" + Problems.quoted(accept) + "'")
-                                + " names nothing this endpoint answers: ask for application/json (or leave Accept"
-                                + " out); errors are application/problem+json.");
+        ProblemDetail problem = Problems.of(
+                HttpStatus.NOT_ACCEPTABLE,
+                Problems.kindOf(HttpStatus.NOT_ACCEPTABLE.value()),
+                "Not acceptable",
+                (accept == null ? "The request's Accept" : "Accept '" + Problems.quoted(accept) + "'")
+                        + " names nothing this endpoint answers: ask for application/json (or leave Accept out);"
+                        + " errors are application/problem+json.");
         jakarta.servlet.http.HttpServletResponse response =
                 ((org.springframework.web.context.request.ServletWebRequest) request).getResponse();
         if (response == null || response.isCommitted()) {
@@ -127,10 +130,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         try {
             response.resetBuffer();
             response.setStatus(HttpStatus.NOT_ACCEPTABLE.value());
-            response.setContentType("application/problem+json");
-            response.getOutputStream().write(dev.asof.events.EventJson.mapper().writeValueAsBytes(problem));
+            response.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), problem);
             response.flushBuffer();
-        } catch (java.io.IOException gone) {
+        } catch (java.io.IOException | tools.jackson.core.JacksonException gone) {
             log.debug("406 not written: {}", gone.getMessage());
         }
         return null;

@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemConfiguration {
 
     @Bean
-    ApiExceptionHandler apiExceptionHandler() {
-        return new ApiExceptionHandler();
+    ApiExceptionHandler apiExceptionHandler(JsonMapper json) {
+        return new ApiExceptionHandler(json);
     }
 
     /** Replaces Spring Boot's error controller: container errors are problem+json too. */
