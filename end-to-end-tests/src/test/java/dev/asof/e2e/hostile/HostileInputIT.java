@@ -185,6 +185,127 @@ class HostileInputIT {
         assertThat(ingestion.api().get("/actuator/health", null).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Clients that send a request's head and then trickle its body (a byte a second), more of them than Tomcat has
+     * worker threads: without credentials each is answered at once and its connection closed, with the ingestion key
+     * each is refused {@code 408 body-too-slow} once {@code asof.http.slow-body-grace} has passed; meanwhile every
+     * service answers its health check and an event is accepted (an outside probe froze all three services, health
+     * included, with about 205 such connections).
+     */
+    @Test
+    void bodiesTrickledByMoreClientsThanThreadsFreezeNoService() throws Exception {
+        int workers = 200;
+        Map<Service, String> targets = Map.of(
+                Service.INGESTION, "/api/v1/events",
+                Service.RECONSTRUCTION, "/api/v1/customers/hostile_slow/profile",
+                Service.MERGE, "/api/v1/merges");
+        List<java.net.Socket> anonymous = new ArrayList<>();
+        List<java.net.Socket> authenticated = new ArrayList<>();
+        try {
+            for (Service service : Service.values()) {
+                for (int i = 0; i < workers + 20; i++) {
+                    anonymous.add(slowRequest(services.get(service).port(), targets.get(service), null));
+                }
+            }
+            for (int i = 0; i < 20; i++) {
+                authenticated.add(slowRequest(
+                        services.get(Service.INGESTION).port(),
+                        "/api/v1/events",
+                        "Bearer " + dev.asof.testing.TestApiKeys.EVENTS_WRITE_ONLY));
+            }
+            List<java.net.Socket> all = new ArrayList<>(anonymous);
+            all.addAll(authenticated);
+            Thread trickle = new Thread(() -> {
+                for (int second = 0; second < 40 && !Thread.currentThread().isInterrupted(); second++) {
+                    for (java.net.Socket socket : all) {
+                        try {
+                            socket.getOutputStream().write(' ');
+                        } catch (java.io.IOException closed) {
+                            // answered and closed by the service
+                        }
+                    }
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+            for (ServiceJar service : services.values()) {
+                assertThat(service.api().get("/actuator/health", null).statusCode())
+                        .isEqualTo(200);
+            }
+            String customer = "hostile_slow_" + Long.toHexString(SEED);
+            assertThat(services.get(Service.INGESTION)
+                            .api()
+                            .post(
+                                    "/api/v1/events",
+                                    dev.asof.testing.TestApiKeys.EVENTS_WRITE_ONLY,
+                                    "application/json",
+                                    RegressionCases.event(customer))
+                            .statusCode())
+                    .isEqualTo(202);
+            Map<String, Integer> statuses = new TreeMap<>();
+            for (java.net.Socket socket : anonymous) {
+                String status = answerThenClose(socket);
+                statuses.merge("anonymous " + status, 1, Integer::sum);
+                assertThat(status).as("an anonymous trickled body").isIn("401", "405");
+            }
+            for (java.net.Socket socket : authenticated) {
+                String answer = readAll(socket);
+                statuses.merge("authenticated " + answer.substring(9, 12), 1, Integer::sum);
+                assertThat(answer).as("a trickled body with a key").startsWith("HTTP/1.1 408 ");
+                assertThat(answer).contains("/problems/body-too-slow");
+            }
+            trickle.interrupt();
+            System.out.println("trickled bodies: " + statuses);
+        } finally {
+            for (java.net.Socket socket : anonymous) {
+                socket.close();
+            }
+            for (java.net.Socket socket : authenticated) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A connection that has sent a POST's head, promising a 10,000-byte JSON body, and one byte of it. */
+    private static java.net.Socket slowRequest(int port, String target, String authorization) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        String head = "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + "Content-Length: 10000\r\n\r\n{";
+        socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** The status of the answer on {@code socket}; fails unless the service then closes the connection. */
+    private static String answerThenClose(java.net.Socket socket) throws Exception {
+        String answer = readAll(socket);
+        assertThat(answer).as("an answer").startsWith("HTTP/1.1 ");
+        return answer.substring(9, 12);
+    }
+
+    /** All the service sends until it closes the connection (a reset after the answer ends it too). */
+    private static String readAll(java.net.Socket socket) throws Exception {
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                answer.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException open) {
+            throw new AssertionError("the connection was still open after " + TIMEOUT_MILLIS + " ms: " + answer);
+        } catch (java.io.IOException reset) {
+            // reset after the answer: what was answered is read
+        }
+        return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Why the answer is wrong for the case, or {@code null} when it is right. */
     /** A 503 {@code /problems/busy} with {@code Retry-After}: the instance sheds load and asks to be retried. */
     private static boolean isBusy(RawHttp.Answer answer) {

@@ -156,6 +156,11 @@ final class RegressionCases {
         return headers;
     }
 
+    /** One valid attribute change for {@code customer}, as JSON. */
+    static String event(String customer) {
+        return envelope(customer, "2026-01-01T00:00:00Z");
+    }
+
     private static String envelope(String customer, String time) {
         return "{\"event_id\":\"" + java.util.UUID.randomUUID()
                 + "\",\"event_type\":\"CUSTOMER_PROFILE_ATTRIBUTE_CHANGE\","

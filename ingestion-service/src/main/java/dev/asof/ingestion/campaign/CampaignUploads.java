@@ -220,6 +220,14 @@ class CampaignUploads {
                     "Upload too slow",
                     "The upload did not arrive within asof.campaigns.upload-timeout (" + properties.uploadTimeout()
                             + "); nothing of it was stored. Send it again over a faster link, or split the file."));
+        } catch (BodySizeLimitFilter.BodyTooSlowException slow) {
+            staging.discard();
+            throw new ApiProblemException(Problems.of(
+                    HttpStatus.REQUEST_TIMEOUT,
+                    "upload-timeout",
+                    "Upload too slow",
+                    slow.getMessage() + " (asof.http.min-body-rate after asof.http.slow-body-grace); nothing of it was"
+                            + " stored. Send it again over a faster link."));
         } catch (IOException e) {
             staging.discard();
             throw new ApiProblemException(Problems.of(

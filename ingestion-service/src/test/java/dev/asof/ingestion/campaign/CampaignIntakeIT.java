@@ -344,24 +344,20 @@ class CampaignIntakeIT {
     /**
      * Clients trickling their files (a few bytes every half second: never idle long enough for the server's read
      * timeout) hold both upload slots only until asof.campaigns.upload-timeout: then they are refused with nothing
-     * stored, and another upload is taken while they are still sending (a probe held both slots for 152 s, refusing
-     * everyone else's uploads meanwhile).
+     * stored, and another upload is taken (a probe held both slots for 152 s, refusing everyone else's uploads
+     * meanwhile). The refusal reaches them while they are still sending.
      */
     @Test
     void uploadsSlowerThanTheUploadTimeoutAreRefusedStoreNothingAndFreeTheirSlots() throws Exception {
         int before = campaignCount();
+        int pieces = 28;
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            List<java.util.concurrent.Future<HttpResponse<String>>> trickling = new ArrayList<>();
+            List<java.util.concurrent.Future<Trickled>> trickling = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 byte[] file = ("customer_id,tier\n" + Events.newCustomerId("cust_slow") + ",gold\n")
                         .getBytes(StandardCharsets.UTF_8);
-                trickling.add(clients.submit(() -> api.send(HttpRequest.newBuilder(uri("/api/v1/campaigns"))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "text/csv")
-                        .header("Authorization", "Bearer " + TestApiKeys.EVENTS_WRITE_ONLY)
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Trickle(file, 28)))
-                        .build())));
+                trickling.add(clients.submit(() -> trickle(file, pieces)));
             }
             // a header without lines takes a slot when one is free and is refused (400 no-lines), storing nothing;
             // 503 busy when both are held
@@ -375,15 +371,57 @@ class CampaignIntakeIT {
                     .pollInterval(Duration.ofMillis(500))
                     .alias("a slot freed at the deadline")
                     .until(() -> upload("text/csv", probe, null, null, null).statusCode() == 400);
-            assertThat(trickling)
-                    .as("freed while the slow clients were still sending")
-                    .noneMatch(java.util.concurrent.Future::isDone);
-            for (java.util.concurrent.Future<HttpResponse<String>> slow : trickling) {
-                assertProblem(slow.get(60, java.util.concurrent.TimeUnit.SECONDS), 408, "upload-timeout");
+            for (java.util.concurrent.Future<Trickled> slow : trickling) {
+                Trickled refused = slow.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(refused.answer()).startsWith("HTTP/1.1 408 ").contains("/problems/upload-timeout");
+                assertThat(refused.piecesSent())
+                        .as("answered while still sending")
+                        .isLessThan(pieces);
             }
             assertThat(campaignCount()).as("nothing was stored").isEqualTo(before);
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /** What a trickling client read, and how many pieces of its file it had sent when the answer came. */
+    private record Trickled(String answer, int piecesSent) {}
+
+    /**
+     * Sends {@code file} as a campaign in {@code pieces} pieces, half a second apart, over a raw socket, reading the
+     * answer as soon as one comes (a client that reads only after sending all would find the connection closed).
+     */
+    private Trickled trickle(byte[] file, int pieces) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /api/v1/campaigns HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + TestApiKeys.EVENTS_WRITE_ONLY + "\r\nContent-Type: text/csv\r\nContent-Length: " + file.length
+                    + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            int size = (file.length + pieces - 1) / pieces;
+            int sent = 0;
+            try {
+                for (int offset = 0;
+                        offset < file.length && socket.getInputStream().available() == 0;
+                        offset += size) {
+                    socket.getOutputStream().write(file, offset, Math.min(size, file.length - offset));
+                    socket.getOutputStream().flush();
+                    sent++;
+                    Thread.sleep(500);
+                }
+            } catch (java.io.IOException closed) {
+                // the service answered and closed the connection
+            }
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (java.io.IOException reset) {
+                // a reset after the answer: the answer is read
+            }
+            return new Trickled(answer.toString(StandardCharsets.UTF_8), sent);
         }
     }
 
@@ -418,44 +456,6 @@ class CampaignIntakeIT {
             socket.getOutputStream().flush();
             socket.shutdownOutput();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** A file sent in {@code pieces} pieces, half a second apart. */
-    private static final class Trickle extends java.io.InputStream {
-
-        private final byte[] file;
-        private final int pieces;
-        private int next;
-
-        Trickle(byte[] file, int pieces) {
-            this.file = file;
-            this.pieces = pieces;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (next >= file.length) {
-                return -1;
-            }
-            if (next > 0) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return -1;
-                }
-            }
-            int piece = Math.min(Math.min(length, (file.length + pieces - 1) / pieces), file.length - next);
-            System.arraycopy(file, next, buffer, offset, piece);
-            next += piece;
-            return piece;
         }
     }
 

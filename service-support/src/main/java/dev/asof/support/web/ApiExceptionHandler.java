@@ -67,6 +67,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         tooLarge.getMessage());
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
             }
+            if (cause instanceof BodySizeLimitFilter.BodyTooSlowException slow) {
+                return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).body(BodySizeLimitFilter.tooSlow(slow));
+            }
         }
         if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
             // as intake says it of an empty document (a body read as bytes is "missing" to Spring when empty): an

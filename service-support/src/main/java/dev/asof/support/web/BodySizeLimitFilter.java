@@ -15,7 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses oversized request bodies with 413 before anything reads them: at once when {@code Content-Length}
- * says so, and mid-stream for chunked bodies that grow past the limit.
+ * says so, and mid-stream for chunked bodies that grow past the limit. Refuses a body that arrives slower than
+ * {@code asof.http.min-body-rate} once {@code asof.http.slow-body-grace} has passed ({@link BodyTooSlowException},
+ * answered {@code 408 body-too-slow}): each read of a body waits for data, so a client sending a byte every few
+ * seconds would otherwise hold a worker thread for as long as it liked.
  */
 public class BodySizeLimitFilter extends OncePerRequestFilter {
 
@@ -38,7 +41,13 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             json.writeValue(response.getOutputStream(), tooLarge(maxBytes));
             return;
         }
-        chain.doFilter(new LimitedRequest(request, maxBytes), response);
+        chain.doFilter(
+                new LimitedRequest(
+                        request,
+                        maxBytes,
+                        limits.minBodyRate().toBytes(),
+                        limits.slowBodyGrace().toNanos()),
+                response);
     }
 
     static org.springframework.http.ProblemDetail tooLarge(long maxBytes) {
@@ -56,19 +65,40 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
         }
     }
 
+    /** Signals a body that arrives slower than the least rate taken (a handler that streams the body may catch it). */
+    public static class BodyTooSlowException extends IOException {
+        BodyTooSlowException(long bytesRead, long bytesPerSecond) {
+            super("the request body arrived slower than " + bytesPerSecond + " bytes a second (" + bytesRead
+                    + " bytes so far)");
+        }
+    }
+
+    /** The 408 for a body that arrived too slowly; the container closes the connection after it. */
+    static org.springframework.http.ProblemDetail tooSlow(BodyTooSlowException slow) {
+        return Problems.of(
+                HttpStatus.REQUEST_TIMEOUT,
+                "body-too-slow",
+                "Request body too slow",
+                slow.getMessage() + "; nothing of it was processed. Send the whole body promptly.");
+    }
+
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long maxBytes;
+        private final long minBytesPerSecond;
+        private final long graceNanos;
         private ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long maxBytes) {
+        LimitedRequest(HttpServletRequest request, long maxBytes, long minBytesPerSecond, long graceNanos) {
             super(request);
             this.maxBytes = maxBytes;
+            this.minBytesPerSecond = minBytesPerSecond;
+            this.graceNanos = graceNanos;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), maxBytes);
+                stream = new LimitedStream(super.getInputStream(), maxBytes, minBytesPerSecond, graceNanos);
             }
             return stream;
         }
@@ -77,15 +107,21 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     private static final class LimitedStream extends ServletInputStream {
         private final ServletInputStream delegate;
         private final long maxBytes;
+        private final long minBytesPerSecond;
+        private final long graceNanos;
+        private final long startNanos = System.nanoTime();
         private long read;
 
-        LimitedStream(ServletInputStream delegate, long maxBytes) {
+        LimitedStream(ServletInputStream delegate, long maxBytes, long minBytesPerSecond, long graceNanos) {
             this.delegate = delegate;
             this.maxBytes = maxBytes;
+            this.minBytesPerSecond = minBytesPerSecond;
+            this.graceNanos = graceNanos;
         }
 
         @Override
         public int read() throws IOException {
+            checkRate();
             int b = delegate.read();
             if (b >= 0) {
                 count(1);
@@ -95,6 +131,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            checkRate();
             int n = delegate.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
@@ -102,10 +139,22 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             return n;
         }
 
-        private void count(int n) throws BodyTooLargeException {
+        private void count(int n) throws IOException {
             read += n;
             if (read > maxBytes) {
                 throw new BodyTooLargeException(maxBytes);
+            }
+            checkRate();
+        }
+
+        /**
+         * Past the grace period, the bytes read so far must average the least rate over the time after it (a body
+         * read to its end is not checked: the check comes before a read, and after one that got data).
+         */
+        private void checkRate() throws BodyTooSlowException {
+            long late = System.nanoTime() - startNanos - graceNanos;
+            if (late > 0 && read < (double) minBytesPerSecond * late / 1e9 && !delegate.isFinished()) {
+                throw new BodyTooSlowException(read, minBytesPerSecond);
             }
         }
 

@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param streamedBodies paths (exactly as requested) whose handler streams the body instead of parsing it whole,
  *     with the size limit that replaces {@code maxBodySize} there; they take nothing from the in-flight budget and
  *     bound their own concurrency (campaign uploads: {@code /api/v1/campaigns})
+ * @param minBodyRate the average rate, per second, at which a body must arrive once {@code slowBodyGrace} has
+ *     passed; a slower one is {@code 408 body-too-slow} and its connection closed, so that a client trickling its
+ *     body cannot hold a worker thread for long
+ * @param slowBodyGrace how long a body may take before {@code minBodyRate} applies
  */
 @Validated
 @ConfigurationProperties("asof.http")
@@ -29,7 +33,9 @@ public record HttpLimitsProperties(
         @NotNull @DefaultValue("1s") Duration rateLimitPeriod,
         @NotNull @DefaultValue("6MB") DataSize maxBodyBytesInFlight,
         @NotNull @DefaultValue("2s") Duration maxBodyWait,
-        java.util.Map<String, DataSize> streamedBodies) {
+        java.util.Map<String, DataSize> streamedBodies,
+        @NotNull @DefaultValue("4KB") DataSize minBodyRate,
+        @NotNull @DefaultValue("5s") Duration slowBodyGrace) {
 
     public HttpLimitsProperties {
         streamedBodies = streamedBodies == null ? java.util.Map.of() : java.util.Map.copyOf(streamedBodies);

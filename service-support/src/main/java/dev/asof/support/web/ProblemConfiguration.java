@@ -50,6 +50,12 @@ public class ProblemConfiguration {
         });
     }
 
+    /** A body the service did not read is not drained from a slow client: {@link UnreadBodyValve}. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unreadBodies() {
+        return factory -> factory.addEngineValves(new UnreadBodyValve());
+    }
+
     @Bean
     FilterRegistrationBean<RequestHygieneFilter> requestHygieneFilter(JsonMapper json) {
         FilterRegistrationBean<RequestHygieneFilter> registration =

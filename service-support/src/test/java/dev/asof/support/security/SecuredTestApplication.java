@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest app with asof's security: service-support's auto-configuration without storage and Kafka, and one
- * endpoint that needs {@code profile:read}.
+ * endpoint that needs {@code profile:read} (a GET, and a POST that reads its body).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(
@@ -45,6 +45,13 @@ class SecuredTestApplication {
                             .map(Object::toString)
                             .sorted()
                             .toList());
+        }
+
+        /** Reads its body whole, as the services' endpoints do. */
+        @org.springframework.web.bind.annotation.PostMapping("/probe")
+        @PreAuthorize("hasAuthority('SCOPE_profile:read')")
+        Map<String, Object> probeBody(@org.springframework.web.bind.annotation.RequestBody byte[] body) {
+            return Map.of("bytes", body.length);
         }
     }
 

@@ -1,0 +1,223 @@
+package dev.asof.support.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Clients that trickle their request bodies, against the real container with few worker threads: they must not
+ * hold the workers, refused or read (an outside probe froze every service with about 205 connections sending a byte
+ * every 3 s, without credentials). A client that sends its body promptly is answered and keeps its connection.
+ */
+@SpringBootTest(
+        classes = SecuredTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.tomcat.threads.max=4",
+            "server.tomcat.threads.min-spare=1",
+            "asof.http.slow-body-grace=1s",
+            "asof.http.min-body-rate=1KB"
+        })
+class SlowBodiesTest {
+
+    /** Three times the worker threads. */
+    private static final int SLOW_CLIENTS = 12;
+
+    private static final int BODY_BYTES = 1_000;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        SecuredTestApplication.apiKeys(registry);
+    }
+
+    @Test
+    void bodiesTrickledWithoutCredentialsAreAnsweredAndClosedWhileOtherRequestsGoOn() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        ExecutorService trickle = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                Socket socket = connect();
+                socket.getOutputStream().write(head("POST", null, BODY_BYTES).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(new byte[] {'{', '"'});
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            Future<?> trickling = trickle.submit(() -> {
+                // a byte to each every half second, for longer than the test waits
+                for (int round = 0; round < 60 && !Thread.currentThread().isInterrupted(); round++) {
+                    for (Socket socket : slow) {
+                        try {
+                            socket.getOutputStream().write('x');
+                            socket.getOutputStream().flush();
+                        } catch (IOException closed) {
+                            // the server closed it: what the test wants
+                        }
+                    }
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            // while they trickle, an ordinary request is answered
+            assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
+                    .startsWith("HTTP/1.1 200 ");
+            for (Socket socket : slow) {
+                // the refusal, then the end of the connection: no thread is left reading the body
+                String answer = readToEnd(socket, 10_000);
+                assertThat(answer).startsWith("HTTP/1.1 401 ");
+            }
+            trickling.cancel(true);
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aBodyTrickledWithCredentialsIsRefused408AndTheWorkersStayFree() throws Exception {
+        List<Future<String>> answers = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(SLOW_CLIENTS);
+        try {
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                answers.add(clients.submit(() -> {
+                    try (Socket socket = connect()) {
+                        OutputStream out = socket.getOutputStream();
+                        out.write(head("POST", SecuredTestApplication.ALL_SCOPES_KEY, BODY_BYTES)
+                                .getBytes(StandardCharsets.US_ASCII));
+                        // 10 bytes a second, far below the 1 KB a second asked after the first second
+                        try {
+                            for (int sent = 0; sent < BODY_BYTES; sent++) {
+                                out.write('x');
+                                out.flush();
+                                Thread.sleep(100);
+                                if (socket.getInputStream().available() > 0) {
+                                    break;
+                                }
+                            }
+                        } catch (IOException closed) {
+                            // the server closed it after its answer
+                        }
+                        return readToEnd(socket, 10_000);
+                    }
+                }));
+            }
+            Thread.sleep(300);
+            assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
+                    .startsWith("HTTP/1.1 200 ");
+            for (Future<String> future : answers) {
+                String answer = future.get(30, TimeUnit.SECONDS);
+                assertThat(answer).startsWith("HTTP/1.1 408 ");
+                assertThat(answer).contains("application/problem+json").contains("/problems/body-too-slow");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBodySentPromptlyIsAnsweredAndTheConnectionKept() throws Exception {
+        byte[] body = new byte[100_000];
+        Arrays.fill(body, (byte) 'x');
+        try (Socket socket = connect()) {
+            // refused without reading it: the body is dropped and the connection serves the next request
+            socket.getOutputStream().write(head("POST", null, body.length).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream()
+                    .write(head("GET", SecuredTestApplication.READER_KEY, 0).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answers = readUntil(socket, "\"caller\"", 10_000);
+            assertThat(answers).startsWith("HTTP/1.1 401 ");
+            assertThat(answers).contains("HTTP/1.1 200 ");
+        }
+        try (Socket socket = connect()) {
+            // read by the endpoint at the rate a network gives
+            socket.getOutputStream()
+                    .write(head("POST", SecuredTestApplication.ALL_SCOPES_KEY, body.length)
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            assertThat(readUntil(socket, "}", 10_000))
+                    .startsWith("HTTP/1.1 200 ")
+                    .contains("\"bytes\":100000");
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static String head(String method, String key, int contentLength) {
+        return method + " /probe HTTP/1.1\r\nHost: x\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                + (contentLength > 0
+                        ? "Content-Type: application/json\r\nContent-Length: " + contentLength + "\r\n"
+                        : "")
+                + "\r\n";
+    }
+
+    private String exchange(String request, int timeoutMillis) throws IOException {
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(timeoutMillis);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return readUntil(socket, "}", timeoutMillis);
+        }
+    }
+
+    /** Everything the server sends until it closes the connection; fails when it keeps it open past the timeout. */
+    private static String readToEnd(Socket socket, int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                answer.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException open) {
+            throw new AssertionError("the connection was still open after " + timeoutMillis + " ms; got: " + answer);
+        } catch (IOException reset) {
+            // a reset after the answer still leaves the answer read
+        }
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What the server sends until {@code end} appears in it. */
+    private static String readUntil(Socket socket, String end, int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; !answer.toString(StandardCharsets.UTF_8).contains(end) && (n = in.read(buffer)) > 0; ) {
+            answer.write(buffer, 0, n);
+        }
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+}
