@@ -115,6 +115,16 @@ public final class EventValidator {
         return count;
     }
 
+    /**
+     * The strings and property names in {@code node} (at JSON pointer {@code at}) that hold an unpaired UTF-16
+     * surrogate, one violation (rule {@code unicode}) each: for bodies other than events, checked as events are.
+     */
+    public static List<Violation> unpairedSurrogates(JsonNode node, String at) {
+        Map<String, Violation> found = new LinkedHashMap<>();
+        unpairedSurrogates(node, at, found);
+        return List.copyOf(found.values());
+    }
+
     private static void unpairedSurrogates(JsonNode node, String at, Map<String, Violation> found) {
         if (node.isString() && hasUnpairedSurrogate(node.stringValue())) {
             add(found, new Violation(at, "unicode", field(at) + " holds an unpaired UTF-16 surrogate"));

@@ -36,7 +36,7 @@ class IdempotencyKeys {
     /** The first request with this key is still being processed. */
     record InFlight() implements Outcome {}
 
-    /** The key was used with a different request body. */
+    /** The key was used with a different request: another endpoint or another body. */
     record Mismatch() implements Outcome {}
 
     private final DynamoDbClient dynamo;

@@ -109,7 +109,8 @@ public final class IdempotentRequests {
                     HttpStatus.UNPROCESSABLE_CONTENT,
                     "idempotency-key-reused",
                     "Idempotency-Key reused",
-                    "This Idempotency-Key was used with a different request body; use a new key for a new request."));
+                    "This Idempotency-Key was used with a different request (another endpoint or another body); use a new"
+                            + " key for a new request."));
         }
         if (outcome instanceof IdempotencyKeys.InFlight) {
             throw new ApiProblemException(

@@ -102,6 +102,14 @@ class MergeApiIT {
         // logged before the answer (here by the stand-in log writer): the next command decides on it
         HttpResponse<String> again = post("/api/v1/merges", body(c, a, "2026-02-02T00:00:00Z"), null);
         assertProblem(again, 409, "already-merged");
+        // text that is no text is refused before the identities are read (a reason with a lone surrogate got 409
+        // already-merged here)
+        String pair = "{\"merged_into\":\"" + c + "\",\"merged_from\":\"" + a + "\",";
+        assertInvalid(post("/api/v1/merges", pair + "\"reason\":\"x\\ud800\"}", null), "/reason", "unicode");
+        assertInvalid(post("/api/v1/merges", pair + "\"decided_by\":\"\\udc00\"}", null), "/decided_by", "unicode");
+        assertInvalid(post("/api/v1/merges", pair + "\"evidence\":{\"k\\udc00\":1}}", null), "/evidence", "unicode");
+        assertInvalid(
+                post("/api/v1/merges", pair + "\"evidence\":{\"k\":[\"\\ud800\"]}}", null), "/evidence/k/0", "unicode");
     }
 
     @Test
@@ -147,6 +155,10 @@ class MergeApiIT {
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(IdentityLogFixture.published(a, 2)).hasSize(1);
         assertProblem(post("/api/v1/merges", body(c, a, "2026-02-01T00:00:00Z"), key), 422, "idempotency-key-reused");
+        // the same body to another endpoint: the detail says so (it spoke of "a different request body")
+        HttpResponse<String> elsewhere = post("/api/v1/unmerges", body, key);
+        assertProblem(elsewhere, 422, "idempotency-key-reused");
+        assertThat(elsewhere.body()).contains("another endpoint");
     }
 
     @Test

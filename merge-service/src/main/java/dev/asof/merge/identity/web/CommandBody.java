@@ -1,6 +1,7 @@
 package dev.asof.merge.identity.web;
 
 import dev.asof.events.EventJson;
+import dev.asof.events.EventValidator;
 import dev.asof.events.Identifiers;
 import dev.asof.events.Timestamps;
 import dev.asof.events.Violation;
@@ -107,6 +108,11 @@ record CommandBody(
             return null;
         }
         String value = node.stringValue();
+        if (EventValidator.hasUnpairedSurrogate(value)) {
+            // here, before the identities are read: an outside probe got 409 already-merged for such a reason
+            violations.add(new Violation("/" + field, "unicode", field + " holds an unpaired UTF-16 surrogate"));
+            return null;
+        }
         if (value.codePointCount(0, value.length()) > MAX_TEXT_LENGTH) {
             violations.add(new Violation(
                     "/" + field, "maxLength", field + " has more than " + MAX_TEXT_LENGTH + " characters"));
@@ -159,6 +165,11 @@ record CommandBody(
         }
         if (!node.isObject()) {
             violations.add(new Violation("/evidence", "type", "evidence must be a JSON object"));
+            return null;
+        }
+        List<Violation> unpaired = EventValidator.unpairedSurrogates(node, "/evidence");
+        if (!unpaired.isEmpty()) {
+            violations.addAll(unpaired);
             return null;
         }
         String json = node.toString();
