@@ -348,14 +348,18 @@ class CampaignUploads {
     }
 
     private static String name(String text, Instant now) {
-        if (text == null || text.isBlank()) {
+        if (text == null) {
             return "campaign " + Timestamps.format(now);
         }
-        // characters, not UTF-16 units: 128 emoji are a name of 128 characters
-        if (text.codePointCount(0, text.length()) > MAX_NAME_LENGTH
+        // characters, not UTF-16 units: 128 emoji are a name of 128 characters; given, a name says something
+        if (text.isBlank()
+                || text.codePointCount(0, text.length()) > MAX_NAME_LENGTH
                 || text.chars().anyMatch(Character::isISOControl)) {
             throw RequestParameters.invalid(
-                    "name", "name", "name must be 1 to " + MAX_NAME_LENGTH + " characters without control characters");
+                    "name",
+                    "name",
+                    "name must be 1 to " + MAX_NAME_LENGTH + " characters, not all blank, without control characters;"
+                            + " leave it out for the default");
         }
         return text;
     }

@@ -39,7 +39,12 @@ final class CsvCampaignReader implements CampaignLine.Reader {
             throw badHeader(
                     "the upload is empty; a CSV campaign starts with the header customer_id,<attribute_key>,...");
         }
-        String text = line.tooLong() ? null : Utf8Lines.decode(line.bytes());
+        if (line.tooLong()) {
+            // named as such: an outside probe's long header was called unreadable UTF-8
+            throw badHeader(
+                    "the header (line 1) is longer than asof.campaigns.max-line-size (" + maxLineBytes + " bytes)");
+        }
+        String text = Utf8Lines.decode(line.bytes());
         List<String> fields = text == null ? null : fields(text);
         if (fields == null || fields == TEXT_AFTER_QUOTE) {
             throw badHeader("the header (line 1) is not a readable CSV line in UTF-8");

@@ -307,6 +307,11 @@ class CampaignIntakeIT {
                 upload("text/csv", bytes("customer_id,tier\nc,1\n"), "n".repeat(129), null, null),
                 400,
                 "invalid-request");
+        // a name given empty or blank is refused, not replaced by the default (an outside probe's "name=" was taken)
+        for (String blank : List.of("", "   ")) {
+            assertProblem(
+                    upload("text/csv", bytes("customer_id,tier\nc,1\n"), blank, null, null), 400, "invalid-request");
+        }
         // a client that takes no JSON answer is refused before anything is stored (a probe found the upload stored
         // and then answered 406)
         for (String accept : List.of("text/plain", "text/csv", "text/html")) {

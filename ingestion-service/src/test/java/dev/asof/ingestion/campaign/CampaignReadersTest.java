@@ -112,6 +112,16 @@ class CampaignReadersTest {
     }
 
     @Test
+    void aHeaderOverTheLineSizeIsSaidToBeTooLong() {
+        // an outside probe's long header was called "not a readable CSV line in UTF-8"
+        assertThatThrownBy(() -> csv("customer_id," + "a".repeat(MAX_LINE) + "\ncust_1,x\n"))
+                .isInstanceOfSatisfying(ApiProblemException.class, problem -> {
+                    assertThat(problem.problem().getType().toString()).endsWith("csv-header");
+                    assertThat(problem.problem().getDetail()).contains("longer than", "max-line-size");
+                });
+    }
+
+    @Test
     void ndjsonLinesTakeBulkChangesAndBadLinesAreReported() throws IOException {
         List<CampaignLine> lines = read(
                 false,
