@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Here the answer is sent first; then what of the body has already arrived is dropped without waiting on the
  * socket, and what arrives within {@link #DRAIN_WINDOW_MILLIS}. A body still not read to its end after that, a chunked
- * one, or one refused as too slow ({@code 408}) is not drained: the connection is closed after the answer. A client
+ * one, or one announced with {@code Expect: 100-continue} is not drained: the connection is closed after the answer. A client
  * that sends its body promptly keeps its connection and reads its answer as before.
  *
  * <p>An engine valve, so it runs after the error pages are written. Asynchronous requests are left to Tomcat.
@@ -49,7 +49,10 @@ final class UnreadBodyValve extends ValveBase {
             }
             // the answer goes out now, not after the drain
             response.finishResponse();
-            if (request.getContentLengthLong() < 0 || !drained(request)) {
+            // a client that sent "Expect: 100-continue" sends its body only once asked to: not waited for
+            if (request.getContentLengthLong() < 0
+                    || request.getCoyoteRequest().hasExpectation()
+                    || !drained(request)) {
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
                 log.debug(
                         "Body of {} {} not read to its end: the connection closes after the answer",
