@@ -139,6 +139,101 @@ class SlowBodiesTest {
         }
     }
 
+    /**
+     * Forms and chunked bodies, trickled without credentials: Spring's form filter read a form PUT's body before
+     * Spring Security (threads held, a 500 at the end), and each chunked body took a 2 MB share of the body budget
+     * before it (an outside probe's four such connections made every other body {@code 503 busy}).
+     */
+    @Test
+    void formsAndChunkedBodiesTrickledWithoutCredentialsTakeNothingFromOthers() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                Socket socket = connect();
+                String framing = i % 2 == 0 ? "Transfer-Encoding: chunked\r\n\r\n1;" : "Content-Length: 1000\r\n\r\na";
+                socket.getOutputStream()
+                        .write(("PUT /probe HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                        + framing)
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
+            try (Socket socket = connect()) {
+                socket.getOutputStream()
+                        .write(head("POST", SecuredTestApplication.ALL_SCOPES_KEY, body.length)
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+                assertThat(readUntil(socket, "}", 10_000))
+                        .startsWith("HTTP/1.1 200 ")
+                        .contains("\"bytes\":7");
+            }
+            for (Socket socket : slow) {
+                assertThat(readToEnd(socket, 10_000)).startsWith("HTTP/1.1 401 ");
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Three chunked bodies with credentials, arriving at 2 KB a second (above the least rate), hold the whole body
+     * budget (6 MB, 2 MB each); a request without credentials is still answered 401 at once, not 503 busy after
+     * waiting for the budget.
+     */
+    @Test
+    void aRequestWithoutCredentialsDoesNotWaitForTheBodyBudget() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        ExecutorService sending = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Socket socket = connect();
+                socket.getOutputStream()
+                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                        + SecuredTestApplication.ALL_SCOPES_KEY
+                                        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                held.add(socket);
+            }
+            sending.submit(() -> {
+                byte[] piece = new byte[200];
+                Arrays.fill(piece, (byte) ' ');
+                for (int round = 0; round < 300 && !Thread.currentThread().isInterrupted(); round++) {
+                    for (Socket socket : held) {
+                        try {
+                            socket.getOutputStream().write(piece);
+                            socket.getOutputStream().flush();
+                        } catch (IOException closed) {
+                            // answered
+                        }
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            Thread.sleep(500);
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(head("POST", null, body.length).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+                assertThat(readUntil(socket, "}", 10_000)).startsWith("HTTP/1.1 401 ");
+            }
+        } finally {
+            sending.shutdownNow();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void aBodySentPromptlyIsAnsweredAndTheConnectionKept() throws Exception {
         byte[] body = new byte[100_000];
