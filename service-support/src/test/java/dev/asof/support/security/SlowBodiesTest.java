@@ -63,24 +63,8 @@ class SlowBodiesTest {
                 socket.getOutputStream().flush();
                 slow.add(socket);
             }
-            Future<?> trickling = trickle.submit(() -> {
-                // a byte to each every half second, for longer than the test waits
-                for (int round = 0; round < 60 && !Thread.currentThread().isInterrupted(); round++) {
-                    for (Socket socket : slow) {
-                        try {
-                            socket.getOutputStream().write('x');
-                            socket.getOutputStream().flush();
-                        } catch (IOException closed) {
-                            // the server closed it: what the test wants
-                        }
-                    }
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            // a byte to each every half second, for longer than the test waits
+            Future<?> trickling = trickle.submit(sender(slow, new byte[] {'x'}, 500, 60));
             // while they trickle, an ordinary request is answered
             assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
                     .startsWith("HTTP/1.1 200 ");
@@ -199,25 +183,9 @@ class SlowBodiesTest {
                 socket.getOutputStream().flush();
                 held.add(socket);
             }
-            sending.submit(() -> {
-                byte[] piece = new byte[200];
-                Arrays.fill(piece, (byte) ' ');
-                for (int round = 0; round < 300 && !Thread.currentThread().isInterrupted(); round++) {
-                    for (Socket socket : held) {
-                        try {
-                            socket.getOutputStream().write(piece);
-                            socket.getOutputStream().flush();
-                        } catch (IOException closed) {
-                            // answered
-                        }
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            byte[] piece = new byte[200];
+            Arrays.fill(piece, (byte) ' ');
+            sending.submit(sender(held, piece, 100, 300));
             Thread.sleep(500);
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
             try (Socket socket = connect()) {
@@ -260,6 +228,27 @@ class SlowBodiesTest {
                     .startsWith("HTTP/1.1 200 ")
                     .contains("\"bytes\":100000");
         }
+    }
+
+    /** Sends {@code piece} on every socket, {@code rounds} times, {@code intervalMillis} apart. */
+    private static Runnable sender(List<Socket> sockets, byte[] piece, long intervalMillis, int rounds) {
+        return () -> {
+            for (int round = 0; round < rounds && !Thread.currentThread().isInterrupted(); round++) {
+                for (Socket socket : sockets) {
+                    try {
+                        socket.getOutputStream().write(piece);
+                        socket.getOutputStream().flush();
+                    } catch (IOException closed) {
+                        // the server answered and closed it
+                    }
+                }
+                try {
+                    Thread.sleep(intervalMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        };
     }
 
     private Socket connect() throws IOException {
