@@ -143,16 +143,9 @@ class SlowBodiesTest {
                 slow.add(socket);
             }
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
-            try (Socket socket = connect()) {
-                socket.getOutputStream()
-                        .write(head("POST", SecuredTestApplication.ALL_SCOPES_KEY, body.length)
-                                .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().write(body);
-                socket.getOutputStream().flush();
-                assertThat(readUntil(socket, "}", 10_000))
-                        .startsWith("HTTP/1.1 200 ")
-                        .contains("\"bytes\":7");
-            }
+            assertThat(post(SecuredTestApplication.ALL_SCOPES_KEY, body))
+                    .startsWith("HTTP/1.1 200 ")
+                    .contains("\"bytes\":7");
             for (Socket socket : slow) {
                 assertThat(readToEnd(socket, 10_000)).startsWith("HTTP/1.1 401 ");
             }
@@ -188,12 +181,7 @@ class SlowBodiesTest {
             sending.submit(sender(held, piece, 100, 300));
             Thread.sleep(500);
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
-            try (Socket socket = connect()) {
-                socket.getOutputStream().write(head("POST", null, body.length).getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().write(body);
-                socket.getOutputStream().flush();
-                assertThat(readUntil(socket, "}", 10_000)).startsWith("HTTP/1.1 401 ");
-            }
+            assertThat(post(null, body)).startsWith("HTTP/1.1 401 ");
         } finally {
             sending.shutdownNow();
             for (Socket socket : held) {
@@ -217,17 +205,10 @@ class SlowBodiesTest {
             assertThat(answers).startsWith("HTTP/1.1 401 ");
             assertThat(answers).contains("HTTP/1.1 200 ");
         }
-        try (Socket socket = connect()) {
-            // read by the endpoint at the rate a network gives
-            socket.getOutputStream()
-                    .write(head("POST", SecuredTestApplication.ALL_SCOPES_KEY, body.length)
-                            .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(body);
-            socket.getOutputStream().flush();
-            assertThat(readUntil(socket, "}", 10_000))
-                    .startsWith("HTTP/1.1 200 ")
-                    .contains("\"bytes\":100000");
-        }
+        // read by the endpoint at the rate a network gives
+        assertThat(post(SecuredTestApplication.ALL_SCOPES_KEY, body))
+                .startsWith("HTTP/1.1 200 ")
+                .contains("\"bytes\":100000");
     }
 
     /** Sends {@code piece} on every socket, {@code rounds} times, {@code intervalMillis} apart. */
@@ -264,6 +245,16 @@ class SlowBodiesTest {
                         ? "Content-Type: application/json\r\nContent-Length: " + contentLength + "\r\n"
                         : "")
                 + "\r\n";
+    }
+
+    /** A POST of {@code body} to the probe, sent at once on its own connection; the answer. */
+    private String post(String key, byte[] body) throws IOException {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(head("POST", key, body.length).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            return readUntil(socket, "}", 10_000);
+        }
     }
 
     private String exchange(String request, int timeoutMillis) throws IOException {
