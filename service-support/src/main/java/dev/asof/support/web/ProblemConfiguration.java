@@ -53,10 +53,21 @@ public class ProblemConfiguration {
         });
     }
 
-    /** A body the service did not read is not drained from a slow client: {@link UnreadBodyValve}. */
+    /**
+     * A body the service did not read is not drained from a slow client: {@link UnreadBodyValve}, and {@link
+     * UnreadBodyAdapter} for the requests Tomcat answers before any valve.
+     */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> unreadBodies() {
-        return factory -> factory.addEngineValves(new UnreadBodyValve());
+        return factory -> {
+            factory.addEngineValves(new UnreadBodyValve());
+            factory.addConnectorCustomizers(connector -> connector.addLifecycleListener(event -> {
+                if (org.apache.catalina.Lifecycle.AFTER_INIT_EVENT.equals(event.getType())) {
+                    org.apache.coyote.ProtocolHandler handler = connector.getProtocolHandler();
+                    handler.setAdapter(new UnreadBodyAdapter(handler.getAdapter()));
+                }
+            }));
+        };
     }
 
     @Bean

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * without credentials, froze a service, health included (an outside probe). Tomcat does so after its own 408 too.
  *
  * <p>Here the answer is sent first; then what of the body has already arrived is dropped without waiting on the
- * socket, and what arrives within {@link #DRAIN_WINDOW_MILLIS}. A body still not read to its end after that, a chunked
- * one, or one announced with {@code Expect: 100-continue} is not drained: the connection is closed after the answer. A client
+ * socket, and what arrives within {@link #DRAIN_WINDOW_MILLIS}. A body still not read to its end after that, or a
+ * chunked one, is not drained: the connection is closed after the answer. A client
  * that sends its body promptly keeps its connection and reads its answer as before.
  *
- * <p>An engine valve, so it runs after the error pages are written. Asynchronous requests are left to Tomcat.
+ * <p>An engine valve, so it runs after the error pages are written. Asynchronous requests are left to Tomcat. The
+ * requests Tomcat answers before any valve, and any this valve fails on, are closed by {@link UnreadBodyAdapter}.
  */
 final class UnreadBodyValve extends ValveBase {
 
@@ -47,12 +48,14 @@ final class UnreadBodyValve extends ValveBase {
             if (request.isAsync() || !hasBody(request) || fullyRead(request)) {
                 return;
             }
+            boolean chunked = request.getContentLengthLong() < 0;
+            if (chunked && !response.isCommitted()) {
+                // closed after the answer whatever arrives: say so, so that no client reuses the connection
+                response.setHeader("Connection", "close");
+            }
             // the answer goes out now, not after the drain
             response.finishResponse();
-            // a client that sent "Expect: 100-continue" sends its body only once asked to: not waited for
-            if (request.getContentLengthLong() < 0
-                    || request.getCoyoteRequest().hasExpectation()
-                    || !drained(request)) {
+            if (chunked || !drained(request)) {
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
                 log.debug(
                         "Body of {} {} not read to its end: the connection closes after the answer",

@@ -1,0 +1,72 @@
+package dev.asof.support.web;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.coyote.ActionCode;
+import org.apache.coyote.Adapter;
+import org.apache.coyote.Request;
+import org.apache.coyote.Response;
+import org.apache.tomcat.util.net.SocketEvent;
+
+/**
+ * The connector's side of {@link UnreadBodyValve}: some requests are answered by Tomcat before any valve runs ({@code
+ * OPTIONS *}, a request it refuses while mapping it), and Tomcat then read the rest of their body at the client's
+ * pace, as it did after an early answer (a review found {@code OPTIONS *} with a trickled body holding a worker). After
+ * any request that is not asynchronous, a body not read to its end is not drained: the connection closes after the
+ * answer. A request the valve has drained is read to its end and keeps its connection.
+ */
+final class UnreadBodyAdapter implements Adapter {
+
+    private final Adapter delegate;
+
+    UnreadBodyAdapter(Adapter delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+        delegate.service(request, response);
+        try {
+            AtomicBoolean async = new AtomicBoolean();
+            request.action(ActionCode.ASYNC_IS_ASYNC, async);
+            if (async.get() || !hasBody(request)) {
+                return;
+            }
+            AtomicBoolean fullyRead = new AtomicBoolean();
+            request.action(ActionCode.REQUEST_BODY_FULLY_READ, fullyRead);
+            if (!fullyRead.get()) {
+                request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            }
+        } catch (RuntimeException unparsable) {
+            // a Content-Length Tomcat could not read: it has answered 400 and closes the connection
+        }
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    @Override
+    public boolean prepare(Request request, Response response) throws Exception {
+        return delegate.prepare(request, response);
+    }
+
+    @Override
+    public boolean asyncDispatch(Request request, Response response, SocketEvent status) throws Exception {
+        return delegate.asyncDispatch(request, response, status);
+    }
+
+    @Override
+    public void log(Request request, Response response, long time) {
+        delegate.log(request, response, time);
+    }
+
+    @Override
+    public void checkRecycled(Request request, Response response) {
+        delegate.checkRecycled(request, response);
+    }
+
+    @Override
+    public String getDomain() {
+        return delegate.getDomain();
+    }
+}
