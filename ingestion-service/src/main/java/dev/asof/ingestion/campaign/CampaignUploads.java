@@ -214,20 +214,13 @@ class CampaignUploads {
                             + " upload was stored."));
         } catch (Deadline.Passed late) {
             staging.discard();
-            throw new ApiProblemException(Problems.of(
-                    HttpStatus.REQUEST_TIMEOUT,
-                    "upload-timeout",
-                    "Upload too slow",
+            throw tooSlow(
                     "The upload did not arrive within asof.campaigns.upload-timeout (" + properties.uploadTimeout()
-                            + "); nothing of it was stored. Send it again over a faster link, or split the file."));
+                            + "); nothing of it was stored. Send it again over a faster link, or split the file.");
         } catch (BodySizeLimitFilter.BodyTooSlowException slow) {
             staging.discard();
-            throw new ApiProblemException(Problems.of(
-                    HttpStatus.REQUEST_TIMEOUT,
-                    "upload-timeout",
-                    "Upload too slow",
-                    slow.getMessage() + " (asof.http.min-body-rate after asof.http.slow-body-grace); nothing of it was"
-                            + " stored. Send it again over a faster link."));
+            throw tooSlow(slow.getMessage() + " (asof.http.min-body-rate after asof.http.slow-body-grace); nothing of"
+                    + " it was stored. Send it again over a faster link.");
         } catch (IOException e) {
             staging.discard();
             throw new ApiProblemException(Problems.of(
@@ -345,6 +338,12 @@ class CampaignUploads {
                             + Timestamps.format(now) + ") by more than " + futureTolerance.toSeconds() + " s");
         }
         return timestamp;
+    }
+
+    /** {@code 408 upload-timeout}: the upload came too slowly, by its deadline or by its pace. */
+    private static ApiProblemException tooSlow(String detail) {
+        return new ApiProblemException(
+                Problems.of(HttpStatus.REQUEST_TIMEOUT, "upload-timeout", "Upload too slow", detail));
     }
 
     private static String name(String text, Instant now) {

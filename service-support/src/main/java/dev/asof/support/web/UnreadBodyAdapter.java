@@ -12,9 +12,12 @@ import org.apache.tomcat.util.net.SocketEvent;
  * OPTIONS *}, a request it refuses while mapping it), and Tomcat then read the rest of their body at the client's
  * pace, as it did after an early answer (a review found {@code OPTIONS *} with a trickled body holding a worker). After
  * any request that is not asynchronous, a body not read to its end is not drained: the connection closes after the
- * answer. A request the valve has drained is read to its end and keeps its connection.
+ * answer. {@link UnreadBodyValve} sends an early answer first and drains what arrives within a second; a request it
+ * drained to the end keeps its connection.
  */
 final class UnreadBodyAdapter implements Adapter {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnreadBodyAdapter.class);
 
     private final Adapter delegate;
 
@@ -31,18 +34,28 @@ final class UnreadBodyAdapter implements Adapter {
             if (async.get() || !hasBody(request)) {
                 return;
             }
-            AtomicBoolean fullyRead = new AtomicBoolean();
-            request.action(ActionCode.REQUEST_BODY_FULLY_READ, fullyRead);
-            if (!fullyRead.get()) {
+            if (!fullyRead(request)) {
                 request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+                LOG.debug(
+                        "Body of {} {} not read to its end: the connection closes after the answer",
+                        request.method(),
+                        request.requestURI());
             }
         } catch (RuntimeException unparsable) {
             // a Content-Length Tomcat could not read: it has answered 400 and closes the connection
         }
     }
 
-    private static boolean hasBody(Request request) {
+    /** Whether the request announced a body: a length, or a transfer coding. */
+    static boolean hasBody(Request request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** Whether the request's body has been read to its end. */
+    static boolean fullyRead(Request request) {
+        AtomicBoolean done = new AtomicBoolean();
+        request.action(ActionCode.REQUEST_BODY_FULLY_READ, done);
+        return done.get();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.asof.support.web;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * that sends its body promptly keeps its connection and reads its answer as before.
  *
  * <p>An engine valve, so it runs after the error pages are written. Asynchronous requests are left to Tomcat. The
- * requests Tomcat answers before any valve, and any this valve fails on, are closed by {@link UnreadBodyAdapter}.
+ * close is {@link UnreadBodyAdapter}'s, for every request whose body is still not read to its end, including those
+ * Tomcat answers before any valve; this valve only sends the answer first and drains.
  */
 final class UnreadBodyValve extends ValveBase {
 
@@ -44,8 +44,9 @@ final class UnreadBodyValve extends ValveBase {
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
         getNext().invoke(request, response);
+        org.apache.coyote.Request coyote = request.getCoyoteRequest();
         try {
-            if (request.isAsync() || !hasBody(request) || fullyRead(request)) {
+            if (request.isAsync() || !UnreadBodyAdapter.hasBody(coyote) || UnreadBodyAdapter.fullyRead(coyote)) {
                 return;
             }
             boolean chunked = request.getContentLengthLong() < 0;
@@ -55,65 +56,46 @@ final class UnreadBodyValve extends ValveBase {
             }
             // the answer goes out now, not after the drain
             response.finishResponse();
-            if (chunked || !drained(request)) {
-                request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-                log.debug(
-                        "Body of {} {} not read to its end: the connection closes after the answer",
-                        request.getMethod(),
-                        request.getRequestURI());
+            if (!chunked) {
+                drain(request);
             }
+            // a body still not read to its end: UnreadBodyAdapter closes the connection after this request
         } catch (RuntimeException | IOException e) {
             // a header Tomcat could not parse (it has answered 400), or a connection gone: Tomcat ends the request
             log.debug("Unread body not dropped: {}", e.toString());
         }
     }
 
-    private static boolean hasBody(Request request) {
-        return request.getContentLengthLong() > 0
-                || (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null);
-    }
-
-    private static boolean fullyRead(Request request) {
-        AtomicBoolean done = new AtomicBoolean();
-        request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, done);
-        return done.get();
-    }
-
     /**
      * Reads and drops what arrives of a body of known length, never waiting on the socket: whatever is there now,
-     * then more as it comes until the window ends. Whether the body was read to its end.
+     * then more as it comes until the window ends or the body is read to its end.
      */
-    private static boolean drained(Request request) {
+    private static void drain(Request request) {
         org.apache.coyote.Request body = request.getCoyoteRequest();
         long budget = maxSwallowBytes(request);
         long deadline = System.nanoTime() + DRAIN_WINDOW_MILLIS * 1_000_000;
         Dropped dropped = new Dropped();
         try {
-            while (budget > 0) {
-                if (fullyRead(request)) {
-                    // asked before looking for more: a look past the body's end reads the next request's bytes
-                    return true;
-                }
+            // asked before looking for more: a look past the body's end reads the next request's bytes
+            while (budget > 0 && !UnreadBodyAdapter.fullyRead(body)) {
                 // the servlet's stream is closed by now: read below it, and only what is already there
                 body.action(ActionCode.AVAILABLE, Boolean.TRUE);
                 if (body.getAvailable() > 0) {
                     int n = body.doRead(dropped);
                     if (n < 0) {
-                        return true;
+                        return;
                     }
                     budget -= n;
                 } else if (System.nanoTime() > deadline) {
-                    return false;
+                    return;
                 } else {
                     Thread.sleep(POLL_MILLIS);
                 }
             }
-            return fullyRead(request);
         } catch (IOException broken) {
-            return false;
+            // the connection is gone: Tomcat closes it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
     }
 
