@@ -31,6 +31,15 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         this.tokensAccepted = tokensAccepted;
     }
 
+    /**
+     * Also on the dispatch that handles a body read asynchronously ({@code BodyPrereadFilter}): the authentication
+     * of the first dispatch was cleared when it returned.
+     */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

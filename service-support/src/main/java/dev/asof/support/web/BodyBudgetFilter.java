@@ -1,5 +1,7 @@
 package dev.asof.support.web;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,12 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
  * A body is at most {@code asof.http.max-body-size}, but parsed into a JSON tree it takes ten to twenty times that;
  * counting requests would not do, since one 2 MB body weighs as much as a thousand small events. Each request
  * takes its {@code Content-Length} from the budget (a chunked one the most a body may be) and gives it back when
- * answered. One that finds no room within {@code asof.http.max-body-wait} gets {@code 503 busy} with {@code
- * Retry-After}: safe to retry, since nothing of it was read.
+ * answered. One that finds no room within {@code asof.http.max-body-wait}, or finds {@code
+ * asof.http.max-body-waiters} requests waiting already, gets {@code 503 busy} with {@code
+ * Retry-After}: safe to retry, since nothing of it was read. A request whose body is read asynchronously ({@link
+ * BodyPrereadFilter}) keeps its share until its asynchronous handling ends.
  */
 class BodyBudgetFilter extends OncePerRequestFilter {
 
     private final Semaphore budgetKib;
+    private final Semaphore waiters;
     private final int maxBodyKib;
     private final long waitMillis;
     private final JsonMapper json;
@@ -34,6 +39,7 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         this.budgetKib = new Semaphore(kib(limits.maxBodyBytesInFlight().toBytes()), true);
         this.maxBodyKib = kib(limits.maxBodySize().toBytes());
         this.waitMillis = limits.maxBodyWait().toMillis();
+        this.waiters = new Semaphore(limits.maxBodyWaiters());
         this.json = json;
     }
 
@@ -54,25 +60,87 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         long length = request.getContentLengthLong();
         // Larger than the limit: BodySizeLimitFilter refuses it without reading; it takes no more than the limit.
         int weight = length < 0 ? maxBodyKib : Math.min(maxBodyKib, kib(length));
-        boolean admitted;
-        try {
-            admitted = budgetKib.tryAcquire(weight, waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            admitted = false;
-        }
-        if (!admitted) {
-            busy(request, response);
+        Admission admission = admit(weight);
+        if (admission != Admission.TAKEN) {
+            busy(request, response, admission);
             return;
         }
+        boolean async = false;
         try {
             chain.doFilter(request, response);
+            async = request.isAsyncStarted();
         } finally {
-            budgetKib.release(weight);
+            if (async) {
+                // the body is being read without a thread (BodyPrereadFilter): given back once answered
+                request.getAsyncContext().addListener(new Release(weight));
+            } else {
+                budgetKib.release(weight);
+            }
         }
     }
 
-    private void busy(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /**
+     * Whether {@code weight} KiB of the budget were taken: at once, or within {@code max-body-wait} if fewer than
+     * {@code max-body-waiters} requests are waiting already (a waiting request holds its worker thread, so clients
+     * that keep the budget full must not get every thread waiting).
+     */
+    private Admission admit(int weight) {
+        if (budgetKib.tryAcquire(weight)) {
+            return Admission.TAKEN;
+        }
+        if (!waiters.tryAcquire()) {
+            return Admission.TOO_MANY_WAITING;
+        }
+        try {
+            return budgetKib.tryAcquire(weight, waitMillis, TimeUnit.MILLISECONDS)
+                    ? Admission.TAKEN
+                    : Admission.NO_ROOM;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Admission.NO_ROOM;
+        } finally {
+            waiters.release();
+        }
+    }
+
+    private enum Admission {
+        TAKEN,
+        NO_ROOM,
+        TOO_MANY_WAITING
+    }
+
+    /** Gives a request's share back when its asynchronous handling ends, however it ends (once). */
+    private final class Release implements AsyncListener {
+        private final java.util.concurrent.atomic.AtomicBoolean released =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        private final int weight;
+
+        Release(int weight) {
+            this.weight = weight;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            if (released.compareAndSet(false, true)) {
+                budgetKib.release(weight);
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {}
+
+        @Override
+        public void onError(AsyncEvent event) {}
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // a new cycle (an endpoint going asynchronous after the body was read) keeps the share until it ends
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    private void busy(HttpServletRequest request, HttpServletResponse response, Admission admission)
+            throws IOException {
         response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, "1");
         response.setHeader(HttpHeaders.CONNECTION, "close");
@@ -81,8 +149,11 @@ class BodyBudgetFilter extends OncePerRequestFilter {
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "busy",
                 "Busy",
-                "More request bodies are being processed than this service takes at once; nothing of this one was"
-                        + " read. Retry after a second.");
+                (admission == Admission.TOO_MANY_WAITING
+                                ? "More request bodies are being processed than this service takes at once, and as"
+                                        + " many requests as may wait for room are waiting already"
+                                : "More request bodies are being processed than this service takes at once")
+                        + "; nothing of this one was read. Retry after a second.");
         problem.setInstance(Problems.instance(request));
         json.writeValue(response.getOutputStream(), problem);
     }

@@ -68,8 +68,12 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     /** Signals a body that arrives slower than the least rate taken (a handler that streams the body may catch it). */
     public static class BodyTooSlowException extends IOException {
         BodyTooSlowException(long bytesRead, long bytesPerSecond) {
-            super("the request body arrived slower than " + bytesPerSecond + " bytes a second (" + bytesRead
+            this("the request body arrived slower than " + bytesPerSecond + " bytes a second (" + bytesRead
                     + " bytes so far)");
+        }
+
+        BodyTooSlowException(String message) {
+            super(message);
         }
     }
 

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyBytesInFlight how many bytes of request bodies are read and handled at once; bounds the memory
  *     that parsing bodies can take (a parsed body takes 10-20 times its size)
  * @param maxBodyWait how long a request with a body waits for room before {@code 503 busy}
+ * @param maxBodyWaiters how many requests may wait for room at once (each holds a worker thread while it waits);
+ *     more get {@code 503 busy} at once
  * @param streamedBodies paths (exactly as requested) whose handler streams the body instead of parsing it whole,
  *     with the size limit that replaces {@code maxBodySize} there; they take nothing from the in-flight budget and
  *     bound their own concurrency (campaign uploads: {@code /api/v1/campaigns})
@@ -24,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  *     passed; a slower one is {@code 408 body-too-slow} and its connection closed, so that a client trickling its
  *     body cannot hold a worker thread for long
  * @param slowBodyGrace how long a body may take before {@code minBodyRate} applies
+ * @param maxBodyTime the longest a body may take to arrive whole, at any rate ({@code 408 body-too-slow} after
+ *     it); bodies are read without holding a thread, so this bounds how long a slow client holds its share of
+ *     {@code maxBodyBytesInFlight} and its connection
  */
 @Validated
 @ConfigurationProperties("asof.http")
@@ -33,9 +38,11 @@ public record HttpLimitsProperties(
         @NotNull @DefaultValue("1s") Duration rateLimitPeriod,
         @NotNull @DefaultValue("6MB") DataSize maxBodyBytesInFlight,
         @NotNull @DefaultValue("2s") Duration maxBodyWait,
+        @Min(0) @DefaultValue("16") int maxBodyWaiters,
         java.util.Map<String, DataSize> streamedBodies,
         @NotNull @DefaultValue("4KB") DataSize minBodyRate,
-        @NotNull @DefaultValue("5s") Duration slowBodyGrace) {
+        @NotNull @DefaultValue("5s") Duration slowBodyGrace,
+        @NotNull @DefaultValue("30s") Duration maxBodyTime) {
 
     public HttpLimitsProperties {
         streamedBodies = streamedBodies == null ? java.util.Map.of() : java.util.Map.copyOf(streamedBodies);

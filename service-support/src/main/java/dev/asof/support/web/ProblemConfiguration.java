@@ -90,6 +90,17 @@ public class ProblemConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<BodyPrereadFilter> bodyPrereadFilter(HttpLimitsProperties limits, JsonMapper json) {
+        FilterRegistrationBean<BodyPrereadFilter> registration =
+                new FilterRegistrationBean<>(new BodyPrereadFilter(limits, json));
+        // Just after the budget: a body is read once it has its share, and only for a request with credentials
+        registration.setOrder(BODY_BUDGET_ORDER + 5);
+        registration.setAsyncSupported(true);
+        registration.setDispatcherTypes(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.ASYNC);
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(HttpLimitsProperties limits, JsonMapper json) {
         FilterRegistrationBean<BodySizeLimitFilter> registration =
                 new FilterRegistrationBean<>(new BodySizeLimitFilter(limits, json));

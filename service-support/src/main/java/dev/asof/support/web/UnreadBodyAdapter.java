@@ -28,6 +28,14 @@ final class UnreadBodyAdapter implements Adapter {
     @Override
     public void service(Request request, Response response) throws Exception {
         delegate.service(request, response);
+        closeIfUnread(request);
+    }
+
+    /**
+     * Once a request is no longer asynchronous: a body it announced and did not read to its end is not drained (the
+     * connection closes after the answer).
+     */
+    private static void closeIfUnread(Request request) {
         try {
             AtomicBoolean async = new AtomicBoolean();
             request.action(ActionCode.ASYNC_IS_ASYNC, async);
@@ -65,7 +73,10 @@ final class UnreadBodyAdapter implements Adapter {
 
     @Override
     public boolean asyncDispatch(Request request, Response response, SocketEvent status) throws Exception {
-        return delegate.asyncDispatch(request, response, status);
+        boolean result = delegate.asyncDispatch(request, response, status);
+        // a body read asynchronously and refused before its end (BodyPrereadFilter: too slow, too large)
+        closeIfUnread(request);
+        return result;
     }
 
     @Override

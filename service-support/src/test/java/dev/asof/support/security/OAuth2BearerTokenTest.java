@@ -58,6 +58,18 @@ class OAuth2BearerTokenTest {
         assertThat(body.path("authorities").toString()).isEqualTo("[\"SCOPE_profile:read\"]");
     }
 
+    /** A body is read before the endpoint runs, on a second dispatch; the token's authentication must reach it. */
+    @Test
+    void aValidTokenCarriesItsScopesToAnEndpointThatReadsABody() {
+        HttpResponse<String> allowed = api().post("/probe", ISSUER_KEY.sign(valid("profile:read")), "{\"n\":1}");
+        HttpResponse<String> forbidden = api().post("/probe", ISSUER_KEY.sign(valid("events:write")), "{\"n\":1}");
+
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(allowed.body()).path("bytes").asInt()).isEqualTo(7);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(forbidden.body()).path("type").asString()).isEqualTo("/problems/forbidden");
+    }
+
     @Test
     void scopesMayComeAsAnScpListAndScopesAsofDoesNotKnowAreIgnored() {
         String token =

@@ -34,7 +34,13 @@ import org.springframework.test.context.DynamicPropertySource;
             "server.tomcat.threads.max=4",
             "server.tomcat.threads.min-spare=1",
             "asof.http.slow-body-grace=1s",
-            "asof.http.min-body-rate=1KB"
+            "asof.http.min-body-rate=1KB",
+            "asof.http.max-body-time=3s",
+            // room for every chunked body a test holds (each takes the most a body may be, 2 MB)
+            "asof.http.max-body-bytes-in-flight=30MB",
+            "asof.http.max-body-waiters=1",
+            // shorter than the body deadline, so that a body that stops arriving meets it first
+            "server.tomcat.connection-timeout=2s"
         })
 class SlowBodiesTest {
 
@@ -158,37 +164,81 @@ class SlowBodiesTest {
     }
 
     /**
-     * Three chunked bodies with credentials, arriving at 2 KB a second (above the least rate), hold the whole body
-     * budget (6 MB, 2 MB each); a request without credentials is still answered 401 at once, not 503 busy after
+     * Fifteen chunked bodies with credentials, arriving at 2 KB a second (above the least rate), hold the whole body
+     * budget (30 MB here, 2 MB each); a request without credentials is still answered 401 at once, not 503 busy after
      * waiting for the budget.
      */
     @Test
     void aRequestWithoutCredentialsDoesNotWaitForTheBodyBudget() throws Exception {
-        List<Socket> held = new ArrayList<>();
-        ExecutorService sending = Executors.newSingleThreadExecutor();
+        List<Socket> held = holdTheBodyBudget();
         try {
-            for (int i = 0; i < 3; i++) {
-                Socket socket = connect();
-                socket.getOutputStream()
-                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                                        + SecuredTestApplication.ALL_SCOPES_KEY
-                                        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                held.add(socket);
-            }
-            byte[] piece = new byte[200];
-            Arrays.fill(piece, (byte) ' ');
-            sending.submit(sender(held, piece, 100, 300));
-            Thread.sleep(500);
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
             assertThat(post(null, body)).startsWith("HTTP/1.1 401 ");
         } finally {
-            sending.shutdownNow();
             for (Socket socket : held) {
                 socket.close();
             }
         }
+    }
+
+    /**
+     * While clients with credentials keep the body budget full, a request that finds no room waits for it on a worker
+     * thread: only {@code asof.http.max-body-waiters} of them (one here) wait, the others are {@code 503 busy} at once,
+     * so requests without a body still find a thread.
+     */
+    @Test
+    void whileTheBodyBudgetIsFullFewRequestsWaitForIt() throws Exception {
+        List<Socket> held = holdTheBodyBudget();
+        ExecutorService senders = Executors.newFixedThreadPool(SLOW_CLIENTS);
+        try {
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                answers.add(senders.submit(() -> post(SecuredTestApplication.ALL_SCOPES_KEY, body)));
+            }
+            assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
+                    .startsWith("HTTP/1.1 200 ");
+            int refusedAtOnce = 0;
+            for (Future<String> answer : answers) {
+                String text = answer.get(20, TimeUnit.SECONDS);
+                assertThat(text).startsWith("HTTP/1.1 503 ").contains("/problems/busy");
+                if (text.contains("as many requests as may wait for room are waiting already")) {
+                    refusedAtOnce++;
+                }
+            }
+            // one waits at a time, for 2 s; the others, arriving meanwhile, are refused without waiting
+            assertThat(refusedAtOnce).isGreaterThanOrEqualTo(SLOW_CLIENTS / 2);
+        } finally {
+            senders.shutdownNow();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Fifteen chunked bodies with credentials, each taking a 2 MB share, fill the body budget (30 MB here); they arrive
+     * at 2 KB a second, above the least rate, until the body deadline (3 s here). The sockets, for the caller to close.
+     */
+    private List<Socket> holdTheBodyBudget() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Socket socket = connect();
+            socket.getOutputStream()
+                    .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                    + SecuredTestApplication.ALL_SCOPES_KEY
+                                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            held.add(socket);
+        }
+        byte[] piece = new byte[200];
+        Arrays.fill(piece, (byte) ' ');
+        Thread sending = new Thread(sender(held, piece, 100, 300));
+        sending.setDaemon(true);
+        sending.start();
+        Thread.sleep(500);
+        return held;
     }
 
     /**
@@ -217,6 +267,82 @@ class SlowBodiesTest {
         } finally {
             trickle.shutdownNow();
             for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Clients with credentials that stall a chunked body inside its framing (a chunk extension sent a byte at a time),
+     * and clients that send a body steadily above the least rate but too long: Tomcat reads framing itself, so no read
+     * of the body ever returned and the least rate was never checked, and a steady body was read for as long as it
+     * lasted; each held its worker thread and its share of the body budget meanwhile (an outside probe: three such
+     * clients made every other body {@code 503 busy}). Bodies are now read without a thread while they arrive; the
+     * stalled ones get {@code 408} once the grace has passed, the steady ones at {@code asof.http.max-body-time}, and
+     * ordinary requests, bodies included, go on meanwhile.
+     */
+    @Test
+    void bodiesStalledOrTooLongWithCredentialsHoldNoWorkerAndEndAtTheirDeadline() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        List<Socket> steady = new ArrayList<>();
+        ExecutorService trickle = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                Socket socket = connect();
+                String framing =
+                        i % 2 == 0 ? "Transfer-Encoding: chunked\r\n\r\n1;a=" : "Content-Length: 100000\r\n\r\n";
+                socket.getOutputStream()
+                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                        + SecuredTestApplication.ALL_SCOPES_KEY
+                                        + "\r\nContent-Type: application/json\r\n" + framing)
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                (i % 2 == 0 ? stalled : steady).add(socket);
+            }
+            // a byte of the chunk extension every 200 ms; 2 KB a second of the steady bodies (the least rate is 1 KB,
+            // and 100 KB would take 50 s); both for longer than the test waits
+            trickle.submit(sender(stalled, new byte[] {'b'}, 200, 300));
+            byte[] piece = new byte[200];
+            Arrays.fill(piece, (byte) ' ');
+            trickle.submit(sender(steady, piece, 100, 600));
+            Thread.sleep(500);
+            assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
+                    .startsWith("HTTP/1.1 200 ");
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 3; i++) {
+                assertThat(post(SecuredTestApplication.ALL_SCOPES_KEY, body))
+                        .startsWith("HTTP/1.1 200 ")
+                        .contains("\"bytes\":7");
+            }
+            for (Socket socket : stalled) {
+                assertThat(readToEnd(socket, 10_000))
+                        .startsWith("HTTP/1.1 408 ")
+                        .contains("/problems/body-too-slow")
+                        .contains("slower than 1024 bytes a second");
+            }
+            for (Socket socket : steady) {
+                assertThat(readToEnd(socket, 10_000))
+                        .startsWith("HTTP/1.1 408 ")
+                        .contains("/problems/body-too-slow")
+                        .contains("not received within 3 s");
+            }
+            // one that sends part of its body and then nothing: answered once the read times out (2 s here)
+            try (Socket silent = connect()) {
+                silent.getOutputStream()
+                        .write((head("POST", SecuredTestApplication.ALL_SCOPES_KEY, BODY_BYTES) + "{\"n\":")
+                                .getBytes(StandardCharsets.US_ASCII));
+                silent.getOutputStream().flush();
+                assertThat(readToEnd(silent, 10_000))
+                        .startsWith("HTTP/1.1 408 ")
+                        .contains("/problems/body-too-slow")
+                        .contains("no byte of the request body arrived for too long");
+            }
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+            for (Socket socket : steady) {
                 socket.close();
             }
         }
