@@ -46,6 +46,9 @@ class BodyPrereadFilter extends OncePerRequestFilter {
     /** The request attribute that carries the body from the reading to the dispatch that handles it. */
     static final String BODY = BodyPrereadFilter.class.getName() + ".body";
 
+    /** Set on a request whose body could not be read to its end. */
+    static final String UNREADABLE = BodyPrereadFilter.class.getName() + ".unreadable";
+
     private static final int READ_BUFFER = 8192;
 
     private final HttpLimitsProperties limits;
@@ -116,7 +119,13 @@ class BodyPrereadFilter extends OncePerRequestFilter {
         public synchronized void onDataAvailable() throws IOException {
             ServletInputStream in = request.getInputStream();
             while (!done && in.isReady()) {
-                int n = in.read(buffer);
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException broken) {
+                    unreadable();
+                    return;
+                }
                 if (n < 0) {
                     return;
                 }
@@ -149,11 +158,19 @@ class BodyPrereadFilter extends OncePerRequestFilter {
                 // nothing arrived for server.tomcat.connection-timeout: the client is there, but stopped sending
                 refuse(BodySizeLimitFilter.tooSlow(new BodySizeLimitFilter.BodyTooSlowException(
                         "no byte of the request body arrived for too long (" + body.size() + " bytes so far)")));
-            } else if (!done) {
-                // the connection failed (the client went away): there is no one to answer
-                done = true;
-                async.complete();
+            } else {
+                unreadable();
             }
+        }
+
+        /**
+         * The body broke off or its chunked framing is not valid (or the client went away): Tomcat answers through its
+         * error page, which this marks as {@code 400 unreadable-body} ({@link ProblemErrorController}). An answer
+         * written here would be replaced by a 500.
+         */
+        private void unreadable() {
+            done = true;
+            request.setAttribute(UNREADABLE, Boolean.TRUE);
         }
 
         @Override

@@ -28,19 +28,18 @@ class ProblemErrorController implements ErrorController {
         int status = code instanceof Integer value && value >= 400 && value <= 599 ? value : 404;
         Object refusedPath = request.getAttribute(RefusedPaths.REASON);
         ProblemDetail problem;
-        if (status == 400 && refusedPath instanceof String reason) {
+        if (request.getAttribute(BodyPrereadFilter.UNREADABLE) != null) {
+            // Tomcat's answer to a body read without a thread that failed is a 500
+            status = 400;
+            problem = unreadableBody();
+        } else if (status == 400 && refusedPath instanceof String reason) {
             problem = ApiExceptionHandler.invalid(List.of(new Violation(
                     "path",
                     "path-characters",
                     reason + ". Paths take ids as they are: no semicolon, encoded slash or dot segment, no double"
                             + " slash or backslash")));
         } else if (status == 400 && bodyUnreadable(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
-            problem = Problems.of(
-                    HttpStatus.BAD_REQUEST,
-                    "unreadable-body",
-                    "Unreadable body",
-                    "The request body could not be read to its end (it broke off, or its length or chunked framing"
-                            + " is wrong); nothing of it was stored. Send it again.");
+            problem = unreadableBody();
         } else {
             problem = problem(status);
         }
@@ -55,6 +54,16 @@ class ProblemErrorController implements ErrorController {
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** The 400 for a body that could not be read to its end. */
+    static ProblemDetail unreadableBody() {
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "unreadable-body",
+                "Unreadable body",
+                "The request body could not be read to its end (it broke off, or its length or chunked framing"
+                        + " is wrong); nothing of it was stored. Send it again.");
     }
 
     /**

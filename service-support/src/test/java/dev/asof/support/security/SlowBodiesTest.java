@@ -348,6 +348,35 @@ class SlowBodiesTest {
         }
     }
 
+    /**
+     * A body read without a thread that turns out unreadable is {@code 400 unreadable-body}, as when it was read by
+     * the endpoint: a chunk header that is not hex or overflows, and a body that breaks off before its length (a
+     * hostile-input run got {@code 500} for the broken chunks at first).
+     */
+    @Test
+    void aBodyWithBrokenFramingOrBrokenOffIsUnreadable() throws Exception {
+        for (String framing : List.of(
+                "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"n\":1}\r\nzz\r\n\r\n",
+                "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"n\":1}\r\nFFFFFFFFFFFFFFFFF\r\n\r\n",
+                "Content-Length: 1000\r\n\r\n{\"n\":1}")) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream()
+                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                        + SecuredTestApplication.ALL_SCOPES_KEY
+                                        + "\r\nContent-Type: application/json\r\n" + framing)
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                if (framing.startsWith("Content-Length")) {
+                    socket.shutdownOutput();
+                }
+                assertThat(readToEnd(socket, 10_000))
+                        .as(framing)
+                        .startsWith("HTTP/1.1 400 ")
+                        .contains("/problems/unreadable-body");
+            }
+        }
+    }
+
     @Test
     void aBodySentPromptlyIsAnsweredAndTheConnectionKept() throws Exception {
         byte[] body = new byte[100_000];
