@@ -85,8 +85,14 @@ class BodyBudgetFilter extends OncePerRequestFilter {
      * that keep the budget full must not get every thread waiting).
      */
     private Admission admit(int weight) {
-        if (budgetKib.tryAcquire(weight)) {
-            return Admission.TAKEN;
+        try {
+            // timed, so that it queues behind requests already waiting (an untimed one would barge past them)
+            if (budgetKib.tryAcquire(weight, 0, TimeUnit.MILLISECONDS)) {
+                return Admission.TAKEN;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Admission.NO_ROOM;
         }
         if (!waiters.tryAcquire()) {
             return Admission.TOO_MANY_WAITING;

@@ -137,7 +137,9 @@ class BodyPrereadFilter extends OncePerRequestFilter {
             }
             long late = System.nanoTime() - startNanos - limits.slowBodyGrace().toNanos();
             long rate = limits.minBodyRate().toBytes();
-            if (!done && late > 0 && body.size() < (double) rate * late / 1e9) {
+            // a body of known length that has arrived whole is not checked (Tomcat reports it finished rather than
+            // reading -1), however long it took within max-body-time
+            if (!done && !in.isFinished() && late > 0 && body.size() < (double) rate * late / 1e9) {
                 refuse(BodySizeLimitFilter.tooSlow(new BodySizeLimitFilter.BodyTooSlowException(body.size(), rate)));
             }
         }
@@ -205,6 +207,8 @@ class BodyPrereadFilter extends OncePerRequestFilter {
                     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
                     problem.setInstance(Problems.instance(request));
                     json.writeValue(response.getOutputStream(), problem);
+                    // out now: after a read timeout Tomcat closes the connection once the listener returns
+                    response.flushBuffer();
                 }
             } catch (IOException | RuntimeException gone) {
                 // the client went away while it was answered: the request ends all the same
@@ -218,6 +222,7 @@ class BodyPrereadFilter extends OncePerRequestFilter {
     private static final class ReadBody extends HttpServletRequestWrapper {
 
         private final byte[] body;
+        private ServletInputStream stream;
 
         ReadBody(HttpServletRequest request, byte[] body) {
             super(request);
@@ -226,33 +231,36 @@ class BodyPrereadFilter extends OncePerRequestFilter {
 
         @Override
         public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
+            if (stream == null) {
+                ByteArrayInputStream in = new ByteArrayInputStream(body);
+                stream = new ServletInputStream() {
+                    @Override
+                    public int read() {
+                        return in.read();
+                    }
 
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return in.read(buffer, offset, length);
-                }
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) {
+                        return in.read(buffer, offset, length);
+                    }
 
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
+                    @Override
+                    public boolean isFinished() {
+                        return in.available() == 0;
+                    }
 
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
 
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new IllegalStateException("the body has been read already");
-                }
-            };
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        throw new IllegalStateException("the body has been read already");
+                    }
+                };
+            }
+            return stream;
         }
 
         @Override

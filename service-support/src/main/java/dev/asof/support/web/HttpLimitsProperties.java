@@ -3,6 +3,7 @@ package dev.asof.support.web;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -42,7 +43,9 @@ public record HttpLimitsProperties(
         java.util.Map<String, DataSize> streamedBodies,
         @NotNull @DefaultValue("4KB") DataSize minBodyRate,
         @NotNull @DefaultValue("5s") Duration slowBodyGrace,
-        @NotNull @DefaultValue("30s") Duration maxBodyTime) {
+
+        @NotNull @DurationMin(millis = 1) @DefaultValue("30s")
+        Duration maxBodyTime) {
 
     public HttpLimitsProperties {
         streamedBodies = streamedBodies == null ? java.util.Map.of() : java.util.Map.copyOf(streamedBodies);

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A request answered before its body was read to its end (401, 403, 404, 405, 413, 415, 429...) does not keep a
+ * A request answered before its body was read to its end (401, 403, 413, 415, 503 before {@link BodyPrereadFilter}
+ * reads it; 404, 405, 429 for a streamed body) does not keep a
  * worker thread while the client sends the rest. Tomcat reads and drops up to {@code max-swallow-size} (2 MB) of such
  * a body after the answer, so that the client can read the answer before the connection closes; each read waits for
  * data, so a client trickling a byte every few seconds held the thread as long as it liked, and about 205 of them,
