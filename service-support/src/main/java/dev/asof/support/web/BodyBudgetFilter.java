@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * counting requests would not do, since one 2 MB body weighs as much as a thousand small events. Each request
  * takes its {@code Content-Length} from the budget (a chunked one the most a body may be) and gives it back when
  * answered. One that finds no room within {@code asof.http.max-body-wait}, or finds {@code
- * asof.http.max-body-waiters} requests waiting already, gets {@code 503 busy} with {@code
+ * asof.http.max-body-waiters} requests waiting already, or whose caller holds {@code
+ * asof.http.max-body-bytes-per-client} already, gets {@code 503 busy} with {@code
  * Retry-After}: safe to retry, since nothing of it was read. A request whose body is read asynchronously ({@link
  * BodyPrereadFilter}) keeps its share until its asynchronous handling ends.
  */
@@ -29,6 +33,9 @@ class BodyBudgetFilter extends OncePerRequestFilter {
 
     private final Semaphore budgetKib;
     private final Semaphore waiters;
+    private final int clientShareKib;
+    private final java.util.concurrent.ConcurrentHashMap<String, Semaphore> clientShares =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxBodyKib;
     private final long waitMillis;
     private final JsonMapper json;
@@ -40,6 +47,9 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         this.maxBodyKib = kib(limits.maxBodySize().toBytes());
         this.waitMillis = limits.maxBodyWait().toMillis();
         this.waiters = new Semaphore(limits.maxBodyWaiters());
+        // at least one body of the largest size
+        this.clientShareKib =
+                Math.max(maxBodyKib, kib(limits.maxBodyBytesPerClient().toBytes()));
         this.json = json;
     }
 
@@ -60,11 +70,20 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         long length = request.getContentLengthLong();
         // Larger than the limit: BodySizeLimitFilter refuses it without reading; it takes no more than the limit.
         int weight = length < 0 ? maxBodyKib : Math.min(maxBodyKib, kib(length));
+        Semaphore own = clientShare();
+        if (own != null && !own.tryAcquire(weight)) {
+            busy(request, response, Admission.CLIENT_SHARE_TAKEN);
+            return;
+        }
         Admission admission = admit(weight);
         if (admission != Admission.TAKEN) {
+            if (own != null) {
+                own.release(weight);
+            }
             busy(request, response, admission);
             return;
         }
+        Release release = new Release(weight, own);
         boolean async = false;
         try {
             chain.doFilter(request, response);
@@ -72,11 +91,28 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         } finally {
             if (async) {
                 // the body is being read without a thread (BodyPrereadFilter): given back once answered
-                request.getAsyncContext().addListener(new Release(weight));
+                request.getAsyncContext().addListener(release);
             } else {
-                budgetKib.release(weight);
+                release.run();
             }
         }
+    }
+
+    /**
+     * The share of the budget the authenticated caller (an API key, or a token's caller) may hold at once, {@code
+     * null} for a request without one; so that one client's slow or stalled bodies cannot hold the whole budget and
+     * make every other client's bodies {@code 503 busy} (an outside probe: 19 clients sending chunked requests that
+     * never sent a byte of their body did so for as long as they went on).
+     */
+    private Semaphore clientShare() {
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        if (caller == null
+                || !caller.isAuthenticated()
+                || caller instanceof AnonymousAuthenticationToken
+                || caller.getName() == null) {
+            return null;
+        }
+        return clientShares.computeIfAbsent(caller.getName(), name -> new Semaphore(clientShareKib));
     }
 
     /**
@@ -112,24 +148,38 @@ class BodyBudgetFilter extends OncePerRequestFilter {
     private enum Admission {
         TAKEN,
         NO_ROOM,
-        TOO_MANY_WAITING
+        TOO_MANY_WAITING,
+        CLIENT_SHARE_TAKEN
     }
 
-    /** Gives a request's share back when its asynchronous handling ends, however it ends (once). */
-    private final class Release implements AsyncListener {
+    /**
+     * Gives a request's share back, to the budget and to its caller's share: when answered, or when its asynchronous
+     * handling ends, however it ends (once).
+     */
+    private final class Release implements AsyncListener, Runnable {
         private final java.util.concurrent.atomic.AtomicBoolean released =
                 new java.util.concurrent.atomic.AtomicBoolean();
         private final int weight;
+        private final Semaphore own;
 
-        Release(int weight) {
+        Release(int weight, Semaphore own) {
             this.weight = weight;
+            this.own = own;
+        }
+
+        @Override
+        public void run() {
+            if (released.compareAndSet(false, true)) {
+                budgetKib.release(weight);
+                if (own != null) {
+                    own.release(weight);
+                }
+            }
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            if (released.compareAndSet(false, true)) {
-                budgetKib.release(weight);
-            }
+            run();
         }
 
         @Override
@@ -155,10 +205,15 @@ class BodyBudgetFilter extends OncePerRequestFilter {
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "busy",
                 "Busy",
-                (admission == Admission.TOO_MANY_WAITING
-                                ? "More request bodies are being processed than this service takes at once, and as"
-                                        + " many requests as may wait for room are waiting already"
-                                : "More request bodies are being processed than this service takes at once")
+                switch (admission) {
+                            case TOO_MANY_WAITING ->
+                                "More request bodies are being processed than this service takes at once, and as"
+                                        + " many requests as may wait for room are waiting already";
+                            case CLIENT_SHARE_TAKEN ->
+                                "This client's request bodies being processed already take the most one client may"
+                                        + " hold at once (asof.http.max-body-bytes-per-client)";
+                            default -> "More request bodies are being processed than this service takes at once";
+                        }
                         + "; nothing of this one was read. Retry after a second.");
         problem.setInstance(Problems.instance(request));
         json.writeValue(response.getOutputStream(), problem);

@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodyWait how long a request with a body waits for room before {@code 503 busy}
  * @param maxBodyWaiters how many requests may wait for room at once (each holds a worker thread while it waits);
  *     more get {@code 503 busy} at once
+ * @param maxBodyBytesPerClient how much of {@code maxBodyBytesInFlight} the bodies of one authenticated caller (an
+ *     API key, a token's caller) may hold at once, at least {@code maxBodySize}; beyond, that caller's bodies get
+ *     {@code 503 busy} at once, so one client cannot keep every other client's bodies out
  * @param streamedBodies paths (exactly as requested) whose handler streams the body instead of parsing it whole,
  *     with the size limit that replaces {@code maxBodySize} there; they take nothing from the in-flight budget and
  *     bound their own concurrency (campaign uploads: {@code /api/v1/campaigns})
@@ -40,6 +43,7 @@ public record HttpLimitsProperties(
         @NotNull @DefaultValue("6MB") DataSize maxBodyBytesInFlight,
         @NotNull @DefaultValue("2s") Duration maxBodyWait,
         @Min(0) @DefaultValue("16") int maxBodyWaiters,
+        @NotNull @DefaultValue("3MB") DataSize maxBodyBytesPerClient,
         java.util.Map<String, DataSize> streamedBodies,
         @NotNull @DefaultValue("4KB") DataSize minBodyRate,
         @NotNull @DefaultValue("5s") Duration slowBodyGrace,

@@ -26,10 +26,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Import(SecuredTestApplication.ProbeController.class)
 class SecuredTestApplication {
 
-    /** API keys the tests send: every scope, and {@code profile:read} only. */
+    /** API keys the tests send: every scope, and {@code profile:read} only (two clients). */
     static final String ALL_SCOPES_KEY = "asof_test_all_scopes";
 
     static final String READER_KEY = "asof_test_reader";
+
+    /** A second client with {@code profile:read} only. */
+    static final String OTHER_READER_KEY = "asof_test_other_reader";
 
     @RestController
     static class ProbeController {
@@ -55,7 +58,7 @@ class SecuredTestApplication {
         }
     }
 
-    /** Makes the app accept {@link #ALL_SCOPES_KEY} and {@link #READER_KEY}. */
+    /** Makes the app accept {@link #ALL_SCOPES_KEY}, {@link #READER_KEY} and {@link #OTHER_READER_KEY}. */
     static void apiKeys(DynamicPropertyRegistry registry) {
         registry.add("asof.security.api-keys[0].name", () -> "all");
         registry.add("asof.security.api-keys[0].sha256", () -> ApiKeys.sha256Hex(ALL_SCOPES_KEY));
@@ -65,5 +68,8 @@ class SecuredTestApplication {
         registry.add("asof.security.api-keys[1].name", () -> "reader");
         registry.add("asof.security.api-keys[1].sha256", () -> ApiKeys.sha256Hex(READER_KEY));
         registry.add("asof.security.api-keys[1].scopes", () -> "profile:read");
+        registry.add("asof.security.api-keys[2].name", () -> "other-reader");
+        registry.add("asof.security.api-keys[2].sha256", () -> ApiKeys.sha256Hex(OTHER_READER_KEY));
+        registry.add("asof.security.api-keys[2].scopes", () -> "profile:read");
     }
 }

@@ -38,6 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "asof.http.max-body-time=3s",
             // room for every chunked body a test holds (each takes the most a body may be, 2 MB)
             "asof.http.max-body-bytes-in-flight=30MB",
+            // one client's bodies: at most 24 MB of it
+            "asof.http.max-body-bytes-per-client=24MB",
             "asof.http.max-body-waiters=1",
             // shorter than the body deadline, so that a body that stops arriving meets it first
             "server.tomcat.connection-timeout=2s"
@@ -194,7 +196,7 @@ class SlowBodiesTest {
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < SLOW_CLIENTS; i++) {
-                answers.add(senders.submit(() -> post(SecuredTestApplication.ALL_SCOPES_KEY, body)));
+                answers.add(senders.submit(() -> post(SecuredTestApplication.OTHER_READER_KEY, body)));
             }
             assertThat(exchange(head("GET", SecuredTestApplication.READER_KEY, 0), 10_000))
                     .startsWith("HTTP/1.1 200 ");
@@ -217,20 +219,56 @@ class SlowBodiesTest {
     }
 
     /**
-     * Fifteen chunked bodies with credentials, each taking a 2 MB share, fill the body budget (30 MB here); they arrive
-     * at 2 KB a second, above the least rate, until the body deadline (3 s here). The sockets, for the caller to close.
+     * One client's requests that announce chunked bodies and then send nothing (each counted as 2 MB until it ends, at
+     * the read timeout) hold at most that client's share of the body budget; another client's bodies are still
+     * taken (an outside probe: 19 such clients kept every other body {@code 503 busy} for as long as they went on).
+     */
+    @Test
+    void oneClientsStalledBodiesLeaveRoomForOtherClients() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 15; i++) {
+                stalled.add(keyedPost("Transfer-Encoding: chunked\r\n\r\n"));
+            }
+            Thread.sleep(500);
+            byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
+            assertThat(post(SecuredTestApplication.OTHER_READER_KEY, body))
+                    .startsWith("HTTP/1.1 200 ")
+                    .contains("\"bytes\":7");
+            // the stalling client itself is at its share: refused at once, not after waiting
+            assertThat(post(SecuredTestApplication.ALL_SCOPES_KEY, body))
+                    .startsWith("HTTP/1.1 503 ")
+                    .contains("the most one client may hold at once");
+            int refused = 0;
+            for (Socket socket : stalled) {
+                String answer = readToEnd(socket, 10_000);
+                if (answer.startsWith("HTTP/1.1 503 ")) {
+                    refused++;
+                } else {
+                    assertThat(answer).startsWith("HTTP/1.1 408 ");
+                }
+            }
+            // 12 of 2 MB fill the client's 24 MB
+            assertThat(refused).isEqualTo(3);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Fifteen chunked bodies of two clients with credentials, each taking a 2 MB share, fill the body budget (30 MB
+     * here); they arrive at 2 KB a second, above the least rate, until the body deadline (3 s here). The sockets, for
+     * the caller to close.
      */
     private List<Socket> holdTheBodyBudget() throws Exception {
         List<Socket> held = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
-            Socket socket = connect();
-            socket.getOutputStream()
-                    .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                                    + SecuredTestApplication.ALL_SCOPES_KEY
-                                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            held.add(socket);
+            // 12 of one client (its 24 MB share), 3 of another
+            held.add(keyedPost(
+                    i < 12 ? SecuredTestApplication.ALL_SCOPES_KEY : SecuredTestApplication.READER_KEY,
+                    "Transfer-Encoding: chunked\r\n\r\n10000\r\n"));
         }
         byte[] piece = new byte[200];
         Arrays.fill(piece, (byte) ' ');
@@ -288,16 +326,9 @@ class SlowBodiesTest {
         ExecutorService trickle = Executors.newFixedThreadPool(2);
         try {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
-                Socket socket = connect();
                 String framing =
                         i % 2 == 0 ? "Transfer-Encoding: chunked\r\n\r\n1;a=" : "Content-Length: 100000\r\n\r\n";
-                socket.getOutputStream()
-                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                                        + SecuredTestApplication.ALL_SCOPES_KEY
-                                        + "\r\nContent-Type: application/json\r\n" + framing)
-                                .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                (i % 2 == 0 ? stalled : steady).add(socket);
+                (i % 2 == 0 ? stalled : steady).add(keyedPost(framing));
             }
             // a byte of the chunk extension every 200 ms; 2 KB a second of the steady bodies (the least rate is 1 KB,
             // and 100 KB would take 50 s); both for longer than the test waits
@@ -359,13 +390,7 @@ class SlowBodiesTest {
                 "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"n\":1}\r\nzz\r\n\r\n",
                 "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"n\":1}\r\nFFFFFFFFFFFFFFFFF\r\n\r\n",
                 "Content-Length: 1000\r\n\r\n{\"n\":1}")) {
-            try (Socket socket = connect()) {
-                socket.getOutputStream()
-                        .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                                        + SecuredTestApplication.ALL_SCOPES_KEY
-                                        + "\r\nContent-Type: application/json\r\n" + framing)
-                                .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
+            try (Socket socket = keyedPost(framing)) {
                 if (framing.startsWith("Content-Length")) {
                     socket.shutdownOutput();
                 }
@@ -442,6 +467,22 @@ class SlowBodiesTest {
                 }
             }
         };
+    }
+
+    /** A connection that has sent a POST to the probe with every scope's key, then {@code framing} and no more. */
+    private Socket keyedPost(String framing) throws IOException {
+        return keyedPost(SecuredTestApplication.ALL_SCOPES_KEY, framing);
+    }
+
+    /** A connection that has sent a POST to the probe with {@code key}, then {@code framing} and no more. */
+    private Socket keyedPost(String key, String framing) throws IOException {
+        Socket socket = connect();
+        socket.getOutputStream()
+                .write(("POST /probe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                                + "\r\nContent-Type: application/json\r\n" + framing)
+                        .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     private Socket connect() throws IOException {
