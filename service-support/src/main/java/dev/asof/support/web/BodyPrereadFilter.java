@@ -171,6 +171,10 @@ class BodyPrereadFilter extends OncePerRequestFilter {
          * written here would be replaced by a 500.
          */
         private void unreadable() {
+            if (done) {
+                // read already: an error during the dispatch that handles it is that dispatch's own
+                return;
+            }
             done = true;
             request.setAttribute(UNREADABLE, Boolean.TRUE);
         }
