@@ -59,9 +59,7 @@ class BodyBudgetFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return streamedPaths.contains(request.getRequestURI())
-                || request.getContentLengthLong() == 0
-                || (request.getContentLengthLong() < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null);
+        return streamedPaths.contains(request.getRequestURI()) || !BodyPrereadFilter.hasBody(request);
     }
 
     @Override
