@@ -31,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class BodyBudgetFilter extends OncePerRequestFilter {
 
+    /** The request attribute holding the request's share ({@link Release}), for {@link BodyPrereadFilter}. */
+    static final String SHARE = BodyBudgetFilter.class.getName() + ".share";
+
     private final Semaphore budgetKib;
     private final Semaphore waiters;
     private final int clientShareKib;
@@ -68,20 +71,26 @@ class BodyBudgetFilter extends OncePerRequestFilter {
         long length = request.getContentLengthLong();
         // Larger than the limit: BodySizeLimitFilter refuses it without reading; it takes no more than the limit.
         int weight = length < 0 ? maxBodyKib : Math.min(maxBodyKib, kib(length));
-        Semaphore own = clientShare();
-        if (own != null && !own.tryAcquire(weight)) {
+        String caller = callerName();
+        if (caller == null) {
+            // an endpoint open to all (health, /error) reads no body: left unread, it takes nothing from the budget
+            // and is not read (UnreadBodyValve answers and closes)
+            chain.doFilter(request, response);
+            return;
+        }
+        Semaphore own = clientShares.computeIfAbsent(caller, name -> new Semaphore(clientShareKib));
+        if (!own.tryAcquire(weight)) {
             busy(request, response, Admission.CLIENT_SHARE_TAKEN);
             return;
         }
         Admission admission = admit(weight);
         if (admission != Admission.TAKEN) {
-            if (own != null) {
-                own.release(weight);
-            }
+            own.release(weight);
             busy(request, response, admission);
             return;
         }
         Release release = new Release(weight, own);
+        request.setAttribute(SHARE, release);
         boolean async = false;
         try {
             chain.doFilter(request, response);
@@ -97,20 +106,18 @@ class BodyBudgetFilter extends OncePerRequestFilter {
     }
 
     /**
-     * The share of the budget the authenticated caller (an API key, or a token's caller) may hold at once, {@code
-     * null} for a request without one; so that one client's slow or stalled bodies cannot hold the whole budget and
-     * make every other client's bodies {@code 503 busy} (an outside probe: 19 clients sending chunked requests that
-     * never sent a byte of their body did so for as long as they went on).
+     * The name of the request's authenticated caller (an API key's name, or a token's caller), {@code null} for a
+     * request without one. Each caller may hold at most {@code max-body-bytes-per-client} of the budget at once, so
+     * that one client's slow or stalled bodies cannot hold the whole of it and make every other client's bodies
+     * {@code 503 busy} (an outside probe: 19 clients sending chunked requests that never sent a byte of their body
+     * did so for as long as they went on).
      */
-    private Semaphore clientShare() {
+    static String callerName() {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        if (caller == null
-                || !caller.isAuthenticated()
-                || caller instanceof AnonymousAuthenticationToken
-                || caller.getName() == null) {
+        if (caller == null || !caller.isAuthenticated() || caller instanceof AnonymousAuthenticationToken) {
             return null;
         }
-        return clientShares.computeIfAbsent(caller.getName(), name -> new Semaphore(clientShareKib));
+        return caller.getName();
     }
 
     /**
@@ -154,24 +161,35 @@ class BodyBudgetFilter extends OncePerRequestFilter {
      * Gives a request's share back, to the budget and to its caller's share: when answered, or when its asynchronous
      * handling ends, however it ends (once).
      */
-    private final class Release implements AsyncListener, Runnable {
-        private final java.util.concurrent.atomic.AtomicBoolean released =
-                new java.util.concurrent.atomic.AtomicBoolean();
-        private final int weight;
+    final class Release implements AsyncListener, Runnable {
         private final Semaphore own;
+        private int weight;
+        private boolean released;
 
         Release(int weight, Semaphore own) {
             this.weight = weight;
             this.own = own;
         }
 
+        /**
+         * Keeps only what a body read whole takes ({@code bytes}): a chunked body is counted as the largest body until
+         * then, and one client's chunked bodies would otherwise take its whole share for as long as each is handled.
+         */
+        synchronized void shrinkTo(long bytes) {
+            int kept = Math.min(weight, kib(bytes));
+            if (!released && kept < weight) {
+                budgetKib.release(weight - kept);
+                own.release(weight - kept);
+                weight = kept;
+            }
+        }
+
         @Override
-        public void run() {
-            if (released.compareAndSet(false, true)) {
+        public synchronized void run() {
+            if (!released) {
+                released = true;
                 budgetKib.release(weight);
-                if (own != null) {
-                    own.release(weight);
-                }
+                own.release(weight);
             }
         }
 

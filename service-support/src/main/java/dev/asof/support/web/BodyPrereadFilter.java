@@ -69,6 +69,9 @@ class BodyPrereadFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        if (request.getAttribute(BODY) != null) {
+            return false;
+        }
         return streamedPaths.contains(request.getRequestURI()) || !hasBody(request);
     }
 
@@ -87,6 +90,13 @@ class BodyPrereadFilter extends OncePerRequestFilter {
         }
         if (request.getDispatcherType() != DispatcherType.REQUEST || !request.isAsyncSupported()) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (BodyBudgetFilter.callerName() == null) {
+            // A request without credentials reaches only endpoints open to all (health, /error), which take no body:
+            // they see none, and this one is never read (UnreadBodyValve answers and closes). Actuator's health
+            // endpoint reads a JSON body if there is one: trickled, it held a worker thread.
+            chain.doFilter(new ReadBody(request, new byte[0]), response);
             return;
         }
         AsyncContext async = request.startAsync();
@@ -150,6 +160,9 @@ class BodyPrereadFilter extends OncePerRequestFilter {
                 return;
             }
             done = true;
+            if (request.getAttribute(BodyBudgetFilter.SHARE) instanceof BodyBudgetFilter.Release share) {
+                share.shrinkTo(body.size());
+            }
             request.setAttribute(BODY, body.toByteArray());
             async.dispatch();
         }

@@ -50,6 +50,16 @@ class SecuredTestApplication {
                             .toList());
         }
 
+        /** Reads its body whole, then answers a second later, without holding a thread meanwhile. */
+        @org.springframework.web.bind.annotation.PostMapping("/probe/slow")
+        @PreAuthorize("hasAuthority('SCOPE_profile:read')")
+        java.util.concurrent.CompletableFuture<Map<String, Object>> probeSlowly(
+                @org.springframework.web.bind.annotation.RequestBody byte[] body) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Map.of("bytes", body.length),
+                    java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+        }
+
         /** Reads its body whole, as the services' endpoints do. */
         @org.springframework.web.bind.annotation.PostMapping("/probe")
         @PreAuthorize("hasAuthority('SCOPE_profile:read')")
