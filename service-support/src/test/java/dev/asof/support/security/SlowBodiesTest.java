@@ -237,11 +237,7 @@ class SlowBodiesTest {
                 stalled.add(keyedPost("Transfer-Encoding: chunked\r\n\r\n10000\r\n"));
             }
             // 2 KB a second each, above the least rate: they last until the body deadline (3 s here)
-            byte[] piece = new byte[200];
-            Arrays.fill(piece, (byte) ' ');
-            Thread sending = new Thread(sender(stalled, piece, 100, 300));
-            sending.setDaemon(true);
-            sending.start();
+            sendAt2KbASecond(stalled);
             Thread.sleep(500);
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
             // the slow client itself is at its share: refused at once, not after waiting
@@ -290,11 +286,7 @@ class SlowBodiesTest {
                 socket.getOutputStream().flush();
                 open.add(socket);
             }
-            byte[] piece = new byte[200];
-            Arrays.fill(piece, (byte) ' ');
-            Thread sending = new Thread(sender(open, piece, 100, 300));
-            sending.setDaemon(true);
-            sending.start();
+            sendAt2KbASecond(open);
             Thread.sleep(500);
             byte[] body = "{\"n\":1}".getBytes(StandardCharsets.US_ASCII);
             assertThat(post(SecuredTestApplication.OTHER_READER_KEY, body))
@@ -373,11 +365,7 @@ class SlowBodiesTest {
                     i < 12 ? SecuredTestApplication.ALL_SCOPES_KEY : SecuredTestApplication.READER_KEY,
                     "Transfer-Encoding: chunked\r\n\r\n10000\r\n"));
         }
-        byte[] piece = new byte[200];
-        Arrays.fill(piece, (byte) ' ');
-        Thread sending = new Thread(sender(held, piece, 100, 300));
-        sending.setDaemon(true);
-        sending.start();
+        sendAt2KbASecond(held);
         Thread.sleep(500);
         return held;
     }
@@ -549,6 +537,15 @@ class SlowBodiesTest {
         assertThat(post(SecuredTestApplication.ALL_SCOPES_KEY, body))
                 .startsWith("HTTP/1.1 200 ")
                 .contains("\"bytes\":100000");
+    }
+
+    /** Sends 200 spaces on every socket every 100 ms, for 30 s, from a thread of its own (2 KB a second each). */
+    private static void sendAt2KbASecond(List<Socket> sockets) {
+        byte[] piece = new byte[200];
+        Arrays.fill(piece, (byte) ' ');
+        Thread sending = new Thread(sender(sockets, piece, 100, 300));
+        sending.setDaemon(true);
+        sending.start();
     }
 
     /** Sends {@code piece} on every socket, {@code rounds} times, {@code intervalMillis} apart. */
