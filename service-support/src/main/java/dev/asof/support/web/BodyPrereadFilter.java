@@ -145,11 +145,13 @@ class BodyPrereadFilter extends OncePerRequestFilter {
                     return;
                 }
             }
-            long late = System.nanoTime() - startNanos - limits.slowBodyGrace().toNanos();
             long rate = limits.minBodyRate().toBytes();
             // a body of known length that has arrived whole is not checked (Tomcat reports it finished rather than
             // reading -1), however long it took within max-body-time
-            if (!done && !in.isFinished() && late > 0 && body.size() < (double) rate * late / 1e9) {
+            if (!done
+                    && !in.isFinished()
+                    && BodySizeLimitFilter.belowLeastRate(
+                            body.size(), startNanos, limits.slowBodyGrace().toNanos(), rate)) {
                 refuse(BodySizeLimitFilter.tooSlow(new BodySizeLimitFilter.BodyTooSlowException(body.size(), rate)));
             }
         }

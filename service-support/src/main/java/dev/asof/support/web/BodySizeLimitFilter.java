@@ -77,6 +77,15 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Whether {@code bytes} of a body begun at {@code startNanos} are fewer than {@code bytesPerSecond} for each
+     * second after the grace period.
+     */
+    static boolean belowLeastRate(long bytes, long startNanos, long graceNanos, long bytesPerSecond) {
+        long late = System.nanoTime() - startNanos - graceNanos;
+        return late > 0 && bytes < (double) bytesPerSecond * late / 1e9;
+    }
+
     /** The 408 for a body that arrived too slowly; the container closes the connection after it. */
     static org.springframework.http.ProblemDetail tooSlow(BodyTooSlowException slow) {
         return Problems.of(
@@ -156,8 +165,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
          * read to its end is not checked: the check comes before a read, and after one that got data).
          */
         private void checkRate() throws BodyTooSlowException {
-            long late = System.nanoTime() - startNanos - graceNanos;
-            if (late > 0 && read < (double) minBytesPerSecond * late / 1e9 && !delegate.isFinished()) {
+            if (belowLeastRate(read, startNanos, graceNanos, minBytesPerSecond) && !delegate.isFinished()) {
                 throw new BodyTooSlowException(read, minBytesPerSecond);
             }
         }
