@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
  *       identity ever merged into it, so a read finds all identities whose histories may make up a profile with
  *       one get, batched with the view's head.
  *   <li>{@code snapshots}: saved fold results, key {@code customer_id} + {@code snapshot_key}.
+ *   <li>{@code log_pages}: packed pages of each identity's log for timelines ({@link LogPages}), key {@code
+ *       customer_id} + {@code page_key}: copies of log items, values encrypted as in the log.
  *   <li>{@code subject_keys}: the data key of each data subject (crypto-shredding, module {@code privacy}), key
  *       {@code customer_id}: a keyset encrypted by the key-encryption key, or the tombstone of an erased one.
  *   <li>{@code erasures}: GDPR erasure requests and their progress and proof (merge-service), key {@code
@@ -67,6 +69,7 @@ public final class AsofTables {
     public static final String MERGED_INTO = "merged_into";
     public static final String MERGED_FROM = "merged_from";
     public static final String SNAPSHOT_KEY = "snapshot_key";
+    public static final String PAGE_KEY = "page_key";
     public static final String EVENT_ID = "event_id";
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
     public static final String BLOCK_KEY = "block_key";
@@ -137,6 +140,11 @@ public final class AsofTables {
         return prefix + "snapshots";
     }
 
+    /** Packed pages of identities' logs, for timelines ({@link LogPages}). */
+    public String logPages() {
+        return prefix + "log_pages";
+    }
+
     /** Erasure requests, their steps and proof (merge-service). */
     public String erasures() {
         return prefix + "erasures";
@@ -191,6 +199,7 @@ public final class AsofTables {
                         .keySchema(key(MERGED_INTO, KeyType.HASH))
                         .build(),
                 twoKeyTable(snapshots(), CUSTOMER_ID, SNAPSHOT_KEY),
+                twoKeyTable(logPages(), CUSTOMER_ID, PAGE_KEY),
                 singleKeyTable(profileView(), CUSTOMER_ID),
                 singleKeyTable(intakeEvents(), EVENT_ID),
                 singleKeyTable(idempotencyKeys(), IDEMPOTENCY_KEY),
