@@ -10,6 +10,7 @@ import dev.asof.events.IdentityState;
 import dev.asof.events.ProfileFold;
 import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.snapshot.LogPageWriter;
 import dev.asof.reconstruction.snapshot.SnapshotWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -52,6 +53,9 @@ class HistoryDifferentialIT extends ReconstructionIT {
     SnapshotWriter snapshotWriter;
 
     @Autowired
+    LogPageWriter pageWriter;
+
+    @Autowired
     dev.asof.privacy.SubjectKeys keys;
 
     @Autowired
@@ -74,6 +78,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Long> failing = new ArrayList<>();
         double fromMemoryBefore = logScansFromMemory();
+        double pagesBefore = pagesRead();
         for (int f = 0; f < families; f++) {
             long familySeed = seeds.nextLong();
             int before = failures.size();
@@ -108,6 +113,14 @@ class HistoryDifferentialIT extends ReconstructionIT {
         assertThat(fromMemory)
                 .as("pages must be answered from the stretches of the log kept in memory too")
                 .isPositive();
+        assertThat(pagesRead() - pagesBefore)
+                .as("timelines must be read from packed log pages too")
+                .isPositive();
+    }
+
+    /** Packed log pages read for timelines (PagedLog), so far. */
+    private double pagesRead() {
+        return meters.counter("asof.reconstruction.log_pages.read").count();
     }
 
     /** Scans of one identity's log that were answered from memory (LogSegments), so far. */
@@ -173,6 +186,11 @@ class HistoryDifferentialIT extends ReconstructionIT {
             if (random.nextInt(10) == 0) {
                 // the pages start from snapshots where they help
                 snapshotWriter.snapshot(family.identities()
+                        .get(random.nextInt(family.identities().size())));
+            }
+            if (random.nextInt(8) == 0) {
+                // and from packed pages of the log, late arrivals joined to them
+                pageWriter.extend(family.identities()
                         .get(random.nextInt(family.identities().size())));
             }
         }

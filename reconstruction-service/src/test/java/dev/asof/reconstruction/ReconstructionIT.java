@@ -31,10 +31,14 @@ abstract class ReconstructionIT {
     /** Snapshots every 20 events on the topic, so the snapshot consumer can be seen at work quickly. */
     static final int SNAPSHOT_EVERY = 20;
 
+    /** Packed log pages of 10 events, written every 10 events on the topic: timelines read pages in every test. */
+    static final int PAGE_EVENTS = 10;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
         registry.add("asof.snapshots.every-events", () -> Integer.toString(SNAPSHOT_EVERY));
+        registry.add("asof.reconstruction.log-pages.events-per-page", () -> Integer.toString(PAGE_EVENTS));
     }
 
     @LocalServerPort

@@ -158,6 +158,7 @@ public class LogSegments {
     }
 
     private final LogRanges log;
+    private final PagedLog paged;
     private final LogSegmentsProperties properties;
 
     /**
@@ -183,8 +184,9 @@ public class LogSegments {
     private final Counter fromStore;
     private final Counter caughtUp;
 
-    LogSegments(LogRanges log, LogSegmentsProperties properties, MeterRegistry metrics) {
+    LogSegments(LogRanges log, PagedLog paged, LogSegmentsProperties properties, MeterRegistry metrics) {
         this.log = log;
+        this.paged = paged;
         this.properties = properties;
         this.fromMemory = Counter.builder("asof.reconstruction.log_segments")
                 .description("timeline scans of one identity's log answered from memory (hit) or read from the store"
@@ -429,7 +431,8 @@ public class LogSegments {
         /**
          * The events of {@code identity} with valid time in [{@code from}, {@code upTo}] and {@code recorded_at <=
          * recordedBound}, in log order, as {@link LogRanges#validTimeScan} reads them: from memory when a stretch
-         * kept at {@code watermark} (or at an earlier one and brought up to it) covers the range. Call {@link
+         * kept at {@code watermark} (or at an earlier one and brought up to it) covers the range, otherwise from the
+         * store ({@link PagedLog}: packed pages of the log where the identity has them). Call {@link
          * Scan#finish} once the page is read.
          *
          * @param watermark the identity's {@code last_recorded_at} in its view, read before this
@@ -471,7 +474,8 @@ public class LogSegments {
                 }
             }
             fromStore.increment();
-            Iterator<RecordedEvent> stored = log.validTimeScan(identity, from, upTo, recordedBound, pageSize);
+            // from the identity's packed pages where it has them (PagedLog), the same events as the log holds
+            Iterator<RecordedEvent> stored = paged.scan(identity, keep, from, upTo, recordedBound, pageSize);
             return properties.enabled() && keep && recordedBound == watermark && fromMillis <= toMillis
                     ? new Kept(this, identity, watermark, fromMillis, toMillis, stored)
                     : new Passing(stored);

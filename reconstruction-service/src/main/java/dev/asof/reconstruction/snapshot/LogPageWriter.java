@@ -1,0 +1,143 @@
+package dev.asof.reconstruction.snapshot;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.asof.events.RecordedEvent;
+import dev.asof.reconstruction.state.LogPagesProperties;
+import dev.asof.support.storage.LogPages;
+import dev.asof.support.storage.LogRanges;
+import dev.asof.support.storage.ProfileViews;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Extends an identity's chain of packed log pages ({@link LogPages}) up to its view's latest valid time. Like a
+ * snapshot, a page's extent comes from the stored view, never from a Kafka record: {@code recorded_to} = the view's
+ * {@code last_recorded_at} and every page ends at or before its {@code max_timestamp_ms}, read together in one item.
+ * So every event logged later with a valid time inside a written page is late, and a reader finds it through {@code
+ * by_lateness}. Pages are cut between different valid times once they hold {@code events-per-page} events; the
+ * events after the last full page stay in the log alone until more follow.
+ *
+ * <p>An identity whose state holds an erasure gets no pages (its log is redacted in place). A page whose events pack
+ * to more than one item may hold is written at half its events; an identity whose chain cannot go on (one
+ * millisecond's events alone too large) is not tried again for an hour.
+ */
+@Component
+public class LogPageWriter {
+
+    private static final int SCAN_PAGE = 1000;
+
+    private final ProfileViews views;
+    private final LogRanges logRanges;
+    private final LogPages pages;
+    private final LogPagesProperties properties;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    /** Identities whose chain stopped at a millisecond too large for a page, and where. */
+    private final Cache<String, Long> stuck = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofHours(1))
+            .build();
+
+    LogPageWriter(
+            ProfileViews views,
+            LogRanges logRanges,
+            LogPages pages,
+            LogPagesProperties properties,
+            Clock clock,
+            MeterRegistry metrics) {
+        this.views = views;
+        this.logRanges = logRanges;
+        this.pages = pages;
+        this.properties = properties;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Writes the full pages of {@code customerId}'s log after its last page. Returns how many. Idempotent. */
+    public int extend(String customerId) {
+        if (!properties.enabled()) {
+            return 0;
+        }
+        Optional<ProfileViews.View> found = views.find(customerId);
+        if (found.isEmpty()
+                || found.get().maxTimestampMillis() == Long.MIN_VALUE
+                || found.get().state().erasedAt() != null) {
+            return 0;
+        }
+        long validTo = found.get().maxTimestampMillis();
+        long recordedTo = found.get().lastRecordedAt();
+        long from = pages.last(customerId).map(head -> head.toMillis() + 1).orElse(0L);
+        Long stuckAt = stuck.getIfPresent(customerId);
+        if (from > validTo || (stuckAt != null && stuckAt == from)) {
+            return 0;
+        }
+        Iterator<RecordedEvent> events = logRanges.validTimeScan(
+                customerId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(validTo), recordedTo, SCAN_PAGE);
+        List<RecordedEvent> page = new ArrayList<>();
+        int written = 0;
+        while (events.hasNext()) {
+            RecordedEvent event = events.next();
+            if (page.size() >= properties.eventsPerPage() && millis(event) > millis(page.get(page.size() - 1))) {
+                int saved = save(customerId, from, recordedTo, page);
+                if (saved == 0) {
+                    return written;
+                }
+                written++;
+                from = millis(page.get(saved - 1)) + 1;
+                page = new ArrayList<>(page.subList(saved, page.size()));
+            }
+            page.add(event);
+        }
+        return written;
+    }
+
+    /**
+     * Saves the longest prefix of {@code events} (whole milliseconds) that packs into one item, as the page from
+     * {@code from}: all of them, else about half, and so on. Returns how many events the page holds; 0 when a page
+     * from {@code from} exists (another writer got there first: this one stops) or nothing fits.
+     */
+    private int save(String customerId, long from, long recordedTo, List<RecordedEvent> events) {
+        int count = events.size();
+        while (count > 0) {
+            List<RecordedEvent> prefix = events.subList(0, count);
+            LogPages.Saved saved =
+                    pages.save(customerId, from, millis(events.get(count - 1)), recordedTo, prefix, clock.instant());
+            metrics.counter(
+                            "asof.reconstruction.log_pages.written",
+                            "result",
+                            saved.name().toLowerCase(Locale.ROOT))
+                    .increment();
+            if (saved == LogPages.Saved.WRITTEN) {
+                return count;
+            }
+            if (saved == LogPages.Saved.EXISTS) {
+                return 0;
+            }
+            count = wholeMillisecondsBefore(events, count / 2);
+        }
+        stuck.put(customerId, from);
+        return 0;
+    }
+
+    /** The largest count at most {@code count} that does not split the events of one millisecond. */
+    private static int wholeMillisecondsBefore(List<RecordedEvent> events, int count) {
+        while (count > 0 && millis(events.get(count - 1)) == millis(events.get(count))) {
+            count--;
+        }
+        return count;
+    }
+
+    private static long millis(RecordedEvent event) {
+        return event.event().timestampUtc().toEpochMilli();
+    }
+}
