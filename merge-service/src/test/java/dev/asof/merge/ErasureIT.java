@@ -23,6 +23,7 @@ import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
@@ -153,6 +154,24 @@ class ErasureIT {
                                 .size()
                         == 2);
         List<String> secrets = List.of(email, phone, legacy);
+        // a packed page of the survivor's log, as reconstruction writes them for timelines: a copy of its items,
+        // the legacy plaintext value among them
+        List<RecordedEvent> voiceLog = eventLog.eventsUpTo(voice, Timestamps.LATEST, Timestamps.LATEST);
+        assertThat(new LogPages(dynamo, tables)
+                        .save(
+                                voice,
+                                0,
+                                voiceLog.get(voiceLog.size() - 1)
+                                        .event()
+                                        .timestampUtc()
+                                        .toEpochMilli(),
+                                voiceLog.stream()
+                                        .mapToLong(RecordedEvent::recordedAt)
+                                        .max()
+                                        .orElseThrow(),
+                                voiceLog,
+                                Instant.now()))
+                .isEqualTo(LogPages.Saved.WRITTEN);
 
         HttpResponse<String> requested = erase(voice, "{\"reason\":\"GDPR Art. 17 request\",\"requested_by\":\"dpo\"}");
         assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
@@ -198,11 +217,23 @@ class ErasureIT {
         // the two attribute events' and the two erasure events' fingerprints
         assertThat(proof.at("/steps/indexes/intake_ledger_entries_deleted").asInt())
                 .isEqualTo(4);
+        assertThat(proof.at("/steps/log_pages/log_pages_deleted").asInt()).isEqualTo(1);
+        List<String> stores = new ArrayList<>();
         for (JsonNode store : proof.at("/scan/stores")) {
+            stores.add(store.get("store").stringValue());
             assertThat(store.get("readable_values").asLong())
                     .as(store.toString())
                     .isZero();
         }
+        assertThat(stores).contains("dynamodb:snapshots", "dynamodb:log_pages");
+        assertThat(dynamo.query(b -> b.tableName(tables.logPages())
+                                .keyConditionExpression("customer_id = :c")
+                                .expressionAttributeValues(Map.of(
+                                        ":c",
+                                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(voice))))
+                        .count())
+                .as("the survivor's log pages")
+                .isZero();
         List<String> topics = new ArrayList<>();
         for (JsonNode topic : proof.at("/scan/topics")) {
             topics.add(topic.get("store").stringValue());

@@ -9,12 +9,15 @@ import dev.asof.events.RecordedEvent;
 import dev.asof.events.Timestamps;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
+import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityLinks;
+import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
 import dev.asof.testing.Events;
+import dev.asof.testing.SharedInfrastructure;
 import dev.asof.testing.TestApiKeys;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -59,6 +62,9 @@ class ReEncryptionIT {
     @Autowired
     SubjectKeys keys;
 
+    @Autowired
+    AsofTables tables;
+
     @Test
     void plaintextItemsEndEncryptedAndReadTheSame() {
         ApiClient api = ApiClient.localhost(port);
@@ -79,9 +85,25 @@ class ReEncryptionIT {
                 "x@example.test",
                 "chat")));
         keys.destroy(erased);
+        // a packed page of the log (reconstruction writes them for timelines) copied from the plaintext items
+        List<RecordedEvent> plain = eventLog.eventsUpTo(legacy, Timestamps.LATEST, Timestamps.LATEST);
+        LogPages pages = new LogPages(SharedInfrastructure.dynamoClient(), tables);
+        assertThat(pages.save(
+                        legacy,
+                        0,
+                        plain.get(plain.size() - 1).event().timestampUtc().toEpochMilli(),
+                        plain.stream()
+                                .mapToLong(RecordedEvent::recordedAt)
+                                .max()
+                                .orElseThrow(),
+                        plain,
+                        java.time.Instant.now()))
+                .isEqualTo(LogPages.Saved.WRITTEN);
 
         int[] totals = walk(api, "event_log");
         walk(api, "profile_view");
+        walk(api, "log_pages");
+        assertThat(pages.last(legacy)).as("the page holding plaintext, deleted").isEmpty();
 
         assertThat(totals[0]).as("log values encrypted").isGreaterThanOrEqualTo(3);
         assertThat(totals[1]).as("erased customers skipped").isGreaterThanOrEqualTo(1);
@@ -144,6 +166,8 @@ class ReEncryptionIT {
         for (String[] wrong : new String[][] {
             {"event_log", "{\"customer_id\":\"x\"}"},
             {"snapshots", "{\"customer_id\":\"x\"}"},
+            {"log_pages", "{\"customer_id\":\"x\",\"snapshot_key\":\"y\"}"},
+            {"log_pages", "{\"customer_id\":\"x\",\"page_key\":\"\"}"},
             {"profile_view", "{\"customer_id\":\"x\",\"event_key\":\"y\"}"},
             {"event_log", "{\"customer_id\":\"\",\"event_key\":\"y\"}"},
             {"event_log", "{\"customer_id\":\"x\",\"event_key\":\"\"}"},

@@ -801,7 +801,7 @@ final class HostileRequests {
         });
         kinds.add(r -> {
             // re-encryption and rewrap passes: every query here is refused (bad store, limit, cursor or scope)
-            String[] stores = {"event_log", "profile_view", "snapshots", "subject_keys"};
+            String[] stores = {"event_log", "profile_view", "snapshots", "log_pages", "subject_keys"};
             String store = stores[r.nextInt(stores.length)];
             String[] queries = {
                 "store="

@@ -213,14 +213,17 @@ class ErasureSteps {
                 SubjectStores.Count log = new SubjectStores.Count();
                 SubjectStores.Count views = new SubjectStores.Count();
                 SubjectStores.Count snapshots = new SubjectStores.Count();
+                SubjectStores.Count pages = new SubjectStores.Count();
                 for (String identity : erasure.identities()) {
                     add(log, stores.redactLog(identity, erasure.requestedAt(), id -> {}));
                     add(views, stores.rewriteView(identity));
                     add(snapshots, stores.deleteSnapshots(identity));
+                    add(pages, stores.deletePages(identity));
                 }
                 steps.put("redact_log", Map.of("items", log.items, "items_redacted", log.changed));
                 steps.put("views", Map.of("views", views.items, "views_rewritten", views.changed));
                 steps.put("snapshots", Map.of("snapshots_deleted", snapshots.changed));
+                steps.put("log_pages", Map.of("log_pages_deleted", pages.changed));
                 return withProof(erasure.at(Erasure.Step.PURGE_KEYS, "running"), proof);
             }
             case PURGE_KEYS -> {
@@ -247,12 +250,15 @@ class ErasureSteps {
                 List<String> eventIds = new ArrayList<>();
                 long reindexed = 0;
                 long snapshotsAgain = 0;
+                long pagesAgain = 0;
                 for (String identity : erasure.identities()) {
                     entries += matchIndex.remove(identity);
                     // once more, now the destroyed keys are gone: reconstruction may have saved a returning customer's
                     // fold read before the reencrypt step after the redact step deleted its snapshots; such a snapshot
                     // holds values under the purged key (reads from it would leave them out)
                     snapshotsAgain += stores.deleteSnapshots(identity).changed;
+                    // and log pages a writer read before the erasure event and saved after the redact step
+                    pagesAgain += stores.deletePages(identity).changed;
                     stores.scanLog(identity, erasure.requestedAt(), eventIds);
                     // a customer that came back while the erasure ran is indexed again from its (rewritten) view: the
                     // index follower could not read what a replica had written under the destroyed key
@@ -273,6 +279,8 @@ class ErasureSteps {
                                 ledger.changed,
                                 "snapshots_deleted_after_purge",
                                 snapshotsAgain,
+                                "log_pages_deleted_after_purge",
+                                pagesAgain,
                                 "caches",
                                 "reconstruction drops the identities' cached answers on the erasure events it"
                                         + " follows; every service's key cache forgot the destroyed keys within "
@@ -394,6 +402,7 @@ class ErasureSteps {
         SubjectStores.Count log = new SubjectStores.Count();
         SubjectStores.Count views = new SubjectStores.Count();
         SubjectStores.Count snapshots = new SubjectStores.Count();
+        SubjectStores.Count pages = new SubjectStores.Count();
         SubjectStores.Count ledger = new SubjectStores.Count();
         SubjectStores.Count subjectKeys = new SubjectStores.Count();
         SubjectStores.Count matchRecords = new SubjectStores.Count();
@@ -402,6 +411,7 @@ class ErasureSteps {
             add(log, stores.scanLog(identity, at, eventIds));
             add(views, stores.scanView(identity, at));
             add(snapshots, stores.scanSnapshots(identity, at));
+            add(pages, stores.scanPages(identity, at));
             add(ledger, stores.scanLedger(eventIds));
             add(subjectKeys, stores.scanKeys(identity));
             // a destroyed key still kept aside is a key that opens the subject's old values
@@ -425,6 +435,7 @@ class ErasureSteps {
                 log.toMap("dynamodb:event_log"),
                 views.toMap("dynamodb:profile_view"),
                 snapshots.toMap("dynamodb:snapshots"),
+                pages.toMap("dynamodb:log_pages"),
                 ledger.toMap("dynamodb:intake_events"),
                 subjectKeys.toMap("dynamodb:subject_keys"),
                 matchRecords.toMap("dynamodb:match_records"));

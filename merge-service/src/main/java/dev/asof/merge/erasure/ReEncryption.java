@@ -5,12 +5,14 @@ import dev.asof.events.EncryptedValues;
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.IdentityState;
+import dev.asof.events.RecordedEvent;
 import dev.asof.privacy.PrivacyException;
 import dev.asof.privacy.SubjectErasedException;
 import dev.asof.privacy.SubjectKeys;
 import dev.asof.privacy.ValueCipher;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.IdentityStateCodec;
+import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.ProfileViews;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code profile_view}: each plaintext value encrypted with the view's identity's key (a view holds only its
  *       identity's own attributes), written under the view's revision check;
  *   <li>{@code snapshots}: a snapshot holding plaintext is deleted (a saved fold, rebuilt from the log on demand);
+ *   <li>{@code log_pages}: a packed log page holding plaintext is deleted (a copy of the log for timelines, which
+ *       read the log itself where a page is missing);
  *   <li>{@code subject_keys}: after the KEK was rotated, every live data key is wrapped again under the KEK's
  *       primary key ({@link SubjectKeys#rewrap}); tombstones of erased subjects are counted as skipped.
  * </ul>
@@ -46,6 +50,7 @@ public class ReEncryption {
         EVENT_LOG,
         PROFILE_VIEW,
         SNAPSHOTS,
+        LOG_PAGES,
         /** Not values: every live data key wrapped again under the KEK's primary key, after a KEK rotation. */
         SUBJECT_KEYS
     }
@@ -94,6 +99,7 @@ public class ReEncryption {
             case EVENT_LOG -> tables.eventLog();
             case PROFILE_VIEW -> tables.profileView();
             case SNAPSHOTS -> tables.snapshots();
+            case LOG_PAGES -> tables.logPages();
             case SUBJECT_KEYS -> tables.subjectKeys();
         };
         ScanResponse response = dynamo.scan(ScanRequest.builder()
@@ -168,6 +174,21 @@ public class ReEncryption {
                         changed++;
                     }
                 }
+                case LOG_PAGES -> {
+                    for (RecordedEvent recorded :
+                            LogPages.unpack(item.get(LogPages.EVENTS).b().asByteArrayUnsafe())) {
+                        recorded.event().withValues(value -> encryptIfPlain(customer, value, count, false));
+                    }
+                    if (count[0] > 0) {
+                        dynamo.deleteItem(b -> b.tableName(table)
+                                .key(Map.of(
+                                        AsofTables.CUSTOMER_ID,
+                                        item.get(AsofTables.CUSTOMER_ID),
+                                        AsofTables.PAGE_KEY,
+                                        item.get(AsofTables.PAGE_KEY))));
+                        changed++;
+                    }
+                }
                 case SUBJECT_KEYS -> {
                     if (item.containsKey("destroyed_at")
                             && item.keySet().stream().noneMatch(name -> name.startsWith("retired_"))) {
@@ -230,6 +251,7 @@ public class ReEncryption {
         java.util.Set<String> names = switch (store) {
             case EVENT_LOG -> java.util.Set.of(AsofTables.CUSTOMER_ID, AsofTables.EVENT_KEY);
             case SNAPSHOTS -> java.util.Set.of(AsofTables.CUSTOMER_ID, AsofTables.SNAPSHOT_KEY);
+            case LOG_PAGES -> java.util.Set.of(AsofTables.CUSTOMER_ID, AsofTables.PAGE_KEY);
             case PROFILE_VIEW, SUBJECT_KEYS -> java.util.Set.of(AsofTables.CUSTOMER_ID);
         };
         if (!key.keySet().equals(names)) {
@@ -255,7 +277,8 @@ public class ReEncryption {
                 if (!field.getValue().isString()
                         || !(field.getKey().equals(AsofTables.CUSTOMER_ID)
                                 || field.getKey().equals(AsofTables.EVENT_KEY)
-                                || field.getKey().equals(AsofTables.SNAPSHOT_KEY))) {
+                                || field.getKey().equals(AsofTables.SNAPSHOT_KEY)
+                                || field.getKey().equals(AsofTables.PAGE_KEY))) {
                     throw new IllegalArgumentException("not a cursor");
                 }
                 key.put(

@@ -16,6 +16,7 @@ import dev.asof.support.storage.BatchCalls;
 import dev.asof.support.storage.EventLog;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.support.storage.LogKeys;
+import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.ProfileViews;
 import java.time.Clock;
@@ -341,6 +342,22 @@ class SubjectStores {
         return count;
     }
 
+    /** Deletes {@code identity}'s packed log pages (copies of its log for timelines, rebuilt from the log). */
+    Count deletePages(String identity) {
+        Count count = new Count();
+        forEachItem(tables.logPages(), identity, item -> {
+            count.items++;
+            count.changed++;
+            dynamo.deleteItem(b -> b.tableName(tables.logPages())
+                    .key(Map.of(
+                            AsofTables.CUSTOMER_ID,
+                            item.get(AsofTables.CUSTOMER_ID),
+                            AsofTables.PAGE_KEY,
+                            item.get(AsofTables.PAGE_KEY))));
+        });
+        return count;
+    }
+
     /**
      * Deletes the intake ledger's entries (fingerprints of what was sent) of {@code eventIds}, in batches of 25; the
      * ones that existed are counted by a batch read of 100 just before. Every id is deleted, not only those the read
@@ -441,6 +458,22 @@ class SubjectStores {
         forEachItem(tables.snapshots(), identity, item -> {
             count.items++;
             tallyState(count, IdentityStateCodec.decode(item.get(STATE).s()), at);
+        });
+        return count;
+    }
+
+    Count scanPages(String identity, Instant at) {
+        Count count = new Count();
+        forEachItem(tables.logPages(), identity, item -> {
+            count.items++;
+            for (RecordedEvent recorded :
+                    LogPages.unpack(item.get(LogPages.EVENTS).b().asByteArrayUnsafe())) {
+                EventEnvelope event = recorded.event();
+                event.withValues(value -> {
+                    tally(count, value, event.timestampUtc(), at);
+                    return value;
+                });
+            }
         });
         return count;
     }

@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/v1/privacy/re-encryption?store=event_log|profile_view|snapshots|subject_keys&cursor=&limit=} (scope
+ * {@code POST /api/v1/privacy/re-encryption?store=event_log|profile_view|snapshots|log_pages|subject_keys&cursor=&limit=} (scope
  * {@code gdpr:erase}): encrypts one page of values written before encryption was turned on, or (for {@code
  * subject_keys}) rewraps one page of data keys after a KEK rotation; call again with the {@code
  * next_cursor} it answers until that is {@code null}. Idempotent: a page done twice changes nothing the second time.
@@ -35,10 +35,11 @@ class ReEncryptionController {
             case "event_log" -> ReEncryption.Store.EVENT_LOG;
             case "profile_view" -> ReEncryption.Store.PROFILE_VIEW;
             case "snapshots" -> ReEncryption.Store.SNAPSHOTS;
+            case "log_pages" -> ReEncryption.Store.LOG_PAGES;
             case "subject_keys" -> ReEncryption.Store.SUBJECT_KEYS;
             default ->
                 throw PagedPasses.invalid(
-                        "store", "enum", "store must be event_log, profile_view, snapshots or subject_keys");
+                        "store", "enum", "store must be event_log, profile_view, snapshots, log_pages or subject_keys");
         };
         int size = PagedPasses.limit(limit);
         PagedPasses.cursor(cursor, 2_048);
