@@ -69,7 +69,8 @@ public class LogPages {
 
     /**
      * A page: its events in log order (valid time, then event id), every logged event of the identity in {@code
-     * [fromMillis, toMillis]} recorded at or before {@code recordedTo}.
+     * [fromMillis, toMillis]} recorded at or before {@code recordedTo} (as {@link #covering} reads them: only those
+     * in the range asked for).
      */
     public record Page(Head head, List<RecordedEvent> events) {}
 
@@ -106,7 +107,8 @@ public class LogPages {
     /**
      * The pages of {@code customerId} that hold valid times in [{@code fromMillis}, {@code toMillis}], in chain
      * order, fetched lazily a few at a time: the one {@code fromMillis} falls in (if the chain reaches it), then each
-     * after it that begins at or before {@code toMillis}.
+     * after it that begins at or before {@code toMillis}. Each holds only its events in that range, the others left
+     * undecoded.
      */
     public Iterator<Page> covering(String customerId, long fromMillis, long toMillis) {
         QueryRequest first = QueryRequest.builder()
@@ -151,7 +153,7 @@ public class LogPages {
                     Optional<Map<String, AttributeValue>> containing =
                             dynamo.query(first).items().stream().findFirst();
                     if (containing.isPresent() && head(containing.get()).toMillis() >= fromMillis) {
-                        next = decode(containing.get());
+                        next = decode(containing.get(), fromMillis, toMillis);
                         expectedFrom = next.head().toMillis() + 1;
                     }
                     // a range of one millisecond has no pages after the one it falls in (and BETWEEN refuses a lower
@@ -169,7 +171,7 @@ public class LogPages {
                     // a chain that has a gap here (no page read yet, or not the page after the last one) is not
                     // used past it: the caller reads the rest from the log
                     if (expectedFrom >= 0 && head.fromMillis() == expectedFrom) {
-                        next = decode(item);
+                        next = decode(item, fromMillis, toMillis);
                         expectedFrom = head.toMillis() + 1;
                         return true;
                     }
@@ -226,12 +228,17 @@ public class LogPages {
         }
     }
 
-    /** Packs {@code events}: one line each, {@code <recorded_at> <event JSON as logged>}, deflated. */
+    /**
+     * Packs {@code events}: one line each, {@code <recorded_at> <valid time, epoch ms> <event JSON as logged>},
+     * deflated. The valid time leads so a reader decodes only the events of the range it wants.
+     */
     public static byte[] pack(List<RecordedEvent> events) {
         StringBuilder lines = new StringBuilder(events.size() * 512);
         for (RecordedEvent event : events) {
             // the logged JSON escapes every line break inside its strings: one line per event
             lines.append(event.recordedAt())
+                    .append(' ')
+                    .append(event.event().timestampUtc().toEpochMilli())
                     .append(' ')
                     .append(EventJson.encode(event.event()))
                     .append('\n');
@@ -253,6 +260,14 @@ public class LogPages {
 
     /** The events {@link #pack} packed, in the same order. */
     public static List<RecordedEvent> unpack(byte[] packed) {
+        return unpack(packed, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * The events {@link #pack} packed with a valid time in [{@code fromMillis}, {@code toMillis}], in the same order:
+     * only those are decoded.
+     */
+    public static List<RecordedEvent> unpack(byte[] packed, long fromMillis, long toMillis) {
         Inflater inflater = new Inflater();
         ByteArrayOutputStream out = new ByteArrayOutputStream(packed.length * 3);
         try {
@@ -275,9 +290,17 @@ public class LogPages {
         int start = 0;
         while (start < lines.length()) {
             int space = lines.indexOf(' ', start);
-            int end = lines.indexOf('\n', space);
-            events.add(new RecordedEvent(
-                    EventJson.decodeLogged(lines.substring(space + 1, end)), Long.parseLong(lines, start, space, 10)));
+            int second = lines.indexOf(' ', space + 1);
+            int end = lines.indexOf('\n', second);
+            long validMillis = Long.parseLong(lines, space + 1, second, 10);
+            if (validMillis > toMillis) {
+                break;
+            }
+            if (validMillis >= fromMillis) {
+                events.add(new RecordedEvent(
+                        EventJson.decodeLogged(lines.substring(second + 1, end)),
+                        Long.parseLong(lines, start, space, 10)));
+            }
             start = end + 1;
         }
         return events;
@@ -298,7 +321,8 @@ public class LogPages {
                 Long.parseLong(item.get(RECORDED_TO).n()));
     }
 
-    private static Page decode(Map<String, AttributeValue> item) {
-        return new Page(head(item), unpack(item.get(EVENTS).b().asByteArrayUnsafe()));
+    /** The page an item holds, with only its events in [{@code fromMillis}, {@code toMillis}] decoded. */
+    private static Page decode(Map<String, AttributeValue> item, long fromMillis, long toMillis) {
+        return new Page(head(item), unpack(item.get(EVENTS).b().asByteArrayUnsafe(), fromMillis, toMillis));
     }
 }
