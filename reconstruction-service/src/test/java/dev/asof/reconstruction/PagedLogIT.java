@@ -135,6 +135,66 @@ class PagedLogIT extends ReconstructionIT {
                         Integer.MAX_VALUE));
     }
 
+    @Test
+    void aFirstMillisecondOfMoreThanHalfAPageIsAPageOfItsOwn() {
+        String identity = Events.newCustomerId("cust_paged_first_ms");
+        Random random = new Random(SEED);
+        long clock = System.currentTimeMillis();
+        // six events of one millisecond pack to about 316 KB; with four small ones after them, ten are too many for
+        // one item, and the half (five) would split the first millisecond
+        for (int i = 0; i < 6; i++) {
+            fixture.append(change(identity, 0, i, letters(random, 80_000)), clock++);
+        }
+        for (int i = 6; i < 11; i++) {
+            fixture.append(change(identity, i, i, letters(random, 30_000)), clock++);
+        }
+        fixture.flush();
+        assertThat(writer.extend(identity)).as("pages written").isEqualTo(1);
+        assertThat(pages.last(identity).orElseThrow().toMillis()).isEqualTo(T0.toEpochMilli());
+        assertChain(identity);
+    }
+
+    @Test
+    void aMillisecondTooLargeForAnyPageStopsTheChainBeforeIt() {
+        String identity = Events.newCustomerId("cust_paged_stuck");
+        Random random = new Random(SEED);
+        long clock = System.currentTimeMillis();
+        for (int i = 0; i < 12; i++) {
+            fixture.append(change(identity, i, i, "v" + i), clock++);
+        }
+        // more than 2 MB of text at one millisecond
+        for (int i = 12; i < 37; i++) {
+            fixture.append(change(identity, 12, i, letters(random, 100_000)), clock++);
+        }
+        fixture.append(change(identity, 13, 37, "after"), clock++);
+        fixture.flush();
+        double tooLarge = metrics.counter("asof.reconstruction.log_pages.written", "result", "too_large")
+                .count();
+        // ten events, then the two before the millisecond
+        assertThat(writer.extend(identity))
+                .as("the pages before the millisecond")
+                .isEqualTo(2);
+        assertThat(pages.last(identity).orElseThrow().toMillis()).isEqualTo(T0.toEpochMilli() + 11);
+        assertThat(metrics.counter("asof.reconstruction.log_pages.written", "result", "too_large")
+                        .count())
+                .isGreaterThan(tooLarge);
+        assertThat(writer.extend(identity)).as("not tried again at once").isZero();
+        assertChain(identity);
+        long watermark = watermark(identity);
+        assertThat(read(paged.scan(identity, true, null, LogRanges.MAX_VALID_TIME, watermark, 9), Integer.MAX_VALUE))
+                .containsExactlyElementsOf(read(
+                        logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, watermark, 1000),
+                        Integer.MAX_VALUE));
+    }
+
+    private static String letters(Random random, int count) {
+        StringBuilder value = new StringBuilder(count);
+        for (int c = 0; c < count; c++) {
+            value.append((char) ('a' + random.nextInt(26)));
+        }
+        return value.toString();
+    }
+
     /** The pages run from 0 without gaps or overlaps, each holding its range's events in log order. */
     private void assertChain(String identity) {
         Iterator<LogPages.Page> chain = pages.covering(identity, 0, LogRanges.MAX_VALID_TIME.toEpochMilli());

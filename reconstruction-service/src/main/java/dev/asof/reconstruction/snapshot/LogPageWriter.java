@@ -26,14 +26,22 @@ import org.springframework.stereotype.Component;
  * by_lateness}. Pages are cut between different valid times once they hold {@code events-per-page} events; the
  * events after the last full page stay in the log alone until more follow.
  *
- * <p>An identity whose state holds an erasure gets no pages (its log is redacted in place). A page whose events pack
- * to more than one item may hold is written at half its events; an identity whose chain cannot go on (one
- * millisecond's events alone too large) is not tried again for an hour.
+ * <p>An identity whose state holds an erasure gets no pages (its log is redacted in place): the view is read again
+ * before each page. A page is cut at {@code events-per-page} events or about 1 MB of text ({@link
+ * LogPages#PAGE_TEXT_BYTES}), whichever comes first; one whose events pack to more than one item may hold is written
+ * at about half its events, in whole milliseconds, and so on. An identity whose chain cannot go on (one millisecond's
+ * events alone too large) is not tried again for an hour.
  */
 @Component
 public class LogPageWriter {
 
     private static final int SCAN_PAGE = 1000;
+
+    /**
+     * The most pages one call writes: a long history is paged over several triggers, so no call holds the snapshot
+     * follower for long, and an erasure that begins meanwhile is seen before the next page.
+     */
+    static final int MAX_PAGES_PER_CALL = 10;
 
     private final ProfileViews views;
     private final LogRanges logRanges;
@@ -63,7 +71,10 @@ public class LogPageWriter {
         this.metrics = metrics;
     }
 
-    /** Writes the full pages of {@code customerId}'s log after its last page. Returns how many. Idempotent. */
+    /**
+     * Writes the full pages of {@code customerId}'s log after its last page, at most {@value #MAX_PAGES_PER_CALL}
+     * (a long history is paged over several calls). Returns how many. Idempotent.
+     */
     public int extend(String customerId) {
         if (!properties.enabled()) {
             return 0;
@@ -84,21 +95,68 @@ public class LogPageWriter {
         Iterator<RecordedEvent> events = logRanges.validTimeScan(
                 customerId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(validTo), recordedTo, SCAN_PAGE);
         List<RecordedEvent> page = new ArrayList<>();
+        long bytes = 0;
+        long millisecondBytes = 0;
         int written = 0;
-        while (events.hasNext()) {
+        while (events.hasNext() && written < MAX_PAGES_PER_CALL) {
             RecordedEvent event = events.next();
-            if (page.size() >= properties.eventsPerPage() && millis(event) > millis(page.get(page.size() - 1))) {
-                int saved = save(customerId, from, recordedTo, page);
+            boolean newMillisecond = !page.isEmpty() && millis(event) > millis(page.get(page.size() - 1));
+            if (newMillisecond && (page.size() >= properties.eventsPerPage() || bytes >= LogPages.PAGE_TEXT_BYTES)) {
+                int saved = saveUnlessErased(customerId, from, recordedTo, page);
                 if (saved == 0) {
                     return written;
                 }
                 written++;
                 from = millis(page.get(saved - 1)) + 1;
                 page = new ArrayList<>(page.subList(saved, page.size()));
+                bytes = page.stream().mapToLong(LogPages::textBytes).sum();
+            }
+            if (newMillisecond) {
+                millisecondBytes = 0;
             }
             page.add(event);
+            long eventBytes = LogPages.textBytes(event);
+            bytes += eventBytes;
+            millisecondBytes += eventBytes;
+            if (millisecondBytes > LogPages.MAX_TEXT_BYTES / 2) {
+                // the events of one millisecond alone are more than a page may hold: the events before them make a
+                // page, and the chain stops there
+                int before = firstOfMillisecond(page, millis(event));
+                int saved = before == 0 ? 0 : saveUnlessErased(customerId, from, recordedTo, page.subList(0, before));
+                if (saved > 0) {
+                    written++;
+                    from = millis(page.get(saved - 1)) + 1;
+                }
+                if (saved == before) {
+                    stuck.put(customerId, from);
+                    metrics.counter("asof.reconstruction.log_pages.written", "result", "too_large")
+                            .increment();
+                }
+                return written;
+            }
         }
         return written;
+    }
+
+    /**
+     * {@link #save}, unless the identity's state now holds an erasure (read again before each page, so a writer that
+     * began before an erasure event saves nothing after it); 0 then.
+     */
+    private int saveUnlessErased(String customerId, long from, long recordedTo, List<RecordedEvent> events) {
+        Optional<ProfileViews.View> now = views.find(customerId);
+        if (now.isEmpty() || now.get().state().erasedAt() != null) {
+            return 0;
+        }
+        return save(customerId, from, recordedTo, events);
+    }
+
+    /** Where the events of millisecond {@code millis} begin at the end of {@code page}. */
+    private static int firstOfMillisecond(List<RecordedEvent> page, long millis) {
+        int index = page.size();
+        while (index > 0 && millis(page.get(index - 1)) == millis) {
+            index--;
+        }
+        return index;
     }
 
     /**
@@ -123,10 +181,21 @@ public class LogPageWriter {
             if (saved == LogPages.Saved.EXISTS) {
                 return 0;
             }
-            count = wholeMillisecondsBefore(events, count / 2);
+            int half = wholeMillisecondsBefore(events, count / 2);
+            // about half, in whole milliseconds; when the first millisecond is more than half, that millisecond alone
+            count = half > 0 ? half : endOfFirstMillisecond(events, count);
         }
         stuck.put(customerId, from);
         return 0;
+    }
+
+    /** How many events the first millisecond of {@code events} holds, if fewer than {@code count}; else 0. */
+    private static int endOfFirstMillisecond(List<RecordedEvent> events, int count) {
+        int end = 1;
+        while (end < count && millis(events.get(end)) == millis(events.get(0))) {
+            end++;
+        }
+        return end < count ? end : 0;
     }
 
     /** The largest count at most {@code count} that does not split the events of one millisecond. */

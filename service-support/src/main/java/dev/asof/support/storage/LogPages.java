@@ -46,6 +46,12 @@ public class LogPages {
     /** The most a page's packed events may take: a DynamoDB item holds at most 400 KB. */
     public static final int MAX_PACKED_BYTES = 350_000;
 
+    /** About the most text a writer puts in one page before it cuts it (at the next change of valid time). */
+    public static final int PAGE_TEXT_BYTES = 1_000_000;
+
+    /** The most text a page may hold unpacked, so reading one takes bounded memory however well it packs. */
+    public static final int MAX_TEXT_BYTES = 4_000_000;
+
     private static final String FROM_MS = "from_ms";
     private static final String TO_MS = "to_ms";
     private static final String RECORDED_TO = "recorded_to";
@@ -120,6 +126,8 @@ public class LogPages {
                         ":c", EventLog.s(customerId),
                         ":lower", EventLog.s(prefix()),
                         ":upper", EventLog.s(key(fromMillis))))
+                // where it lies only: most often it ends before the range (a read after the last page)
+                .projectionExpression(HEAD)
                 .scanIndexForward(false)
                 .limit(1)
                 .build();
@@ -152,25 +160,37 @@ public class LogPages {
                 if (items == null) {
                     Optional<Map<String, AttributeValue>> containing =
                             dynamo.query(first).items().stream().findFirst();
-                    if (containing.isPresent() && head(containing.get()).toMillis() >= fromMillis) {
-                        next = decode(containing.get(), fromMillis, toMillis);
-                        expectedFrom = next.head().toMillis() + 1;
+                    Map<String, AttributeValue> whole =
+                            containing.isPresent() && head(containing.get()).toMillis() >= fromMillis
+                                    ? dynamo.getItem(b -> b.tableName(table)
+                                                    .consistentRead(true)
+                                                    .key(Map.of(
+                                                            AsofTables.CUSTOMER_ID,
+                                                            EventLog.s(customerId),
+                                                            AsofTables.PAGE_KEY,
+                                                            containing.get().get(AsofTables.PAGE_KEY))))
+                                            .item()
+                                    : null;
+                    if (whole == null || whole.isEmpty()) {
+                        // no page holds the range's start (or it was deleted since): the caller reads the log
+                        ended = true;
+                        return false;
                     }
+                    next = decode(whole, fromMillis, toMillis);
+                    expectedFrom = next.head().toMillis() + 1;
                     // a range of one millisecond has no pages after the one it falls in (and BETWEEN refuses a lower
                     // bound above the upper one)
                     items = fromMillis >= toMillis
                             ? java.util.Collections.<Map<String, AttributeValue>>emptyIterator()
                             : dynamo.queryPaginator(rest).items().iterator();
-                    if (next != null) {
-                        return true;
-                    }
+                    return true;
                 }
                 if (items.hasNext()) {
                     Map<String, AttributeValue> item = items.next();
                     Head head = head(item);
-                    // a chain that has a gap here (no page read yet, or not the page after the last one) is not
-                    // used past it: the caller reads the rest from the log
-                    if (expectedFrom >= 0 && head.fromMillis() == expectedFrom) {
+                    // a chain that has a gap here (not the page after the last one) is not used past it: the caller
+                    // reads the rest from the log
+                    if (head.fromMillis() == expectedFrom) {
                         next = decode(item, fromMillis, toMillis);
                         expectedFrom = head.toMillis() + 1;
                         return true;
@@ -205,7 +225,7 @@ public class LogPages {
             List<RecordedEvent> events,
             Instant createdAt) {
         byte[] packed = pack(events);
-        if (packed.length > MAX_PACKED_BYTES) {
+        if (packed == null || packed.length > MAX_PACKED_BYTES) {
             return Saved.TOO_LARGE;
         }
         Map<String, AttributeValue> item = new HashMap<>();
@@ -230,24 +250,23 @@ public class LogPages {
 
     /**
      * Packs {@code events}: one line each, {@code <recorded_at> <valid time, epoch ms> <event JSON as logged>},
-     * deflated. The valid time leads so a reader decodes only the events of the range it wants.
+     * deflated. The valid time leads so a reader decodes only the events of the range it wants. {@code null} when
+     * the text is more than {@link #MAX_TEXT_BYTES}.
      */
     public static byte[] pack(List<RecordedEvent> events) {
         StringBuilder lines = new StringBuilder(events.size() * 512);
         for (RecordedEvent event : events) {
-            // the logged JSON escapes every line break inside its strings: one line per event
-            lines.append(event.recordedAt())
-                    .append(' ')
-                    .append(event.event().timestampUtc().toEpochMilli())
-                    .append(' ')
-                    .append(EventJson.encode(event.event()))
-                    .append('\n');
+            lines.append(line(event));
+        }
+        byte[] text = lines.toString().getBytes(StandardCharsets.UTF_8);
+        if (text.length > MAX_TEXT_BYTES) {
+            return null;
         }
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
-            deflater.setInput(lines.toString().getBytes(StandardCharsets.UTF_8));
+            deflater.setInput(text);
             deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(lines.length() / 2);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(text.length / 2);
             byte[] buffer = new byte[64 * 1024];
             while (!deflater.finished()) {
                 out.write(buffer, 0, deflater.deflate(buffer));
@@ -256,6 +275,25 @@ public class LogPages {
         } finally {
             deflater.end();
         }
+    }
+
+    /** The bytes {@code event} takes in a page's text, before packing. */
+    public static long textBytes(RecordedEvent event) {
+        String line = line(event);
+        long bytes = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            // UTF-8: a surrogate pair is 4 bytes, 2 per half
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    /** One event's line: {@code <recorded_at> <valid time, epoch ms> <event JSON as logged>}. */
+    private static String line(RecordedEvent event) {
+        // the logged JSON escapes every line break inside its strings: one line per event
+        return event.recordedAt() + " " + event.event().timestampUtc().toEpochMilli() + " "
+                + EventJson.encode(event.event()) + "\n";
     }
 
     /** The events {@link #pack} packed, in the same order. */
@@ -279,6 +317,9 @@ public class LogPages {
                     throw new IllegalStateException("a log page ends before its packed events do");
                 }
                 out.write(buffer, 0, inflated);
+                if (out.size() > MAX_TEXT_BYTES) {
+                    throw new IllegalStateException("a log page unpacks to more than " + MAX_TEXT_BYTES + " bytes");
+                }
             }
         } catch (DataFormatException e) {
             throw new UncheckedIOException(new IOException("a log page's events do not inflate", e));

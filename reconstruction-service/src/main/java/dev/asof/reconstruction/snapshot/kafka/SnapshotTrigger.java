@@ -75,9 +75,13 @@ class SnapshotTrigger {
             try {
                 int written = pageWriter.extend(customerId);
                 log.debug("{} log pages of {} after {} events", written, customerId, pageCount);
-            } catch (SdkException e) {
+            } catch (RuntimeException e) {
+                // pages are only a shortcut: whatever failed, the snapshot below is still tried
                 pageFailures.increment();
-                log.warn("could not write log pages of {}; trying again later: {}", customerId, e.toString());
+                log.warn(
+                        "could not write log pages of {}; trying again later: {}",
+                        customerId,
+                        e.getClass().getSimpleName());
             }
         }
         int count = counts.asMap().merge(customerId, 1, Integer::sum);
