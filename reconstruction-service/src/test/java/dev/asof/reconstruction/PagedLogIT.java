@@ -102,11 +102,7 @@ class PagedLogIT extends ReconstructionIT {
             writers.shutdownNow();
         }
         assertChain(identity);
-        long watermark = watermark(identity);
-        assertThat(read(paged.scan(identity, true, null, LogRanges.MAX_VALID_TIME, watermark, 50), Integer.MAX_VALUE))
-                .containsExactlyElementsOf(read(
-                        logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, watermark, 1000),
-                        Integer.MAX_VALUE));
+        assertWholeLogFromPages(identity, 50);
     }
 
     @Test
@@ -128,11 +124,7 @@ class PagedLogIT extends ReconstructionIT {
                         .count())
                 .isPositive();
         assertChain(identity);
-        long watermark = watermark(identity);
-        assertThat(read(paged.scan(identity, true, null, LogRanges.MAX_VALID_TIME, watermark, 7), Integer.MAX_VALUE))
-                .containsExactlyElementsOf(read(
-                        logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, watermark, 1000),
-                        Integer.MAX_VALUE));
+        assertWholeLogFromPages(identity, 7);
     }
 
     @Test
@@ -180,11 +172,7 @@ class PagedLogIT extends ReconstructionIT {
                 .isGreaterThan(tooLarge);
         assertThat(writer.extend(identity)).as("not tried again at once").isZero();
         assertChain(identity);
-        long watermark = watermark(identity);
-        assertThat(read(paged.scan(identity, true, null, LogRanges.MAX_VALID_TIME, watermark, 9), Integer.MAX_VALUE))
-                .containsExactlyElementsOf(read(
-                        logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, watermark, 1000),
-                        Integer.MAX_VALUE));
+        assertWholeLogFromPages(identity, 9);
     }
 
     private static String letters(Random random, int count) {
@@ -193,6 +181,17 @@ class PagedLogIT extends ReconstructionIT {
             value.append((char) ('a' + random.nextInt(26)));
         }
         return value.toString();
+    }
+
+    /** The whole log read through the pages, {@code pageSize} items per query of the log, equals the log. */
+    private void assertWholeLogFromPages(String identity, int pageSize) {
+        long watermark = watermark(identity);
+        assertThat(read(
+                        paged.scan(identity, true, null, LogRanges.MAX_VALID_TIME, watermark, pageSize),
+                        Integer.MAX_VALUE))
+                .containsExactlyElementsOf(read(
+                        logRanges.validTimeScan(identity, null, LogRanges.MAX_VALID_TIME, watermark, 1000),
+                        Integer.MAX_VALUE));
     }
 
     /** The pages run from 0 without gaps or overlaps, each holding its range's events in log order. */

@@ -165,12 +165,8 @@ public class ReEncryption {
                             IdentityStateCodec.decode(item.get("state").s());
                     state.withValues(value -> encryptIfPlain(customer, value, count, false));
                     if (count[0] > 0) {
-                        dynamo.deleteItem(b -> b.tableName(table)
-                                .key(Map.of(
-                                        AsofTables.CUSTOMER_ID,
-                                        item.get(AsofTables.CUSTOMER_ID),
-                                        AsofTables.SNAPSHOT_KEY,
-                                        item.get(AsofTables.SNAPSHOT_KEY))));
+                        dynamo.deleteItem(
+                                b -> b.tableName(table).key(SubjectStores.keyOf(item, AsofTables.SNAPSHOT_KEY)));
                         changed++;
                     }
                 }
@@ -180,12 +176,7 @@ public class ReEncryption {
                         recorded.event().withValues(value -> encryptIfPlain(customer, value, count, false));
                     }
                     if (count[0] > 0) {
-                        dynamo.deleteItem(b -> b.tableName(table)
-                                .key(Map.of(
-                                        AsofTables.CUSTOMER_ID,
-                                        item.get(AsofTables.CUSTOMER_ID),
-                                        AsofTables.PAGE_KEY,
-                                        item.get(AsofTables.PAGE_KEY))));
+                        dynamo.deleteItem(b -> b.tableName(table).key(SubjectStores.keyOf(item, AsofTables.PAGE_KEY)));
                         changed++;
                     }
                 }

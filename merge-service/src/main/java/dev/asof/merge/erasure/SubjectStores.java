@@ -328,34 +328,29 @@ class SubjectStores {
 
     /** Deletes {@code identity}'s snapshots (saved folds, rebuilt from the log when a read needs one). */
     Count deleteSnapshots(String identity) {
+        return deleteAll(tables.snapshots(), AsofTables.SNAPSHOT_KEY, identity);
+    }
+
+    /** Deletes {@code identity}'s packed log pages (copies of its log for timelines; timelines read the log). */
+    Count deletePages(String identity) {
+        return deleteAll(tables.logPages(), AsofTables.PAGE_KEY, identity);
+    }
+
+    /** Deletes every item of {@code identity} in {@code table}, whose sort key is {@code sortKey}. */
+    private Count deleteAll(String table, String sortKey, String identity) {
         Count count = new Count();
-        forEachItem(tables.snapshots(), identity, item -> {
+        forEachItem(table, identity, item -> {
             count.items++;
             count.changed++;
-            dynamo.deleteItem(b -> b.tableName(tables.snapshots())
-                    .key(Map.of(
-                            AsofTables.CUSTOMER_ID,
-                            item.get(AsofTables.CUSTOMER_ID),
-                            AsofTables.SNAPSHOT_KEY,
-                            item.get(AsofTables.SNAPSHOT_KEY))));
+            dynamo.deleteItem(b -> b.tableName(table).key(keyOf(item, sortKey)));
         });
         return count;
     }
 
-    /** Deletes {@code identity}'s packed log pages (copies of its log for timelines, rebuilt from the log). */
-    Count deletePages(String identity) {
-        Count count = new Count();
-        forEachItem(tables.logPages(), identity, item -> {
-            count.items++;
-            count.changed++;
-            dynamo.deleteItem(b -> b.tableName(tables.logPages())
-                    .key(Map.of(
-                            AsofTables.CUSTOMER_ID,
-                            item.get(AsofTables.CUSTOMER_ID),
-                            AsofTables.PAGE_KEY,
-                            item.get(AsofTables.PAGE_KEY))));
-        });
-        return count;
+    /** The table key of {@code item}: {@code customer_id} and {@code sortKey}. */
+    static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> keyOf(
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item, String sortKey) {
+        return Map.of(AsofTables.CUSTOMER_ID, item.get(AsofTables.CUSTOMER_ID), sortKey, item.get(sortKey));
     }
 
     /**

@@ -150,6 +150,19 @@ public class EventLog {
         return ranges.anyEvent(customerId, erased, validAt, Hlc.upperBound(knownAt), false);
     }
 
+    /** Puts {@code item} into {@code table} unless an item with its key exists; whether this call wrote it. */
+    static boolean putIfAbsent(DynamoDbClient dynamo, String table, Map<String, AttributeValue> item) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#c)")
+                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
     static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }

@@ -20,7 +20,6 @@ import java.util.zip.Inflater;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
@@ -117,29 +116,13 @@ public class LogPages {
      * undecoded.
      */
     public Iterator<Page> covering(String customerId, long fromMillis, long toMillis) {
-        QueryRequest first = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
-                .expressionAttributeNames(names())
-                .expressionAttributeValues(Map.of(
-                        ":c", EventLog.s(customerId),
-                        ":lower", EventLog.s(prefix()),
-                        ":upper", EventLog.s(key(fromMillis))))
+        QueryRequest first = keyRange(customerId, prefix(), key(fromMillis))
                 // where it lies only: most often it ends before the range (a read after the last page)
                 .projectionExpression(HEAD)
                 .scanIndexForward(false)
                 .limit(1)
                 .build();
-        QueryRequest rest = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
-                .expressionAttributeNames(names())
-                .expressionAttributeValues(Map.of(
-                        ":c", EventLog.s(customerId),
-                        ":lower", EventLog.s(key(fromMillis + 1)),
-                        ":upper", EventLog.s(key(toMillis))))
+        QueryRequest rest = keyRange(customerId, key(fromMillis + 1), key(toMillis))
                 // about 1 MB a response: DynamoDB's own limit per query call
                 .limit(3)
                 .build();
@@ -237,15 +220,7 @@ public class LogPages {
         item.put(EVENT_COUNT, EventLog.n(events.size()));
         item.put(EVENTS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
         item.put(CREATED_AT, EventLog.s(createdAt.toString()));
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#c)")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
-            return Saved.WRITTEN;
-        } catch (ConditionalCheckFailedException exists) {
-            return Saved.EXISTS;
-        }
+        return EventLog.putIfAbsent(dynamo, table, item) ? Saved.WRITTEN : Saved.EXISTS;
     }
 
     /**
@@ -345,6 +320,17 @@ public class LogPages {
             start = end + 1;
         }
         return events;
+    }
+
+    /** A consistent query of {@code customerId}'s pages with keys in [{@code lower}, {@code upper}]. */
+    private QueryRequest.Builder keyRange(String customerId, String lower, String upper) {
+        return QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#c = :c AND #k BETWEEN :lower AND :upper")
+                .expressionAttributeNames(names())
+                .expressionAttributeValues(
+                        Map.of(":c", EventLog.s(customerId), ":lower", EventLog.s(lower), ":upper", EventLog.s(upper)));
     }
 
     private static String prefix() {

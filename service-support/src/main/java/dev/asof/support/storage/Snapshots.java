@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -169,15 +168,7 @@ public class Snapshots {
         item.put(RECORDED_TO, EventLog.n(snapshot.recordedTo()));
         item.put(EVENTS_COVERED, EventLog.n(snapshot.eventsCovered()));
         item.put(CREATED_AT, EventLog.s(createdAt.toString()));
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#c)")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
-            return true;
-        } catch (ConditionalCheckFailedException alreadySaved) {
-            return false;
-        }
+        return EventLog.putIfAbsent(dynamo, table, item);
     }
 
     /** How many snapshots of the current schema version {@code customerId} has (for tests and tools). */
