@@ -119,9 +119,12 @@ public class LogPageWriter {
             bytes += eventBytes;
             millisecondBytes += eventBytes;
             if (millisecondBytes > LogPages.MAX_TEXT_BYTES / 2) {
-                // the events of one millisecond alone are more than a page may hold: the events before them make a
-                // page, and the chain stops there
+                // the events of one millisecond alone are more than half of what a page may hold (the page before them
+                // may hold up to PAGE_TEXT_BYTES more): the events before them make a page, and the chain stops there
                 int before = firstOfMillisecond(page, millis(event));
+                if (before > 0 && written >= MAX_PAGES_PER_CALL) {
+                    return written;
+                }
                 int saved = before == 0 ? 0 : saveUnlessErased(customerId, from, recordedTo, page.subList(0, before));
                 if (saved > 0) {
                     written++;
@@ -140,7 +143,7 @@ public class LogPageWriter {
 
     /**
      * {@link #save}, unless the identity's state now holds an erasure (read again before each page, so a writer that
-     * began before an erasure event saves nothing after it); 0 then.
+     * began before an erasure event starts no page after it); 0 then.
      */
     private int saveUnlessErased(String customerId, long from, long recordedTo, List<RecordedEvent> events) {
         Optional<ProfileViews.View> now = views.find(customerId);

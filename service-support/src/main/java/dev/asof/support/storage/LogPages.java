@@ -85,7 +85,7 @@ public class LogPages {
         WRITTEN,
         /** A page beginning at the same valid time exists. */
         EXISTS,
-        /** The events pack to more than {@link #MAX_PACKED_BYTES}: nothing written. */
+        /** The events pack to more than {@link #MAX_PACKED_BYTES}, or are more than {@link #MAX_TEXT_BYTES} of text. */
         TOO_LARGE
     }
 
@@ -154,8 +154,9 @@ public class LogPages {
                                                             containing.get().get(AsofTables.PAGE_KEY))))
                                             .item()
                                     : null;
-                    if (whole == null || whole.isEmpty()) {
-                        // no page holds the range's start (or it was deleted since): the caller reads the log
+                    if (whole == null || whole.isEmpty() || head(whole).toMillis() < fromMillis) {
+                        // no page holds the range's start (or it was deleted, or replaced by a shorter one, since the
+                        // query): the caller reads the log
                         ended = true;
                         return false;
                     }
