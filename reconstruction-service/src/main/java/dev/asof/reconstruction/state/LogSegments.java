@@ -56,7 +56,7 @@ import org.springframework.stereotype.Component;
 public class LogSegments {
 
     /** The order of a log's sort keys: valid time (whole milliseconds), then event id. */
-    private static final Comparator<RecordedEvent> LOG_ORDER = Comparator.<RecordedEvent>comparingLong(
+    static final Comparator<RecordedEvent> LOG_ORDER = Comparator.<RecordedEvent>comparingLong(
                     event -> event.event().timestampUtc().toEpochMilli())
             .thenComparing(event -> event.event().eventId());
 

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -26,11 +25,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PagedLog {
-
-    /** The log's order: valid time (whole milliseconds), then event id. */
-    private static final Comparator<RecordedEvent> LOG_ORDER = Comparator.<RecordedEvent>comparingLong(
-                    event -> event.event().timestampUtc().toEpochMilli())
-            .thenComparing(event -> event.event().eventId());
 
     private final LogRanges log;
     private final LogPages pages;
@@ -160,7 +154,7 @@ public class PagedLog {
                 }
             }
             if (joined) {
-                events.sort(LOG_ORDER);
+                events.sort(LogSegments.LOG_ORDER);
             }
             return events.iterator();
         }

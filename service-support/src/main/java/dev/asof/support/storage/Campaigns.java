@@ -133,15 +133,7 @@ public class Campaigns {
         if (campaign.stagingKey() != null) {
             item.put("staging_key", AttributeValue.fromB(SdkBytes.fromByteArray(campaign.stagingKey())));
         }
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", AsofTables.CAMPAIGN_ID)));
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return EventLog.putIfAbsent(dynamo, table, AsofTables.CAMPAIGN_ID, item);
     }
 
     /** The campaign, read consistently. */

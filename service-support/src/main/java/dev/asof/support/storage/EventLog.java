@@ -150,13 +150,17 @@ public class EventLog {
         return ranges.anyEvent(customerId, erased, validAt, Hlc.upperBound(knownAt), false);
     }
 
-    /** Puts {@code item} into {@code table} unless an item with its key exists; whether this call wrote it. */
-    static boolean putIfAbsent(DynamoDbClient dynamo, String table, Map<String, AttributeValue> item) {
+    /**
+     * Puts {@code item} into {@code table} unless an item with its key exists ({@code partitionKey} names the
+     * table's partition key); whether this call wrote it.
+     */
+    static boolean putIfAbsent(
+            DynamoDbClient dynamo, String table, String partitionKey, Map<String, AttributeValue> item) {
         try {
             dynamo.putItem(b -> b.tableName(table)
                     .item(item)
-                    .conditionExpression("attribute_not_exists(#c)")
-                    .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID)));
+                    .conditionExpression("attribute_not_exists(#k)")
+                    .expressionAttributeNames(Map.of("#k", partitionKey)));
             return true;
         } catch (ConditionalCheckFailedException exists) {
             return false;

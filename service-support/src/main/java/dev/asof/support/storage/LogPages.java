@@ -221,7 +221,7 @@ public class LogPages {
         item.put(EVENT_COUNT, EventLog.n(events.size()));
         item.put(EVENTS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
         item.put(CREATED_AT, EventLog.s(createdAt.toString()));
-        return EventLog.putIfAbsent(dynamo, table, item) ? Saved.WRITTEN : Saved.EXISTS;
+        return EventLog.putIfAbsent(dynamo, table, AsofTables.CUSTOMER_ID, item) ? Saved.WRITTEN : Saved.EXISTS;
     }
 
     /**

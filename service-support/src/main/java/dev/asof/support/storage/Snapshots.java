@@ -168,7 +168,7 @@ public class Snapshots {
         item.put(RECORDED_TO, EventLog.n(snapshot.recordedTo()));
         item.put(EVENTS_COVERED, EventLog.n(snapshot.eventsCovered()));
         item.put(CREATED_AT, EventLog.s(createdAt.toString()));
-        return EventLog.putIfAbsent(dynamo, table, item);
+        return EventLog.putIfAbsent(dynamo, table, AsofTables.CUSTOMER_ID, item);
     }
 
     /** How many snapshots of the current schema version {@code customerId} has (for tests and tools). */
