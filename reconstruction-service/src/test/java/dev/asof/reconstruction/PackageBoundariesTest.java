@@ -60,6 +60,12 @@ class PackageBoundariesTest {
     }
 
     @Test
+    void theWarmUpReadsThroughHistoryAndProfiles() {
+        feature("warmup", "history", "profile", "snapshot", "state", "resilience")
+                .check(SERVICE);
+    }
+
+    @Test
     void integrationsKnowOnlyTheProfileCoreAndTheWebEdge() {
         feature("integrations", "profile", "web").check(SERVICE);
     }

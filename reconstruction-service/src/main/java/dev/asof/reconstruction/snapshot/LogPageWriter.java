@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,6 +50,7 @@ public class LogPageWriter {
     private final LogPagesProperties properties;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final ApplicationEventPublisher events;
 
     /** Identities whose chain stopped at a millisecond too large for a page, and where. */
     private final Cache<String, Long> stuck = Caffeine.newBuilder()
@@ -62,7 +64,9 @@ public class LogPageWriter {
             LogPages pages,
             LogPagesProperties properties,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.views = views;
         this.logRanges = logRanges;
         this.pages = pages;
@@ -79,6 +83,14 @@ public class LogPageWriter {
         if (!properties.enabled()) {
             return 0;
         }
+        int written = extendChain(customerId);
+        if (written > 0) {
+            events.publishEvent(new LogPagesWritten(customerId, written));
+        }
+        return written;
+    }
+
+    private int extendChain(String customerId) {
         Optional<ProfileViews.View> found = views.find(customerId);
         if (found.isEmpty()
                 || found.get().maxTimestampMillis() == Long.MIN_VALUE

@@ -21,6 +21,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * Packed pages of identities' logs, in the {@code log_pages} table, so that a timeline reads a few large items
@@ -92,6 +93,22 @@ public class LogPages {
     /** The sort key of a page beginning at {@code fromMillis}. */
     static String key(long fromMillis) {
         return String.format("v%04d#%015d", FORMAT, fromMillis);
+    }
+
+    /**
+     * The identity of one page in the table, whichever a one-item scan meets first; empty when there is no page. (A
+     * service warming its read path up on real data: {@code ReadWarmUp} in reconstruction-service.)
+     */
+    public Optional<String> anyIdentity() {
+        ScanRequest scan = ScanRequest.builder()
+                .tableName(table)
+                .limit(1)
+                .projectionExpression("#c")
+                .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID))
+                .build();
+        return dynamo.scan(scan).items().stream()
+                .findFirst()
+                .map(item -> item.get(AsofTables.CUSTOMER_ID).s());
     }
 
     /** The last page of {@code customerId}'s chain (the one with the latest {@code from}), if any. */
