@@ -116,11 +116,11 @@ class ReadWarmUpIT extends ReconstructionIT {
         ReadWarmUp warmUp = warmUp(10_000);
         warmUp.started();
         // whichever identity the store's scan meets first: one of another test may be erased, which stops the
-        // warm-up (the next test); what matters here is that the look-up ran and the warm-up ended
+        // warm-up (as the next test shows); what matters here is that the look-up ran and the warm-up ended
         try {
             assertThat(warmUp.finished().get(60, TimeUnit.SECONDS).changes()).isPositive();
         } catch (ExecutionException stopped) {
-            assertThat(stopped.getCause()).isInstanceOf(RuntimeException.class);
+            assertThat(stopped.getCause()).isInstanceOf(SubjectErasedException.class);
         }
     }
 
@@ -149,6 +149,7 @@ class ReadWarmUpIT extends ReconstructionIT {
         off.pagesWritten(new LogPagesWritten(identity, 1));
 
         // the switch is read before any thread starts: nothing began
+        assertThat(off.begun()).isFalse();
         assertThat(off.finished()).isNotDone();
         assertThat(off.warm(identity).changes()).as("still usable directly").isEqualTo(20);
     }

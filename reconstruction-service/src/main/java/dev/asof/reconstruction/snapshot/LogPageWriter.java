@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +37,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LogPageWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(LogPageWriter.class);
 
     private static final int SCAN_PAGE = 1000;
 
@@ -85,7 +89,13 @@ public class LogPageWriter {
         }
         int written = extendChain(customerId);
         if (written > 0) {
-            events.publishEvent(new LogPagesWritten(customerId, written));
+            try {
+                events.publishEvent(new LogPagesWritten(customerId, written));
+            } catch (RuntimeException e) {
+                // the pages are written; a listener (the read warm-up) failing, or a context shutting down, is not
+                // a failure to write them
+                log.debug("LogPagesWritten not delivered: {}", e.getClass().getSimpleName());
+            }
         }
         return written;
     }

@@ -27,13 +27,15 @@ import org.springframework.stereotype.Component;
  * store, or, on a store without pages yet, the first identity whose pages this service writes. That runs the code of
  * a long timeline's first read (pages fetched and unpacked, events decoded and decrypted, the timeline built, a
  * profile reconstructed) before a person waits for it: with the quick start's C1 compiler, the first 10,000-change
- * timeline after a start took 1.2-1.7 s in the console against 0.7-0.9 s once warm, most of the difference this
- * service's (docs/console.md, Speed). Made-up data would not do: the code reads the store.
+ * timeline after a start took 1.4-1.9 s in the console against 0.9-1.0 s on a warm stack (docs/console.md, Speed).
+ * Made-up data did not do: the code reads the store.
  *
- * <p>Nothing is kept: what the reads kept of the identity (its log stretches in {@link LogSegments}, its answers in
- * the {@link ProfileCache}) is dropped after them, so the identity's next read goes to the store as it would have.
- * The reads count in {@code asof.reconstruction.latency} like others. An erased identity, a store that is down, any failure: the warm-up stops
- * and the service runs as it would without it. No value and no customer id is logged.
+ * <p>What the reads kept of the identity itself (its log stretches in {@link LogSegments}, its answers in the {@link
+ * ProfileCache}) is dropped after them, so its next timeline is read from the store. The rest is what any read leaves:
+ * kept copies of merged members' logs and the data key expire as usual, and a profile read may queue a snapshot
+ * repair. The reads count in {@code asof.reconstruction.latency} like others. An erased identity, a store that is down,
+ * any failure of the read: the warm-up stops and the service runs as it would without it (a look-up that fails leaves
+ * it to the first page write). No value and no customer id is logged.
  */
 @Component
 public class ReadWarmUp {
@@ -80,7 +82,7 @@ public class ReadWarmUp {
     /** Once the service is ready: looks for an identity with pages in the background, and warms up on it. */
     @EventListener(ApplicationReadyEvent.class)
     public void started() {
-        if (!properties.enabled()) {
+        if (!properties.enabled() || begun.get()) {
             return;
         }
         background(() -> {
@@ -93,22 +95,21 @@ public class ReadWarmUp {
                         e.getClass().getSimpleName());
                 return;
             }
-            identity.ifPresent(this::once);
+            if (identity.isPresent() && begun.compareAndSet(false, true)) {
+                warmLogged(identity.get());
+            }
         });
     }
 
     /** Pages of an identity were written: warms up on it, unless a warm-up began already. */
     @EventListener
     public void pagesWritten(LogPagesWritten written) {
-        if (properties.enabled() && !begun.get()) {
-            background(() -> once(written.customerId()));
+        if (properties.enabled() && begun.compareAndSet(false, true)) {
+            background(() -> warmLogged(written.customerId()));
         }
     }
 
-    private void once(String customerId) {
-        if (!begun.compareAndSet(false, true)) {
-            return;
-        }
+    private void warmLogged(String customerId) {
         try {
             Result result = warm(customerId);
             finished.complete(result);
@@ -121,6 +122,11 @@ public class ReadWarmUp {
             finished.completeExceptionally(e);
             log.info("Read warm-up stopped: {}", e.getClass().getSimpleName());
         }
+    }
+
+    /** Whether a warm-up began (there is one per start). */
+    public boolean begun() {
+        return begun.get();
     }
 
     /** The warm-up's result once it ran; never completes when none began. */
