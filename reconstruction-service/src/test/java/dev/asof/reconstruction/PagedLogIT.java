@@ -9,13 +9,16 @@ import dev.asof.events.EventMetadata;
 import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.snapshot.LogPageWriter;
 import dev.asof.reconstruction.state.PagedLog;
+import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.testing.Events;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -24,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Packed log pages ({@link LogPages}, written by {@link LogPageWriter}, read by {@link PagedLog}) against the log
@@ -48,6 +53,12 @@ class PagedLogIT extends ReconstructionIT {
 
     @Autowired
     LogRanges logRanges;
+
+    @Autowired
+    DynamoDbClient dynamo;
+
+    @Autowired
+    AsofTables tables;
 
     @Test
     void scansOfPagesWithTheirLateArrivalsEqualTheLog() {
@@ -103,6 +114,59 @@ class PagedLogIT extends ReconstructionIT {
         }
         assertChain(identity);
         assertWholeLogFromPages(identity, 50);
+    }
+
+    @Test
+    void aPageThatDoesNotUnpackIsReadFromTheLog() {
+        String identity = Events.newCustomerId("cust_paged_damaged");
+        long clock = System.currentTimeMillis();
+        for (int i = 0; i < 60; i++) {
+            fixture.append(change(identity, i, i, "v" + i), clock++);
+        }
+        fixture.flush();
+        while (writer.extend(identity) > 0) {
+            // at most 10 pages a call
+        }
+        List<LogPages.Head> heads = new ArrayList<>();
+        pages.covering(identity, 0, LogRanges.MAX_VALID_TIME.toEpochMilli())
+                .forEachRemaining(page -> heads.add(page.head()));
+        assertThat(heads).as("pages of 10 events").hasSizeGreaterThanOrEqualTo(3);
+        // the second page's packed events replaced by bytes that do not inflate (a damaged item)
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> damaged =
+                new HashMap<>(dynamo.getItem(get -> get.tableName(tables.logPages())
+                                .key(Map.of(
+                                        AsofTables.CUSTOMER_ID,
+                                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(identity),
+                                        AsofTables.PAGE_KEY,
+                                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                                String.format(
+                                                        "v0001#%015d",
+                                                        heads.get(1).fromMillis())))))
+                        .item());
+        assertThat(damaged).as("the second page's item").containsKey(LogPages.EVENTS);
+        damaged.put(
+                LogPages.EVENTS,
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                        SdkBytes.fromUtf8String("not deflated")));
+        dynamo.putItem(put -> put.tableName(tables.logPages()).item(damaged));
+
+        // the whole log, and ranges beginning before, in and after the damaged page: exactly the log
+        assertWholeLogFromPages(identity, 7);
+        long watermark = watermark(identity);
+        for (long from : new long[] {
+            heads.get(0).fromMillis() + 3,
+            heads.get(1).fromMillis() + 3,
+            heads.get(2).fromMillis() + 3
+        }) {
+            Instant start = Instant.ofEpochMilli(from);
+            assertThat(read(
+                            paged.scan(identity, true, start, LogRanges.MAX_VALID_TIME, watermark, 7),
+                            Integer.MAX_VALUE))
+                    .as("from %d", from)
+                    .containsExactlyElementsOf(read(
+                            logRanges.validTimeScan(identity, start, LogRanges.MAX_VALID_TIME, watermark, 1000),
+                            Integer.MAX_VALUE));
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -39,6 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  * LogRanges#allLateArrivals}).
  */
 public class LogPages {
+
+    private static final Logger log = LoggerFactory.getLogger(LogPages.class);
 
     /** The page format; pages of another are ignored (a reader of an older version never sees them). */
     static final int FORMAT = 1;
@@ -130,7 +134,7 @@ public class LogPages {
      * The pages of {@code customerId} that hold valid times in [{@code fromMillis}, {@code toMillis}], in chain
      * order, fetched lazily a few at a time: the one {@code fromMillis} falls in (if the chain reaches it), then each
      * after it that begins at or before {@code toMillis}. Each holds only its events in that range, the others left
-     * undecoded.
+     * undecoded. A page that does not unpack ends them there, like a gap in the chain (the caller reads the log).
      */
     public Iterator<Page> covering(String customerId, long fromMillis, long toMillis) {
         QueryRequest first = keyRange(customerId, prefix(), key(fromMillis))
@@ -177,7 +181,11 @@ public class LogPages {
                         ended = true;
                         return false;
                     }
-                    next = decode(whole, fromMillis, toMillis);
+                    next = readable(customerId, whole, fromMillis, toMillis);
+                    if (next == null) {
+                        ended = true;
+                        return false;
+                    }
                     expectedFrom = next.head().toMillis() + 1;
                     // a range of one millisecond has no pages after the one it falls in (and BETWEEN refuses a lower
                     // bound above the upper one)
@@ -192,9 +200,11 @@ public class LogPages {
                     // a chain that has a gap here (not the page after the last one) is not used past it: the caller
                     // reads the rest from the log
                     if (head.fromMillis() == expectedFrom) {
-                        next = decode(item, fromMillis, toMillis);
-                        expectedFrom = head.toMillis() + 1;
-                        return true;
+                        next = readable(customerId, item, fromMillis, toMillis);
+                        if (next != null) {
+                            expectedFrom = head.toMillis() + 1;
+                            return true;
+                        }
                     }
                 }
                 ended = true;
@@ -367,6 +377,24 @@ public class LogPages {
     }
 
     /** The page an item holds, with only its events in [{@code fromMillis}, {@code toMillis}] decoded. */
+    /**
+     * The page {@code item} holds, or {@code null} when it does not unpack (damaged, or of a writer with another
+     * idea of the format): the chain is not used from there, like a gap, and the caller reads the log instead of
+     * failing the read. Logged with the page's key and the failure's class only.
+     */
+    private static Page readable(String customerId, Map<String, AttributeValue> item, long fromMillis, long toMillis) {
+        try {
+            return decode(item, fromMillis, toMillis);
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "log page {} of {} does not unpack ({}); read from the log from there",
+                    item.get(AsofTables.PAGE_KEY).s(),
+                    customerId,
+                    unreadable.getClass().getSimpleName());
+            return null;
+        }
+    }
+
     private static Page decode(Map<String, AttributeValue> item, long fromMillis, long toMillis) {
         return new Page(head(item), unpack(item.get(EVENTS).b().asByteArrayUnsafe(), fromMillis, toMillis));
     }
