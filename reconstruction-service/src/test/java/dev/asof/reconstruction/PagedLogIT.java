@@ -139,9 +139,7 @@ class PagedLogIT extends ReconstructionIT {
                                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(identity),
                                         AsofTables.PAGE_KEY,
                                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                                String.format(
-                                                        "v0001#%015d",
-                                                        heads.get(1).fromMillis())))))
+                                                LogPages.key(heads.get(1).fromMillis())))))
                         .item());
         assertThat(damaged).as("the second page's item").containsKey(LogPages.EVENTS);
         damaged.put(

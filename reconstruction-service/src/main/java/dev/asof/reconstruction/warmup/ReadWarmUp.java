@@ -159,10 +159,8 @@ public class ReadWarmUp {
             HistoryPage page = history.page(new HistoryQuery(customerId, null, null, null, now, PAGE, after));
             changes += page.changes().size();
             if (!page.changes().isEmpty()) {
-                Instant pageLast =
-                        page.changes().get(page.changes().size() - 1).event().timestampUtc();
                 first = first == null ? page.changes().get(0).event().timestampUtc() : first;
-                last = pageLast;
+                last = page.changes().get(page.changes().size() - 1).event().timestampUtc();
             }
             after = page.next();
         } while (after != null && changes < properties.changes());

@@ -95,7 +95,7 @@ public class LogPages {
     }
 
     /** The sort key of a page beginning at {@code fromMillis}. */
-    static String key(long fromMillis) {
+    public static String key(long fromMillis) {
         return String.format("v%04d#%015d", FORMAT, fromMillis);
     }
 
@@ -380,11 +380,11 @@ public class LogPages {
     /**
      * The page {@code item} holds, or {@code null} when it does not unpack (damaged, or of a writer with another
      * idea of the format): the chain is not used from there, like a gap, and the caller reads the log instead of
-     * failing the read. Logged with the page's key and the failure's class only.
+     * failing the read. Logged with the page's key, the customer id and the failure's class (no event text).
      */
     private static Page readable(String customerId, Map<String, AttributeValue> item, long fromMillis, long toMillis) {
         try {
-            return decode(item, fromMillis, toMillis);
+            return new Page(head(item), unpack(item.get(EVENTS).b().asByteArrayUnsafe(), fromMillis, toMillis));
         } catch (RuntimeException unreadable) {
             log.warn(
                     "log page {} of {} does not unpack ({}); read from the log from there",
@@ -393,9 +393,5 @@ public class LogPages {
                     unreadable.getClass().getSimpleName());
             return null;
         }
-    }
-
-    private static Page decode(Map<String, AttributeValue> item, long fromMillis, long toMillis) {
-        return new Page(head(item), unpack(item.get(EVENTS).b().asByteArrayUnsafe(), fromMillis, toMillis));
     }
 }
