@@ -30,9 +30,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -80,8 +89,10 @@ public final class ReconstructionBenchmark {
                     ? json -> dev.asof.events.EventJson.encode(cipher.encrypt(dev.asof.events.EventJson.decode(json)))
                     : json -> json;
             Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run, intake);
+            long loaded = System.nanoTime();
             Snapshots snapshots = new Snapshots(dynamo, stack.tables);
             awaitSnapshots(snapshots, depths, run);
+            awaitFollowers(stack, loaded);
 
             List<String> rows = new ArrayList<>();
             Map<String, Double> p99 = new java.util.HashMap<>();
@@ -449,6 +460,72 @@ public final class ReconstructionBenchmark {
             previous = count;
         }
         System.out.printf(Locale.ROOT, "snapshots of the deepest customer: %d%n", previous);
+    }
+
+    /**
+     * Waits until reconstruction-service's consumers of the topic (the snapshot trigger and the cache invalidation)
+     * have committed every record, and prints how long after the log writer they caught up: reads measured while
+     * they still work through the load would share the service with them.
+     */
+    private static void awaitFollowers(BenchStack stack, long loadedNanos) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            long lag = followersLag(admin);
+            long atSnapshots = lag;
+            while (lag > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "reconstruction-service's consumers are still " + lag + " records behind after 30 minutes");
+                }
+                Thread.sleep(500);
+                lag = followersLag(admin);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "reconstruction-service's consumers caught up %.1f s after the log writer (%d records behind when"
+                            + " the snapshots were in)%n",
+                    (System.nanoTime() - loadedNanos) / 1e9,
+                    atSnapshots);
+        }
+    }
+
+    /** Records of the topic not yet committed by reconstruction-service's consumer groups, summed. */
+    private static long followersLag(Admin admin) throws Exception {
+        List<String> groups = admin.listConsumerGroups().all().get().stream()
+                .map(ConsumerGroupListing::groupId)
+                .filter(group -> group.equals("asof-snapshots") || group.startsWith("asof-reconstruction-cache-"))
+                .toList();
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (int partition = 0;
+                partition
+                        < admin.describeTopics(List.of(AsofTopics.PROFILE_EVENTS))
+                                .allTopicNames()
+                                .get()
+                                .get(AsofTopics.PROFILE_EVENTS)
+                                .partitions()
+                                .size();
+                partition++) {
+            latest.put(new TopicPartition(AsofTopics.PROFILE_EVENTS, partition), OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                        latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get();
+        if (groups.size() < 2) {
+            return Long.MAX_VALUE;
+        }
+        long lag = 0;
+        for (String group : groups) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+            }
+        }
+        return lag;
     }
 
     private static String customer(String run, int depth) {

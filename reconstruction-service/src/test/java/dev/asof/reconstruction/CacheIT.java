@@ -174,6 +174,54 @@ class CacheIT extends ReconstructionIT {
                         "a@example.com"::equals);
     }
 
+    /**
+     * An attribute change is not validated whole by this consumer (the log writer does): its customer id alone drops
+     * the customer's answers, even from a record without a key and with a body the log writer would dead-letter. A
+     * record that is not JSON is counted as not an event.
+     */
+    @Test
+    void anAttributeChangeDropsItsCustomersAnswersWithoutBeingValidatedWhole() {
+        String question = "2023-10-27T10:30:00Z";
+        profileAt(b, question, question);
+        long bound = dev.asof.events.Hlc.upperBound(Instant.parse(question));
+        assertThat(cache.find(b, Instant.parse(question), bound)).isPresent();
+        double notEvents = counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event");
+        double events = counter("asof.reconstruction.cache.invalidations", "kind", "event");
+
+        kafka.send(AsofTopics.PROFILE_EVENTS, null, "{not json");
+        tools.jackson.databind.node.ObjectNode change =
+                EventJson.toTree(change(b, "2023-10-27T10:50:00Z", "tier", "silver", "voice"));
+        change.put("not_in_the_schema", true);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> EventJson.decode(change.toString())))
+                .as("a body the log writer would dead-letter")
+                .isInstanceOf(dev.asof.events.InvalidEventException.class);
+        kafka.send(AsofTopics.PROFILE_EVENTS, null, change.toString());
+        kafka.flush();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> cache.find(b, Instant.parse(question), bound).isEmpty());
+        assertThat(counter("asof.reconstruction.cache.invalidations", "kind", "not_an_event"))
+                .isEqualTo(notEvents + 1);
+        assertThat(counter("asof.reconstruction.cache.invalidations", "kind", "event"))
+                .isGreaterThanOrEqualTo(events + 1);
+    }
+
+    /**
+     * The topic's followers commit their offsets once per poll (a synchronous commit per record held them minutes
+     * behind a 100,000-event load).
+     */
+    @Test
+    void theFollowersCommitOncePerPoll(
+            @Autowired org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners) {
+        assertThat(listeners.getListenerContainerIds()).contains("asof-reconstruction-cache", "asof-snapshots");
+        listeners
+                .getListenerContainers()
+                .forEach(container -> assertThat(
+                                container.getContainerProperties().getAckMode())
+                        .as(container.getListenerId())
+                        .isEqualTo(org.springframework.kafka.listener.ContainerProperties.AckMode.BATCH));
+    }
+
     private double hits() {
         return counter("asof.reconstruction.cache", "result", "hit");
     }

@@ -2,6 +2,7 @@ package dev.asof.reconstruction.profile.kafka;
 
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
+import dev.asof.events.EventType;
 import dev.asof.events.InvalidEventException;
 import dev.asof.events.ProfileErased;
 import dev.asof.events.ProfileMerged;
@@ -24,6 +25,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Follows the event topic to drop cached answers an event may change, and the late arrivals and stretches of the
@@ -77,7 +79,18 @@ class CacheInvalidation implements ConsumerSeekAware {
         }
         EventEnvelope event;
         try {
-            event = EventJson.decode(record.value());
+            JsonNode node = EventJson.parse(record.value());
+            String ordinary = ordinaryEventsCustomer(node);
+            if (ordinary != null) {
+                // an attribute change or a bulk update only drops its customer's answers: no need to validate it
+                // whole (the log writer does; dropping answers for one it dead-letters costs a read, nothing more).
+                // Validating every record took about 40 % of this consumer's time and left it minutes behind a
+                // 100,000-event load (bench/run reconstruction)
+                invalidations.increment();
+                cache.invalidate(ordinary);
+                return;
+            }
+            event = EventJson.decode(node);
         } catch (InvalidEventException | JacksonException notAnEvent) {
             // The log writer dead-letters it: it never reaches the log, so no answer can change because of it.
             notEvents.increment();
@@ -140,6 +153,23 @@ class CacheInvalidation implements ConsumerSeekAware {
         if (!partitions.isEmpty()) {
             cache.notFollowing();
         }
+    }
+
+    /**
+     * The customer id of an attribute change or a bulk update, read without validating the rest; {@code null} for
+     * any other record (merges, unmerges and erasures are validated whole before they act: a merge that is not one
+     * would hold this consumer until its retries end, waiting for it in the log).
+     */
+    static String ordinaryEventsCustomer(JsonNode node) {
+        JsonNode type = node.get("event_type");
+        JsonNode customerId = node.get("customer_id");
+        if (type == null || !type.isString() || customerId == null || !customerId.isString()) {
+            return null;
+        }
+        String name = type.stringValue();
+        boolean ordinary = name.equals(EventType.CUSTOMER_PROFILE_ATTRIBUTE_CHANGE.wireName())
+                || name.equals(EventType.BULK_PROFILE_UPDATE.wireName());
+        return ordinary ? customerId.stringValue() : null;
     }
 
     private static String mergeTarget(EventEnvelope event) {
