@@ -1,6 +1,8 @@
 package dev.asof.reconstruction.snapshot;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -12,10 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param everyEvents a customer gets a new snapshot after this many more events on the topic
  * @param trackedCustomers most customers whose event counts are kept in memory; a customer dropped from it starts
  *     counting again
+ * @param waitForLog how long a snapshot or pages due at an event the log writer has not logged yet are set aside
+ *     for it; then they are written from what is logged (an event the log writer never logs, such as one it
+ *     dead-letters, delays its customer's snapshot this long; other customers' do not wait for it)
  */
 @Validated
 @ConfigurationProperties("asof.snapshots")
 public record SnapshotProperties(
         @DefaultValue("true") boolean enabled,
         @Min(1) @DefaultValue("50") int everyEvents,
-        @Min(1) @DefaultValue("100000") int trackedCustomers) {}
+        @Min(1) @DefaultValue("100000") int trackedCustomers,
+        @NotNull @DefaultValue("30s") Duration waitForLog) {}
