@@ -93,6 +93,18 @@ public final class ReconstructionBenchmark {
             Snapshots snapshots = new Snapshots(dynamo, stack.tables);
             awaitSnapshots(snapshots, depths, run);
             awaitFollowers(stack, loaded);
+            Prometheus.Scrape written = new Prometheus(reconstruction.api(), BenchStack.API_KEY).scrape();
+            System.out.printf(
+                    Locale.ROOT,
+                    "snapshot writes: %.0f written, %.0f filling gaps, %.0f existed, %.0f up to date, %.0f without"
+                            + " events, %.0f failed; %.0f set aside for the log writer%n",
+                    written.value("asof_snapshots_written_total", "result=\"written\""),
+                    written.value("asof_snapshots_written_total", "result=\"gap\""),
+                    written.value("asof_snapshots_written_total", "result=\"exists\""),
+                    written.value("asof_snapshots_written_total", "result=\"up_to_date\""),
+                    written.value("asof_snapshots_written_total", "result=\"no_events\""),
+                    written.value("asof_snapshots_written_total", "result=\"failed\""),
+                    written.value("asof_snapshots_ahead_of_log_total", ""));
 
             List<String> rows = new ArrayList<>();
             Map<String, Double> p99 = new java.util.HashMap<>();

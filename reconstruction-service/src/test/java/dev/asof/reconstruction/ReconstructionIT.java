@@ -39,7 +39,8 @@ abstract class ReconstructionIT {
         AsofTestProperties.register(registry);
         registry.add("asof.snapshots.every-events", () -> Integer.toString(SNAPSHOT_EVERY));
         registry.add("asof.reconstruction.log-pages.events-per-page", () -> Integer.toString(PAGE_EVENTS));
-        // a due record these tests publish but never log holds the snapshot consumer this long (SnapshotIT)
+        // a snapshot due at an event these tests publish but never log is written from what is logged this often
+        // while it waits (SnapshotIT)
         registry.add("asof.snapshots.wait-for-log", () -> "5s");
         // tests count reads and cache entries of their own customers: a warm-up reading one of them would disturb
         // that (ReadWarmUpIT runs its own)

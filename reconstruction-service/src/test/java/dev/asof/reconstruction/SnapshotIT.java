@@ -83,6 +83,7 @@ class SnapshotIT extends ReconstructionIT {
     @Test
     void theConsumerWaitsForTheLogWriterBeforeItSnapshots() {
         String customer = Events.newCustomerId("cust");
+        double ahead = counter("asof.snapshots.ahead_of_log", null, null);
         List<EventEnvelope> events = new java.util.ArrayList<>();
         for (int i = 0; i < 2 * SNAPSHOT_EVERY; i++) {
             EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
@@ -90,7 +91,6 @@ class SnapshotIT extends ReconstructionIT {
             kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
         }
         kafka.flush();
-        double ahead = counter("asof.snapshots.ahead_of_log", null, null);
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("asof.snapshots.ahead_of_log", null, null) > ahead);
         assertThat(snapshots.count(customer)).isZero();
 
@@ -114,8 +114,46 @@ class SnapshotIT extends ReconstructionIT {
     }
 
     /**
+     * A load the log writer is far behind: while the snapshot due waits for its event, it is written from what is
+     * logged every {@code wait-for-log} (5 s here), and once the rest is logged, from all of it (before, a snapshot
+     * written from part of the load ended the wait, and the rest of the history got none).
+     */
+    @Test
+    void aLongLoadGetsItsSnapshotsAsItIsLogged() {
+        String customer = Events.newCustomerId("cust");
+        List<EventEnvelope> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * SNAPSHOT_EVERY; i++) {
+            EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
+            events.add(event);
+            kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
+        }
+        kafka.flush();
+        for (int i = 0; i < SNAPSHOT_EVERY; i++) {
+            fixture.log(events.get(i), Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        Instant firstPart = Instant.parse(timestamp(SNAPSHOT_EVERY - 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshotAt(customer, firstPart));
+
+        for (int i = SNAPSHOT_EVERY; i < events.size(); i++) {
+            fixture.log(events.get(i), Instant.parse(timestamp(i)).plusSeconds(1));
+        }
+        Instant last = Instant.parse(timestamp(3 * SNAPSHOT_EVERY - 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> snapshotAt(customer, last));
+        assertThat(snapshots.count(customer)).isEqualTo(3);
+    }
+
+    private boolean snapshotAt(String customer, Instant validTo) {
+        return snapshots
+                .latestUsable(customer, validTo, Hlc.upperBound(Instant.now()))
+                .map(Snapshots.Snapshot::validTo)
+                .filter(validTo::equals)
+                .isPresent();
+    }
+
+    /**
      * An event the log writer never logs (one it dead-letters) delays only its own customer's snapshot, by {@code
-     * wait-for-log} (5 s here); then the snapshot is written from what is logged.
+     * wait-for-log} (5 s here); then the snapshot is written from what is logged, and the wait is given up once
+     * nothing more is.
      */
     @Test
     void anEventThatIsNeverLoggedDelaysOnlyItsCustomersSnapshot() {

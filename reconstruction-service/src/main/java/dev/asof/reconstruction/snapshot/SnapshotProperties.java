@@ -14,9 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param everyEvents a customer gets a new snapshot after this many more events on the topic
  * @param trackedCustomers most customers whose event counts are kept in memory; a customer dropped from it starts
  *     counting again
- * @param waitForLog how long a snapshot or pages due at an event the log writer has not logged yet are set aside
- *     for it; then they are written from what is logged (an event the log writer never logs, such as one it
- *     dead-letters, delays its customer's snapshot this long; other customers' do not wait for it)
+ * @param waitForLog while a snapshot or pages due at an event the log writer has not logged yet are set aside for it,
+ *     how often they are written from what is logged so far; they are given up when that writes nothing (an event
+ *     the log writer never logs, such as one it dead-letters, delays only its own customer's snapshot)
  */
 @Validated
 @ConfigurationProperties("asof.snapshots")
@@ -24,4 +24,4 @@ public record SnapshotProperties(
         @DefaultValue("true") boolean enabled,
         @Min(1) @DefaultValue("50") int everyEvents,
         @Min(1) @DefaultValue("100000") int trackedCustomers,
-        @NotNull @DefaultValue("30s") Duration waitForLog) {}
+        @NotNull @DefaultValue("10s") Duration waitForLog) {}

@@ -39,9 +39,10 @@ import tools.jackson.core.JacksonException;
  * thousands of events behind, and the rest of the history got no snapshot and no page until the customer's next
  * events (bench/run reconstruction: 102 snapshots for 100,000 events). So a snapshot or page due at an event the log
  * writer has not logged yet is set aside, one per customer (the latest due; the writers fill what the earlier ones
- * would have written), and written by a background thread once that event is logged, or after {@code
- * asof.snapshots.wait-for-log} (an event the log writer never logs, such as one it dead-letters). The consumer never
- * waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code asof.snapshots.pending} are set aside now.
+ * would have written), and written by a background thread once that event is logged. Every {@code
+ * asof.snapshots.wait-for-log} meanwhile it writes them from what is logged so far (a long load gets its snapshots
+ * as it is logged), and gives up when nothing more was logged (an event the log writer never logs, such as one it
+ * dead-letters). The consumer never waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code asof.snapshots.pending} are set aside now.
  *
  * <p>A snapshot is only a shortcut: when writing one fails (DynamoDB down), the failure is logged and counted, and
  * the customer's next due event tries again. Nothing is dead-lettered: the record itself is fine and the log writer
@@ -145,21 +146,35 @@ class SnapshotTrigger implements DisposableBean {
         pending.merge(customerId, due, Due::and);
     }
 
-    /** Writes what was set aside for each customer whose event is logged by now, or has waited long enough. */
+    /**
+     * Writes what was set aside for each customer whose event is logged by now. One that has waited {@code
+     * wait-for-log} is written from what is logged so far and, if that wrote anything (the log writer is moving, only
+     * behind: a long load), set aside again to wait for the rest; if it wrote nothing, it is given up (an event the
+     * log writer never logs: the customer's next due event tries again).
+     */
     private void writeWhatIsLogged() {
         for (Map.Entry<String, Due> entry : pending.entrySet()) {
             try {
                 Due due = entry.getValue();
+                boolean logged = logged(due);
                 boolean waitedEnough = System.nanoTime() - due.since() >= waitForLog.toNanos();
-                if ((waitedEnough || logged(due)) && pending.remove(entry.getKey(), due)) {
-                    if (waitedEnough) {
-                        log.warn(
-                                "the event a snapshot of {} is due at is still not logged after {} s; writing it from"
-                                        + " what is logged",
-                                entry.getKey(),
-                                waitForLog.toSeconds());
-                    }
-                    write(entry.getKey(), due);
+                if (!(logged || waitedEnough) || !pending.remove(entry.getKey(), due)) {
+                    continue;
+                }
+                boolean wrote = write(entry.getKey(), due);
+                if (logged) {
+                    continue;
+                }
+                if (wrote) {
+                    // the consumer may have set a later one aside meanwhile: it covers this one
+                    pending.putIfAbsent(
+                            entry.getKey(), new Due(due.event(), due.snapshot(), due.pages(), System.nanoTime()));
+                } else {
+                    log.warn(
+                            "the event a snapshot of {} is due at is still not logged after {} s, and nothing more is"
+                                    + " logged; its next due event tries again",
+                            entry.getKey(),
+                            waitForLog.toSeconds());
                 }
             } catch (RuntimeException e) {
                 // this thread must go on for every other customer; the customer's next due event tries again
@@ -170,10 +185,13 @@ class SnapshotTrigger implements DisposableBean {
         }
     }
 
-    private void write(String customerId, Due due) {
+    /** Writes the pages and the snapshot due; whether it wrote any. */
+    private boolean write(String customerId, Due due) {
+        boolean wrote = false;
         if (due.pages()) {
             try {
                 int written = pageWriter.extend(customerId);
+                wrote = written > 0;
                 log.debug("{} log pages of {}", written, customerId);
             } catch (RuntimeException e) {
                 // pages are only a shortcut: whatever failed, the snapshot below is still tried
@@ -185,14 +203,16 @@ class SnapshotTrigger implements DisposableBean {
             }
         }
         if (!due.snapshot()) {
-            return;
+            return wrote;
         }
         try {
             SnapshotWriter.Outcome outcome = writer.snapshot(customerId);
             log.debug("snapshot of {}: {}", customerId, outcome);
+            return wrote || outcome == SnapshotWriter.Outcome.WRITTEN;
         } catch (SdkException e) {
             failures.increment();
             log.warn("could not snapshot {}; trying again at its next due event: {}", customerId, e.toString());
+            return wrote;
         }
     }
 
