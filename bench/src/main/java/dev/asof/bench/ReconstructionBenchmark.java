@@ -91,9 +91,11 @@ public final class ReconstructionBenchmark {
             Map<Integer, Long> lastTimestamp = load(stack, ingestionMetrics, depths, run, intake);
             long loaded = System.nanoTime();
             Snapshots snapshots = new Snapshots(dynamo, stack.tables);
-            awaitSnapshots(snapshots, depths, run);
             awaitFollowers(stack, loaded);
-            Prometheus.Scrape written = new Prometheus(reconstruction.api(), BenchStack.API_KEY).scrape();
+            Prometheus service = new Prometheus(reconstruction.api(), BenchStack.API_KEY);
+            awaitNoSnapshotPending(service);
+            awaitSnapshots(snapshots, depths, run);
+            Prometheus.Scrape written = service.scrape();
             System.out.printf(
                     Locale.ROOT,
                     "snapshot writes: %.0f written, %.0f filling gaps, %.0f existed, %.0f up to date, %.0f without"
@@ -499,6 +501,17 @@ public final class ReconstructionBenchmark {
                             + " the snapshots were in)%n",
                     (System.nanoTime() - loadedNanos) / 1e9,
                     atSnapshots);
+        }
+    }
+
+    /** Waits until no snapshot is set aside for the log writer in the service ({@code asof_snapshots_pending}). */
+    private static void awaitNoSnapshotPending(Prometheus service) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (service.scrape().value("asof_snapshots_pending", "") > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("snapshots still set aside for the log writer after 10 minutes");
+            }
+            Thread.sleep(500);
         }
     }
 

@@ -46,7 +46,7 @@ public class LogPageWriter {
      * The most pages one call writes: a long history is paged over several triggers, so no call holds the snapshot
      * follower for long, and an erasure that begins meanwhile is seen before the next page.
      */
-    static final int MAX_PAGES_PER_CALL = 10;
+    public static final int MAX_PAGES_PER_CALL = 10;
 
     private final ProfileViews views;
     private final LogRanges logRanges;

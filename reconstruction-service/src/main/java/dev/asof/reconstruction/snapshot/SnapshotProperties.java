@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param trackedCustomers most customers whose event counts are kept in memory; a customer dropped from it starts
  *     counting again
  * @param waitForLog while a snapshot or pages due at an event the log writer has not logged yet are set aside for it,
- *     how often they are written from what is logged so far; they are given up when that writes nothing (an event
- *     the log writer never logs, such as one it dead-letters, delays only its own customer's snapshot)
+ *     how often they are written from what is logged so far; they are given up after three such rounds in which
+ *     nothing more of the customer was logged (an event the log writer never logs, such as one it dead-letters,
+ *     delays only its own customer's snapshot)
  */
 @Validated
 @ConfigurationProperties("asof.snapshots")

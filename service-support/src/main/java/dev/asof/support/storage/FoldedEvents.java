@@ -2,6 +2,7 @@ package dev.asof.support.storage;
 
 import dev.asof.events.EventEnvelope;
 import dev.asof.events.RecordedEvent;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -22,11 +23,16 @@ public class FoldedEvents {
 
     /** Whether {@code event} is in the log and in its identity's view; both read consistently. */
     public boolean folded(EventEnvelope event) {
-        Optional<RecordedEvent> logged = log.find(event.customerId(), event.timestampUtc(), event.eventId());
+        return folded(event.customerId(), event.timestampUtc(), event.eventId());
+    }
+
+    /** Whether the event {@code eventId} of {@code customerId} stamped {@code timestampUtc} is logged and folded. */
+    public boolean folded(String customerId, Instant timestampUtc, String eventId) {
+        Optional<RecordedEvent> logged = log.find(customerId, timestampUtc, eventId);
         if (logged.isEmpty()) {
             return false;
         }
-        return views.head(event.customerId())
+        return views.head(customerId)
                 .map(head -> head.lastRecordedAt() >= logged.get().recordedAt())
                 .orElse(false);
     }

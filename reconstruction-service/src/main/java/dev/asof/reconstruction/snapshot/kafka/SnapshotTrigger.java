@@ -2,19 +2,21 @@ package dev.asof.reconstruction.snapshot.kafka;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.InvalidEventException;
+import dev.asof.events.Timestamps;
 import dev.asof.reconstruction.snapshot.LogPageWriter;
 import dev.asof.reconstruction.snapshot.SnapshotProperties;
 import dev.asof.reconstruction.snapshot.SnapshotWriter;
 import dev.asof.reconstruction.state.LogPagesProperties;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.FoldedEvents;
+import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,8 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.core.exception.SdkException;
-import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Counts each customer's events on the topic (consumer group {@code asof-snapshots}) and asks for a snapshot every
@@ -37,45 +38,76 @@ import tools.jackson.core.JacksonException;
  * <p>The snapshot's rectangle and the pages come from what is logged, never from the record. This consumer only
  * counts, so it can run ahead of the log writer: at the end of a fast load its last triggers met a view tens of
  * thousands of events behind, and the rest of the history got no snapshot and no page until the customer's next
- * events (bench/run reconstruction: 102 snapshots for 100,000 events). So a snapshot or page due at an event the log
- * writer has not logged yet is set aside, one per customer (the latest due; the writers fill what the earlier ones
- * would have written), and written by a background thread once that event is logged. Every {@code
- * asof.snapshots.wait-for-log} meanwhile it writes them from what is logged so far (a long load gets its snapshots
- * as it is logged), and gives up when nothing more was logged (an event the log writer never logs, such as one it
- * dead-letters). The consumer never waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code asof.snapshots.pending} are set aside now.
+ * events (bench/run reconstruction: 102 snapshots for 100,000 events). So a snapshot or pages due at an event the log
+ * writer has not logged yet are set aside, one entry per customer (the latest due event; the writers fill what the
+ * earlier ones would have written), and written by a background thread once that event is logged. Every {@code
+ * asof.snapshots.wait-for-log} meanwhile the thread writes them from what is logged so far, so a long load gets its
+ * snapshots while it is logged; after {@value #STILL_ROUNDS} such rounds in which nothing more of the customer was
+ * logged it gives up (an event the log writer never logs, such as one it dead-letters: the customer's next due event
+ * tries again). The consumer never waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code
+ * asof.snapshots.pending} are set aside now.
  *
- * <p>A snapshot is only a shortcut: when writing one fails (DynamoDB down), the failure is logged and counted, and
- * the customer's next due event tries again. Nothing is dead-lettered: the record itself is fine and the log writer
- * owns it.
+ * <p>A snapshot is only a shortcut: when writing one fails (DynamoDB down), the failure is logged and counted. Set
+ * aside, it is tried again at the next round; written by the consumer, at the customer's next due event. Nothing is
+ * dead-lettered (the record itself is fine and the log writer owns it) and nothing thrown (a failing record would be
+ * retried, counted again).
  */
 @Component
 class SnapshotTrigger implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotTrigger.class);
 
-    /** How often the events set aside are looked for in the log. */
-    private static final Duration RECHECK = Duration.ofMillis(500);
+    /** How often the background thread looks at what is set aside. */
+    private static final Duration TICK = Duration.ofMillis(500);
+
+    /** Rounds of {@code wait-for-log} without anything more of the customer logged before a due is given up. */
+    static final int STILL_ROUNDS = 3;
 
     private final SnapshotWriter writer;
     private final LogPageWriter pageWriter;
     private final FoldedEvents folded;
+    private final ProfileViews views;
     private final int everyEvents;
     private final int pageEvents;
     private final int maxPending;
-    private final Duration waitForLog;
+    private final long waitNanos;
     private final Cache<String, Integer> counts;
     private final Cache<String, Integer> pageCounts;
     private final Map<String, Due> pending = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService recheck;
+    private final ScheduledExecutorService background;
     private final Counter failures;
     private final Counter pageFailures;
     private final Counter aheadOfTheLog;
 
-    /** What is due for a customer at {@code event} (null: the record was not an event), set aside at {@code since}. */
-    private record Due(EventEnvelope event, boolean snapshot, boolean pages, long since) {
+    /** The event a snapshot or pages are due at: only what finds it in the log (never a value). */
+    private record DueEvent(Instant timestampUtc, String eventId) {}
 
+    /**
+     * What is due for a customer at {@code event} ({@code null}: the record was not an event, nothing to wait for);
+     * next looked at after {@code nextCheck} (nanos), written from what is logged at {@code roundEnds}, when the
+     * view's {@code last_recorded_at} was {@code viewSeen} at the round before, {@code stillRounds} rounds in a row.
+     */
+    private record Due(
+            DueEvent event,
+            boolean snapshot,
+            boolean pages,
+            long nextCheck,
+            int checks,
+            long roundEnds,
+            long viewSeen,
+            int stillRounds) {
+
+        /** A later due of the same customer joins this one: its event, this one's clock. */
         Due and(Due later) {
-            return new Due(later.event, snapshot || later.snapshot, pages || later.pages, since);
+            return new Due(
+                    later.event != null ? later.event : event,
+                    snapshot || later.snapshot,
+                    pages || later.pages,
+                    nextCheck,
+                    checks,
+                    roundEnds,
+                    viewSeen,
+                    stillRounds);
         }
     }
 
@@ -85,12 +117,14 @@ class SnapshotTrigger implements DisposableBean {
             SnapshotProperties properties,
             LogPagesProperties pageProperties,
             FoldedEvents folded,
+            ProfileViews views,
             MeterRegistry metrics) {
         this.writer = writer;
         this.pageWriter = pageWriter;
         this.folded = folded;
+        this.views = views;
         this.everyEvents = properties.everyEvents();
-        this.waitForLog = properties.waitForLog();
+        this.waitNanos = properties.waitForLog().toNanos();
         this.maxPending = properties.trackedCustomers();
         this.pageEvents = pageProperties.enabled() ? pageProperties.eventsPerPage() : Integer.MAX_VALUE;
         this.counts =
@@ -105,13 +139,12 @@ class SnapshotTrigger implements DisposableBean {
         Gauge.builder("asof.snapshots.pending", pending, Map::size)
                 .description("customers whose snapshot or pages wait for the log writer")
                 .register(metrics);
-        this.recheck = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "asof-snapshots-pending");
             thread.setDaemon(true);
             return thread;
         });
-        recheck.scheduleWithFixedDelay(
-                this::writeWhatIsLogged, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @KafkaListener(
@@ -134,65 +167,129 @@ class SnapshotTrigger implements DisposableBean {
         if (snapshot) {
             counts.invalidate(customerId);
         }
-        Due due = new Due(event(record), snapshot, pages, System.nanoTime());
-        Due waiting = pending.get(customerId);
-        if (waiting == null && (logged(due) || pending.size() >= maxPending)) {
-            write(customerId, due);
+        long now = System.nanoTime();
+        Due due = new Due(event(record), snapshot, pages, now, 0, now + waitNanos, Long.MIN_VALUE, 0);
+        if (!pending.containsKey(customerId) && (pending.size() >= maxPending || loggedOrUnknown(customerId, due))) {
+            write(customerId, due, false);
             return;
         }
-        if (waiting == null) {
+        if (pending.putIfAbsent(customerId, due) == null) {
             aheadOfTheLog.increment();
+        } else {
+            pending.merge(customerId, due, Due::and);
         }
-        pending.merge(customerId, due, Due::and);
+    }
+
+    /** Looks at what is set aside; never lets an exception end the schedule (no later tick would run). */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            for (Map.Entry<String, Due> entry : pending.entrySet()) {
+                if (now - entry.getValue().nextCheck() >= 0) {
+                    look(entry.getKey(), entry.getValue(), now);
+                }
+            }
+        } catch (Throwable failure) {
+            log.error(
+                    "the snapshots set aside could not be looked at: {}",
+                    failure.getClass().getSimpleName());
+        }
     }
 
     /**
-     * Writes what was set aside for each customer whose event is logged by now. One that has waited {@code
-     * wait-for-log} is written from what is logged so far and, if that wrote anything (the log writer is moving, only
-     * behind: a long load), set aside again to wait for the rest; if it wrote nothing, it is given up (an event the
-     * log writer never logs: the customer's next due event tries again).
+     * Writes a customer's due once its event is logged; at the end of each round of {@code wait-for-log}, from what is
+     * logged so far, or gives it up after {@value #STILL_ROUNDS} rounds without anything more logged. Looks again
+     * after 0.5, 1, 2 ... s, at most a round apart, so many customers set aside cost few reads.
      */
-    private void writeWhatIsLogged() {
-        for (Map.Entry<String, Due> entry : pending.entrySet()) {
-            try {
-                Due due = entry.getValue();
-                boolean logged = logged(due);
-                boolean waitedEnough = System.nanoTime() - due.since() >= waitForLog.toNanos();
-                if (!(logged || waitedEnough) || !pending.remove(entry.getKey(), due)) {
-                    continue;
+    private void look(String customerId, Due due, long now) {
+        try {
+            if (logged(customerId, due)) {
+                if (pending.remove(customerId, due)) {
+                    write(customerId, due, true);
                 }
-                boolean wrote = write(entry.getKey(), due);
-                if (logged) {
-                    continue;
-                }
-                if (wrote) {
-                    // the consumer may have set a later one aside meanwhile: it covers this one
-                    pending.putIfAbsent(
-                            entry.getKey(), new Due(due.event(), due.snapshot(), due.pages(), System.nanoTime()));
-                } else {
-                    log.warn(
-                            "the event a snapshot of {} is due at is still not logged after {} s, and nothing more is"
-                                    + " logged; its next due event tries again",
-                            entry.getKey(),
-                            waitForLog.toSeconds());
-                }
-            } catch (RuntimeException e) {
-                // this thread must go on for every other customer; the customer's next due event tries again
-                log.warn(
-                        "could not look for the event a snapshot is due at: {}",
-                        e.getClass().getSimpleName());
+                return;
             }
+            if (now - due.roundEnds() < 0) {
+                long wait = Math.min(TICK.toNanos() << Math.min(due.checks() + 1, 20), waitNanos);
+                pending.replace(
+                        customerId,
+                        due,
+                        new Due(
+                                due.event(),
+                                due.snapshot(),
+                                due.pages(),
+                                now + wait,
+                                due.checks() + 1,
+                                due.roundEnds(),
+                                due.viewSeen(),
+                                due.stillRounds()));
+                return;
+            }
+            long view = views.head(customerId)
+                    .map(ProfileViews.Head::lastRecordedAt)
+                    .orElse(Long.MIN_VALUE);
+            int still = view == due.viewSeen() ? due.stillRounds() + 1 : 0;
+            if (still >= STILL_ROUNDS) {
+                if (pending.remove(customerId, due)) {
+                    log.warn(
+                            "the event a snapshot of {} is due at is still not logged, and nothing more of it was"
+                                    + " logged for {} s; its next due event tries again",
+                            customerId,
+                            TimeUnit.NANOSECONDS.toSeconds(waitNanos * STILL_ROUNDS));
+                }
+                return;
+            }
+            if (still == 0 && view != Long.MIN_VALUE) {
+                write(customerId, due, true);
+            }
+            pending.replace(
+                    customerId,
+                    due,
+                    new Due(
+                            due.event(),
+                            due.snapshot(),
+                            due.pages(),
+                            now + TICK.toNanos(),
+                            0,
+                            now + waitNanos,
+                            view,
+                            still));
+        } catch (RuntimeException e) {
+            // DynamoDB failing: looked at again a round later (one warning a round, not one a tick)
+            pending.computeIfPresent(
+                    customerId,
+                    (id, current) -> new Due(
+                            current.event(),
+                            current.snapshot(),
+                            current.pages(),
+                            now + waitNanos,
+                            current.checks(),
+                            current.roundEnds(),
+                            current.viewSeen(),
+                            current.stillRounds()));
+            log.warn(
+                    "could not look for the event a snapshot of {} is due at; again in {} s: {}",
+                    customerId,
+                    TimeUnit.NANOSECONDS.toSeconds(waitNanos),
+                    e.getClass().getSimpleName());
         }
     }
 
-    /** Writes the pages and the snapshot due; whether it wrote any. */
-    private boolean write(String customerId, Due due) {
-        boolean wrote = false;
+    /**
+     * Writes the pages and the snapshot due. The consumer writes at most {@link LogPageWriter#MAX_PAGES_PER_CALL}
+     * pages per due (a long history is paged over several); the background thread writes every full page logged,
+     * since the dues it writes stand for many.
+     */
+    private void write(String customerId, Due due, boolean allPages) {
         if (due.pages()) {
             try {
-                int written = pageWriter.extend(customerId);
-                wrote = written > 0;
-                log.debug("{} log pages of {}", written, customerId);
+                int written;
+                int total = 0;
+                do {
+                    written = pageWriter.extend(customerId);
+                    total += written;
+                } while (allPages && written >= LogPageWriter.MAX_PAGES_PER_CALL);
+                log.debug("{} log pages of {}", total, customerId);
             } catch (RuntimeException e) {
                 // pages are only a shortcut: whatever failed, the snapshot below is still tried
                 pageFailures.increment();
@@ -203,45 +300,61 @@ class SnapshotTrigger implements DisposableBean {
             }
         }
         if (!due.snapshot()) {
-            return wrote;
+            return;
         }
         try {
             SnapshotWriter.Outcome outcome = writer.snapshot(customerId);
             log.debug("snapshot of {}: {}", customerId, outcome);
-            return wrote || outcome == SnapshotWriter.Outcome.WRITTEN;
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             failures.increment();
-            log.warn("could not snapshot {}; trying again at its next due event: {}", customerId, e.toString());
-            return wrote;
+            log.warn(
+                    "could not snapshot {}; trying again later: {}",
+                    customerId,
+                    e.getClass().getSimpleName());
         }
     }
 
-    /** The record's event, or {@code null} when it is not one (the log writer dead-letters it: nothing to wait for). */
-    private static EventEnvelope event(ConsumerRecord<String, String> record) {
+    /**
+     * The event id and valid time of the record, read without validating the rest (the log writer does); {@code null}
+     * when it has none (it is never logged: nothing to wait for).
+     */
+    private static DueEvent event(ConsumerRecord<String, String> record) {
         try {
-            return EventJson.decode(record.value());
-        } catch (InvalidEventException | JacksonException notAnEvent) {
+            JsonNode node = EventJson.parse(record.value());
+            JsonNode id = node.get("event_id");
+            JsonNode timestamp = node.get("timestamp_utc");
+            if (id == null || !id.isString() || timestamp == null || !timestamp.isString()) {
+                return null;
+            }
+            return Timestamps.parse(timestamp.stringValue())
+                    .map(at -> new DueEvent(at, id.stringValue()))
+                    .orElse(null);
+        } catch (InvalidEventException notJson) {
             return null;
         }
     }
 
     /**
-     * Whether the event is in the log and in its identity's view. Not an event: nothing to wait for. DynamoDB
-     * failing: not waited for either (the writes fail, are logged and counted, and are tried again later).
+     * For the consumer: whether the due's event is logged, and when DynamoDB fails to say, {@code true} too (the
+     * writes then fail as well, are logged and counted, and the customer's next due event tries again).
      */
-    private boolean logged(Due due) {
-        if (due.event() == null) {
-            return true;
-        }
+    private boolean loggedOrUnknown(String customerId, Due due) {
         try {
-            return folded.folded(due.event());
-        } catch (SdkException storeFailed) {
+            return logged(customerId, due);
+        } catch (RuntimeException storeFailed) {
             return true;
         }
     }
 
+    /** Whether the due's event is in the log and in the customer's view; a record that was not an event is. */
+    private boolean logged(String customerId, Due due) {
+        return due.event() == null
+                || folded.folded(
+                        customerId, due.event().timestampUtc(), due.event().eventId());
+    }
+
     @Override
     public void destroy() {
-        recheck.shutdownNow();
+        background.shutdownNow();
     }
 }
