@@ -92,10 +92,10 @@ public final class ReconstructionBenchmark {
             long loaded = System.nanoTime();
             Snapshots snapshots = new Snapshots(dynamo, stack.tables);
             awaitFollowers(stack, loaded);
-            Prometheus service = new Prometheus(reconstruction.api(), BenchStack.API_KEY);
-            awaitNoSnapshotPending(service);
+            Prometheus followers = new Prometheus(reconstruction.api(), BenchStack.API_KEY);
+            awaitNoSnapshotPending(followers);
             awaitSnapshots(snapshots, depths, run);
-            Prometheus.Scrape written = service.scrape();
+            Prometheus.Scrape written = followers.scrape();
             System.out.printf(
                     Locale.ROOT,
                     "snapshot writes: %.0f written, %.0f filling gaps, %.0f existed, %.0f up to date, %.0f without"
