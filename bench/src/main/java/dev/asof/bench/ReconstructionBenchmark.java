@@ -486,7 +486,7 @@ public final class ReconstructionBenchmark {
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             long lag = followersLag(admin);
-            long atSnapshots = lag;
+            long atLoaded = lag;
             while (lag > 0) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
@@ -498,9 +498,9 @@ public final class ReconstructionBenchmark {
             System.out.printf(
                     Locale.ROOT,
                     "reconstruction-service's consumers caught up %.1f s after the log writer (%d records behind when"
-                            + " the snapshots were in)%n",
+                            + " it was done)%n",
                     (System.nanoTime() - loadedNanos) / 1e9,
-                    atSnapshots);
+                    atLoaded);
         }
     }
 

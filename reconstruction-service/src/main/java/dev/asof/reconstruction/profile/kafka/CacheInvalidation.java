@@ -84,7 +84,7 @@ class CacheInvalidation implements ConsumerSeekAware {
             if (ordinary != null) {
                 // an attribute change or a bulk update only drops its customer's answers: no need to validate it
                 // whole (the log writer does; dropping answers for one it dead-letters costs a read, nothing more).
-                // Validating every record took about 40 % of this consumer's time and left it minutes behind a
+                // Validating every record was more than half of this consumer's time and left it minutes behind a
                 // 100,000-event load (bench/run reconstruction)
                 invalidations.increment();
                 cache.invalidate(ordinary);
