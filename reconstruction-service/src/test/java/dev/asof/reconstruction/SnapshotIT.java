@@ -84,13 +84,7 @@ class SnapshotIT extends ReconstructionIT {
     void theConsumerWaitsForTheLogWriterBeforeItSnapshots() {
         String customer = Events.newCustomerId("cust");
         double ahead = counter("asof.snapshots.ahead_of_log", null, null);
-        List<EventEnvelope> events = new java.util.ArrayList<>();
-        for (int i = 0; i < 2 * SNAPSHOT_EVERY; i++) {
-            EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
-            events.add(event);
-            kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
-        }
-        kafka.flush();
+        List<EventEnvelope> events = publishOnly(customer, 2 * SNAPSHOT_EVERY);
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("asof.snapshots.ahead_of_log", null, null) > ahead);
         assertThat(snapshots.count(customer)).isZero();
 
@@ -121,13 +115,7 @@ class SnapshotIT extends ReconstructionIT {
     @Test
     void aLongLoadGetsItsSnapshotsAsItIsLogged() {
         String customer = Events.newCustomerId("cust");
-        List<EventEnvelope> events = new java.util.ArrayList<>();
-        for (int i = 0; i < 3 * SNAPSHOT_EVERY; i++) {
-            EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
-            events.add(event);
-            kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
-        }
-        kafka.flush();
+        List<EventEnvelope> events = publishOnly(customer, 3 * SNAPSHOT_EVERY);
         for (int i = 0; i < SNAPSHOT_EVERY; i++) {
             fixture.log(events.get(i), Instant.parse(timestamp(i)).plusSeconds(1));
         }
@@ -160,13 +148,7 @@ class SnapshotIT extends ReconstructionIT {
     void anEventThatIsNeverLoggedDelaysOnlyItsCustomersSnapshot() {
         String neverLogged = Events.newCustomerId("cust");
         double ahead = counter("asof.snapshots.ahead_of_log", null, null);
-        List<EventEnvelope> events = new java.util.ArrayList<>();
-        for (int i = 0; i < SNAPSHOT_EVERY; i++) {
-            EventEnvelope event = change(neverLogged, timestamp(i), "counter", Integer.toString(i), "voice");
-            events.add(event);
-            kafka.send(AsofTopics.PROFILE_EVENTS, neverLogged, EventJson.encode(event));
-        }
-        kafka.flush();
+        List<EventEnvelope> events = publishOnly(neverLogged, SNAPSHOT_EVERY);
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("asof.snapshots.ahead_of_log", null, null) > ahead);
         // all but the event the snapshot is due at
         for (int i = 0; i < SNAPSHOT_EVERY - 1; i++) {
@@ -292,6 +274,18 @@ class SnapshotIT extends ReconstructionIT {
             return counter("asof.reconstruction.one_round_reads", null, null) > oneRound;
         });
         return customer;
+    }
+
+    /** Publishes {@code count} changes of {@code customer} without logging them (the log writer is behind). */
+    private List<EventEnvelope> publishOnly(String customer, int count) {
+        List<EventEnvelope> events = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
+            events.add(event);
+            kafka.send(AsofTopics.PROFILE_EVENTS, customer, EventJson.encode(event));
+        }
+        kafka.flush();
+        return events;
     }
 
     private void logAndPublish(String customer, int from, int to) {

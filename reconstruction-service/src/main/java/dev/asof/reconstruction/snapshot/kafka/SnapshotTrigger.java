@@ -97,6 +97,16 @@ class SnapshotTrigger implements DisposableBean {
             long viewSeen,
             int stillRounds) {
 
+        /** Looked at again after {@code nextCheck}, the {@code checks}-th time this round. */
+        Due checkAfter(long nextCheck, int checks) {
+            return new Due(event, snapshot, pages, nextCheck, checks, roundEnds, viewSeen, stillRounds);
+        }
+
+        /** A new round until {@code roundEnds}, after one that saw the view at {@code viewSeen}. */
+        Due nextRound(long nextCheck, long roundEnds, long viewSeen, int stillRounds) {
+            return new Due(event, snapshot, pages, nextCheck, 0, roundEnds, viewSeen, stillRounds);
+        }
+
         /** A later due of the same customer joins this one: its event, this one's clock. */
         Due and(Due later) {
             return new Due(
@@ -211,18 +221,7 @@ class SnapshotTrigger implements DisposableBean {
             }
             if (now - due.roundEnds() < 0) {
                 long wait = Math.min(TICK.toNanos() << Math.min(due.checks() + 1, 20), waitNanos);
-                pending.replace(
-                        customerId,
-                        due,
-                        new Due(
-                                due.event(),
-                                due.snapshot(),
-                                due.pages(),
-                                now + wait,
-                                due.checks() + 1,
-                                due.roundEnds(),
-                                due.viewSeen(),
-                                due.stillRounds()));
+                pending.replace(customerId, due, due.checkAfter(now + wait, due.checks() + 1));
                 return;
             }
             long view = views.head(customerId)
@@ -242,31 +241,11 @@ class SnapshotTrigger implements DisposableBean {
             if (still == 0 && view != Long.MIN_VALUE) {
                 write(customerId, due, true);
             }
-            pending.replace(
-                    customerId,
-                    due,
-                    new Due(
-                            due.event(),
-                            due.snapshot(),
-                            due.pages(),
-                            now + TICK.toNanos(),
-                            0,
-                            now + waitNanos,
-                            view,
-                            still));
+            pending.replace(customerId, due, due.nextRound(now + TICK.toNanos(), now + waitNanos, view, still));
         } catch (RuntimeException e) {
             // DynamoDB failing: looked at again a round later (one warning a round, not one a tick)
             pending.computeIfPresent(
-                    customerId,
-                    (id, current) -> new Due(
-                            current.event(),
-                            current.snapshot(),
-                            current.pages(),
-                            now + waitNanos,
-                            current.checks(),
-                            current.roundEnds(),
-                            current.viewSeen(),
-                            current.stillRounds()));
+                    customerId, (id, current) -> current.checkAfter(now + waitNanos, current.checks()));
             log.warn(
                     "could not look for the event a snapshot of {} is due at; again in {} s: {}",
                     customerId,
