@@ -521,25 +521,23 @@ public final class ReconstructionBenchmark {
                 .map(ConsumerGroupListing::groupId)
                 .filter(group -> group.equals("asof-snapshots") || group.startsWith("asof-reconstruction-cache-"))
                 .toList();
+        if (groups.size() < 2) {
+            return Long.MAX_VALUE;
+        }
+        int partitions = admin.describeTopics(List.of(AsofTopics.PROFILE_EVENTS))
+                .allTopicNames()
+                .get()
+                .get(AsofTopics.PROFILE_EVENTS)
+                .partitions()
+                .size();
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (int partition = 0;
-                partition
-                        < admin.describeTopics(List.of(AsofTopics.PROFILE_EVENTS))
-                                .allTopicNames()
-                                .get()
-                                .get(AsofTopics.PROFILE_EVENTS)
-                                .partitions()
-                                .size();
-                partition++) {
+        for (int partition = 0; partition < partitions; partition++) {
             latest.put(new TopicPartition(AsofTopics.PROFILE_EVENTS, partition), OffsetSpec.latest());
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
                         latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                 .all()
                 .get();
-        if (groups.size() < 2) {
-            return Long.MAX_VALUE;
-        }
         long lag = 0;
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)

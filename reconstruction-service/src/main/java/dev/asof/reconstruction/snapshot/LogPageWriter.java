@@ -46,7 +46,7 @@ public class LogPageWriter {
      * The most pages one call writes: a long history is paged over several triggers, so no call holds the snapshot
      * follower for long, and an erasure that begins meanwhile is seen before the next page.
      */
-    public static final int MAX_PAGES_PER_CALL = 10;
+    static final int MAX_PAGES_PER_CALL = 10;
 
     private final ProfileViews views;
     private final LogRanges logRanges;
@@ -77,6 +77,20 @@ public class LogPageWriter {
         this.properties = properties;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /**
+     * Writes every full page of {@code customerId}'s log after its last page, {@value #MAX_PAGES_PER_CALL} at a time
+     * (each call of {@link #extend} reads the view again). Returns how many. Idempotent.
+     */
+    public int extendAll(String customerId) {
+        int total = 0;
+        int written;
+        do {
+            written = extend(customerId);
+            total += written;
+        } while (written >= MAX_PAGES_PER_CALL);
+        return total;
     }
 
     /**

@@ -255,20 +255,15 @@ class SnapshotTrigger implements DisposableBean {
     }
 
     /**
-     * Writes the pages and the snapshot due. The consumer writes at most {@link LogPageWriter#MAX_PAGES_PER_CALL}
-     * pages per due (a long history is paged over several); the background thread writes every full page logged,
+     * Writes the pages and the snapshot due. The consumer writes at most one call of {@link LogPageWriter#extend}
+     * per due (a long history is paged over several); the background thread writes every full page logged,
      * since the dues it writes stand for many.
      */
     private void write(String customerId, Due due, boolean allPages) {
         if (due.pages()) {
             try {
-                int written;
-                int total = 0;
-                do {
-                    written = pageWriter.extend(customerId);
-                    total += written;
-                } while (allPages && written >= LogPageWriter.MAX_PAGES_PER_CALL);
-                log.debug("{} log pages of {}", total, customerId);
+                int written = allPages ? pageWriter.extendAll(customerId) : pageWriter.extend(customerId);
+                log.debug("{} log pages of {}", written, customerId);
             } catch (RuntimeException e) {
                 // pages are only a shortcut: whatever failed, the snapshot below is still tried
                 pageFailures.increment();
