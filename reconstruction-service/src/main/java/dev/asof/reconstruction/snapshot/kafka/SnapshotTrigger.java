@@ -60,6 +60,14 @@ class SnapshotTrigger implements DisposableBean {
     /** How often the background thread looks at what is set aside. */
     private static final Duration TICK = Duration.ofMillis(500);
 
+    /**
+     * The longest time between two looks at a due. Longer, a load's last due was written up to {@code wait-for-log}
+     * after the log writer logged it, while the first reads of the customer came in (bench/console-timeline: a first
+     * view of a 10,000-change timeline timed out on the store, its pages still being written). Each look is two
+     * consistent reads of one item.
+     */
+    static final Duration MOST_BETWEEN_LOOKS = Duration.ofSeconds(2);
+
     /** Rounds of {@code wait-for-log} without anything more of the customer logged before a due is given up. */
     static final int STILL_ROUNDS = 3;
 
@@ -209,7 +217,7 @@ class SnapshotTrigger implements DisposableBean {
     /**
      * Writes a customer's due once its event is logged; at the end of each round of {@code wait-for-log}, from what is
      * logged so far, or gives it up after {@value #STILL_ROUNDS} rounds without anything more logged. Looks again
-     * after 0.5, 1, 2 ... s, at most a round apart, so many customers set aside cost few reads.
+     * after 0.5, 1, 2, 2 ... s ({@link #nextLook}).
      */
     private void look(String customerId, Due due, long now) {
         try {
@@ -220,8 +228,10 @@ class SnapshotTrigger implements DisposableBean {
                 return;
             }
             if (now - due.roundEnds() < 0) {
-                long wait = Math.min(TICK.toNanos() << Math.min(due.checks() + 1, 20), waitNanos);
-                pending.replace(customerId, due, due.checkAfter(now + wait, due.checks() + 1));
+                pending.replace(
+                        customerId,
+                        due,
+                        due.checkAfter(nextLook(now, due.checks() + 1, due.roundEnds()), due.checks() + 1));
                 return;
             }
             long view = views.head(customerId)
@@ -252,6 +262,16 @@ class SnapshotTrigger implements DisposableBean {
                     TimeUnit.NANOSECONDS.toSeconds(waitNanos),
                     e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * When to look at a due again after its {@code checks}-th look this round: 0.5, 1, 2 s ... later, at most {@link
+     * #MOST_BETWEEN_LOOKS} (the most a due is written after its event is logged) and never after the round ends (its
+     * write from what is logged is not put off).
+     */
+    static long nextLook(long now, int checks, long roundEnds) {
+        long wait = Math.min(TICK.toNanos() << Math.min(checks, 20), MOST_BETWEEN_LOOKS.toNanos());
+        return roundEnds - (now + wait) < 0 ? roundEnds : now + wait;
     }
 
     /**
