@@ -6,6 +6,7 @@ import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.Snapshots;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,8 +32,13 @@ class StateConfiguration {
     }
 
     @Bean
-    LogPages logPages(DynamoDbClient dynamo, AsofTables tables) {
-        return new LogPages(dynamo, tables);
+    SharedPageReads sharedPageReads(MeterRegistry metrics) {
+        return new SharedPageReads(metrics);
+    }
+
+    @Bean
+    LogPages logPages(DynamoDbClient dynamo, AsofTables tables, SharedPageReads reads) {
+        return new LogPages(dynamo, tables, reads);
     }
 
     @Bean
