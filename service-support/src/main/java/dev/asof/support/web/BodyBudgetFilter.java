@@ -37,8 +37,14 @@ class BodyBudgetFilter extends OncePerRequestFilter {
     private final Semaphore budgetKib;
     private final Semaphore waiters;
     private final int clientShareKib;
-    private final java.util.concurrent.ConcurrentHashMap<String, Semaphore> clientShares =
+    /**
+     * KiB each caller holds now. A caller is here only while it holds some: the map is as large as the callers with
+     * bodies being handled, however many have come and gone (one entry per caller ever seen, kept for good, was a
+     * slow leak with many token callers).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> clientShares =
             new java.util.concurrent.ConcurrentHashMap<>();
+
     private final int maxBodyKib;
     private final long waitMillis;
     private final JsonMapper json;
@@ -78,18 +84,17 @@ class BodyBudgetFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Semaphore own = clientShares.computeIfAbsent(caller, name -> new Semaphore(clientShareKib));
-        if (!own.tryAcquire(weight)) {
+        if (!takeClientShare(caller, weight)) {
             busy(request, response, Admission.CLIENT_SHARE_TAKEN);
             return;
         }
         Admission admission = admit(weight);
         if (admission != Admission.TAKEN) {
-            own.release(weight);
+            giveClientShare(caller, weight);
             busy(request, response, admission);
             return;
         }
-        Release release = new Release(weight, own);
+        Release release = new Release(weight, caller);
         request.setAttribute(SHARE, release);
         boolean async = false;
         try {
@@ -118,6 +123,30 @@ class BodyBudgetFilter extends OncePerRequestFilter {
             return null;
         }
         return caller.getName();
+    }
+
+    /** Whether {@code caller} could take {@code weight} KiB more of its share. */
+    private boolean takeClientShare(String caller, int weight) {
+        boolean[] taken = new boolean[1];
+        clientShares.compute(caller, (name, held) -> {
+            int now = held == null ? 0 : held;
+            if (now + weight > clientShareKib) {
+                return held;
+            }
+            taken[0] = true;
+            return now + weight;
+        });
+        return taken[0];
+    }
+
+    /** Gives {@code weight} KiB back to {@code caller}'s share; a caller that holds none is forgotten. */
+    private void giveClientShare(String caller, int weight) {
+        clientShares.computeIfPresent(caller, (name, held) -> held <= weight ? null : held - weight);
+    }
+
+    /** How many callers hold part of their share now (what the filter remembers of callers). */
+    int callersHolding() {
+        return clientShares.size();
     }
 
     /**
@@ -162,13 +191,13 @@ class BodyBudgetFilter extends OncePerRequestFilter {
      * handling ends, however it ends (once).
      */
     final class Release implements AsyncListener, Runnable {
-        private final Semaphore own;
+        private final String caller;
         private int weight;
         private boolean released;
 
-        Release(int weight, Semaphore own) {
+        Release(int weight, String caller) {
             this.weight = weight;
-            this.own = own;
+            this.caller = caller;
         }
 
         /**
@@ -179,7 +208,7 @@ class BodyBudgetFilter extends OncePerRequestFilter {
             int kept = Math.min(weight, kib(bytes));
             if (!released && kept < weight) {
                 budgetKib.release(weight - kept);
-                own.release(weight - kept);
+                giveClientShare(caller, weight - kept);
                 weight = kept;
             }
         }
@@ -189,7 +218,7 @@ class BodyBudgetFilter extends OncePerRequestFilter {
             if (!released) {
                 released = true;
                 budgetKib.release(weight);
-                own.release(weight);
+                giveClientShare(caller, weight);
             }
         }
 
