@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The API keys a service accepts, configured hashed: {@code asof.security.api-keys[i].name}, {@code .sha256}
  * (lower-case hex SHA-256 of the raw key) and {@code .scopes}. With no key configured every request but health
- * is refused.
+ * is refused. A key's name is its caller's name (rate limits, body shares, idempotency keys), so it may not begin with
+ * {@code oauth2:}, which token callers' names do ({@link OAuth2Tokens#PRINCIPAL_PREFIX}).
  */
 @Validated
 @ConfigurationProperties("asof.security")
@@ -24,7 +25,12 @@ public record ApiKeyProperties(@Valid List<ApiKey> apiKeys) {
 
     /** One configured key. */
     public record ApiKey(
-            @NotBlank String name,
+            @NotBlank
+            @Pattern(
+                    regexp = "(?si)^(?!oauth2:).*$",
+                    message = "must not begin with oauth2: (the names of token callers do: a key of such a name would"
+                            + " share a token caller's rate-limit bucket and idempotency keys)")
+            String name,
 
             @NotBlank @Pattern(regexp = "^[0-9a-f]{64}$", message = "must be 64 lower-case hex digits (SHA-256)")
             String sha256,
