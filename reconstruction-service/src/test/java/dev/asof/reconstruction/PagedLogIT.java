@@ -9,7 +9,6 @@ import dev.asof.events.EventMetadata;
 import dev.asof.events.RecordedEvent;
 import dev.asof.reconstruction.snapshot.LogPageWriter;
 import dev.asof.reconstruction.state.PagedLog;
-import dev.asof.reconstruction.state.SharedPageReads;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.LogRanges;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,9 +53,6 @@ class PagedLogIT extends ReconstructionIT {
 
     @Autowired
     LogRanges logRanges;
-
-    @Autowired
-    SharedPageReads pageReads;
 
     @Autowired
     DynamoDbClient dynamo;
@@ -121,74 +116,6 @@ class PagedLogIT extends ReconstructionIT {
         assertWholeLogFromPages(identity, 50);
     }
 
-    /**
-     * A timeline's ranges read at once (as the console reads a long one) share each page they both want: every page is
-     * read from the table once, and every range equals the log.
-     */
-    @Test
-    void rangesReadAtOnceShareEachPageAndEqualTheLog() throws Exception {
-        String identity = Events.newCustomerId("cust_paged_shared");
-        long clock = System.currentTimeMillis();
-        for (int i = 0; i < 200; i++) {
-            fixture.append(change(identity, i, i, "v" + i), clock++);
-        }
-        fixture.flush();
-        while (writer.extend(identity) > 0) {
-            // at most 10 pages a call
-        }
-        long watermark = watermark(identity);
-        pageReads.forget(identity);
-        double fromStore = fetched("store");
-        double shared = fetched("shared");
-        // 8 ranges of 23 ms against pages of PAGE_EVENTS (10) events, one a millisecond: each range wants 3 or 4
-        // pages, and each page a range ends in is wanted by the next range too
-        int ranges = 8;
-        ExecutorService readers = Executors.newFixedThreadPool(ranges);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<List<String>>> read = new ArrayList<>();
-            for (int r = 0; r < ranges; r++) {
-                Instant from = T0.plusMillis(r * 23L);
-                Instant to = T0.plusMillis(r * 23L + 22);
-                read.add(readers.submit(() -> {
-                    start.await();
-                    return read(paged.scan(identity, true, from, to, watermark, 7), Integer.MAX_VALUE);
-                }));
-            }
-            start.countDown();
-            for (int r = 0; r < ranges; r++) {
-                Instant from = T0.plusMillis(r * 23L);
-                Instant to = T0.plusMillis(r * 23L + 22);
-                assertThat(read.get(r).get())
-                        .as("range %d", r)
-                        .hasSize(23)
-                        .containsExactlyElementsOf(
-                                read(logRanges.validTimeScan(identity, from, to, watermark, 1000), Integer.MAX_VALUE));
-            }
-        } finally {
-            readers.shutdownNow();
-        }
-        List<LogPages.Head> chain = new ArrayList<>();
-        pages.covering(identity, 0, LogRanges.MAX_VALID_TIME.toEpochMilli())
-                .forEachRemaining(page -> chain.add(page.head()));
-        // the last 10 events are not a page yet: a page is cut at the next millisecond after it is full
-        assertThat(chain).as("pages of %d events", PAGE_EVENTS).hasSize(200 / PAGE_EVENTS - 1);
-        // what the ranges wanted: each page that holds part of each range
-        int wanted = 0;
-        for (int r = 0; r < ranges; r++) {
-            long from = T0.toEpochMilli() + r * 23L;
-            long to = from + 22;
-            for (LogPages.Head head : chain) {
-                wanted += head.fromMillis() <= to && head.toMillis() >= from ? 1 : 0;
-            }
-        }
-        assertThat(wanted).as("pages the ranges wanted, some by two ranges").isGreaterThan(ranges * 3);
-        // every page was read from the table once (by the ranges, or by the chain read just now); every other want of
-        // it was shared
-        assertThat(fetched("store") - fromStore).as("pages read from the table").isEqualTo(chain.size());
-        assertThat(fetched("shared") - shared).as("page reads shared").isEqualTo(wanted);
-    }
-
     @Test
     void aPageThatDoesNotUnpackIsReadFromTheLog() {
         String identity = Events.newCustomerId("cust_paged_damaged");
@@ -220,8 +147,6 @@ class PagedLogIT extends ReconstructionIT {
                 software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
                         SdkBytes.fromUtf8String("not deflated")));
         dynamo.putItem(put -> put.tableName(tables.logPages()).item(damaged));
-        // as read a while later: not the copy kept from the reads above (pages are never rewritten but here)
-        pageReads.forget(identity);
 
         // the whole log, and ranges beginning before, in and after the damaged page: exactly the log
         assertWholeLogFromPages(identity, 7);
@@ -395,11 +320,6 @@ class PagedLogIT extends ReconstructionIT {
         assertThat(scanned)
                 .as("seed %d: [%s, %s] bound %d (watermark %d), first %d", SEED, from, to, bound, watermark, stopAfter)
                 .containsExactlyElementsOf(stored);
-    }
-
-    private double fetched(String from) {
-        return metrics.counter("asof.reconstruction.log_pages.fetched", "from", from)
-                .count();
     }
 
     private double pagesRead() {

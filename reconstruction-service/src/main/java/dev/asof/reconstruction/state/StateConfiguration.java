@@ -6,7 +6,6 @@ import dev.asof.support.storage.HeadReads;
 import dev.asof.support.storage.LogPages;
 import dev.asof.support.storage.LogRanges;
 import dev.asof.support.storage.Snapshots;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,13 +31,8 @@ class StateConfiguration {
     }
 
     @Bean
-    SharedPageReads sharedPageReads(MeterRegistry metrics) {
-        return new SharedPageReads(metrics);
-    }
-
-    @Bean
-    LogPages logPages(DynamoDbClient dynamo, AsofTables tables, SharedPageReads reads) {
-        return new LogPages(dynamo, tables, reads);
+    LogPages logPages(DynamoDbClient dynamo, AsofTables tables) {
+        return new LogPages(dynamo, tables);
     }
 
     @Bean

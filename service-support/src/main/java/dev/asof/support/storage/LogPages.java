@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -69,31 +68,10 @@ public class LogPages {
 
     private final DynamoDbClient dynamo;
     private final String table;
-    private final PageReads reads;
 
     public LogPages(DynamoDbClient dynamo, AsofTables tables) {
-        this(dynamo, tables, PageReads.DIRECT);
-    }
-
-    /** Pages whose whole reads for {@link #covering} go through {@code reads}. */
-    public LogPages(DynamoDbClient dynamo, AsofTables tables, PageReads reads) {
         this.dynamo = dynamo;
         this.table = tables.logPages();
-        this.reads = reads;
-    }
-
-    /**
-     * How {@link #covering} reads a whole page it found the head of: {@code fromTable} reads it (a consistent read;
-     * {@code null} when the page is gone or is no longer the one with that head). Pages are never updated, so a copy
-     * read a moment ago is the same item; a reader may share one read between reads at the same time.
-     */
-    @FunctionalInterface
-    public interface PageReads {
-
-        /** Every page read from the table. */
-        PageReads DIRECT = (customerId, head, fromTable) -> fromTable.get();
-
-        Map<String, AttributeValue> read(String customerId, Head head, Supplier<Map<String, AttributeValue>> fromTable);
     }
 
     /** Where a page lies, without its events. */
@@ -154,12 +132,9 @@ public class LogPages {
 
     /**
      * The pages of {@code customerId} that hold valid times in [{@code fromMillis}, {@code toMillis}], in chain
-     * order, fetched lazily one at a time: the one {@code fromMillis} falls in (if the chain reaches it), then each
-     * after it that begins at or before {@code toMillis}. Where they lie comes from queries of their heads; each page
-     * is then read whole through {@link PageReads}, so reads of overlapping ranges at the same time (a timeline's
-     * ranges) can share one read of it. Each holds only its events in that range, the others left undecoded. A page
-     * that does not unpack, or is no longer the page its head said (deleted since), ends them there, like a gap in the
-     * chain (the caller reads the log).
+     * order, fetched lazily a few at a time: the one {@code fromMillis} falls in (if the chain reaches it), then each
+     * after it that begins at or before {@code toMillis}. Each holds only its events in that range, the others left
+     * undecoded. A page that does not unpack ends them there, like a gap in the chain (the caller reads the log).
      */
     public Iterator<Page> covering(String customerId, long fromMillis, long toMillis) {
         QueryRequest first = keyRange(customerId, prefix(), key(fromMillis))
@@ -169,10 +144,11 @@ public class LogPages {
                 .limit(1)
                 .build();
         QueryRequest rest = keyRange(customerId, key(fromMillis + 1), key(toMillis))
-                .projectionExpression(HEAD)
+                // about 1 MB a response: DynamoDB's own limit per query call
+                .limit(3)
                 .build();
         return new Iterator<>() {
-            private Iterator<Map<String, AttributeValue>> heads;
+            private Iterator<Map<String, AttributeValue>> items;
             private Page next;
             private long expectedFrom = -1;
             private boolean ended;
@@ -185,34 +161,48 @@ public class LogPages {
                 if (ended) {
                     return false;
                 }
-                if (heads == null) {
+                if (items == null) {
                     Optional<Map<String, AttributeValue>> containing =
                             dynamo.query(first).items().stream().findFirst();
-                    next = containing.isPresent() && head(containing.get()).toMillis() >= fromMillis
-                            ? whole(customerId, containing.get(), fromMillis, toMillis)
-                            : null;
+                    Map<String, AttributeValue> whole =
+                            containing.isPresent() && head(containing.get()).toMillis() >= fromMillis
+                                    ? dynamo.getItem(b -> b.tableName(table)
+                                                    .consistentRead(true)
+                                                    .key(Map.of(
+                                                            AsofTables.CUSTOMER_ID,
+                                                            EventLog.s(customerId),
+                                                            AsofTables.PAGE_KEY,
+                                                            containing.get().get(AsofTables.PAGE_KEY))))
+                                            .item()
+                                    : null;
+                    if (whole == null || whole.isEmpty() || head(whole).toMillis() < fromMillis) {
+                        // no page holds the range's start (or it was deleted, or replaced by a shorter one, since the
+                        // query): the caller reads the log
+                        ended = true;
+                        return false;
+                    }
+                    next = readable(customerId, whole, fromMillis, toMillis);
                     if (next == null) {
-                        // no page holds the range's start (or it was deleted since the query, or does not unpack):
-                        // the caller reads the log
                         ended = true;
                         return false;
                     }
                     expectedFrom = next.head().toMillis() + 1;
                     // a range of one millisecond has no pages after the one it falls in (and BETWEEN refuses a lower
                     // bound above the upper one)
-                    heads = fromMillis >= toMillis
+                    items = fromMillis >= toMillis
                             ? java.util.Collections.<Map<String, AttributeValue>>emptyIterator()
                             : dynamo.queryPaginator(rest).items().iterator();
                     return true;
                 }
-                if (heads.hasNext()) {
-                    Map<String, AttributeValue> item = heads.next();
+                if (items.hasNext()) {
+                    Map<String, AttributeValue> item = items.next();
+                    Head head = head(item);
                     // a chain that has a gap here (not the page after the last one) is not used past it: the caller
                     // reads the rest from the log
-                    if (head(item).fromMillis() == expectedFrom) {
-                        next = whole(customerId, item, fromMillis, toMillis);
+                    if (head.fromMillis() == expectedFrom) {
+                        next = readable(customerId, item, fromMillis, toMillis);
                         if (next != null) {
-                            expectedFrom = next.head().toMillis() + 1;
+                            expectedFrom = head.toMillis() + 1;
                             return true;
                         }
                     }
@@ -231,23 +221,6 @@ public class LogPages {
                 return page;
             }
         };
-    }
-
-    /**
-     * The page whose head a query found, read whole through {@link #reads} with only its events in [{@code
-     * fromMillis}, {@code toMillis}] decoded; {@code null} when it is gone or no longer that page, or does not unpack.
-     */
-    private Page whole(String customerId, Map<String, AttributeValue> headItem, long fromMillis, long toMillis) {
-        Head head = head(headItem);
-        AttributeValue key = headItem.get(AsofTables.PAGE_KEY);
-        Map<String, AttributeValue> item = reads.read(customerId, head, () -> {
-            Map<String, AttributeValue> read = dynamo.getItem(b -> b.tableName(table)
-                            .consistentRead(true)
-                            .key(Map.of(AsofTables.CUSTOMER_ID, EventLog.s(customerId), AsofTables.PAGE_KEY, key)))
-                    .item();
-            return read == null || read.isEmpty() || !head(read).equals(head) ? null : read;
-        });
-        return item == null ? null : readable(customerId, item, fromMillis, toMillis);
     }
 
     /**

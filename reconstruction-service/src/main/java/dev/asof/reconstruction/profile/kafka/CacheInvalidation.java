@@ -11,7 +11,6 @@ import dev.asof.privacy.ValueCipher;
 import dev.asof.reconstruction.profile.ProfileCache;
 import dev.asof.reconstruction.state.LateArrivals;
 import dev.asof.reconstruction.state.LogSegments;
-import dev.asof.reconstruction.state.SharedPageReads;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.FoldedEvents;
 import io.micrometer.core.instrument.Counter;
@@ -31,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Follows the event topic to drop cached answers an event may change, and the late arrivals and stretches of the
  * log kept in memory of an identity whose erasure event it sees ({@link LateArrivals#erased}, {@link
- * LogSegments#drop}, {@link SharedPageReads#forget}). Every instance needs every event (each has its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
+ * LogSegments#drop}). Every instance needs every event (each has its own cache), so the consumer group is unique per instance and starts at the end of the topic: the cache
  * starts empty, and nothing is cached until the partitions are assigned and their positions fixed.
  *
  * <p>A merge or unmerge keeps its target "pending" until the log writer has logged and folded it: until then this
@@ -47,7 +46,6 @@ class CacheInvalidation implements ConsumerSeekAware {
     private final ProfileCache cache;
     private final LateArrivals lateArrivals;
     private final LogSegments segments;
-    private final SharedPageReads pageReads;
     private final FoldedEvents folded;
     private final ValueCipher cipher;
     private final Counter invalidations;
@@ -57,14 +55,12 @@ class CacheInvalidation implements ConsumerSeekAware {
             ProfileCache cache,
             LateArrivals lateArrivals,
             LogSegments segments,
-            SharedPageReads pageReads,
             FoldedEvents folded,
             ValueCipher cipher,
             MeterRegistry metrics) {
         this.cache = cache;
         this.lateArrivals = lateArrivals;
         this.segments = segments;
-        this.pageReads = pageReads;
         this.folded = folded;
         this.cipher = cipher;
         this.invalidations = metrics.counter("asof.reconstruction.cache.invalidations", "kind", "event");
@@ -108,7 +104,6 @@ class CacheInvalidation implements ConsumerSeekAware {
             // outlive the redaction (other events only move the view on, and the copies catch up with them)
             lateArrivals.erased(event.customerId());
             segments.drop(event.customerId());
-            pageReads.forget(event.customerId());
             // and destroys its key right after: from now on its values open only with a key read past the cache, so
             // a profile that held it by a merge stops showing them then, not a cache TTL later
             cipher.erasureSeen(event.customerId());
