@@ -29,7 +29,7 @@ public record ApiKeyProperties(@Valid List<ApiKey> apiKeys) {
             @Pattern(
                     regexp = "(?si)^(?!oauth2:).*$",
                     message = "must not begin with oauth2: (the names of token callers do: a key of such a name would"
-                            + " share a token caller's rate-limit bucket and idempotency keys)")
+                            + " share a token caller's rate-limit bucket, body share and idempotency keys)")
             String name,
 
             @NotBlank @Pattern(regexp = "^[0-9a-f]{64}$", message = "must be 64 lower-case hex digits (SHA-256)")

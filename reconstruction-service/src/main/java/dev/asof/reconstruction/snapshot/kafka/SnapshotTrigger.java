@@ -61,10 +61,11 @@ class SnapshotTrigger implements DisposableBean {
     private static final Duration TICK = Duration.ofMillis(500);
 
     /**
-     * The longest time between two looks at a due. Longer, a load's last due was written up to {@code wait-for-log}
-     * after the log writer logged it, while the first reads of the customer came in (bench/console-timeline: a first
-     * view of a 10,000-change timeline timed out on the store, its pages still being written). Each look is two
-     * consistent reads of one item.
+     * The longest time between two looks at a due, with few customers set aside (one thread looks at all of them in
+     * turn). With the looks backing off to 8 s, past a round's end, a load's last due was written up to 8 s after the
+     * log writer logged it, while the first reads of the customer came in (bench/console-timeline: a first view of a
+     * 10,000-change timeline timed out on the store, its pages still being written). Each look is two consistent
+     * reads of one item.
      */
     static final Duration MOST_BETWEEN_LOOKS = Duration.ofSeconds(2);
 
