@@ -8,9 +8,14 @@ import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.Hlc;
 import dev.asof.events.Timestamps;
+import dev.asof.reconstruction.snapshot.LogPageWriter;
+import dev.asof.reconstruction.snapshot.SnapshotProperties;
 import dev.asof.reconstruction.snapshot.SnapshotWriter;
+import dev.asof.reconstruction.snapshot.kafka.SnapshotTriggers;
+import dev.asof.reconstruction.state.LogPagesProperties;
 import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.storage.AsofTables;
+import dev.asof.support.storage.FoldedEvents;
 import dev.asof.support.storage.IdentityStateCodec;
 import dev.asof.support.storage.Snapshots;
 import dev.asof.testing.Events;
@@ -18,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -44,6 +50,15 @@ class SnapshotIT extends ReconstructionIT {
 
     @Autowired
     SnapshotWriter snapshotWriter;
+
+    @Autowired
+    LogPageWriter pageWriter;
+
+    @Autowired
+    LogPagesProperties pageProperties;
+
+    @Autowired
+    FoldedEvents folded;
 
     @Test
     void theConsumerSnapshotsEveryNEventsAndALateEventAfterASnapshotStillCounts() {
@@ -138,6 +153,53 @@ class SnapshotIT extends ReconstructionIT {
                 .map(Snapshots.Snapshot::validTo)
                 .filter(validTo::equals)
                 .isPresent();
+    }
+
+    /**
+     * What is set aside for the log writer is written from what is logged when the service shuts down: kept only in
+     * memory, it was lost with the process, and a restart after a load left its last snapshots unwritten until the
+     * customer's next events. A trigger of the test's own, fed the records directly, with rounds far longer than the
+     * test, so that only the shutdown writes.
+     */
+    @Test
+    void whatIsSetAsideIsWrittenFromWhatIsLoggedAtShutdown() throws Exception {
+        SnapshotTriggers.Trigger trigger = SnapshotTriggers.create(
+                snapshotWriter,
+                pageWriter,
+                new SnapshotProperties(true, SNAPSHOT_EVERY, 1_000, Duration.ofMinutes(10)),
+                pageProperties,
+                folded,
+                views);
+        try {
+            String customer = Events.newCustomerId("cust");
+            List<EventEnvelope> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 2 * SNAPSHOT_EVERY; i++) {
+                EventEnvelope event = change(customer, timestamp(i), "counter", Integer.toString(i), "voice");
+                events.add(event);
+                trigger.onEvent(
+                        new ConsumerRecord<>(AsofTopics.PROFILE_EVENTS, 0, i, customer, EventJson.encode(event)));
+            }
+            assertThat(trigger.pending()).as("set aside: none of it is logged").isEqualTo(1);
+            // the log writer logs all but the last few before the shutdown
+            for (int i = 0; i < 2 * SNAPSHOT_EVERY - 5; i++) {
+                fixture.log(events.get(i), Instant.parse(timestamp(i)).plusSeconds(1));
+            }
+            assertThat(snapshots.count(customer))
+                    .as("nothing written before the shutdown")
+                    .isZero();
+
+            trigger.shutDown();
+
+            assertThat(trigger.pending()).isZero();
+            assertThat(snapshotAt(customer, Instant.parse(timestamp(SNAPSHOT_EVERY - 1))))
+                    .as("the gap snapshot")
+                    .isTrue();
+            assertThat(snapshotAt(customer, Instant.parse(timestamp(2 * SNAPSHOT_EVERY - 6))))
+                    .as("the snapshot at the last event logged")
+                    .isTrue();
+        } finally {
+            trigger.shutDown();
+        }
     }
 
     /**

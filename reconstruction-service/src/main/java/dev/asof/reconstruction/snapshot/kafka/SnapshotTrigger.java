@@ -44,7 +44,8 @@ import tools.jackson.databind.JsonNode;
  * asof.snapshots.wait-for-log} meanwhile the thread writes them from what is logged so far, so a long load gets its
  * snapshots while it is logged; after {@value #STILL_ROUNDS} such rounds in which nothing more of the customer was
  * logged it gives up (an event the log writer never logs, such as one it dead-letters: the customer's next due event
- * tries again). The consumer never waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code
+ * tries again). At shutdown what is set aside is written from what is logged ({@link #destroy}). The consumer never
+ * waits. Counted in {@code asof.snapshots.ahead_of_log}; {@code
  * asof.snapshots.pending} are set aside now.
  *
  * <p>A snapshot is only a shortcut: when writing one fails (DynamoDB down), the failure is logged and counted. Set
@@ -68,6 +69,9 @@ class SnapshotTrigger implements DisposableBean {
      * reads of one item.
      */
     static final Duration MOST_BETWEEN_LOOKS = Duration.ofSeconds(2);
+
+    /** How long a shutdown spends writing what is set aside. */
+    static final Duration SHUTDOWN_WRITES = Duration.ofSeconds(10);
 
     /** Rounds of {@code wait-for-log} without anything more of the customer logged before a due is given up. */
     static final int STILL_ROUNDS = 3;
@@ -348,8 +352,40 @@ class SnapshotTrigger implements DisposableBean {
                         customerId, due.event().timestampUtc(), due.event().eventId());
     }
 
+    /**
+     * At shutdown (the listener has stopped: no new dues), what is set aside is written from what is logged, as at a
+     * round's end, customer after customer until {@link #SHUTDOWN_WRITES} are over (each writes at most one call of
+     * pages). Set aside only in memory, it would be lost with the process: a restart during or after a load left the
+     * load's last snapshots and pages unwritten until the customer's next events.
+     */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
+        long deadline = System.nanoTime() + SHUTDOWN_WRITES.toNanos();
         background.shutdownNow();
+        // a tick in the middle of a write ends it first
+        background.awaitTermination(SHUTDOWN_WRITES.toNanos(), TimeUnit.NANOSECONDS);
+        writeSetAside(deadline);
+    }
+
+    /** Writes what is set aside from what is logged, until {@code deadline} (nanos); returns how many were left. */
+    int writeSetAside(long deadline) {
+        int written = 0;
+        int left = 0;
+        for (Map.Entry<String, Due> entry : pending.entrySet()) {
+            if (System.nanoTime() - deadline >= 0) {
+                left++;
+            } else if (pending.remove(entry.getKey(), entry.getValue())) {
+                write(entry.getKey(), entry.getValue(), false);
+                written++;
+            }
+        }
+        if (written + left > 0) {
+            log.info(
+                    "at shutdown, snapshots and pages set aside for the log writer: {} customers' written from what is"
+                            + " logged, {} left (their next due events bring them)",
+                    written,
+                    left);
+        }
+        return left;
     }
 }
