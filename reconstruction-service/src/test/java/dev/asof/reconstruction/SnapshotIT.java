@@ -187,6 +187,9 @@ class SnapshotIT extends ReconstructionIT {
             assertThat(snapshots.count(customer))
                     .as("nothing written before the shutdown")
                     .isZero();
+            // a shutdown whose time is over writes nothing, and keeps it set aside
+            assertThat(trigger.writeSetAside(System.nanoTime() - 1)).isEqualTo(1);
+            assertThat(trigger.pending()).isEqualTo(1);
 
             trigger.shutDown();
 

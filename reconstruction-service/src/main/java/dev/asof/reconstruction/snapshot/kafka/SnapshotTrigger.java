@@ -88,6 +88,10 @@ class SnapshotTrigger implements DisposableBean {
     private final Cache<String, Integer> pageCounts;
     private final Map<String, Due> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
+
+    /** Set at shutdown: the background thread starts no more looks ({@link #destroy} writes what is left). */
+    private volatile boolean closing;
+
     private final Counter failures;
     private final Counter pageFailures;
     private final Counter aheadOfTheLog;
@@ -208,6 +212,10 @@ class SnapshotTrigger implements DisposableBean {
         try {
             long now = System.nanoTime();
             for (Map.Entry<String, Due> entry : pending.entrySet()) {
+                if (closing) {
+                    // the shutdown writes the rest (destroy)
+                    return;
+                }
                 if (now - entry.getValue().nextCheck() >= 0) {
                     look(entry.getKey(), entry.getValue(), now);
                 }
@@ -284,13 +292,15 @@ class SnapshotTrigger implements DisposableBean {
      * per due (a long history is paged over several); the background thread writes every full page logged,
      * since the dues it writes stand for many.
      */
-    private void write(String customerId, Due due, boolean allPages) {
+    private boolean write(String customerId, Due due, boolean allPages) {
+        boolean failed = false;
         if (due.pages()) {
             try {
                 int written = allPages ? pageWriter.extendAll(customerId) : pageWriter.extend(customerId);
                 log.debug("{} log pages of {}", written, customerId);
             } catch (RuntimeException e) {
                 // pages are only a shortcut: whatever failed, the snapshot below is still tried
+                failed = true;
                 pageFailures.increment();
                 log.warn(
                         "could not write log pages of {}; trying again later: {}",
@@ -299,18 +309,20 @@ class SnapshotTrigger implements DisposableBean {
             }
         }
         if (!due.snapshot()) {
-            return;
+            return !failed;
         }
         try {
             SnapshotWriter.Outcome outcome = writer.snapshot(customerId);
             log.debug("snapshot of {}: {}", customerId, outcome);
         } catch (RuntimeException e) {
+            failed = true;
             failures.increment();
             log.warn(
                     "could not snapshot {}; trying again later: {}",
                     customerId,
                     e.getClass().getSimpleName());
         }
+        return !failed;
     }
 
     /**
@@ -353,36 +365,46 @@ class SnapshotTrigger implements DisposableBean {
     }
 
     /**
-     * At shutdown (the listener has stopped: no new dues), what is set aside is written from what is logged, as at a
-     * round's end, customer after customer until {@link #SHUTDOWN_WRITES} are over (each writes at most one call of
-     * pages). Set aside only in memory, it would be lost with the process: a restart during or after a load left the
-     * load's last snapshots and pages unwritten until the customer's next events.
+     * At shutdown (the listener has normally stopped: no new dues), what is set aside is written from what is logged:
+     * each customer's snapshot and at most one call of pages, customer after customer, none begun after {@link
+     * #SHUTDOWN_WRITES} (a write begun may take its store calls' time-outs), and none after a write fails (the store
+     * is failing: the rest would only wait for their time-outs). Set aside only in memory, it would be lost with the
+     * process: a restart during or after a load left the load's last snapshots and pages unwritten until the
+     * customer's next events. The background thread is not interrupted: a write it began ends first (an interrupted
+     * store call would fail it, its due already taken out of what is set aside).
      */
     @Override
     public void destroy() throws InterruptedException {
         long deadline = System.nanoTime() + SHUTDOWN_WRITES.toNanos();
-        background.shutdownNow();
-        // a tick in the middle of a write ends it first
-        background.awaitTermination(SHUTDOWN_WRITES.toNanos(), TimeUnit.NANOSECONDS);
+        closing = true;
+        background.shutdown();
+        if (!background.awaitTermination(SHUTDOWN_WRITES.toNanos(), TimeUnit.NANOSECONDS)) {
+            log.warn("the snapshot trigger's background write did not end within {} s", SHUTDOWN_WRITES.toSeconds());
+        }
         writeSetAside(deadline);
     }
 
-    /** Writes what is set aside from what is logged, until {@code deadline} (nanos); returns how many were left. */
+    /** Writes what is set aside from what is logged (see {@link #destroy}); returns how many customers were left. */
     int writeSetAside(long deadline) {
         int written = 0;
         int left = 0;
+        boolean failing = false;
         for (Map.Entry<String, Due> entry : pending.entrySet()) {
-            if (System.nanoTime() - deadline >= 0) {
+            if (failing || System.nanoTime() - deadline >= 0) {
                 left++;
             } else if (pending.remove(entry.getKey(), entry.getValue())) {
-                write(entry.getKey(), entry.getValue(), false);
-                written++;
+                if (write(entry.getKey(), entry.getValue(), false)) {
+                    written++;
+                } else {
+                    failing = true;
+                    left++;
+                }
             }
         }
         if (written + left > 0) {
             log.info(
                     "at shutdown, snapshots and pages set aside for the log writer: {} customers' written from what is"
-                            + " logged, {} left (their next due events bring them)",
+                            + " logged, {} not (their next due events bring them)",
                     written,
                     left);
         }

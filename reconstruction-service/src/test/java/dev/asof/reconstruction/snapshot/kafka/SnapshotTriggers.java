@@ -23,6 +23,9 @@ public final class SnapshotTriggers {
         /** Customers whose snapshot or pages are set aside for the log writer. */
         double pending();
 
+        /** What a shutdown whose time is over ({@code deadline}, nanos) leaves unwritten: how many customers. */
+        int writeSetAside(long deadline);
+
         /** Shuts the trigger down, as the application context does. */
         void shutDown() throws InterruptedException;
     }
@@ -46,6 +49,11 @@ public final class SnapshotTriggers {
             @Override
             public double pending() {
                 return metrics.get("asof.snapshots.pending").gauge().value();
+            }
+
+            @Override
+            public int writeSetAside(long deadline) {
+                return trigger.writeSetAside(deadline);
             }
 
             @Override
