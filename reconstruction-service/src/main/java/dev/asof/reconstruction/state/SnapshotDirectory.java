@@ -63,8 +63,18 @@ public class SnapshotDirectory implements DisposableBean {
         }
     }
 
+    /** Reads of the store one load makes at most while this instance writes snapshots of the identity. */
+    private static final int MAX_READS_PER_LOAD = 3;
+
     private final Snapshots snapshots;
     private final Cache<String, Directory> directories;
+
+    /** When this instance last wrote a snapshot of an identity (nanos), for the loads that overlap a write. */
+    private final Cache<String, Long> lastWritten = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
+
     private final Cache<String, Snapshots.Snapshot> states;
     private final KeyedBackgroundWork loader;
 
@@ -139,6 +149,7 @@ public class SnapshotDirectory implements DisposableBean {
      * snapshot.
      */
     public void written(String identity, long validTo, long recordedTo) {
+        lastWritten.put(identity, System.nanoTime());
         directories.asMap().computeIfPresent(identity, (key, directory) -> directory.with(validTo, recordedTo));
     }
 
@@ -160,8 +171,18 @@ public class SnapshotDirectory implements DisposableBean {
         }
         loader.submit(identity, () -> {
             try {
-                long started = System.nanoTime();
-                directories.put(identity, new Directory(List.copyOf(snapshots.rectangles(identity)), started));
+                // a snapshot this instance writes while the load reads the store may be missing from what it read,
+                // and the directory it replaces would not have had it added: read again (a writer's own read of the
+                // identity loads its directory between the snapshots it writes, and every read after it then started
+                // from the snapshot before the last, until a reload)
+                for (int read = 0; read < MAX_READS_PER_LOAD; read++) {
+                    long started = System.nanoTime();
+                    directories.put(identity, new Directory(List.copyOf(snapshots.rectangles(identity)), started));
+                    Long written = lastWritten.getIfPresent(identity);
+                    if (written == null || written - started < 0) {
+                        return;
+                    }
+                }
             } catch (RuntimeException e) {
                 log.debug("could not load the snapshot directory of {}: {}", identity, e.toString());
             }
