@@ -7,6 +7,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -17,8 +19,13 @@ public class StorageConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
-    /** Every DynamoDB call has a deadline: a hung store fails calls within {@code api-call-timeout}. */
+    /**
+     * Every DynamoDB call has a deadline: a hung store fails calls within {@code api-call-timeout}. Applied before any
+     * other customiser, so that a service's own deadlines (reconstruction-service's {@code
+     * asof.reconstruction.dynamodb.*}) replace these defaults; unordered, this one came last and replaced them.
+     */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     DynamoDbClientCustomizer asofDynamoDbDeadlines(StorageProperties properties) {
         return builder -> {
             ClientOverrideConfiguration current = builder.overrideConfiguration();
