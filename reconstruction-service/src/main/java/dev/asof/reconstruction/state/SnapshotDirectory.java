@@ -69,14 +69,14 @@ public class SnapshotDirectory implements DisposableBean {
     private final Snapshots snapshots;
     private final Cache<String, Directory> directories;
 
+    private final Cache<String, Snapshots.Snapshot> states;
+    private final KeyedBackgroundWork loader;
+
     /** When this instance last wrote a snapshot of an identity (nanos), for the loads that overlap a write. */
     private final Cache<String, Long> lastWritten = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
-
-    private final Cache<String, Snapshots.Snapshot> states;
-    private final KeyedBackgroundWork loader;
 
     SnapshotDirectory(Snapshots snapshots) {
         this.snapshots = snapshots;

@@ -89,12 +89,12 @@ class SnapshotTrigger implements DisposableBean {
     private final Map<String, Due> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background;
 
-    /** Set at shutdown: the background thread starts no more looks ({@link #destroy} writes what is left). */
-    private volatile boolean closing;
-
     private final Counter failures;
     private final Counter pageFailures;
     private final Counter aheadOfTheLog;
+
+    /** Set at shutdown: the background thread starts no more looks ({@link #destroy} writes what is left). */
+    private volatile boolean closing;
 
     /** The event a snapshot or pages are due at: only what finds it in the log (never a value). */
     private record DueEvent(Instant timestampUtc, String eventId) {}
