@@ -52,7 +52,8 @@ class ErasedReadsIT extends ReconstructionIT {
                 "/api/v1/customers/" + customer + "/profile/at/2023-10-27T14:30:30Z",
                 "/api/v1/customers/" + customer + "/profile",
                 "/api/v1/customers/" + customer + "/profile?view=flat",
-                "/api/v1/customers/" + customer + "/history")) {
+                "/api/v1/customers/" + customer + "/history",
+                "/api/v1/customers/" + customer + "/history/marks")) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(410);
             assertThat(response.headers().firstValue("Content-Type"))
@@ -301,7 +302,8 @@ class ErasedReadsIT extends ReconstructionIT {
         for (String path : List.of(
                 "/api/v1/customers/" + customer + "/profile",
                 "/api/v1/customers/" + customer + "/profile/at/" + erased.plusSeconds(2),
-                "/api/v1/customers/" + customer + "/history?from=" + erased.plusMillis(500))) {
+                "/api/v1/customers/" + customer + "/history?from=" + erased.plusMillis(500),
+                "/api/v1/customers/" + customer + "/history/marks?buckets=2000&from=" + erased.plusMillis(500))) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
             assertThat(response.body()).contains("+441632960004").doesNotContain("old@example.com");

@@ -62,6 +62,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
     io.micrometer.core.instrument.MeterRegistry meters;
 
     int questions;
+    int marksAsked;
     int pages;
     int listed;
     int merged;
@@ -79,6 +80,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         List<Long> failing = new ArrayList<>();
         double fromMemoryBefore = logScansFromMemory();
         double pagesBefore = pagesRead();
+        double rangesBefore = meters.counter("asof.reconstruction.marks.ranges").count();
         for (int f = 0; f < families; f++) {
             long familySeed = seeds.nextLong();
             int before = failures.size();
@@ -91,7 +93,8 @@ class HistoryDifferentialIT extends ReconstructionIT {
         String summary = String.format(
                 "HistoryDifferentialIT seed=%d: %d families, %d questions, %d pages, %d changes listed (%d from"
                         + " merged members or merges), %d timelines replayed against the profile, %d questions"
-                        + " after a member's key was destroyed (%d events gone), %d log scans answered from memory",
+                        + " after a member's key was destroyed (%d events gone), %d log scans answered from memory, %d"
+                        + " history/marks questions",
                 seed,
                 families,
                 questions,
@@ -101,12 +104,17 @@ class HistoryDifferentialIT extends ReconstructionIT {
                 replayed,
                 askedAfterShredding,
                 shreddedValues,
-                fromMemory);
+                fromMemory,
+                marksAsked);
         System.out.println(summary);
         assertThat(failures)
                 .as("%s%nfailing family seeds %s; rerun with -Dasof.seed=%d", summary, failing, seed)
                 .isEmpty();
         assertThat(merged).as("the families must exercise merges").isPositive();
+        assertThat(marksAsked).as("history/marks must be asked").isPositive();
+        assertThat(meters.counter("asof.reconstruction.marks.ranges").count() - rangesBefore)
+                .as("history/marks must read timelines in ranges too")
+                .isPositive();
         assertThat(shreddedValues)
                 .as("the families must exercise destroyed keys")
                 .isPositive();
@@ -279,6 +287,157 @@ class HistoryDifferentialIT extends ReconstructionIT {
         if (!walked.equals(expected)) {
             failures.add("family seed " + familySeed + ": " + question + " (known_at " + pinned + ")\n  expected:\n    "
                     + String.join("\n    ", expected) + "\n  walked:\n    " + String.join("\n    ", walked));
+        }
+        if (attribute == null) {
+            marks(familySeed, identity, from, to, knownAt, log, random, gone);
+        }
+    }
+
+    /**
+     * The same question to {@code history/marks} ({@code to} exclusive there), compared with a naive summary of the
+     * oracle's timeline from {@code from} to its end: each change in its lane and bucket by the definition, late by
+     * the definition (an event recorded in an earlier millisecond is valid after it), counted one by one.
+     */
+    private void marks(
+            long familySeed,
+            String identity,
+            Instant from,
+            Instant to,
+            Instant knownAt,
+            LogFixture log,
+            Random random,
+            Set<String> gone) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            to = null;
+        }
+        int buckets = 1 + random.nextInt(random.nextBoolean() ? 8 : 200);
+        StringBuilder query = new StringBuilder("?buckets=" + buckets);
+        if (from != null) {
+            query.append("&from=").append(Timestamps.format(from));
+        }
+        if (to != null) {
+            query.append("&to=").append(Timestamps.format(to));
+        }
+        if (knownAt != null) {
+            query.append("&known_at=").append(Timestamps.format(knownAt));
+        }
+        String question = identity + "/history/marks" + query;
+        HttpResponse<String> response = get("/api/v1/customers/" + question);
+        marksAsked++;
+        if (response.statusCode() != 200) {
+            failures.add("family seed " + familySeed + ": " + question + " -> " + response.statusCode() + " "
+                    + response.body());
+            return;
+        }
+        JsonNode answer = json.readTree(response.body());
+        Instant pinned = Timestamps.parse(answer.at("/known_at").asString()).orElseThrow();
+        List<NaiveHistory.Change> read = NaiveHistory.expect(log.folded(), identity, null, from, null, pinned, gone);
+        Map<String, EventEnvelope> events = new HashMap<>();
+        log.folded().forEach(e -> events.put(e.event().eventId(), e.event()));
+        // the window: as asked, or the changes read padded by a fortieth of their span (at least a second)
+        long start;
+        long end;
+        if (read.isEmpty()) {
+            start = Timestamps.parse(answer.at("/from").asString())
+                    .orElseThrow()
+                    .toEpochMilli();
+            end = Timestamps.parse(answer.at("/to").asString()).orElseThrow().toEpochMilli();
+        } else {
+            long min = read.get(0).version().timestamp().toEpochMilli();
+            long max = read.get(read.size() - 1).version().timestamp().toEpochMilli();
+            long pad = Math.max(1000, (max - min) / 40);
+            start = from == null ? min - pad : from.toEpochMilli();
+            end = to == null ? max + pad : to.toEpochMilli();
+            // a window that would end before it starts (every change read after `to`) is a second long
+            end = end <= start ? start + 1000 : end;
+        }
+        Map<String, NaiveHistory.Change> firsts = new HashMap<>();
+        read.forEach(change -> firsts.putIfAbsent(change.version().eventId(), change));
+        Map<String, List<NaiveHistory.Change>> buckets0 = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> late = new HashMap<>();
+        double span = Math.max(1, end - start);
+        int shown = 0;
+        for (NaiveHistory.Change change : read) {
+            long valid = change.version().timestamp().toEpochMilli();
+            if (to != null && valid >= to.toEpochMilli()) {
+                continue;
+            }
+            shown++;
+            String key = change.attribute() + "|" + Math.round((valid - start) / span * buckets);
+            buckets0.computeIfAbsent(key, k -> new ArrayList<>()).add(change);
+            late.merge(
+                    key,
+                    firsts.values().stream()
+                            .anyMatch(f -> Hlc.physicalMillis(f.version().recordedAt())
+                                            < Hlc.physicalMillis(
+                                                    change.version().recordedAt())
+                                    && f.version()
+                                            .timestamp()
+                                            .isAfter(change.version().timestamp())),
+                    Boolean::logicalOr);
+        }
+        List<String> expected = new ArrayList<>();
+        buckets0.forEach((key, changes) -> {
+            Instant first = changes.get(0).version().timestamp();
+            Instant last = changes.get(changes.size() - 1).version().timestamp();
+            double offsets = 0;
+            List<String> sources = new ArrayList<>();
+            for (NaiveHistory.Change change : changes) {
+                offsets += change.version().timestamp().toEpochMilli() - start;
+                String source = events.get(change.version().eventId()).sourceSystem();
+                if (!sources.contains(source)) {
+                    sources.add(source);
+                }
+            }
+            List<String> listed = changes.size() == 1 || first.equals(last)
+                    ? changes.stream()
+                            .limit(10)
+                            .map(change -> change.version().eventId())
+                            .toList()
+                    : List.of();
+            expected.add(String.join(
+                    " ",
+                    key,
+                    Integer.toString(changes.size()),
+                    Timestamps.format(first),
+                    Timestamps.format(last),
+                    String.format(java.util.Locale.ROOT, "%.3f", offsets / changes.size()),
+                    Boolean.toString(late.get(key)),
+                    sources.toString(),
+                    listed.toString()));
+        });
+        List<String> answered = new ArrayList<>();
+        for (JsonNode mark : answer.get("marks")) {
+            List<String> sources = new ArrayList<>();
+            mark.get("sources").forEach(source -> sources.add(source.isNull() ? null : source.asString()));
+            List<String> listed = new ArrayList<>();
+            mark.get("changes")
+                    .forEach(change -> listed.add(change.get("event_id").asString()));
+            answered.add(String.join(
+                    " ",
+                    (mark.get("attribute").isNull()
+                                    ? null
+                                    : mark.get("attribute").asString()) + "|"
+                            + mark.get("bucket").asLong(),
+                    Integer.toString(mark.get("count").asInt()),
+                    mark.get("first_at").asString(),
+                    mark.get("last_at").asString(),
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.3f",
+                            mark.get("mean_offset_ms").asDouble()),
+                    Boolean.toString(mark.get("late").asBoolean()),
+                    sources.toString(),
+                    listed.toString()));
+        }
+        boolean window = read.isEmpty()
+                || (answer.at("/from").asString().equals(Timestamps.format(Instant.ofEpochMilli(start)))
+                        && answer.at("/to").asString().equals(Timestamps.format(Instant.ofEpochMilli(end))));
+        if (!answered.equals(expected) || answer.at("/changes").asInt() != shown || !window) {
+            failures.add("family seed " + familySeed + ": " + question + " (known_at " + pinned + ", window "
+                    + start + ".." + end + ", " + shown + " changes)\n  expected:\n    "
+                    + String.join("\n    ", expected) + "\n  answered (" + answer.at("/changes") + " changes, "
+                    + answer.at("/from") + ".." + answer.at("/to") + "):\n    " + String.join("\n    ", answered));
         }
     }
 

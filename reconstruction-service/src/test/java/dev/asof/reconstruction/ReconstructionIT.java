@@ -38,6 +38,9 @@ abstract class ReconstructionIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         AsofTestProperties.register(registry);
         registry.add("asof.snapshots.every-events", () -> Integer.toString(SNAPSHOT_EVERY));
+        // history/marks reads in many short valid-time ranges, so the differential tests meet them on small timelines
+        registry.add("asof.history.marks-first-page", () -> "3");
+        registry.add("asof.history.marks-range-changes", () -> "4");
         registry.add("asof.reconstruction.log-pages.events-per-page", () -> Integer.toString(PAGE_EVENTS));
         // a snapshot due at an event these tests publish but never log is written from what is logged this often
         // while it waits (SnapshotIT)

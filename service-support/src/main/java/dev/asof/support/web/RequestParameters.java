@@ -88,17 +88,25 @@ public final class RequestParameters {
      * too: Spring's own conversion read {@code 0x10} as 16).
      */
     public static int limit(String text, int fallback, int max) {
+        return wholeNumber("limit", text, fallback, max);
+    }
+
+    /**
+     * A whole-number parameter {@code name}: 1 to {@code max} in plain decimal digits; {@code fallback} when absent;
+     * else a {@code 400} naming it, as for {@link #limit}.
+     */
+    public static int wholeNumber(String name, String text, int fallback, int max) {
         if (text == null) {
             return fallback;
         }
-        int limit = -1;
+        int value = -1;
         if (text.length() <= 9 && !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            limit = Integer.parseInt(text);
+            value = Integer.parseInt(text);
         }
-        if (limit < 1 || limit > max) {
-            throw invalid("limit", "range", "limit must be a whole number from 1 to " + max);
+        if (value < 1 || value > max) {
+            throw invalid(name, "range", name + " must be a whole number from 1 to " + max);
         }
-        return limit;
+        return value;
     }
 
     /** A 400 naming the parameter and the rule it breaks. */
