@@ -155,6 +155,25 @@ public class AsofApi {
         return send(service, HttpRequest.newBuilder(uri(service, pathAndQuery)).GET());
     }
 
+    /**
+     * A timeline summed up for drawing: {@code GET /api/v1/customers/{id}/history/marks} with valid time from {@code
+     * from} (inclusive) to {@code to} (exclusive; {@code null}: unbounded) in {@code buckets} buckets, at most {@code
+     * asof.console.timeline-max-changes} read, answered within {@code timeline-timeout}.
+     */
+    public Answer marks(String customerId, String from, String to, int buckets) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", from);
+        query.put("to", to);
+        query.put("buckets", Integer.toString(buckets));
+        query.put("max_changes", Integer.toString(properties.timelineMaxChanges()));
+        String pathAndQuery = path("/api/v1/customers/" + customerId + "/history/marks", query);
+        return send(
+                Service.RECONSTRUCTION,
+                HttpRequest.newBuilder(uri(Service.RECONSTRUCTION, pathAndQuery))
+                        .GET(),
+                properties.timelineTimeout());
+    }
+
     /** {@code POST} a JSON body; {@code idempotencyKey} makes a repeated submission the same request. */
     public Answer post(Service service, String path, JsonNode body, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(service, path))
@@ -480,7 +499,11 @@ public class AsofApi {
     }
 
     private Answer send(Service service, HttpRequest.Builder request) {
-        HttpRequest built = request.timeout(properties.requestTimeout())
+        return send(service, request, properties.requestTimeout());
+    }
+
+    private Answer send(Service service, HttpRequest.Builder request, java.time.Duration timeout) {
+        HttpRequest built = request.timeout(timeout)
                 .header("Authorization", "Bearer " + properties.apiKey())
                 .header("Accept", "application/json, application/problem+json")
                 .build();
@@ -488,8 +511,7 @@ public class AsofApi {
         try {
             response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.http.HttpTimeoutException e) {
-            throw new Unavailable(
-                    service, "no answer within " + properties.requestTimeout().toMillis() + " ms", e);
+            throw new Unavailable(service, "no answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
             throw new Unavailable(service, "cannot connect", e);
         } catch (InterruptedException e) {

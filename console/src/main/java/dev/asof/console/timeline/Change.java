@@ -195,7 +195,7 @@ public record Change(
         }
     }
 
-    private static String text(JsonNode json, String field) {
+    static String text(JsonNode json, String field) {
         JsonNode node = json.get(field);
         return node == null || node.isNull() ? null : node.asString();
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A customer's timeline drawn as SVG on the server: one lane per attribute (and one for identity events), a mark per
@@ -38,6 +39,9 @@ public record Timeline(
     public static final int TOP = 28;
     public static final int LANE = 30;
     public static final int BUCKET = 8;
+    /** Buckets across the drawing: a change is in bucket {@code round((valid - from) / (to - from) × BUCKETS)}. */
+    public static final int BUCKETS = (WIDTH - LEFT - RIGHT) / BUCKET;
+
     public static final String IDENTITY_LANE = "identity events";
     /** How many changes of one instant an aggregate mark lists in its label. */
     static final int SAME_INSTANT_LISTED = 10;
@@ -141,7 +145,7 @@ public record Timeline(
         Map<String, List<Change>> buckets = new LinkedHashMap<>();
         for (Change change : shown) {
             String lane = change.attribute() == null ? IDENTITY_LANE : change.attribute();
-            long bucket = Math.round((x(change.changedAt(), start, end) - LEFT) / BUCKET);
+            long bucket = bucket(change.changedAt(), start, end);
             buckets.computeIfAbsent(lane + "\u0000" + bucket, key -> new ArrayList<>())
                     .add(change);
             sourceColours.computeIfAbsent(sourceKey(change), Timeline::colour);
@@ -176,6 +180,100 @@ public record Timeline(
                 end,
                 Math.max(y + 24, TOP + LANE + 24),
                 shown.size());
+    }
+
+    /**
+     * The drawing of a timeline reconstruction-service summed up ({@code GET /api/v1/customers/{id}/history/marks},
+     * asked for {@link #BUCKETS} buckets): the same drawing {@link #draw} makes of the changes it read, without reading
+     * them (a 10,000-change timeline is about 800 marks). A mark of more sources than the answer names is drawn in
+     * the mixed colour.
+     *
+     * @throws IllegalArgumentException when the answer is not such a summary
+     */
+    public static Timeline fromMarks(JsonNode answer) {
+        Instant start = Change.instant(answer.path("from").asString());
+        Instant end = Change.instant(answer.path("to").asString());
+        if (!answer.path("marks").isArray() || !end.isAfter(start)) {
+            throw new IllegalArgumentException("not a history/marks answer");
+        }
+        TreeSet<String> attributes = new TreeSet<>();
+        boolean identityEvents = false;
+        for (JsonNode mark : answer.path("marks")) {
+            String attribute = Change.text(mark, "attribute");
+            if (attribute == null) {
+                identityEvents = true;
+            } else {
+                attributes.add(attribute);
+            }
+        }
+        Map<String, Lane> lanes = new LinkedHashMap<>();
+        int y = TOP + LANE / 2;
+        if (identityEvents) {
+            lanes.put(IDENTITY_LANE, new Lane(IDENTITY_LANE, y));
+            y += LANE;
+        }
+        for (String attribute : attributes) {
+            lanes.put(attribute, new Lane(attribute, y));
+            y += LANE;
+        }
+        List<Mark> marks = new ArrayList<>();
+        for (JsonNode mark : answer.path("marks")) {
+            String attribute = Change.text(mark, "attribute");
+            Lane lane = lanes.get(attribute == null ? IDENTITY_LANE : attribute);
+            int count = mark.path("count").asInt();
+            boolean late = mark.path("late").asBoolean();
+            List<Change> listed = new ArrayList<>();
+            for (JsonNode change : mark.path("changes")) {
+                listed.add(Change.of(change).withLate(late));
+            }
+            if (count == 1 && listed.size() == 1) {
+                marks.add(mark(listed.get(0), lane, start, end));
+                continue;
+            }
+            if (count < 2) {
+                throw new IllegalArgumentException("a mark of " + count + " changes listing " + listed.size());
+            }
+            String fill = null;
+            for (JsonNode source : mark.path("sources")) {
+                String colour = colour(source.isNull() ? "(no source)" : source.asString());
+                fill = fill == null || fill.equals(colour) ? colour : MIXED;
+            }
+            if (fill == null || mark.path("more_sources").asBoolean()) {
+                fill = MIXED;
+            }
+            marks.add(aggregate(
+                    count,
+                    Change.instant(mark.path("first_at").asString()),
+                    Change.instant(mark.path("last_at").asString()),
+                    mark.path("mean_offset_ms").asDouble(),
+                    fill,
+                    late,
+                    listed,
+                    lane,
+                    start,
+                    end));
+        }
+        marks.sort(Comparator.comparingInt(Mark::y).thenComparingDouble(Mark::x));
+        List<LegendEntry> sources = new ArrayList<>();
+        for (JsonNode source : answer.path("sources")) {
+            String key = source.isNull() ? "(no source)" : source.asString();
+            sources.add(new LegendEntry(key, colour(key), SHAPES.get("voice")));
+        }
+        List<LegendEntry> channels = new ArrayList<>();
+        for (JsonNode channel : answer.path("channels")) {
+            String key = channel.isNull() ? "(no channel)" : channel.asString();
+            channels.add(new LegendEntry(key, NO_SOURCE, shape(key)));
+        }
+        return new Timeline(
+                List.copyOf(lanes.values()),
+                marks,
+                ticks(start, end),
+                sources,
+                channels,
+                start,
+                end,
+                Math.max(y + 24, TOP + LANE + 24),
+                answer.path("changes").asInt());
     }
 
     /**
@@ -223,9 +321,19 @@ public record Timeline(
     }
 
     static double x(Instant at, Instant from, Instant to) {
+        return xOfOffset(Duration.between(from, at).toMillis(), from, to);
+    }
+
+    private static double xOfOffset(double offset, Instant from, Instant to) {
         double span = Math.max(1, Duration.between(from, to).toMillis());
-        double offset = Duration.between(from, at).toMillis();
         return LEFT + offset / span * (WIDTH - LEFT - RIGHT);
+    }
+
+    /** The bucket of an instant: as reconstruction-service's {@code history/marks} puts it. */
+    static long bucket(Instant at, Instant from, Instant to) {
+        double span = Math.max(1, Duration.between(from, to).toMillis());
+        long offset = Duration.between(from, at).toMillis();
+        return Math.round(offset / span * BUCKETS);
     }
 
     private static Mark mark(Change change, Lane lane, Instant from, Instant to) {
@@ -255,7 +363,7 @@ public record Timeline(
         Instant first = bucket.get(0).changedAt();
         Instant last = first;
         String fill = colour(sourceKey(bucket.get(0)));
-        double sumX = 0;
+        double offsets = 0;
         boolean late = false;
         for (Change change : bucket) {
             if (change.changedAt().isBefore(first)) {
@@ -268,8 +376,37 @@ public record Timeline(
                 fill = MIXED;
             }
             late |= change.late();
-            sumX += x(change.changedAt(), from, to);
+            offsets += Duration.between(from, change.changedAt()).toMillis();
         }
+        return aggregate(
+                bucket.size(),
+                first,
+                last,
+                offsets / bucket.size(),
+                fill,
+                late,
+                bucket.subList(0, Math.min(bucket.size(), SAME_INSTANT_LISTED)),
+                lane,
+                from,
+                to);
+    }
+
+    /**
+     * An aggregate mark of {@code count} changes valid from {@code first} to {@code last}, their valid times'
+     * mean {@code meanOffset} ms after {@code from}; {@code listed}: the first of them (all, up to {@link
+     * #SAME_INSTANT_LISTED}), named in the label when they are of one instant.
+     */
+    private static Mark aggregate(
+            int count,
+            Instant first,
+            Instant last,
+            double meanOffset,
+            String fill,
+            boolean late,
+            List<Change> listed,
+            Lane lane,
+            Instant from,
+            Instant to) {
         Instant zoomTo = last.plusMillis(1);
         if (Duration.between(first, zoomTo).toMillis() < 1000) {
             zoomTo = first.plusSeconds(1);
@@ -277,29 +414,26 @@ public record Timeline(
         String label;
         if (first.equals(last)) {
             // no zoom separates changes of one instant: the mark lists them (the CSV export has them all)
-            StringBuilder listed = new StringBuilder(bucket.size() + " changes of " + lane.name() + " at " + first);
-            for (int i = 0; i < Math.min(bucket.size(), SAME_INSTANT_LISTED); i++) {
-                listed.append(i == 0 ? ": " : "; ").append(bucket.get(i).summary());
+            StringBuilder text = new StringBuilder(count + " changes of " + lane.name() + " at " + first);
+            for (int i = 0; i < Math.min(listed.size(), SAME_INSTANT_LISTED); i++) {
+                text.append(i == 0 ? ": " : "; ").append(listed.get(i).summary());
             }
-            if (bucket.size() > SAME_INSTANT_LISTED) {
-                listed.append("; and ")
-                        .append(bucket.size() - SAME_INSTANT_LISTED)
-                        .append(" more (CSV export)");
+            if (count > SAME_INSTANT_LISTED) {
+                text.append("; and ").append(count - SAME_INSTANT_LISTED).append(" more (CSV export)");
             }
-            label = listed.toString();
+            label = text.toString();
         } else {
-            label = bucket.size() + " changes of " + lane.name() + " from " + first + " to " + last
-                    + ": select to zoom in";
+            label = count + " changes of " + lane.name() + " from " + first + " to " + last + ": select to zoom in";
         }
         return new Mark(
-                round(sumX / bucket.size()),
+                round(xOfOffset(meanOffset, from, to)),
                 lane.y(),
                 AGGREGATE_SHAPE,
                 fill,
                 "aggregate",
                 false,
                 late,
-                bucket.size(),
+                count,
                 label,
                 null,
                 null,

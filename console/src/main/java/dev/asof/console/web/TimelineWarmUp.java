@@ -2,6 +2,7 @@ package dev.asof.console.web;
 
 import dev.asof.console.ConsoleProperties;
 import dev.asof.console.timeline.Change;
+import dev.asof.console.timeline.MarksAnswer;
 import dev.asof.console.timeline.Timeline;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -29,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Draws a made-up timeline of {@code asof.console.warm-up-changes} changes when the console starts, through the code
- * a customer page's timeline runs: a history page's JSON parsed, its changes read and drawn, the SVG written by the
- * page's template. Run before the console is ready, so the first long timeline a person opens does not pay for the
+ * a customer page's timeline runs: reconstruction-service's summary of it ({@code history/marks}) parsed and drawn, the
+ * SVG written by the page's template (and, on the way, the code that draws a timeline from its changes, for a
+ * reconstruction-service without that summary). Run before the console is ready, so the first long timeline a person opens does not pay for the
  * JVM interpreting and compiling that code: under the quick start's C1 compiler, the first 10,000-change timeline
  * after a start took 1.5-2.1 s against 0.7-0.9 s once warm, and about half of the difference was the console's
  * (docs/console.md, Speed). Nothing is read from the services, nothing is kept; 0 turns it off.
@@ -114,7 +116,10 @@ class TimelineWarmUp implements ApplicationRunner {
         byte[] page = json.writeValueAsBytes(historyPage(changes));
         List<Change> read = new ArrayList<>(changes);
         json.readTree(page).path("changes").forEach(change -> read.add(Change.of(change)));
-        Timeline drawn = Timeline.draw(read, null, null);
+        // drawn as a customer page draws it: from reconstruction-service's summary (history/marks) of those changes
+        Timeline whole = Timeline.draw(read, null, null);
+        byte[] marks = json.writeValueAsBytes(MarksAnswer.of(json, read, whole.from(), whole.to(), false));
+        Timeline drawn = Timeline.fromMarks(json.readTree(marks));
         TimelineView view = new TimelineView(drawn, null, false, 0, "warm-up", drawn.to(), drawn.to());
         StringWriter html = new StringWriter();
         Context context = new Context(Locale.ENGLISH, Map.of("timeline", view));
