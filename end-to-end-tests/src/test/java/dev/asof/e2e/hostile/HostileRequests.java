@@ -541,9 +541,32 @@ final class HostileRequests {
             return read(r, "/api/v1/customers/" + hostileCustomer() + "/history?" + queries[r.nextInt(queries.length)]);
         });
         kinds.add(r -> {
+            String[] queries = {
+                "buckets=0",
+                "buckets=2001",
+                "buckets=-5",
+                "buckets=0x10",
+                "buckets=99999999999",
+                "max_changes=0",
+                "max_changes=100001",
+                "max_changes=abc",
+                "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+                "from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+                "from=x",
+                "to=%FF",
+                "known_at=soon",
+                "buckets=1&buckets=2",
+                "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z&buckets=2000"
+            };
+            return read(
+                    r,
+                    "/api/v1/customers/" + hostileCustomer() + "/history/marks?" + queries[r.nextInt(queries.length)]);
+        });
+        kinds.add(r -> {
             String[] paths = {
                 "/api/v1/customers/" + hostileCustomer() + "/profile",
                 "/api/v1/customers/" + pathId(r) + "/history",
+                "/api/v1/customers/" + pathId(r) + "/history/marks",
                 "/api/v1/integrations/genesys/data-action?x=1&x=2",
                 "/api/v1/integrations/genesys/data-action?credentials="
                         + List.of("basic", "", "OAUTH", "%FF", "oauth&credentials=oauth")
