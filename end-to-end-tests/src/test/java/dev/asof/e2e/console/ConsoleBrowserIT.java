@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -283,6 +285,25 @@ class ConsoleBrowserIT {
         assertThat(exported)
                 .as("the console's sliced read against the API walked page by page")
                 .isEqualTo(walked);
+
+        // the drawing (from reconstruction-service's history/marks): every change walked is in one mark, the changes
+        // drawn alone are changes walked
+        browser.get(url("/customers/" + id));
+        waitFor(() -> !browser.findElements(By.id("change-count")).isEmpty());
+        assertThat(browser.findElement(By.id("change-count")).getText()).isEqualTo(Integer.toString(walked.size()));
+        int drawn = 0;
+        for (WebElement aggregate : browser.findElements(By.cssSelector("#timeline a.mark.aggregate"))) {
+            drawn += Integer.parseInt(aggregate.getAttribute("data-count"));
+        }
+        List<WebElement> alone = browser.findElements(By.cssSelector("#timeline [data-event-id]"));
+        drawn += alone.size();
+        assertThat(drawn).as("changes in the marks drawn").isEqualTo(walked.size());
+        Set<String> walkedEvents = new HashSet<>();
+        walked.forEach(change -> walkedEvents.add(change.substring(0, change.indexOf('|'))));
+        alone.forEach(mark -> assertThat(walkedEvents).contains(mark.getAttribute("data-event-id")));
+        assertThat(browser.findElements(By.cssSelector("#timeline a.mark.aggregate")))
+                .as("a long timeline is drawn with aggregate marks")
+                .isNotEmpty();
     }
 
     @Test

@@ -556,7 +556,7 @@ final class HostileRequests {
                 "to=%FF",
                 "known_at=soon",
                 "buckets=1&buckets=2",
-                "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z&buckets=2000"
+                "from=0001-01-01T00:00:00Z&to=+10000-01-01T00:00:00Z&buckets=2000"
             };
             return read(
                     r,
