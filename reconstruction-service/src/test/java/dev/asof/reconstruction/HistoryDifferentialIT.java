@@ -311,7 +311,12 @@ class HistoryDifferentialIT extends ReconstructionIT {
             to = null;
         }
         int buckets = 1 + random.nextInt(random.nextBoolean() ? 8 : 200);
+        // a third of the questions read at most a few changes: the answer is the timeline's beginning, cut short
+        Integer maxChanges = random.nextInt(3) == 0 ? 1 + random.nextInt(40) : null;
         StringBuilder query = new StringBuilder("?buckets=" + buckets);
+        if (maxChanges != null) {
+            query.append("&max_changes=").append(maxChanges);
+        }
         if (from != null) {
             query.append("&from=").append(Timestamps.format(from));
         }
@@ -331,7 +336,9 @@ class HistoryDifferentialIT extends ReconstructionIT {
         }
         JsonNode answer = json.readTree(response.body());
         Instant pinned = Timestamps.parse(answer.at("/known_at").asString()).orElseThrow();
-        List<NaiveHistory.Change> read = NaiveHistory.expect(log.folded(), identity, null, from, null, pinned, gone);
+        List<NaiveHistory.Change> whole = NaiveHistory.expect(log.folded(), identity, null, from, null, pinned, gone);
+        boolean truncated = maxChanges != null && whole.size() > maxChanges;
+        List<NaiveHistory.Change> read = truncated ? whole.subList(0, maxChanges) : whole;
         Map<String, EventEnvelope> events = new HashMap<>();
         log.folded().forEach(e -> events.put(e.event().eventId(), e.event()));
         // the window: as asked, or the changes read padded by a fortieth of their span (at least a second)
@@ -376,7 +383,32 @@ class HistoryDifferentialIT extends ReconstructionIT {
                                             .isAfter(change.version().timestamp())),
                     Boolean::logicalOr);
         }
+        // cut short: stopped before the window's end; read_to: the last change in the window read
+        Instant lastRead =
+                read.isEmpty() ? null : read.get(read.size() - 1).version().timestamp();
+        boolean cutShort = truncated && (to == null || lastRead.isBefore(to));
+        Instant lastShown = null;
+        List<String> sourcesMet = new ArrayList<>();
+        List<String> channelsMet = new ArrayList<>();
+        for (NaiveHistory.Change change : read) {
+            if (to == null || change.version().timestamp().isBefore(to)) {
+                lastShown = change.version().timestamp();
+                EventEnvelope event = events.get(change.version().eventId());
+                if (!sourcesMet.contains(event.sourceSystem())) {
+                    sourcesMet.add(event.sourceSystem());
+                }
+                String channel = event.metadata().channel() == null
+                        ? null
+                        : event.metadata().channel().toLowerCase(java.util.Locale.ROOT);
+                if (change.attribute() != null && !channelsMet.contains(channel)) {
+                    channelsMet.add(channel);
+                }
+            }
+        }
+        String readTo = cutShort && lastShown != null ? Timestamps.format(lastShown) : null;
         List<String> expected = new ArrayList<>();
+        expected.add("read " + read.size() + ", cut short " + cutShort + " at " + readTo + ", sources " + sourcesMet
+                + ", channels " + channelsMet);
         buckets0.forEach((key, changes) -> {
             Instant first = changes.get(0).version().timestamp();
             Instant last = changes.get(changes.size() - 1).version().timestamp();
@@ -407,6 +439,15 @@ class HistoryDifferentialIT extends ReconstructionIT {
                     listed.toString()));
         });
         List<String> answered = new ArrayList<>();
+        List<String> sourcesAnswered = new ArrayList<>();
+        answer.get("sources").forEach(source -> sourcesAnswered.add(source.isNull() ? null : source.asString()));
+        List<String> channelsAnswered = new ArrayList<>();
+        answer.get("channels").forEach(channel -> channelsAnswered.add(channel.isNull() ? null : channel.asString()));
+        answered.add("read " + answer.get("read").asInt() + ", cut short "
+                + answer.get("cut_short").asBoolean()
+                + " at "
+                + (answer.get("read_to").isNull() ? null : answer.get("read_to").asString()) + ", sources "
+                + sourcesAnswered + ", channels " + channelsAnswered);
         for (JsonNode mark : answer.get("marks")) {
             List<String> sources = new ArrayList<>();
             mark.get("sources").forEach(source -> sources.add(source.isNull() ? null : source.asString()));

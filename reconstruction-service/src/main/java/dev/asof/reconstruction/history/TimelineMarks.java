@@ -46,6 +46,7 @@ public final class TimelineMarks {
     private int read;
     private long readMin = Long.MAX_VALUE;
     private long readMax = Long.MIN_VALUE;
+    private Instant lastAdded;
 
     /**
      * @param from the window's start; {@code null}: the first change's valid time, padded
@@ -68,6 +69,7 @@ public final class TimelineMarks {
             return;
         }
         read++;
+        lastAdded = change.version().timestamp();
         readMin = Math.min(readMin, valid);
         readMax = Math.max(readMax, valid);
         events.computeIfAbsent(change.event().eventId(), id ->
@@ -82,9 +84,14 @@ public final class TimelineMarks {
         return read;
     }
 
-    /** The last change added, or {@code null}. */
+    /** The valid time of the last change added in the window, or {@code null}. */
     public Instant lastShown() {
         return shown.isEmpty() ? null : shown.get(shown.size() - 1).version().timestamp();
+    }
+
+    /** The valid time of the last change added, in the window or after it, or {@code null}. */
+    public Instant lastRead() {
+        return lastAdded;
     }
 
     /** The summary of what was added. */

@@ -1,5 +1,6 @@
 package dev.asof.reconstruction.history;
 
+import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
 import dev.asof.support.storage.ProfileViews;
 import io.micrometer.core.instrument.Counter;
@@ -13,9 +14,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
@@ -33,29 +36,60 @@ import org.springframework.stereotype.Service;
  * before its first valid time, so each range's changes are exactly the whole walk's changes there, and the ranges
  * meet without gap or overlap. A range holding more than a page is read on, page after page.
  *
- * <p>Bounded: at most {@code max_changes} changes are summed up (pages in flight may read up to a page more per
- * range, not kept), the read stops at its deadline with what it has (the answer then says it was cut short), and
- * ranges run on {@code asof.history.marks-threads} threads shared by every request (a full pool runs a range in the
- * asking thread). Each page is a read of {@link ProfileHistory} behind the store's guard, with its own time budget.
+ * <p>Bounded: at most {@code max_changes} changes are summed up (ranges read at once may read up to a page more
+ * each, held until the answer is written), the read stops at its deadline with what it has (the answer then says it
+ * was cut short), and ranges run on {@code asof.history.marks-threads} threads shared by every request (a full pool
+ * runs a range in the asking thread), with at most that many range pages in flight in the whole service. Each page
+ * is a read of {@link ProfileHistory} behind the store's guard, with its own time budget; so is the look at the
+ * view's latest valid time. Once the answer is settled (or failed), ranges still running stop before their next page.
  */
 @Service
 public class TimelineMarksReader implements DisposableBean {
 
     static final int MAX_RANGES = 16;
 
-    private final ProfileHistory history;
-    private final ProfileViews views;
+    /** Where the pages come from: {@link ProfileHistory#page}. */
+    interface Pages {
+        HistoryPage page(HistoryQuery query);
+    }
+
+    /** An identity's latest valid time in epoch milliseconds, if it has a view. */
+    interface LatestValidTime {
+        Optional<Long> of(String customerId);
+    }
+
+    private final Pages history;
+    private final LatestValidTime latestValid;
     private final HistoryProperties properties;
     private final ThreadPoolExecutor ranges;
+    private final Semaphore pagesInFlight;
     private final Counter rangesRead;
 
+    @org.springframework.beans.factory.annotation.Autowired
     TimelineMarksReader(
-            ProfileHistory history, ProfileViews views, HistoryProperties properties, MeterRegistry metrics) {
+            ProfileHistory history,
+            ProfileViews views,
+            ProfileStoreGuard guard,
+            HistoryProperties properties,
+            MeterRegistry metrics) {
+        this(
+                history::page,
+                // the view's head, read behind the store's guard like every read of an answer
+                customerId -> guard.call(deadline -> views.head(customerId))
+                        .map(ProfileViews.Head::maxTimestampMillis)
+                        .filter(latest -> latest != Long.MIN_VALUE),
+                properties,
+                metrics);
+    }
+
+    TimelineMarksReader(
+            Pages history, LatestValidTime latestValid, HistoryProperties properties, MeterRegistry metrics) {
+        this.latestValid = latestValid;
+        this.pagesInFlight = new Semaphore(properties.marksThreads());
         this.rangesRead = Counter.builder("asof.reconstruction.marks.ranges")
                 .description("valid-time ranges history/marks answers read at once after their first page")
                 .register(metrics);
         this.history = history;
-        this.views = views;
         this.properties = properties;
         int threads = properties.marksThreads();
         AtomicInteger named = new AtomicInteger();
@@ -112,12 +146,25 @@ public class TimelineMarksReader implements DisposableBean {
             return result(marks, pinned, false, to);
         }
         List<Instant> starts = starts(customerId, firstChanges);
+        AtomicBoolean stopped = new AtomicBoolean();
         if (starts.isEmpty()) {
             firstChanges.forEach(marks::add);
             Range rest = new Range(
-                            customerId, from, null, pinned, first.next(), maxChanges - marks.read(), deadlineNanos)
+                            customerId,
+                            from,
+                            null,
+                            pinned,
+                            first.next(),
+                            new AtomicInteger(maxChanges - marks.read()),
+                            stopped,
+                            deadlineNanos)
                     .walk();
-            return result(marks, pinned, add(marks, rest, maxChanges), to);
+            boolean cut = add(marks, rest, maxChanges);
+            while (cut && rest.outOfChanges && marks.read() < maxChanges) {
+                rest = rest.onwards(maxChanges - marks.read()).walk();
+                cut = add(marks, rest, maxChanges);
+            }
+            return result(marks, pinned, cut, to);
         }
         // the first page's changes before the first range; those at its last instant are read again there
         for (HistoryChange change : firstChanges) {
@@ -131,18 +178,30 @@ public class TimelineMarksReader implements DisposableBean {
         for (int i = 0; i < starts.size(); i++) {
             // `to` is inclusive in a history query: a range ends 1 ms before the next begins; the last is open
             Instant rangeTo = i + 1 < starts.size() ? starts.get(i + 1).minusMillis(1) : null;
-            Range range = new Range(customerId, starts.get(i), rangeTo, pinned, null, left, deadlineNanos);
+            Range range = new Range(customerId, starts.get(i), rangeTo, pinned, null, left, stopped, deadlineNanos);
             running.add(CompletableFuture.supplyAsync(range::walk, ranges));
         }
         try {
             for (CompletableFuture<Range> future : running) {
                 Range range = join(future, deadlineNanos);
-                if (range == null || add(marks, range, maxChanges)) {
+                if (range == null) {
+                    return result(marks, pinned, true, to);
+                }
+                boolean cut = add(marks, range, maxChanges);
+                // a range stopped because later ranges had used the changes left: read on from where it stopped, with
+                // what this read may still take, so the answer holds max_changes changes whenever the timeline has
+                while (cut && range.outOfChanges && marks.read() < maxChanges) {
+                    range = range.onwards(maxChanges - marks.read()).walk();
+                    cut = add(marks, range, maxChanges);
+                }
+                if (cut) {
                     return result(marks, pinned, true, to);
                 }
             }
             return result(marks, pinned, false, to);
         } finally {
+            // the answer is settled: ranges still running stop before their next page
+            stopped.set(true);
             running.forEach(future -> future.cancel(false));
         }
     }
@@ -151,6 +210,7 @@ public class TimelineMarksReader implements DisposableBean {
     private static boolean add(TimelineMarks marks, Range range, int max) {
         for (HistoryChange change : range.changes) {
             if (marks.read() >= max) {
+                range.outOfChanges = false;
                 return true;
             }
             marks.add(change);
@@ -159,10 +219,11 @@ public class TimelineMarksReader implements DisposableBean {
     }
 
     private static Result result(TimelineMarks marks, Instant knownAt, boolean truncated, Instant to) {
-        Instant lastRead = marks.lastShown();
-        // cut short: the read stopped before the window's end (lateness past it may be incomplete; that is not said)
+        Instant lastRead = marks.lastRead();
+        // cut short: the read stopped before the window's end (one that stopped past it, where it read on only for
+        // lateness, read the whole window; lateness there may be incomplete, which is not said)
         boolean cutShort = truncated && (to == null || lastRead == null || lastRead.isBefore(to));
-        return new Result(marks.summary(), knownAt, cutShort, cutShort ? lastRead : null);
+        return new Result(marks.summary(), knownAt, cutShort, cutShort ? marks.lastShown() : null);
     }
 
     /**
@@ -174,8 +235,11 @@ public class TimelineMarksReader implements DisposableBean {
         if (firstChanges.isEmpty()) {
             return List.of();
         }
-        Optional<ProfileViews.View> view = views.find(customerId);
-        long latest = view.map(ProfileViews.View::maxTimestampMillis).orElse(Long.MIN_VALUE);
+        Optional<Long> latestMillis = latestValid.of(customerId);
+        if (latestMillis.isEmpty()) {
+            return List.of();
+        }
+        long latest = latestMillis.get();
         long firstRead = firstChanges.get(0).version().timestamp().toEpochMilli();
         long lastRead =
                 firstChanges.get(firstChanges.size() - 1).version().timestamp().toEpochMilli();
@@ -184,7 +248,8 @@ public class TimelineMarksReader implements DisposableBean {
         if (rest <= 0) {
             return List.of();
         }
-        int count = MAX_RANGES;
+        // a first page all at one instant gives no pace: two ranges
+        int count = 2;
         if (paced > 0) {
             double expected = (double) firstChanges.size() * rest / paced;
             count = (int) Math.max(2, Math.min(MAX_RANGES, Math.ceil(expected / properties.marksRangeChanges())));
@@ -218,17 +283,27 @@ public class TimelineMarksReader implements DisposableBean {
         }
     }
 
-    /** The pages of one valid-time range, walked in turn; changes left to read are shared by the ranges of a read. */
+    /**
+     * The pages of one valid-time range, walked in turn. The changes left to read are shared by the ranges of a read
+     * (a hint to stop reading past what the answer can hold), and so is whether the read was stopped. A page is read
+     * once one of the service's {@code marks-threads} permits is free, so however many requests read ranges (a full
+     * pool runs them in the asking thread), at most that many range pages use the store's guarded reads at once and
+     * contact-centre reads keep their share.
+     */
     private final class Range {
         private final String customerId;
         private final Instant from;
         private final Instant to;
         private final Instant knownAt;
         private final AtomicInteger left;
+        private final AtomicBoolean stopped;
         private final long deadlineNanos;
         private dev.asof.events.Version after;
         private final List<HistoryChange> changes = new ArrayList<>();
         private boolean truncated;
+
+        /** Stopped with more to read because the changes left ran out (not the deadline, not a stop). */
+        private boolean outOfChanges;
 
         Range(
                 String customerId,
@@ -237,6 +312,7 @@ public class TimelineMarksReader implements DisposableBean {
                 Instant knownAt,
                 dev.asof.events.Version after,
                 AtomicInteger left,
+                AtomicBoolean stopped,
                 long deadlineNanos) {
             this.customerId = customerId;
             this.from = from;
@@ -244,28 +320,45 @@ public class TimelineMarksReader implements DisposableBean {
             this.knownAt = knownAt;
             this.after = after;
             this.left = left;
+            this.stopped = stopped;
             this.deadlineNanos = deadlineNanos;
         }
 
-        Range(
-                String customerId,
-                Instant from,
-                Instant to,
-                Instant knownAt,
-                dev.asof.events.Version after,
-                int left,
-                long deadlineNanos) {
-            this(customerId, from, to, knownAt, after, new AtomicInteger(left), deadlineNanos);
+        /** The rest of this range, from where it stopped, reading at most {@code changesLeft}. */
+        Range onwards(int changesLeft) {
+            return new Range(
+                    customerId, from, to, knownAt, after, new AtomicInteger(changesLeft), stopped, deadlineNanos);
         }
 
         Range walk() {
             while (true) {
-                if (left.get() <= 0 || System.nanoTime() >= deadlineNanos) {
+                if (stopped.get() || System.nanoTime() >= deadlineNanos) {
                     truncated = true;
                     return this;
                 }
-                int limit = Math.max(1, Math.min(properties.maxPageSize(), left.get()));
-                HistoryPage page = history.page(new HistoryQuery(customerId, null, from, to, knownAt, limit, after));
+                if (left.get() <= 0) {
+                    truncated = true;
+                    outOfChanges = true;
+                    return this;
+                }
+                try {
+                    if (!pagesInFlight.tryAcquire(
+                            Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        truncated = true;
+                        return this;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    truncated = true;
+                    return this;
+                }
+                HistoryPage page;
+                try {
+                    int limit = Math.max(1, Math.min(properties.maxPageSize(), left.get()));
+                    page = history.page(new HistoryQuery(customerId, null, from, to, knownAt, limit, after));
+                } finally {
+                    pagesInFlight.release();
+                }
                 changes.addAll(page.changes());
                 left.addAndGet(-page.changes().size());
                 if (page.next() == null) {

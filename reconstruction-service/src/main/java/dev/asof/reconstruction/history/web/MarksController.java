@@ -36,6 +36,9 @@ class MarksController {
 
     static final int MAX_BUCKETS = 2000;
 
+    /** The largest {@code max_changes} accepted (and {@code asof.history.marks-max-changes}' largest). */
+    static final int MAX_CHANGES = 100_000;
+
     private final TimelineMarksReader reader;
     private final HistoryProperties properties;
     private final Clock clock;
@@ -68,8 +71,12 @@ class MarksController {
         }
         Instant knownAt = RequestParameters.optionalInstant("known_at", knownAtText);
         int buckets = RequestParameters.wholeNumber("buckets", bucketsText, DEFAULT_BUCKETS, MAX_BUCKETS);
-        int maxChanges = RequestParameters.wholeNumber(
-                "max_changes", maxChangesText, properties.marksMaxChanges(), properties.marksMaxChanges());
+        // up to the most any deployment reads; more than this one reads is read as its most (a console configured
+        // for more still draws, cut short where this service stops)
+        int maxChanges = Math.min(
+                properties.marksMaxChanges(),
+                RequestParameters.wholeNumber(
+                        "max_changes", maxChangesText, properties.marksMaxChanges(), MAX_CHANGES));
         Instant now = Timestamps.truncate(clock.instant());
         // nothing is recorded after now yet: a walk as of a later K reads as of now, on every page
         knownAt = knownAt == null || knownAt.isAfter(now) ? now : knownAt;
