@@ -288,8 +288,12 @@ class ConsoleBrowserIT {
 
         // the drawing (from reconstruction-service's history/marks): every change walked is in one mark, the changes
         // drawn alone are changes walked
+        double marksAnswered = marksAnswered();
         browser.get(url("/customers/" + id));
         waitFor(() -> !browser.findElements(By.id("change-count")).isEmpty());
+        assertThat(marksAnswered())
+                .as("the drawing was read through history/marks, not the history walk")
+                .isGreaterThan(marksAnswered);
         assertThat(browser.findElement(By.id("change-count")).getText()).isEqualTo(Integer.toString(walked.size()));
         int drawn = 0;
         for (WebElement aggregate : browser.findElements(By.cssSelector("#timeline a.mark.aggregate"))) {
@@ -805,6 +809,17 @@ class ConsoleBrowserIT {
 
     private static String url(String path) {
         return "http://localhost:" + console.port() + path;
+    }
+
+    /** history/marks requests reconstruction-service has answered, from its metrics. */
+    private static double marksAnswered() {
+        HttpResponse<String> metrics = reconstruction.api().get("/actuator/prometheus", TestApiKeys.ALL_SCOPES);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        return metrics.body()
+                .lines()
+                .filter(line -> line.startsWith("asof_reconstruction_marks_seconds_count"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static List<JsonNode> history(String id) {
