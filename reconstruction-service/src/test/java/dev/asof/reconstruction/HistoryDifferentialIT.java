@@ -234,15 +234,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         if (attribute != null) {
             query.append("&attribute=").append(attribute);
         }
-        if (from != null) {
-            query.append("&from=").append(Timestamps.format(from));
-        }
-        if (to != null) {
-            query.append("&to=").append(Timestamps.format(to));
-        }
-        if (knownAt != null) {
-            query.append("&known_at=").append(Timestamps.format(knownAt));
-        }
+        times(query, from, to, knownAt);
         String question = identity + "/history" + query;
 
         List<String> walked = new ArrayList<>();
@@ -293,6 +285,19 @@ class HistoryDifferentialIT extends ReconstructionIT {
         }
     }
 
+    /** Adds the times asked ({@code null}: not asked) to a query. */
+    private static void times(StringBuilder query, Instant from, Instant to, Instant knownAt) {
+        if (from != null) {
+            query.append("&from=").append(Timestamps.format(from));
+        }
+        if (to != null) {
+            query.append("&to=").append(Timestamps.format(to));
+        }
+        if (knownAt != null) {
+            query.append("&known_at=").append(Timestamps.format(knownAt));
+        }
+    }
+
     /**
      * The same question to {@code history/marks} ({@code to} exclusive there), compared with a naive summary of the
      * oracle's timeline from {@code from} to its end: each change in its lane and bucket by the definition, late by
@@ -317,15 +322,7 @@ class HistoryDifferentialIT extends ReconstructionIT {
         if (maxChanges != null) {
             query.append("&max_changes=").append(maxChanges);
         }
-        if (from != null) {
-            query.append("&from=").append(Timestamps.format(from));
-        }
-        if (to != null) {
-            query.append("&to=").append(Timestamps.format(to));
-        }
-        if (knownAt != null) {
-            query.append("&known_at=").append(Timestamps.format(knownAt));
-        }
+        times(query, from, to, knownAt);
         String question = identity + "/history/marks" + query;
         HttpResponse<String> response = get("/api/v1/customers/" + question);
         marksAsked++;

@@ -129,16 +129,7 @@ public record Timeline(
                 attributes.add(change.attribute());
             }
         }
-        Map<String, Lane> lanes = new LinkedHashMap<>();
-        int y = TOP + LANE / 2;
-        if (identityEvents) {
-            lanes.put(IDENTITY_LANE, new Lane(IDENTITY_LANE, y));
-            y += LANE;
-        }
-        for (String attribute : attributes) {
-            lanes.put(attribute, new Lane(attribute, y));
-            y += LANE;
-        }
+        Map<String, Lane> lanes = lanes(identityEvents, attributes);
 
         Map<String, String> sourceColours = new LinkedHashMap<>();
         Map<String, String> channelShapes = new LinkedHashMap<>();
@@ -178,7 +169,7 @@ public record Timeline(
                 channels,
                 start,
                 end,
-                Math.max(y + 24, TOP + LANE + 24),
+                height(lanes.size()),
                 shown.size());
     }
 
@@ -206,16 +197,7 @@ public record Timeline(
                 attributes.add(attribute);
             }
         }
-        Map<String, Lane> lanes = new LinkedHashMap<>();
-        int y = TOP + LANE / 2;
-        if (identityEvents) {
-            lanes.put(IDENTITY_LANE, new Lane(IDENTITY_LANE, y));
-            y += LANE;
-        }
-        for (String attribute : attributes) {
-            lanes.put(attribute, new Lane(attribute, y));
-            y += LANE;
-        }
+        Map<String, Lane> lanes = lanes(identityEvents, attributes);
         List<Mark> marks = new ArrayList<>();
         for (JsonNode mark : answer.path("marks")) {
             String attribute = Change.text(mark, "attribute");
@@ -272,8 +254,28 @@ public record Timeline(
                 channels,
                 start,
                 end,
-                Math.max(y + 24, TOP + LANE + 24),
+                height(lanes.size()),
                 answer.path("changes").asInt());
+    }
+
+    /** The lanes, top down: identity events first when there are any, then the attributes in order. */
+    private static Map<String, Lane> lanes(boolean identityEvents, TreeSet<String> attributes) {
+        Map<String, Lane> lanes = new LinkedHashMap<>();
+        int y = TOP + LANE / 2;
+        if (identityEvents) {
+            lanes.put(IDENTITY_LANE, new Lane(IDENTITY_LANE, y));
+            y += LANE;
+        }
+        for (String attribute : attributes) {
+            lanes.put(attribute, new Lane(attribute, y));
+            y += LANE;
+        }
+        return lanes;
+    }
+
+    /** The drawing's height for {@code lanes} lanes. */
+    private static int height(int lanes) {
+        return Math.max(TOP + LANE / 2 + lanes * LANE + 24, TOP + LANE + 24);
     }
 
     /**

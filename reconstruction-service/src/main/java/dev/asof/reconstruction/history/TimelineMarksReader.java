@@ -159,12 +159,7 @@ public class TimelineMarksReader implements DisposableBean {
                             stopped,
                             deadlineNanos)
                     .walk();
-            boolean cut = add(marks, rest, maxChanges);
-            while (cut && rest.outOfChanges && marks.read() < maxChanges) {
-                rest = rest.onwards(maxChanges - marks.read()).walk();
-                cut = add(marks, rest, maxChanges);
-            }
-            return result(marks, pinned, cut, to);
+            return result(marks, pinned, addReadingOn(marks, rest, maxChanges), to);
         }
         // the first page's changes before the first range; those at its last instant are read again there
         for (HistoryChange change : firstChanges) {
@@ -187,14 +182,7 @@ public class TimelineMarksReader implements DisposableBean {
                 if (range == null) {
                     return result(marks, pinned, true, to);
                 }
-                boolean cut = add(marks, range, maxChanges);
-                // a range stopped because later ranges had used the changes left: read on from where it stopped, with
-                // what this read may still take, so the answer holds max_changes changes whenever the timeline has
-                while (cut && range.outOfChanges && marks.read() < maxChanges) {
-                    range = range.onwards(maxChanges - marks.read()).walk();
-                    cut = add(marks, range, maxChanges);
-                }
-                if (cut) {
+                if (addReadingOn(marks, range, maxChanges)) {
                     return result(marks, pinned, true, to);
                 }
             }
@@ -204,6 +192,20 @@ public class TimelineMarksReader implements DisposableBean {
             stopped.set(true);
             running.forEach(future -> future.cancel(false));
         }
+    }
+
+    /**
+     * Adds a range's changes, and when it stopped because other ranges had used the changes left, reads on from where
+     * it stopped with what this read may still take, so an answer cut short holds {@code max} changes; whether the
+     * read is cut short there.
+     */
+    private static boolean addReadingOn(TimelineMarks marks, Range range, int max) {
+        boolean cut = add(marks, range, max);
+        while (cut && range.outOfChanges && marks.read() < max) {
+            range = range.onwards(max - marks.read()).walk();
+            cut = add(marks, range, max);
+        }
+        return cut;
     }
 
     /** Adds a range's changes; whether the read is cut short there (the range was, or {@code max} was reached). */
@@ -349,6 +351,12 @@ public class TimelineMarksReader implements DisposableBean {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    truncated = true;
+                    return this;
+                }
+                if (stopped.get()) {
+                    // stopped while it waited for a permit
+                    pagesInFlight.release();
                     truncated = true;
                     return this;
                 }

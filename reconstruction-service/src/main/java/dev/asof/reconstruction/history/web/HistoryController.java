@@ -100,16 +100,7 @@ class HistoryController {
             page = history.page(new HistoryQuery(
                     id, attribute, from, to, knownAt, pageSize, cursor == null ? null : cursor.after()));
         } catch (TooManyMembersException tooMany) {
-            ProblemDetail problem = Problems.of(
-                    HttpStatus.UNPROCESSABLE_CONTENT,
-                    "too-many-members",
-                    "Too many merged identities",
-                    "customer_id: more than " + tooMany.maxMembers()
-                            + " identities were merged into this customer (asof.history.max-members); its timeline"
-                            + " is not read. Ask for the timelines of its members one by one.");
-            problem.setProperty("pointer", "customer_id");
-            problem.setProperty("max_members", tooMany.maxMembers());
-            throw new ApiProblemException(problem);
+            throw tooManyMembers(tooMany);
         }
         // the K the page is exact for (the latest recording when every view stops before K): the walk goes on as
         // of it, and a client that repeats the known_at it asked on the next pages is still understood
@@ -130,5 +121,19 @@ class HistoryController {
                 Timestamps.format(knownAt),
                 page.changes().stream().map(HistoryResponse.Change::of).toList(),
                 next);
+    }
+
+    /** The {@code 422} of a timeline with more identities merged in than {@code asof.history.max-members}. */
+    static ApiProblemException tooManyMembers(TooManyMembersException tooMany) {
+        ProblemDetail problem = Problems.of(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                "too-many-members",
+                "Too many merged identities",
+                "customer_id: more than " + tooMany.maxMembers()
+                        + " identities were merged into this customer (asof.history.max-members); its timeline"
+                        + " is not read. Ask for the timelines of its members one by one.");
+        problem.setProperty("pointer", "customer_id");
+        problem.setProperty("max_members", tooMany.maxMembers());
+        return new ApiProblemException(problem);
     }
 }

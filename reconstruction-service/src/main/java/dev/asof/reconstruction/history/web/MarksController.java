@@ -5,8 +5,6 @@ import dev.asof.reconstruction.history.HistoryProperties;
 import dev.asof.reconstruction.history.TimelineMarks;
 import dev.asof.reconstruction.history.TimelineMarksReader;
 import dev.asof.reconstruction.history.TooManyMembersException;
-import dev.asof.support.web.ApiProblemException;
-import dev.asof.support.web.Problems;
 import dev.asof.support.web.RequestParameters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,8 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -92,16 +88,7 @@ class MarksController {
                     maxChanges,
                     started + properties.marksTimeout().toNanos());
         } catch (TooManyMembersException tooMany) {
-            ProblemDetail problem = Problems.of(
-                    HttpStatus.UNPROCESSABLE_CONTENT,
-                    "too-many-members",
-                    "Too many merged identities",
-                    "customer_id: more than " + tooMany.maxMembers()
-                            + " identities were merged into this customer (asof.history.max-members); its timeline"
-                            + " is not read. Ask for the timelines of its members one by one.");
-            problem.setProperty("pointer", "customer_id");
-            problem.setProperty("max_members", tooMany.maxMembers());
-            throw new ApiProblemException(problem);
+            throw HistoryController.tooManyMembers(tooMany);
         } finally {
             latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
