@@ -76,7 +76,7 @@ public final class MarksAnswer {
             markSources.forEach(markSourceList::add);
             ArrayNode listed = mark.putArray("changes");
             if (bucket.size() == 1 || first.equals(last)) {
-                bucket.stream().limit(10).forEach(change -> listed.add(json(json, change)));
+                bucket.stream().limit(Timeline.SAME_INSTANT_LISTED).forEach(change -> listed.add(json(json, change)));
             }
         }
         return answer;

@@ -29,13 +29,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Draws a made-up timeline of {@code asof.console.warm-up-changes} changes when the console starts, through the code
- * a customer page's timeline runs: reconstruction-service's summary of it ({@code history/marks}) parsed and drawn, the
+ * Draws a made-up timeline of {@code asof.console.warm-up-changes} changes when the console starts, through the code a
+ * customer page's timeline runs: reconstruction-service's summary of it ({@code history/marks}) parsed and drawn, the
  * SVG written by the page's template (and, on the way, the code that draws a timeline from its changes, for a
- * reconstruction-service without that summary). Run before the console is ready, so the first long timeline a person opens does not pay for the
- * JVM interpreting and compiling that code: under the quick start's C1 compiler, the first 10,000-change timeline
- * after a start took 1.5-2.1 s against 0.7-0.9 s once warm, and about half of the difference was the console's
- * (docs/console.md, Speed). Nothing is read from the services, nothing is kept; 0 turns it off.
+ * reconstruction-service without that summary). Run before the console is ready, so the first long timeline a person
+ * opens does not pay for the JVM interpreting and compiling that code: under the quick start's C1 compiler, the first
+ * 10,000-change timeline after a start took 1.5-2.1 s against 0.7-0.9 s once warm, and about half of the difference
+ * was the console's (docs/console.md, Speed). Nothing is read from the services, nothing is kept; 0 turns it off.
  */
 @Component
 class TimelineWarmUp implements ApplicationRunner {

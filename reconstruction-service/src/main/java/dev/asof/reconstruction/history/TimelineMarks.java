@@ -22,8 +22,8 @@ import java.util.Map;
  * timeline: whether a change arrived late depends on changes valid after the window. Late: by the time the log
  * recorded the change's event, the log already held an event of the timeline valid later (events recorded in the same
  * millisecond do not make each other late). The window's open ends are taken from the changes read: the first and
- * last valid times, padded by a fortieth of the span and at least a second (the day before now when none). The changes are held until {@link #summary},
- * at most as many as the caller reads (the endpoint's {@code max_changes}).
+ * last valid times, padded by a fortieth of the span and at least a second (the day before now when none). The
+ * changes are held until {@link #summary}, at most as many as the caller reads (the endpoint's {@code max_changes}).
  */
 public final class TimelineMarks {
 

@@ -1,5 +1,6 @@
 package dev.asof.reconstruction.history;
 
+import dev.asof.events.Version;
 import dev.asof.reconstruction.resilience.ProfileStoreGuard;
 import dev.asof.reconstruction.resilience.ProfileStoreUnavailableException;
 import dev.asof.support.storage.ProfileViews;
@@ -230,8 +231,8 @@ public class TimelineMarksReader implements DisposableBean {
 
     /**
      * Where the ranges after the first page begin: from its last valid time up to the identity's latest valid time,
-     * evenly, as many as keep each to about {@code marks-range-changes} changes at the first page's pace; none when there
-     * is no later valid time to go by or less than a millisecond per range.
+     * evenly, as many as keep each to about {@code marks-range-changes} changes at the first page's pace; none when
+     * there is no later valid time to go by or less than a millisecond per range.
      */
     private List<Instant> starts(String customerId, List<HistoryChange> firstChanges) {
         if (firstChanges.isEmpty()) {
@@ -300,7 +301,7 @@ public class TimelineMarksReader implements DisposableBean {
         private final AtomicInteger left;
         private final AtomicBoolean stopped;
         private final long deadlineNanos;
-        private dev.asof.events.Version after;
+        private Version after;
         private final List<HistoryChange> changes = new ArrayList<>();
         private boolean truncated;
 
@@ -312,7 +313,7 @@ public class TimelineMarksReader implements DisposableBean {
                 Instant from,
                 Instant to,
                 Instant knownAt,
-                dev.asof.events.Version after,
+                Version after,
                 AtomicInteger left,
                 AtomicBoolean stopped,
                 long deadlineNanos) {

@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /api/v1/customers/{id}/history/marks}: a customer's timeline summed up for drawing ({@link
  * TimelineMarks}), read in one request: the history walked from {@code from} to the timeline's end as known at one
- * system time ({@link TimelineMarksReader}), and put in lanes and buckets. What a drawing of a long timeline needs, in a few hundred
- * marks instead of every change.
+ * system time ({@link TimelineMarksReader}), and put in lanes and buckets. What a drawing of a long timeline needs, in
+ * a few hundred marks instead of every change.
  */
 @RestController
 class MarksController {
