@@ -38,6 +38,11 @@ final class CpuMeter {
         return line("cpu ms/event:", before, after, events, wallSeconds);
     }
 
+    /** "name 1.23 ms/read" for each process between two samples, and the wall share of the two. */
+    static String perRead(Map<String, Double> before, Map<String, Double> after, int reads, double wallSeconds) {
+        return line("cpu ms/read:", before, after, reads, wallSeconds);
+    }
+
     /** "name 12.3 ms/s" (CPU milliseconds per wall second) for each process between two samples. */
     static String perSecond(Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
         return line("cpu ms/s:", before, after, wallSeconds, wallSeconds);

@@ -114,6 +114,29 @@ public final class ReconstructionBenchmark {
             ApiClient api = reconstruction.api();
             Floor floor = new Floor(dynamo, stack);
             Prometheus reconstructionMetrics = new Prometheus(api, BenchStack.API_KEY);
+            CpuMeter cpu = new CpuMeter()
+                    .add("bench", ProcessHandle.current())
+                    .add("reconstruction", reconstruction.handle())
+                    .add("ingestion", ingestion.handle())
+                    .add("kafka", stack.kafka.handle())
+                    .add("dynalite", stack.dynalite.handle());
+            int warmUpSeconds = options.integer("--warm-up-seconds", 120);
+            int warmUpMaxSeconds = options.integer("--warm-up-max-seconds", 600);
+            Prometheus.Scrape beforeWarmUp = reconstructionMetrics.scrape();
+            long warmUpStart = System.nanoTime();
+            double compileShare = warmUp(
+                    api, floor, reconstructionMetrics, run, depths, lastTimestamp, warmUpSeconds, warmUpMaxSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up: %.0f s of reads of every depth (service and floor, 8 clients); the service's JIT compiler"
+                            + " spent %.0f ms in it, %.0f ms per second in its last round (until below %.0f, at least %d"
+                            + " s, at most %d s)%n",
+                    (System.nanoTime() - warmUpStart) / 1e9,
+                    compileMillis(beforeWarmUp, reconstructionMetrics.scrape()),
+                    compileShare,
+                    QUIET_COMPILER_MILLIS_PER_SECOND,
+                    warmUpSeconds,
+                    warmUpMaxSeconds);
             for (int depth : depths) {
                 String customer = customer(run, depth);
                 long last = lastTimestamp.get(depth);
@@ -121,16 +144,20 @@ public final class ReconstructionBenchmark {
                 measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
                 for (int clients : new int[] {1, 32}) {
                     Prometheus.Scrape before = reconstructionMetrics.scrape();
+                    Map<String, Double> cpuBefore = cpu.sample();
                     Stats service = measure(requests, clients, t -> read(api, customer, t), last, new Random(depth));
+                    Map<String, Double> cpuService = cpu.sample();
                     Prometheus.Scrape after = reconstructionMetrics.scrape();
+                    Map<String, Double> cpuFloorBefore = cpu.sample();
                     Stats sdk = measure(requests, clients, t -> floor.read(customer, t), last, new Random(depth));
+                    Map<String, Double> cpuFloor = cpu.sample();
                     rows.add(row(depth, clients, "service (HTTP)", service));
                     rows.add(row(depth, clients, "floor (SDK reads)", sdk));
                     System.out.println(rows.get(rows.size() - 2));
                     System.out.printf(
                             Locale.ROOT,
                             "%8d %8d %-20s %9.1f %9.1f   (inside the service, histogram bucket bounds;"
-                                    + " %.0f GC pauses, %.0f ms in all)%n",
+                                    + " %.0f GC pauses, %.0f ms in all; JIT compiler %.0f ms)%n",
                             depth,
                             clients,
                             "service (inside)",
@@ -139,8 +166,18 @@ public final class ReconstructionBenchmark {
                             after.value("jvm_gc_pause_seconds_count", "")
                                     - before.value("jvm_gc_pause_seconds_count", ""),
                             (after.value("jvm_gc_pause_seconds_sum", "") - before.value("jvm_gc_pause_seconds_sum", ""))
-                                    * 1000);
+                                    * 1000,
+                            compileMillis(before, after));
                     System.out.println(rows.get(rows.size() - 1));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%8d %8d service %s%n%8d %8d floor   %s%n",
+                            depth,
+                            clients,
+                            CpuMeter.perRead(cpuBefore, cpuService, requests, requests / service.perSecond()),
+                            depth,
+                            clients,
+                            CpuMeter.perRead(cpuFloorBefore, cpuFloor, requests, requests / sdk.perSecond()));
                     p99.put("service " + depth + " " + clients, service.p99());
                     p50.put("service " + depth + " " + clients, service.p50());
                     p99.put("floor " + depth + " " + clients, sdk.p99());
@@ -586,6 +623,53 @@ public final class ReconstructionBenchmark {
     }
 
     /** The service's JVM options; {@code --jfr <file>} records a flight recording of it (to see where time goes). */
+    /** A JIT compiler working less than this (ms per wall second, of one core) is taken as done warming up. */
+    static final double QUIET_COMPILER_MILLIS_PER_SECOND = 50;
+
+    /**
+     * Reads of every depth, by the service and by the floor, 8 clients, for at least {@code seconds} and then until the
+     * service's JIT compiler works less than {@link #QUIET_COMPILER_MILLIS_PER_SECOND} in a round (at most {@code
+     * maxSeconds}); returns the compiler's ms per second in the last round. With only the 100 reads per depth before
+     * each measurement, C2 was still compiling through the measurements (a flight recording at depths 100 and 2,000:
+     * the compiler thread took about a quarter of the machine, and the service spent 8-14 ms of CPU per read with one
+     * client instead of about 1.7), and the 1-client p99 paid for it. On two cores, with some 30,000 methods compiled,
+     * it took the service several minutes; a service in production has long been warm. The customers are the measured
+     * ones, which the 100 reads before each measurement read too.
+     */
+    private static double warmUp(
+            ApiClient api,
+            Floor floor,
+            Prometheus metrics,
+            String run,
+            int[] depths,
+            Map<Integer, Long> lastTimestamp,
+            int seconds,
+            int maxSeconds)
+            throws Exception {
+        long start = System.nanoTime();
+        Random random = new Random(7);
+        double share;
+        double elapsed;
+        do {
+            Prometheus.Scrape before = metrics.scrape();
+            long roundStart = System.nanoTime();
+            for (int depth : depths) {
+                String customer = customer(run, depth);
+                long last = lastTimestamp.get(depth);
+                measure(200, 8, t -> read(api, customer, t), last, random);
+                measure(200, 8, t -> floor.read(customer, t), last, random);
+            }
+            share = compileMillis(before, metrics.scrape()) / ((System.nanoTime() - roundStart) / 1e9);
+            elapsed = (System.nanoTime() - start) / 1e9;
+        } while (elapsed < maxSeconds && (elapsed < seconds || share >= QUIET_COMPILER_MILLIS_PER_SECOND));
+        return share;
+    }
+
+    /** The JIT compiler's time between two scrapes of the service, from Micrometer's JVM compilation metric. */
+    private static double compileMillis(Prometheus.Scrape before, Prometheus.Scrape after) {
+        return after.value("jvm_compilation_time_ms_total", "") - before.value("jvm_compilation_time_ms_total", "");
+    }
+
     private static List<String> reconstructionJvm(Args options) {
         // the heap the targets allow, and the JVM's default collector, as in the service image (docker/)
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
