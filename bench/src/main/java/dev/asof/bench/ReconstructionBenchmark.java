@@ -622,7 +622,6 @@ public final class ReconstructionBenchmark {
         return -1;
     }
 
-    /** The service's JVM options; {@code --jfr <file>} records a flight recording of it (to see where time goes). */
     /** A JIT compiler working less than this (ms per wall second, of one core) is taken as done warming up. */
     static final double QUIET_COMPILER_MILLIS_PER_SECOND = 50;
 
@@ -632,9 +631,9 @@ public final class ReconstructionBenchmark {
      * maxSeconds}); returns the compiler's ms per second in the last round. With only the 100 reads per depth before
      * each measurement, C2 was still compiling through the measurements (a flight recording at depths 100 and 2,000:
      * the compiler thread took about a quarter of the machine, and the service spent 8-14 ms of CPU per read with one
-     * client instead of about 1.7), and the 1-client p99 paid for it. On two cores, with some 30,000 methods compiled,
-     * it took the service several minutes; a service in production has long been warm. The customers are the measured
-     * ones, which the 100 reads before each measurement read too.
+     * client instead of about 1.1-1.8), and the 1-client p99 paid for it. On two cores, with some 30,000 methods
+     * compiled, the compiler quietened after about two minutes of reads; a service in production has long been warm.
+     * The customers are the measured ones, which the 100 reads before each measurement read too.
      */
     private static double warmUp(
             ApiClient api,
@@ -670,6 +669,7 @@ public final class ReconstructionBenchmark {
         return after.value("jvm_compilation_time_ms_total", "") - before.value("jvm_compilation_time_ms_total", "");
     }
 
+    /** The service's JVM options; {@code --jfr <file>} records a flight recording of it (to see where time goes). */
     private static List<String> reconstructionJvm(Args options) {
         // the heap the targets allow, and the JVM's default collector, as in the service image (docker/)
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
