@@ -143,10 +143,10 @@ public final class ReconstructionBenchmark {
                 // Warm the JIT and the connection pools on this customer first.
                 measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
                 for (int clients : new int[] {1, 32}) {
-                    // A few reads per client first, at the measured concurrency: without them the measurement's first
-                    // burst of 32 reads needed connections and server threads the 8-client warm-ups had not made (or
-                    // that had idled out during the naive replays), and those first 32 reads were the six slowest of
-                    // 400 in two runs in a row; the floor gets the same
+                    // A few reads per client first, at the measured concurrency: without them the first 32 reads of
+                    // the 32-client measurement were its six slowest of 400 in two runs in a row, most likely for the
+                    // connections and server threads the 8-client warm-ups had not made (or that had idled out during
+                    // the naive replays); the floor gets the same
                     measure(4 * clients, clients, t -> read(api, customer, t), last, new Random(2));
                     Prometheus.Scrape before = reconstructionMetrics.scrape();
                     Map<String, Double> cpuBefore = cpu.sample();
