@@ -143,8 +143,8 @@ public final class ReconstructionBenchmark {
                 // Warm the JIT and the connection pools on this customer first.
                 measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
                 for (int clients : new int[] {1, 32}) {
-                    // A few reads per client first, at the measured concurrency: without them the first 32 reads of
-                    // the 32-client measurement were its six slowest of 400 in two runs in a row, most likely for the
+                    // A few reads per client first, at the measured concurrency: without them the six slowest of the
+                    // 400 reads with 32 clients were all among the first 32 in two runs in a row, most likely for the
                     // connections and server threads the 8-client warm-ups had not made (or that had idled out during
                     // the naive replays); the floor gets the same
                     measure(4 * clients, clients, t -> read(api, customer, t), last, new Random(2));
