@@ -35,6 +35,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import tools.jackson.databind.JsonNode;
@@ -568,13 +569,13 @@ class ConsoleBrowserIT {
         awaitChanges(erased, 1);
         signIn(OFFICER, OFFICER_PASSWORD);
         browser.get(url("/customers/" + erased));
-        browser.findElement(By.id("request-erasure")).click();
+        clickAndLoad(By.id("request-erasure"));
         browser.findElement(By.id("reason")).sendKeys("data subject request 42");
         browser.findElement(By.id("confirm")).sendKeys("someone else");
-        browser.findElement(By.id("erase")).click();
+        clickAndLoad(By.id("erase"));
         assertThat(browser.findElement(By.id("erasure-error")).getText()).contains("confirm");
         browser.findElement(By.id("confirm")).sendKeys(erased);
-        browser.findElement(By.id("erase")).click();
+        clickAndLoad(By.id("erase"));
         waitFor(() -> browser.getCurrentUrl().contains("/privacy/erasures/"));
         // the status panel is swapped by htmx while it is read: a reference found just before a swap goes stale
         new WebDriverWait(browser, Duration.ofSeconds(120))
@@ -588,15 +589,15 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("at-message")).getText()).contains("Erased");
         assertThat(browser.getPageSource()).doesNotContain("erase.me.console@example.com");
         // found again later by the customer's id, from the customer's page or the privacy menu
-        browser.findElement(By.id("erasure-record")).click();
+        clickAndLoad(By.id("erasure-record"));
         waitFor(() -> browser.getCurrentUrl().equals(erasurePage));
         assertThat(browser.findElement(By.id("erasure-status")).getText()).isEqualTo("completed");
-        browser.findElement(By.id("nav-erasures")).click();
+        clickAndLoad(By.id("nav-erasures"));
         assertThat(browser.findElement(By.id("register")).getText())
                 .as("the register lists it")
                 .contains(erased, "completed", "true", "console:" + OFFICER, "data subject request 42");
         browser.findElement(By.id("customer")).sendKeys(customer);
-        browser.findElement(By.id("find-erasure")).click();
+        clickAndLoad(By.id("find-erasure"));
         waitFor(() -> browser.getCurrentUrl().contains("customer="));
         assertThat(browser.findElement(By.id("erasure-find-error")).getText())
                 .contains("no erasure covers customer " + customer);
@@ -799,6 +800,17 @@ class ConsoleBrowserIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Clicks a link or a form's button that loads a new page, and waits until the old page is gone. A click can
+     * return before the browser has left the page (a CI run found the form's error looked for on the page before
+     * the POST's answer), so what is read next is read from the new page.
+     */
+    private void clickAndLoad(By target) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition) {
