@@ -39,6 +39,7 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
@@ -52,14 +53,20 @@ import tools.jackson.core.JacksonException;
  * per event and a view equal to the fold of the log.
  *
  * <p>The customers of a batch are written in parallel ({@code asof.log-writer.parallelism} threads in all); each
- * customer's events stay in partition order. While it owns a partition, the writer keeps the views of its customers in memory, so a steady stream costs
- * one log write per event and one view write per customer per batch. The memory is dropped on every rebalance;
- * the view's revision check catches anything else that moved underneath it.
+ * customer's events stay in partition order. While it owns a partition, each consumer (a thread of the listener
+ * container, one per partition) keeps the views of its customers in memory, so a steady stream costs one log write
+ * per event and one view write per customer per batch. The memory is the consumer's own, and dropped on every
+ * rebalance: a consumer that lost a partition still finishes the batch it holds, and with one memory for all it put
+ * its older view of a customer back over the one the partition's new consumer had written; the new consumer then
+ * logged that customer's next out-of-order event without its lateness tier, so reads through a page or snapshot cut
+ * in between missed it ({@code LogWriterConsumersIT}). The view's revision check catches anything else that moved
+ * underneath it.
  */
 @Component
 class LogWriter implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(LogWriter.class);
+    /** Views kept in memory over all consumers; each consumer keeps its share. */
     private static final int MAX_CACHED_VIEWS = 100_000;
 
     /**
@@ -85,13 +92,24 @@ class LogWriter implements ConsumerSeekAware {
     private final io.micrometer.core.instrument.DistributionSummary batchSize;
     private final Timer batchWritten;
     private final Timer batchFailed;
-    private final Map<String, ProfileViews.View> cachedViews = new ConcurrentHashMap<>();
+    private final int viewsPerConsumer;
 
-    /** An upper bound of the size of each cached view's state ({@link ProfileViews#stateBytes}). */
-    private final Map<String, Long> stateBytesBound = new ConcurrentHashMap<>();
+    /** Each consumer's memory, replaced by a fresh one whenever its partitions change. */
+    private final ThreadLocal<ConsumerMemory> memories = ThreadLocal.withInitial(ConsumerMemory::new);
 
-    /** Each campaign's counted mark per partition as this writer left it (saves a read per batch; see countLogged). */
-    private final Map<String, Long> countedMarks = new ConcurrentHashMap<>();
+    /**
+     * What one consumer keeps between its batches while it owns its partitions. Its batch's customers are written on
+     * the writer pool, so the maps are concurrent.
+     */
+    private static final class ConsumerMemory {
+        final Map<String, ProfileViews.View> views = new ConcurrentHashMap<>();
+
+        /** An upper bound of the size of each cached view's state ({@link ProfileViews#stateBytes}). */
+        final Map<String, Long> stateBytesBound = new ConcurrentHashMap<>();
+
+        /** Each campaign's counted mark per partition as this consumer left it (saves a read per batch; see countLogged). */
+        final Map<String, Long> countedMarks = new ConcurrentHashMap<>();
+    }
 
     LogWriter(
             EventLog eventLog,
@@ -102,8 +120,10 @@ class LogWriter implements ConsumerSeekAware {
             Campaigns campaigns,
             Clock clock,
             MeterRegistry metrics,
-            @Qualifier("logWriters") Executor logWriters) {
+            @Qualifier("logWriters") Executor logWriters,
+            @Value("${spring.kafka.listener.concurrency:1}") int consumers) {
         this.writers = logWriters;
+        this.viewsPerConsumer = Math.max(1, MAX_CACHED_VIEWS / Math.max(1, consumers));
         this.eventLog = eventLog;
         this.views = views;
         this.identityLinks = identityLinks;
@@ -157,7 +177,7 @@ class LogWriter implements ConsumerSeekAware {
         long start = System.nanoTime();
         Timer outcome = batchFailed;
         try {
-            writeBatch(records);
+            writeBatch(records, memories.get());
             outcome = batchWritten;
         } catch (RuntimeException e) {
             progress.failed(partitions, e);
@@ -168,7 +188,7 @@ class LogWriter implements ConsumerSeekAware {
         progress.succeeded(partitions);
     }
 
-    private void writeBatch(List<ConsumerRecord<String, String>> records) {
+    private void writeBatch(List<ConsumerRecord<String, String>> records, ConsumerMemory memory) {
         Map<String, List<Polled>> byCustomer = new LinkedHashMap<>();
         java.util.Queue<CampaignOutcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (ConsumerRecord<String, String> record : records) {
@@ -195,7 +215,7 @@ class LogWriter implements ConsumerSeekAware {
                 if (hasLiveEvent(customer.getValue()) == live) {
                     writes.add(CompletableFuture.runAsync(
                             () -> {
-                                writeCustomer(customer.getKey(), customer.getValue(), outcomes);
+                                writeCustomer(memory, customer.getKey(), customer.getValue(), outcomes);
                                 recordLag(customer.getValue());
                             },
                             writers));
@@ -203,7 +223,7 @@ class LogWriter implements ConsumerSeekAware {
             }
         }
         awaitAll(writes);
-        countCampaigns(outcomes);
+        countCampaigns(outcomes, memory.countedMarks);
     }
 
     private static boolean hasLiveEvent(List<Polled> events) {
@@ -267,7 +287,7 @@ class LogWriter implements ConsumerSeekAware {
      * counted again either ({@link Campaigns#countLogged}). A count the store refuses as invalid is logged and
      * skipped, never retried forever: live events must not wait on a campaign's bookkeeping.
      */
-    private void countCampaigns(java.util.Queue<CampaignOutcome> outcomes) {
+    private void countCampaigns(java.util.Queue<CampaignOutcome> outcomes, Map<String, Long> countedMarks) {
         if (outcomes.isEmpty()) {
             return;
         }
@@ -374,7 +394,10 @@ class LogWriter implements ConsumerSeekAware {
         return rules.toString();
     }
 
-    private void writeCustomer(String customerId, List<Polled> events, java.util.Queue<CampaignOutcome> outcomes) {
+    private void writeCustomer(
+            ConsumerMemory memory, String customerId, List<Polled> events, java.util.Queue<CampaignOutcome> outcomes) {
+        Map<String, ProfileViews.View> cachedViews = memory.views;
+        Map<String, Long> stateBytesBound = memory.stateBytesBound;
         ProfileViews.View view = cachedViews.get(customerId);
         if (view == null) {
             view = views.find(customerId).orElse(ProfileViews.View.empty(customerId));
@@ -446,7 +469,7 @@ class LogWriter implements ConsumerSeekAware {
             maxTimestamp = Math.max(maxTimestamp, event.timestampUtc().toEpochMilli());
         }
         ProfileViews.View written = applyToView(view, logged, lateTiers);
-        if (cachedViews.size() >= MAX_CACHED_VIEWS) {
+        if (cachedViews.size() >= viewsPerConsumer) {
             cachedViews.clear();
             stateBytesBound.clear();
         }
@@ -531,16 +554,13 @@ class LogWriter implements ConsumerSeekAware {
 
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-        cachedViews.clear();
-        stateBytesBound.clear();
-        countedMarks.clear();
+        // called on the consumer's own thread, between its batches, like onPartitionsRevoked
+        memories.set(new ConsumerMemory());
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        cachedViews.clear();
-        stateBytesBound.clear();
-        countedMarks.clear();
+        memories.set(new ConsumerMemory());
         progress.revoked(partitions.stream().map(TopicPartition::partition).toList());
     }
 }
