@@ -1,5 +1,6 @@
 // Preloaded into dynalite by DynaliteProcess: `node --require <this file> <dynalite>/cli.js ...`. Three fixes to how
-// dynalite 4.0.0 runs under the asof launcher; see docs/local-stack.md.
+// dynalite 4.0.0 runs under the asof launcher, and request counts for the benchmarks (4., only when asked for); see
+// docs/local-stack.md.
 'use strict'
 
 const path = require('path')
@@ -53,5 +54,39 @@ for (const file of abstractLevels) {
         return this.close()
       }
     }
+  }
+}
+
+// 4. With ASOF_DYNALITE_REQUEST_COUNTS=1 (bench/run sets it), the requests dynalite has answered so far, per operation
+// (the X-Amz-Target after the dot): how many, the bytes of their bodies and of the answers. `GET /asof/request-counts`
+// answers them as JSON, so a benchmark can tell what a phase asked of the store (for one, that its floor makes the
+// same requests as the service it is compared with). Off, nothing here runs.
+if (process.env.ASOF_DYNALITE_REQUEST_COUNTS === '1') {
+  const http = require('http')
+  const counts = {}
+  const createServer = http.createServer
+  http.createServer = function (...args) {
+    const at = args.findIndex(arg => typeof arg === 'function')
+    const handle = args[at]
+    args[at] = function (req, res) {
+      if (req.method === 'GET' && req.url === '/asof/request-counts') {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify(counts))
+        return
+      }
+      const operation = String(req.headers['x-amz-target'] || 'none').split('.').pop()
+      const count = counts[operation] || (counts[operation] = { requests: 0, request_bytes: 0, answer_bytes: 0 })
+      count.requests++
+      count.request_bytes += Number(req.headers['content-length']) || 0
+      const end = res.end
+      res.end = function (body, ...rest) {
+        if (body && typeof body !== 'function') {
+          count.answer_bytes += Buffer.byteLength(body)
+        }
+        return end.call(this, body, ...rest)
+      }
+      return handle.call(this, req, res)
+    }
+    return createServer.apply(this, args)
   }
 }

@@ -28,8 +28,9 @@ import tools.jackson.databind.JsonNode;
  * The erasure of one customer with a long history (issue #12): a customer with {@code --events} (10,000) events and
  * {@code --others} (200) other customers with {@code --other-events} (20) each, values encrypted as intake encrypts
  * them, loaded into a fresh stack (ingestion's log writer, reconstruction, merge-service). Then profile reads of the
- * other customers run from {@code --clients} (4) threads: {@code --baseline-seconds} (20) of warm-up, not counted, then
- * as long again alone, then while the customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
+ * other customers run from {@code --clients} (4) threads: a warm-up, not counted, of at least {@code
+ * --baseline-seconds} (20) and then until reconstruction-service's JIT compiler is quiet (at most {@code
+ * --warm-up-max-seconds}, 600), then {@code --baseline-seconds} alone, then while the customer is erased. Prints the time from the request to {@code completed}, the erasure's own step counts and
  * proof, and the other customers' read latency before and during the erasure. {@code --cache-wait} (60s, the
  * production default) is {@code asof.erasure.replica-key-cache-wait}. Then {@code --together} (10) of the other customers
  * are erased at once: the time until the last of them ended, beside one wait each.
@@ -47,6 +48,7 @@ public final class ErasureBenchmark {
         int otherEvents = options.integer("--other-events", 20);
         int clients = options.integer("--clients", 4);
         int baselineSeconds = options.integer("--baseline-seconds", 20);
+        int warmUpMaxSeconds = options.integer("--warm-up-max-seconds", 600);
         int together = options.integer("--together", 10);
         String cacheWait = options.value("--cache-wait") == null ? "60s" : options.value("--cache-wait");
         String run = Long.toString(System.currentTimeMillis(), 36);
@@ -122,9 +124,26 @@ public final class ErasureBenchmark {
                     readers.add(reader);
                 }
                 // warm-up (JIT, connection pools, caches): the same reads, not counted
-                Thread.sleep(baselineSeconds * 1000L);
+                Prometheus readMetrics = new Prometheus(reads, BenchStack.API_KEY);
+                Prometheus mergeMetrics = new Prometheus(merge.api(), BenchStack.API_KEY);
+                Prometheus.Scrape beforeWarmUp = readMetrics.scrape();
+                long warmUpStart = System.nanoTime();
+                double lastRound = warmUp(readMetrics, baselineSeconds, warmUpMaxSeconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "warm-up: %.0f s of reads; reconstruction-service's JIT compiler spent %.0f ms in it, %.0f ms"
+                                + " per second in its last 10 s (until below %.0f, at least %d s, at most %d s)%n",
+                        (System.nanoTime() - warmUpStart) / 1e9,
+                        ReconstructionBenchmark.compileMillis(beforeWarmUp, readMetrics.scrape()),
+                        lastRound,
+                        ReconstructionBenchmark.QUIET_COMPILER_MILLIS_PER_SECOND,
+                        baselineSeconds,
+                        warmUpMaxSeconds);
+                Prometheus.Scrape readsBefore = readMetrics.scrape();
                 long baselineStart = System.nanoTime();
                 Thread.sleep(baselineSeconds * 1000L);
+                Prometheus.Scrape readsBaseline = readMetrics.scrape();
+                Prometheus.Scrape mergeBefore = mergeMetrics.scrape();
                 long requested = System.nanoTime();
                 HttpResponse<String> accepted = merge.api()
                         .post(
@@ -152,6 +171,8 @@ public final class ErasureBenchmark {
                     Thread.sleep(250);
                 }
                 long ended = System.nanoTime();
+                Prometheus.Scrape readsDuring = readMetrics.scrape();
+                Prometheus.Scrape mergeDuring = mergeMetrics.scrape();
                 running.set(false);
                 for (Thread reader : readers) {
                     reader.join(10_000);
@@ -213,12 +234,42 @@ public final class ErasureBenchmark {
                         describe(during),
                         percentile(during, 0.99) / percentile(before, 0.99),
                         failed.get());
+                System.out.printf(
+                        Locale.ROOT,
+                        "JIT compiler, ms per second: reconstruction-service %.1f before, %.1f during;"
+                                + " merge-service %.1f during (its first erasure)%n",
+                        ReconstructionBenchmark.compileMillis(readsBefore, readsBaseline)
+                                / ((requested - baselineStart) / 1e9),
+                        ReconstructionBenchmark.compileMillis(readsBaseline, readsDuring) / seconds,
+                        ReconstructionBenchmark.compileMillis(mergeBefore, mergeDuring) / seconds);
                 if (together > 0) {
                     eraseTogether(
                             merge.api(), otherIds.subList(0, Math.min(together, otherIds.size())), otherEvents, wait);
                 }
             }
         }
+    }
+
+    /**
+     * Lets the readers run for at least {@code seconds}, then on in rounds of 10 s until reconstruction-service's JIT
+     * compiler works less than {@link ReconstructionBenchmark#QUIET_COMPILER_MILLIS_PER_SECOND} in a round (at most
+     * {@code maxSeconds}); returns the compiler's ms per second in the last round. After a fixed 20 s the compiler
+     * may still be busy (in the reconstruction benchmark it took about two minutes of reads to quieten), and what it
+     * took would have been counted in the "before" reads or the ones during the erasure.
+     */
+    private static double warmUp(Prometheus metrics, int seconds, int maxSeconds) throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        double share;
+        do {
+            Prometheus.Scrape before = metrics.scrape();
+            long roundStart = System.nanoTime();
+            Thread.sleep(10_000);
+            share = ReconstructionBenchmark.compileMillis(before, metrics.scrape())
+                    / ((System.nanoTime() - roundStart) / 1e9);
+        } while ((System.nanoTime() - start) / 1e9 < maxSeconds
+                && share >= ReconstructionBenchmark.QUIET_COMPILER_MILLIS_PER_SECOND);
+        return share;
     }
 
     /**

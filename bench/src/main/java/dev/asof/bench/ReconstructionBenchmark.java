@@ -120,6 +120,7 @@ public final class ReconstructionBenchmark {
                     .add("ingestion", ingestion.handle())
                     .add("kafka", stack.kafka.handle())
                     .add("dynalite", stack.dynalite.handle());
+            StoreRequests store = new StoreRequests(stack.dynalite.endpoint());
             int warmUpSeconds = options.integer("--warm-up-seconds", 120);
             int warmUpMaxSeconds = options.integer("--warm-up-max-seconds", 600);
             Prometheus.Scrape beforeWarmUp = reconstructionMetrics.scrape();
@@ -150,12 +151,16 @@ public final class ReconstructionBenchmark {
                     measure(4 * clients, clients, t -> read(api, customer, t), last, new Random(2));
                     Prometheus.Scrape before = reconstructionMetrics.scrape();
                     Map<String, Double> cpuBefore = cpu.sample();
+                    Map<String, long[]> storeBefore = store.sample();
                     Stats service = measure(requests, clients, t -> read(api, customer, t), last, new Random(depth));
+                    Map<String, long[]> storeService = store.sample();
                     Map<String, Double> cpuService = cpu.sample();
                     Prometheus.Scrape after = reconstructionMetrics.scrape();
                     measure(4 * clients, clients, t -> floor.read(customer, t), last, new Random(2));
                     Map<String, Double> cpuFloorBefore = cpu.sample();
+                    Map<String, long[]> storeFloorBefore = store.sample();
                     Stats sdk = measure(requests, clients, t -> floor.read(customer, t), last, new Random(depth));
+                    Map<String, long[]> storeFloor = store.sample();
                     Map<String, Double> cpuFloor = cpu.sample();
                     rows.add(row(depth, clients, "service (HTTP)", service));
                     rows.add(row(depth, clients, "floor (SDK reads)", sdk));
@@ -184,6 +189,15 @@ public final class ReconstructionBenchmark {
                             depth,
                             clients,
                             CpuMeter.perRead(cpuFloorBefore, cpuFloor, requests, requests / sdk.perSecond()));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%8d %8d service %s%n%8d %8d floor   %s%n",
+                            depth,
+                            clients,
+                            StoreRequests.perRead(storeBefore, storeService, requests),
+                            depth,
+                            clients,
+                            StoreRequests.perRead(storeFloorBefore, storeFloor, requests));
                     p99.put("service " + depth + " " + clients, service.p99());
                     p50.put("service " + depth + " " + clients, service.p50());
                     p99.put("floor " + depth + " " + clients, sdk.p99());
@@ -671,7 +685,7 @@ public final class ReconstructionBenchmark {
     }
 
     /** The JIT compiler's time between two scrapes of the service, from Micrometer's JVM compilation metric. */
-    private static double compileMillis(Prometheus.Scrape before, Prometheus.Scrape after) {
+    static double compileMillis(Prometheus.Scrape before, Prometheus.Scrape after) {
         return after.value("jvm_compilation_time_ms_total", "") - before.value("jvm_compilation_time_ms_total", "");
     }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.support.storage.AsofTables;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -83,6 +87,81 @@ class DynaliteProcessIT {
             assertThat(dynamo.listTables().tableNames()).isEmpty();
             assertThat(started.isAlive()).isTrue();
         }
+    }
+
+    /** The benchmarks' request counts (docs/local-stack.md): only with ASOF_DYNALITE_REQUEST_COUNTS=1. */
+    @Test
+    void countsRequestsPerOperationOnlyWhenAskedTo() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        int port = Ports.freePort();
+        ProcessBuilder counting = new ProcessBuilder(
+                        "node",
+                        "--require",
+                        projectRoot().resolve(DynaliteProcess.PRELOAD).toString(),
+                        projectRoot().resolve("node_modules/dynalite/cli.js").toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("counting.log").toFile());
+        counting.environment().put("ASOF_DYNALITE_REQUEST_COUNTS", "1");
+        Process process = counting.start();
+        try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .build()) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> dynamo.listTables().tableNames().isEmpty());
+            String before = counts(http, URI.create("http://127.0.0.1:" + port));
+            dynamo.listTables();
+            dynamo.listTables(b -> b.limit(5));
+            String after = counts(http, URI.create("http://127.0.0.1:" + port));
+
+            assertThat(requests(before, "ListTables") + 2).isEqualTo(requests(after, "ListTables"));
+            // the bodies asked ({} and {"Limit":5}) and answered ({"TableNames":[]}, twice), in bytes
+            assertThat(field(after, "ListTables", "request_bytes") - field(before, "ListTables", "request_bytes"))
+                    .isEqualTo(2 + 11);
+            assertThat(field(after, "ListTables", "answer_bytes") - field(before, "ListTables", "answer_bytes"))
+                    .isEqualTo(2 * "{\"TableNames\":[]}".length());
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+        // started as the stack starts it, without the variable: no counts, the path is dynalite's own
+        try (DynaliteProcess plain =
+                DynaliteProcess.start(projectRoot(), Ports.freePort(), null, workDir.resolve("dynalite.log"))) {
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(plain.endpoint().resolve("/asof/request-counts"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).doesNotContain("requests");
+        }
+    }
+
+    private static String counts(HttpClient http, URI dynalite) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(dynalite.resolve("/asof/request-counts")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        return answer.body();
+    }
+
+    private static long requests(String counts, String operation) {
+        return field(counts, operation, "requests");
+    }
+
+    private static long field(String counts, String operation, String field) {
+        return tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(counts)
+                .path(operation)
+                .path(field)
+                .asLong();
     }
 
     private static Path projectRoot() {
