@@ -9,6 +9,7 @@ import dev.asof.support.kafka.AsofTopics;
 import dev.asof.support.kafka.TopicSettings;
 import dev.asof.support.storage.AsofTables;
 import dev.asof.support.storage.EventLog;
+import dev.asof.support.storage.LateTiers;
 import dev.asof.support.storage.ProfileViews;
 import dev.asof.testing.ApiClient;
 import dev.asof.testing.AsofTestProperties;
@@ -37,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Nothing lost, nothing doubled: 8,000 events for 200 customers are streamed through intake while the log
  * writer is killed mid-batch and restarted, stopped and restarted, DynamoDB (dynalite) and then the Kafka broker
  * hang for seconds (SIGSTOP, SIGCONT), the broker is restarted and dynalite is restarted, with poison records
- * (an event before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once and every
- * view equals the fold of its log.
+ * (an event before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once, every
+ * view equals the fold of its log, and every log item is stamped (recorded time, lateness tier) as in partition order.
  */
 class ExactlyOnceUnderFaultsIT {
 
@@ -173,9 +174,13 @@ class ExactlyOnceUnderFaultsIT {
             AsofTables tables = new AsofTables(prefix);
             EventLog log = new EventLog(dynamo, tables);
             ProfileViews views = new ProfileViews(dynamo, tables);
-            int checkedViews = expected.assertLoggedExactlyOnce(log, views, Duration.ofMinutes(5))
-                    .size();
+            Map<String, List<dev.asof.events.RecordedEvent>> logs =
+                    expected.assertLoggedExactlyOnce(log, views, Duration.ofMinutes(5));
+            int checkedViews = logs.size();
             phase("every event logged exactly once");
+            int[] stamped = assertStampedInPartitionOrder(dynamo, tables, logs.keySet());
+            phase("every log item stamped in partition order (" + stamped[0] + " items, " + stamped[1] + " late)");
+            assertThat(stamped[1]).as("late arrivals among them").isPositive();
             Instant end = Instant.parse("3000-01-01T00:00:00Z");
             assertThat(log.eventsUpTo(poisoned, end, end))
                     .as("poison records logged")
@@ -189,6 +194,59 @@ class ExactlyOnceUnderFaultsIT {
             broker.close();
             dynalite.close();
         }
+    }
+
+    /**
+     * What reads through pages and snapshots rely on (docs/reconstruction.md): taken in the order of the records that
+     * created them, each customer's log items have rising recorded times, and an item is listed as late (its {@code
+     * late_key}, with the tier of its lateness) exactly when its valid time is at or before the latest valid time of
+     * the items created before it. Returns how many items were checked, and how many of them were late.
+     */
+    private static int[] assertStampedInPartitionOrder(
+            DynamoDbClient dynamo, AsofTables tables, java.util.Set<String> customers) {
+        int checked = 0;
+        int late = 0;
+        for (String customer : customers) {
+            List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items = new ArrayList<>();
+            dynamo.queryPaginator(b -> b.tableName(tables.eventLog())
+                            .consistentRead(true)
+                            .keyConditionExpression("#c = :c")
+                            .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID))
+                            .expressionAttributeValues(Map.of(
+                                    ":c",
+                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(customer))))
+                    .items()
+                    .forEach(items::add);
+            items.sort(java.util.Comparator.comparingLong(
+                    item -> Long.parseLong(item.get("kafka_offset").n())));
+            long lastRecordedAt = Long.MIN_VALUE;
+            long head = Long.MIN_VALUE;
+            for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item : items) {
+                String what = customer + " " + item.get(AsofTables.EVENT_KEY).s() + " (offset "
+                        + item.get("kafka_offset").n() + ")";
+                long recordedAt =
+                        Long.parseLong(item.get(AsofTables.RECORDED_AT).n());
+                long timestamp = Long.parseLong(item.get("timestamp_ms").n());
+                assertThat(recordedAt).as("recorded time of %s", what).isGreaterThan(lastRecordedAt);
+                if (timestamp <= head) {
+                    assertThat(item.get(AsofTables.LATE_KEY))
+                            .as("late_key of %s", what)
+                            .isNotNull();
+                    assertThat(LateTiers.tierOf(item.get(AsofTables.LATE_KEY).s()))
+                            .as("lateness tier of %s", what)
+                            .isEqualTo(LateTiers.tier(head - timestamp));
+                    late++;
+                } else {
+                    assertThat(item.get(AsofTables.LATE_KEY))
+                            .as("late_key of %s", what)
+                            .isNull();
+                }
+                lastRecordedAt = recordedAt;
+                head = Math.max(head, timestamp);
+                checked++;
+            }
+        }
+        return new int[] {checked, late};
     }
 
     /** Health answers (no hang) and names {@code component} DOWN within a few of its own deadlines. */
