@@ -54,7 +54,7 @@ import tools.jackson.core.JacksonException;
  *
  * <p>The customers of a batch are written in parallel ({@code asof.log-writer.parallelism} threads in all); each
  * customer's events stay in partition order. While it owns a partition, each consumer (a thread of the listener
- * container, one per partition) keeps the views of its customers in memory, so a steady stream costs one log write
+ * container, with one or more partitions) keeps the views of its customers in memory, so a steady stream costs one log write
  * per event and one view write per customer per batch. The memory is the consumer's own, and dropped on every
  * rebalance: a consumer that lost a partition still finishes the batch it holds, and with one memory for all it put
  * its older view of a customer back over the one the partition's new consumer had written; the new consumer then
@@ -554,7 +554,7 @@ class LogWriter implements ConsumerSeekAware {
 
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-        // called on the consumer's own thread, between its batches, like onPartitionsRevoked
+        // Kafka calls rebalance listeners on the consumer's own thread, inside poll(), so between its batches
         memories.set(new ConsumerMemory());
     }
 
