@@ -129,7 +129,7 @@ public final class ReconstructionBenchmark {
                     api, floor, reconstructionMetrics, run, depths, lastTimestamp, warmUpSeconds, warmUpMaxSeconds);
             System.out.printf(
                     Locale.ROOT,
-                    "warm-up: %.0f s of reads of every depth (service and floor, 8 clients); the service's JIT compiler"
+                    "warm-up: %.0f s of reads of every depth (service and floor, 8 and 32 clients); the service's JIT compiler"
                             + " spent %.0f ms in it, %.0f ms per second in its last round (until below %.0f, at least %d"
                             + " s, at most %d s)%n",
                     (System.nanoTime() - warmUpStart) / 1e9,
@@ -642,11 +642,19 @@ public final class ReconstructionBenchmark {
         return -1;
     }
 
+    /**
+     * The concurrencies of the warm-up's rounds: the measured 32 too. With 8 only, the service's JIT compiler still
+     * worked 93-334 ms in each 32-client measurement (6-48 ms with one client), and in three runs out of three the
+     * slowest service reads with 32 clients were among the first 32: code that only many clients at once reach was
+     * compiled during the measurement. With 32 in the warm-up, 4-9 ms.
+     */
+    private static final int[] WARM_UP_CLIENTS = {8, 32};
+
     /** A JIT compiler working less than this (ms per wall second, of one core) is taken as done warming up. */
     static final double QUIET_COMPILER_MILLIS_PER_SECOND = 50;
 
     /**
-     * Reads of every depth, by the service and by the floor, 8 clients, for at least {@code seconds} and then until the
+     * Reads of every depth, by the service and by the floor, 8 and then 32 clients, for at least {@code seconds} and then until the
      * service's JIT compiler works less than {@link #QUIET_COMPILER_MILLIS_PER_SECOND} in a round (at most {@code
      * maxSeconds}); returns the compiler's ms per second in the last round. With only the 100 reads per depth before
      * each measurement, C2 was still compiling through the measurements (a flight recording at depths 100 and 2,000:
@@ -675,8 +683,10 @@ public final class ReconstructionBenchmark {
             for (int depth : depths) {
                 String customer = customer(run, depth);
                 long last = lastTimestamp.get(depth);
-                measure(200, 8, t -> read(api, customer, t), last, random);
-                measure(200, 8, t -> floor.read(customer, t), last, random);
+                for (int clients : WARM_UP_CLIENTS) {
+                    measure(200, clients, t -> read(api, customer, t), last, random);
+                    measure(200, clients, t -> floor.read(customer, t), last, random);
+                }
             }
             share = compileMillis(before, metrics.scrape()) / ((System.nanoTime() - roundStart) / 1e9);
             elapsed = (System.nanoTime() - start) / 1e9;
