@@ -21,9 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Nothing lost, nothing doubled: 8,000 events for 200 customers are streamed through intake while the log
@@ -203,25 +206,23 @@ class ExactlyOnceUnderFaultsIT {
      * the items created before it. Returns how many items were checked, and how many of them were late.
      */
     private static int[] assertStampedInPartitionOrder(
-            DynamoDbClient dynamo, AsofTables tables, java.util.Set<String> customers) {
+            DynamoDbClient dynamo, AsofTables tables, Set<String> customers) {
         int checked = 0;
         int late = 0;
         for (String customer : customers) {
-            List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items = new ArrayList<>();
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
             dynamo.queryPaginator(b -> b.tableName(tables.eventLog())
                             .consistentRead(true)
                             .keyConditionExpression("#c = :c")
                             .expressionAttributeNames(Map.of("#c", AsofTables.CUSTOMER_ID))
-                            .expressionAttributeValues(Map.of(
-                                    ":c",
-                                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(customer))))
+                            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customer))))
                     .items()
                     .forEach(items::add);
-            items.sort(java.util.Comparator.comparingLong(
+            items.sort(Comparator.comparingLong(
                     item -> Long.parseLong(item.get("kafka_offset").n())));
             long lastRecordedAt = Long.MIN_VALUE;
             long head = Long.MIN_VALUE;
-            for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item : items) {
+            for (Map<String, AttributeValue> item : items) {
                 String what = customer + " " + item.get(AsofTables.EVENT_KEY).s() + " (offset "
                         + item.get("kafka_offset").n() + ")";
                 long recordedAt =

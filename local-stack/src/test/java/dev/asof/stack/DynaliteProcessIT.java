@@ -1,6 +1,7 @@
 package dev.asof.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.asof.support.storage.AsofTables;
 import java.io.OutputStream;
@@ -11,15 +12,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** dynalite as the local stack and the tests run it: in memory, on a free port. */
 class DynaliteProcessIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path workDir;
@@ -112,8 +117,7 @@ class DynaliteProcessIT {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
                 .build()) {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(30))
+            await().atMost(Duration.ofSeconds(30))
                     .ignoreExceptions()
                     .until(() -> dynamo.listTables().tableNames().isEmpty());
             String before = counts(http, URI.create("http://127.0.0.1:" + port));
@@ -156,12 +160,7 @@ class DynaliteProcessIT {
     }
 
     private static long field(String counts, String operation, String field) {
-        return tools.jackson.databind.json.JsonMapper.builder()
-                .build()
-                .readTree(counts)
-                .path(operation)
-                .path(field)
-                .asLong();
+        return JSON.readTree(counts).path(operation).path(field).asLong();
     }
 
     private static Path projectRoot() {
