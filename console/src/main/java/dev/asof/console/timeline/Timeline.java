@@ -236,22 +236,23 @@ public record Timeline(
                     end));
         }
         marks.sort(Comparator.comparingInt(Mark::y).thenComparingDouble(Mark::x));
-        List<LegendEntry> sources = new ArrayList<>();
+        // keyed by label as draw's legend is: a source named "(no source)" and a missing one are one entry there
+        Map<String, LegendEntry> sources = new LinkedHashMap<>();
         for (JsonNode source : answer.path("sources")) {
             String key = source.isNull() ? "(no source)" : source.asString();
-            sources.add(new LegendEntry(key, colour(key), SHAPES.get("voice")));
+            sources.putIfAbsent(key, new LegendEntry(key, colour(key), SHAPES.get("voice")));
         }
-        List<LegendEntry> channels = new ArrayList<>();
+        Map<String, LegendEntry> channels = new LinkedHashMap<>();
         for (JsonNode channel : answer.path("channels")) {
             String key = channel.isNull() ? "(no channel)" : channel.asString();
-            channels.add(new LegendEntry(key, NO_SOURCE, shape(key)));
+            channels.putIfAbsent(key, new LegendEntry(key, NO_SOURCE, shape(key)));
         }
         return new Timeline(
                 List.copyOf(lanes.values()),
                 marks,
                 ticks(start, end),
-                sources,
-                channels,
+                List.copyOf(sources.values()),
+                List.copyOf(channels.values()),
                 start,
                 end,
                 height(lanes.size()),

@@ -21,8 +21,11 @@ class TimelineFromMarksTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String[] ATTRIBUTES = {"email", "phone", "tier", "address.city"};
-    private static final String[] SOURCES = {"genesys_cloud_cx", "nice_cxone", "crm", null, "x1", "x2", "x3"};
-    private static final String[] CHANNELS = {"voice", "Chat", "EMAIL", null, "web", "fax"};
+    // a source and a channel named as the legend names a missing one, beside missing ones
+    private static final String[] SOURCES = {
+        "genesys_cloud_cx", "nice_cxone", "crm", null, "x1", "x2", "x3", "(no source)"
+    };
+    private static final String[] CHANNELS = {"voice", "Chat", "EMAIL", null, "web", "fax", "(No Channel)"};
     private static final String[] TYPES = {
         "CUSTOMER_PROFILE_ATTRIBUTE_CHANGE",
         "BULK_PROFILE_UPDATE",
