@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.asof.events.AttributeValue;
 import dev.asof.events.BulkProfileUpdate;
 import dev.asof.testing.Events;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -419,6 +420,34 @@ class HistoryIT extends ReconstructionIT {
         assertThat(problem.at("/type").asString()).isEqualTo("/problems/too-many-members");
         assertThat(problem.at("/pointer").asString()).isEqualTo("customer_id");
         assertThat(problem.at("/max_members").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void aMarksReadCountsOnceAsMarksAndNeverAsHistoryRequests() {
+        long historyBefore = historyReads();
+        long marksBefore = metrics.find("asof.reconstruction.marks").timer().count();
+        double rangesBefore = counter("asof.reconstruction.marks.ranges", null, null);
+
+        ok("/api/v1/customers/" + customer + "/history/marks");
+
+        // a first page of 3 changes, then ranges (ReconstructionIT's marks settings): pages no history request asked
+        // for
+        assertThat(counter("asof.reconstruction.marks.ranges", null, null) - rangesBefore)
+                .isGreaterThan(0);
+        assertThat(metrics.find("asof.reconstruction.marks").timer().count() - marksBefore)
+                .isEqualTo(1);
+        assertThat(historyReads() - historyBefore).isZero();
+
+        ok(history(""));
+
+        assertThat(historyReads() - historyBefore).isEqualTo(1);
+    }
+
+    /** History requests answered, whatever their outcome. */
+    private long historyReads() {
+        return metrics.find("asof.reconstruction.latency").tag("endpoint", "history").timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     private String history(String query) {

@@ -49,7 +49,7 @@ public class TimelineMarksReader implements DisposableBean {
 
     static final int MAX_RANGES = 16;
 
-    /** Where the pages come from: {@link ProfileHistory#page}. */
+    /** Where the pages come from: {@link ProfileHistory#pageForMarks}. */
     interface Pages {
         HistoryPage page(HistoryQuery query);
     }
@@ -74,7 +74,7 @@ public class TimelineMarksReader implements DisposableBean {
             HistoryProperties properties,
             MeterRegistry metrics) {
         this(
-                history::page,
+                history::pageForMarks,
                 // the view's head, read behind the store's guard like every read of an answer
                 customerId -> guard.call(deadline -> views.head(customerId))
                         .map(ProfileViews.Head::maxTimestampMillis)
