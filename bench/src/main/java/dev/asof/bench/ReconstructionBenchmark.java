@@ -63,7 +63,9 @@ public final class ReconstructionBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args options = new Args(args);
-        int requests = options.integer("--requests", 400);
+        // 2,000: a p99 of 400 reads was their 4th slowest, in a 32-client measurement of under a second, where one
+        // late compilation of the service's JIT compiler (100-500 ms on one of the two cores) decided it
+        int requests = options.integer("--requests", 2000);
         // enough for a p99 (with 5, the "p99" was the slowest of 5, about the 83rd percentile of random T)
         int naiveRequests = options.integer("--naive-requests", 100);
         int[] depths = depths(options);
@@ -144,7 +146,7 @@ public final class ReconstructionBenchmark {
                 // Warm the JIT and the connection pools on this customer first.
                 measure(requests / 4, 8, t -> read(api, customer, t), last, new Random(1));
                 for (int clients : new int[] {1, 32}) {
-                    // A few reads per client first, at the measured concurrency: without them the six slowest of the
+                    // A few reads per client first, at the measured concurrency: without them the six slowest of
                     // 400 reads with 32 clients were all among the first 32 in two runs in a row, most likely for the
                     // connections and server threads the 8-client warm-ups had not made (or that had idled out during
                     // the naive replays); the floor gets the same
