@@ -3,6 +3,7 @@ package dev.asof.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.asof.events.EventEnvelope;
 import dev.asof.events.EventJson;
 import dev.asof.events.EventType;
 import dev.asof.events.RecordedEvent;
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,8 +29,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.apache.kafka.clients.admin.Admin;
@@ -80,7 +84,7 @@ class ErasureThroughTheJarsIT {
         List<String> secrets = List.of(phone, lastName, email, firstName);
 
         List<ServiceJar> services = new ArrayList<>();
-        List<java.nio.file.Path> logs = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
         DynamoDbClient dynamo = SharedInfrastructure.dynamoClient();
         AsofTables tables = new AsofTables("asof_");
         try {
@@ -240,7 +244,7 @@ class ErasureThroughTheJarsIT {
             }
             dynamo.close();
         }
-        for (java.nio.file.Path file : logs) {
+        for (Path file : logs) {
             String text = Files.readString(file);
             assertThat(text).as("the log of %s", file).isNotEmpty();
             assertThat(text).as("the log of %s", file).doesNotContain(secrets);
@@ -248,7 +252,7 @@ class ErasureThroughTheJarsIT {
     }
 
     private static ServiceJar start(
-            List<ServiceJar> services, List<java.nio.file.Path> logs, String module, Map<String, String> properties) {
+            List<ServiceJar> services, List<Path> logs, String module, Map<String, String> properties) {
         ServiceJar service = ServiceJar.start(module, properties);
         services.add(service);
         logs.add(service.logFile());
@@ -314,7 +318,7 @@ class ErasureThroughTheJarsIT {
     /** Records of every topic, from the start of its retention to its end, holding one of {@code secrets} in clear. */
     private static long readableInTopics(List<String> secrets) throws Exception {
         long[] found = {0};
-        Set<String> topics = new java.util.TreeSet<>();
+        Set<String> topics = new TreeSet<>();
         long records = everyRecord(record -> {
             topics.add(record.topic());
             StringBuilder text = new StringBuilder();
@@ -355,7 +359,7 @@ class ErasureThroughTheJarsIT {
             if (!identities.contains(utf8(record.key())) || record.value() == null) {
                 return;
             }
-            dev.asof.events.EventEnvelope event;
+            EventEnvelope event;
             try {
                 event = EventJson.decode(utf8(record.value()));
             } catch (RuntimeException notAnEvent) {
@@ -372,7 +376,7 @@ class ErasureThroughTheJarsIT {
      * How many of {@code event}'s values open to one of {@code secrets} (to any value when {@code secrets} is empty):
      * 0 when its keys are destroyed or its values redacted.
      */
-    private static long openedSecrets(ValueCipher cipher, dev.asof.events.EventEnvelope event, List<String> secrets) {
+    private static long openedSecrets(ValueCipher cipher, EventEnvelope event, List<String> secrets) {
         String opened;
         try {
             opened = EventJson.encode(cipher.decrypt(event));
@@ -389,7 +393,7 @@ class ErasureThroughTheJarsIT {
     }
 
     /** Hands every record of every topic, from the start of its retention to its end, to {@code each}; how many. */
-    private static long everyRecord(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) throws Exception {
+    private static long everyRecord(Consumer<ConsumerRecord<byte[], byte[]>> each) throws Exception {
         long records = 0;
         String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));

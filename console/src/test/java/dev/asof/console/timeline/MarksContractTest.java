@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The console's side of the timeline contract ({@value #CONTRACTS}): reconstruction-service's own answers for one
+ * The console's side of the timeline contract ({@code contracts/timeline-marks}): reconstruction-service's own answers for one
  * seeded timeline, which its {@code MarksContractIT} asserts it gives. Drawn from the {@code history/marks} answers,
  * the timeline is drawn exactly as from the {@code history} answer's changes: whole, and for a window (where the
  * changes after the window's end still decide which are late).
@@ -76,7 +76,8 @@ class MarksContractTest {
         assertThat(changes).anyMatch(change -> change.attribute() == null);
         assertThat(changes).anyMatch(change -> change.sourceSystem() == null);
         assertThat(changes).anyMatch(change -> "(no source)".equals(change.sourceSystem()));
-        assertThat(changes).anyMatch(change -> change.memberCustomerId() != null);
+        // a merged member's own changes in the survivor's timeline
+        assertThat(changes).anyMatch(change -> "contract_cust_member".equals(change.memberCustomerId()));
         assertThat(read("marks.json").path("marks"))
                 .anyMatch(mark -> mark.path("count").asInt() > 1)
                 .anyMatch(mark -> mark.path("count").asInt() == 1);
