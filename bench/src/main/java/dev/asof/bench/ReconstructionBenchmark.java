@@ -131,9 +131,9 @@ public final class ReconstructionBenchmark {
                     api, floor, reconstructionMetrics, run, depths, lastTimestamp, warmUpSeconds, warmUpMaxSeconds);
             System.out.printf(
                     Locale.ROOT,
-                    "warm-up: %.0f s of reads of every depth (service and floor, 8 and 32 clients); the service's JIT compiler"
-                            + " spent %.0f ms in it, %.0f ms per second in its last round (until below %.0f, at least %d"
-                            + " s, at most %d s)%n",
+                    "warm-up: %.0f s of reads of every depth (service and floor, 8 and 32 clients); the service's"
+                            + " JIT compiler spent %.0f ms in it, %.0f ms per second in its last round (until below"
+                            + " %.0f, at least %d s, at most %d s)%n",
                     (System.nanoTime() - warmUpStart) / 1e9,
                     compileMillis(beforeWarmUp, reconstructionMetrics.scrape()),
                     compileShare,
@@ -656,14 +656,14 @@ public final class ReconstructionBenchmark {
     static final double QUIET_COMPILER_MILLIS_PER_SECOND = 50;
 
     /**
-     * Reads of every depth, by the service and by the floor, 8 and then 32 clients, for at least {@code seconds} and then until the
-     * service's JIT compiler works less than {@link #QUIET_COMPILER_MILLIS_PER_SECOND} in a round (at most {@code
-     * maxSeconds}); returns the compiler's ms per second in the last round. With only the 100 reads per depth before
-     * each measurement, C2 was still compiling through the measurements (a flight recording at depths 100 and 2,000:
-     * the compiler thread took about a quarter of the machine, and the service spent 8-14 ms of CPU per read with one
-     * client instead of about 1.1-1.8), and the 1-client p99 paid for it. On two cores, with some 30,000 methods
-     * compiled, the compiler quietened after about two minutes of reads; a service in production has long been warm.
-     * The customers are the measured ones, which the 100 reads before each measurement read too.
+     * Reads of every depth, by the service and by the floor, 8 and then 32 clients, for at least {@code seconds} and
+     * then until the service's JIT compiler works less than {@link #QUIET_COMPILER_MILLIS_PER_SECOND} in a round (at
+     * most {@code maxSeconds}); returns the compiler's ms per second in the last round. With only the 100 reads per
+     * depth before each measurement, C2 was still compiling through the measurements (a flight recording at depths 100
+     * and 2,000: the compiler thread took about a quarter of the machine, and the service spent 8-14 ms of CPU per read
+     * with one client instead of about 1.1-1.8), and the 1-client p99 paid for it. On two cores, with some 30,000
+     * methods compiled, the compiler quietened after about two minutes of reads; a service in production has long been
+     * warm. The customers are the measured ones, which the 100 reads before each measurement read too.
      */
     private static double warmUp(
             ApiClient api,

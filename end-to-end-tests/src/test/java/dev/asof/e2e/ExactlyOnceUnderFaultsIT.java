@@ -39,10 +39,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Nothing lost, nothing doubled: 8,000 events for 200 customers are streamed through intake while the log
- * writer is killed mid-batch and restarted, stopped and restarted, DynamoDB (dynalite) and then the Kafka broker
- * hang for seconds (SIGSTOP, SIGCONT), the broker is restarted and dynalite is restarted, with poison records
- * (an event before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202. Afterwards every accepted event is in the log exactly once, every
- * view equals the fold of its log, and every log item is stamped (recorded time, lateness tier) as in partition order.
+ * writer is killed mid-batch and restarted, stopped and restarted, DynamoDB (dynalite) and then the Kafka broker hang
+ * for seconds (SIGSTOP, SIGCONT), the broker is restarted and dynalite is restarted, with poison records (an event
+ * before 1970, a record that is not JSON) waiting on every partition; clients re-send whatever was not answered 202.
+ * Afterwards every accepted event is in the log exactly once, every view equals the fold of its log, and every log item
+ * is stamped (recorded time, lateness tier) as in partition order.
  */
 class ExactlyOnceUnderFaultsIT {
 

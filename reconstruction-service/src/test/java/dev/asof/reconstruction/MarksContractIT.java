@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The contract between this service's timeline answers and the console that draws them, held in files both modules'
- * tests read ({@code contracts/timeline-marks}): a seeded timeline's {@code history} and its {@code history/marks} answers, whole
- * and for a window. This test asserts that the service answers exactly those files; the console's {@code
+ * tests read ({@code contracts/timeline-marks}): a seeded timeline's {@code history} and its {@code history/marks}
+ * answers, whole and for a window. This test asserts that the service answers exactly those files; the console's {@code
  * MarksContractTest} asserts that it draws the marks as it draws the history's changes. A change to either answer
  * fails here first; written anew ({@code -Dasof.contracts.write=true}), the files then check the console against it.
  *

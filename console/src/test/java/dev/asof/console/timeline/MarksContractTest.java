@@ -11,10 +11,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The console's side of the timeline contract ({@code contracts/timeline-marks}): reconstruction-service's own answers for one
- * seeded timeline, which its {@code MarksContractIT} asserts it gives. Drawn from the {@code history/marks} answers,
- * the timeline is drawn exactly as from the {@code history} answer's changes: whole, and for a window (where the
- * changes after the window's end still decide which are late).
+ * The console's side of the timeline contract ({@code contracts/timeline-marks}): reconstruction-service's own answers
+ * for one seeded timeline, which its {@code MarksContractIT} asserts it gives. Drawn from the {@code history/marks}
+ * answers, the timeline is drawn exactly as from the {@code history} answer's changes: whole, and for a window (where
+ * the changes after the window's end still decide which are late).
  */
 class MarksContractTest {
 

@@ -54,13 +54,12 @@ import tools.jackson.core.JacksonException;
  *
  * <p>The customers of a batch are written in parallel ({@code asof.log-writer.parallelism} threads in all); each
  * customer's events stay in partition order. While it owns a partition, each consumer (a thread of the listener
- * container, with one or more partitions) keeps the views of its customers in memory, so a steady stream costs one log write
- * per event and one view write per customer per batch. The memory is the consumer's own, and dropped on every
- * rebalance: a consumer that lost a partition still finishes the batch it holds, and with one memory for all it put
- * its older view of a customer back over the one the partition's new consumer had written; the new consumer then
- * logged that customer's next out-of-order event without its lateness tier, so reads through a page or snapshot cut
- * in between missed it ({@code LogWriterConsumersIT}). The view's revision check catches anything else that moved
- * underneath it.
+ * container, with one or more partitions) keeps the views of its customers in memory, so a steady stream costs one log
+ * write per event and one view write per customer per batch. The memory is the consumer's own, and dropped on every
+ * rebalance: a consumer that lost a partition still finishes the batch it holds, and with one memory for all it put its
+ * older view of a customer back over the one the partition's new consumer had written; the new consumer then logged
+ * that customer's next out-of-order event without its lateness tier, so reads through a page or snapshot cut in between
+ * missed it ({@code LogWriterConsumersIT}). The view's revision check catches anything else that moved underneath it.
  */
 @Component
 class LogWriter implements ConsumerSeekAware {
@@ -107,7 +106,7 @@ class LogWriter implements ConsumerSeekAware {
         /** An upper bound of the size of each cached view's state ({@link ProfileViews#stateBytes}). */
         final Map<String, Long> stateBytesBound = new ConcurrentHashMap<>();
 
-        /** Each campaign's counted mark per partition as this consumer left it (saves a read per batch; see countLogged). */
+        /** Each campaign's counted mark per partition as this consumer left it (saves a read per batch). */
         final Map<String, Long> countedMarks = new ConcurrentHashMap<>();
     }
 
